@@ -1,0 +1,203 @@
+"""The input record, :class:`Article`, and turning user input into validated articles.
+
+Users hand us attrs ``Article`` objects or plain mappings (dicts from JSON, rows of a
+DataFrame). Everything is validated here, once, with errors that name the record; later steps
+can trust what they get. Fields we do not know are kept in ``Article.extra`` and written back
+out, so nothing a user gave us is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ._errors import InputError
+
+__all__ = ["Article", "coerce_articles", "parse_published"]
+
+_KNOWN_FIELDS = ("id", "text", "title", "url", "source", "published")
+
+
+def parse_published(value: object, where: str) -> dt.datetime | None:
+    """Turn ``value`` into an aware UTC datetime, or None.
+
+    Accepts ``datetime`` (naive is taken as UTC), ``date``, ISO 8601 strings (a trailing
+    ``Z`` included) and Unix timestamps (int/float seconds). ``where`` names the record in
+    error messages.
+
+    >>> parse_published("2023-07-26T10:00:00Z", "article 'a'").isoformat()
+    '2023-07-26T10:00:00+00:00'
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, bool):
+        raise InputError(f"{where}: expected 'published' as a date, got the boolean {value!r}")
+    elif isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise InputError(f"{where}: expected 'published' as a date, got {value!r}")
+        try:
+            parsed = dt.datetime.fromtimestamp(value, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise InputError(
+                f"{where}: 'published' timestamp {value!r} is out of range"
+            ) from exc
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise InputError(
+                f"{where}: cannot parse 'published' {value!r}; expected an ISO 8601 date "
+                "such as '2023-07-26' or '2023-07-26T10:00:00+00:00'"
+            ) from exc
+    else:
+        raise InputError(
+            f"{where}: expected 'published' as an ISO 8601 string, datetime or Unix "
+            f"timestamp, got {type(value).__name__} {value!r}"
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def _optional_str(value: object, field: str, where: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise InputError(f"{where}: expected {field!r} to be a string or missing, got "
+                     f"{type(value).__name__} {value!r}")
+
+
+def _check_id(instance: Article, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"article {value!r}: expected a non-empty 'id' string, got {value!r}")
+
+
+def _check_text(instance: Article, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InputError(
+            f"article {instance.id!r}: expected 'text' to be a string, got "
+            f"{type(value).__name__} {value!r:.80}"
+        )
+
+
+def _check_optional_str(instance: Article, attribute: attrs.Attribute[Any], value: object) -> None:
+    _optional_str(value, attribute.name, f"article {instance.id!r}")
+
+
+@attrs.frozen(slots=True)
+class Article:
+    """One news article: the unit newsdedup reads.
+
+    Attributes:
+        id: unique, non-empty identifier (a string).
+        text: the body; paragraphs are separated by blank lines or single newlines.
+            Empty text is allowed and reported in the result, never dropped.
+        title: optional headline; used for stories, not for duplicate detection.
+        url: optional address of the article.
+        source: optional outlet name or domain; a paragraph recurring across different
+            articles of one source is strong evidence of boilerplate.
+        published: optional publication time (aware UTC datetime; strings, dates and Unix
+            timestamps are converted). Used by the canonical rule and the story time window.
+        extra: any other fields of the input record, kept and written back out untouched.
+
+    >>> Article(id="a1", text="Hello.\\n\\nWorld.", published="2023-07-26").published.year
+    2023
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    text: str = attrs.field(validator=_check_text)
+    title: str | None = attrs.field(default=None, validator=_check_optional_str)
+    url: str | None = attrs.field(default=None, validator=_check_optional_str)
+    source: str | None = attrs.field(default=None, validator=_check_optional_str)
+    published: dt.datetime | None = attrs.field(default=None)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # A converter cannot name the article in its error, so parse here, where the id is known.
+        parsed = parse_published(self.published, f"article {self.id!r}")
+        object.__setattr__(self, "published", parsed)
+
+    @classmethod
+    def from_mapping(cls, record: Mapping[str, Any], where: str = "record") -> Article:
+        """Build an article from a mapping with the fields above; unknown keys go to ``extra``.
+
+        ``where`` names the record in error messages (e.g. ``"line 12 of in.jsonl"``).
+
+        >>> Article.from_mapping({"id": "x", "text": "t", "lang": "en"}).extra
+        {'lang': 'en'}
+        """
+        if not isinstance(record, Mapping):
+            raise InputError(
+                f"{where}: expected an Article or a mapping with 'id' and 'text', got "
+                f"{type(record).__name__}"
+            )
+        raw_id = record.get("id")
+        if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+            raise InputError(f"{where}: expected 'id' to be a string, got the integer {raw_id!r}"
+                             f" (quote it: \"{raw_id}\")")
+        if not isinstance(raw_id, str) or not raw_id.strip():
+            raise InputError(f"{where}: expected a non-empty 'id' string, got {raw_id!r}")
+        label = f"{where} (article {raw_id!r})"
+        if "text" not in record:
+            raise InputError(f"{label}: missing the 'text' field")
+        text = record["text"]
+        if not isinstance(text, str):
+            raise InputError(
+                f"{label}: expected 'text' to be a string, got {type(text).__name__} {text!r:.80}"
+            )
+        published = parse_published(record.get("published"), label)
+        fields = {name: _optional_str(record.get(name), name, label)
+                  for name in ("title", "url", "source")}
+        extra = {key: value for key, value in record.items() if key not in _KNOWN_FIELDS}
+        return cls(id=raw_id, text=text, published=published, extra=extra, **fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The article as a JSON-ready dict (``published`` as ISO 8601), ``extra`` merged in."""
+        out: dict[str, Any] = dict(self.extra)
+        out.update(id=self.id, text=self.text)
+        for name in ("title", "url", "source"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        if self.published is not None:
+            out["published"] = self.published.isoformat()
+        return out
+
+
+def coerce_articles(items: Iterable[Article | Mapping[str, Any]]) -> list[Article]:
+    """Validate an iterable of articles/mappings into a list, rejecting duplicate ids.
+
+    Errors name the position (0-based) and the id of the offending record.
+
+    >>> [a.id for a in coerce_articles([{"id": "a", "text": "x"}, Article("b", "y")])]
+    ['a', 'b']
+    """
+    if isinstance(items, str | bytes | Mapping):
+        raise InputError(
+            f"expected an iterable of articles, got a single {type(items).__name__}; "
+            "wrap it in a list"
+        )
+    articles: list[Article] = []
+    seen: dict[str, int] = {}
+    for position, item in enumerate(items):
+        where = f"article {position}"
+        article = item if isinstance(item, Article) else Article.from_mapping(item, where)
+        if article.id in seen:
+            raise InputError(
+                f"{where}: duplicate id {article.id!r} (first used by article {seen[article.id]})"
+            )
+        seen[article.id] = position
+        articles.append(article)
+    return articles

@@ -1,0 +1,109 @@
+"""All options of a run, in one frozen, validated object.
+
+``dedup(articles, config)`` takes a :class:`DedupConfig`; ``dedup(articles, **overrides)``
+builds one from the defaults. Every field is documented with the reason for its default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ._errors import ConfigError
+
+__all__ = ["DedupConfig"]
+
+
+def _unit_interval(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 < value <= 1.0:
+        raise ConfigError(f"{attribute.name}: expected a number in (0, 1], got {value!r}")
+
+
+def _positive_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{attribute.name}: expected a positive integer, got {value!r}")
+
+
+def _optional_positive(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{attribute.name}: expected a positive number or None, got {value!r}")
+
+
+def _non_negative_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{attribute.name}: expected an integer >= 0, got {value!r}")
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class DedupConfig:
+    """Options of a deduplication run. All fields are keyword-only and validated.
+
+    >>> DedupConfig(article_threshold=0.9).article_threshold
+    0.9
+    >>> DedupConfig(num_perm=0)
+    Traceback (most recent call last):
+    newsdedup._errors.ConfigError: num_perm: expected a positive integer, got 0
+    """
+
+    #: Words (characters for CJK/Thai scripts) per shingle. 5 is the usual choice for
+    #: near-duplicate news: common 5-word phrases are rare, so shared shingles mean shared text.
+    shingle_size: int = attrs.field(default=5, validator=_positive_int)
+    #: MinHash permutations per paragraph signature (datasketch's default, 128).
+    num_perm: int = attrs.field(default=128, validator=_positive_int)
+    #: Seed of the MinHash permutations; equal seeds give datasketch-compatible signatures.
+    seed: int = attrs.field(default=1, validator=_non_negative_int)
+    #: Jaccard similarity at which the LSH bands are tuned: pairs above it are found with
+    #: high probability (see docs/design.md, "Choosing bands and rows"). Below the paragraph
+    #: thresholds so that partly rewritten paragraphs still become candidates.
+    lsh_threshold: float = attrs.field(default=0.3, validator=_unit_interval)
+    #: Two paragraphs match when their shingle Jaccard reaches this ...
+    paragraph_jaccard: float = attrs.field(default=0.5, validator=_unit_interval)
+    #: ... or when this share of the shorter paragraph's shingles is in the longer one.
+    paragraph_containment: float = attrs.field(default=0.5, validator=_unit_interval)
+    #: Articles are near-duplicates at this Jaccard over their non-boilerplate shingles.
+    article_threshold: float = attrs.field(default=0.8, validator=_unit_interval)
+    #: A shorter article is a copy contained in a longer one at this containment ...
+    containment_threshold: float = attrs.field(default=0.8, validator=_unit_interval)
+    #: ... provided the shorter one also covers this share of the longer one. A digest page
+    #: that carries two articles covers neither by more than about a half, so it links to
+    #: both ("contains") without joining their groups; a truncated copy keeps ~70%.
+    min_coverage: float = attrs.field(default=0.6, validator=_unit_interval)
+    #: A paragraph shared by at least this many unrelated articles is boilerplate.
+    boilerplate_min_articles: int = attrs.field(default=2, validator=_positive_int)
+    #: Boilerplate makes up a minor share of the articles that carry it; a block of shared
+    #: paragraphs covering more than this share of its carriers is shared content instead.
+    boilerplate_max_share: float = attrs.field(default=0.5, validator=_unit_interval)
+    #: Also flag short paragraphs matching well-known English boilerplate phrases
+    #: ("Read original article here", "Click here to join", "About the Author", ...).
+    boilerplate_patterns: bool = attrs.field(default=True)
+    #: Stories: cosine similarity of content-term vectors at which two groups share a story.
+    story_threshold: float = attrs.field(default=0.3, validator=_unit_interval)
+    #: Stories: articles further apart than this many days never share a story (None: no
+    #: window; documents without a date are never excluded by it).
+    story_window_days: float | None = attrs.field(default=7.0, validator=_optional_positive)
+    #: Worker processes for the hashing stages (1: in-process; results are identical).
+    workers: int = attrs.field(default=1, validator=_positive_int)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.boilerplate_patterns, bool):
+            raise ConfigError(
+                f"boilerplate_patterns: expected True or False, got {self.boilerplate_patterns!r}"
+            )
+
+    @classmethod
+    def from_options(cls, config: DedupConfig | None = None, **overrides: Any) -> DedupConfig:
+        """Return ``config`` (or the defaults) with ``overrides`` applied, validating names."""
+        base = config if config is not None else cls()
+        if not isinstance(base, DedupConfig):
+            raise ConfigError(f"config: expected a DedupConfig, got {type(base).__name__}")
+        known = {field.name for field in attrs.fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigError(
+                f"unknown option(s) {', '.join(map(repr, unknown))}; known options: "
+                f"{', '.join(sorted(known))}"
+            )
+        return attrs.evolve(base, **overrides) if overrides else base
