@@ -80,7 +80,7 @@ class DedupConfig:
     #: ("Read original article here", "Click here to join", "About the Author", ...).
     boilerplate_patterns: bool = attrs.field(default=True)
     #: Stories: cosine similarity of content-term vectors at which two groups share a story.
-    story_threshold: float = attrs.field(default=0.3, validator=_unit_interval)
+    story_threshold: float = attrs.field(default=0.2, validator=_unit_interval)
     #: Stories: articles further apart than this many days never share a story (None: no
     #: window; documents without a date are never excluded by it).
     story_window_days: float | None = attrs.field(default=7.0, validator=_optional_positive)

@@ -1,0 +1,158 @@
+"""Article links: which articles share text, how much, and in which direction.
+
+Two articles are compared when at least one of their non-boilerplate paragraphs matches. The
+comparison is exact, over the union of each article's non-boilerplate shingles: Jaccard, and
+containment in both directions. Each linked pair gets a relation, read from ``a`` to ``b``:
+
+``near-duplicate``  Jaccard >= ``article_threshold``
+``contained-in``    ``a``'s text is in ``b`` (containment >= ``containment_threshold``)
+``contains``        ``b``'s text is in ``a``
+``partial-reuse``   they share paragraphs, but neither is a copy of the other
+
+A containment makes the pair *duplicates* only when the shorter article also covers at least
+``min_coverage`` of the longer one; and an article that contains two or more otherwise
+unrelated articles is a *digest*: it stays linked to each ("contains") but is never their
+duplicate, so a digest page cannot merge different articles into one group.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._arrays import gather_rows
+from ._config import DedupConfig
+from ._features import Features
+from ._paragraph_matches import ParagraphPairs
+from ._shingle import ShingleSets
+from ._verify import pair_similarity
+
+__all__ = ["ArticleLinks", "article_shingle_sets", "link_articles"]
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+NEAR_DUPLICATE = "near-duplicate"
+CONTAINS = "contains"
+CONTAINED_IN = "contained-in"
+PARTIAL_REUSE = "partial-reuse"
+
+
+@attrs.frozen(slots=True)
+class ArticleLinks:
+    """Linked article pairs (article numbers ``a < b``) with exact scores.
+
+    Attributes:
+        a, b: article numbers.
+        jaccard: Jaccard of their non-boilerplate shingle sets.
+        a_in_b, b_in_a: containment of one in the other.
+        relation: relation of ``a`` to ``b`` (see module docstring).
+        duplicate: whether the pair counts as duplicates for grouping.
+        pair_offsets: CSR offsets into ``paragraph_first``/``paragraph_second``/
+            ``paragraph_similarity``: the matched paragraph pairs of each link.
+        digest: per article, whether it was recognised as a digest.
+        content_size: per article, number of non-boilerplate shingles.
+    """
+
+    a: I64
+    b: I64
+    jaccard: F64
+    a_in_b: F64
+    b_in_a: F64
+    relation: tuple[str, ...]
+    duplicate: npt.NDArray[np.bool_]
+    pair_offsets: I64
+    paragraph_first: I64
+    paragraph_second: I64
+    paragraph_similarity: F64
+    digest: npt.NDArray[np.bool_]
+    content_size: I64
+
+
+def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_]) -> ShingleSets:
+    """Union of the shingle sets of each article's ``allowed`` paragraphs."""
+    owner_paragraph = features.paragraph_article
+    rows = np.flatnonzero(allowed)
+    positions, row_owner = gather_rows(features.shingles.offsets, rows)
+    values = features.shingles.values[positions]
+    owner = owner_paragraph[rows][row_owner]
+    order = np.lexsort((values, owner))
+    values, owner = values[order], owner[order]
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
+    offsets = np.zeros(features.n_articles + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[keep], minlength=features.n_articles), out=offsets[1:])
+    return ShingleSets(offsets, values[keep])
+
+
+def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArray[np.bool_],
+                  config: DedupConfig) -> ArticleLinks:
+    """Link articles that share non-boilerplate paragraphs (see the module docstring)."""
+    article = features.paragraph_article
+    first_article, second_article = article[pairs.first], article[pairs.second]
+    across = first_article != second_article
+    first, second = pairs.first[across], pairs.second[across]
+    similarity = pairs.similarity[across]
+    a_of, b_of = first_article[across], second_article[across]
+    swap = a_of > b_of
+    first, second = np.where(swap, second, first), np.where(swap, first, second)
+    a_of, b_of = np.minimum(a_of, b_of), np.maximum(a_of, b_of)
+    n_articles = features.n_articles
+    order = np.lexsort((second, first, b_of, a_of))
+    first, second, similarity = first[order], second[order], similarity[order]
+    codes = a_of[order] * n_articles + b_of[order]
+    link_codes, starts = np.unique(codes, return_index=True)
+    pair_offsets = np.append(starts, codes.size).astype(np.int64)
+    a, b = link_codes // n_articles, link_codes % n_articles
+
+    sets = article_shingle_sets(features, allowed)
+    scores = pair_similarity(sets, a, b)
+    jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
+    near = jaccard >= config.article_threshold
+    a_contained = ~near & (a_in_b >= config.containment_threshold) & (a_in_b >= b_in_a)
+    b_contained = ~near & ~a_contained & (b_in_a >= config.containment_threshold)
+    relation = np.full(a.size, PARTIAL_REUSE, dtype=object)
+    relation[near] = NEAR_DUPLICATE
+    relation[a_contained] = CONTAINED_IN
+    relation[b_contained] = CONTAINS
+    duplicate = near | (a_contained & (b_in_a >= config.min_coverage)) | (
+        b_contained & (a_in_b >= config.min_coverage))
+
+    digest = _find_digests(a, b, a_contained, b_contained, duplicate, n_articles)
+    duplicate &= (~digest[a] & ~digest[b]) | near
+    return ArticleLinks(
+        a=a, b=b, jaccard=jaccard, a_in_b=a_in_b, b_in_a=b_in_a,
+        relation=tuple(relation.tolist()), duplicate=duplicate,
+        pair_offsets=pair_offsets, paragraph_first=first, paragraph_second=second,
+        paragraph_similarity=similarity, digest=digest, content_size=sets.sizes,
+    )
+
+
+def _find_digests(a: I64, b: I64, a_contained: npt.NDArray[np.bool_],
+                  b_contained: npt.NDArray[np.bool_], duplicate: npt.NDArray[np.bool_],
+                  n_articles: int) -> npt.NDArray[np.bool_]:
+    """Articles containing two or more articles that are not duplicates of each other."""
+    contained_by: dict[int, list[int]] = defaultdict(list)
+    for small, big in zip(a[a_contained].tolist(), b[a_contained].tolist(), strict=True):
+        contained_by[big].append(small)
+    for big, small in zip(a[b_contained].tolist(), b[b_contained].tolist(), strict=True):
+        contained_by[big].append(small)
+    digest = np.zeros(n_articles, dtype=bool)
+    candidates = {big: smalls for big, smalls in contained_by.items() if len(smalls) >= 2}
+    if not candidates:
+        return digest
+    duplicate_pairs = set(zip(a[duplicate].tolist(), b[duplicate].tolist(), strict=True))
+    for big, smalls in candidates.items():
+        families: list[list[int]] = []
+        for small in sorted(smalls):
+            for family in families:
+                if any((min(small, m), max(small, m)) in duplicate_pairs for m in family):
+                    family.append(small)
+                    break
+            else:
+                families.append([small])
+        digest[big] = len(families) >= 2
+    return digest
