@@ -9,9 +9,15 @@ tells them apart is what else the carriers share:
 2. A block is a boilerplate candidate when, on average, it makes up at most
    ``boilerplate_max_share`` of its carriers' text: content copies share most of their text.
 3. Its carriers are split into *families*: two carriers are related when they also share a
-   paragraph outside the block (an original and its repost share the body). The block is
-   boilerplate when it recurs in at least ``boilerplate_min_articles`` families, i.e. across
-   articles that are otherwise unrelated.
+   paragraph outside the block (an original and its repost share the body). The block must
+   recur in at least ``boilerplate_min_articles`` families, i.e. across articles that share
+   no other text.
+4. Boilerplate belongs to a site, not to a story. The families must either come from one
+   source (a site's template: same ``source``, or the same web domain in ``url``), or be
+   about different things: the mean cosine similarity of their content-term vectors stays
+   below ``story_threshold``. A quote or a wire lead reused by several reports of one event
+   is shared by otherwise different articles too, but those articles are about the same
+   event, so it stays content (a partial reuse).
 
 Paragraphs matching well-known boilerplate phrases (see ``_features``) are flagged too, with
 the reason ``"pattern"``, so a single article's own footer is recognised.
@@ -19,10 +25,12 @@ the reason ``"pattern"``, so a single article's own footer is recognised.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix, diags
 from scipy.sparse.csgraph import connected_components
 
 from ._arrays import gather_rows
@@ -35,6 +43,9 @@ __all__ = ["Boilerplate", "find_boilerplate"]
 
 I64 = npt.NDArray[np.int64]
 
+#: Carriers per block whose topics are compared (the first ones by id).
+_TOPIC_SAMPLE = 25
+
 
 @attrs.frozen(slots=True)
 class Boilerplate:
@@ -45,11 +56,16 @@ class Boilerplate:
         pattern: flagged by a built-in boilerplate phrase.
         families: for recurring paragraphs, the number of unrelated article families
             carrying the block (0 otherwise).
+        template_like: paragraphs of blocks that pass every test but the last (they recur
+            across families that share no other text, but are about the same thing). Not
+            reported as boilerplate; the canonical rule does not count them as content, so a
+            repost whose extra lines recur in other reposts does not win by length.
     """
 
     recurring: npt.NDArray[np.bool_]
     pattern: npt.NDArray[np.bool_]
     families: I64
+    template_like: npt.NDArray[np.bool_]
 
     @property
     def any(self) -> npt.NDArray[np.bool_]:
@@ -57,9 +73,13 @@ class Boilerplate:
         return self.recurring | self.pattern
 
 
-def find_boilerplate(features: Features, matches: ParagraphMatches,
-                     config: DedupConfig) -> Boilerplate:
-    """Flag boilerplate paragraphs (see the module docstring for the rule)."""
+def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
+                     site: Sequence[str | None], id_rank: I64) -> Boilerplate:
+    """Flag boilerplate paragraphs (see the module docstring for the rule).
+
+    ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``id_rank[a]`` the
+    rank of its id, used to pick a deterministic sample of the carriers of a huge block.
+    """
     n_paragraphs = matches.unique_of.size
     recurring = np.zeros(n_paragraphs, dtype=bool)
     families_out = np.zeros(n_paragraphs, dtype=np.int64)
@@ -78,7 +98,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches,
     shared = carriers_per_cluster[carrier_cluster] >= 2
     carrier_cluster, carrier_article = carrier_cluster[shared], carrier_article[shared]
     if carrier_cluster.size == 0:
-        return Boilerplate(recurring, pattern, families_out)
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring))
 
     # Block key of each shared cluster: an order-independent hash of its carrier set.
     mixed = fmix64(carrier_article.astype(np.uint64) + np.uint64(1))
@@ -107,7 +127,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches,
         np.bincount(key_block, minlength=n_blocks), 1)
     candidate_blocks = np.flatnonzero(mean_share <= config.boilerplate_max_share)
     if candidate_blocks.size == 0:
-        return Boilerplate(recurring, pattern, families_out)
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring))
 
     # (article, block) incidence, to find what else each carrier shares.
     carrier_block = block_of_cluster[carrier_cluster]
@@ -121,28 +141,76 @@ def find_boilerplate(features: Features, matches: ParagraphMatches,
     articles_by_block = carrier_article[cluster_order]
 
     family_count = np.zeros(n_blocks, dtype=np.int64)
+    boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
+    template_blocks = np.zeros(n_blocks, dtype=bool)
+    vectors: csr_matrix | None = None
     for block in candidate_blocks.tolist():
         carriers = np.unique(articles_by_block[block_offsets[block]:block_offsets[block + 1]])
-        family_count[block] = _families(carriers, article_offsets, blocks_by_article, block)
-    boilerplate_blocks = family_count >= max(2, config.boilerplate_min_articles)
-    flagged = np.flatnonzero(paragraph_block >= 0)
-    flagged = flagged[boilerplate_blocks[paragraph_block[flagged]]]
+        family = _families(carriers, article_offsets, blocks_by_article, block)
+        family_count[block] = int(np.unique(family).size)
+        if family_count[block] < max(2, config.boilerplate_min_articles):
+            continue
+        template_blocks[block] = True
+        if _site_template(carriers, family, site):
+            boilerplate_blocks[block] = True
+            continue
+        if vectors is None:
+            vectors = _article_vectors(features)
+        # A bounded, input-order independent sample keeps huge blocks cheap.
+        sample = carriers[np.argsort(id_rank[carriers], kind="stable")[:_TOPIC_SAMPLE]]
+        sample_family = family[np.searchsorted(carriers, sample)]
+        boilerplate_blocks[block] = (
+            _mean_cross_family_cosine(vectors, sample, sample_family) < config.story_threshold)
+    in_some_block = np.flatnonzero(paragraph_block >= 0)
+    flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
     recurring[flagged] = True
     families_out[flagged] = family_count[paragraph_block[flagged]]
-    return Boilerplate(recurring, pattern, families_out)
+    template_like = np.zeros(n_paragraphs, dtype=bool)
+    template_like[in_some_block[template_blocks[paragraph_block[in_some_block]]]] = True
+    return Boilerplate(recurring, pattern, families_out, template_like & ~recurring)
 
 
-def _families(carriers: I64, article_offsets: I64, blocks_by_article: I64, block: int) -> int:
-    """Number of groups of ``carriers`` linked by sharing some block other than ``block``."""
+def _article_vectors(features: Features) -> csr_matrix:
+    """L2-normalized TF-IDF vectors of the articles' content terms (rows)."""
+    _, term_ids, document_frequency = np.unique(features.terms, return_inverse=True,
+                                                return_counts=True)
+    owner = np.repeat(np.arange(features.n_articles), np.diff(features.article_terms))
+    idf = np.log((1.0 + features.n_articles) / (1.0 + document_frequency)) + 1.0
+    weights = (1.0 + np.log(features.term_counts.astype(np.float64))) * idf[term_ids]
+    matrix = csr_matrix((weights, (owner, term_ids)),
+                        shape=(features.n_articles, max(int(document_frequency.size), 1)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ matrix)
+
+
+def _site_template(carriers: I64, family: I64, site: Sequence[str | None]) -> bool:
+    """Whether two different families share a site (the same source or web domain)."""
+    families_of_site: dict[str, set[int]] = {}
+    for carrier, label in zip(carriers.tolist(), family.tolist(), strict=True):
+        key = site[carrier]
+        if key is not None:
+            families_of_site.setdefault(key, set()).add(label)
+    return any(len(labels) >= 2 for labels in families_of_site.values())
+
+
+def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -> float:
+    block = vectors[carriers]
+    cosine = (block @ block.T).toarray()
+    different = family[:, None] != family[None, :]
+    return float(cosine[different].mean()) if different.any() else 1.0
+
+
+def _families(carriers: I64, article_offsets: I64, blocks_by_article: I64, block: int) -> I64:
+    """Family label of each of ``carriers``: carriers sharing a block other than ``block``."""
     positions, owner = gather_rows(article_offsets, carriers)
     other = blocks_by_article[positions]
     keep = other != block
     owner, other = owner[keep], other[keep]
     if owner.size == 0:
-        return int(carriers.size)
+        return np.arange(carriers.size, dtype=np.int64)
     _, other_index = np.unique(other, return_inverse=True)
     n_nodes = carriers.size + int(other_index.max()) + 1
     graph = coo_matrix((np.ones(owner.size), (owner, carriers.size + other_index)),
                        shape=(n_nodes, n_nodes))
     _, labels = connected_components(graph, directed=False)
-    return int(np.unique(labels[: carriers.size]).size)
+    return labels[: carriers.size].astype(np.int64)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from ._config import DedupConfig
 from ._features import Features, extract_features_parallel
 from ._groups import GroupAssignment, build_groups
 from ._hashing import stable_id
-from ._links import ArticleLinks, link_articles
+from ._links import ArticleLinks, article_shingle_sets, link_articles
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
 from ._repeated import Repeats, find_repeats
 from ._result import (
@@ -39,7 +40,7 @@ from ._result import (
 )
 from ._stories import build_stories
 
-__all__ = ["dedup"]
+__all__ = ["dedup", "site_of"]
 
 CANONICAL = "canonical"
 _INVERSE = {"contains": "contained-in", "contained-in": "contains"}
@@ -70,19 +71,24 @@ def dedup(
     features = extract_features_parallel(corpus, settings)
     matches = match_paragraphs(features, settings)
     repeats = find_repeats(features, matches, settings)
-    boilerplate = find_boilerplate(features, matches, settings)
+    id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
+                                    kind="stable"), kind="stable")
+    boilerplate = find_boilerplate(features, matches, settings,
+                                   [site_of(article) for article in corpus], id_rank)
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
     links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings)
 
-    noise = (np.bincount(features.paragraph_article[boilerplate.any],
-                         minlength=len(corpus))
+    # For the canonical rule, template-like lines are neither content nor clean text.
+    not_content = boilerplate.any | boilerplate.template_like
+    noise = (np.bincount(features.paragraph_article[not_content], minlength=len(corpus))
              + np.bincount(features.paragraph_article[repeats.paragraph], minlength=len(corpus)))
-    neighbour_max = links.content_size.copy()
+    content = article_shingle_sets(features, allowed & ~boilerplate.template_like).sizes
+    neighbour_max = content.copy()
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
-    np.maximum.at(neighbour_max, dup_a, links.content_size[dup_b])
-    np.maximum.at(neighbour_max, dup_b, links.content_size[dup_a])
-    keys = rank_keys(corpus, links.content_size.tolist(), neighbour_max.tolist(),
-                     noise.tolist(), canonical_key)
+    np.maximum.at(neighbour_max, dup_a, content[dup_b])
+    np.maximum.at(neighbour_max, dup_b, content[dup_a])
+    keys = rank_keys(corpus, content.tolist(), neighbour_max.tolist(), noise.tolist(),
+                     canonical_key)
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys)
 
     group_times = np.full(len(groups.canonical), np.nan)
@@ -93,6 +99,20 @@ def dedup(
     stories = build_stories(features, groups, group_times, settings)
     return _assemble(corpus, features, repeats, boilerplate, links, groups,
                      stories.story_of_group, keys, canonical_key is not None, settings)
+
+
+def site_of(article: Article) -> str | None:
+    """The site an article comes from: its ``source``, else the host of its ``url``.
+
+    >>> site_of(Article("a", "", url="https://www.Example.com/news/1"))
+    'example.com'
+    """
+    if article.source:
+        return article.source.strip().casefold()
+    if article.url:
+        host = urlsplit(article.url.strip()).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
 
 
 def _assemble(corpus: list[Article], features: Features, repeats: Repeats,
