@@ -1,15 +1,65 @@
-"""newsdedup: repeated paragraphs, boilerplate, duplicate articles and stories in news."""
+"""newsdedup: repeated paragraphs, boilerplate, duplicate articles and stories in news.
+
+>>> import newsdedup
+>>> result = newsdedup.dedup([
+...     {"id": "a", "text": "Netflix lists AI jobs paying up to $900,000 during the strike."},
+...     {"id": "b", "text": "Netflix lists AI jobs paying up to $900,000 during the strike."},
+... ])
+>>> result.articles[1].canonical_id
+'a'
+"""
 
 from ._article import Article
+from ._canonical import RULES as CANONICAL_RULES
 from ._config import DedupConfig
+from ._demo import demo_articles, seed_articles
 from ._errors import ConfigError, IndexStoreError, InputError, MissingExtraError, NewsdedupError
+from ._loaders import from_dataframe, load_inputs, read_jsonl, read_text_folder
+from ._minhash import signatures, to_lean_minhash
+from ._pipeline import dedup
+from ._result import (
+    ArticleResult,
+    BoilerplateParagraph,
+    Carrier,
+    DedupResult,
+    DuplicateGroup,
+    GroupMember,
+    Match,
+    ParagraphProvenance,
+    RepeatedParagraph,
+    SharedParagraph,
+    Story,
+)
+
+__version__ = "0.1.0"
 
 __all__ = [
+    "CANONICAL_RULES",
     "Article",
+    "ArticleResult",
+    "BoilerplateParagraph",
+    "Carrier",
     "ConfigError",
     "DedupConfig",
+    "DedupResult",
+    "DuplicateGroup",
+    "GroupMember",
     "IndexStoreError",
     "InputError",
+    "Match",
     "MissingExtraError",
     "NewsdedupError",
+    "ParagraphProvenance",
+    "RepeatedParagraph",
+    "SharedParagraph",
+    "Story",
+    "dedup",
+    "demo_articles",
+    "from_dataframe",
+    "load_inputs",
+    "read_jsonl",
+    "read_text_folder",
+    "seed_articles",
+    "signatures",
+    "to_lean_minhash",
 ]

@@ -213,4 +213,5 @@ def _families(carriers: I64, article_offsets: I64, blocks_by_article: I64, block
     graph = coo_matrix((np.ones(owner.size), (owner, carriers.size + other_index)),
                        shape=(n_nodes, n_nodes))
     _, labels = connected_components(graph, directed=False)
-    return labels[: carriers.size].astype(np.int64)
+    family: I64 = labels[: carriers.size].astype(np.int64)
+    return family

@@ -32,7 +32,8 @@ def fmix64(values: U64) -> U64:
         mixed = mixed * _M1
         mixed = mixed ^ (mixed >> _S33)
         mixed = mixed * _M2
-        return mixed ^ (mixed >> _S33)
+        result: U64 = mixed ^ (mixed >> _S33)
+        return result
 
 
 def stable_id(prefix: str, parts: list[str]) -> str:

@@ -60,7 +60,8 @@ def _fmix32(values: U32) -> U32:
         mixed = mixed * np.uint32(0x85EBCA6B)
         mixed = mixed ^ (mixed >> np.uint32(13))
         mixed = mixed * np.uint32(0xC2B2AE35)
-        return mixed ^ (mixed >> np.uint32(16))
+        result: U32 = mixed ^ (mixed >> np.uint32(16))
+        return result
 
 
 def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> U32:

@@ -51,7 +51,8 @@ def normalize_text(text: str) -> str:
     '"netflix\\'s" ai - jobs'
     """
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES_AND_DASHES)
-    return _SPACES.sub(" ", folded).strip(" ")
+    collapsed: str = _SPACES.sub(" ", folded)
+    return collapsed.strip(" ")
 
 
 def token_text(text: str) -> str:
@@ -64,4 +65,5 @@ def token_text(text: str) -> str:
     """
     spaced = _UNSPACED_SCRIPT.sub(r" \1 ", normalize_text(text))
     words = _NON_WORD.sub(" ", spaced)
-    return _SPACES.sub(" ", words).strip(" ")
+    collapsed: str = _SPACES.sub(" ", words)
+    return collapsed.strip(" ")

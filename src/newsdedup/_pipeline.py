@@ -93,7 +93,8 @@ def dedup(
 
     group_times = np.full(len(groups.canonical), np.nan)
     for number, members in enumerate(groups.members):
-        dates = [corpus[m].published.timestamp() for m in members if corpus[m].published]
+        dates = [published.timestamp() for m in members
+                 if (published := corpus[m].published) is not None]
         if dates:
             group_times[number] = min(dates)
     stories = build_stories(features, groups, group_times, settings)

@@ -45,7 +45,9 @@ class PairSimilarity:
     def jaccard(self) -> F64:
         """``|A & B| / |A | B|`` (0 for two empty sets)."""
         union = self.left_size + self.right_size - self.intersection
-        return np.divide(self.intersection, union, out=np.zeros(union.size), where=union > 0)
+        result: F64 = np.divide(self.intersection, union, out=np.zeros(union.size),
+                                where=union > 0)
+        return result
 
     @property
     def left_in_right(self) -> F64:

@@ -1,0 +1,47 @@
+"""The canonical rule and the name of the step that decided."""
+
+from __future__ import annotations
+
+from newsdedup import Article
+from newsdedup._canonical import RULES, decisive_rule, rank_keys
+
+
+def _keys(articles: list[Article], content: list[int], noise: list[int]) -> list[tuple]:  # type: ignore[type-arg]
+    top = max(content)
+    return rank_keys(articles, content, [top] * len(articles), noise)
+
+
+def test_dated_before_undated_and_earliest_first() -> None:
+    """Earliest published wins; undated articles rank after dated ones."""
+    articles = [Article("u", "x"), Article("late", "x", published="2023-01-02"),
+                Article("early", "x", published="2023-01-01")]
+    keys = _keys(articles, [10, 10, 10], [0, 0, 0])
+    assert sorted(range(3), key=keys.__getitem__) == [2, 1, 0]
+    assert decisive_rule(keys[2], keys[1], user_key=False) == "earliest published"
+
+
+def test_completeness_within_five_percent_is_a_tie() -> None:
+    """A copy with 3% more text does not win on completeness; 30% less loses."""
+    articles = [Article("a", "x"), Article("b", "x"), Article("c", "x")]
+    keys = _keys(articles, [100, 103, 70], [0, 1, 0])
+    assert keys[0][1] == keys[1][1] and keys[2][1] > keys[0][1]
+    assert decisive_rule(keys[0], keys[1], user_key=False) == "least boilerplate"
+    assert decisive_rule(keys[0], keys[2], user_key=False) == "most complete text"
+
+
+def test_smallest_id_is_last_resort() -> None:
+    """Equal on every step: the smallest id wins."""
+    articles = [Article("b", "x"), Article("a", "x")]
+    keys = _keys(articles, [5, 5], [0, 0])
+    assert min(keys) == keys[1]
+    assert decisive_rule(keys[1], keys[0], user_key=False) == RULES[-1]
+
+
+def test_only_member_and_user_key() -> None:
+    """Single-member groups and user keys report their own rule names."""
+    assert decisive_rule((1,), None, user_key=False) == "only member"
+    articles = [Article("a", "x", source="blog"), Article("b", "x", source="wire")]
+    keys = rank_keys(articles, [1, 1], [1, 1], [0, 0],
+                     canonical_key=lambda art: art.source != "wire")
+    assert min(keys) == keys[1]
+    assert decisive_rule(keys[1], keys[0], user_key=True) == "user key"

@@ -1,0 +1,48 @@
+"""DedupConfig: defaults, validation, overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdedup import ConfigError, DedupConfig
+
+
+def test_defaults_are_documented_values() -> None:
+    """The defaults are the ones the docs describe."""
+    config = DedupConfig()
+    assert (config.shingle_size, config.num_perm, config.seed) == (5, 128, 1)
+    assert config.article_threshold == 0.8 and config.containment_threshold == 0.8
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("num_perm", 0), ("shingle_size", -1), ("shingle_size", 2.5), ("article_threshold", 0.0),
+    ("article_threshold", 1.5), ("lsh_threshold", "high"), ("story_window_days", -3),
+    ("workers", 0), ("boilerplate_patterns", "yes"), ("min_coverage", True),
+])
+def test_invalid_values_name_the_option(name: str, value: object) -> None:
+    """An invalid value raises ConfigError naming the option and the value."""
+    with pytest.raises(ConfigError, match=name):
+        DedupConfig(**{name: value})
+
+
+def test_from_options_applies_overrides_and_rejects_unknown() -> None:
+    """Keyword overrides apply on top of a base config; unknown names are errors."""
+    base = DedupConfig(shingle_size=3)
+    assert DedupConfig.from_options(base, num_perm=64) == DedupConfig(shingle_size=3,
+                                                                       num_perm=64)
+    with pytest.raises(ConfigError, match="unknown option"):
+        DedupConfig.from_options(base, bogus=1)
+    with pytest.raises(ConfigError, match="expected a DedupConfig"):
+        DedupConfig.from_options({"shingle_size": 3})  # type: ignore[arg-type]
+
+
+def test_config_is_frozen() -> None:
+    """A config cannot be changed after creation."""
+    config = DedupConfig()
+    with pytest.raises(AttributeError):
+        config.num_perm = 3  # type: ignore[misc]
+
+
+def test_window_can_be_disabled() -> None:
+    """story_window_days=None turns the time window off."""
+    assert DedupConfig(story_window_days=None).story_window_days is None
