@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 from conftest import load_seeds
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsdedup
 from newsdedup import Article, Carrier, dedup
@@ -205,3 +207,108 @@ def test_pairwise_relations_cover_all_copies(seeds: list[Article]) -> None:
     assert sorted(len(g.members) for g in result.groups) == [3] * 5
     for group in result.groups:
         assert len({member.split("-copy")[0] for member in group.member_ids}) == 1
+
+
+# --- properties -----------------------------------------------------------------------
+
+def _pool() -> list[Article]:
+    """Seeds, exact and edited copies, a truncated copy and some real ECB+ documents."""
+    from conftest import load_ecbplus
+
+    seeds = load_seeds()
+    pool = list(seeds)
+    for n, seed in enumerate(seeds[:3]):
+        paragraphs = newsdedup._paragraphs.split_paragraphs(seed.text)
+        pool.append(Article(f"copy-{n}", seed.text + "\n\nRead original article here"))
+        edited = list(paragraphs)
+        edited[3] = edited[3].replace("Netflix", "the streamer", 1)
+        pool.append(Article(f"edit-{n}", "\n\n".join(edited)))
+        pool.append(Article(f"trunc-{n}", "\n".join(paragraphs[: len(paragraphs) * 7 // 10])))
+    pool.append(Article("digest", seeds[0].text + "\n\n" + seeds[3].text))
+    pool.extend(Article(d["id"], d["text"]) for d in load_ecbplus()[:40])
+    return pool
+
+
+POOL = _pool()
+
+
+def _partition(result: newsdedup.DedupResult, attribute: str) -> set[frozenset[str]]:
+    clusters: dict[str, set[str]] = {}
+    for article in result.articles:
+        clusters.setdefault(getattr(article, attribute), set()).add(article.id)
+    return {frozenset(c) for c in clusters.values()}
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.permutations(range(len(POOL))))
+def test_order_invariance(order: list[int]) -> None:
+    """Property: any input order gives the same groups, stories, canonicals and ids."""
+    articles = [POOL[i] for i in order]
+    shuffled, reference = dedup(articles), REFERENCE
+    assert {a.id: a for a in shuffled.articles} == {a.id: a for a in reference.articles}
+    assert shuffled.groups == reference.groups
+    assert shuffled.stories == reference.stories
+    assert shuffled.matches == reference.matches
+
+
+REFERENCE = dedup(POOL)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sets(st.integers(0, len(POOL) - 1), min_size=1))
+def test_no_article_is_lost(subset: set[int]) -> None:
+    """Property: every input article appears once in the output, in input order."""
+    articles = [POOL[i] for i in sorted(subset)]
+    result = dedup(articles)
+    assert [a.id for a in result.articles] == [a.id for a in articles]
+    assert sorted(m for g in result.groups for m in g.member_ids) == sorted(
+        a.id for a in articles)
+
+
+def test_idempotence_on_canonicals() -> None:
+    """Deduplicating the canonicals again finds no duplicates."""
+    canonical_ids = {g.canonical_id for g in REFERENCE.groups}
+    again = dedup([a for a in POOL if a.id in canonical_ids])
+    assert all(len(g.members) == 1 for g in again.groups)
+    assert not any(m.is_duplicate for m in again.matches)
+
+
+def test_pool_groups_copies_with_their_originals() -> None:
+    """The copies in the pool group with their seed, which is canonical."""
+    seeds = load_seeds()
+    for n, seed in enumerate(seeds[:3]):
+        group = REFERENCE.group(REFERENCE.article(seed.id).group_id)
+        assert group.canonical_id == seed.id
+        assert set(group.member_ids) == {seed.id, f"copy-{n}", f"edit-{n}", f"trunc-{n}"}
+    assert REFERENCE.article("digest").is_digest
+
+
+def test_determinism_across_processes() -> None:
+    """Results are identical in a fresh process with another hash seed (no salted hash())."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = ("import json, sys; sys.path.insert(0, 'tests');"
+              "import test_pipeline as t;"
+              "print(json.dumps(t.REFERENCE.to_records(), sort_keys=True))")
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, env=env, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert json.loads(output.stdout.strip().splitlines()[-1]) == json.loads(
+        json.dumps(REFERENCE.to_records(), sort_keys=True))
+
+
+def test_parallel_workers_give_identical_result() -> None:
+    """workers=2 (process pool over chunks) gives exactly the single-process result."""
+    from newsdedup import _features
+
+    original = _features.CHUNK_ARTICLES
+    _features.CHUNK_ARTICLES = 7  # several chunks on a small corpus
+    try:
+        parallel = dedup(POOL, workers=2)
+    finally:
+        _features.CHUNK_ARTICLES = original
+    assert parallel.articles == REFERENCE.articles
+    assert parallel.groups == REFERENCE.groups and parallel.stories == REFERENCE.stories

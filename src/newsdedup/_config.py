@@ -67,10 +67,11 @@ class DedupConfig:
     article_threshold: float = attrs.field(default=0.8, validator=_unit_interval)
     #: A shorter article is a copy contained in a longer one at this containment ...
     containment_threshold: float = attrs.field(default=0.8, validator=_unit_interval)
-    #: ... provided the shorter one also covers this share of the longer one. A digest page
-    #: that carries two articles covers neither by more than about a half, so it links to
-    #: both ("contains") without joining their groups; a truncated copy keeps ~70%.
-    min_coverage: float = attrs.field(default=0.6, validator=_unit_interval)
+    #: ... provided the shorter one also covers this share of the longer one: a truncated copy
+    #: that keeps 70% of the paragraphs may keep only ~55% of the words, while a page that
+    #: merely quotes an article covers little of it. (A digest page carrying two or more
+    #: articles is recognised as such and never joins their groups, see _links.py.)
+    min_coverage: float = attrs.field(default=0.5, validator=_unit_interval)
     #: A paragraph shared by at least this many unrelated articles is boilerplate.
     boilerplate_min_articles: int = attrs.field(default=2, validator=_positive_int)
     #: Boilerplate makes up a minor share of the articles that carry it; a block of shared
