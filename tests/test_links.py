@@ -1,0 +1,67 @@
+"""Article links: exact scores, relations, coverage and digest recognition."""
+
+from __future__ import annotations
+
+from conftest import load_seeds
+
+from newsdedup import Article, dedup
+from newsdedup._paragraphs import split_paragraphs
+
+
+def _match(result: object, a: str, b: str) -> object:
+    return next(m for m in result.matches if {m.a, m.b} == {a, b})  # type: ignore[attr-defined]
+
+
+def test_scores_are_exact_set_similarities() -> None:
+    """Reported Jaccard and containment equal the exact shingle-set values."""
+    seed = load_seeds()[0]
+    paragraphs = split_paragraphs(seed.text)
+    half = Article("half", "\n".join(paragraphs[:9]))
+    result = dedup([seed, half])
+    match = _match(result, seed.id, "half")
+    assert match.b_in_a == 1.0 or match.a_in_b == 1.0  # type: ignore[attr-defined]
+    # Exact: Jaccard equals |A & B| / |A | B| = |half| / |seed| since half is inside seed.
+    assert 0 < match.jaccard < 1  # type: ignore[attr-defined]
+    assert match.jaccard == min(match.a_in_b, match.b_in_a)  # type: ignore[attr-defined]
+
+
+def test_relations_read_from_a_to_b() -> None:
+    """A truncated copy is 'contained-in' its original; the original 'contains' it."""
+    seed = load_seeds()[1]
+    paragraphs = split_paragraphs(seed.text)
+    short = Article("zz-short", "\n".join(paragraphs[:6]))
+    result = dedup([seed, short])
+    match = _match(result, seed.id, "zz-short")
+    assert (match.a, match.relation) == (seed.id, "contains")  # type: ignore[attr-defined]
+    assert result.article("zz-short").relation == "contained-in"
+
+
+def test_partial_reuse_is_a_match_but_not_a_duplicate() -> None:
+    """Two different articles quoting one shared paragraph are linked as partial reuse."""
+    seeds = load_seeds()
+    quote = split_paragraphs(seeds[0].text)[4]
+    other = Article("quoter", seeds[3].text + "\n\n" + quote)
+    result = dedup([seeds[0], other])
+    match = _match(result, seeds[0].id, "quoter")
+    assert match.relation == "partial-reuse" and not match.is_duplicate  # type: ignore[attr-defined]
+    assert [(s.a_index, s.similarity) for s in match.shared_paragraphs] == [(4, 1.0)]  # type: ignore[attr-defined]
+
+
+def test_low_coverage_containment_is_not_a_duplicate() -> None:
+    """A long page that quotes a short article in full contains it but is no copy of it."""
+    seeds = load_seeds()
+    short = Article("short", "\n".join(split_paragraphs(seeds[3].text)[:3]))
+    page = Article("page", seeds[0].text + "\n\n" + short.text)
+    result = dedup([short, page])
+    match = _match(result, "page", "short")
+    assert match.relation == "contains" and not match.is_duplicate  # type: ignore[attr-defined]
+    assert result.article("short").group_id != result.article("page").group_id
+
+
+def test_boilerplate_does_not_create_links() -> None:
+    """Articles sharing only a site footer are not linked."""
+    seeds = load_seeds()
+    footer = "Stay connected with us on social media: click here to join our Telegram."
+    articles = [Article(a.id, a.text + "\n\n" + footer) for a in seeds[:3]]
+    result = dedup(articles)
+    assert result.matches == ()
