@@ -8,8 +8,9 @@ tells them apart is what else the carriers share:
    five-line footer that always travels together is judged as one piece.
 2. A block is a boilerplate candidate when, on average, it makes up at most
    ``boilerplate_max_share`` of its carriers' text: content copies share most of their text.
-3. Its carriers are split into *families*: two carriers are related when they also share a
-   paragraph outside the block (an original and its repost share the body). The block must
+3. Its carriers are split into *families*: two carriers are related when they also share
+   content, i.e. a block that is not itself a candidate (an original and its repost share
+   the body; two reposts sharing only an aggregator's several footer blocks do not). The block must
    recur in at least ``boilerplate_min_articles`` families, i.e. across articles that share
    no other text.
 4. Boilerplate belongs to a site, not to a story. The families must either come from one
@@ -140,13 +141,15 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     np.cumsum(np.bincount(carrier_block, minlength=n_blocks), out=block_offsets[1:])
     articles_by_block = carrier_article[cluster_order]
 
+    is_candidate = np.zeros(n_blocks, dtype=bool)
+    is_candidate[candidate_blocks] = True
     family_count = np.zeros(n_blocks, dtype=np.int64)
     boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
     template_blocks = np.zeros(n_blocks, dtype=bool)
     vectors: csr_matrix | None = None
     for block in candidate_blocks.tolist():
         carriers = np.unique(articles_by_block[block_offsets[block]:block_offsets[block + 1]])
-        family = _families(carriers, article_offsets, blocks_by_article, block)
+        family = _families(carriers, article_offsets, blocks_by_article, is_candidate)
         family_count[block] = int(np.unique(family).size)
         if family_count[block] < max(2, config.boilerplate_min_articles):
             continue
@@ -200,11 +203,12 @@ def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -
     return float(cosine[different].mean()) if different.any() else 1.0
 
 
-def _families(carriers: I64, article_offsets: I64, blocks_by_article: I64, block: int) -> I64:
-    """Family label of each of ``carriers``: carriers sharing a block other than ``block``."""
+def _families(carriers: I64, article_offsets: I64, blocks_by_article: I64,
+              is_candidate: npt.NDArray[np.bool_]) -> I64:
+    """Family label of each of ``carriers``: carriers linked by sharing a content block."""
     positions, owner = gather_rows(article_offsets, carriers)
     other = blocks_by_article[positions]
-    keep = other != block
+    keep = ~is_candidate[other]
     owner, other = owner[keep], other[keep]
     if owner.size == 0:
         return np.arange(carriers.size, dtype=np.int64)

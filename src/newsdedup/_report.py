@@ -25,6 +25,7 @@ def format_summary(result: DedupResult, articles: Sequence[Article]) -> str:
     by_id: Mapping[str, Article] = {article.id: article for article in articles}
     paragraphs = {article.id: split_paragraphs(article.text) for article in articles}
     groups = {group.id: group for group in result.groups}
+    digests = {article.id: article.is_digest for article in result.articles}
     lines = [repr(result), ""]
     for story in result.stories:
         lines.append(f"STORY {story.id}: {len(story.member_ids)} articles in "
@@ -34,8 +35,9 @@ def format_summary(result: DedupResult, articles: Sequence[Article]) -> str:
         lines.append(f"  “{_excerpt(title, 80)}”")
         for group_id in story.group_ids:
             group = groups[group_id]
+            digest = " - a digest page" if digests.get(group.canonical_id) else ""
             lines.append(f"  GROUP {group.id}: canonical {group.canonical_id} "
-                         f"(rule: {group.canonical_rule})")
+                         f"(rule: {group.canonical_rule}){digest}")
             for member in group.members[1:]:
                 lines.append(f"    - {member.id}: {member.relation}, Jaccard "
                              f"{member.jaccard:.2f}, containment {member.containment:.2f}")
@@ -63,7 +65,11 @@ def format_summary(result: DedupResult, articles: Sequence[Article]) -> str:
         lines.append("")
         lines.append("OTHER SHARED TEXT")
         for match in reuse:
-            lines.append(f"  {match.a} {match.relation} {match.b}: "
+            # Containment reads best from the container: "page contains article".
+            first, relation, second = ((match.b, "contains", match.a)
+                                       if match.relation == "contained-in"
+                                       else (match.a, match.relation, match.b))
+            lines.append(f"  {first} {relation} {second}: "
                          f"{len(match.shared_paragraphs)} shared paragraphs, Jaccard "
                          f"{match.jaccard:.2f}")
     return "\n".join(textwrap.shorten(line, 400) if len(line) > 400 else line

@@ -1,0 +1,83 @@
+"""The newsdedup command line: demo, dedup, eval."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+from newsdedup._cli import main
+
+
+def test_demo_prints_the_seed_story(capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsdedup demo` prints stories, groups with canonical rules, repeats, boilerplate."""
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("STORY ") == 1  # the seeds and their copies are one story
+    assert "canonical 000_c281479aec7ad377" in out
+    assert "rule: earliest published" in out
+    assert "REPEATED PARAGRAPHS" in out and "repeats ¶7" in out
+    assert "BOILERPLATE" in out and "Read original article here" in out
+    assert "digest-1-3 contains" in out
+
+
+def test_demo_seeds_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--seeds-only` runs on the five seeds: one story, five singleton groups."""
+    assert main(["demo", "--seeds-only"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("<DedupResult: 5 articles, 5 groups (0 with duplicates), 1 stories")
+
+
+def test_dedup_folder_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsdedup dedup` reads a .txt folder plus JSONL and writes one record per article."""
+    jsonl = tmp_path / "more.jsonl"
+    with open(DATA / "ecbplus-dev.jsonl", encoding="utf-8") as handle:
+        jsonl.write_text("".join(handle.readlines()[:20]), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["dedup", str(DATA / "seeds"), str(jsonl), "-o", str(out),
+                 "--article-threshold", "0.9"]) == 0
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(records) == 25
+    assert records[0]["id"] == "000_c281479aec7ad377"
+    assert records[5]["event"] == "1-a"  # input fields are kept
+    assert "<DedupResult: 25 articles" in capsys.readouterr().err
+
+
+def test_bad_input_exits_2_naming_the_line(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A malformed JSONL line gives exit code 2 and a one-line error naming file and line."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "ok"}\n{"id": "b", "text": 3}\n', "utf-8")
+    assert main(["dedup", str(bad), "-o", str(tmp_path / "out.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsdedup dedup: error:") and "line 2" in err and "'b'" in err
+
+
+def test_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A path that does not exist is reported, not a traceback."""
+    assert main(["dedup", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o")]) == 2
+    assert "nope.jsonl" in capsys.readouterr().err
+
+
+def test_eval_scores_output_against_gold(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsdedup eval PRED GOLD --field story` prints scores of story_id against gold."""
+    gold = DATA / "ecbplus-dev.jsonl"
+    out = tmp_path / "out.jsonl"
+    assert main(["dedup", str(gold), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["eval", str(out), str(gold), "--field", "story", "--gold-field", "event",
+                 "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert 0.5 < scores["ari"] <= 1.0
+
+
+def test_console_script_entry_point() -> None:
+    """`python -m newsdedup --help` works (the console script calls the same main)."""
+    done = subprocess.run([sys.executable, "-m", "newsdedup", "--help"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and "demo" in done.stdout and "dedup" in done.stdout
