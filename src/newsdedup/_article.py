@@ -92,6 +92,12 @@ def _check_text(instance: Article, attribute: attrs.Attribute[str], value: objec
         )
 
 
+def _check_extra(instance: Article, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise InputError(f"article {instance.id!r}: expected 'extra' to be a mapping, got "
+                         f"{type(value).__name__}")
+
+
 def _check_optional_str(instance: Article, attribute: attrs.Attribute[Any], value: object) -> None:
     _optional_str(value, attribute.name, f"article {instance.id!r}")
 
@@ -122,7 +128,10 @@ class Article:
     url: str | None = attrs.field(default=None, validator=_check_optional_str)
     source: str | None = attrs.field(default=None, validator=_check_optional_str)
     published: dt.datetime | None = attrs.field(default=None)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    # Left out of the hash (not of equality): a dict is unhashable, and a frozen class that
+    # cannot be put in a set would surprise.
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False,
+                                           validator=_check_extra)
 
     def __attrs_post_init__(self) -> None:
         # A converter cannot name the article in its error, so parse here, where the id is known.
@@ -184,14 +193,20 @@ def coerce_articles(items: Iterable[Article | Mapping[str, Any]]) -> list[Articl
     >>> [a.id for a in coerce_articles([{"id": "a", "text": "x"}, Article("b", "y")])]
     ['a', 'b']
     """
-    if isinstance(items, str | bytes | Mapping):
+    if isinstance(items, str | bytes | Mapping | Article):
         raise InputError(
             f"expected an iterable of articles, got a single {type(items).__name__}; "
             "wrap it in a list"
         )
+    try:
+        iterator = iter(items)
+    except TypeError as exc:
+        raise InputError(
+            f"expected an iterable of articles, got {type(items).__name__} {items!r:.80}"
+        ) from exc
     articles: list[Article] = []
     seen: dict[str, int] = {}
-    for position, item in enumerate(items):
+    for position, item in enumerate(iterator):
         where = f"article {position}"
         article = item if isinstance(item, Article) else Article.from_mapping(item, where)
         if article.id in seen:

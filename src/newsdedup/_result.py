@@ -6,6 +6,7 @@ into JSON-ready dicts (the CLI writes them as JSONL), ``to_pandas()`` into a Dat
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator
@@ -31,6 +32,17 @@ __all__ = [
     "SharedParagraph",
     "Story",
 ]
+
+
+def _json_default(value: object) -> object:
+    """JSON for values users may carry in extra fields (dates, numpy scalars, sets)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    return str(value)
 
 
 @attrs.frozen(slots=True)
@@ -234,7 +246,7 @@ class DedupResult:
     def iter_jsonl(self) -> Iterator[str]:
         """The records as JSON lines (without newlines)."""
         for record in self.to_records():
-            yield json.dumps(record, ensure_ascii=False, sort_keys=True)
+            yield json.dumps(record, ensure_ascii=False, sort_keys=True, default=_json_default)
 
     def write_jsonl(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_records` to ``path`` as JSONL (UTF-8)."""

@@ -1,0 +1,236 @@
+"""Reading articles from files and DataFrames: JSONL, folders of ``.txt`` files, pandas.
+
+Every loader validates through :meth:`Article.from_mapping`, so a bad record fails here with
+a message naming the file and line (or the DataFrame row), never later in the pipeline.
+Files are read as bytes and decoded line by line, so an encoding error can name its line too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import math
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._article import Article
+from ._errors import InputError, missing_extra
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["from_dataframe", "load_inputs", "read_jsonl", "read_text_folder"]
+
+_JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+               type(None): "null"}
+
+
+def _open_binary(path: Path) -> gzip.GzipFile | io.BufferedReader:
+    # Sniff the gzip magic rather than trusting the suffix: a JSONL line can never start
+    # with byte 0x1f, so the check cannot misfire on plain text.
+    with open(path, "rb") as probe:
+        compressed = probe.read(2) == _GZIP_MAGIC
+    return gzip.open(path, "rb") if compressed else open(path, "rb")
+
+
+def _numbered_lines(handle: Iterable[bytes], name: str) -> Iterator[tuple[int, bytes]]:
+    number = 0
+    try:
+        for number, raw in enumerate(handle, start=1):
+            yield number, raw
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(
+            f"{name}: corrupt or truncated gzip data after line {number}: {exc}") from exc
+
+
+def _jsonl_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Article]]:
+    """Yield ``(place, article)`` pairs, ``place`` being e.g. ``"in.jsonl line 3"``."""
+    name = os.fspath(path)
+    first_line: dict[str, int] = {}
+    with _open_binary(Path(path)) as handle:
+        for number, raw in _numbered_lines(handle, name):
+            where = f"{name} line {number}"
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM):]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{where}: not valid UTF-8 (byte {raw[exc.start:exc.start + 1]!r} at "
+                    f"position {exc.start} of the line); save the file as UTF-8"
+                ) from exc
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"{where}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+            if not isinstance(record, dict):
+                kind = _JSON_KINDS.get(type(record), type(record).__name__)
+                raise InputError(
+                    f"{where}: expected a JSON object with 'id' and 'text', got a JSON {kind}")
+            article = Article.from_mapping(record, where)
+            if article.id in first_line:
+                raise InputError(f"{where}: duplicate id {article.id!r} (first used on line "
+                                 f"{first_line[article.id]})")
+            first_line[article.id] = number
+            yield where, article
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Article]:
+    """Stream the articles of a JSONL file, one JSON object per line; blank lines are skipped.
+
+    Each object has ``id`` and ``text`` and optionally ``title``, ``url``, ``source`` and
+    ``published``; other keys go to ``Article.extra``. Gzip-compressed files (``.jsonl.gz``)
+    and a UTF-8 byte order mark are accepted. Errors name the file and the 1-based line.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "in.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "Hi.", "lang": "en"}\\n', "utf-8")
+    >>> [(a.id, a.extra) for a in read_jsonl(path)]
+    [('a', {'lang': 'en'})]
+    """
+    for _, article in _jsonl_records(path):
+        yield article
+
+
+def _text_file_article(path: Path) -> Article:
+    data = path.read_bytes()
+    offset = len(_BOM) if data.startswith(_BOM) else 0
+    try:
+        text = data[offset:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid UTF-8 (byte {data[offset + exc.start:offset + exc.start + 1]!r}"
+            f" at byte offset {offset + exc.start}); save the file as UTF-8") from exc
+    # The text is kept exactly as in the file (no newline translation): paragraph spans in
+    # the result are offsets into it.
+    return Article.from_mapping({"id": path.stem, "text": text}, where=str(path))
+
+
+def _text_folder_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Article]]:
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"{os.fspath(path)}: expected a folder of .txt files, but it is "
+                         f"{'a file' if folder.exists() else 'missing'}")
+    files = sorted((entry for entry in folder.iterdir()
+                    if entry.suffix == ".txt" and entry.is_file()), key=lambda p: p.name)
+    if not files:
+        raise InputError(f"{os.fspath(path)}: no .txt files in this folder")
+    for file in files:
+        yield str(file), _text_file_article(file)
+
+
+def read_text_folder(path: str | os.PathLike[str]) -> Iterator[Article]:
+    """Stream one article per ``*.txt`` file of a folder (sorted by name, not recursive).
+
+    The id is the file name without ``.txt``, the text is the file content (UTF-8, kept
+    verbatim; empty files give empty articles). A folder without ``.txt`` files is an error.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "story-1.txt").write_text("Title\\n\\nBody.", "utf-8")
+    >>> [(a.id, a.text) for a in read_text_folder(folder)]
+    [('story-1', 'Title\\n\\nBody.')]
+    """
+    for _, article in _text_folder_records(path):
+        yield article
+
+
+def _is_missing(value: object) -> bool:
+    # pandas spells "no value" as None, NaN, NaT or pd.NA depending on the column's dtype.
+    import pandas
+
+    if isinstance(value, float):
+        return math.isnan(value)
+    return value is None or value is pandas.NaT or value is pandas.NA
+
+
+def from_dataframe(df: pandas.DataFrame) -> list[Article]:
+    """Turn a pandas DataFrame into articles: columns ``id`` and ``text`` are required.
+
+    ``title``, ``url``, ``source`` and ``published`` are optional; missing values (NaN, None,
+    NaT) become None. Other columns go to ``Article.extra``. Errors name the row's index label.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"id": ["a", "b"], "text": ["x", "y"], "title": ["T", None]})
+    >>> [(a.id, a.title) for a in from_dataframe(frame)]
+    [('a', 'T'), ('b', None)]
+    """
+    try:
+        import pandas
+    except ImportError as exc:
+        raise missing_extra("pandas", "pandas") from exc
+    if not isinstance(df, pandas.DataFrame):
+        raise InputError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    columns = list(df.columns)
+    missing = [name for name in ("id", "text") if name not in columns]
+    if missing:
+        raise InputError(f"DataFrame: missing the required column(s) {missing}; "
+                         f"it has {columns}")
+    if not df.columns.is_unique:
+        repeated = sorted({str(name) for name in columns if columns.count(name) > 1})
+        raise InputError(f"DataFrame: repeated column name(s) {repeated}")
+    articles: list[Article] = []
+    first_row: dict[str, object] = {}
+    for label, row in zip(df.index, df.to_dict(orient="records"), strict=True):
+        record = {str(key): None if _is_missing(value) else value for key, value in row.items()}
+        where = f"DataFrame row {label!r}"
+        article = Article.from_mapping(record, where)
+        if article.id in first_row:
+            raise InputError(f"{where}: duplicate id {article.id!r} (first used in row "
+                             f"{first_row[article.id]!r})")
+        first_row[article.id] = label
+        articles.append(article)
+    return articles
+
+
+def _input_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Article]]:
+    name = os.fspath(path)
+    resolved = Path(path)
+    if resolved.is_dir():
+        return _text_folder_records(path)
+    if not resolved.exists():
+        raise InputError(f"{name}: no such file or folder")
+    lowered = resolved.name.lower()
+    if lowered.endswith(_JSONL_SUFFIXES):
+        return _jsonl_records(path)
+    if lowered.endswith(".txt"):
+        return iter([(name, _text_file_article(resolved))])
+    raise InputError(f"expected a .jsonl file or a folder of .txt files, got {name!r}")
+
+
+def load_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Article]:
+    """Read every input into one list of articles, in input order; ids must be unique.
+
+    Each path is a folder of ``.txt`` files (:func:`read_text_folder`), a ``.jsonl``,
+    ``.jsonl.gz`` or ``.ndjson`` file (:func:`read_jsonl`) or a single ``.txt`` file (id =
+    file name without ``.txt``). A duplicate id across inputs names both places.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Hello.", "utf-8")
+    >>> [a.id for a in load_inputs([folder])]
+    ['a']
+    """
+    if isinstance(paths, str | bytes | os.PathLike):
+        raise InputError(f"expected a list of paths, got the single path {paths!r}; "
+                         "wrap it in a list")
+    articles: list[Article] = []
+    first_place: dict[str, str] = {}
+    for path in paths:
+        for place, article in _input_records(path):
+            if article.id in first_place:
+                raise InputError(f"{place}: duplicate id {article.id!r} (first used in "
+                                 f"{first_place[article.id]})")
+            first_place[article.id] = place
+            articles.append(article)
+    return articles
