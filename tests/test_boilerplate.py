@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import load_ecbplus, load_seeds
-
 from newsdedup import Article, dedup
 from newsdedup._paragraphs import split_paragraphs
 

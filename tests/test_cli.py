@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
+from conftest import DATA
 from newsdedup._cli import main
 
 

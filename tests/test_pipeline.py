@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import load_seeds
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsdedup
+from conftest import load_seeds
 from newsdedup import Article, Carrier, dedup
 
 

@@ -6,8 +6,9 @@ when all values of at least one band agree, which happens with probability
 
 Choosing bands and rows: :func:`choose_bands` picks the split of ``num_perm`` that minimizes
 a weighted sum of the area under the S-curve below the threshold (false positives) and above
-it (false negatives), like datasketch's ``MinHashLSH``, but with weights 0.1 / 0.9: a missed
-pair is lost for good, while a false candidate only costs one exact check in the verify step.
+it (false negatives), like datasketch's ``MinHashLSH``, but with weights 0.1 / 0.9 and only
+among splits that find a pair exactly at the threshold with probability >= 0.9: a missed pair
+is lost for good, while a false candidate only costs one exact check in the verify step.
 The band layout (band ``i`` = values ``i*rows .. (i+1)*rows - 1``) is datasketch's, so a
 ``MinHashLSH(params=(bands, rows))`` finds the same candidates.
 
@@ -33,6 +34,8 @@ I64 = npt.NDArray[np.int64]
 
 _FALSE_POSITIVE_WEIGHT = 0.1
 _FALSE_NEGATIVE_WEIGHT = 0.9
+#: Required probability of finding a pair exactly at the threshold.
+_MIN_RECALL = 0.9
 
 
 def collision_probability(similarity: float, bands: int, rows: int) -> float:
@@ -48,22 +51,27 @@ def collision_probability(similarity: float, bands: int, rows: int) -> float:
 def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """The ``(bands, rows)`` split of ``num_perm`` tuned for recall at ``threshold``.
 
+    Among the splits that find a pair exactly at ``threshold`` with probability at least
+    0.9 (when any does), the one with the smallest weighted error area wins.
+
     >>> choose_bands(0.3, 128)
     (32, 2)
     """
     grid_low = np.linspace(0.0, threshold, 201)
     grid_high = np.linspace(threshold, 1.0, 201)
-    best: tuple[float, int, int] | None = None
+    best: tuple[bool, float, int, int] | None = None
     for bands in range(1, num_perm + 1):
         for rows in range(1, num_perm // bands + 1):
             false_positive = np.trapezoid(1 - (1 - grid_low**rows) ** bands, grid_low)
             false_negative = np.trapezoid((1 - grid_high**rows) ** bands, grid_high)
             error = (_FALSE_POSITIVE_WEIGHT * false_positive
                      + _FALSE_NEGATIVE_WEIGHT * false_negative)
-            if best is None or error < best[0] - 1e-12:
-                best = (float(error), bands, rows)
+            misses_target = collision_probability(threshold, bands, rows) < _MIN_RECALL
+            candidate = (misses_target, float(error), bands, rows)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
     assert best is not None  # num_perm >= 1 guarantees one candidate split
-    return best[1], best[2]
+    return best[2], best[3]
 
 
 def _band_keys(signatures: npt.NDArray[np.uint32], band: int, rows: int) -> npt.NDArray[np.uint64]:

@@ -51,6 +51,9 @@ def normalize_text(text: str) -> str:
     '"netflix\\'s" ai - jobs'
     """
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES_AND_DASHES)
+    # Removing invisible characters and case folding ("ß" -> "ss") can bring a combining mark
+    # next to a letter it composes with: compose again, or a second pass would change the text.
+    folded = unicodedata.normalize("NFKC", folded)
     collapsed: str = _SPACES.sub(" ", folded)
     return collapsed.strip(" ")
 
