@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import load_seeds
 
+from conftest import load_seeds
 from newsdedup import Article, DedupResult, dedup
 from newsdedup._paragraphs import split_paragraphs
 from newsdedup._synthetic import aggregator_boilerplate, generate_corpus, repost

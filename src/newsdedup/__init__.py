@@ -14,6 +14,7 @@ from ._canonical import RULES as CANONICAL_RULES
 from ._config import DedupConfig
 from ._demo import demo_articles, seed_articles
 from ._errors import ConfigError, IndexStoreError, InputError, MissingExtraError, NewsdedupError
+from ._index import AddResult, DedupIndex, IndexChange, IndexDecision, open_index
 from ._loaders import from_dataframe, load_inputs, read_jsonl, read_text_folder
 from ._minhash import signatures, to_lean_minhash
 from ._pipeline import dedup
@@ -35,15 +36,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CANONICAL_RULES",
+    "AddResult",
     "Article",
     "ArticleResult",
     "BoilerplateParagraph",
     "Carrier",
     "ConfigError",
     "DedupConfig",
+    "DedupIndex",
     "DedupResult",
     "DuplicateGroup",
     "GroupMember",
+    "IndexChange",
+    "IndexDecision",
     "IndexStoreError",
     "InputError",
     "Match",
@@ -57,6 +62,7 @@ __all__ = [
     "demo_articles",
     "from_dataframe",
     "load_inputs",
+    "open_index",
     "read_jsonl",
     "read_text_folder",
     "seed_articles",

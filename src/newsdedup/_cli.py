@@ -1,4 +1,4 @@
-"""The ``newsdedup`` command line: ``demo``, ``dedup``, ``eval``."""
+"""The ``newsdedup`` command line: ``demo``, ``dedup``, ``eval``, ``index``."""
 
 from __future__ import annotations
 
@@ -71,6 +71,27 @@ def _run_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_index(args: argparse.Namespace) -> int:
+    import json
+
+    from ._index import open_index
+    from ._loaders import load_inputs
+
+    articles = load_inputs(args.inputs)
+    retention = {} if args.retention_days is None else {"retention_days": args.retention_days}
+    with open_index(args.db, **retention) as index:
+        if args.index_command == "add":
+            outcome = index.add(articles)
+        else:
+            outcome = index.query_batch(articles)
+        for decision in outcome.decisions:
+            sys.stdout.write(json.dumps(decision.to_record(), ensure_ascii=False,
+                                        sort_keys=True) + "\n")
+        print(f"{len(outcome.decisions)} decisions, {len(outcome.changes)} changes, "
+              f"{len(index)} articles in {args.db}", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdedup",
@@ -86,6 +107,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", required=True, help="output JSONL ('-' for stdout)")
     run.add_argument("--summary", action="store_true", help="print a readable summary to stderr")
     _add_options(run)
+    index = commands.add_parser("index", help="a persistent index: add articles or query it")
+    index_commands = index.add_subparsers(dest="index_command", required=True)
+    for name, text in (("add", "store articles and print one JSONL decision per article"),
+                       ("query", "print JSONL decisions as if the articles were added "
+                                 "together, without storing them")):
+        sub = index_commands.add_parser(name, help=text)
+        sub.add_argument("db", help="index file (SQLite; created if missing)")
+        sub.add_argument("inputs", nargs="+" if name == "add" else 1,
+                         help="JSONL files (id, text, ...) or folders of .txt")
+        sub.add_argument("--retention-days", type=float, default=None,
+                         help="for a new index: drop articles this many days older than the "
+                              "newest from matching")
     commands.add_parser("eval", help="score predicted groups/stories against gold labels",
                         add_help=False)
     return parser
@@ -103,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _run_demo(args)
+        if args.command == "index":
+            return _run_index(args)
         return _run_dedup(args)
     except NewsdedupError as error:
         print(f"newsdedup {args.command}: error: {error}", file=sys.stderr)

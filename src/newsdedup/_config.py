@@ -32,6 +32,11 @@ def _optional_positive(instance: object, attribute: attrs.Attribute[Any], value:
         raise ConfigError(f"{attribute.name}: expected a positive number or None, got {value!r}")
 
 
+def _weight(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{attribute.name}: expected a number in [0, 1], got {value!r}")
+
+
 def _non_negative_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{attribute.name}: expected an integer >= 0, got {value!r}")
@@ -85,6 +90,10 @@ class DedupConfig:
     #: Stories: articles further apart than this many days never share a story (None: no
     #: window; documents without a date are never excluded by it).
     story_window_days: float | None = attrs.field(default=7.0, validator=_optional_positive)
+    #: Stories: share of the sentence-embedding cosine in the similarity of two groups (the
+    #: rest is the lexical cosine). 0 keeps stories purely lexical; above 0 needs the
+    #: ``[embed]`` extra (a MiniLM model shipped inside a PyPI package, loaded offline).
+    story_embedding_weight: float = attrs.field(default=0.0, validator=_weight)
     #: Worker processes for the hashing stages (1: in-process; results are identical).
     workers: int = attrs.field(default=1, validator=_positive_int)
 

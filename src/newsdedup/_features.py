@@ -21,10 +21,19 @@ from ._article import Article
 from ._config import DedupConfig
 from ._hashing import U64
 from ._minhash import signatures
-from ._normalize import normalize_text, token_text
+from ._normalize import normalize_text
 from ._paragraphs import paragraph_spans
 from ._shingle import ShingleSets, shingle_sets
-from ._tokenize import hash_tokens
+from ._tokenize import (
+    CharClass,
+    TokenBatch,
+    char_classes,
+    code_points,
+    concat_batches,
+    hash_texts,
+    hash_token_bytes,
+    token_bytes,
+)
 
 __all__ = ["Features", "concat_features", "extract_features", "extract_features_parallel"]
 
@@ -50,6 +59,101 @@ _BOILERPLATE_PATTERN = regex.compile(
 )
 #: Paragraphs longer than this many tokens are never flagged by pattern alone.
 _PATTERN_MAX_TOKENS = 120
+# Salient words (names, places, figures): a capitalised word inside a sentence (after a
+# lower-case letter, a digit or a comma), or any word carrying a digit. Only scripts with case
+# and digits are affected; elsewhere no word is salient and nothing changes.
+_SALIENT_WORD = regex.compile(
+    r"(?<=[\p{Ll}\p{N},;]\s+)[\p{Lu}\p{Lt}][\p{L}\p{M}\p{N}]*|[\p{L}\p{M}]*\p{N}[\p{L}\p{M}\p{N}]*")
+
+
+# Pattern boilerplate is checked with the regular expression only on paragraphs that can
+# match it: a match needs one of these tokens (or token pairs, adjacent in one paragraph), so
+# the expression runs on a few paragraphs instead of all. Keep in step with the pattern;
+# tests/test_features.py compares both on every paragraph of the test data.
+_PATTERN_SINGLE_WORDS = ("newsletter", "author", "reserved", "denial", "sponsored", "originally",
+                         "appeared", "subscribe")
+_PATTERN_WORD_PAIRS = (
+    (("read",), ("the", "original", "full", "more", "source")),
+    (("min", "minute"), ("read",)),
+    (("click",), ("here",)),
+    (("share", "like"), ("this",)),
+    (("sign",), ("up",)),
+    (("follow", "join", "find"), ("us", "our")),
+    (("connect",), ("with",)),
+    (("related",), ("articles", "posts", "stories", "news", "content")),
+    (("view",), ("all", "articles", "posts")),
+    (("leave",), ("a",)),
+    (("stay",), ("connected", "updated", "tuned")),
+)
+_PATTERN_WHOLE_PARAGRAPH = ("advertisement", "advertising", "sponsored", "share", "comment",
+                            "comments")
+
+
+def _word_hashes(words: Sequence[str]) -> U64:
+    return hash_texts([" ".join(words)]).hashes
+
+
+def _pattern_candidates(tokens: TokenBatch, token_counts: I64) -> npt.NDArray[np.bool_]:
+    hashes, paragraph = tokens.hashes, tokens.paragraph
+    candidate = np.zeros(tokens.n_paragraphs, dtype=bool)
+    candidate[paragraph[np.isin(hashes, _word_hashes(_PATTERN_SINGLE_WORDS))]] = True
+    same = paragraph[1:] == paragraph[:-1]
+    for first_words, second_words in _PATTERN_WORD_PAIRS:
+        pair = (same & np.isin(hashes[:-1], _word_hashes(first_words))
+                & np.isin(hashes[1:], _word_hashes(second_words)))
+        candidate[paragraph[:-1][pair]] = True
+    whole = np.isin(hashes, _word_hashes(_PATTERN_WHOLE_PARAGRAPH))
+    candidate[paragraph[whole][token_counts[paragraph[whole]] == 1]] = True
+    return candidate
+
+
+def _pattern_boilerplate(texts: Sequence[str], tokens: TokenBatch, token_counts: I64,
+                         ambiguous: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Paragraphs of at most _PATTERN_MAX_TOKENS tokens matching _BOILERPLATE_PATTERN."""
+    check = (_pattern_candidates(tokens, token_counts) | ambiguous) & (
+        token_counts <= _PATTERN_MAX_TOKENS)
+    pattern = np.zeros(len(texts), dtype=bool)
+    for number in np.flatnonzero(check).tolist():
+        pattern[number] = _BOILERPLATE_PATTERN.search(normalize_text(texts[number])) is not None
+    return pattern
+
+
+def _salient_texts(texts: Sequence[str]) -> list[str]:
+    """For each text, its _SALIENT_WORD matches (other characters blanked), in one pass.
+
+    Tokenizes like ``" ".join(_SALIENT_WORD.findall(text))``: the expression only matches
+    whole runs of word characters, a run with a digit, or one opening with an upper-case
+    letter after white space that follows a lower-case letter, digit, comma or semicolon.
+    Keep in step with the expression; tests/test_features.py compares both.
+    """
+    joined = "\x00".join(texts)
+    if not joined:
+        return list(texts)
+    points = code_points(joined)
+    flags = char_classes(points)
+    separators = np.cumsum([len(text) + 1 for text in texts[:-1]], dtype=np.int64) - 1
+    flags[separators] = 0  # nothing crosses a paragraph boundary
+    word = (flags & CharClass.WORD) != 0
+    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    digits = np.concatenate([[0], np.cumsum((flags & CharClass.DIGIT) != 0)])
+    has_digit = digits[ends] > digits[starts]
+    space = (flags & CharClass.SPACE) != 0
+    last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(points.size)))
+    before = np.maximum(starts - 1, 0)
+    anchor = last_solid[before]
+    after_sentence_text = ((starts > 0) & space[before] & (anchor >= 0)
+                           & ((flags[np.maximum(anchor, 0)] & CharClass.LOWER_DIGIT_COMMA) != 0))
+    capitalised = (flags[starts] & CharClass.UPPER) != 0
+    salient = has_digit | (capitalised & after_sentence_text)
+    # Runs never touch (a non-word character separates them), so +1/-1 marks do not collide.
+    marks = np.zeros(points.size + 1, dtype=np.int8)
+    marks[starts[salient]] = 1
+    marks[ends[salient]] = -1
+    inside = np.cumsum(marks[:-1], dtype=np.int8) > 0
+    blanked = np.where(inside, points, np.uint32(0x20))
+    blanked[separators] = 0x0A
+    return blanked.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
 @attrs.frozen(slots=True)
@@ -69,6 +173,9 @@ class Features:
             (tokens of the title, counted twice, and of the non-boilerplate paragraphs).
         terms: token hashes (uint64), sorted per article.
         term_counts: occurrences of each term in its article.
+        term_salient: how many of those occurrences were written as a salient word (capitalised
+            inside a sentence, or carrying a digit) in a non-boilerplate paragraph; stories
+            weigh terms that are mostly written so (names, places, figures) more.
     """
 
     n_articles: int
@@ -81,6 +188,7 @@ class Features:
     article_terms: I64
     terms: U64
     term_counts: I64
+    term_salient: I64
 
     @property
     def paragraph_article(self) -> I64:
@@ -96,18 +204,24 @@ class Features:
             self.article_paragraphs[:-1], counts)
 
 
-def _article_terms(token_hashes: U64, owner: I64, weight: I64,
-                   n_articles: int) -> tuple[I64, U64, I64]:
+def _article_terms(token_hashes: U64, owner: I64, weight: I64, salient: I64,
+                   n_articles: int) -> tuple[I64, U64, I64, I64]:
     order = np.lexsort((token_hashes, owner))
-    hashes, owner, weight = token_hashes[order], owner[order], weight[order]
+    hashes, owner, weight, salient = (token_hashes[order], owner[order], weight[order],
+                                      salient[order])
     new = np.ones(hashes.size, dtype=bool)
     new[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
     group = np.cumsum(new) - 1
-    counts = np.bincount(group, weights=weight).astype(np.int64) if hashes.size else \
-        np.zeros(0, np.int64)
+    if hashes.size:
+        counts = np.bincount(group, weights=weight).astype(np.int64)
+        salient_counts = np.bincount(group, weights=salient).astype(np.int64)
+    else:
+        counts = salient_counts = np.zeros(0, np.int64)
+    # A salient word is also counted among its paragraph's tokens; keep only counted terms.
+    counted = counts > 0
     offsets = np.zeros(n_articles + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner[new], minlength=n_articles), out=offsets[1:])
-    return offsets, hashes[new], counts
+    np.cumsum(np.bincount(owner[new][counted], minlength=n_articles), out=offsets[1:])
+    return offsets, hashes[new][counted], counts[counted], salient_counts[counted]
 
 
 def extract_features(articles: Sequence[Article], config: DedupConfig) -> Features:
@@ -127,28 +241,33 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
         texts.extend(article.text[start:end] for start, end in article_spans)
         per_article[number + 1] = per_article[number] + len(article_spans)
     n_paragraphs = len(texts)
-    tokens_text = [token_text(text) for text in texts]
-    titles = [token_text(article.title or "") for article in articles]
-    tokens = hash_tokens(tokens_text + titles)
-    in_paragraph = tokens.paragraph < n_paragraphs
-    paragraph_tokens = type(tokens)(tokens.hashes[in_paragraph],
-                                    tokens.paragraph[in_paragraph], n_paragraphs)
+    # All token text of the chunk is normalized and hashed in bulk (see _tokenize.hash_texts);
+    # equal to hash_tokens([token_text(t) for t in texts + titles + salient texts]).
+    paragraph_bytes, ambiguous = token_bytes(texts)
+    paragraph_tokens = hash_token_bytes(paragraph_bytes, n_paragraphs)
+    # A line break in a title would be read as a paragraph break.
+    titles = hash_texts([(article.title or "").replace("\n", " ") for article in articles])
+    salient = hash_texts(_salient_texts(texts))
+    tokens = concat_batches([paragraph_tokens, titles, salient])
     token_counts = np.bincount(paragraph_tokens.paragraph, minlength=n_paragraphs)
-    pattern = np.array(
-        [count <= _PATTERN_MAX_TOKENS and _BOILERPLATE_PATTERN.search(normalize_text(text))
-         is not None for text, count in zip(texts, token_counts, strict=True)],
-        dtype=bool,
-    )
+    pattern = _pattern_boilerplate(texts, paragraph_tokens, token_counts, ambiguous)
     shingles = shingle_sets(paragraph_tokens, config.shingle_size)
     paragraph_owner = np.repeat(np.arange(len(articles), dtype=np.int64), np.diff(per_article))
-    # Content terms: paragraph tokens of non-pattern paragraphs, plus title tokens twice.
-    owner_of_unit = np.concatenate([paragraph_owner, np.arange(len(articles), dtype=np.int64)])
-    unit_weight = np.concatenate([np.where(pattern, 0, 1), np.full(len(articles), 2)])
+    # Content terms: paragraph tokens of non-pattern paragraphs, plus title tokens twice; the
+    # salient words of non-pattern paragraphs only mark occurrences (weight 0, salient 1).
+    owner_of_unit = np.concatenate([paragraph_owner, np.arange(len(articles), dtype=np.int64),
+                                    paragraph_owner])
+    unit_weight = np.concatenate([np.where(pattern, 0, 1), np.full(len(articles), 2),
+                                  np.zeros(n_paragraphs, dtype=np.int64)])
+    unit_salient = np.concatenate([np.zeros(n_paragraphs + len(articles), dtype=np.int64),
+                                   np.where(pattern, 0, 1)])
     token_weight = unit_weight[tokens.paragraph]
-    keep = token_weight > 0
-    article_terms, terms, term_counts = _article_terms(
+    token_salient = unit_salient[tokens.paragraph]
+    keep = (token_weight > 0) | (token_salient > 0)
+    article_terms, terms, term_counts, term_salient = _article_terms(
         tokens.hashes[keep], owner_of_unit[tokens.paragraph[keep]],
-        token_weight[keep].astype(np.int64), len(articles))
+        token_weight[keep].astype(np.int64), token_salient[keep].astype(np.int64),
+        len(articles))
     return Features(
         n_articles=len(articles),
         article_paragraphs=per_article,
@@ -160,6 +279,7 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
         article_terms=article_terms,
         terms=terms,
         term_counts=term_counts,
+        term_salient=term_salient,
     )
 
 
@@ -188,6 +308,7 @@ def concat_features(parts: Sequence[Features]) -> Features:
         article_terms=_concat_offsets([part.article_terms for part in parts]),
         terms=np.concatenate([part.terms for part in parts]),
         term_counts=np.concatenate([part.term_counts for part in parts]),
+        term_salient=np.concatenate([part.term_salient for part in parts]),
     )
 
 

@@ -10,8 +10,8 @@ hashfunc=lambda v: v)`` updated with :func:`minhash_inputs` of the same shingles
 :func:`to_lean_minhash` turns it into a ``datasketch.LeanMinHash`` that can be inserted into,
 or query, a ``datasketch.MinHashLSH``.
 
-The kernel is one (shingles x permutations) uint32 product per chunk of paragraphs, reduced
-with ``np.minimum.reduceat``: no Python call per shingle.
+The kernel is one (permutations x shingles) uint32 product per chunk of paragraphs, reduced
+with ``np.minimum.reduceat`` along contiguous rows: no Python call per shingle.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ U32 = npt.NDArray[np.uint32]
 #: Signature value of an empty paragraph (datasketch's empty MinHash has it everywhere).
 EMPTY_VALUE = np.uint32(0xFFFFFFFF)
 
-#: Shingles per chunk of the kernel: bounds its scratch memory to about 32 MB at 128 perms.
-_CHUNK_SHINGLES = 1 << 16
+#: Shingles per chunk of the kernel: bounds its scratch memory to about 16 MB at 128 perms.
+_CHUNK_SHINGLES = 1 << 15
 
 
 @functools.lru_cache(maxsize=16)
@@ -90,12 +90,19 @@ def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> U32:
     )
     bounds = np.unique(np.concatenate([[0], cut_points + 1, [non_empty.size]]))
     bounds = bounds[bounds <= non_empty.size]
+    # Permutations x shingles (one row per permutation): the min-reduction then runs over
+    # contiguous memory, ~10x faster than reducing the transposed layout. One scratch
+    # buffer serves all chunks; products are written in place.
+    scratch = np.empty((num_perm, _CHUNK_SHINGLES + int(sizes.max())), dtype=np.uint32)
+    column_a, column_b = a[:, None], b[:, None]
     with np.errstate(over="ignore"):
         for lo, hi in itertools.pairwise(bounds.tolist()):
             rows = non_empty[lo:hi]
             start, stop = int(sets.offsets[rows[0]]), int(sets.offsets[rows[-1] + 1])
-            permuted = mixed[start:stop, None] * a[None, :] + b[None, :]
-            out[rows] = np.minimum.reduceat(permuted, sets.offsets[rows] - start, axis=0)
+            permuted = scratch[:, : stop - start]
+            np.multiply(column_a, mixed[None, start:stop], out=permuted)
+            np.add(permuted, column_b, out=permuted)
+            out[rows] = np.minimum.reduceat(permuted, sets.offsets[rows] - start, axis=1).T
     return out
 
 

@@ -97,7 +97,12 @@ def dedup(
                  if (published := corpus[m].published) is not None]
         if dates:
             group_times[number] = min(dates)
-    stories = build_stories(features, groups, group_times, settings)
+    embeddings = None
+    if settings.story_embedding_weight > 0.0:
+        from ._embed import article_embeddings  # the optional [embed] extra, loaded lazily
+
+        embeddings = article_embeddings(corpus, features)
+    stories = build_stories(features, groups, group_times, settings, embeddings)
     return _assemble(corpus, features, repeats, boilerplate, links, groups,
                      stories.story_of_group, keys, canonical_key is not None, settings)
 
@@ -145,6 +150,9 @@ def _assemble(corpus: list[Article], features: Features, repeats: Repeats,
     paragraph_start = features.article_paragraphs
     paragraph_index = features.paragraph_index
     article_of = features.paragraph_article
+    # Boilerplate.any is computed on access: once here, not once per provenance paragraph
+    # (that made assembly quadratic in the corpus size).
+    is_boilerplate = boilerplate.any.tolist()
 
     def provenance(canonical: int, members: tuple[int, ...]) -> tuple[ParagraphProvenance, ...]:
         carriers: dict[int, list[Carrier]] = defaultdict(list)
@@ -160,7 +168,7 @@ def _assemble(corpus: list[Article], features: Features, repeats: Repeats,
                 carriers[int(paragraph_index[mine])].append(
                     Carrier(ids[member], int(paragraph_index[theirs]), round(similarity, 6)))
         return tuple(
-            ParagraphProvenance(index, bool(boilerplate.any[paragraph]),
+            ParagraphProvenance(index, is_boilerplate[paragraph],
                                 tuple(sorted(carriers.get(index, ()),
                                              key=lambda c: (c.article_id, c.paragraph_index))))
             for index, paragraph in enumerate(range(paragraph_start[canonical],

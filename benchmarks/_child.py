@@ -1,0 +1,271 @@
+"""One measured run in a fresh process: ``python -m benchmarks._child MODE JSON_ARGS``.
+
+Each system runs in its own process so that its peak RSS (``ru_maxrss``) is its own. The last
+line printed is a JSON object with the measurements.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from ._timing import StageTimer
+
+#: Functions dedup() reaches, and the stage each one's time is reported under.
+NEWSDEDUP_STAGES = [
+    ("newsdedup._pipeline", "coerce_articles", "load"),
+    ("newsdedup._pipeline", "extract_features_parallel", "features (other)"),
+    ("newsdedup._features", "paragraph_spans", "normalize/split"),
+    ("newsdedup._features", "token_bytes", "normalize/split"),
+    ("newsdedup._features", "hash_token_bytes", "normalize/split"),
+    ("newsdedup._features", "hash_texts", "terms"),
+    ("newsdedup._features", "_salient_texts", "terms"),
+    ("newsdedup._features", "_pattern_boilerplate", "terms"),
+    ("newsdedup._features", "_article_terms", "terms"),
+    ("newsdedup._features", "shingle_sets", "shingle"),
+    ("newsdedup._features", "signatures", "sign"),
+    ("newsdedup._pipeline", "match_paragraphs", "candidates"),
+    ("newsdedup._paragraph_matches", "candidate_pairs", "candidates"),
+    ("newsdedup._paragraph_matches", "pair_similarity", "verify"),
+    ("newsdedup._pipeline", "find_repeats", "repeats+boilerplate"),
+    ("newsdedup._pipeline", "find_boilerplate", "repeats+boilerplate"),
+    ("newsdedup._pipeline", "paragraph_pairs", "links"),
+    ("newsdedup._pipeline", "link_articles", "links"),
+    ("newsdedup._links", "pair_similarity", "verify"),
+    ("newsdedup._pipeline", "article_shingle_sets", "links"),
+    ("newsdedup._links", "article_shingle_sets", "links"),
+    ("newsdedup._pipeline", "rank_keys", "groups"),
+    ("newsdedup._pipeline", "build_groups", "groups"),
+    ("newsdedup._pipeline", "build_stories", "stories"),
+    ("newsdedup._pipeline", "_assemble", "canonical/assembly"),
+]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    """Current resident set size, in MB."""
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def corpus(n: int, seed: int, limit: int | None) -> tuple[list[dict[str, Any]], Any, float, int]:
+    """The synthetic corpus as JSON-like records (what a loader yields), its labels, seconds."""
+    from newsdedup._synthetic import generate_corpus
+
+    start = time.perf_counter()
+    generated = generate_corpus(n, seed=seed)
+    articles = generated.articles[:limit] if limit else generated.articles
+    records = [article.to_dict() for article in articles]
+    n_bytes = sum(len(article.text.encode("utf-8")) for article in articles)
+    return records, generated, time.perf_counter() - start, n_bytes
+
+
+def pair_quality(found: set[tuple[str, str]], ids: list[str], generated: Any) -> dict[str, Any]:
+    """Precision and recall of near-duplicate article pairs against the corpus labels."""
+    present = set(ids)
+    truth = {pair for pair in generated.true_duplicate_pairs()
+             if pair[0] in present and pair[1] in present}
+    hits = len(found & truth)
+    return {"true_pairs": len(truth), "found_pairs": len(found),
+            "precision": hits / len(found) if found else 1.0,
+            "recall": hits / len(truth) if truth else 1.0}
+
+
+def bare_kernel(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """The MinHash kernel alone, in its fastest numpy layout, computing the same signatures.
+
+    Permutations x shingles products per chunk of ~32k shingles, min-reduced per paragraph
+    along contiguous rows: the least code around the arithmetic that numpy allows.
+    """
+    from newsdedup._minhash import _fmix32, permutations
+
+    a, b = permutations(num_perm, seed)
+    n_rows = offsets.size - 1
+    out = np.full((n_rows, num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    rows = np.flatnonzero(np.diff(offsets) > 0)
+    hashed = _fmix32((values >> np.uint64(32)).astype(np.uint32))
+    ends = offsets[rows + 1]
+    step = 1 << 15
+    cut = np.unique(np.searchsorted(ends, np.arange(step, int(ends[-1]) + step, step)) + 1)
+    lo = 0
+    with np.errstate(over="ignore"):
+        for hi in np.minimum(cut, rows.size).tolist():
+            if hi <= lo:
+                continue
+            chunk = rows[lo:hi]
+            start, stop = int(offsets[chunk[0]]), int(offsets[chunk[-1] + 1])
+            product = a[:, None] * hashed[None, start:stop] + b[:, None]
+            out[chunk] = np.minimum.reduceat(product, offsets[chunk] - start, axis=1).T
+            lo = hi
+    return out
+
+
+def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
+    """dedup() end to end, stage by stage, plus the signature stage against the bare kernel."""
+    import newsdedup
+    from newsdedup._minhash import signatures
+
+    records, generated, generate_seconds, n_bytes = corpus(args["n"], args["seed"],
+                                                           args.get("limit"))
+    corpus_rss = current_rss_mb()
+    timer = StageTimer()
+    kept: list[Any] = []
+    if args["workers"] == 1 or args.get("stage_detail_parallel"):
+        timer.wrap_all(NEWSDEDUP_STAGES)
+    else:  # worker processes cannot report into this timer: only top-level stages
+        timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] == "newsdedup._pipeline"])
+    timer.capture("newsdedup._pipeline", "extract_features_parallel", kept.append)
+    profiler = None
+    if args.get("profile"):
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    result = newsdedup.dedup(records, workers=args["workers"])
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    profile_text = None
+    if profiler is not None:
+        profiler.stop()
+        profile_text = profiler.output_text(unicode=False, color=False)
+    timer.restore()
+    peak = peak_rss_mb()
+    stages = dict(timer.wall)
+    stages["driver (other)"] = max(wall - sum(stages.values()), 0.0)
+
+    found = {tuple(sorted(pair)) for group in result.groups
+             for pair in itertools.combinations(group.member_ids, 2)}
+    out: dict[str, Any] = {
+        "system": "newsdedup", "workers": args["workers"], "n": len(records), "bytes": n_bytes,
+        "generate_seconds": generate_seconds, "seconds": wall, "cpu_seconds": cpu,
+        "stages": stages, "stage_cpu": dict(timer.cpu), "corpus_rss_mb": corpus_rss,
+        "peak_rss_after_stage_mb": timer.peak_after,
+        "peak_rss_mb": peak, "groups": len(result.groups), "stories": len(result.stories),
+        "quality": pair_quality(found, [r["id"] for r in records], generated),
+        "profile": profile_text,
+    }
+    del result
+    if args.get("kernel") and kept:
+        features = kept[-1]
+        sets = features.shingles
+        timings = []
+        for name, function in (("bare_kernel", lambda: bare_kernel(sets.values, sets.offsets,
+                                                                    128, 1)),
+                               ("newsdedup_signatures", lambda: signatures(sets, 128, 1))):
+            best, value = float("inf"), None
+            for _ in range(2):
+                start = time.perf_counter()
+                value = function()
+                best = min(best, time.perf_counter() - start)
+            timings.append((name, best, value))
+        same = bool(np.array_equal(timings[0][2], timings[1][2]))
+        out["kernel"] = {"shingles": int(sets.values.size), "paragraphs": len(sets),
+                         "bare_kernel_seconds": timings[0][1],
+                         "signatures_seconds": timings[1][1],
+                         "ratio": timings[1][1] / timings[0][1], "identical": same}
+    return out
+
+
+def _word_shingles(paragraph: str, size: int) -> set[str]:
+    from newsdedup._normalize import token_text
+
+    words = token_text(paragraph).split()
+    if not words:
+        return set()
+    if len(words) < size:
+        return {" ".join(words)}
+    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def run_datasketch(args: dict[str, Any]) -> dict[str, Any]:
+    """Plain datasketch at paragraph level: the way most users write it."""
+    from datasketch import MinHash, MinHashLSH
+
+    from newsdedup._paragraphs import split_paragraphs
+
+    records, generated, generate_seconds, n_bytes = corpus(args["n"], args["seed"],
+                                                           args.get("limit"))
+    corpus_rss = current_rss_mb()
+    timer = StageTimer()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    keys: list[tuple[int, int]] = []
+    shingle_sets: list[set[str]] = []
+    paragraphs_of = []
+    with timer.stage("normalize/split+shingle"):
+        for number, record in enumerate(records):
+            count = 0
+            for index, paragraph in enumerate(split_paragraphs(record["text"])):
+                shingles = _word_shingles(paragraph, 5)
+                if shingles:
+                    keys.append((number, index))
+                    shingle_sets.append(shingles)
+                count += 1
+            paragraphs_of.append(count)
+    minhashes = []
+    with timer.stage("sign"):
+        for shingles in shingle_sets:
+            minhash = MinHash(num_perm=128, seed=1)
+            for shingle in shingles:
+                minhash.update(shingle.encode("utf-8"))
+            minhashes.append(minhash)
+    lsh = MinHashLSH(threshold=args["threshold"], num_perm=128)
+    with timer.stage("candidates"):
+        for key, minhash in enumerate(minhashes):
+            lsh.insert(key, minhash)
+        candidates = set()
+        for key, minhash in enumerate(minhashes):
+            for other in lsh.query(minhash):
+                if other != key:
+                    candidates.add((min(key, other), max(key, other)))
+    with timer.stage("verify"):
+        matched: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
+        for left, right in candidates:
+            a, b = shingle_sets[left], shingle_sets[right]
+            if len(a & b) / len(a | b) >= args["threshold"]:
+                article_a, article_b = keys[left][0], keys[right][0]
+                if article_a != article_b:
+                    pair = (min(article_a, article_b), max(article_a, article_b))
+                    first = keys[left] if article_a < article_b else keys[right]
+                    second = keys[right] if article_a < article_b else keys[left]
+                    matched[pair].add((0, first[1]))
+                    matched[pair].add((1, second[1]))
+    with timer.stage("groups"):
+        # Duplicates: matched paragraphs cover at least `coverage` of both articles.
+        found = set()
+        for (a, b), sides in matched.items():
+            share_a = sum(1 for side, _ in sides if side == 0) / max(paragraphs_of[a], 1)
+            share_b = sum(1 for side, _ in sides if side == 1) / max(paragraphs_of[b], 1)
+            if min(share_a, share_b) >= args["coverage"]:
+                ids = (records[a]["id"], records[b]["id"])
+                found.add((min(ids), max(ids)))
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return {
+        "system": "datasketch", "workers": 1, "n": len(records), "bytes": n_bytes,
+        "generate_seconds": generate_seconds, "seconds": wall, "cpu_seconds": cpu,
+        "stages": dict(timer.wall), "corpus_rss_mb": corpus_rss, "peak_rss_mb": peak_rss_mb(),
+        "paragraphs": len(minhashes), "candidates": len(candidates),
+        "quality": pair_quality(found, [r["id"] for r in records], generated),
+    }
+
+
+def main() -> None:
+    mode, raw = sys.argv[1], sys.argv[2]
+    args = json.loads(raw)
+    result = run_newsdedup(args) if mode == "newsdedup" else run_datasketch(args)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Benchmark of story clustering: quality on ECB+ and cost on synthetic corpora.
+
+Run from the repository root::
+
+    python -m benchmarks.stories                      # ECB+ table + synthetic 10k and 100k
+    python -m benchmarks.stories --sizes 10000        # a quicker scaling run
+    python -m benchmarks.stories --embed              # add the [embed] rows (slow on CPU)
+    python -m benchmarks.stories --no-synthetic       # the quality table only
+
+Quality: ``tests/data/ecbplus-dev.jsonl`` through ``dedup()``, story ids scored against the
+``event`` field (the gold story) and ``topic`` (a coarser level) at the default
+``story_threshold`` and at ±25%, beside the reference of the issue: TF-IDF cosine with
+connected components at its best threshold, measured here in the same run.
+
+Cost: one ``dedup()`` run per size over ``generate_corpus(n, seed=0)``. The baseline is that
+same run's near-duplicate detection (everything before the story step: features, LSH,
+verification, boilerplate, links, groups); the ratio is story time / near-duplicate time,
+and story pair-F1 is scored against the generator's story labels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix, diags
+from scipy.sparse.csgraph import connected_components
+
+import newsdedup._pipeline as pipeline
+from newsdedup import dedup
+from newsdedup._article import coerce_articles
+from newsdedup._config import DedupConfig
+from newsdedup._features import extract_features_parallel
+from newsdedup.evaluate import score_clustering
+
+ECBPLUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "ecbplus-dev.jsonl"
+
+
+def _rows() -> list[dict[str, str]]:
+    with open(ECBPLUS, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _row(name: str, predicted: dict[str, Any], rows: list[dict[str, str]]) -> str:
+    event = score_clustering(predicted, {r["id"]: r["event"] for r in rows})
+    topic = score_clustering(predicted, {r["id"]: r["topic"] for r in rows})
+    return (f"| {name} | {event.ari:.3f} | {event.bcubed_f1:.3f} | {event.pairwise_f1:.3f} "
+            f"| {topic.ari:.3f} | {len(set(predicted.values()))} |")
+
+
+def _connected_components_baseline(rows: list[dict[str, str]]) -> list[tuple[float, str]]:
+    """TF-IDF (1 + log tf, smooth idf) cosine between articles, connected components."""
+    features = extract_features_parallel(coerce_articles(
+        [{"id": r["id"], "text": r["text"]} for r in rows]), DedupConfig())
+    _, term_ids, df = np.unique(features.terms, return_inverse=True, return_counts=True)
+    owner = np.repeat(np.arange(features.n_articles), np.diff(features.article_terms))
+    idf = np.log((1.0 + features.n_articles) / (1.0 + df)) + 1.0
+    weights = (1.0 + np.log(features.term_counts.astype(np.float64))) * idf[term_ids]
+    matrix = csr_matrix((weights, (owner, term_ids)), shape=(features.n_articles, df.size))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ matrix)
+    similarity = (matrix @ matrix.T).toarray()
+    out = []
+    for threshold in np.round(np.arange(0.10, 0.61, 0.05), 2):
+        _, labels = connected_components(csr_matrix(similarity >= threshold), directed=False)
+        out.append((float(threshold), _row(f"baseline: TF-IDF + connected components @ "
+                                           f"{threshold:.2f}", {r["id"]: int(labels[n])
+                                           for n, r in enumerate(rows)}, rows)))
+    return out
+
+
+def quality_table(embed: bool) -> str:
+    rows = _rows()
+    articles = [{"id": r["id"], "text": r["text"]} for r in rows]
+    default = DedupConfig().story_threshold
+    lines = ["| method | event ARI | event B³ F1 | event pair F1 | topic ARI | stories |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    settings: list[tuple[str, dict[str, Any]]] = [
+        (f"lexical @ {factor}× ({default * factor:.3f})",
+         {"story_threshold": default * factor}) for factor in (0.75, 1.0, 1.25)]
+    if embed:
+        settings += [(f"lexical + embed w={weight} @ {factor}× ({default * factor:.3f})",
+                      {"story_threshold": default * factor, "story_embedding_weight": weight})
+                     for weight in (0.25,) for factor in (0.75, 1.0, 1.25)]
+    for name, options in settings:
+        result = dedup(articles, **options)
+        lines.append(_row(name, {a.id: a.story_id for a in result.articles}, rows))
+    baseline = _connected_components_baseline(rows)
+    best = max(range(len(baseline)), key=lambda n: float(baseline[n][1].split("|")[2]))
+    lines += [baseline[n][1] for n in range(max(best - 1, 0), min(best + 2, len(baseline)))]
+    return "\n".join(lines)
+
+
+def scaling_table(sizes: list[int]) -> str:
+    from newsdedup._synthetic import generate_corpus
+
+    lines = ["| articles | near-dup s | stories s | stories / near-dup | story pair F1 |",
+             "| --- | --- | --- | --- | --- |"]
+    original = pipeline.build_stories
+    for size in sizes:
+        corpus = generate_corpus(size, seed=0)
+        marks: dict[str, float] = {}
+
+        def timed(*args: Any, _marks: dict[str, float] = marks, **kwargs: Any) -> Any:
+            _marks["enter"] = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                _marks["exit"] = time.perf_counter()
+
+        pipeline.build_stories = timed
+        try:
+            start = time.perf_counter()
+            result = dedup(corpus.articles)
+        finally:
+            pipeline.build_stories = original
+        near_dup = marks["enter"] - start
+        stories = marks["exit"] - marks["enter"]
+        scores = score_clustering({a.id: a.story_id for a in result.articles},
+                                  {i: labels.story for i, labels in corpus.labels.items()})
+        lines.append(f"| {size} | {near_dup:.2f} | {stories:.2f} | {stories / near_dup:.2f} "
+                     f"| {scores.pairwise_f1:.3f} |")
+        print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="comma-separated synthetic corpus sizes")
+    parser.add_argument("--embed", action="store_true", help="add the [embed] rows")
+    parser.add_argument("--no-synthetic", action="store_true", help="quality table only")
+    args = parser.parse_args()
+    print(quality_table(args.embed), flush=True)
+    if not args.no_synthetic:
+        print()
+        print(scaling_table([int(s) for s in args.sizes.split(",")]))
+
+
+if __name__ == "__main__":
+    main()
