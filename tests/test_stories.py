@@ -113,3 +113,17 @@ def test_embedding_weight_without_extra_raises(monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(MissingExtraError, match=r"newsdedup\[embed\]"):
         dedup(seeds, story_embedding_weight=0.5)
     _embed._model.cache_clear()
+
+
+def test_oversized_components_are_split_and_still_cover_every_group(
+        monkeypatch: pytest.MonkeyPatch, ecbplus: list[dict[str, str]]) -> None:
+    """Components above the dense-linkage bound are split by a stricter link, losing no group."""
+    from newsdedup import _stories
+
+    rows = [{"id": r["id"], "text": r["text"]} for r in ecbplus]
+    monkeypatch.setattr(_stories, "_MAX_LINKAGE", 8)
+    result = dedup(rows)
+    assert sorted(m for s in result.stories for m in s.member_ids) == sorted(r["id"] for r in rows)
+    scores = score_clustering({a.id: a.story_id for a in result.articles},
+                              {r["id"]: r["event"] for r in ecbplus})
+    assert scores.ari > 0.5

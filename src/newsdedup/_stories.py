@@ -212,23 +212,11 @@ def _components(size: int, first: I64, second: I64,
     """Connected components of a graph given as edges, in order of their smallest node.
 
     Yields each component's nodes (ascending) and its edges renumbered to positions in that
-    node array. Edges are bucketed once, so the cost is linear in nodes plus edges.
+    node array (see :func:`_parts`); scipy numbers components by their smallest node.
     """
     graph = csr_matrix((np.ones(first.size), (first, second)), shape=(size, size))
-    count, component = connected_components(graph, directed=False)
-    order = np.argsort(component, kind="stable")
-    bounds = np.searchsorted(component[order], np.arange(count + 1))
-    local = np.empty(size, dtype=np.int64)
-    local[order] = np.arange(size) - np.repeat(bounds[:-1], np.diff(bounds))
-    edge_component = component[first]
-    edge_order = np.argsort(edge_component, kind="stable")
-    edge_bounds = np.searchsorted(edge_component[edge_order], np.arange(count + 1))
-    local_first, local_second = local[first[edge_order]], local[second[edge_order]]
-    weights = similarity[edge_order]
-    for index in range(count):
-        start, stop = edge_bounds[index], edge_bounds[index + 1]
-        yield (order[bounds[index]:bounds[index + 1]], local_first[start:stop],
-               local_second[start:stop], weights[start:stop])
+    _, component = connected_components(graph, directed=False)
+    yield from _parts(component.astype(np.int64), first, second, similarity)
 
 
 def _average_linkage(size: int, first: I64, second: I64, similarity: F64,
@@ -239,10 +227,9 @@ def _average_linkage(size: int, first: I64, second: I64, similarity: F64,
     if size > _MAX_LINKAGE:
         # Too large for a dense tree: split by a stricter link first, then recurse.
         strict = similarity >= min(1.0, threshold * 1.25)
-        parts = np.zeros(size, dtype=np.int64)
-        for number, (nodes, _, _, _) in enumerate(
-                _components(size, first[strict], second[strict], similarity[strict])):
-            parts[nodes] = number
+        graph = csr_matrix((np.ones(int(strict.sum())), (first[strict], second[strict])),
+                           shape=(size, size))
+        parts = connected_components(graph, directed=False)[1].astype(np.int64)
         if parts.max() == 0:
             return np.zeros(size, dtype=np.int64)
         inside = parts[first] == parts[second]
@@ -272,7 +259,11 @@ def _average_linkage(size: int, first: I64, second: I64, similarity: F64,
 
 def _parts(parts: I64, first: I64, second: I64,
            similarity: F64) -> Iterator[tuple[I64, I64, I64, F64]]:
-    """Like :func:`_components`, for a given labelling ``parts`` (0..k-1) of the nodes."""
+    """Nodes (ascending) and renumbered edges of each part of a labelling (0..k-1) of the nodes.
+
+    Every edge must join two nodes of the same part. Edges are bucketed once, so the cost is
+    linear in nodes plus edges.
+    """
     order = np.argsort(parts, kind="stable")
     count = int(parts.max()) + 1
     bounds = np.searchsorted(parts[order], np.arange(count + 1))
