@@ -126,3 +126,13 @@ def test_digests_in_synthetic_corpus_do_not_merge_groups() -> None:
         assert by_id[digest_id].group_id not in {by_id[p].group_id for p in parts}
         for first, second in itertools.combinations(parts, 2):
             assert by_id[first].group_id != by_id[second].group_id
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_synthetic_corpus_stories(seed: int) -> None:
+    """On a 3,000-article synthetic corpus, story pair F1 against the labels is >= 0.95."""
+    corpus = generate_corpus(3000, seed=seed)
+    result = dedup(corpus.articles)
+    stories = score_clustering({a.id: a.story_id for a in result.articles},
+                               {i: lab.story for i, lab in corpus.labels.items()})
+    assert stories.pairwise_f1 >= 0.95
