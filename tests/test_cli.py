@@ -81,3 +81,15 @@ def test_console_script_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "newsdedup", "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and "demo" in done.stdout and "dedup" in done.stdout
+
+
+def test_closed_pipe_is_not_an_error() -> None:
+    """`newsdedup demo | head -1` ends quietly when the reader closes the pipe early."""
+    process = subprocess.Popen([sys.executable, "-m", "newsdedup", "demo"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert first.startswith(b"<DedupResult") and "error" not in error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -142,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdedupError as error:
         print(f"newsdedup {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (e.g. `newsdedup demo | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as error:
         print(f"newsdedup {args.command}: error: {error}", file=sys.stderr)
         return 2
