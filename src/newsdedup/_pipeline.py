@@ -82,7 +82,10 @@ def dedup(
     not_content = boilerplate.any | boilerplate.template_like
     noise = (np.bincount(features.paragraph_article[not_content], minlength=len(corpus))
              + np.bincount(features.paragraph_article[repeats.paragraph], minlength=len(corpus)))
-    content = article_shingle_sets(features, allowed & ~boilerplate.template_like).sizes
+    template_content = allowed & boilerplate.template_like
+    # Usually no paragraph is template-like, and the content sets are the links' own.
+    content = (article_shingle_sets(features, allowed & ~template_content).sizes
+               if template_content.any() else links.content_size)
     neighbour_max = content.copy()
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
     np.maximum.at(neighbour_max, dup_a, content[dup_b])
