@@ -161,15 +161,9 @@ def _assemble(corpus: list[Article], features: Features, repeats: Repeats,
         carriers: dict[int, list[Carrier]] = defaultdict(list)
         for member in members[1:]:
             n = link_of[(min(member, canonical), max(member, canonical))]
-            start, stop = links.pair_offsets[n], links.pair_offsets[n + 1]
-            for first, second, similarity in zip(
-                    links.paragraph_first[start:stop].tolist(),
-                    links.paragraph_second[start:stop].tolist(),
-                    links.paragraph_similarity[start:stop].tolist(), strict=True):
-                mine, theirs = (first, second) if article_of[first] == canonical else (
-                    second, first)
-                carriers[int(paragraph_index[mine])].append(
-                    Carrier(ids[member], int(paragraph_index[theirs]), round(similarity, 6)))
+            for shared in _shared(links, n, canonical, paragraph_index, article_of):
+                carriers[shared.a_index].append(
+                    Carrier(ids[member], shared.b_index, shared.similarity))
         return tuple(
             ParagraphProvenance(index, is_boilerplate[paragraph],
                                 tuple(sorted(carriers.get(index, ()),
@@ -262,6 +256,7 @@ def _assemble(corpus: list[Article], features: Features, repeats: Repeats,
 
 def _shared(links: ArticleLinks, n: int, a: int, paragraph_index: Any,
             article_of: Any) -> tuple[SharedParagraph, ...]:
+    """The matched paragraph pairs of link ``n``, oriented so ``a_index`` is article ``a``'s."""
     start, stop = links.pair_offsets[n], links.pair_offsets[n + 1]
     shared = []
     for first, second, similarity in zip(links.paragraph_first[start:stop].tolist(),
