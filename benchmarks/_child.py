@@ -25,13 +25,12 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._features", "paragraph_spans", "normalize/split"),
     ("newsdedup._features", "token_bytes", "normalize/split"),
     ("newsdedup._features", "hash_token_bytes", "normalize/split"),
-    ("newsdedup._features", "hash_texts", "terms"),
-    ("newsdedup._features", "_salient_texts", "terms"),
-    ("newsdedup._features", "_pattern_boilerplate", "terms"),
-    ("newsdedup._features", "_article_terms", "terms"),
+    ("newsdedup._features", "pattern_boilerplate", "patterns"),
+    ("newsdedup._features", "content_terms", "terms"),
     ("newsdedup._features", "shingle_sets", "shingle"),
-    ("newsdedup._features", "signatures", "sign"),
+    ("newsdedup._features", "set_fingerprints", "shingle"),
     ("newsdedup._pipeline", "match_paragraphs", "candidates"),
+    ("newsdedup._paragraph_matches", "signatures", "sign"),
     ("newsdedup._paragraph_matches", "candidate_pairs", "candidates"),
     ("newsdedup._paragraph_matches", "pair_similarity", "verify"),
     ("newsdedup._pipeline", "find_repeats", "repeats+boilerplate"),
@@ -89,13 +88,19 @@ def bare_kernel(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: in
     Permutations x shingles products per chunk of ~32k shingles, min-reduced per paragraph
     along contiguous rows: the least code around the arithmetic that numpy allows.
     """
-    from newsdedup._minhash import _fmix32, permutations
+    from newsdedup._minhash import permutations
 
     a, b = permutations(num_perm, seed)
     n_rows = offsets.size - 1
     out = np.full((n_rows, num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     rows = np.flatnonzero(np.diff(offsets) > 0)
-    hashed = _fmix32((values >> np.uint64(32)).astype(np.uint32))
+    hashed = (values >> np.uint64(32)).astype(np.uint32)
+    with np.errstate(over="ignore"):  # MurmurHash3's 32-bit finalizer, as datasketch's input
+        hashed ^= hashed >> np.uint32(16)
+        hashed *= np.uint32(0x85EBCA6B)
+        hashed ^= hashed >> np.uint32(13)
+        hashed *= np.uint32(0xC2B2AE35)
+        hashed ^= hashed >> np.uint32(16)
     ends = offsets[rows + 1]
     step = 1 << 15
     cut = np.unique(np.searchsorted(ends, np.arange(step, int(ends[-1]) + step, step)) + 1)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdedup import Article
+from newsdedup._paragraphs import split_paragraphs
+from newsdedup._tokenize import hash_texts, hash_tokens
 
 DATA = Path(__file__).parent / "data"
 SEED_DATE = dt.datetime(2023, 7, 26, 9, 0, tzinfo=dt.UTC)
@@ -26,6 +30,46 @@ def load_ecbplus() -> list[dict[str, str]]:
     """The ECB+ development documents (id, text, topic, event)."""
     with open(DATA / "ecbplus-dev.jsonl", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+# Characters that stress normalization and word boundaries: compatibility forms, case folding
+# that grows ("ß", "ẞ"), combining marks, invisible and deleted characters, unspaced scripts,
+# digits of other scripts, "_" and joiners (regex word characters but not token characters),
+# number signs that are not \w, surrogates, NUL and unusual white space.
+_ODD = ("\u00a8", "\u00b4", "\u00ad", "\u200b", "\u200d", "\u2019", "\u201c", "\uff21\uff42",
+        "\ufb01", "\u03a3", "\u00df", "\u1e9e", "\u0130", "\u0301", "网飞", "ภาษาไทย", "\u00a0",
+        "\u3000", "\t", "\x1f", "\r", "`", "\u2014", "١٢٣", "हिन्दी", "\ud800", "\u01c4",
+        "\u01c5", "\ufdfa", "\u337f", "\u00bd", "\u2122", "\U00010107", "_", "\x00", "A1",
+        " Upper", ", Name", "; X", "9 Z", "ǅx", " click here ", " read the original article",
+        "5 min read", "Follow us on X")
+
+
+def mangled_texts(seed: int, count: int = 400) -> list[str]:
+    """ECB+ paragraphs with odd characters inserted at random places (seeded)."""
+    rng = random.Random(seed)
+    base = [p for doc in load_ecbplus()[:120] for p in split_paragraphs(doc["text"])]
+    out = []
+    for paragraph in base[:count]:
+        chars = list(paragraph)
+        for _ in range(rng.randrange(0, 30)):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(_ODD))
+        out.append("".join(chars).strip() or "x")
+    return [*out, "", "Advertisement", "ADVERTISEMENT", "comments", "_share", "Share"]
+
+
+def all_paragraphs() -> list[str]:
+    """Every paragraph of the seeds and ECB+, plus two sets of mangled paragraphs."""
+    seeds = [p for article in load_seeds() for p in split_paragraphs(article.text)]
+    ecb = [p for doc in load_ecbplus() for p in split_paragraphs(doc["text"])]
+    return seeds + ecb + mangled_texts(1) + mangled_texts(2)
+
+
+def assert_same_tokens(bulk_texts: list[str], reference_texts: list[str]) -> None:
+    """``hash_texts(bulk_texts)`` equals ``hash_tokens(reference_texts)``."""
+    bulk, reference = hash_texts(bulk_texts), hash_tokens(reference_texts)
+    assert bulk.n_paragraphs == reference.n_paragraphs
+    assert np.array_equal(bulk.paragraph, reference.paragraph)
+    assert np.array_equal(bulk.hashes, reference.hashes)
 
 
 @pytest.fixture(scope="session")

@@ -64,3 +64,23 @@ def test_boilerplate_does_not_create_links() -> None:
     articles = [Article(a.id, a.text + "\n\n" + footer) for a in seeds[:3]]
     result = dedup(articles)
     assert result.matches == ()
+
+
+def test_article_shingle_sets_are_unions_of_allowed_paragraphs() -> None:
+    """Each article's set is the sorted union of its allowed paragraphs' shingle sets."""
+    import numpy as np
+
+    from newsdedup import DedupConfig
+    from newsdedup._features import extract_features
+    from newsdedup._links import article_shingle_sets
+
+    articles = [*load_seeds(), Article("empty", ""), Article("twice", "Same line.\nSame line.")]
+    features = extract_features(articles, DedupConfig())
+    allowed = np.random.default_rng(0).random(len(features.shingles)) < 0.7
+    sets = article_shingle_sets(features, allowed)
+    owner = features.paragraph_article
+    for article in range(len(articles)):
+        expected: set[int] = set()
+        for paragraph in np.flatnonzero((owner == article) & allowed).tolist():
+            expected |= set(features.shingles.row(paragraph).tolist())
+        assert sets.row(article).tolist() == sorted(expected)

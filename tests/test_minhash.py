@@ -9,7 +9,6 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import newsdedup._minhash
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
 from newsdedup._features import Features, extract_features
@@ -95,9 +94,10 @@ def test_corpus_signatures_equal_datasketch(corpus_features: Features) -> None:
     """On real news paragraphs every default signature row equals datasketch's MinHash."""
     config = DedupConfig()
     sets = corpus_features.shingles
+    signature_matrix = signatures(sets, config.num_perm, config.seed)
     for index in range(len(sets)):
         expected = _datasketch_signature(sets.row(index), config.num_perm, config.seed)
-        assert corpus_features.signatures[index].tolist() == expected.tolist()
+        assert signature_matrix[index].tolist() == expected.tolist()
 
 
 def test_permutations_are_datasketchs() -> None:
@@ -114,16 +114,6 @@ def test_datasketch_default_scheme_is_affine32() -> None:
     assert MinHash(num_perm=8).scheme == "affine32"
 
 
-def test_chunked_kernel_gives_the_same_signatures(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiny kernel chunks, cutting between and at paragraphs, change no signature."""
-    texts = ["the storm hit the city", "", "a", "one two three four five six seven", ""] * 5
-    sets = _shingles(texts, 2)
-    expected = signatures(sets)
-    for chunk in (1, 2, 3, 7):
-        monkeypatch.setattr(newsdedup._minhash, "_CHUNK_SHINGLES", chunk)
-        assert signatures(sets).tolist() == expected.tolist()
-
-
 def test_minhash_inputs_are_the_upper_32_bits() -> None:
     """The 32-bit MinHash input of a shingle is the upper half of its 64-bit hash."""
     shingles = np.array([0, 2**32 - 1, 2**32, 0xDEADBEEF_00000001, 2**64 - 1], dtype=np.uint64)
@@ -136,7 +126,7 @@ def test_minhash_inputs_are_the_upper_32_bits() -> None:
 
 def test_candidate_pairs_equal_datasketch_lsh(corpus_features: Features) -> None:
     """MinHashLSH(params=choose_bands(0.3, 128)) finds exactly the pairs candidate_pairs does."""
-    signature_matrix = corpus_features.signatures
+    signature_matrix = signatures(corpus_features.shingles)
     n_rows = signature_matrix.shape[0]
     bands, rows = choose_bands(0.3, 128)
     lsh = MinHashLSH(threshold=0.3, num_perm=128, params=(bands, rows))
@@ -160,7 +150,7 @@ def test_candidate_pairs_equal_datasketch_lsh(corpus_features: Features) -> None
 
 def test_lean_minhash_round_trips(corpus_features: Features) -> None:
     """to_lean_minhash keeps the values and the affine32 scheme of a signature."""
-    signature = corpus_features.signatures[0]
+    signature = signatures(corpus_features.shingles)[0]
     lean = to_lean_minhash(signature)
     assert isinstance(lean, LeanMinHash)
     assert lean.scheme == "affine32"
@@ -223,7 +213,7 @@ def test_identical_paragraphs_have_identical_signatures() -> None:
 
 def test_corpus_edited_copies_are_near_their_originals(corpus_features: Features) -> None:
     """Each paragraph of an edited copy is estimated within 0.15 of its nearest original."""
-    sets, signature_matrix = corpus_features.shingles, corpus_features.signatures
+    sets, signature_matrix = corpus_features.shingles, signatures(corpus_features.shingles)
     paragraph_article = corpus_features.paragraph_article
     edited_rows = np.flatnonzero(paragraph_article == N_DOCUMENTS)  # the copy of document 0
     original_rows = np.flatnonzero(paragraph_article == 0)
@@ -235,3 +225,11 @@ def test_corpus_edited_copies_are_near_their_originals(corpus_features: Features
         assert abs(estimate - max(scores)) <= 0.15
         near += max(scores) > 0.3
     assert near >= 1
+
+
+def test_first_columns_are_a_prefix_of_the_signature(corpus_features: Features) -> None:
+    """signatures(columns=k) gives exactly the first k values of the full signatures."""
+    full = signatures(corpus_features.shingles, 128, 1)
+    prefix = signatures(corpus_features.shingles, 128, 1, columns=64)
+    assert prefix.shape == (full.shape[0], 64)
+    assert np.array_equal(prefix, full[:, :64])

@@ -7,8 +7,7 @@ import numpy as np
 from conftest import load_seeds
 from newsdedup import Article, DedupConfig
 from newsdedup._features import extract_features
-from newsdedup._paragraph_matches import match_paragraphs, paragraph_pairs, set_fingerprints
-from newsdedup._shingle import ShingleSets
+from newsdedup._paragraph_matches import match_paragraphs, paragraph_pairs
 
 CONFIG = DedupConfig()
 
@@ -21,14 +20,6 @@ def test_identical_paragraphs_share_one_unique_paragraph() -> None:
     matches = match_paragraphs(features, CONFIG)
     assert matches.unique_of[0] == matches.unique_of[2]
     assert len(set(matches.unique_of.tolist())) == 3
-
-
-def test_fingerprints_ignore_order_but_not_content() -> None:
-    """Set fingerprints are equal for equal sets and differ otherwise."""
-    sets = ShingleSets(np.array([0, 2, 4, 6]),
-                       np.array([1, 2, 1, 2, 1, 3], dtype=np.uint64))
-    prints = set_fingerprints(sets)
-    assert prints[0] == prints[1] and prints[0] != prints[2]
 
 
 def test_seed_matches_are_verified_exactly() -> None:

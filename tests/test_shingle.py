@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._shingle import ShingleSets, shingle_sets
+from newsdedup._shingle import ShingleSets, set_fingerprints, shingle_sets
 from newsdedup._tokenize import hash_tokens
 from strategies import paragraph_lists
 
@@ -120,3 +120,11 @@ def test_set_sizes_match_distinct_ngrams(texts: list[str], size: int) -> None:
         else:
             expected = len({tuple(tokens[k:k + size]) for k in range(len(tokens) - size + 1)})
         assert sets.sizes[index] == expected
+
+
+def test_fingerprints_ignore_order_but_not_content() -> None:
+    """Set fingerprints are equal for equal sets and differ otherwise."""
+    sets = ShingleSets(np.array([0, 2, 4, 6]),
+                       np.array([1, 2, 1, 2, 1, 3], dtype=np.uint64))
+    prints = set_fingerprints(sets)
+    assert prints[0] == prints[1] and prints[0] != prints[2]

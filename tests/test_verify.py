@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import newsdedup._verify
 from newsdedup._shingle import ShingleSets
 from newsdedup._verify import pair_similarity
 from strategies import shingle_set_lists, to_shingle_sets
@@ -49,18 +48,6 @@ def test_pair_similarity_matches_python_sets(case: tuple[list[set[int]], list[tu
     """Intersection, sizes, Jaccard and containments equal a brute-force set computation."""
     sets, pairs = case
     _check_against_python_sets(sets, pairs)
-
-
-@settings(max_examples=150, deadline=None)
-@given(set_lists_with_pairs, st.integers(1, 40))
-def test_pair_similarity_is_the_same_in_tiny_chunks(
-    case: tuple[list[set[int]], list[tuple[int, int]]], chunk_elements: int
-) -> None:
-    """Chunk boundaries anywhere, even inside a pair's shingles, change no result."""
-    sets, pairs = case
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(newsdedup._verify, "_CHUNK_ELEMENTS", chunk_elements)
-        _check_against_python_sets(sets, pairs)
 
 
 def test_empty_sets() -> None:

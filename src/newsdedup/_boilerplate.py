@@ -39,6 +39,7 @@ from ._config import DedupConfig
 from ._features import Features
 from ._hashing import fmix64
 from ._paragraph_matches import ParagraphMatches
+from ._terms import term_ids
 
 __all__ = ["Boilerplate", "find_boilerplate"]
 
@@ -175,13 +176,14 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
 
 def _article_vectors(features: Features) -> csr_matrix:
     """L2-normalized TF-IDF vectors of the articles' content terms (rows)."""
-    _, term_ids, document_frequency = np.unique(features.terms, return_inverse=True,
-                                                return_counts=True)
-    owner = np.repeat(np.arange(features.n_articles), np.diff(features.article_terms))
+    ids, distinct = term_ids(features.terms)
+    document_frequency = np.bincount(ids, minlength=distinct.size)
     idf = np.log((1.0 + features.n_articles) / (1.0 + document_frequency)) + 1.0
-    weights = (1.0 + np.log(features.term_counts.astype(np.float64))) * idf[term_ids]
-    matrix = csr_matrix((weights, (owner, term_ids)),
-                        shape=(features.n_articles, max(int(document_frequency.size), 1)))
+    weights = (1.0 + np.log(features.term_counts.astype(np.float64))) * idf[ids]
+    # Terms are sorted by hash within each article and ids follow hash order: the arrays are
+    # already a CSR matrix with sorted, distinct column indices per row.
+    matrix = csr_matrix((weights, ids, features.article_terms),
+                        shape=(features.n_articles, max(int(distinct.size), 1)))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ matrix)
 

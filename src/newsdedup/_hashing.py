@@ -12,7 +12,9 @@ import hashlib
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["U64", "fmix64", "stable_id"]
+from ._jit import kernel
+
+__all__ = ["U64", "fmix64", "fmix64_scalar", "stable_id"]
 
 U64 = npt.NDArray[np.uint64]
 
@@ -34,6 +36,16 @@ def fmix64(values: U64) -> U64:
         mixed = mixed * _M2
         result: U64 = mixed ^ (mixed >> _S33)
         return result
+
+
+@kernel
+def fmix64_scalar(value: np.uint64) -> np.uint64:
+    """:func:`fmix64` of one ``uint64``, for compiled kernels (see ``_jit``)."""
+    mixed = value ^ (value >> np.uint64(33))
+    mixed = mixed * np.uint64(0xFF51AFD7ED558CCD)
+    mixed = mixed ^ (mixed >> np.uint64(33))
+    mixed = mixed * np.uint64(0xC4CEB9FE1A85EC53)
+    return mixed ^ (mixed >> np.uint64(33))
 
 
 def stable_id(prefix: str, parts: list[str]) -> str:

@@ -23,9 +23,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import gather_rows
 from ._config import DedupConfig
 from ._features import Features
+from ._hashing import U64
+from ._jit import kernel
 from ._paragraph_matches import ParagraphPairs
 from ._shingle import ShingleSets
 from ._verify import pair_similarity
@@ -74,18 +75,41 @@ class ArticleLinks:
 
 def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_]) -> ShingleSets:
     """Union of the shingle sets of each article's ``allowed`` paragraphs."""
-    owner_paragraph = features.paragraph_article
-    rows = np.flatnonzero(allowed)
-    positions, row_owner = gather_rows(features.shingles.offsets, rows)
-    values = features.shingles.values[positions]
-    owner = owner_paragraph[rows][row_owner]
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
-    keep = np.ones(values.size, dtype=bool)
-    keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
-    offsets = np.zeros(features.n_articles + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner[keep], minlength=features.n_articles), out=offsets[1:])
-    return ShingleSets(offsets, values[keep])
+    offsets, values = _union_kernel(features.article_paragraphs, allowed,
+                                    features.shingles.offsets, features.shingles.values)
+    return ShingleSets(offsets, values)
+
+
+@kernel
+def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
+                  shingle_offsets: I64, shingle_values: U64) -> tuple[I64, U64]:
+    """Sorted distinct shingles of the allowed paragraphs of each article (CSR)."""
+    n_articles = article_paragraphs.size - 1
+    capacity = 0
+    for paragraph in range(allowed.size):
+        if allowed[paragraph]:
+            capacity += shingle_offsets[paragraph + 1] - shingle_offsets[paragraph]
+    values = np.empty(capacity, dtype=np.uint64)
+    offsets = np.zeros(n_articles + 1, dtype=np.int64)
+    written = 0
+    for article in range(n_articles):
+        start = written
+        for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1]):
+            if allowed[paragraph]:
+                for position in range(shingle_offsets[paragraph], shingle_offsets[paragraph + 1]):
+                    values[written] = shingle_values[position]
+                    written += 1
+        if written - start > 1:
+            block = values[start:written]
+            block.sort()
+            distinct = 1
+            for index in range(1, block.size):
+                if block[index] != block[distinct - 1]:
+                    block[distinct] = block[index]
+                    distinct += 1
+            written = start + distinct
+        offsets[article + 1] = written
+    return offsets, values[:written].copy()
 
 
 def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArray[np.bool_],

@@ -10,20 +10,20 @@ hashfunc=lambda v: v)`` updated with :func:`minhash_inputs` of the same shingles
 :func:`to_lean_minhash` turns it into a ``datasketch.LeanMinHash`` that can be inserted into,
 or query, a ``datasketch.MinHashLSH``.
 
-The kernel is one (permutations x shingles) uint32 product per chunk of paragraphs, reduced
-with ``np.minimum.reduceat`` along contiguous rows: no Python call per shingle.
+The kernel is one compiled loop over the shingles (see ``_jit``); its inner loop over the
+permutations runs on SIMD lanes.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ._hashing import U64
+from ._jit import kernel
 from ._shingle import ShingleSets
 
 __all__ = ["EMPTY_VALUE", "minhash_inputs", "permutations", "signatures", "to_lean_minhash"]
@@ -32,9 +32,6 @@ U32 = npt.NDArray[np.uint32]
 
 #: Signature value of an empty paragraph (datasketch's empty MinHash has it everywhere).
 EMPTY_VALUE = np.uint32(0xFFFFFFFF)
-
-#: Shingles per chunk of the kernel: bounds its scratch memory to about 16 MB at 128 perms.
-_CHUNK_SHINGLES = 1 << 15
 
 
 @functools.lru_cache(maxsize=16)
@@ -54,20 +51,12 @@ def minhash_inputs(shingles: U64) -> U32:
     return (shingles >> np.uint64(32)).astype(np.uint32)
 
 
-def _fmix32(values: U32) -> U32:
-    with np.errstate(over="ignore"):
-        mixed = values ^ (values >> np.uint32(16))
-        mixed = mixed * np.uint32(0x85EBCA6B)
-        mixed = mixed ^ (mixed >> np.uint32(13))
-        mixed = mixed * np.uint32(0xC2B2AE35)
-        result: U32 = mixed ^ (mixed >> np.uint32(16))
-        return result
-
-
-def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> U32:
+def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
+               columns: int | None = None) -> U32:
     """MinHash signature (``num_perm`` uint32 values) of every paragraph in ``sets``.
 
-    Paragraphs without shingles get :data:`EMPTY_VALUE` everywhere.
+    Paragraphs without shingles get :data:`EMPTY_VALUE` everywhere. ``columns`` computes only
+    the first that many values of each signature (the ones LSH bands read).
 
     >>> from newsdedup._tokenize import hash_tokens
     >>> from newsdedup._shingle import shingle_sets
@@ -76,34 +65,37 @@ def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> U32:
     ((3, 128), True, True)
     """
     a, b = permutations(num_perm, seed)
-    n_rows = len(sets)
-    out = np.full((n_rows, num_perm), EMPTY_VALUE, dtype=np.uint32)
-    sizes = sets.sizes
-    non_empty = np.flatnonzero(sizes > 0)
-    if non_empty.size == 0:
-        return out
-    mixed = _fmix32(minhash_inputs(sets.values))
-    # Chunks of whole paragraphs, each about _CHUNK_SHINGLES shingles long.
-    cumulative = sets.offsets[non_empty + 1]
-    cut_points = np.searchsorted(
-        cumulative, np.arange(_CHUNK_SHINGLES, int(cumulative[-1]), _CHUNK_SHINGLES), "left"
-    )
-    bounds = np.unique(np.concatenate([[0], cut_points + 1, [non_empty.size]]))
-    bounds = bounds[bounds <= non_empty.size]
-    # Permutations x shingles (one row per permutation): the min-reduction then runs over
-    # contiguous memory, ~10x faster than reducing the transposed layout. One scratch
-    # buffer serves all chunks; products are written in place.
-    scratch = np.empty((num_perm, _CHUNK_SHINGLES + int(sizes.max())), dtype=np.uint32)
-    column_a, column_b = a[:, None], b[:, None]
-    with np.errstate(over="ignore"):
-        for lo, hi in itertools.pairwise(bounds.tolist()):
-            rows = non_empty[lo:hi]
-            start, stop = int(sets.offsets[rows[0]]), int(sets.offsets[rows[-1] + 1])
-            permuted = scratch[:, : stop - start]
-            np.multiply(column_a, mixed[None, start:stop], out=permuted)
-            np.add(permuted, column_b, out=permuted)
-            out[rows] = np.minimum.reduceat(permuted, sets.offsets[rows] - start, axis=1).T
+    if columns is not None:
+        a, b = a[:columns], b[:columns]
+    out = np.empty((len(sets), a.size), dtype=np.uint32)
+    _signature_kernel(sets.offsets, sets.values, a, b, out)
     return out
+
+
+@kernel
+def _fmix32(value: np.uint32) -> np.uint32:
+    mixed = np.uint32(value ^ (value >> np.uint32(16)))
+    mixed = np.uint32(mixed * np.uint32(0x85EBCA6B))
+    mixed = np.uint32(mixed ^ (mixed >> np.uint32(13)))
+    mixed = np.uint32(mixed * np.uint32(0xC2B2AE35))
+    return np.uint32(mixed ^ (mixed >> np.uint32(16)))
+
+
+@kernel
+def _signature_kernel(offsets: npt.NDArray[np.int64], values: U64, a: U32, b: U32,
+                      out: U32) -> None:
+    """Fill ``out[row]`` with the minimum of ``a * fmix32(value >> 32) + b`` over each row's
+    shingles (uint32 arithmetic, wrapping), or EMPTY_VALUE for a row without shingles."""
+    num_perm = a.size
+    for row in range(offsets.size - 1):
+        signature = out[row]
+        signature[:] = EMPTY_VALUE
+        for position in range(offsets[row], offsets[row + 1]):
+            mixed = _fmix32(np.uint32(values[position] >> np.uint64(32)))
+            for permutation in range(num_perm):
+                permuted = np.uint32(a[permutation] * mixed + b[permutation])
+                if permuted < signature[permutation]:
+                    signature[permutation] = permuted
 
 
 def to_lean_minhash(signature: npt.ArrayLike, seed: int = 1) -> Any:

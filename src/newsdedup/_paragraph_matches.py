@@ -19,9 +19,8 @@ from scipy.sparse.csgraph import connected_components
 from ._arrays import pairs_in_runs
 from ._config import DedupConfig
 from ._features import Features
-from ._hashing import fmix64
 from ._lsh import candidate_pairs, choose_bands
-from ._shingle import ShingleSets
+from ._minhash import signatures
 from ._verify import pair_similarity
 
 __all__ = [
@@ -29,15 +28,11 @@ __all__ = [
     "ParagraphPairs",
     "match_paragraphs",
     "paragraph_pairs",
-    "set_fingerprints",
     "unique_positions",
 ]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-
-_SET_SALT = np.uint64(0x2545F4914F6CDD1D)
-
 
 @attrs.frozen(slots=True)
 class ParagraphMatches:
@@ -67,21 +62,11 @@ class ParagraphMatches:
                         self.cluster_of_unique[np.maximum(self.unique_of, 0)], -1)
 
 
-def set_fingerprints(sets: ShingleSets) -> npt.NDArray[np.uint64]:
-    """An order-independent 64-bit fingerprint of each shingle set (equal sets, equal prints)."""
-    mixed = fmix64(sets.values ^ _SET_SALT)
-    owner = np.repeat(np.arange(len(sets), dtype=np.int64), sets.sizes)
-    sums = np.zeros(len(sets), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.add.at(sums, owner, mixed)
-        return fmix64(sums + sets.sizes.astype(np.uint64) * _SET_SALT)
-
-
 def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatches:
     """Find identical and near-identical paragraphs across all articles of ``features``."""
     sets = features.shingles
     has_shingles = sets.sizes > 0
-    prints = set_fingerprints(sets)
+    prints = features.fingerprints
     candidates_rows = np.flatnonzero(has_shingles)
     _, first_position, inverse = np.unique(prints[candidates_rows], return_index=True,
                                            return_inverse=True)
@@ -94,7 +79,10 @@ def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatche
     representative = candidates_rows[np.sort(first_position)]
 
     bands, rows = choose_bands(config.lsh_threshold, config.num_perm)
-    pairs = candidate_pairs(features.signatures[representative], bands, rows)
+    # Only the unique paragraphs are signed, and only with the permutations the bands use.
+    representative_sets = sets.take(representative)
+    pairs = candidate_pairs(signatures(representative_sets, config.num_perm, config.seed,
+                                       columns=bands * rows), bands, rows)
     similarity = pair_similarity(sets, representative[pairs[:, 0]], representative[pairs[:, 1]])
     jaccard = similarity.jaccard
     containment = similarity.smaller_contained

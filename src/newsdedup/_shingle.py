@@ -13,14 +13,16 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._hashing import U64, fmix64
+from ._hashing import U64, fmix64, fmix64_scalar
+from ._jit import kernel
 from ._tokenize import TokenBatch
 
-__all__ = ["ShingleSets", "shingle_sets"]
+__all__ = ["ShingleSets", "set_fingerprints", "shingle_sets"]
 
 # Distinct odd multipliers, one per position in the n-gram, so that order matters.
 _POSITION_KEYS = fmix64(np.arange(1, 65, dtype=np.uint64)) | np.uint64(1)
 _SHORT_SALT = np.uint64(0xD6E8FEB86659FD93)
+_SET_SALT = np.uint64(0x2545F4914F6CDD1D)
 
 
 @attrs.frozen(slots=True)
@@ -45,13 +47,14 @@ class ShingleSets:
         """The shingle set of paragraph ``index``."""
         return self.values[self.offsets[index] : self.offsets[index + 1]]
 
-
-def _combine(hashes: U64, first: npt.NDArray[np.int64], width: int) -> U64:
-    combined = np.zeros(first.size, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for position in range(width):
-            combined += hashes[first + position] * _POSITION_KEYS[position]
-    return combined
+    def take(self, rows: npt.NDArray[np.int64]) -> ShingleSets:
+        """The sets of ``rows``, in that order, as new sets."""
+        sizes = self.sizes[rows]
+        offsets = np.zeros(rows.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        starts = self.offsets[rows]
+        positions = np.repeat(starts - offsets[:-1], sizes) + np.arange(int(offsets[-1]))
+        return ShingleSets(offsets, self.values[positions])
 
 
 def shingle_sets(tokens: TokenBatch, size: int) -> ShingleSets:
@@ -66,37 +69,78 @@ def shingle_sets(tokens: TokenBatch, size: int) -> ShingleSets:
     """
     if size < 1 or size > _POSITION_KEYS.size:
         raise ValueError(f"shingle size must be in 1..{_POSITION_KEYS.size}, got {size}")
-    hashes, paragraph = tokens.hashes, tokens.paragraph
-    counts = np.bincount(paragraph, minlength=tokens.n_paragraphs).astype(np.int64)
+    counts = np.bincount(tokens.paragraph, minlength=tokens.n_paragraphs).astype(np.int64)
     token_start = np.zeros(tokens.n_paragraphs + 1, dtype=np.int64)
     np.cumsum(counts, out=token_start[1:])
-
-    # Full n-grams: every token position whose n-gram stays inside its paragraph.
-    last = np.arange(hashes.size, dtype=np.int64) + (size - 1)
-    full = last < hashes.size
-    full[full] &= paragraph[last[full]] == paragraph[full]
-    full_first = np.flatnonzero(full)
-    full_values = fmix64(_combine(hashes, full_first, size))
-    full_paragraph = paragraph[full_first]
-
-    # Paragraphs shorter than one n-gram: a single shingle of all their tokens.
-    short = np.flatnonzero((counts > 0) & (counts < size))
-    short_values = np.zeros(short.size, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for position in range(size - 1):
-            take = counts[short] > position
-            short_values[take] += (
-                hashes[token_start[short[take]] + position] * _POSITION_KEYS[position]
-            )
-        short_values = fmix64(short_values ^ (counts[short].astype(np.uint64) * _SHORT_SALT))
-
-    values = np.concatenate([full_values, short_values])
-    owner = np.concatenate([full_paragraph, short])
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
-    keep = np.ones(values.size, dtype=bool)
-    keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
-    values, owner = values[keep], owner[keep]
-    offsets = np.zeros(tokens.n_paragraphs + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=tokens.n_paragraphs), out=offsets[1:])
+    offsets, values = _shingle_kernel(tokens.hashes, token_start, size, _POSITION_KEYS)
     return ShingleSets(offsets, values)
+
+
+@kernel
+def _shingle_kernel(hashes: U64, token_start: npt.NDArray[np.int64], size: int,
+                    position_keys: U64) -> tuple[npt.NDArray[np.int64], U64]:
+    """Sorted distinct shingles of each paragraph (tokens ``token_start[p]:token_start[p+1]``).
+
+    A full shingle at token ``i`` is ``fmix64(sum(hashes[i + k] * position_keys[k]))``; a
+    paragraph of ``0 < n < size`` tokens gets ``fmix64(sum(...over its n tokens) ^ n * salt)``.
+    """
+    n_paragraphs = token_start.size - 1
+    capacity = 0
+    for paragraph in range(n_paragraphs):
+        count = token_start[paragraph + 1] - token_start[paragraph]
+        capacity += max(count - size + 1, 1 if count > 0 else 0)
+    values = np.empty(capacity, dtype=np.uint64)
+    offsets = np.zeros(n_paragraphs + 1, dtype=np.int64)
+    written = 0
+    for paragraph in range(n_paragraphs):
+        first, stop = token_start[paragraph], token_start[paragraph + 1]
+        count = stop - first
+        if count >= size:
+            for start in range(first, stop - size + 1):
+                combined = np.uint64(0)
+                for position in range(size):
+                    combined += hashes[start + position] * position_keys[position]
+                values[written + start - first] = fmix64_scalar(combined)
+            produced = count - size + 1
+        elif count > 0:
+            combined = np.uint64(0)
+            for position in range(count):
+                combined += hashes[first + position] * position_keys[position]
+            values[written] = fmix64_scalar(combined ^ (np.uint64(count) * _SHORT_SALT))
+            produced = 1
+        else:
+            produced = 0
+        if produced > 1:
+            block = values[written:written + produced]
+            block.sort()
+            distinct = 1
+            for index in range(1, produced):
+                if block[index] != block[distinct - 1]:
+                    block[distinct] = block[index]
+                    distinct += 1
+            produced = distinct
+        written += produced
+        offsets[paragraph + 1] = written
+    return offsets, values[:written].copy()
+
+
+def set_fingerprints(sets: ShingleSets) -> U64:
+    """An order-independent 64-bit fingerprint of each shingle set (equal sets, equal prints).
+
+    >>> from newsdedup._tokenize import hash_tokens
+    >>> prints = set_fingerprints(shingle_sets(hash_tokens(["a b c", "x y", "a b c"]), 2))
+    >>> bool(prints[0] == prints[2]), bool(prints[0] == prints[1])
+    (True, False)
+    """
+    return _fingerprint_kernel(sets.offsets, sets.values)
+
+
+@kernel
+def _fingerprint_kernel(offsets: npt.NDArray[np.int64], values: U64) -> U64:
+    prints = np.empty(offsets.size - 1, dtype=np.uint64)
+    for row in range(offsets.size - 1):
+        total = np.uint64(0)
+        for position in range(offsets[row], offsets[row + 1]):
+            total += fmix64_scalar(values[position] ^ _SET_SALT)
+        prints[row] = fmix64_scalar(total + np.uint64(offsets[row + 1] - offsets[row]) * _SET_SALT)
+    return prints

@@ -1,15 +1,13 @@
-"""Tokens of many paragraphs at once, hashed in bulk with numpy.
+"""Tokens of many paragraphs at once, hashed in bulk.
 
 The known bottleneck of MinHash pipelines is one Python call per token or shingle. Here the
 token text of a whole batch of paragraphs (see :func:`~newsdedup._normalize.token_text`) is
-encoded once to UTF-8 and every token is hashed with array operations: a polynomial hash
-over its bytes, computed from prefix sums, then mixed with :func:`fmix64`. Cost is a few
-passes over the bytes of the batch, whatever the number of tokens.
+encoded once to UTF-8 and every token is hashed in one compiled pass over those bytes.
 
-How the polynomial hash is vectorized: with ``Q`` the inverse of an odd ``P`` modulo 2**64
-and ``G[i] = sum(v[j] * Q**j for j <= i)``, the hash of bytes ``s..e-1`` is
-``P**s * (G[e-1] - G[s-1]) = sum(v[j] * Q**(j-s))``, one subtraction and one product per
-token.
+The polynomial hash of a token's bytes ``v[0..n-1]`` is ``sum((v[j] + 1) * Q**j)`` modulo
+2**64, with ``Q`` the inverse of the FNV prime, then mixed with its length and
+:func:`~newsdedup._hashing.fmix64`; one compiled pass over the bytes of the batch computes
+every token's hash (see ``_jit``).
 
 :func:`hash_texts` does the normalization as well, for a whole batch at once: it gives exactly
 ``hash_tokens([token_text(t) for t in texts])``, but the normalization runs once over the
@@ -30,7 +28,8 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from ._hashing import U64, fmix64
+from ._hashing import U64, fmix64_scalar
+from ._jit import kernel
 from ._normalize import _QUOTES_AND_DASHES
 
 __all__ = [
@@ -45,7 +44,7 @@ __all__ = [
     "token_bytes",
 ]
 
-_P = np.uint64(0x100000001B3)  # the FNV prime: odd, so invertible modulo 2**64
+# The inverse modulo 2**64 of the FNV prime 0x100000001B3 (odd, so invertible).
 _Q = np.uint64(pow(0x100000001B3, -1, 2**64))
 _SPACE, _NEWLINE = 0x20, 0x0A
 _LENGTH_SALT = np.uint64(0x9E3779B97F4A7C15)
@@ -224,25 +223,6 @@ def concat_batches(batches: Sequence[TokenBatch]) -> TokenBatch:
                       sum(batch.n_paragraphs for batch in batches))
 
 
-_POWER_CACHE: dict[int, tuple[U64, U64]] = {}
-
-
-def _powers(count: int) -> tuple[U64, U64]:
-    """``Q**i`` and ``P**i`` for ``i < count`` (cached, grown by doubling)."""
-    cached = _POWER_CACHE.get(0)
-    if cached is None or cached[0].size < count:
-        size = max(count, 2 * cached[0].size if cached is not None else 1 << 16)
-        tables = []
-        for base in (_Q, _P):
-            powers = np.full(size, base, dtype=np.uint64)
-            powers[0] = 1
-            with np.errstate(over="ignore"):
-                tables.append(np.cumprod(powers, dtype=np.uint64))
-        cached = (tables[0], tables[1])
-        _POWER_CACHE[0] = cached
-    return cached
-
-
 def hash_tokens(paragraph_token_texts: list[str]) -> TokenBatch:
     """Hash the tokens of each paragraph's token text (tokens separated by single spaces).
 
@@ -264,20 +244,48 @@ def hash_token_bytes(data: bytes, n_paragraphs: int) -> TokenBatch:
     """
     if not data:
         return TokenBatch(np.zeros(0, np.uint64), np.zeros(0, np.int64), n_paragraphs)
-    raw = np.frombuffer(data, dtype=np.uint8)
-    is_newline = raw == _NEWLINE
-    in_token = (raw != _SPACE) & ~is_newline
-    edges = np.diff(in_token.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)  # exclusive
-    paragraph = np.cumsum(is_newline, dtype=np.int64)[starts]
-
-    values = raw.astype(np.uint64) + np.uint64(1)
-    q_powers, p_powers = _powers(raw.size)
-    with np.errstate(over="ignore"):
-        prefix = np.cumsum(values * q_powers[: raw.size], dtype=np.uint64)
-        before_start = np.where(starts > 0, prefix[np.maximum(starts - 1, 0)], np.uint64(0))
-        polynomial = (prefix[ends - 1] - before_start) * p_powers[starts]
-        lengths = (ends - starts).astype(np.uint64)
-        hashes = fmix64(polynomial ^ (lengths * _LENGTH_SALT))
+    hashes, paragraph = _hash_token_kernel(np.frombuffer(data, dtype=np.uint8))
     return TokenBatch(hashes, paragraph, n_paragraphs)
+
+
+@kernel
+def _hash_token_kernel(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64]]:
+    """Token hashes and paragraph numbers of ``raw`` (see :func:`hash_token_bytes`).
+
+    A token of bytes ``v[0..n-1]`` hashes to ``fmix64(sum((v[j] + 1) * Q**j) ^ n * SALT)``
+    modulo 2**64 (the polynomial described in the module docstring).
+    """
+    count = 0
+    inside = False
+    for byte in raw:
+        in_token = byte != _SPACE and byte != _NEWLINE
+        if in_token and not inside:
+            count += 1
+        inside = in_token
+    hashes = np.empty(count, dtype=np.uint64)
+    paragraph = np.empty(count, dtype=np.int64)
+    token = 0
+    current = 0
+    position = 0
+    size = raw.size
+    while position < size:
+        byte = raw[position]
+        if byte == _NEWLINE:
+            current += 1
+            position += 1
+            continue
+        if byte == _SPACE:
+            position += 1
+            continue
+        polynomial = np.uint64(0)
+        power = np.uint64(1)
+        start = position
+        while position < size and raw[position] != _SPACE and raw[position] != _NEWLINE:
+            polynomial += (np.uint64(raw[position]) + np.uint64(1)) * power
+            power *= _Q
+            position += 1
+        length = np.uint64(position - start)
+        hashes[token] = fmix64_scalar(polynomial ^ (length * _LENGTH_SALT))
+        paragraph[token] = current
+        token += 1
+    return hashes, paragraph

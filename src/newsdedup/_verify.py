@@ -2,9 +2,8 @@
 
 LSH finds candidates by estimate; every reported similarity is computed here exactly from the
 shingle sets: intersection size, Jaccard ``|A & B| / |A | B|`` and containment
-``|A & B| / |A|`` in both directions. The pairs are processed in chunks: the shingles of both
-members of each pair are gathered, tagged with the pair number, sorted, and equal neighbours
-counted, so the cost is a sort over the shingles involved, with no Python loop per pair.
+``|A & B| / |A|`` in both directions. Shingle sets are sorted, so one compiled merge per
+pair counts the shared shingles: linear in the two sets' sizes, no scratch memory.
 """
 
 from __future__ import annotations
@@ -13,17 +12,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import gather_rows
+from ._hashing import U64
+from ._jit import kernel
 from ._shingle import ShingleSets
 
 __all__ = ["PairSimilarity", "pair_similarity"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-
-#: Shingles gathered per chunk: bounds scratch memory to a few hundred MB.
-_CHUNK_ELEMENTS = 1 << 23
-
 
 @attrs.frozen(slots=True)
 class PairSimilarity:
@@ -80,26 +76,26 @@ def pair_similarity(sets: ShingleSets, left: I64, right: I64) -> PairSimilarity:
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     sizes = sets.sizes
-    left_size, right_size = sizes[left], sizes[right]
+    intersection = _intersection_kernel(sets.offsets, sets.values, left, right)
+    return PairSimilarity(left, right, intersection, sizes[left], sizes[right])
+
+
+@kernel
+def _intersection_kernel(offsets: I64, values: U64, left: I64, right: I64) -> I64:
+    """Size of the intersection of sorted rows ``left[k]`` and ``right[k]``, by merging."""
     intersection = np.zeros(left.size, dtype=np.int64)
-    work = np.cumsum(left_size + right_size)
-    start = 0
-    while start < left.size:
-        stop = int(np.searchsorted(work, (work[start - 1] if start else 0) + _CHUNK_ELEMENTS,
-                                   "right"))
-        stop = max(stop, start + 1)
-        intersection[start:stop] = _intersections(sets, left[start:stop], right[start:stop])
-        start = stop
-    return PairSimilarity(left, right, intersection, left_size, right_size)
-
-
-def _intersections(sets: ShingleSets, left: I64, right: I64) -> I64:
-    left_pos, left_owner = gather_rows(sets.offsets, left)
-    right_pos, right_owner = gather_rows(sets.offsets, right)
-    values = np.concatenate([sets.values[left_pos], sets.values[right_pos]])
-    owner = np.concatenate([left_owner, right_owner])
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
-    # Each set has no duplicates, so an equal neighbour within one pair is a shared shingle.
-    shared = (values[1:] == values[:-1]) & (owner[1:] == owner[:-1])
-    return np.bincount(owner[1:][shared], minlength=left.size).astype(np.int64)
+    for pair in range(left.size):
+        first, first_end = offsets[left[pair]], offsets[left[pair] + 1]
+        second, second_end = offsets[right[pair]], offsets[right[pair] + 1]
+        shared = 0
+        while first < first_end and second < second_end:
+            if values[first] < values[second]:
+                first += 1
+            elif values[first] > values[second]:
+                second += 1
+            else:
+                shared += 1
+                first += 1
+                second += 1
+        intersection[pair] = shared
+    return intersection

@@ -1,0 +1,292 @@
+"""Content terms: what an article is about, as counted token hashes.
+
+An article's content terms are the tokens of its title (counted twice) and of its paragraphs
+not flagged as pattern boilerplate, each with its number of occurrences, and how many of
+those occurrences are *salient words*: a capitalised word inside a sentence (after a
+lower-case letter, a digit, a comma or a semicolon) or any word carrying a digit — names,
+places, figures. Stories weigh terms mostly written so more (see ``_stories``). Only scripts
+with case and digits have salient words; elsewhere none is, and nothing changes.
+
+Salient words are defined on the original text (case is gone after normalization). For a
+paragraph of ASCII text, normalization keeps every character in place, so a token *is* the
+word at the same position: one compiled pass over the original bytes marks which tokens are
+salient. Other paragraphs take the general path: their salient words are cut out of the
+text (:func:`salient_texts`) and tokenized on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import regex
+
+from ._hashing import U64, fmix64_scalar
+from ._jit import kernel
+from ._tokenize import (
+    CharClass,
+    TokenBatch,
+    char_classes,
+    code_points,
+    hash_texts,
+)
+
+__all__ = ["SALIENT_WORD", "ContentTerms", "content_terms", "salient_texts", "term_ids"]
+
+I64 = npt.NDArray[np.int64]
+
+#: The definition of a salient word; :func:`salient_texts` and the ASCII kernel compute it
+#: without running the expression (tests/test_terms.py compares all three).
+SALIENT_WORD = regex.compile(
+    r"(?<=[\p{Ll}\p{N},;]\s+)[\p{Lu}\p{Lt}][\p{L}\p{M}\p{N}]*|[\p{L}\p{M}]*\p{N}[\p{L}\p{M}\p{N}]*")
+
+_NEWLINE = 0x0A
+# CharClass flags as plain module constants, which compiled kernels can read.
+_WORD, _SPACE, _UPPER = CharClass.WORD, CharClass.SPACE, CharClass.UPPER
+_DIGIT, _LOWER_DIGIT_COMMA = CharClass.DIGIT, CharClass.LOWER_DIGIT_COMMA
+# Classes of the ASCII characters (the table behind char_classes, filled for them).
+_ASCII_CLASSES = char_classes(np.arange(128, dtype=np.uint32)).copy()
+
+
+@attrs.frozen(slots=True)
+class ContentTerms:
+    """Content terms of consecutive articles (CSR: article ``a`` owns
+    ``offsets[a]:offsets[a + 1]``), sorted by hash within each article.
+
+    Attributes:
+        offsets: CSR offsets per article.
+        terms: token hashes.
+        counts: occurrences of each term in its article (title tokens count twice).
+        salient: how many of those occurrences were written as a salient word.
+    """
+
+    offsets: I64
+    terms: U64
+    counts: I64
+    salient: I64
+
+
+def salient_texts(texts: Sequence[str]) -> list[str]:
+    """For each text, its salient words (other characters blanked), in one numpy pass.
+
+    Tokenizes like ``" ".join(SALIENT_WORD.findall(text))``: the expression only matches
+    whole runs of word characters, a run with a digit, or one opening with an upper-case
+    letter after white space that follows a lower-case letter, digit, comma or semicolon.
+    """
+    joined = "\x00".join(texts)
+    if not joined:
+        return list(texts)
+    points = code_points(joined)
+    flags = char_classes(points)
+    separators = np.cumsum([len(text) + 1 for text in texts[:-1]], dtype=np.int64) - 1
+    flags[separators] = 0  # nothing crosses a paragraph boundary
+    word = (flags & CharClass.WORD) != 0
+    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    digits = np.concatenate([[0], np.cumsum((flags & CharClass.DIGIT) != 0)])
+    has_digit = digits[ends] > digits[starts]
+    space = (flags & CharClass.SPACE) != 0
+    last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(points.size)))
+    before = np.maximum(starts - 1, 0)
+    anchor = last_solid[before]
+    after_sentence_text = ((starts > 0) & space[before] & (anchor >= 0)
+                           & ((flags[np.maximum(anchor, 0)] & CharClass.LOWER_DIGIT_COMMA) != 0))
+    capitalised = (flags[starts] & CharClass.UPPER) != 0
+    salient = has_digit | (capitalised & after_sentence_text)
+    # Runs never touch (a non-word character separates them), so +1/-1 marks do not collide.
+    marks = np.zeros(points.size + 1, dtype=np.int8)
+    marks[starts[salient]] = 1
+    marks[ends[salient]] = -1
+    inside = np.cumsum(marks[:-1], dtype=np.int8) > 0
+    blanked = np.where(inside, points, np.uint32(0x20))
+    blanked[separators] = 0x0A
+    return blanked.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass").split("\n")
+
+
+@kernel
+def _ascii_salient_kernel(raw: npt.NDArray[np.uint8], classes: npt.NDArray[np.uint8],
+                          n_tokens: int) -> npt.NDArray[np.bool_]:
+    """Whether each token (run of word characters) of ASCII ``raw`` is a salient word.
+
+    Paragraphs are separated by line breaks; the rule is :data:`SALIENT_WORD`'s.
+    """
+    salient = np.zeros(n_tokens, dtype=np.bool_)
+    token = 0
+    last_solid = 0  # classes of the last non-space character of this paragraph (0: none)
+    after_space = False
+    position = 0
+    size = raw.size
+    while position < size:
+        byte = raw[position]
+        if byte == _NEWLINE:
+            last_solid = 0
+            after_space = False
+            position += 1
+            continue
+        flags = classes[byte]
+        if flags & _WORD:
+            in_sentence = after_space and (last_solid & _LOWER_DIGIT_COMMA) != 0
+            capitalised = (flags & _UPPER) != 0
+            has_digit = False
+            while position < size and raw[position] != _NEWLINE and (
+                    classes[raw[position]] & _WORD):
+                if classes[raw[position]] & _DIGIT:
+                    has_digit = True
+                position += 1
+            salient[token] = has_digit or (capitalised and in_sentence)
+            token += 1
+            last_solid = classes[raw[position - 1]]
+            after_space = False
+        else:
+            if flags & _SPACE:
+                after_space = True
+            else:
+                last_solid = flags
+                after_space = False
+            position += 1
+    return salient
+
+
+def _salient_tokens(texts: Sequence[str], tokens: TokenBatch) -> tuple[npt.NDArray[np.bool_],
+                                                                      TokenBatch]:
+    """Salient flags of the tokens of ASCII paragraphs, and the salient tokens of the others.
+
+    ``tokens`` are the hashed tokens of ``texts``. The flags cover every token (False for
+    tokens of non-ASCII paragraphs); the batch holds the salient tokens of the non-ASCII
+    paragraphs, numbered like ``texts``.
+    """
+    ascii_text = np.fromiter((text.isascii() for text in texts), dtype=bool, count=len(texts))
+    flags = np.zeros(tokens.hashes.size, dtype=bool)
+    in_ascii = ascii_text[tokens.paragraph]
+    if ascii_text.any():
+        raw = np.frombuffer("\n".join(t for t, a in zip(texts, ascii_text, strict=True) if a)
+                            .encode("ascii"), dtype=np.uint8)
+        flags[in_ascii] = _ascii_salient_kernel(raw, _ASCII_CLASSES, int(in_ascii.sum()))
+    others = np.flatnonzero(~ascii_text)
+    rest = hash_texts(salient_texts([texts[number] for number in others.tolist()]))
+    return flags, TokenBatch(rest.hashes, others[rest.paragraph], len(texts))
+
+
+def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64,
+                  pattern: npt.NDArray[np.bool_], titles: Sequence[str],
+                  n_articles: int) -> ContentTerms:
+    """Content terms of ``n_articles`` articles.
+
+    ``texts`` are all their paragraphs, ``tokens`` those paragraphs' hashed tokens,
+    ``paragraph_owner`` each paragraph's article, ``pattern`` the paragraphs flagged as
+    pattern boilerplate (left out), ``titles`` one per article ("" for none).
+
+    >>> from newsdedup._tokenize import hash_texts
+    >>> texts = ["Quake hits Lima, 7 dead.", "Read more."]
+    >>> terms = content_terms(texts, hash_texts(texts), np.array([0, 0]),
+    ...                       np.array([False, True]), ["Lima quake"], 1)
+    >>> len(terms.terms), int(terms.counts.sum()), int(terms.salient.sum())
+    (5, 9, 2)
+    """
+    flags, others = _salient_tokens(texts, tokens)
+    keep = ~pattern
+    title_tokens = hash_texts([title.replace("\n", " ") for title in titles])
+    # Occurrences: paragraph tokens (weight 1, salient by flag), title tokens (weight 2), and
+    # the general path's salient words (weight 0: they only mark an occurrence as salient).
+    token_kept = keep[tokens.paragraph]
+    other_kept = keep[others.paragraph]
+    hashes = np.concatenate([tokens.hashes[token_kept], title_tokens.hashes,
+                             others.hashes[other_kept]])
+    owner = np.concatenate([paragraph_owner[tokens.paragraph[token_kept]],
+                            title_tokens.paragraph, paragraph_owner[others.paragraph[other_kept]]])
+    weight = np.concatenate([np.ones(int(token_kept.sum()), dtype=np.int64),
+                             np.full(title_tokens.hashes.size, 2, dtype=np.int64),
+                             np.zeros(int(other_kept.sum()), dtype=np.int64)])
+    salient = np.concatenate([flags[token_kept].astype(np.int64),
+                              np.zeros(title_tokens.hashes.size, dtype=np.int64),
+                              np.ones(int(other_kept.sum()), dtype=np.int64)])
+    offsets, terms, counts, salient_counts = _count_terms(hashes, owner, weight, salient,
+                                                          n_articles)
+    return ContentTerms(offsets, terms, counts, salient_counts)
+
+
+@kernel
+def _count_terms(hashes: U64, owner: I64, weight: I64, salient: I64,
+                 n_articles: int) -> tuple[I64, U64, I64, I64]:
+    """Per owner, the distinct hashes (sorted) with summed weights and salient marks; terms
+    whose weight sums to 0 (only seen as a salient mark) are left out."""
+    per_owner = np.zeros(n_articles + 1, dtype=np.int64)
+    for article in owner:
+        per_owner[article + 1] += 1
+    for article in range(n_articles):
+        per_owner[article + 1] += per_owner[article]
+    slot = per_owner[:-1].copy()
+    grouped = np.empty(hashes.size, dtype=np.int64)
+    for occurrence in range(hashes.size):
+        grouped[slot[owner[occurrence]]] = occurrence
+        slot[owner[occurrence]] += 1
+    offsets = np.zeros(n_articles + 1, dtype=np.int64)
+    terms = np.empty(hashes.size, dtype=np.uint64)
+    counts = np.empty(hashes.size, dtype=np.int64)
+    salient_counts = np.empty(hashes.size, dtype=np.int64)
+    written = 0
+    for article in range(n_articles):
+        members = grouped[per_owner[article]:per_owner[article + 1]]
+        order = members[np.argsort(hashes[members])]
+        position = 0
+        while position < order.size:
+            term = hashes[order[position]]
+            total = 0
+            marked = 0
+            while position < order.size and hashes[order[position]] == term:
+                total += weight[order[position]]
+                marked += salient[order[position]]
+                position += 1
+            if total > 0:
+                terms[written] = term
+                counts[written] = total
+                salient_counts[written] = marked
+                written += 1
+        offsets[article + 1] = written
+    return offsets, terms[:written].copy(), counts[:written].copy(), salient_counts[:written].copy()
+
+
+def term_ids(terms: U64) -> tuple[I64, U64]:
+    """Number the distinct values of ``terms``: ``(ids, distinct)`` with ``distinct`` sorted
+    and ``distinct[ids] == terms``, in linear time (a hash table instead of a sort of all).
+
+    >>> ids, distinct = term_ids(np.array([9, 3, 9, 7], dtype=np.uint64))
+    >>> ids.tolist(), distinct.tolist()
+    ([2, 0, 2, 1], [3, 7, 9])
+    """
+    first_ids, keys = _first_appearance_ids(terms)
+    order = np.argsort(keys)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size, dtype=np.int64)
+    return rank[first_ids], keys[order]
+
+
+@kernel
+def _first_appearance_ids(values: U64) -> tuple[I64, U64]:
+    """Ids of ``values`` numbered by first appearance, and the distinct values in that order."""
+    capacity = 16
+    while capacity < 2 * values.size:
+        capacity *= 2
+    mask = np.uint64(capacity - 1)
+    slots = np.full(capacity, -1, dtype=np.int64)
+    keys = np.empty(values.size, dtype=np.uint64)
+    ids = np.empty(values.size, dtype=np.int64)
+    n_distinct = 0
+    for position in range(values.size):
+        value = values[position]
+        slot = np.int64(fmix64_scalar(value) & mask)
+        while True:
+            found = slots[slot]
+            if found < 0:
+                slots[slot] = n_distinct
+                keys[n_distinct] = value
+                ids[position] = n_distinct
+                n_distinct += 1
+                break
+            if keys[found] == value:
+                ids[position] = found
+                break
+            slot = (slot + np.int64(1)) & np.int64(capacity - 1)
+    return ids, keys[:n_distinct].copy()

@@ -1,0 +1,70 @@
+"""Content terms: salient words by both paths equal the expression; counts and term ids."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import all_paragraphs, assert_same_tokens
+from newsdedup._normalize import token_text
+from newsdedup._terms import SALIENT_WORD, content_terms, salient_texts, term_ids
+from newsdedup._tokenize import hash_texts, hash_tokens
+
+
+def test_salient_words_in_bulk_equal_the_expression() -> None:
+    """The vectorized salient words tokenize like SALIENT_WORD.findall on each paragraph."""
+    paragraphs = all_paragraphs()
+    assert_same_tokens(salient_texts(paragraphs),
+                       [token_text(" ".join(SALIENT_WORD.findall(p))) for p in paragraphs])
+
+
+def _salient_occurrences(paragraphs: list[str]) -> tuple[dict[tuple[int, int], int],
+                                                          set[tuple[int, int]]]:
+    """(article, term) -> salient count, one article per paragraph, via content_terms; and
+    all (article, term) pairs."""
+    tokens = hash_texts(paragraphs)
+    terms = content_terms(paragraphs, tokens, np.arange(len(paragraphs)),
+                          np.zeros(len(paragraphs), dtype=bool), [""] * len(paragraphs),
+                          len(paragraphs))
+    owner = np.repeat(np.arange(len(paragraphs)), np.diff(terms.offsets))
+    pairs = list(zip(owner.tolist(), terms.terms.tolist(), terms.salient.tolist(), strict=True))
+    return {(a, t): c for a, t, c in pairs if c}, {(a, t) for a, t, _ in pairs}
+
+
+def test_salient_counts_equal_the_expression_on_ascii_and_other_text() -> None:
+    """Both the ASCII kernel and the general path count the expression's salient words.
+
+    (A salient word whose token text differs from every token of its paragraph, which odd
+    characters can cause, marks no content term.)
+    """
+    paragraphs = all_paragraphs()
+    assert any(p.isascii() for p in paragraphs) and not all(p.isascii() for p in paragraphs)
+    expected: dict[tuple[int, int], int] = {}
+    reference = hash_tokens([token_text(" ".join(SALIENT_WORD.findall(p))) for p in paragraphs])
+    for article, term in zip(reference.paragraph.tolist(), reference.hashes.tolist(),
+                             strict=True):
+        expected[(article, term)] = expected.get((article, term), 0) + 1
+    counted, present = _salient_occurrences(paragraphs)
+    assert counted == {key: count for key, count in expected.items() if key in present}
+    assert len(counted) > 1000
+
+
+def test_content_terms_count_titles_twice_and_skip_pattern_paragraphs() -> None:
+    """Title tokens weigh 2, a pattern paragraph's tokens are left out, terms are sorted."""
+    texts = ["Storm hits Lima.", "Read more here."]
+    terms = content_terms(texts, hash_texts(texts), np.array([0, 0]), np.array([False, True]),
+                          ["Lima storm"], 1)
+    counted = dict(zip(terms.terms.tolist(), terms.counts.tolist(), strict=True))
+    lima, storm, here = hash_texts(["lima storm here"]).hashes.tolist()
+    assert counted[lima] == 3 and counted[storm] == 3 and here not in counted
+    assert np.all(np.diff(terms.terms.astype(np.float64)) > 0)
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 1, 2**63]), max_size=200))
+def test_term_ids_number_distinct_values_in_sorted_order(values: list[int]) -> None:
+    """term_ids gives sorted distinct values and ids that map back to every value."""
+    array = np.array(values, dtype=np.uint64)
+    ids, distinct = term_ids(array)
+    assert np.array_equal(distinct, np.unique(array))
+    assert np.array_equal(distinct[ids], array)
