@@ -22,7 +22,7 @@ from ._timing import StageTimer
 NEWSDEDUP_STAGES = [
     ("newsdedup._pipeline", "coerce_articles", "load"),
     ("newsdedup._pipeline", "extract_features_parallel", "features (other)"),
-    ("newsdedup._features", "paragraph_spans", "normalize/split"),
+    ("newsdedup._features", "chunk_paragraphs", "normalize/split"),
     ("newsdedup._features", "token_bytes", "normalize/split"),
     ("newsdedup._features", "hash_token_bytes", "normalize/split"),
     ("newsdedup._features", "pattern_boilerplate", "patterns"),

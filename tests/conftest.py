@@ -9,10 +9,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from newsdedup import Article
 from newsdedup._paragraphs import split_paragraphs
 from newsdedup._tokenize import hash_texts, hash_tokens
+
+# The first call of a compiled kernel in a process compiles it (or loads it from numba's
+# cache): a per-example deadline would fail whichever test happens to call it first.
+settings.register_profile("newsdedup", deadline=None)
+settings.load_profile("newsdedup")
 
 DATA = Path(__file__).parent / "data"
 SEED_DATE = dt.datetime(2023, 7, 26, 9, 0, tzinfo=dt.UTC)

@@ -101,3 +101,25 @@ def test_seed_paragraph_count_equals_non_blank_lines(path: Path) -> None:
 def test_seed_files_are_present() -> None:
     """The seed data the tests above read is where they expect it."""
     assert len(SEED_FILES) == 5
+
+
+def test_whitespace_table_is_str_isspace() -> None:
+    """WHITESPACE holds exactly the characters str.isspace() accepts (what strip() removes)."""
+    from newsdedup._paragraphs import WHITESPACE
+
+    assert sorted(WHITESPACE) == [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=200)
+@given(st.lists(article_texts | st.text(
+    alphabet=st.sampled_from(["a", "é", " ", "\u00a0", "\u3000", "网", "\ud800", *LINE_BREAKS]),
+    max_size=30), max_size=8))
+def test_chunk_paragraphs_equals_paragraph_spans_per_text(texts: list[str]) -> None:
+    """chunk_paragraphs gives every text's paragraph_spans and paragraph strings."""
+    from newsdedup._paragraphs import chunk_paragraphs
+
+    offsets, spans, paragraphs = chunk_paragraphs(texts)
+    for number, text in enumerate(texts):
+        mine = spans[offsets[number]:offsets[number + 1]].tolist()
+        assert [tuple(span) for span in mine] == paragraph_spans(text)
+        assert paragraphs[offsets[number]:offsets[number + 1]] == split_paragraphs(text)

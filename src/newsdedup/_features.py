@@ -19,7 +19,7 @@ import numpy.typing as npt
 from ._article import Article
 from ._config import DedupConfig
 from ._hashing import U64
-from ._paragraphs import paragraph_spans
+from ._paragraphs import chunk_paragraphs
 from ._patterns import pattern_boilerplate
 from ._shingle import ShingleSets, set_fingerprints, shingle_sets
 from ._terms import content_terms
@@ -90,14 +90,7 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
     >>> f.article_paragraphs.tolist(), f.token_counts.tolist()
     ([0, 2], [2, 3])
     """
-    spans: list[tuple[int, int]] = []
-    texts: list[str] = []
-    per_article = np.zeros(len(articles) + 1, dtype=np.int64)
-    for number, article in enumerate(articles):
-        article_spans = paragraph_spans(article.text)
-        spans.extend(article_spans)
-        texts.extend(article.text[start:end] for start, end in article_spans)
-        per_article[number + 1] = per_article[number] + len(article_spans)
+    per_article, spans, texts = chunk_paragraphs([article.text for article in articles])
     n_paragraphs = len(texts)
     # All token text of the chunk is normalized and hashed in bulk (see _tokenize).
     paragraph_bytes, ambiguous = token_bytes(texts)
@@ -111,7 +104,7 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
     return Features(
         n_articles=len(articles),
         article_paragraphs=per_article,
-        spans=np.array(spans, dtype=np.int64).reshape(-1, 2),
+        spans=spans,
         token_counts=token_counts,
         shingles=shingles,
         fingerprints=set_fingerprints(shingles),

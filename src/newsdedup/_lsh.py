@@ -12,10 +12,11 @@ is lost for good, while a false candidate only costs one exact check in the veri
 The band layout (band ``i`` = values ``i*rows .. (i+1)*rows - 1``) is datasketch's, so a
 ``MinHashLSH(params=(bands, rows))`` finds the same candidates.
 
-Candidates are found per band by sorting band keys, not by Python dicts: runs of equal keys
-are buckets. A bucket of ``k`` members yields all ``k*(k-1)/2`` pairs while ``k`` is at most
-``max_bucket``; beyond that it yields a star and a chain (linear in ``k``), which keeps every
-member connected to the bucket while bounding the work on huge buckets.
+Candidates are found per band by grouping equal band keys in a hash table (a compiled
+kernel, linear in the rows; no sort): each group is a bucket. A bucket of ``k`` members
+yields all ``k*(k-1)/2`` pairs while ``k`` is at most ``max_bucket``; beyond that it yields a
+star and a chain (linear in ``k``), which keeps every member connected to the bucket while
+bounding the work on huge buckets.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import functools
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import pairs_in_runs
-from ._hashing import fmix64
+from ._hashing import fmix64_scalar
+from ._jit import kernel
 
 __all__ = ["candidate_pairs", "choose_bands", "collision_probability"]
 
@@ -74,15 +75,6 @@ def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return best[2], best[3]
 
 
-def _band_keys(signatures: npt.NDArray[np.uint32], band: int, rows: int) -> npt.NDArray[np.uint64]:
-    block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
-    key = np.full(signatures.shape[0], np.uint64(band + 1), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for column in range(rows):
-            key = fmix64(key * np.uint64(0x100000001B3) + block[:, column])
-    return key
-
-
 def candidate_pairs(
     signatures: npt.NDArray[np.uint32], bands: int, rows: int, max_bucket: int = 64
 ) -> npt.NDArray[np.int64]:
@@ -96,19 +88,89 @@ def candidate_pairs(
     n_rows = signatures.shape[0]
     if bands * rows > signatures.shape[1]:
         raise ValueError(f"{bands} bands x {rows} rows exceed {signatures.shape[1]} values")
-    found: list[I64] = []
-    for band in range(bands):
-        keys = _band_keys(signatures, band, rows)
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        boundary = np.flatnonzero(np.diff(sorted_keys) != 0) + 1
-        starts = np.concatenate([[0], boundary]).astype(np.int64)
-        lengths = np.diff(np.concatenate([starts, [n_rows]])).astype(np.int64)
-        multi = lengths > 1
-        left, right = pairs_in_runs(starts[multi], lengths[multi], max_bucket)
-        a, b = order[left], order[right]
-        found.append(np.minimum(a, b) * n_rows + np.maximum(a, b))
-    if not found:
+    if n_rows < 2 or bands == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    codes = _band_pair_codes(np.ascontiguousarray(signatures[:, :bands * rows]), bands, rows,
+                             max_bucket)
+    codes = np.unique(codes)
     return np.stack([codes // n_rows, codes % n_rows], axis=1).astype(np.int64)
+
+
+@kernel
+def _band_pair_codes(signatures: npt.NDArray[np.uint32], bands: int, rows: int,
+                     max_bucket: int) -> I64:
+    """Pair codes ``i * n + j`` (``i < j``) of every band's buckets, with repeats.
+
+    Band ``b``'s key of a row hashes its values ``b*rows .. (b+1)*rows - 1`` (and ``b``); rows
+    with equal keys form a bucket, grouped with a hash table, members in row order. A bucket
+    of ``k <= max_bucket`` rows yields all its pairs, a bigger one a star from its first row
+    plus a chain through consecutive rows (see ``_arrays.pairs_in_runs``).
+    """
+    n_rows = signatures.shape[0]
+    capacity = 16
+    while capacity < 2 * n_rows:
+        capacity *= 2
+    mask = np.uint64(capacity - 1)
+    keys = np.empty(n_rows, dtype=np.uint64)
+    slots = np.empty(capacity, dtype=np.int64)
+    bucket_of = np.empty(n_rows, dtype=np.int64)
+    bucket_key = np.empty(n_rows, dtype=np.uint64)
+    out = np.empty(max(n_rows, 16), dtype=np.int64)
+    written = 0
+    for band in range(bands):
+        for row in range(n_rows):
+            key = np.uint64(band + 1)
+            for column in range(band * rows, (band + 1) * rows):
+                key = fmix64_scalar(key * np.uint64(0x100000001B3)
+                                    + np.uint64(signatures[row, column]))
+            keys[row] = key
+        slots[:] = -1
+        n_buckets = 0
+        for row in range(n_rows):
+            slot = np.int64(fmix64_scalar(keys[row]) & mask)
+            while True:
+                bucket = slots[slot]
+                if bucket < 0:
+                    slots[slot] = n_buckets
+                    bucket_key[n_buckets] = keys[row]
+                    bucket_of[row] = n_buckets
+                    n_buckets += 1
+                    break
+                if bucket_key[bucket] == keys[row]:
+                    bucket_of[row] = bucket
+                    break
+                slot = (slot + np.int64(1)) & np.int64(capacity - 1)
+        # Members of each bucket in row order (a counting sort by bucket).
+        starts = np.zeros(n_buckets + 1, dtype=np.int64)
+        for row in range(n_rows):
+            starts[bucket_of[row] + 1] += 1
+        for bucket in range(n_buckets):
+            starts[bucket + 1] += starts[bucket]
+        fill = starts[:-1].copy()
+        members = np.empty(n_rows, dtype=np.int64)
+        for row in range(n_rows):
+            members[fill[bucket_of[row]]] = row
+            fill[bucket_of[row]] += 1
+        for bucket in range(n_buckets):
+            size = starts[bucket + 1] - starts[bucket]
+            if size < 2:
+                continue
+            first = starts[bucket]
+            needed = size * (size - 1) // 2 if size <= max_bucket else 2 * size - 3
+            if written + needed > out.size:
+                grown = np.empty(max(2 * out.size, written + needed), dtype=np.int64)
+                grown[:written] = out[:written]
+                out = grown
+            if size <= max_bucket:
+                for left in range(first, first + size):
+                    for right in range(left + 1, first + size):
+                        out[written] = members[left] * n_rows + members[right]
+                        written += 1
+            else:
+                for other in range(first + 1, first + size):
+                    out[written] = members[first] * n_rows + members[other]
+                    written += 1
+                for other in range(first + 1, first + size - 1):
+                    out[written] = members[other] * n_rows + members[other + 1]
+                    written += 1
+    return out[:written].copy()

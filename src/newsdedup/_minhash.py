@@ -36,14 +36,18 @@ EMPTY_VALUE = np.uint32(0xFFFFFFFF)
 
 @functools.lru_cache(maxsize=16)
 def permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
-    """The ``(a, b)`` permutation parameters datasketch uses for ``(num_perm, seed)``."""
-    from datasketch import MinHash
+    """The ``(a, b)`` permutation parameters datasketch uses for ``(num_perm, seed)``.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    a32, b32 = np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
-    a32.setflags(write=False)
-    b32.setflags(write=False)
-    return a32, b32
+    Drawn as datasketch's ``affine32`` scheme draws them (all of ``a``, odd, then all of
+    ``b``, from ``numpy.random.RandomState(seed)``), without importing datasketch;
+    ``tests/test_minhash.py`` checks them against datasketch itself.
+    """
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
 
 
 def minhash_inputs(shingles: U64) -> U32:
@@ -52,11 +56,13 @@ def minhash_inputs(shingles: U64) -> U32:
 
 
 def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
-               columns: int | None = None) -> U32:
+               columns: int | None = None,
+               rows: npt.NDArray[np.int64] | None = None) -> U32:
     """MinHash signature (``num_perm`` uint32 values) of every paragraph in ``sets``.
 
     Paragraphs without shingles get :data:`EMPTY_VALUE` everywhere. ``columns`` computes only
-    the first that many values of each signature (the ones LSH bands read).
+    the first that many values of each signature (the ones LSH bands read); ``rows`` signs
+    only those paragraphs (one output row each, in that order).
 
     >>> from newsdedup._tokenize import hash_tokens
     >>> from newsdedup._shingle import shingle_sets
@@ -67,8 +73,10 @@ def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
     a, b = permutations(num_perm, seed)
     if columns is not None:
         a, b = a[:columns], b[:columns]
-    out = np.empty((len(sets), a.size), dtype=np.uint32)
-    _signature_kernel(sets.offsets, sets.values, a, b, out)
+    if rows is None:
+        rows = np.arange(len(sets), dtype=np.int64)
+    out = np.empty((rows.size, a.size), dtype=np.uint32)
+    _signature_kernel(sets.offsets, sets.values, rows, a, b, out)
     return out
 
 
@@ -82,13 +90,14 @@ def _fmix32(value: np.uint32) -> np.uint32:
 
 
 @kernel
-def _signature_kernel(offsets: npt.NDArray[np.int64], values: U64, a: U32, b: U32,
-                      out: U32) -> None:
-    """Fill ``out[row]`` with the minimum of ``a * fmix32(value >> 32) + b`` over each row's
-    shingles (uint32 arithmetic, wrapping), or EMPTY_VALUE for a row without shingles."""
+def _signature_kernel(offsets: npt.NDArray[np.int64], values: U64, rows: npt.NDArray[np.int64],
+                      a: U32, b: U32, out: U32) -> None:
+    """Fill ``out[k]`` with the minimum of ``a * fmix32(value >> 32) + b`` over the shingles
+    of row ``rows[k]`` (uint32 arithmetic, wrapping), or EMPTY_VALUE if it has none."""
     num_perm = a.size
-    for row in range(offsets.size - 1):
-        signature = out[row]
+    for number in range(rows.size):
+        row = rows[number]
+        signature = out[number]
         signature[:] = EMPTY_VALUE
         for position in range(offsets[row], offsets[row + 1]):
             mixed = _fmix32(np.uint32(values[position] >> np.uint64(32)))

@@ -80,9 +80,8 @@ def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatche
 
     bands, rows = choose_bands(config.lsh_threshold, config.num_perm)
     # Only the unique paragraphs are signed, and only with the permutations the bands use.
-    representative_sets = sets.take(representative)
-    pairs = candidate_pairs(signatures(representative_sets, config.num_perm, config.seed,
-                                       columns=bands * rows), bands, rows)
+    pairs = candidate_pairs(signatures(sets, config.num_perm, config.seed,
+                                       columns=bands * rows, rows=representative), bands, rows)
     similarity = pair_similarity(sets, representative[pairs[:, 0]], representative[pairs[:, 1]])
     jaccard = similarity.jaccard
     containment = similarity.smaller_contained

@@ -47,15 +47,6 @@ class ShingleSets:
         """The shingle set of paragraph ``index``."""
         return self.values[self.offsets[index] : self.offsets[index + 1]]
 
-    def take(self, rows: npt.NDArray[np.int64]) -> ShingleSets:
-        """The sets of ``rows``, in that order, as new sets."""
-        sizes = self.sizes[rows]
-        offsets = np.zeros(rows.size + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        starts = self.offsets[rows]
-        positions = np.repeat(starts - offsets[:-1], sizes) + np.arange(int(offsets[-1]))
-        return ShingleSets(offsets, self.values[positions])
-
 
 def shingle_sets(tokens: TokenBatch, size: int) -> ShingleSets:
     """Return the set of ``size``-token shingles of every paragraph of ``tokens``.

@@ -265,17 +265,19 @@ def term_ids(terms: U64) -> tuple[I64, U64]:
 
 @kernel
 def _first_appearance_ids(values: U64) -> tuple[I64, U64]:
-    """Ids of ``values`` numbered by first appearance, and the distinct values in that order."""
-    capacity = 16
-    while capacity < 2 * values.size:
-        capacity *= 2
-    mask = np.uint64(capacity - 1)
+    """Ids of ``values`` numbered by first appearance, and the distinct values in that order.
+
+    Open addressing, grown to stay at most half full: sized by the distinct values, not by
+    all of them, so the table stays small enough for the caches.
+    """
+    capacity = 1 << 12
     slots = np.full(capacity, -1, dtype=np.int64)
     keys = np.empty(values.size, dtype=np.uint64)
     ids = np.empty(values.size, dtype=np.int64)
     n_distinct = 0
     for position in range(values.size):
         value = values[position]
+        mask = np.uint64(capacity - 1)
         slot = np.int64(fmix64_scalar(value) & mask)
         while True:
             found = slots[slot]
@@ -289,4 +291,13 @@ def _first_appearance_ids(values: U64) -> tuple[I64, U64]:
                 ids[position] = found
                 break
             slot = (slot + np.int64(1)) & np.int64(capacity - 1)
+        if 2 * n_distinct > capacity:
+            capacity *= 2
+            mask = np.uint64(capacity - 1)
+            slots = np.full(capacity, -1, dtype=np.int64)
+            for number in range(n_distinct):
+                slot = np.int64(fmix64_scalar(keys[number]) & mask)
+                while slots[slot] >= 0:
+                    slot = (slot + np.int64(1)) & np.int64(capacity - 1)
+                slots[slot] = number
     return ids, keys[:n_distinct].copy()
