@@ -82,8 +82,9 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
 
 
 @kernel
-def _line_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8], latin1: npt.NDArray[np.uint8],
-                breaks: npt.NDArray[np.uint32], spaces: npt.NDArray[np.uint32]) -> I64:
+def _line_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
+                latin1: npt.NDArray[np.uint8], breaks: npt.NDArray[np.uint32],
+                spaces: npt.NDArray[np.uint32]) -> I64:
     """``(start, end)`` of every line of ``points`` that holds a non-space character,
     stripped of its leading and trailing spaces.
 
