@@ -186,58 +186,73 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
     (5, 9, 2)
     """
     flags, others = _salient_tokens(texts, tokens)
-    keep = ~pattern
     title_tokens = hash_texts([title.replace("\n", " ") for title in titles])
-    # Occurrences: paragraph tokens (weight 1, salient by flag), title tokens (weight 2), and
-    # the general path's salient words (weight 0: they only mark an occurrence as salient).
-    token_kept = keep[tokens.paragraph]
-    other_kept = keep[others.paragraph]
-    hashes = np.concatenate([tokens.hashes[token_kept], title_tokens.hashes,
-                             others.hashes[other_kept]])
-    owner = np.concatenate([paragraph_owner[tokens.paragraph[token_kept]],
-                            title_tokens.paragraph, paragraph_owner[others.paragraph[other_kept]]])
-    weight = np.concatenate([np.ones(int(token_kept.sum()), dtype=np.int64),
-                             np.full(title_tokens.hashes.size, 2, dtype=np.int64),
-                             np.zeros(int(other_kept.sum()), dtype=np.int64)])
-    salient = np.concatenate([flags[token_kept].astype(np.int64),
-                              np.zeros(title_tokens.hashes.size, dtype=np.int64),
-                              np.ones(int(other_kept.sum()), dtype=np.int64)])
-    offsets, terms, counts, salient_counts = _count_terms(hashes, owner, weight, salient,
-                                                          n_articles)
+    paragraph_start = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tokens.paragraph, minlength=len(texts)), out=paragraph_start[1:])
+    offsets, terms, counts, salient_counts = _count_terms(
+        tokens.hashes, paragraph_start, flags, ~pattern, paragraph_owner,
+        title_tokens.hashes, title_tokens.paragraph, others.hashes,
+        paragraph_owner[others.paragraph], ~pattern[others.paragraph], n_articles)
     return ContentTerms(offsets, terms, counts, salient_counts)
 
 
 @kernel
-def _count_terms(hashes: U64, owner: I64, weight: I64, salient: I64,
-                 n_articles: int) -> tuple[I64, U64, I64, I64]:
-    """Per owner, the distinct hashes (sorted) with summed weights and salient marks; terms
-    whose weight sums to 0 (only seen as a salient mark) are left out."""
-    per_owner = np.zeros(n_articles + 1, dtype=np.int64)
-    for article in owner:
-        per_owner[article + 1] += 1
-    for article in range(n_articles):
-        per_owner[article + 1] += per_owner[article]
-    slot = per_owner[:-1].copy()
-    grouped = np.empty(hashes.size, dtype=np.int64)
-    for occurrence in range(hashes.size):
-        grouped[slot[owner[occurrence]]] = occurrence
-        slot[owner[occurrence]] += 1
+def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDArray[np.bool_],
+                 paragraph_kept: npt.NDArray[np.bool_], paragraph_owner: I64,
+                 title_hashes: U64, title_owner: I64, other_hashes: U64, other_owner: I64,
+                 other_kept: npt.NDArray[np.bool_], n_articles: int) -> tuple[I64, U64, I64, I64]:
+    """Per article, its distinct terms (sorted) with counts and salient marks.
+
+    Occurrences: the tokens of kept paragraphs (weight 1, salient by ``token_salient``), title
+    tokens (weight 2) and the general path's salient words (``other_*``: weight 0, they only
+    mark an occurrence as salient). Terms whose weight sums to 0 are left out. Every input is
+    in article order, so each article's occurrences are contiguous runs of the three.
+    """
+    n_paragraphs = paragraph_start.size - 1
+    capacity = token_hashes.size + title_hashes.size + other_hashes.size
     offsets = np.zeros(n_articles + 1, dtype=np.int64)
-    terms = np.empty(hashes.size, dtype=np.uint64)
-    counts = np.empty(hashes.size, dtype=np.int64)
-    salient_counts = np.empty(hashes.size, dtype=np.int64)
+    terms = np.empty(capacity, dtype=np.uint64)
+    counts = np.empty(capacity, dtype=np.int64)
+    salient_counts = np.empty(capacity, dtype=np.int64)
+    scratch_hash = np.empty(capacity, dtype=np.uint64)
+    scratch_weight = np.empty(capacity, dtype=np.int64)
+    scratch_salient = np.empty(capacity, dtype=np.int64)
+    paragraph = 0
+    title = 0
+    other = 0
     written = 0
     for article in range(n_articles):
-        members = grouped[per_owner[article]:per_owner[article + 1]]
-        order = members[np.argsort(hashes[members])]
+        size = 0
+        while paragraph < n_paragraphs and paragraph_owner[paragraph] == article:
+            if paragraph_kept[paragraph]:
+                for token in range(paragraph_start[paragraph], paragraph_start[paragraph + 1]):
+                    scratch_hash[size] = token_hashes[token]
+                    scratch_weight[size] = 1
+                    scratch_salient[size] = 1 if token_salient[token] else 0
+                    size += 1
+            paragraph += 1
+        while title < title_hashes.size and title_owner[title] == article:
+            scratch_hash[size] = title_hashes[title]
+            scratch_weight[size] = 2
+            scratch_salient[size] = 0
+            size += 1
+            title += 1
+        while other < other_hashes.size and other_owner[other] == article:
+            if other_kept[other]:
+                scratch_hash[size] = other_hashes[other]
+                scratch_weight[size] = 0
+                scratch_salient[size] = 1
+                size += 1
+            other += 1
+        order = np.argsort(scratch_hash[:size])
         position = 0
-        while position < order.size:
-            term = hashes[order[position]]
+        while position < size:
+            term = scratch_hash[order[position]]
             total = 0
             marked = 0
-            while position < order.size and hashes[order[position]] == term:
-                total += weight[order[position]]
-                marked += salient[order[position]]
+            while position < size and scratch_hash[order[position]] == term:
+                total += scratch_weight[order[position]]
+                marked += scratch_salient[order[position]]
                 position += 1
             if total > 0:
                 terms[written] = term
