@@ -18,6 +18,7 @@ import numpy.typing as npt
 import regex
 
 from ._hashing import U64
+from ._jit import kernel
 from ._normalize import normalize_text
 from ._tokenize import TokenBatch, hash_texts
 
@@ -82,22 +83,42 @@ def _key_table() -> tuple[U64, npt.NDArray[np.uint64]]:
 
 
 _KEY_HASHES, _KEY_ROLES = _key_table()
+# Low 16 bits of every key hash: a token whose low bits are not here is no key (one lookup).
+_KEY_FILTER = np.zeros(1 << 16, dtype=np.bool_)
+_KEY_FILTER[(_KEY_HASHES & np.uint64(0xFFFF)).astype(np.int64)] = True
 
 
 def _candidates(tokens: TokenBatch, token_counts: I64) -> npt.NDArray[np.bool_]:
     """Paragraphs holding a key token, a key token pair, or only a whole-paragraph word."""
-    hashes, paragraph = tokens.hashes, tokens.paragraph
-    slot = np.minimum(np.searchsorted(_KEY_HASHES, hashes), _KEY_HASHES.size - 1)
-    role = np.where(_KEY_HASHES[slot] == hashes, _KEY_ROLES[slot], np.uint64(0))
-    candidate = np.zeros(tokens.n_paragraphs, dtype=bool)
-    candidate[paragraph[(role & np.uint64(_SINGLE)) != 0]] = True
+    return _candidate_kernel(tokens.hashes, tokens.paragraph, token_counts, _KEY_FILTER,
+                             _KEY_HASHES, _KEY_ROLES, tokens.n_paragraphs)
+
+
+@kernel
+def _candidate_kernel(hashes: U64, paragraph: I64, token_counts: I64,
+                      key_filter: npt.NDArray[np.bool_], key_hashes: U64,
+                      key_roles: npt.NDArray[np.uint64], n_paragraphs: int
+                      ) -> npt.NDArray[np.bool_]:
+    candidate = np.zeros(n_paragraphs, dtype=np.bool_)
     pair_bits = np.uint64((1 << len(_WORD_PAIRS)) - 1)
-    first = (role[:-1] >> np.uint64(_FIRST)) & pair_bits
-    second = (role[1:] >> np.uint64(_SECOND)) & pair_bits
-    pair = ((first & second) != 0) & (paragraph[1:] == paragraph[:-1])
-    candidate[paragraph[:-1][pair]] = True
-    whole = (role & np.uint64(_WHOLE)) != 0
-    candidate[paragraph[whole][token_counts[paragraph[whole]] == 1]] = True
+    previous_role = np.uint64(0)
+    previous_paragraph = -1
+    for token in range(hashes.size):
+        role = np.uint64(0)
+        if key_filter[np.int64(hashes[token] & np.uint64(0xFFFF))]:
+            slot = np.searchsorted(key_hashes, hashes[token])
+            if slot < key_hashes.size and key_hashes[slot] == hashes[token]:
+                role = key_roles[slot]
+        owner = paragraph[token]
+        if role & np.uint64(_SINGLE):
+            candidate[owner] = True
+        if role & np.uint64(_WHOLE) and token_counts[owner] == 1:
+            candidate[owner] = True
+        if owner == previous_paragraph and (
+                (previous_role >> np.uint64(_FIRST)) & (role >> np.uint64(_SECOND)) & pair_bits):
+            candidate[owner] = True
+        previous_role = role
+        previous_paragraph = owner
     return candidate
 
 
