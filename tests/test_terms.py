@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from conftest import all_paragraphs, assert_same_tokens
 from newsdedup._normalize import token_text
-from newsdedup._terms import SALIENT_WORD, content_terms, salient_texts, term_ids
+from newsdedup._terms import (
+    SALIENT_WORD,
+    content_terms,
+    document_frequencies,
+    salient_texts,
+    term_ids,
+)
 from newsdedup._tokenize import hash_texts, hash_tokens
 
 
@@ -68,3 +74,12 @@ def test_term_ids_number_distinct_values_in_sorted_order(values: list[int]) -> N
     ids, distinct = term_ids(array)
     assert np.array_equal(distinct, np.unique(array))
     assert np.array_equal(distinct[ids], array)
+
+
+@given(st.lists(st.integers(0, 50), max_size=300), st.lists(st.integers(0, 60), max_size=40,
+                                                             unique=True))
+def test_document_frequencies_count_each_member(values: list[int], members: list[int]) -> None:
+    """document_frequencies counts the occurrences of each distinct member in the values."""
+    counts = document_frequencies(np.array(values, dtype=np.uint64),
+                                  np.array(members, dtype=np.uint64))
+    assert counts.tolist() == [values.count(member) for member in members]

@@ -39,7 +39,7 @@ from ._config import DedupConfig
 from ._features import Features
 from ._hashing import fmix64
 from ._paragraph_matches import ParagraphMatches
-from ._terms import term_ids
+from ._terms import document_frequencies, term_ids
 
 __all__ = ["Boilerplate", "find_boilerplate"]
 
@@ -147,7 +147,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     family_count = np.zeros(n_blocks, dtype=np.int64)
     boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
     template_blocks = np.zeros(n_blocks, dtype=bool)
-    vectors: csr_matrix | None = None
+    topic_checks: list[tuple[int, I64, I64]] = []
     for block in candidate_blocks.tolist():
         carriers = np.unique(articles_by_block[block_offsets[block]:block_offsets[block + 1]])
         family = _families(carriers, article_offsets, blocks_by_article, is_candidate)
@@ -158,13 +158,15 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
         if _site_template(carriers, family, site):
             boilerplate_blocks[block] = True
             continue
-        if vectors is None:
-            vectors = _article_vectors(features)
         # A bounded, input-order independent sample keeps huge blocks cheap.
         sample = carriers[np.argsort(id_rank[carriers], kind="stable")[:_TOPIC_SAMPLE]]
-        sample_family = family[np.searchsorted(carriers, sample)]
-        boilerplate_blocks[block] = (
-            _mean_cross_family_cosine(vectors, sample, sample_family) < config.story_threshold)
+        topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)]))
+    if topic_checks:
+        rows = np.unique(np.concatenate([sample for _, sample, _ in topic_checks]))
+        vectors = _article_vectors(features, rows)
+        for block, sample, sample_family in topic_checks:
+            boilerplate_blocks[block] = _mean_cross_family_cosine(
+                vectors, np.searchsorted(rows, sample), sample_family) < config.story_threshold
     in_some_block = np.flatnonzero(paragraph_block >= 0)
     flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
     recurring[flagged] = True
@@ -174,16 +176,19 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     return Boilerplate(recurring, pattern, families_out, template_like & ~recurring)
 
 
-def _article_vectors(features: Features) -> csr_matrix:
-    """L2-normalized TF-IDF vectors of the articles' content terms (rows)."""
-    ids, distinct = term_ids(features.terms)
-    document_frequency = np.bincount(ids, minlength=distinct.size)
+def _article_vectors(features: Features, rows: I64) -> csr_matrix:
+    """L2-normalized TF-IDF vectors of the content terms of articles ``rows`` (one row each),
+    with document frequencies over the whole corpus."""
+    positions, owner = gather_rows(features.article_terms, rows)
+    ids, distinct = term_ids(features.terms[positions])
+    document_frequency = document_frequencies(features.terms, distinct)
     idf = np.log((1.0 + features.n_articles) / (1.0 + document_frequency)) + 1.0
-    weights = (1.0 + np.log(features.term_counts.astype(np.float64))) * idf[ids]
+    weights = (1.0 + np.log(features.term_counts[positions].astype(np.float64))) * idf[ids]
     # Terms are sorted by hash within each article and ids follow hash order: the arrays are
     # already a CSR matrix with sorted, distinct column indices per row.
-    matrix = csr_matrix((weights, ids, features.article_terms),
-                        shape=(features.n_articles, max(int(distinct.size), 1)))
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=rows.size), out=offsets[1:])
+    matrix = csr_matrix((weights, ids, offsets), shape=(rows.size, max(int(distinct.size), 1)))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ matrix)
 

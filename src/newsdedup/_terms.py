@@ -33,7 +33,14 @@ from ._tokenize import (
     hash_texts,
 )
 
-__all__ = ["SALIENT_WORD", "ContentTerms", "content_terms", "salient_texts", "term_ids"]
+__all__ = [
+    "SALIENT_WORD",
+    "ContentTerms",
+    "content_terms",
+    "document_frequencies",
+    "salient_texts",
+    "term_ids",
+]
 
 I64 = npt.NDArray[np.int64]
 
@@ -316,3 +323,40 @@ def _first_appearance_ids(values: U64) -> tuple[I64, U64]:
                     slot = (slot + np.int64(1)) & np.int64(capacity - 1)
                 slots[slot] = number
     return ids, keys[:n_distinct].copy()
+
+
+def document_frequencies(terms: U64, of: U64) -> I64:
+    """How often each of the distinct values ``of`` occurs in ``terms`` (the number of
+    articles holding it, since an article's terms are distinct).
+
+    >>> document_frequencies(np.array([5, 7, 5, 9], dtype=np.uint64),
+    ...                      np.array([5, 6], dtype=np.uint64)).tolist()
+    [2, 0]
+    """
+    if np.unique(of).size != of.size:
+        raise ValueError("document_frequencies: the values to count must be distinct")
+    return _count_members(terms, of)
+
+
+@kernel
+def _count_members(values: U64, members: U64) -> I64:
+    """Occurrences in ``values`` of each of the distinct ``members`` (hash-set lookups)."""
+    capacity = 16
+    while capacity < 2 * members.size:
+        capacity *= 2
+    mask = np.uint64(capacity - 1)
+    slots = np.full(capacity, -1, dtype=np.int64)
+    for number in range(members.size):
+        slot = np.int64(fmix64_scalar(members[number]) & mask)
+        while slots[slot] >= 0:
+            slot = (slot + np.int64(1)) & np.int64(capacity - 1)
+        slots[slot] = number
+    counts = np.zeros(members.size, dtype=np.int64)
+    for value in values:
+        slot = np.int64(fmix64_scalar(value) & mask)
+        while slots[slot] >= 0:
+            if members[slots[slot]] == value:
+                counts[slots[slot]] += 1
+                break
+            slot = (slot + np.int64(1)) & np.int64(capacity - 1)
+    return counts
