@@ -83,33 +83,73 @@ def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_]) -> 
 @kernel
 def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
                   shingle_offsets: I64, shingle_values: U64) -> tuple[I64, U64]:
-    """Sorted distinct shingles of the allowed paragraphs of each article (CSR)."""
+    """Sorted distinct shingles of the allowed paragraphs of each article (CSR).
+
+    Each paragraph's set is already sorted, so an article's union is a bottom-up merge of
+    those runs (dropping repeats), a few linear passes instead of a sort.
+    """
     n_articles = article_paragraphs.size - 1
     capacity = 0
-    for paragraph in range(allowed.size):
-        if allowed[paragraph]:
-            capacity += shingle_offsets[paragraph + 1] - shingle_offsets[paragraph]
-    values = np.empty(capacity, dtype=np.uint64)
-    offsets = np.zeros(n_articles + 1, dtype=np.int64)
-    written = 0
+    longest = 0
+    most_paragraphs = 0
     for article in range(n_articles):
-        start = written
+        most_paragraphs = max(most_paragraphs,
+                              article_paragraphs[article + 1] - article_paragraphs[article])
+        size = 0
         for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1]):
             if allowed[paragraph]:
-                for position in range(shingle_offsets[paragraph], shingle_offsets[paragraph + 1]):
-                    values[written] = shingle_values[position]
-                    written += 1
-        if written - start > 1:
-            block = values[start:written]
-            block.sort()
-            distinct = 1
-            for index in range(1, block.size):
-                if block[index] != block[distinct - 1]:
-                    block[distinct] = block[index]
-                    distinct += 1
-            written = start + distinct
+                size += shingle_offsets[paragraph + 1] - shingle_offsets[paragraph]
+        capacity += size
+        longest = max(longest, size)
+    values = np.empty(capacity, dtype=np.uint64)
+    offsets = np.zeros(n_articles + 1, dtype=np.int64)
+    buffers = np.empty((2, longest), dtype=np.uint64)
+    run_bounds = np.empty((2, most_paragraphs + 2), dtype=np.int64)
+    written = 0
+    for article in range(n_articles):
+        # Runs: the allowed paragraphs' sets, copied into buffer 0.
+        current = 0
+        n_runs = 0
+        size = 0
+        run_bounds[current, 0] = 0
+        for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1]):
+            start, stop = shingle_offsets[paragraph], shingle_offsets[paragraph + 1]
+            if allowed[paragraph] and stop > start:
+                buffers[current, size:size + stop - start] = shingle_values[start:stop]
+                size += stop - start
+                n_runs += 1
+                run_bounds[current, n_runs] = size
+        while n_runs > 1:
+            target = 1 - current
+            merged = 0
+            n_merged = 0
+            run_bounds[target, 0] = 0
+            for pair in range(0, n_runs, 2):
+                left, left_end = run_bounds[current, pair], run_bounds[current, pair + 1]
+                right, right_end = left_end, left_end
+                if pair + 1 < n_runs:
+                    right_end = run_bounds[current, pair + 2]
+                while left < left_end or right < right_end:
+                    if right >= right_end or (left < left_end and
+                                              buffers[current, left] <= buffers[current, right]):
+                        value = buffers[current, left]
+                        left += 1
+                    else:
+                        value = buffers[current, right]
+                        right += 1
+                    if merged == run_bounds[target, n_merged] or buffers[target, merged - 1] != value:
+                        buffers[target, merged] = value
+                        merged += 1
+                n_merged += 1
+                run_bounds[target, n_merged] = merged
+            current = target
+            n_runs = n_merged
+            size = merged
+        values[written:written + size] = buffers[current, :size]
+        written += size
         offsets[article + 1] = written
-    return offsets, values[:written].copy()
+    # A view, not a copy: the few repeats dropped are not worth a second large allocation.
+    return offsets, values[:written]
 
 
 def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArray[np.bool_],

@@ -112,7 +112,8 @@ def _shingle_kernel(hashes: U64, token_start: npt.NDArray[np.int64], size: int,
             produced = distinct
         written += produced
         offsets[paragraph + 1] = written
-    return offsets, values[:written].copy()
+    # A view, not a copy: few n-grams repeat inside a paragraph, so little is left unused.
+    return offsets, values[:written]
 
 
 def set_fingerprints(sets: ShingleSets) -> U64:
