@@ -137,7 +137,8 @@ def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
                     else:
                         value = buffers[current, right]
                         right += 1
-                    if merged == run_bounds[target, n_merged] or buffers[target, merged - 1] != value:
+                    run_start = run_bounds[target, n_merged]
+                    if merged == run_start or buffers[target, merged - 1] != value:
                         buffers[target, merged] = value
                         merged += 1
                 n_merged += 1
