@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
-STAGE_ORDER = ["load", "normalize/split", "patterns", "terms", "shingle", "features (other)",
+STAGE_ORDER = ["normalize/split", "patterns", "terms", "shingle", "features (other)",
                "sign", "candidates", "verify", "repeats+boilerplate", "links", "groups", "stories",
                "canonical/assembly", "driver (other)"]
 

@@ -20,8 +20,7 @@ from ._timing import StageTimer
 
 #: Functions dedup() reaches, and the stage each one's time is reported under.
 NEWSDEDUP_STAGES = [
-    ("newsdedup._pipeline", "coerce_articles", "load"),
-    ("newsdedup._pipeline", "extract_features_parallel", "features (other)"),
+    ("newsdedup._pipeline", "collect_features", "features (other)"),
     ("newsdedup._features", "chunk_paragraphs", "normalize/split"),
     ("newsdedup._features", "token_bytes", "normalize/split"),
     ("newsdedup._features", "hash_token_bytes", "normalize/split"),
@@ -131,7 +130,7 @@ def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
         timer.wrap_all(NEWSDEDUP_STAGES)
     else:  # worker processes cannot report into this timer: only top-level stages
         timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] == "newsdedup._pipeline"])
-    timer.capture("newsdedup._pipeline", "extract_features_parallel", kept.append)
+    timer.capture("newsdedup._pipeline", "collect_features", kept.append)
     profiler = None
     if args.get("profile"):
         from pyinstrument import Profiler
@@ -163,7 +162,7 @@ def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
     }
     del result
     if args.get("kernel") and kept:
-        features = kept[-1]
+        features = kept[-1].features
         sets = features.shingles
         timings = []
         for name, function in (("bare_kernel", lambda: bare_kernel(sets.values, sets.offsets,

@@ -81,8 +81,22 @@ def test_chunks_concatenate_to_one_chunk() -> None:
 
 @pytest.mark.parametrize("workers", [2])
 def test_parallel_features_equal_serial(workers: int) -> None:
-    """extract_features_parallel with workers=2 gives the arrays of the in-process run."""
+    """extract_features_parallel with workers=2 gives the arrays of the one-thread run."""
     articles = list(generate_corpus(2 * CHUNK_ARTICLES + 37, seed=4).articles)
     serial = extract_features_parallel(articles, DedupConfig(workers=1))
     parallel = extract_features_parallel(articles, DedupConfig(workers=workers))
     _assert_same_features(parallel, serial)
+
+
+def test_collected_articles_keep_no_text_unless_asked() -> None:
+    """collect_features drops texts (memory) but keeps every other field; keep_text keeps it."""
+    from newsdedup._features import collect_features
+
+    articles = [Article("a", "Text one.", title="T", source="s", extra={"k": 1}),
+                Article("b", "  \n ")]
+    slim = collect_features(articles, DedupConfig())
+    assert [a.text for a in slim.articles] == ["", ""]
+    assert [attrs.evolve(a, text="") for a in articles] == slim.articles
+    assert slim.empty.tolist() == [False, True]
+    kept = collect_features(iter(articles), DedupConfig(), keep_text=True)
+    assert kept.articles == articles

@@ -301,7 +301,7 @@ def test_determinism_across_processes() -> None:
 
 
 def test_parallel_workers_give_identical_result() -> None:
-    """workers=2 (process pool over chunks) gives exactly the single-process result."""
+    """workers=2 (a thread pool over chunks) gives exactly the single-threaded result."""
     from newsdedup import _features
 
     original = _features.CHUNK_ARTICLES
@@ -312,3 +312,10 @@ def test_parallel_workers_give_identical_result() -> None:
         _features.CHUNK_ARTICLES = original
     assert parallel.articles == REFERENCE.articles
     assert parallel.groups == REFERENCE.groups and parallel.stories == REFERENCE.stories
+
+
+def test_a_one_shot_stream_gives_the_result_of_a_list() -> None:
+    """dedup() over a generator (read once, never held as a list) equals dedup() over a list."""
+    streamed = dedup(article for article in POOL)
+    assert streamed.articles == REFERENCE.articles
+    assert streamed.groups == REFERENCE.groups and streamed.stories == REFERENCE.stories

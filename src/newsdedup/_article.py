@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from ._errors import InputError
 
-__all__ = ["Article", "coerce_articles", "parse_published"]
+__all__ = ["Article", "coerce_articles", "iter_articles", "parse_published", "without_text"]
 
 _KNOWN_FIELDS = ("id", "text", "title", "url", "source", "published")
 
@@ -193,6 +193,18 @@ def coerce_articles(items: Iterable[Article | Mapping[str, Any]]) -> list[Articl
     >>> [a.id for a in coerce_articles([{"id": "a", "text": "x"}, Article("b", "y")])]
     ['a', 'b']
     """
+    return list(iter_articles(items))
+
+
+def iter_articles(items: Iterable[Article | Mapping[str, Any]]) -> Iterator[Article]:
+    """Validate articles/mappings one at a time, as they are read (see :func:`coerce_articles`).
+
+    The input is consumed lazily, so a stream of records never has to fit in memory; only the
+    ids seen so far are kept, to reject duplicates.
+
+    >>> [a.id for a in iter_articles(({"id": str(n), "text": "x"} for n in range(2)))]
+    ['0', '1']
+    """
     if isinstance(items, str | bytes | Mapping | Article):
         raise InputError(
             f"expected an iterable of articles, got a single {type(items).__name__}; "
@@ -204,7 +216,10 @@ def coerce_articles(items: Iterable[Article | Mapping[str, Any]]) -> list[Articl
         raise InputError(
             f"expected an iterable of articles, got {type(items).__name__} {items!r:.80}"
         ) from exc
-    articles: list[Article] = []
+    return _validated(iterator)
+
+
+def _validated(iterator: Iterator[Article | Mapping[str, Any]]) -> Iterator[Article]:
     seen: dict[str, int] = {}
     for position, item in enumerate(iterator):
         where = f"article {position}"
@@ -214,5 +229,20 @@ def coerce_articles(items: Iterable[Article | Mapping[str, Any]]) -> list[Articl
                 f"{where}: duplicate id {article.id!r} (first used by article {seen[article.id]})"
             )
         seen[article.id] = position
-        articles.append(article)
-    return articles
+        yield article
+
+
+def without_text(article: Article) -> Article:
+    """A copy of ``article`` with empty text (all other fields shared, nothing re-validated).
+
+    The pipeline keeps these once an article's features are computed, so memory holds the
+    features of a large corpus, not its text.
+
+    >>> without_text(Article("a", "Long text.", title="T")).title
+    'T'
+    """
+    slim: Article = object.__new__(Article)
+    for field in attrs.fields(Article):
+        object.__setattr__(slim, field.name, getattr(article, field.name))
+    object.__setattr__(slim, "text", "")
+    return slim

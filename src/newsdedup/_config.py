@@ -94,7 +94,8 @@ class DedupConfig:
     #: rest is the lexical cosine). 0 keeps stories purely lexical; above 0 needs the
     #: ``[embed]`` extra (a MiniLM model shipped inside a PyPI package, loaded offline).
     story_embedding_weight: float = attrs.field(default=0.0, validator=_weight)
-    #: Worker processes for the hashing stages (1: in-process; results are identical).
+    #: Threads computing features (paragraphs, tokens, shingles, terms) while the input is
+    #: read; 1 computes them in the calling thread. Results are identical for any number.
     workers: int = attrs.field(default=1, validator=_positive_int)
 
     def __attrs_post_init__(self) -> None:

@@ -1,22 +1,26 @@
 """Per-article features: paragraphs, shingle sets and their fingerprints, content terms.
 
 This is the map step of the pipeline: it looks at one chunk of articles at a time and needs
-nothing from the others, so the batch driver, the incremental index and a process pool all
+nothing from the others, so the batch driver, the incremental index and a thread pool all
 call the same :func:`extract_features`; :func:`concat_features` joins chunk results in input
-order, so a parallel run gives exactly the result of a single-process one.
+order, so a parallel run gives exactly the result of a single-threaded one.
+:func:`collect_features` streams a corpus through it.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._article import Article
+from ._article import Article, iter_articles, without_text
 from ._config import DedupConfig
 from ._hashing import U64
 from ._paragraphs import chunk_paragraphs
@@ -25,7 +29,14 @@ from ._shingle import ShingleSets, set_fingerprints, shingle_sets
 from ._terms import content_terms
 from ._tokenize import hash_token_bytes, token_bytes
 
-__all__ = ["Features", "concat_features", "extract_features", "extract_features_parallel"]
+__all__ = [
+    "Collected",
+    "Features",
+    "collect_features",
+    "concat_features",
+    "extract_features",
+    "extract_features_parallel",
+]
 
 I64 = npt.NDArray[np.int64]
 
@@ -83,7 +94,7 @@ class Features:
 
 
 def extract_features(articles: Sequence[Article], config: DedupConfig) -> Features:
-    """Compute the features of ``articles`` (one chunk; see :func:`extract_features_parallel`).
+    """Compute the features of ``articles`` (one chunk; see :func:`collect_features`).
 
     >>> from newsdedup import Article, DedupConfig
     >>> f = extract_features([Article("a", "One two.\\n\\nThree four five.")], DedupConfig())
@@ -145,21 +156,74 @@ def concat_features(parts: Sequence[Features]) -> Features:
     )
 
 
-def _extract_chunk(args: tuple[Sequence[Article], DedupConfig]) -> Features:
-    return extract_features(*args)
+@attrs.frozen(slots=True)
+class Collected:
+    """What the map step keeps of a corpus: its articles and their features.
+
+    Attributes:
+        articles: the validated articles, in input order; without their text unless it was
+            asked to be kept (see :func:`collect_features`).
+        features: the features of all articles.
+        empty: whether each article's text is empty or only white space.
+    """
+
+    articles: list[Article]
+    features: Features
+    empty: npt.NDArray[np.bool_]
+
+
+def collect_features(items: Iterable[Article | Mapping[str, Any]], config: DedupConfig,
+                     keep_text: bool = False) -> Collected:
+    """Validate ``items`` and compute their features, streaming, on ``config.workers`` threads.
+
+    The input is read lazily, ``CHUNK_ARTICLES`` at a time; each chunk's features are computed
+    by a thread of a pool (the compiled kernels release the GIL) while the next chunks are
+    read, with at most two chunks per thread in flight. Articles are kept without their text
+    (unless ``keep_text``), so memory is bounded by the features, not by the texts. Chunks are
+    fixed by position and joined in order: the result is identical for any number of workers.
+
+    >>> collected = collect_features([{"id": "a", "text": "One.\\n\\nTwo."}], DedupConfig())
+    >>> collected.articles[0].text, collected.features.n_articles, collected.empty.tolist()
+    ('', 1, [False])
+    """
+    articles: list[Article] = []
+    empty: list[bool] = []
+    parts: list[Features] = []
+    workers = max(1, min(config.workers, os.cpu_count() or 1))
+    pending: deque[Future[Features]] = deque()
+    with ThreadPoolExecutor(max_workers=workers) if workers > 1 else _InThread() as pool:
+        for chunk in _chunks(iter_articles(items)):
+            pending.append(pool.submit(extract_features, chunk, config))
+            empty.extend(not article.text.strip() for article in chunk)
+            articles.extend(chunk if keep_text else map(without_text, chunk))
+            while len(pending) > 2 * workers or (pending and pending[0].done()):
+                parts.append(pending.popleft().result())
+        parts.extend(future.result() for future in pending)
+    if not parts:
+        parts.append(extract_features([], config))
+    return Collected(articles, concat_features(parts), np.array(empty, dtype=bool))
+
+
+def _chunks(articles: Iterator[Article]) -> Iterator[list[Article]]:
+    while chunk := list(itertools.islice(articles, CHUNK_ARTICLES)):
+        yield chunk
+
+
+class _InThread:
+    """A stand-in for a one-thread pool: runs each task at once, in the calling thread."""
+
+    def __enter__(self) -> _InThread:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def submit(self, function: Callable[..., Features], *args: Any) -> Future[Features]:
+        future: Future[Features] = Future()
+        future.set_result(function(*args))
+        return future
 
 
 def extract_features_parallel(articles: Sequence[Article], config: DedupConfig) -> Features:
-    """Features of all ``articles``, in chunks, on ``config.workers`` processes.
-
-    The result is identical for any number of workers: chunks are fixed by position and
-    joined in order.
-    """
-    chunks = [articles[start:start + CHUNK_ARTICLES]
-              for start in range(0, len(articles), CHUNK_ARTICLES)] or [articles]
-    workers = min(config.workers, len(chunks), os.cpu_count() or 1)
-    if workers <= 1:
-        return concat_features([extract_features(chunk, config) for chunk in chunks])
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_extract_chunk, [(chunk, config) for chunk in chunks]))
-    return concat_features(parts)
+    """Features of all ``articles`` (see :func:`collect_features`; texts are not copied)."""
+    return collect_features(articles, config, keep_text=True).features

@@ -14,12 +14,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
+import numpy.typing as npt
 
-from ._article import Article, coerce_articles
+from ._article import Article
 from ._boilerplate import Boilerplate, find_boilerplate
 from ._canonical import CanonicalKey, decisive_rule, rank_keys
 from ._config import DedupConfig
-from ._features import Features, extract_features_parallel
+from ._features import Features, collect_features
 from ._groups import GroupAssignment, build_groups
 from ._hashing import stable_id
 from ._links import ArticleLinks, article_shingle_sets, link_articles
@@ -66,9 +67,11 @@ def dedup(
     >>> [(a.id, a.group_id == result.articles[0].group_id) for a in result.articles]
     [('a', True), ('b', True)]
     """
-    corpus = coerce_articles(articles)
     settings = DedupConfig.from_options(config, **options)
-    features = extract_features_parallel(corpus, settings)
+    # A user's key or the embeddings may read the text; otherwise only features are kept.
+    keep_text = canonical_key is not None or settings.story_embedding_weight > 0.0
+    collected = collect_features(articles, settings, keep_text)
+    corpus, features = collected.articles, collected.features
     matches = match_paragraphs(features, settings)
     repeats = find_repeats(features, matches, settings)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
@@ -106,7 +109,7 @@ def dedup(
 
         embeddings = article_embeddings(corpus, features)
     stories = build_stories(features, groups, group_times, settings, embeddings)
-    return _assemble(corpus, features, repeats, boilerplate, links, groups,
+    return _assemble(corpus, collected.empty, features, repeats, boilerplate, links, groups,
                      stories.story_of_group, keys, canonical_key is not None, settings)
 
 
@@ -124,8 +127,9 @@ def site_of(article: Article) -> str | None:
     return None
 
 
-def _assemble(corpus: list[Article], features: Features, repeats: Repeats,
-              boilerplate: Boilerplate, links: ArticleLinks, groups: GroupAssignment,
+def _assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Features,
+              repeats: Repeats, boilerplate: Boilerplate, links: ArticleLinks,
+              groups: GroupAssignment,
               story_of_group: np.ndarray[Any, np.dtype[np.int64]], keys: list[Any],
               user_key: bool, config: DedupConfig) -> DedupResult:
     ids = [article.id for article in corpus]
@@ -231,7 +235,7 @@ def _assemble(corpus: list[Article], features: Features, repeats: Repeats,
             is_canonical=canonical == number, relation=relation, jaccard=round(jaccard, 6),
             containment=round(containment, 6),
             n_paragraphs=int(paragraph_start[number + 1] - paragraph_start[number]),
-            is_empty=not article.text.strip(), is_digest=bool(links.digest[number]),
+            is_empty=bool(empty[number]), is_digest=bool(links.digest[number]),
             repeated_paragraphs=tuple(sorted(repeated.get(number, ()), key=lambda r: r.index)),
             boilerplate_paragraphs=tuple(flagged.get(number, ())),
             metadata=metadata,
