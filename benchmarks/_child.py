@@ -42,7 +42,7 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._pipeline", "rank_keys", "groups"),
     ("newsdedup._pipeline", "build_groups", "groups"),
     ("newsdedup._pipeline", "build_stories", "stories"),
-    ("newsdedup._pipeline", "_assemble", "canonical/assembly"),
+    ("newsdedup._pipeline", "assemble", "canonical/assembly"),
 ]
 
 
