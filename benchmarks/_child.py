@@ -37,7 +37,7 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._pipeline", "paragraph_pairs", "links"),
     ("newsdedup._pipeline", "link_articles", "links"),
     ("newsdedup._links", "pair_similarity", "verify"),
-    ("newsdedup._pipeline", "article_shingle_sets", "links"),
+    ("newsdedup._pipeline", "article_content_sizes", "links"),
     ("newsdedup._links", "article_shingle_sets", "links"),
     ("newsdedup._pipeline", "rank_keys", "groups"),
     ("newsdedup._pipeline", "build_groups", "groups"),

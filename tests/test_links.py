@@ -84,3 +84,18 @@ def test_article_shingle_sets_are_unions_of_allowed_paragraphs() -> None:
         for paragraph in np.flatnonzero((owner == article) & allowed).tolist():
             expected |= set(features.shingles.row(paragraph).tolist())
         assert sets.row(article).tolist() == sorted(expected)
+
+
+def test_content_sizes_are_the_sizes_of_the_unions() -> None:
+    """article_content_sizes equals the sizes of article_shingle_sets, without the sets."""
+    import numpy as np
+
+    from newsdedup import DedupConfig
+    from newsdedup._features import extract_features
+    from newsdedup._links import article_content_sizes, article_shingle_sets
+
+    articles = [*load_seeds(), Article("empty", ""), Article("twice", "Same line.\nSame line.")]
+    features = extract_features(articles, DedupConfig())
+    allowed = np.random.default_rng(1).random(len(features.shingles)) < 0.6
+    assert np.array_equal(article_content_sizes(features, allowed),
+                          article_shingle_sets(features, allowed).sizes)

@@ -31,7 +31,7 @@ from ._paragraph_matches import ParagraphPairs
 from ._shingle import ShingleSets
 from ._verify import pair_similarity
 
-__all__ = ["ArticleLinks", "article_shingle_sets", "link_articles"]
+__all__ = ["ArticleLinks", "article_content_sizes", "article_shingle_sets", "link_articles"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -76,14 +76,23 @@ class ArticleLinks:
 def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_]) -> ShingleSets:
     """Union of the shingle sets of each article's ``allowed`` paragraphs."""
     offsets, values = _union_kernel(features.article_paragraphs, allowed,
-                                    features.shingles.offsets, features.shingles.values)
+                                    features.shingles.offsets, features.shingles.values, True)
     return ShingleSets(offsets, values)
+
+
+def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:
+    """Size of each article's union of ``allowed`` paragraph sets, without keeping the sets."""
+    offsets, _ = _union_kernel(features.article_paragraphs, allowed,
+                               features.shingles.offsets, features.shingles.values, False)
+    sizes: I64 = np.diff(offsets)
+    return sizes
 
 
 @kernel
 def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
-                  shingle_offsets: I64, shingle_values: U64) -> tuple[I64, U64]:
-    """Sorted distinct shingles of the allowed paragraphs of each article (CSR).
+                  shingle_offsets: I64, shingle_values: U64, keep: bool) -> tuple[I64, U64]:
+    """Sorted distinct shingles of the allowed paragraphs of each article (CSR); with
+    ``keep`` False only the offsets (the sizes) are computed.
 
     Each paragraph's set is already sorted, so an article's union is a bottom-up merge of
     those runs (dropping repeats), a few linear passes instead of a sort.
@@ -101,7 +110,7 @@ def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
                 size += shingle_offsets[paragraph + 1] - shingle_offsets[paragraph]
         capacity += size
         longest = max(longest, size)
-    values = np.empty(capacity, dtype=np.uint64)
+    values = np.empty(capacity if keep else 0, dtype=np.uint64)
     offsets = np.zeros(n_articles + 1, dtype=np.int64)
     buffers = np.empty((2, longest), dtype=np.uint64)
     run_bounds = np.empty((2, most_paragraphs + 2), dtype=np.int64)
@@ -146,11 +155,12 @@ def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
             current = target
             n_runs = n_merged
             size = merged
-        values[written:written + size] = buffers[current, :size]
+        if keep:
+            values[written:written + size] = buffers[current, :size]
         written += size
         offsets[article + 1] = written
     # A view, not a copy: the few repeats dropped are not worth a second large allocation.
-    return offsets, values[:written]
+    return offsets, values[:written] if keep else values
 
 
 def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArray[np.bool_],

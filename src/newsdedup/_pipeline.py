@@ -21,7 +21,7 @@ from ._canonical import CanonicalKey, rank_keys
 from ._config import DedupConfig
 from ._features import collect_features
 from ._groups import build_groups
-from ._links import article_shingle_sets, link_articles
+from ._links import article_content_sizes, link_articles
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
 from ._repeated import find_repeats
 from ._result import DedupResult
@@ -70,7 +70,7 @@ def dedup(
              + np.bincount(features.paragraph_article[repeats.paragraph], minlength=len(corpus)))
     template_content = allowed & boilerplate.template_like
     # Usually no paragraph is template-like, and the content sets are the links' own.
-    content = (article_shingle_sets(features, allowed & ~template_content).sizes
+    content = (article_content_sizes(features, allowed & ~template_content)
                if template_content.any() else links.content_size)
     neighbour_max = content.copy()
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
