@@ -100,3 +100,14 @@ def test_collected_articles_keep_no_text_unless_asked() -> None:
     assert slim.empty.tolist() == [False, True]
     kept = collect_features(iter(articles), DedupConfig(), keep_text=True)
     assert kept.articles == articles
+
+
+def test_selected_features_equal_those_computed_alone() -> None:
+    """select_features of some articles equals extract_features of just those articles."""
+    from newsdedup._features import select_features
+
+    articles = [*generate_corpus(40, seed=5).articles, Article("e", "")]
+    whole = extract_features(articles, DedupConfig())
+    chosen = [40, 3, 17, 0, 39]
+    _assert_same_features(select_features(whole, np.array(chosen)),
+                          extract_features([articles[n] for n in chosen], DedupConfig()))

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import gather_rows
 from ._article import Article, iter_articles, without_text
 from ._config import DedupConfig
 from ._hashing import U64
@@ -36,6 +37,7 @@ __all__ = [
     "concat_features",
     "extract_features",
     "extract_features_parallel",
+    "select_features",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -222,6 +224,41 @@ class _InThread:
         future: Future[Features] = Future()
         future.set_result(function(*args))
         return future
+
+
+def select_features(features: Features, articles: I64) -> Features:
+    """The features of the given article numbers (in that order), as a new corpus.
+
+    >>> from newsdedup import Article, DedupConfig
+    >>> f = extract_features([Article("a", "One."), Article("b", "Two.\\nThree.")],
+    ...                      DedupConfig())
+    >>> select_features(f, np.array([1])).article_paragraphs.tolist()
+    [0, 2]
+    """
+    articles = np.asarray(articles, dtype=np.int64)
+    paragraphs, paragraph_owner = gather_rows(features.article_paragraphs, articles)
+    shingle_positions, shingle_owner = gather_rows(features.shingles.offsets, paragraphs)
+    term_positions, term_owner = gather_rows(features.article_terms, articles)
+    return Features(
+        n_articles=articles.size,
+        article_paragraphs=_offsets(paragraph_owner, articles.size),
+        spans=features.spans[paragraphs],
+        token_counts=features.token_counts[paragraphs],
+        shingles=ShingleSets(_offsets(shingle_owner, paragraphs.size),
+                             features.shingles.values[shingle_positions]),
+        fingerprints=features.fingerprints[paragraphs],
+        pattern_boilerplate=features.pattern_boilerplate[paragraphs],
+        article_terms=_offsets(term_owner, articles.size),
+        terms=features.terms[term_positions],
+        term_counts=features.term_counts[term_positions],
+        term_salient=features.term_salient[term_positions],
+    )
+
+
+def _offsets(owner: I64, count: int) -> I64:
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=count), out=offsets[1:])
+    return offsets
 
 
 def extract_features_parallel(articles: Sequence[Article], config: DedupConfig) -> Features:

@@ -19,7 +19,7 @@ from ._assemble import assemble
 from ._boilerplate import find_boilerplate
 from ._canonical import CanonicalKey, rank_keys
 from ._config import DedupConfig
-from ._features import collect_features
+from ._features import Collected, collect_features
 from ._groups import build_groups
 from ._links import article_content_sizes, link_articles
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
@@ -27,7 +27,7 @@ from ._repeated import find_repeats
 from ._result import DedupResult
 from ._stories import build_stories
 
-__all__ = ["dedup", "site_of"]
+__all__ = ["dedup", "dedup_collected", "site_of"]
 
 
 def dedup(
@@ -53,7 +53,17 @@ def dedup(
     settings = DedupConfig.from_options(config, **options)
     # A user's key or the embeddings may read the text; otherwise only features are kept.
     keep_text = canonical_key is not None or settings.story_embedding_weight > 0.0
-    collected = collect_features(articles, settings, keep_text)
+    return dedup_collected(collect_features(articles, settings, keep_text), settings,
+                           canonical_key)
+
+
+def dedup_collected(collected: Collected, settings: DedupConfig,
+                    canonical_key: CanonicalKey | None = None) -> DedupResult:
+    """Every step after the map step: :func:`dedup` of articles whose features are computed.
+
+    The incremental index calls this with features it stored; ``collected`` must hold the
+    texts when ``canonical_key`` or the story embeddings need them.
+    """
     corpus, features = collected.articles, collected.features
     matches = match_paragraphs(features, settings)
     repeats = find_repeats(features, matches, settings)
