@@ -233,3 +233,13 @@ def test_first_columns_are_a_prefix_of_the_signature(corpus_features: Features) 
     prefix = signatures(corpus_features.shingles, 128, 1, columns=64)
     assert prefix.shape == (full.shape[0], 64)
     assert np.array_equal(prefix, full[:, :64])
+
+
+def test_64_bit_sets_are_signed_by_their_upper_halves() -> None:
+    """Sets of 64-bit hashes sign like the 32-bit sets of their upper halves."""
+    wide = ShingleSets(np.array([0, 3, 3, 5]), np.array(
+        [2**32 + 5, 7 * 2**32 + 1, 9 * 2**32, 2**32 + 5, 2**63], dtype=np.uint64))
+    narrow = ShingleSets(wide.offsets, minhash_inputs(wide.values))
+    assert narrow.values.dtype == np.uint32
+    assert np.array_equal(signatures(wide), signatures(narrow))
+    assert minhash_inputs(narrow.values) is narrow.values

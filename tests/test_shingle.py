@@ -64,7 +64,7 @@ def test_rows_are_sorted_and_unique() -> None:
     for index in range(len(sets)):
         row = sets.row(index)
         assert row.tolist() == sorted(set(row.tolist()))
-    assert sets.values.dtype == np.uint64
+    assert sets.values.dtype == np.uint32  # the 32 bits MinHash reads
 
 
 def test_order_of_tokens_matters() -> None:

@@ -25,10 +25,9 @@ import numpy.typing as npt
 
 from ._config import DedupConfig
 from ._features import Features
-from ._hashing import U64
 from ._jit import kernel
 from ._paragraph_matches import ParagraphPairs
-from ._shingle import ShingleSets
+from ._shingle import ShingleSets, ShingleValues
 from ._verify import pair_similarity
 
 __all__ = ["ArticleLinks", "article_content_sizes", "article_shingle_sets", "link_articles"]
@@ -90,7 +89,8 @@ def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_]) ->
 
 @kernel
 def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
-                  shingle_offsets: I64, shingle_values: U64, keep: bool) -> tuple[I64, U64]:
+                  shingle_offsets: I64, shingle_values: ShingleValues,
+                  keep: bool) -> tuple[I64, ShingleValues]:
     """Sorted distinct shingles of the allowed paragraphs of each article (CSR); with
     ``keep`` False only the offsets (the sizes) are computed.
 
@@ -110,9 +110,9 @@ def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
                 size += shingle_offsets[paragraph + 1] - shingle_offsets[paragraph]
         capacity += size
         longest = max(longest, size)
-    values = np.empty(capacity if keep else 0, dtype=np.uint64)
+    values = np.empty(capacity if keep else 0, dtype=shingle_values.dtype)
     offsets = np.zeros(n_articles + 1, dtype=np.int64)
-    buffers = np.empty((2, longest), dtype=np.uint64)
+    buffers = np.empty((2, longest), dtype=shingle_values.dtype)
     run_bounds = np.empty((2, most_paragraphs + 2), dtype=np.int64)
     written = 0
     for article in range(n_articles):

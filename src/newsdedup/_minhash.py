@@ -22,9 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._hashing import U64
 from ._jit import kernel
-from ._shingle import ShingleSets
+from ._shingle import ShingleSets, ShingleValues
 
 __all__ = ["EMPTY_VALUE", "minhash_inputs", "permutations", "signatures", "to_lean_minhash"]
 
@@ -50,8 +49,11 @@ def permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
     return a, b
 
 
-def minhash_inputs(shingles: U64) -> U32:
-    """The 32-bit values fed to MinHash for 64-bit shingle hashes (their upper half)."""
+def minhash_inputs(shingles: ShingleValues) -> U32:
+    """The 32-bit values fed to MinHash: 32-bit shingles as they are, the upper half of
+    64-bit shingle hashes."""
+    if shingles.dtype == np.uint32:
+        return shingles  # type: ignore[return-value]
     return (shingles >> np.uint64(32)).astype(np.uint32)
 
 
@@ -76,7 +78,7 @@ def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
     if rows is None:
         rows = np.arange(len(sets), dtype=np.int64)
     out = np.empty((rows.size, a.size), dtype=np.uint32)
-    _signature_kernel(sets.offsets, sets.values, rows, a, b, out)
+    _signature_kernel(sets.offsets, minhash_inputs(sets.values), rows, a, b, out)
     return out
 
 
@@ -90,9 +92,9 @@ def _fmix32(value: np.uint32) -> np.uint32:
 
 
 @kernel
-def _signature_kernel(offsets: npt.NDArray[np.int64], values: U64, rows: npt.NDArray[np.int64],
+def _signature_kernel(offsets: npt.NDArray[np.int64], values: U32, rows: npt.NDArray[np.int64],
                       a: U32, b: U32, out: U32) -> None:
-    """Fill ``out[k]`` with the minimum of ``a * fmix32(value >> 32) + b`` over the shingles
+    """Fill ``out[k]`` with the minimum of ``a * fmix32(value) + b`` over the (32-bit) shingles
     of row ``rows[k]`` (uint32 arithmetic, wrapping), or EMPTY_VALUE if it has none."""
     num_perm = a.size
     for number in range(rows.size):
@@ -100,7 +102,7 @@ def _signature_kernel(offsets: npt.NDArray[np.int64], values: U64, rows: npt.NDA
         signature = out[number]
         signature[:] = EMPTY_VALUE
         for position in range(offsets[row], offsets[row + 1]):
-            mixed = _fmix32(np.uint32(values[position] >> np.uint64(32)))
+            mixed = _fmix32(values[position])
             for permutation in range(num_perm):
                 permuted = np.uint32(a[permutation] * mixed + b[permutation])
                 if permuted < signature[permutation]:

@@ -5,6 +5,12 @@ shorter than ``n`` tokens still gets one shingle (of all its tokens), so caption
 lines can be compared too. Each paragraph's shingles are returned as a sorted set in a CSR
 layout (``offsets`` into one ``values`` array), ready for MinHash and for exact set
 similarity.
+
+A shingle is kept as the upper 32 bits of its 64-bit n-gram hash: exactly the 32-bit value
+datasketch-compatible MinHash consumes (see ``_minhash``), at half the memory of the largest
+array of a corpus. Two different n-grams of one pair of articles share those bits with
+probability ~1e-4 per article pair (550 x 550 / 2**32), which moves an exact Jaccard by a
+few millionths at most.
 """
 
 from __future__ import annotations
@@ -17,12 +23,16 @@ from ._hashing import U64, fmix64, fmix64_scalar
 from ._jit import kernel
 from ._tokenize import TokenBatch
 
-__all__ = ["ShingleSets", "set_fingerprints", "shingle_sets"]
+__all__ = ["ShingleSets", "ShingleValues", "set_fingerprints", "shingle_sets"]
+
+#: Shingle values: uint32 as built here; sets built elsewhere may hold uint64 hashes.
+ShingleValues = npt.NDArray[np.uint32] | npt.NDArray[np.uint64]
 
 # Distinct odd multipliers, one per position in the n-gram, so that order matters.
 _POSITION_KEYS = fmix64(np.arange(1, 65, dtype=np.uint64)) | np.uint64(1)
 _SHORT_SALT = np.uint64(0xD6E8FEB86659FD93)
 _SET_SALT = np.uint64(0x2545F4914F6CDD1D)
+_HALF = np.uint64(32)
 
 
 @attrs.frozen(slots=True)
@@ -33,7 +43,7 @@ class ShingleSets:
     """
 
     offsets: npt.NDArray[np.int64]
-    values: U64
+    values: ShingleValues
 
     @property
     def sizes(self) -> npt.NDArray[np.int64]:
@@ -43,7 +53,7 @@ class ShingleSets:
     def __len__(self) -> int:
         return int(self.offsets.size - 1)
 
-    def row(self, index: int) -> U64:
+    def row(self, index: int) -> ShingleValues:
         """The shingle set of paragraph ``index``."""
         return self.values[self.offsets[index] : self.offsets[index + 1]]
 
@@ -69,18 +79,19 @@ def shingle_sets(tokens: TokenBatch, size: int) -> ShingleSets:
 
 @kernel
 def _shingle_kernel(hashes: U64, token_start: npt.NDArray[np.int64], size: int,
-                    position_keys: U64) -> tuple[npt.NDArray[np.int64], U64]:
+                    position_keys: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
     """Sorted distinct shingles of each paragraph (tokens ``token_start[p]:token_start[p+1]``).
 
-    A full shingle at token ``i`` is ``fmix64(sum(hashes[i + k] * position_keys[k]))``; a
-    paragraph of ``0 < n < size`` tokens gets ``fmix64(sum(...over its n tokens) ^ n * salt)``.
+    A full shingle at token ``i`` is the upper half of
+    ``fmix64(sum(hashes[i + k] * position_keys[k]))``; a paragraph of ``0 < n < size`` tokens
+    gets that of ``fmix64(sum(...over its n tokens) ^ n * salt)``.
     """
     n_paragraphs = token_start.size - 1
     capacity = 0
     for paragraph in range(n_paragraphs):
         count = token_start[paragraph + 1] - token_start[paragraph]
         capacity += max(count - size + 1, 1 if count > 0 else 0)
-    values = np.empty(capacity, dtype=np.uint64)
+    values = np.empty(capacity, dtype=np.uint32)
     offsets = np.zeros(n_paragraphs + 1, dtype=np.int64)
     written = 0
     for paragraph in range(n_paragraphs):
@@ -91,13 +102,14 @@ def _shingle_kernel(hashes: U64, token_start: npt.NDArray[np.int64], size: int,
                 combined = np.uint64(0)
                 for position in range(size):
                     combined += hashes[start + position] * position_keys[position]
-                values[written + start - first] = fmix64_scalar(combined)
+                values[written + start - first] = np.uint32(fmix64_scalar(combined) >> _HALF)
             produced = count - size + 1
         elif count > 0:
             combined = np.uint64(0)
             for position in range(count):
                 combined += hashes[first + position] * position_keys[position]
-            values[written] = fmix64_scalar(combined ^ (np.uint64(count) * _SHORT_SALT))
+            values[written] = np.uint32(
+                fmix64_scalar(combined ^ (np.uint64(count) * _SHORT_SALT)) >> _HALF)
             produced = 1
         else:
             produced = 0
@@ -128,11 +140,11 @@ def set_fingerprints(sets: ShingleSets) -> U64:
 
 
 @kernel
-def _fingerprint_kernel(offsets: npt.NDArray[np.int64], values: U64) -> U64:
+def _fingerprint_kernel(offsets: npt.NDArray[np.int64], values: ShingleValues) -> U64:
     prints = np.empty(offsets.size - 1, dtype=np.uint64)
     for row in range(offsets.size - 1):
         total = np.uint64(0)
         for position in range(offsets[row], offsets[row + 1]):
-            total += fmix64_scalar(values[position] ^ _SET_SALT)
+            total += fmix64_scalar(np.uint64(values[position]) ^ _SET_SALT)
         prints[row] = fmix64_scalar(total + np.uint64(offsets[row + 1] - offsets[row]) * _SET_SALT)
     return prints

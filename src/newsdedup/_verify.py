@@ -12,9 +12,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._hashing import U64
 from ._jit import kernel
-from ._shingle import ShingleSets
+from ._shingle import ShingleSets, ShingleValues
 
 __all__ = ["PairSimilarity", "pair_similarity"]
 
@@ -81,7 +80,7 @@ def pair_similarity(sets: ShingleSets, left: I64, right: I64) -> PairSimilarity:
 
 
 @kernel
-def _intersection_kernel(offsets: I64, values: U64, left: I64, right: I64) -> I64:
+def _intersection_kernel(offsets: I64, values: ShingleValues, left: I64, right: I64) -> I64:
     """Size of the intersection of sorted rows ``left[k]`` and ``right[k]``, by merging."""
     intersection = np.zeros(left.size, dtype=np.int64)
     for pair in range(left.size):
