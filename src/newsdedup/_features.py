@@ -129,33 +129,45 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
     )
 
 
-def _concat_offsets(parts: Sequence[I64]) -> I64:
-    shifted = [parts[0]]
-    for offsets in parts[1:]:
-        shifted.append(offsets[1:] + shifted[-1][-1])
-    return np.concatenate(shifted)
-
-
 def concat_features(parts: Sequence[Features]) -> Features:
     """Join the features of consecutive chunks into one, in order."""
-    if len(parts) == 1:
-        return parts[0]
     if not parts:
         raise ValueError("concat_features needs at least one part")
-    return Features(
-        n_articles=sum(part.n_articles for part in parts),
-        article_paragraphs=_concat_offsets([part.article_paragraphs for part in parts]),
-        spans=np.concatenate([part.spans for part in parts]),
-        token_counts=np.concatenate([part.token_counts for part in parts]),
-        shingles=ShingleSets(_concat_offsets([part.shingles.offsets for part in parts]),
-                             np.concatenate([part.shingles.values for part in parts])),
-        fingerprints=np.concatenate([part.fingerprints for part in parts]),
-        pattern_boilerplate=np.concatenate([part.pattern_boilerplate for part in parts]),
-        article_terms=_concat_offsets([part.article_terms for part in parts]),
-        terms=np.concatenate([part.terms for part in parts]),
-        term_counts=np.concatenate([part.term_counts for part in parts]),
-        term_salient=np.concatenate([part.term_salient for part in parts]),
-    )
+    if len(parts) == 1:
+        return parts[0]
+    return _join([_columns(part) for part in parts])
+
+
+# Columns holding CSR offsets: joined by shifting, not by plain concatenation.
+_OFFSET_COLUMNS = ("article_paragraphs", "shingle_offsets", "article_terms")
+
+
+def _columns(part: Features) -> dict[str, npt.NDArray[Any]]:
+    """The arrays of ``part`` by name (shingle sets as two columns)."""
+    columns = {field.name: getattr(part, field.name) for field in attrs.fields(Features)
+               if field.name not in ("n_articles", "shingles")}
+    columns["shingle_offsets"] = part.shingles.offsets
+    columns["shingle_values"] = part.shingles.values
+    return columns
+
+
+def _join(parts: list[dict[str, npt.NDArray[Any]]]) -> Features:
+    """Concatenate chunk columns one column at a time, dropping each chunk's copy as soon as
+    it is joined: the peak is the corpus plus one column, not two copies of the corpus."""
+    n_articles = sum(part["article_paragraphs"].size - 1 for part in parts)
+    joined: dict[str, npt.NDArray[Any]] = {}
+    for name in list(parts[0]):
+        arrays = [part.pop(name) for part in parts]
+        if name in _OFFSET_COLUMNS:
+            shift = np.cumsum([0] + [offsets[-1] for offsets in arrays[:-1]])
+            joined[name] = np.concatenate([arrays[0]] + [
+                offsets[1:] + start for offsets, start in zip(arrays[1:], shift[1:],
+                                                               strict=True)])
+        else:
+            joined[name] = np.concatenate(arrays)
+        del arrays
+    shingles = ShingleSets(joined.pop("shingle_offsets"), joined.pop("shingle_values"))
+    return Features(n_articles=n_articles, shingles=shingles, **joined)
 
 
 @attrs.frozen(slots=True)
@@ -190,7 +202,7 @@ def collect_features(items: Iterable[Article | Mapping[str, Any]], config: Dedup
     """
     articles: list[Article] = []
     empty: list[bool] = []
-    parts: list[Features] = []
+    parts: list[dict[str, npt.NDArray[Any]]] = []
     workers = max(1, min(config.workers, os.cpu_count() or 1))
     pending: deque[Future[Features]] = deque()
     with ThreadPoolExecutor(max_workers=workers) if workers > 1 else _InThread() as pool:
@@ -199,11 +211,12 @@ def collect_features(items: Iterable[Article | Mapping[str, Any]], config: Dedup
             empty.extend(not article.text.strip() for article in chunk)
             articles.extend(chunk if keep_text else map(without_text, chunk))
             while len(pending) > 2 * workers or (pending and pending[0].done()):
-                parts.append(pending.popleft().result())
-        parts.extend(future.result() for future in pending)
+                parts.append(_columns(pending.popleft().result()))
+        parts.extend(_columns(future.result()) for future in pending)
+        pending.clear()
     if not parts:
-        parts.append(extract_features([], config))
-    return Collected(articles, concat_features(parts), np.array(empty, dtype=bool))
+        parts.append(_columns(extract_features([], config)))
+    return Collected(articles, _join(parts), np.array(empty, dtype=bool))
 
 
 def _chunks(articles: Iterator[Article]) -> Iterator[list[Article]]:
