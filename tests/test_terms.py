@@ -83,3 +83,21 @@ def test_document_frequencies_count_each_member(values: list[int], members: list
     counts = document_frequencies(np.array(values, dtype=np.uint64),
                                   np.array(members, dtype=np.uint64))
     assert counts.tolist() == [values.count(member) for member in members]
+
+
+def test_counts_saturate_at_16_bits_keeping_the_salient_share() -> None:
+    """A term seen 70,000 times counts 65,535; its salient count is scaled alike."""
+    text = " ".join(["Lima said"] * 35_000)  # "Lima" salient after "said", but not the first
+    terms = content_terms([text], hash_texts([text]), np.array([0]), np.array([False]), [""], 1)
+    counted = dict(zip(terms.terms.tolist(), zip(terms.counts.tolist(), terms.salient.tolist(),
+                                                 strict=True), strict=True))
+    lima, said = hash_texts(["lima said"]).hashes.tolist()
+    assert counted[said] == (35_000, 0)
+    assert counted[lima] == (35_000, 34_999)
+    doubled = " ".join(["Lima said"] * 70_000)
+    terms = content_terms([doubled], hash_texts([doubled]), np.array([0]), np.array([False]),
+                          [""], 1)
+    counted = dict(zip(terms.terms.tolist(), zip(terms.counts.tolist(), terms.salient.tolist(),
+                                                 strict=True), strict=True))
+    assert counted[said] == (65_535, 0)
+    assert counted[lima] == (65_535, 69_999 * 65_535 // 70_000)

@@ -64,7 +64,7 @@ class Features:
             (see ``_terms``: tokens of the title, counted twice, and of the paragraphs not
             flagged by a boilerplate phrase).
         terms: token hashes (uint64), sorted per article.
-        term_counts: occurrences of each term in its article.
+        term_counts: occurrences of each term in its article (at most 65535, see ``_terms``).
         term_salient: how many of those occurrences were written as a salient word (a name, a
             place, a figure); stories weigh terms that are mostly written so more.
     """
@@ -78,8 +78,8 @@ class Features:
     pattern_boilerplate: npt.NDArray[np.bool_]
     article_terms: I64
     terms: U64
-    term_counts: I64
-    term_salient: I64
+    term_counts: npt.NDArray[np.uint16]
+    term_salient: npt.NDArray[np.uint16]
 
     @property
     def paragraph_article(self) -> I64:

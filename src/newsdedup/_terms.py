@@ -43,6 +43,9 @@ __all__ = [
 ]
 
 I64 = npt.NDArray[np.int64]
+U16 = npt.NDArray[np.uint16]
+#: Largest count a term of one article keeps (counts are stored in 16 bits).
+MAX_COUNT = 65535
 
 #: The definition of a salient word; :func:`salient_texts` and the ASCII kernel compute it
 #: without running the expression (tests/test_terms.py compares all three).
@@ -65,14 +68,16 @@ class ContentTerms:
     Attributes:
         offsets: CSR offsets per article.
         terms: token hashes.
-        counts: occurrences of each term in its article (title tokens count twice).
+        counts: occurrences of each term in its article (title tokens count twice), at most
+            65535 (a term seen more often counts 65535 times, and its salient occurrences
+            are scaled alike; weights saturate long before).
         salient: how many of those occurrences were written as a salient word.
     """
 
     offsets: I64
     terms: U64
-    counts: I64
-    salient: I64
+    counts: U16
+    salient: U16
 
 
 def salient_texts(texts: Sequence[str]) -> list[str]:
@@ -207,7 +212,7 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
 def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDArray[np.bool_],
                  paragraph_kept: npt.NDArray[np.bool_], paragraph_owner: I64,
                  title_hashes: U64, title_owner: I64, other_hashes: U64, other_owner: I64,
-                 other_kept: npt.NDArray[np.bool_], n_articles: int) -> tuple[I64, U64, I64, I64]:
+                 other_kept: npt.NDArray[np.bool_], n_articles: int) -> tuple[I64, U64, U16, U16]:
     """Per article, its distinct terms (sorted) with counts and salient marks.
 
     Occurrences: the tokens of kept paragraphs (weight 1, salient by ``token_salient``), title
@@ -219,8 +224,8 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
     capacity = token_hashes.size + title_hashes.size + other_hashes.size
     offsets = np.zeros(n_articles + 1, dtype=np.int64)
     terms = np.empty(capacity, dtype=np.uint64)
-    counts = np.empty(capacity, dtype=np.int64)
-    salient_counts = np.empty(capacity, dtype=np.int64)
+    counts = np.empty(capacity, dtype=np.uint16)
+    salient_counts = np.empty(capacity, dtype=np.uint16)
     scratch_hash = np.empty(capacity, dtype=np.uint64)
     scratch_weight = np.empty(capacity, dtype=np.int64)
     scratch_salient = np.empty(capacity, dtype=np.int64)
@@ -262,6 +267,9 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
                 marked += scratch_salient[order[position]]
                 position += 1
             if total > 0:
+                if total > MAX_COUNT:  # saturate, keeping the salient share
+                    marked = marked * MAX_COUNT // total
+                    total = MAX_COUNT
                 terms[written] = term
                 counts[written] = total
                 salient_counts[written] = marked
