@@ -93,7 +93,9 @@ def bare_kernel(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: in
     n_rows = offsets.size - 1
     out = np.full((n_rows, num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     rows = np.flatnonzero(np.diff(offsets) > 0)
-    hashed = (values >> np.uint64(32)).astype(np.uint32)
+    # The 32-bit MinHash inputs: shingle sets hold them (older, 64-bit sets: the upper half).
+    hashed = (values.astype(np.uint32) if values.dtype == np.uint32
+              else (values >> np.uint64(32)).astype(np.uint32))
     with np.errstate(over="ignore"):  # MurmurHash3's 32-bit finalizer, as datasketch's input
         hashed ^= hashed >> np.uint32(16)
         hashed *= np.uint32(0x85EBCA6B)
