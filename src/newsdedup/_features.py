@@ -24,6 +24,7 @@ from ._arrays import gather_rows
 from ._article import Article, iter_articles, without_text
 from ._config import DedupConfig
 from ._hashing import U64
+from ._memory import release_free_memory
 from ._paragraphs import chunk_paragraphs
 from ._patterns import pattern_boilerplate
 from ._shingle import ShingleSets, set_fingerprints, shingle_sets
@@ -216,7 +217,9 @@ def collect_features(items: Iterable[Article | Mapping[str, Any]], config: Dedup
         pending.clear()
     if not parts:
         parts.append(_columns(extract_features([], config)))
-    return Collected(articles, _join(parts), np.array(empty, dtype=bool))
+    features = _join(parts)
+    release_free_memory()  # the threads' freed temporaries (see _memory)
+    return Collected(articles, features, np.array(empty, dtype=bool))
 
 
 def _chunks(articles: Iterator[Article]) -> Iterator[list[Article]]:
