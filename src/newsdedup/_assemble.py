@@ -83,8 +83,19 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
 
     is_boilerplate = boilerplate.any.tolist()
     alone: dict[tuple[int, bool], ParagraphProvenance] = {}
+    # A group without other members: its provenance depends only on which of its canonical's
+    # paragraphs are boilerplate, so equal flag patterns share one (immutable) tuple.
+    single: dict[tuple[bool, ...], tuple[ParagraphProvenance, ...]] = {}
 
     def provenance(canonical: int, members: tuple[int, ...]) -> tuple[ParagraphProvenance, ...]:
+        if len(members) == 1:
+            flags = tuple(is_boilerplate[paragraph_start[canonical]:
+                                         paragraph_start[canonical + 1]])
+            found_tuple = single.get(flags)
+            if found_tuple is None:
+                found_tuple = single[flags] = tuple(
+                    ParagraphProvenance(index, flag, ()) for index, flag in enumerate(flags))
+            return found_tuple
         carriers: dict[int, list[Carrier]] = defaultdict(list)
         for member in members[1:]:
             n = link_of[(min(member, canonical), max(member, canonical))]
