@@ -90,8 +90,11 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     article = features.paragraph_article
     sizes = features.shingles.sizes
 
-    # Distinct (cluster, article) carriers; keep clusters carried by 2+ articles.
+    # Distinct (cluster, article) carriers; keep clusters carried by 2+ articles. Most
+    # clusters are one paragraph of one article: leave those out before sorting.
     has_cluster = np.flatnonzero(cluster >= 0)
+    paragraphs_per_cluster = np.bincount(cluster[has_cluster])
+    has_cluster = has_cluster[paragraphs_per_cluster[cluster[has_cluster]] >= 2]
     n_articles = features.n_articles
     carrier_code = np.unique(cluster[has_cluster] * n_articles + article[has_cluster])
     carrier_cluster, carrier_article = carrier_code // n_articles, carrier_code % n_articles
