@@ -57,9 +57,12 @@ def child(mode: str, args: dict[str, Any], timeout: float) -> dict[str, Any]:
 
 
 def rates(run: dict[str, Any]) -> dict[str, float]:
-    """Articles/s and MB/s of a run."""
-    return {"docs_per_s": run["n"] / run["seconds"],
-            "mb_per_s": run["bytes"] / 2**20 / run["seconds"]}
+    """Articles/s and MB/s of a run (and of its near-duplicate detection, when timed)."""
+    out = {"docs_per_s": run["n"] / run["seconds"],
+           "mb_per_s": run["bytes"] / 2**20 / run["seconds"]}
+    if "near_duplicate_seconds" in run:
+        out["near_duplicate_docs_per_s"] = run["n"] / run["near_duplicate_seconds"]
+    return out
 
 
 def measure(n: int, options: argparse.Namespace) -> dict[str, Any]:
@@ -94,27 +97,33 @@ def _fmt_quality(run: dict[str, Any]) -> str:
 
 def table(results: list[dict[str, Any]]) -> str:
     """The summary table (markdown)."""
-    lines = ["| articles | system | docs/s | MB/s | peak RSS MB | precision/recall | "
-             "× datasketch |",
-             "|---:|---|---:|---:|---:|---|---:|"]
+    lines = ["| articles | system | docs/s end to end | near-dup docs/s | MB/s | peak RSS MB | "
+             "precision/recall | × datasketch, end to end | × datasketch, near-dup |",
+             "|---:|---|---:|---:|---:|---:|---|---:|---:|"]
     for entry in results:
         baseline = entry.get("datasketch")
         base_rate = baseline["docs_per_s"] if baseline else None
         for workers, run in entry["newsdedup"].items():
             ratio = f"{run['docs_per_s'] / base_rate:.0f}×" if base_rate else "–"
+            near = run.get("near_duplicate_docs_per_s")
+            near_ratio = f"{near / base_rate:.0f}×" if base_rate and near else "–"
             lines.append(f"| {entry['n']:,} | newsdedup, {workers} worker(s) | "
-                         f"{run['docs_per_s']:,.0f} | {run['mb_per_s']:.2f} | "
-                         f"{run['peak_rss_mb']:,.0f} | {_fmt_quality(run)} | {ratio} |")
+                         f"{run['docs_per_s']:,.0f} | {near or 0:,.0f} | {run['mb_per_s']:.2f} | "
+                         f"{run['peak_rss_mb']:,.0f} | {_fmt_quality(run)} | {ratio} | "
+                         f"{near_ratio} |")
         if baseline:
             star = "*" if baseline["extrapolated"] else ""
             same = entry["newsdedup_on_sample"]
             lines.append(f"| {baseline['n']:,}{star} | datasketch (plain), 1 core | "
-                         f"{baseline['docs_per_s']:,.1f} | {baseline['mb_per_s']:.3f} | "
-                         f"{baseline['peak_rss_mb']:,.0f} | {_fmt_quality(baseline)} | 1× |")
+                         f"{baseline['docs_per_s']:,.1f} | {baseline['docs_per_s']:,.1f} | "
+                         f"{baseline['mb_per_s']:.3f} | {baseline['peak_rss_mb']:,.0f} | "
+                         f"{_fmt_quality(baseline)} | 1× | 1× |")
+            near = same.get("near_duplicate_docs_per_s") or 0.0
             lines.append(f"| {same['n']:,} | newsdedup on the same sample, 1 worker | "
-                         f"{same['docs_per_s']:,.0f} | {same['mb_per_s']:.2f} | "
+                         f"{same['docs_per_s']:,.0f} | {near:,.0f} | {same['mb_per_s']:.2f} | "
                          f"{same['peak_rss_mb']:,.0f} | {_fmt_quality(same)} | "
-                         f"{same['docs_per_s'] / baseline['docs_per_s']:.0f}× |")
+                         f"{same['docs_per_s'] / baseline['docs_per_s']:.0f}× | "
+                         f"{near / baseline['docs_per_s']:.0f}× |")
     return "\n".join(lines)
 
 
