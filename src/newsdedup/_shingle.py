@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._hashing import U64, fmix64, fmix64_scalar
+from ._hashsort import sort_hashes
 from ._jit import kernel
 from ._tokenize import TokenBatch
 
@@ -93,6 +94,11 @@ def _shingle_kernel(hashes: U64, token_start: npt.NDArray[np.int64], size: int,
         capacity += max(count - size + 1, 1 if count > 0 else 0)
     values = np.empty(capacity, dtype=np.uint32)
     offsets = np.zeros(n_paragraphs + 1, dtype=np.int64)
+    longest = 1
+    for paragraph in range(n_paragraphs):
+        longest = max(longest, token_start[paragraph + 1] - token_start[paragraph])
+    scratch = np.empty(longest, dtype=np.uint32)
+    buckets = np.empty(257, dtype=np.int64)
     written = 0
     for paragraph in range(n_paragraphs):
         first, stop = token_start[paragraph], token_start[paragraph + 1]
@@ -115,7 +121,7 @@ def _shingle_kernel(hashes: U64, token_start: npt.NDArray[np.int64], size: int,
             produced = 0
         if produced > 1:
             block = values[written:written + produced]
-            block.sort()
+            sort_hashes(block, scratch, buckets)
             distinct = 1
             for index in range(1, produced):
                 if block[index] != block[distinct - 1]:

@@ -24,6 +24,7 @@ import numpy.typing as npt
 import regex
 
 from ._hashing import U64, fmix64_scalar
+from ._hashsort import sort_slots_by_hash
 from ._jit import kernel
 from ._tokenize import (
     CharClass,
@@ -209,6 +210,17 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
 
 
 @kernel
+def _slot(value: np.uint64, keys: U64, occupied: npt.NDArray[np.bool_],
+          mask: np.uint64) -> np.int64:
+    """The slot of ``value`` in an open-addressing table: where it is, or the free slot
+    where it belongs."""
+    slot = np.int64(fmix64_scalar(value) & mask)
+    while occupied[slot] and keys[slot] != value:
+        slot = (slot + np.int64(1)) & np.int64(mask)
+    return slot
+
+
+@kernel
 def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDArray[np.bool_],
                  paragraph_kept: npt.NDArray[np.bool_], paragraph_owner: I64,
                  title_hashes: U64, title_owner: I64, other_hashes: U64, other_owner: I64,
@@ -226,46 +238,82 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
     terms = np.empty(capacity, dtype=np.uint64)
     counts = np.empty(capacity, dtype=np.uint16)
     salient_counts = np.empty(capacity, dtype=np.uint16)
-    scratch_hash = np.empty(capacity, dtype=np.uint64)
-    scratch_weight = np.empty(capacity, dtype=np.int64)
-    scratch_salient = np.empty(capacity, dtype=np.int64)
+    # Each article's occurrences are summed in a small open-addressing table (cleared slot by
+    # slot), then its distinct terms are sorted: a sort of the distinct values, not an
+    # argsort of every occurrence.
+    table_size = 64
+    table_keys = np.empty(table_size, dtype=np.uint64)
+    table_weight = np.zeros(table_size, dtype=np.int64)
+    table_salient = np.zeros(table_size, dtype=np.int64)
+    table_used = np.zeros(table_size, dtype=np.bool_)
+    used = np.empty(table_size, dtype=np.int64)
+    order = np.empty(table_size, dtype=np.int64)
+    buckets = np.empty(257, dtype=np.int64)
     paragraph = 0
     title = 0
     other = 0
     written = 0
     for article in range(n_articles):
-        size = 0
-        while paragraph < n_paragraphs and paragraph_owner[paragraph] == article:
-            if paragraph_kept[paragraph]:
-                for token in range(paragraph_start[paragraph], paragraph_start[paragraph + 1]):
-                    scratch_hash[size] = token_hashes[token]
-                    scratch_weight[size] = 1
-                    scratch_salient[size] = 1 if token_salient[token] else 0
-                    size += 1
-            paragraph += 1
-        while title < title_hashes.size and title_owner[title] == article:
-            scratch_hash[size] = title_hashes[title]
-            scratch_weight[size] = 2
-            scratch_salient[size] = 0
-            size += 1
-            title += 1
-        while other < other_hashes.size and other_owner[other] == article:
-            if other_kept[other]:
-                scratch_hash[size] = other_hashes[other]
-                scratch_weight[size] = 0
-                scratch_salient[size] = 1
-                size += 1
-            other += 1
-        order = np.argsort(scratch_hash[:size])
-        position = 0
-        while position < size:
-            term = scratch_hash[order[position]]
-            total = 0
-            marked = 0
-            while position < size and scratch_hash[order[position]] == term:
-                total += scratch_weight[order[position]]
-                marked += scratch_salient[order[position]]
-                position += 1
+        # Occurrences of this article: a bound to size its table.
+        last_paragraph = paragraph
+        while last_paragraph < n_paragraphs and paragraph_owner[last_paragraph] == article:
+            last_paragraph += 1
+        last_title = title
+        while last_title < title_hashes.size and title_owner[last_title] == article:
+            last_title += 1
+        last_other = other
+        while last_other < other_hashes.size and other_owner[last_other] == article:
+            last_other += 1
+        bound = (paragraph_start[last_paragraph] - paragraph_start[paragraph]
+                 + last_title - title + last_other - other)
+        if 2 * bound > table_size:
+            while 2 * bound > table_size:
+                table_size *= 2
+            table_keys = np.empty(table_size, dtype=np.uint64)
+            table_weight = np.zeros(table_size, dtype=np.int64)
+            table_salient = np.zeros(table_size, dtype=np.int64)
+            table_used = np.zeros(table_size, dtype=np.bool_)
+            used = np.empty(table_size, dtype=np.int64)
+            order = np.empty(table_size, dtype=np.int64)
+        mask = np.uint64(table_size - 1)
+        n_used = 0
+        for number in range(paragraph, last_paragraph):
+            if not paragraph_kept[number]:
+                continue
+            for token in range(paragraph_start[number], paragraph_start[number + 1]):
+                slot = _slot(token_hashes[token], table_keys, table_used, mask)
+                if not table_used[slot]:
+                    table_used[slot] = True
+                    table_keys[slot] = token_hashes[token]
+                    used[n_used] = slot
+                    n_used += 1
+                table_weight[slot] += 1
+                if token_salient[token]:
+                    table_salient[slot] += 1
+        for number in range(title, last_title):
+            slot = _slot(title_hashes[number], table_keys, table_used, mask)
+            if not table_used[slot]:
+                table_used[slot] = True
+                table_keys[slot] = title_hashes[number]
+                used[n_used] = slot
+                n_used += 1
+            table_weight[slot] += 2
+        for number in range(other, last_other):
+            if not other_kept[number]:
+                continue
+            slot = _slot(other_hashes[number], table_keys, table_used, mask)
+            if not table_used[slot]:
+                table_used[slot] = True
+                table_keys[slot] = other_hashes[number]
+                used[n_used] = slot
+                n_used += 1
+            table_salient[slot] += 1
+        sort_slots_by_hash(used[:n_used], table_keys, order, buckets)
+        for number in range(n_used):
+            slot = order[number]
+            term = table_keys[slot]
+            total = table_weight[slot]
+            marked = table_salient[slot]
             if total > 0:
                 if total > MAX_COUNT:  # saturate, keeping the salient share
                     marked = marked * MAX_COUNT // total
@@ -274,7 +322,13 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
                 counts[written] = total
                 salient_counts[written] = marked
                 written += 1
+        for number in range(n_used):  # clear the table for the next article
+            slot = used[number]
+            table_used[slot] = False
+            table_weight[slot] = 0
+            table_salient[slot] = 0
         offsets[article + 1] = written
+        paragraph, title, other = last_paragraph, last_title, last_other
     return offsets, terms[:written].copy(), counts[:written].copy(), salient_counts[:written].copy()
 
 
