@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
 import numpy as np
 
 from ._article import Article
@@ -25,6 +26,7 @@ from ._links import article_content_sizes, link_articles
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
 from ._repeated import find_repeats
 from ._result import DedupResult
+from ._shingle import ShingleSets
 from ._stories import build_stories
 
 __all__ = ["dedup", "dedup_collected", "site_of"]
@@ -53,8 +55,9 @@ def dedup(
     settings = DedupConfig.from_options(config, **options)
     # A user's key or the embeddings may read the text; otherwise only features are kept.
     keep_text = canonical_key is not None or settings.story_embedding_weight > 0.0
-    return dedup_collected(collect_features(articles, settings, keep_text), settings,
-                           canonical_key)
+    # Handed over in a list that the next steps empty: nothing else keeps the features
+    # alive, so their largest arrays are freed as soon as no step needs them.
+    return _reduce([collect_features(articles, settings, keep_text)], settings, canonical_key)
 
 
 def dedup_collected(collected: Collected, settings: DedupConfig,
@@ -64,7 +67,15 @@ def dedup_collected(collected: Collected, settings: DedupConfig,
     The incremental index calls this with features it stored; ``collected`` must hold the
     texts when ``canonical_key`` or the story embeddings need them.
     """
-    corpus, features = collected.articles, collected.features
+    return _reduce([collected], settings, canonical_key)
+
+
+def _reduce(handed_over: list[Collected], settings: DedupConfig,
+            canonical_key: CanonicalKey | None) -> DedupResult:
+    """The steps after the map step; takes the one item of ``handed_over`` out of the list."""
+    collected = handed_over.pop()
+    corpus, features, empty = collected.articles, collected.features, collected.empty
+    del collected
     matches = match_paragraphs(features, settings)
     repeats = find_repeats(features, matches, settings)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
@@ -82,6 +93,9 @@ def dedup_collected(collected: Collected, settings: DedupConfig,
     # Usually no paragraph is template-like, and the content sets are the links' own.
     content = (article_content_sizes(features, allowed & ~template_content)
                if template_content.any() else links.content_size)
+    # Shingle sets, the largest arrays, are not read after this point.
+    features = attrs.evolve(features, shingles=ShingleSets(
+        np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
     neighbour_max = content.copy()
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
     np.maximum.at(neighbour_max, dup_a, content[dup_b])
@@ -102,7 +116,7 @@ def dedup_collected(collected: Collected, settings: DedupConfig,
 
         embeddings = article_embeddings(corpus, features)
     stories = build_stories(features, groups, group_times, settings, embeddings)
-    return assemble(corpus, collected.empty, features, repeats, boilerplate, links, groups,
+    return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
                     stories.story_of_group, keys, canonical_key is not None, settings)
 
 
