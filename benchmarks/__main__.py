@@ -72,6 +72,7 @@ def measure(n: int, options: argparse.Namespace) -> dict[str, Any]:
     for workers in options.workers:
         print(f"  newsdedup  n={n} workers={workers} ...", file=sys.stderr, flush=True)
         run = child("newsdedup", {**base, "workers": workers, "kernel": workers == 1,
+                                  "stream": options.stream,
                                   "profile": options.profile and workers == 1}, options.timeout)
         run.update(rates(run))
         out["newsdedup"][str(workers)] = run
@@ -202,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true",
                         help="write a pyinstrument profile of the 1-worker dedup() runs")
+    parser.add_argument("--stream", action="store_true",
+                        help="newsdedup reads the corpus from a JSONL file (written once to the "
+                             "temp folder) while it runs, as a pipeline would: the texts are "
+                             "never all in memory (for 1M articles)")
     parser.add_argument("--quick", action="store_true", help="CI smoke run (a few seconds)")
     parser.add_argument("--timeout", type=float, default=3600.0)
     parser.add_argument("--out", type=Path, default=RESULTS)
