@@ -97,5 +97,7 @@ def test_content_sizes_are_the_sizes_of_the_unions() -> None:
     articles = [*load_seeds(), Article("empty", ""), Article("twice", "Same line.\nSame line.")]
     features = extract_features(articles, DedupConfig())
     allowed = np.random.default_rng(1).random(len(features.shingles)) < 0.6
-    assert np.array_equal(article_content_sizes(features, allowed),
-                          article_shingle_sets(features, allowed).sizes)
+    sizes = article_shingle_sets(features, allowed).sizes
+    assert np.array_equal(article_content_sizes(features, allowed), sizes)
+    chosen = np.array([6, 0, 3])
+    assert np.array_equal(article_content_sizes(features, allowed, chosen), sizes[chosen])

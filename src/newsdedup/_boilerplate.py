@@ -31,13 +31,13 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix, csr_matrix, diags
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix, diags
 
 from ._arrays import gather_rows
 from ._config import DedupConfig
 from ._features import Features
 from ._hashing import fmix64
+from ._jit import kernel
 from ._paragraph_matches import ParagraphMatches
 from ._terms import document_frequencies, term_ids
 
@@ -151,12 +151,15 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
     template_blocks = np.zeros(n_blocks, dtype=bool)
     topic_checks: list[tuple[int, I64, I64]] = []
-    for block in candidate_blocks.tolist():
-        carriers = np.unique(articles_by_block[block_offsets[block]:block_offsets[block + 1]])
-        family = _families(carriers, article_offsets, blocks_by_article, is_candidate)
-        family_count[block] = int(np.unique(family).size)
+    carrier_offsets, all_carriers, all_families, counts = _families(
+        candidate_blocks, block_offsets, articles_by_block, article_offsets, blocks_by_article,
+        is_candidate)
+    family_count[candidate_blocks] = counts
+    for number, block in enumerate(candidate_blocks.tolist()):
         if family_count[block] < max(2, config.boilerplate_min_articles):
             continue
+        carriers = all_carriers[carrier_offsets[number]:carrier_offsets[number + 1]]
+        family = all_families[carrier_offsets[number]:carrier_offsets[number + 1]]
         template_blocks[block] = True
         if _site_template(carriers, family, site):
             boilerplate_blocks[block] = True
@@ -213,19 +216,63 @@ def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -
     return float(cosine[different].mean()) if different.any() else 1.0
 
 
-def _families(carriers: I64, article_offsets: I64, blocks_by_article: I64,
-              is_candidate: npt.NDArray[np.bool_]) -> I64:
-    """Family label of each of ``carriers``: carriers linked by sharing a content block."""
-    positions, owner = gather_rows(article_offsets, carriers)
-    other = blocks_by_article[positions]
-    keep = ~is_candidate[other]
-    owner, other = owner[keep], other[keep]
-    if owner.size == 0:
-        return np.arange(carriers.size, dtype=np.int64)
-    _, other_index = np.unique(other, return_inverse=True)
-    n_nodes = carriers.size + int(other_index.max()) + 1
-    graph = coo_matrix((np.ones(owner.size), (owner, carriers.size + other_index)),
-                       shape=(n_nodes, n_nodes))
-    _, labels = connected_components(graph, directed=False)
-    family: I64 = labels[: carriers.size].astype(np.int64)
-    return family
+@kernel
+def _families(blocks: I64, block_offsets: I64, articles_by_block: I64, article_offsets: I64,
+              blocks_by_article: I64, is_candidate: npt.NDArray[np.bool_]
+              ) -> tuple[I64, I64, I64, I64]:
+    """Carriers and families of each of ``blocks``: CSR offsets, each block's distinct
+    carriers (ascending), their family labels, and each block's number of families.
+
+    Two carriers are in one family when they share a content block (one that is not a
+    candidate); families are the connected components of that relation (union-find).
+    """
+    n_blocks = block_offsets.size - 1
+    first_carrier = np.full(n_blocks, -1, dtype=np.int64)  # per content block, reset after
+    offsets = np.zeros(blocks.size + 1, dtype=np.int64)
+    total = 0
+    for number in range(blocks.size):
+        total += block_offsets[blocks[number] + 1] - block_offsets[blocks[number]]
+    carriers_out = np.empty(total, dtype=np.int64)
+    families_out = np.empty(total, dtype=np.int64)
+    counts = np.zeros(blocks.size, dtype=np.int64)
+    written = 0
+    for number in range(blocks.size):
+        block = blocks[number]
+        carriers = np.unique(articles_by_block[block_offsets[block]:block_offsets[block + 1]])
+        size = carriers.size
+        parent = np.arange(size)
+        touched = []
+        for local in range(size):
+            article = carriers[local]
+            for position in range(article_offsets[article], article_offsets[article + 1]):
+                other = blocks_by_article[position]
+                if is_candidate[other]:
+                    continue
+                if first_carrier[other] < 0:
+                    first_carrier[other] = local
+                    touched.append(other)
+                    continue
+                root_a = local
+                while parent[root_a] != root_a:
+                    root_a = parent[root_a]
+                root_b = first_carrier[other]
+                while parent[root_b] != root_b:
+                    root_b = parent[root_b]
+                if root_a != root_b:
+                    parent[max(root_a, root_b)] = min(root_a, root_b)
+        for other in touched:
+            first_carrier[other] = -1
+        n_families = 0
+        for local in range(size):
+            root = local
+            while parent[root] != root:
+                root = parent[root]
+            parent[local] = root
+            if root == local:
+                n_families += 1
+            carriers_out[written + local] = carriers[local]
+            families_out[written + local] = root
+        counts[number] = n_families
+        written += size
+        offsets[number + 1] = written
+    return offsets, carriers_out[:written], families_out[:written], counts

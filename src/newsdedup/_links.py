@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import gather_rows
 from ._config import DedupConfig
 from ._features import Features
 from ._jit import kernel
@@ -79,10 +80,26 @@ def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_]) -> 
     return ShingleSets(offsets, values)
 
 
-def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:
-    """Size of each article's union of ``allowed`` paragraph sets, without keeping the sets."""
-    offsets, _ = _union_kernel(features.article_paragraphs, allowed,
-                               features.shingles.offsets, features.shingles.values, False)
+def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_],
+                          articles: I64 | None = None) -> I64:
+    """Size of the union of ``allowed`` paragraph sets of each article (of ``articles`` only,
+    in that order, if given), without keeping the sets."""
+    starts = features.article_paragraphs
+    if articles is not None:  # each chosen article as a corpus of its own paragraphs
+        paragraphs, owner = gather_rows(starts, articles)
+        allowed = allowed[paragraphs]
+        shingles = features.shingles
+        positions, paragraph_owner = gather_rows(shingles.offsets, paragraphs)
+        starts = np.zeros(articles.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=articles.size), out=starts[1:])
+        shingle_offsets = np.zeros(paragraphs.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(paragraph_owner, minlength=paragraphs.size),
+                  out=shingle_offsets[1:])
+        offsets, _ = _union_kernel(starts, allowed, shingle_offsets,
+                                   shingles.values[positions], False)
+    else:
+        offsets, _ = _union_kernel(starts, allowed, features.shingles.offsets,
+                                   features.shingles.values, False)
     sizes: I64 = np.diff(offsets)
     return sizes
 

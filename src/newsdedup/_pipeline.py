@@ -90,9 +90,13 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     noise = (np.bincount(features.paragraph_article[not_content], minlength=len(corpus))
              + np.bincount(features.paragraph_article[repeats.paragraph], minlength=len(corpus)))
     template_content = allowed & boilerplate.template_like
-    # Usually no paragraph is template-like, and the content sets are the links' own.
-    content = (article_content_sizes(features, allowed & ~template_content)
-               if template_content.any() else links.content_size)
+    # Only articles with template-like paragraphs have a content size other than the
+    # size of their link set.
+    content = links.content_size.copy()
+    templated = np.unique(features.paragraph_article[template_content])
+    if templated.size:
+        content[templated] = article_content_sizes(features, allowed & ~template_content,
+                                                   templated)
     # Shingle sets, the largest arrays, are not read after this point.
     features = attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))

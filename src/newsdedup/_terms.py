@@ -402,19 +402,27 @@ def document_frequencies(terms: U64, of: U64) -> I64:
 
 @kernel
 def _count_members(values: U64, members: U64) -> I64:
-    """Occurrences in ``values`` of each of the distinct ``members`` (hash-set lookups)."""
+    """Occurrences in ``values`` of each of the distinct ``members`` (hash-set lookups).
+
+    Most values are no member: a 16-bit filter on their low bits turns them away with one
+    lookup, before any hashing.
+    """
     capacity = 16
     while capacity < 2 * members.size:
         capacity *= 2
     mask = np.uint64(capacity - 1)
     slots = np.full(capacity, -1, dtype=np.int64)
+    possible = np.zeros(1 << 16, dtype=np.bool_)
     for number in range(members.size):
+        possible[np.int64(members[number] & np.uint64(0xFFFF))] = True
         slot = np.int64(fmix64_scalar(members[number]) & mask)
         while slots[slot] >= 0:
             slot = (slot + np.int64(1)) & np.int64(capacity - 1)
         slots[slot] = number
     counts = np.zeros(members.size, dtype=np.int64)
     for value in values:
+        if not possible[np.int64(value & np.uint64(0xFFFF))]:
+            continue
         slot = np.int64(fmix64_scalar(value) & mask)
         while slots[slot] >= 0:
             if members[slots[slot]] == value:
