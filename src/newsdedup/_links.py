@@ -55,7 +55,10 @@ class ArticleLinks:
         pair_offsets: CSR offsets into ``paragraph_first``/``paragraph_second``/
             ``paragraph_similarity``: the matched paragraph pairs of each link.
         digest: per article, whether it was recognised as a digest.
-        content_size: per article, number of non-boilerplate shingles.
+        content_size: per article, number of its distinct non-boilerplate shingles; for an
+            article without links, the sum of its paragraphs' set sizes instead (no union is
+            built for it: it is compared with no other article, and the canonical rule only
+            reads whether that is zero).
     """
 
     a: I64
@@ -73,10 +76,11 @@ class ArticleLinks:
     content_size: I64
 
 
-def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_]) -> ShingleSets:
-    """Union of the shingle sets of each article's ``allowed`` paragraphs."""
-    offsets, values = _union_kernel(features.article_paragraphs, allowed,
-                                    features.shingles.offsets, features.shingles.values, True)
+def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_],
+                         articles: I64 | None = None) -> ShingleSets:
+    """Union of the shingle sets of each article's ``allowed`` paragraphs (of ``articles``
+    only, in that order, if given)."""
+    offsets, values = _union_kernel(*_union_inputs(features, allowed, articles), True)
     return ShingleSets(offsets, values)
 
 
@@ -84,24 +88,24 @@ def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_],
                           articles: I64 | None = None) -> I64:
     """Size of the union of ``allowed`` paragraph sets of each article (of ``articles`` only,
     in that order, if given), without keeping the sets."""
-    starts = features.article_paragraphs
-    if articles is not None:  # each chosen article as a corpus of its own paragraphs
-        paragraphs, owner = gather_rows(starts, articles)
-        allowed = allowed[paragraphs]
-        shingles = features.shingles
-        positions, paragraph_owner = gather_rows(shingles.offsets, paragraphs)
-        starts = np.zeros(articles.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(owner, minlength=articles.size), out=starts[1:])
-        shingle_offsets = np.zeros(paragraphs.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(paragraph_owner, minlength=paragraphs.size),
-                  out=shingle_offsets[1:])
-        offsets, _ = _union_kernel(starts, allowed, shingle_offsets,
-                                   shingles.values[positions], False)
-    else:
-        offsets, _ = _union_kernel(starts, allowed, features.shingles.offsets,
-                                   features.shingles.values, False)
+    offsets, _ = _union_kernel(*_union_inputs(features, allowed, articles), False)
     sizes: I64 = np.diff(offsets)
     return sizes
+
+
+def _union_inputs(features: Features, allowed: npt.NDArray[np.bool_], articles: I64 | None
+                  ) -> tuple[I64, npt.NDArray[np.bool_], I64, ShingleValues]:
+    """The union kernel's inputs: the whole corpus, or the chosen articles as a corpus."""
+    shingles = features.shingles
+    if articles is None:
+        return features.article_paragraphs, allowed, shingles.offsets, shingles.values
+    paragraphs, owner = gather_rows(features.article_paragraphs, articles)
+    positions, paragraph_owner = gather_rows(shingles.offsets, paragraphs)
+    starts = np.zeros(articles.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=articles.size), out=starts[1:])
+    shingle_offsets = np.zeros(paragraphs.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(paragraph_owner, minlength=paragraphs.size), out=shingle_offsets[1:])
+    return starts, allowed[paragraphs], shingle_offsets, shingles.values[positions]
 
 
 @kernel
@@ -200,8 +204,14 @@ def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArra
     pair_offsets = np.append(starts, codes.size).astype(np.int64)
     a, b = link_codes // n_articles, link_codes % n_articles
 
-    sets = article_shingle_sets(features, allowed)
-    scores = pair_similarity(sets, a, b)
+    # Unions only for the linked articles; the others get the sum of their paragraphs' set
+    # sizes (see ArticleLinks.content_size).
+    linked = np.unique(np.concatenate([a, b]))
+    sets = article_shingle_sets(features, allowed, linked)
+    scores = pair_similarity(sets, np.searchsorted(linked, a), np.searchsorted(linked, b))
+    content_size = np.bincount(article, weights=np.where(allowed, features.shingles.sizes, 0),
+                               minlength=n_articles).astype(np.int64)
+    content_size[linked] = sets.sizes
     jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
     near = jaccard >= config.article_threshold
     a_contained = ~near & (a_in_b >= config.containment_threshold) & (a_in_b >= b_in_a)
@@ -219,7 +229,7 @@ def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArra
         a=a, b=b, jaccard=jaccard, a_in_b=a_in_b, b_in_a=b_in_a,
         relation=tuple(relation.tolist()), duplicate=duplicate,
         pair_offsets=pair_offsets, paragraph_first=first, paragraph_second=second,
-        paragraph_similarity=similarity, digest=digest, content_size=sets.sizes,
+        paragraph_similarity=similarity, digest=digest, content_size=content_size,
     )
 
 
