@@ -99,5 +99,11 @@ def test_content_sizes_are_the_sizes_of_the_unions() -> None:
     allowed = np.random.default_rng(1).random(len(features.shingles)) < 0.6
     sizes = article_shingle_sets(features, allowed).sizes
     assert np.array_equal(article_content_sizes(features, allowed), sizes)
-    chosen = np.array([6, 0, 3])
-    assert np.array_equal(article_content_sizes(features, allowed, chosen), sizes[chosen])
+    chosen = np.isin(np.arange(len(articles)), [6, 0, 3])
+    assert np.array_equal(article_content_sizes(features, allowed, chosen),
+                          np.where(chosen, sizes, 0))
+    chosen_sets = article_shingle_sets(features, allowed, chosen)
+    full_sets = article_shingle_sets(features, allowed)
+    for article in range(len(articles)):
+        expected = full_sets.row(article).tolist() if chosen[article] else []
+        assert chosen_sets.row(article).tolist() == expected

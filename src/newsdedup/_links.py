@@ -23,7 +23,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import gather_rows
 from ._config import DedupConfig
 from ._features import Features
 from ._jit import kernel
@@ -77,43 +76,38 @@ class ArticleLinks:
 
 
 def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_],
-                         articles: I64 | None = None) -> ShingleSets:
-    """Union of the shingle sets of each article's ``allowed`` paragraphs (of ``articles``
-    only, in that order, if given)."""
-    offsets, values = _union_kernel(*_union_inputs(features, allowed, articles), True)
+                         chosen: npt.NDArray[np.bool_] | None = None) -> ShingleSets:
+    """Union of the shingle sets of each article's ``allowed`` paragraphs (for the articles
+    marked in ``chosen`` only, if given: the others get empty sets)."""
+    offsets, values = _union_kernel(*_union_inputs(features, allowed, chosen), True)
     return ShingleSets(offsets, values)
 
 
 def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_],
-                          articles: I64 | None = None) -> I64:
-    """Size of the union of ``allowed`` paragraph sets of each article (of ``articles`` only,
-    in that order, if given), without keeping the sets."""
-    offsets, _ = _union_kernel(*_union_inputs(features, allowed, articles), False)
+                          chosen: npt.NDArray[np.bool_] | None = None) -> I64:
+    """Size of the union of ``allowed`` paragraph sets of each article (0 for articles not
+    marked in ``chosen``, if given), without keeping the sets."""
+    offsets, _ = _union_kernel(*_union_inputs(features, allowed, chosen), False)
     sizes: I64 = np.diff(offsets)
     return sizes
 
 
-def _union_inputs(features: Features, allowed: npt.NDArray[np.bool_], articles: I64 | None
-                  ) -> tuple[I64, npt.NDArray[np.bool_], I64, ShingleValues]:
-    """The union kernel's inputs: the whole corpus, or the chosen articles as a corpus."""
+def _union_inputs(features: Features, allowed: npt.NDArray[np.bool_],
+                  chosen: npt.NDArray[np.bool_] | None
+                  ) -> tuple[I64, npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64,
+                             ShingleValues]:
+    if chosen is None:
+        chosen = np.ones(features.n_articles, dtype=bool)
     shingles = features.shingles
-    if articles is None:
-        return features.article_paragraphs, allowed, shingles.offsets, shingles.values
-    paragraphs, owner = gather_rows(features.article_paragraphs, articles)
-    positions, paragraph_owner = gather_rows(shingles.offsets, paragraphs)
-    starts = np.zeros(articles.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=articles.size), out=starts[1:])
-    shingle_offsets = np.zeros(paragraphs.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(paragraph_owner, minlength=paragraphs.size), out=shingle_offsets[1:])
-    return starts, allowed[paragraphs], shingle_offsets, shingles.values[positions]
+    return features.article_paragraphs, allowed, chosen, shingles.offsets, shingles.values
 
 
 @kernel
 def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
-                  shingle_offsets: I64, shingle_values: ShingleValues,
-                  keep: bool) -> tuple[I64, ShingleValues]:
-    """Sorted distinct shingles of the allowed paragraphs of each article (CSR); with
-    ``keep`` False only the offsets (the sizes) are computed.
+                  chosen: npt.NDArray[np.bool_], shingle_offsets: I64,
+                  shingle_values: ShingleValues, keep: bool) -> tuple[I64, ShingleValues]:
+    """Sorted distinct shingles of the allowed paragraphs of each chosen article (CSR; the
+    others are empty); with ``keep`` False only the offsets (the sizes) are computed.
 
     Each paragraph's set is already sorted, so an article's union is a bottom-up merge of
     those runs (dropping repeats), a few linear passes instead of a sort.
@@ -125,6 +119,8 @@ def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
     for article in range(n_articles):
         most_paragraphs = max(most_paragraphs,
                               article_paragraphs[article + 1] - article_paragraphs[article])
+        if not chosen[article]:
+            continue
         size = 0
         for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1]):
             if allowed[paragraph]:
@@ -137,6 +133,9 @@ def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
     run_bounds = np.empty((2, most_paragraphs + 2), dtype=np.int64)
     written = 0
     for article in range(n_articles):
+        if not chosen[article]:
+            offsets[article + 1] = written
+            continue
         # Runs: the allowed paragraphs' sets, copied into buffer 0.
         current = 0
         n_runs = 0
@@ -206,12 +205,13 @@ def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArra
 
     # Unions only for the linked articles; the others get the sum of their paragraphs' set
     # sizes (see ArticleLinks.content_size).
-    linked = np.unique(np.concatenate([a, b]))
+    linked = np.zeros(n_articles, dtype=bool)
+    linked[a] = linked[b] = True
     sets = article_shingle_sets(features, allowed, linked)
-    scores = pair_similarity(sets, np.searchsorted(linked, a), np.searchsorted(linked, b))
-    content_size = np.bincount(article, weights=np.where(allowed, features.shingles.sizes, 0),
-                               minlength=n_articles).astype(np.int64)
-    content_size[linked] = sets.sizes
+    scores = pair_similarity(sets, a, b)
+    content_size = np.where(linked, sets.sizes, np.bincount(
+        article, weights=np.where(allowed, features.shingles.sizes, 0),
+        minlength=n_articles).astype(np.int64))
     jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
     near = jaccard >= config.article_threshold
     a_contained = ~near & (a_in_b >= config.containment_threshold) & (a_in_b >= b_in_a)

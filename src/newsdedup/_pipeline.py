@@ -93,10 +93,11 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # Only articles with template-like paragraphs have a content size other than the
     # size of their link set.
     content = links.content_size.copy()
-    templated = np.unique(features.paragraph_article[template_content])
-    if templated.size:
-        content[templated] = article_content_sizes(features, allowed & ~template_content,
-                                                   templated)
+    templated = np.zeros(len(corpus), dtype=bool)
+    templated[features.paragraph_article[template_content]] = True
+    if templated.any():
+        sizes = article_content_sizes(features, allowed & ~template_content, templated)
+        content[templated] = sizes[templated]
     # Shingle sets, the largest arrays, are not read after this point.
     features = attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
