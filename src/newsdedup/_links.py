@@ -28,6 +28,7 @@ from ._features import Features
 from ._jit import kernel
 from ._paragraph_matches import ParagraphPairs
 from ._shingle import ShingleSets, ShingleValues
+from ._threads import map_in_threads, split_range
 from ._verify import pair_similarity
 
 __all__ = ["ArticleLinks", "article_content_sizes", "article_shingle_sets", "link_articles"]
@@ -76,30 +77,47 @@ class ArticleLinks:
 
 
 def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_],
-                         chosen: npt.NDArray[np.bool_] | None = None) -> ShingleSets:
+                         chosen: npt.NDArray[np.bool_] | None = None,
+                         workers: int = 1) -> ShingleSets:
     """Union of the shingle sets of each article's ``allowed`` paragraphs (for the articles
-    marked in ``chosen`` only, if given: the others get empty sets)."""
-    offsets, values = _union_kernel(*_union_inputs(features, allowed, chosen), True)
+    marked in ``chosen`` only, if given: the others get empty sets), on ``workers`` threads
+    (each takes a range of articles; the result does not depend on it)."""
+    offsets, values = _unions(features, allowed, chosen, workers, keep=True)
     return ShingleSets(offsets, values)
 
 
 def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_],
-                          chosen: npt.NDArray[np.bool_] | None = None) -> I64:
+                          chosen: npt.NDArray[np.bool_] | None = None,
+                          workers: int = 1) -> I64:
     """Size of the union of ``allowed`` paragraph sets of each article (0 for articles not
     marked in ``chosen``, if given), without keeping the sets."""
-    offsets, _ = _union_kernel(*_union_inputs(features, allowed, chosen), False)
+    offsets, _ = _unions(features, allowed, chosen, workers, keep=False)
     sizes: I64 = np.diff(offsets)
     return sizes
 
 
-def _union_inputs(features: Features, allowed: npt.NDArray[np.bool_],
-                  chosen: npt.NDArray[np.bool_] | None
-                  ) -> tuple[I64, npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64,
-                             ShingleValues]:
+def _unions(features: Features, allowed: npt.NDArray[np.bool_],
+            chosen: npt.NDArray[np.bool_] | None, workers: int,
+            keep: bool) -> tuple[I64, ShingleValues]:
+    n_articles = features.n_articles
     if chosen is None:
-        chosen = np.ones(features.n_articles, dtype=bool)
+        chosen = np.ones(n_articles, dtype=bool)
     shingles = features.shingles
-    return features.article_paragraphs, allowed, chosen, shingles.offsets, shingles.values
+
+    def part(bounds: tuple[int, int]) -> tuple[I64, ShingleValues]:
+        in_range = np.zeros(n_articles, dtype=bool)
+        in_range[bounds[0]:bounds[1]] = chosen[bounds[0]:bounds[1]]
+        return _union_kernel(features.article_paragraphs, allowed, in_range, shingles.offsets,
+                             shingles.values, keep)
+
+    parts = map_in_threads(part, split_range(n_articles, workers), workers)
+    if len(parts) == 1:
+        return parts[0]
+    # Ranges are consecutive: sizes add up, values follow one another in article order.
+    sizes = np.sum([np.diff(offsets) for offsets, _ in parts], axis=0)
+    offsets = np.zeros(n_articles + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return offsets, np.concatenate([values for _, values in parts])
 
 
 @kernel
@@ -207,7 +225,7 @@ def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArra
     # sizes (see ArticleLinks.content_size).
     linked = np.zeros(n_articles, dtype=bool)
     linked[a] = linked[b] = True
-    sets = article_shingle_sets(features, allowed, linked)
+    sets = article_shingle_sets(features, allowed, linked, config.workers)
     scores = pair_similarity(sets, a, b)
     content_size = np.where(linked, sets.sizes, np.bincount(
         article, weights=np.where(allowed, features.shingles.sizes, 0),

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from ._hashing import fmix64_scalar
 from ._jit import kernel
+from ._threads import map_in_threads, split_range
 
 __all__ = ["candidate_pairs", "choose_bands", "collision_probability"]
 
@@ -76,9 +77,12 @@ def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def candidate_pairs(
-    signatures: npt.NDArray[np.uint32], bands: int, rows: int, max_bucket: int = 64
+    signatures: npt.NDArray[np.uint32], bands: int, rows: int, max_bucket: int = 64,
+    workers: int = 1,
 ) -> npt.NDArray[np.int64]:
     """Unique candidate pairs ``(i, j)``, ``i < j``, of signature rows; shape ``(m, 2)``.
+
+    ``workers`` threads share the bands (the result does not depend on it).
 
     >>> import numpy as np
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7]], dtype=np.uint32)
@@ -90,16 +94,18 @@ def candidate_pairs(
         raise ValueError(f"{bands} bands x {rows} rows exceed {signatures.shape[1]} values")
     if n_rows < 2 or bands == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    codes = _band_pair_codes(np.ascontiguousarray(signatures[:, :bands * rows]), bands, rows,
-                             max_bucket)
-    codes = np.unique(codes)
+    matrix = np.ascontiguousarray(signatures[:, :bands * rows])
+    codes = np.unique(np.concatenate(map_in_threads(
+        lambda part: _band_pair_codes(matrix, part[0], part[1], rows, max_bucket),
+        split_range(bands, workers), workers)))
     return np.stack([codes // n_rows, codes % n_rows], axis=1).astype(np.int64)
 
 
 @kernel
-def _band_pair_codes(signatures: npt.NDArray[np.uint32], bands: int, rows: int,
-                     max_bucket: int) -> I64:
-    """Pair codes ``i * n + j`` (``i < j``) of every band's buckets, with repeats.
+def _band_pair_codes(signatures: npt.NDArray[np.uint32], first_band: int, stop_band: int,
+                     rows: int, max_bucket: int) -> I64:
+    """Pair codes ``i * n + j`` (``i < j``) of the buckets of bands ``first_band`` to
+    ``stop_band - 1``, with repeats.
 
     Band ``b``'s key of a row hashes its values ``b*rows .. (b+1)*rows - 1`` (and ``b``); rows
     with equal keys form a bucket, grouped with a hash table, members in row order. A bucket
@@ -117,7 +123,7 @@ def _band_pair_codes(signatures: npt.NDArray[np.uint32], bands: int, rows: int,
     bucket_key = np.empty(n_rows, dtype=np.uint64)
     out = np.empty(max(n_rows, 16), dtype=np.int64)
     written = 0
-    for band in range(bands):
+    for band in range(first_band, stop_band):
         for row in range(n_rows):
             key = np.uint64(band + 1)
             for column in range(band * rows, (band + 1) * rows):

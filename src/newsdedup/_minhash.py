@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from ._jit import kernel
 from ._shingle import ShingleSets, ShingleValues
+from ._threads import map_in_threads, split_range
 
 __all__ = ["EMPTY_VALUE", "minhash_inputs", "permutations", "signatures", "to_lean_minhash"]
 
@@ -59,12 +60,13 @@ def minhash_inputs(shingles: ShingleValues) -> U32:
 
 def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
                columns: int | None = None,
-               rows: npt.NDArray[np.int64] | None = None) -> U32:
+               rows: npt.NDArray[np.int64] | None = None, workers: int = 1) -> U32:
     """MinHash signature (``num_perm`` uint32 values) of every paragraph in ``sets``.
 
     Paragraphs without shingles get :data:`EMPTY_VALUE` everywhere. ``columns`` computes only
     the first that many values of each signature (the ones LSH bands read); ``rows`` signs
-    only those paragraphs (one output row each, in that order).
+    only those paragraphs (one output row each, in that order). ``workers`` threads share
+    the rows (the result does not depend on it).
 
     >>> from newsdedup._tokenize import hash_tokens
     >>> from newsdedup._shingle import shingle_sets
@@ -78,7 +80,13 @@ def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
     if rows is None:
         rows = np.arange(len(sets), dtype=np.int64)
     out = np.empty((rows.size, a.size), dtype=np.uint32)
-    _signature_kernel(sets.offsets, minhash_inputs(sets.values), rows, a, b, out)
+    values = minhash_inputs(sets.values)
+
+    def sign(bounds: tuple[int, int]) -> None:
+        _signature_kernel(sets.offsets, values, rows[bounds[0]:bounds[1]], a, b,
+                          out[bounds[0]:bounds[1]])
+
+    map_in_threads(sign, split_range(rows.size, workers), workers)
     return out
 
 

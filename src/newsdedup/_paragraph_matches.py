@@ -80,8 +80,9 @@ def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatche
 
     bands, rows = choose_bands(config.lsh_threshold, config.num_perm)
     # Only the unique paragraphs are signed, and only with the permutations the bands use.
-    pairs = candidate_pairs(signatures(sets, config.num_perm, config.seed,
-                                       columns=bands * rows, rows=representative), bands, rows)
+    pairs = candidate_pairs(signatures(sets, config.num_perm, config.seed, columns=bands * rows,
+                                       rows=representative, workers=config.workers),
+                            bands, rows, workers=config.workers)
     similarity = pair_similarity(sets, representative[pairs[:, 0]], representative[pairs[:, 1]])
     jaccard = similarity.jaccard
     containment = similarity.smaller_contained

@@ -96,7 +96,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     templated = np.zeros(len(corpus), dtype=bool)
     templated[features.paragraph_article[template_content]] = True
     if templated.any():
-        sizes = article_content_sizes(features, allowed & ~template_content, templated)
+        sizes = article_content_sizes(features, allowed & ~template_content, templated,
+                                      settings.workers)
         content[templated] = sizes[templated]
     # Shingle sets, the largest arrays, are not read after this point.
     features = attrs.evolve(features, shingles=ShingleSets(

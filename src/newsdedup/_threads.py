@@ -1,0 +1,45 @@
+"""Running compiled kernels on several threads, with results identical to one thread.
+
+The kernels release the GIL (see ``_jit``), so a step that splits its work into independent
+parts (rows of a matrix, bands of an LSH index, ranges of articles) runs the parts on a small
+thread pool. Parts are fixed by position and results come back in order, so the outcome does
+not depend on the number of threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["map_in_threads", "split_range"]
+
+Part = TypeVar("Part")
+Result = TypeVar("Result")
+
+
+def map_in_threads(function: Callable[[Part], Result], parts: Sequence[Part],
+                   workers: int) -> list[Result]:
+    """``[function(part) for part in parts]``, on up to ``workers`` threads.
+
+    >>> map_in_threads(lambda n: n * n, [1, 2, 3], workers=2)
+    [1, 4, 9]
+    """
+    if workers <= 1 or len(parts) <= 1:
+        return [function(part) for part in parts]
+    with ThreadPoolExecutor(max_workers=min(workers, len(parts))) as pool:
+        return list(pool.map(function, parts))
+
+
+def split_range(size: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` consecutive ``(start, stop)`` ranges covering ``range(size)`` evenly.
+
+    >>> split_range(10, 3)
+    [(0, 3), (3, 7), (7, 10)]
+    """
+    bounds: npt.NDArray[np.int64] = np.linspace(0, size, max(parts, 1) + 1).round().astype(
+        np.int64)
+    return [(int(bounds[k]), int(bounds[k + 1])) for k in range(len(bounds) - 1)]
