@@ -53,10 +53,12 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_dedup(args: argparse.Namespace) -> int:
-    from ._loaders import load_inputs
+    from ._loaders import iter_inputs, load_inputs
     from ._pipeline import dedup
 
-    articles = load_inputs(args.inputs)
+    # The summary quotes paragraphs, so it needs the texts; otherwise they are streamed
+    # through and never all held in memory.
+    articles = load_inputs(args.inputs) if args.summary else iter_inputs(args.inputs)
     result = dedup(articles, _config(args))
     if args.output == "-":
         for line in result.iter_jsonl():
@@ -66,7 +68,7 @@ def _run_dedup(args: argparse.Namespace) -> int:
     if args.summary:
         from ._report import format_summary
 
-        print(format_summary(result, articles), file=sys.stderr)
+        print(format_summary(result, list(articles)), file=sys.stderr)
     else:
         print(repr(result), file=sys.stderr)
     return 0

@@ -221,10 +221,26 @@ def load_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Article]:
     >>> [a.id for a in load_inputs([folder])]
     ['a']
     """
+    return list(iter_inputs(paths))
+
+
+def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article]:
+    """:func:`load_inputs` as a stream: articles are read as they are consumed, so a large
+    input never has to fit in memory (only the ids seen so far are kept).
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Hello.", "utf-8")
+    >>> [a.id for a in iter_inputs([folder])]
+    ['a']
+    """
     if isinstance(paths, str | bytes | os.PathLike):
         raise InputError(f"expected a list of paths, got the single path {paths!r}; "
                          "wrap it in a list")
-    articles: list[Article] = []
+    return _inputs(list(paths))
+
+
+def _inputs(paths: list[str | os.PathLike[str]]) -> Iterator[Article]:
     first_place: dict[str, str] = {}
     for path in paths:
         for place, article in _input_records(path):
@@ -232,5 +248,4 @@ def load_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Article]:
                 raise InputError(f"{place}: duplicate id {article.id!r} (first used in "
                                  f"{first_place[article.id]})")
             first_place[article.id] = place
-            articles.append(article)
-    return articles
+            yield article
