@@ -122,6 +122,12 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
 
         embeddings = article_embeddings(corpus, features)
     stories = build_stories(features, groups, group_times, settings, embeddings)
+    # Content terms are not read after the stories either.
+    # (New empty arrays: a view would keep the whole array alive.)
+    features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
+                            terms=np.zeros(0, features.terms.dtype),
+                            term_counts=np.zeros(0, features.term_counts.dtype),
+                            term_salient=np.zeros(0, features.term_salient.dtype))
     return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
                     stories.story_of_group, keys, canonical_key is not None, settings)
 
