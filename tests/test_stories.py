@@ -10,16 +10,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix, diags
 
 from newsdedup import Article, DedupConfig, MissingExtraError, _stories, dedup
 from newsdedup._article import coerce_articles
 from newsdedup._features import Features, extract_features_parallel
 from newsdedup._groups import GroupAssignment, build_groups
-from newsdedup._stories import build_stories, group_vectors, term_numbers
+from newsdedup._stories import build_stories
+from newsdedup._story_vectors import group_vectors
 from newsdedup._synthetic import generate_corpus
 from newsdedup.evaluate import ClusterScores, score_clustering
 
@@ -131,60 +129,6 @@ def _ecbplus_inputs(rows: Sequence[dict[str, str]]) -> tuple[Features, GroupAssi
         coerce_articles([{"id": r["id"], "text": r["text"]} for r in rows]), DedupConfig())
     n = features.n_articles
     return features, build_groups(n, [], [], [(k,) for k in range(n)])
-
-
-def _reference_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
-    """The group vectors computed the plain way: np.unique, COO matrices, diagonal scalings."""
-    _, term_ids = np.unique(features.terms, return_inverse=True)
-    counts = features.term_counts.astype(np.float64)
-    n_terms = int(term_ids.max()) + 1
-    share = (np.bincount(term_ids, weights=features.term_salient, minlength=n_terms)
-             / np.maximum(np.bincount(term_ids, weights=counts, minlength=n_terms), 1.0))
-    weights = (counts * 2.2 / (counts + 1.2)) * (1.0 + 2.0 * np.minimum(share, 1.0))[term_ids]
-    owner = np.repeat(np.arange(features.n_articles), np.diff(features.article_terms))
-    articles = csr_matrix((weights, (owner, term_ids)), shape=(features.n_articles, n_terms))
-    norms = np.sqrt(np.asarray(articles.multiply(articles).sum(axis=1)).ravel())
-    articles = diags(1.0 / norms) @ articles
-    n_groups = len(groups.canonical)
-    sums = csr_matrix((np.ones(features.n_articles),
-                       (groups.group_of, np.arange(features.n_articles))),
-                      shape=(n_groups, features.n_articles)) @ articles
-    df = np.bincount(csr_matrix(sums).indices, minlength=n_terms)
-    idf = np.where(df > 1, np.log((1.0 + n_groups) / (1.0 + df)) + 1.0, 0.0)
-    weighted = csr_matrix(sums @ diags(idf))
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
-
-
-@settings(max_examples=50, deadline=None)
-@given(values=st.lists(st.integers(0, 2**64 - 1), max_size=300), bits=st.integers(1, 10))
-def test_term_numbers_equal_the_sorted_unique_inverse(values: list[int], bits: int) -> None:
-    """Term numbers are the ranks of the hashes among the distinct ones, whatever the clashes."""
-    rng = np.random.default_rng(len(values))
-    terms = np.array(values, dtype=np.uint64)
-    terms = terms[rng.integers(0, max(terms.size, 1), 2 * terms.size)] if terms.size else terms
-    table_bits = _stories._TERM_TABLE_BITS
-    _stories._TERM_TABLE_BITS = bits  # tiny tables: most slots clash
-    try:
-        numbers, count = term_numbers(terms)
-    finally:
-        _stories._TERM_TABLE_BITS = table_bits
-    distinct, inverse = np.unique(terms, return_inverse=True)
-    assert count == distinct.size
-    assert numbers.tolist() == inverse.tolist()
-
-
-def test_group_vectors_equal_the_plain_computation(ecbplus: list[dict[str, str]]) -> None:
-    """Group vectors give the cosines of the plain computation (unique, COO, diagonals)."""
-    features, _ = _ecbplus_inputs(ecbplus[:120])
-    # Pair articles up into groups of two to cover the mean of several members.
-    n = features.n_articles
-    groups = build_groups(n, list(range(0, n - 1, 2)), list(range(1, n, 2)),
-                          [(k,) for k in range(n)])
-    vectors = group_vectors(features, groups)
-    reference = _reference_vectors(features, groups)
-    np.testing.assert_allclose((vectors @ vectors.T).toarray(),
-                               (reference @ reference.T).toarray(), atol=1e-12)
 
 
 def test_exact_candidates_give_the_dense_average_linkage(monkeypatch: pytest.MonkeyPatch,
