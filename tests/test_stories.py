@@ -162,3 +162,13 @@ def test_small_probe_budget_still_recovers_synthetic_stories(
     scores = score_clustering({a.id: a.story_id for a in result.articles},
                               {i: lab.story for i, lab in corpus.labels.items()})
     assert scores.pairwise_f1 >= 0.95
+
+
+def test_order_independent_when_the_probe_budget_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a probe budget that binds for most groups, shuffled input gives the same stories."""
+    corpus = generate_corpus(1500, seed=5)
+    monkeypatch.setattr(_stories, "_PROBE_BUDGET", 30)
+    articles = list(corpus.articles)
+    first = {a.id: a.story_id for a in dedup(articles).articles}
+    random.Random(1).shuffle(articles)
+    assert {a.id: a.story_id for a in dedup(articles).articles} == first
