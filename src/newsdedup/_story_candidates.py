@@ -23,6 +23,7 @@ So the work is bounded per row instead:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -38,7 +39,7 @@ F64 = npt.NDArray[np.float64]
 _BLOCK_ROWS = 4096
 #: Cells of the padded arrays that find each row's cut (bounds their memory).
 _PARTITION_CELLS = 1 << 22
-#: Cells of the dense scratch rows of :func:`pair_cosines` (32 MB of float64).
+#: Cells of the dense scratch block of :func:`pair_cosines` (32 MB of float64).
 _SCRATCH_CELLS = 1 << 22
 
 
@@ -159,9 +160,11 @@ def candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
 def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
     """Dot product of rows ``rows[k]`` and ``cols[k]`` of ``vectors``, for every ``k``.
 
-    The rows named in ``rows`` are scattered into dense scratch rows a block at a time, and
+    The rows named in ``rows`` are scattered into a dense scratch block a few at a time, and
     each partner's entries are read against them: the work is the partners' entries, with no
-    sort and no sparse product.
+    sort and no sparse product. Scratch columns are the terms of the block's rows only (a
+    term-to-column map set and cleared per block), so its size does not grow with the
+    vocabulary.
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
@@ -173,34 +176,40 @@ def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
     if rows.size == 0:
         return result
     vectors = csr_matrix(vectors)
-    n_terms = max(vectors.shape[1], 1)
-    per_block = max(1, _SCRATCH_CELLS // n_terms)
+    indptr = vectors.indptr.astype(np.int64)
     order = np.argsort(rows, kind="stable")
     distinct, slot = np.unique(rows[order], return_inverse=True)
-    bounds = np.searchsorted(slot, np.arange(0, distinct.size + per_block, per_block))
-    scratch = np.zeros(min(per_block, distinct.size) * n_terms)
-    for block in range(bounds.size - 1):
-        pairs = order[bounds[block]:bounds[block + 1]]
-        if pairs.size == 0:
-            continue
-        scattered = vectors[distinct[block * per_block:(block + 1) * per_block]]
-        cells = _cells(scattered, np.arange(scattered.shape[0], dtype=np.int64), n_terms)
-        scratch[cells] = scattered.data
+    lengths = indptr[distinct + 1] - indptr[distinct]
+    reach = np.concatenate([[0], np.cumsum(lengths)])
+    # Blocks of at most max_rows rows and max_entries entries: rows x entries cells at most.
+    max_rows = max(1, math.isqrt(_SCRATCH_CELLS // max(1, int(lengths.mean()))))
+    max_entries = max(1, _SCRATCH_CELLS // max_rows - 1)
+    scratch = np.zeros(max(_SCRATCH_CELLS, int(lengths.max()) + 1))
+    # Column 0 of every scratch row stays 0: the column of a term the block's rows lack.
+    column_of = np.zeros(vectors.shape[1], dtype=np.intp)
+    first = 0
+    while first < distinct.size:
+        last = int(np.searchsorted(reach, reach[first] + max_entries, side="right")) - 1
+        last = max(first + 1, min(last, first + max_rows, distinct.size))
+        sorted_span = slice(np.searchsorted(slot, first), np.searchsorted(slot, last))
+        pairs = order[sorted_span]
+        block = vectors[distinct[first:last]]
+        width = block.nnz + 1
+        # Any entry's position names the term's column; the last one written wins.
+        column_of[block.indices] = np.arange(1, width)
+        cells = np.repeat(np.arange(last - first, dtype=np.intp) * width,
+                          np.diff(block.indptr)) + column_of[block.indices]
+        scratch[cells] = block.data
         partners = vectors[cols[pairs]]
-        local = slot[bounds[block]:bounds[block + 1]] - block * per_block
-        products = scratch[_cells(partners, local, n_terms)] * partners.data
-        lengths = np.diff(partners.indptr)
-        filled = lengths > 0
+        partner_cells = np.repeat((slot[sorted_span] - first) * width, np.diff(partners.indptr))
+        partner_cells += column_of[partners.indices]
+        products = scratch[partner_cells] * partners.data
+        filled = np.diff(partners.indptr) > 0
         sums = np.zeros(pairs.size)
         # reduceat sums up to the next start: with empty rows left out that is each row's end.
         sums[filled] = np.add.reduceat(products, partners.indptr[:-1][filled])
         result[pairs] = sums
         scratch[cells] = 0.0
+        column_of[block.indices] = 0
+        first = last
     return result
-
-
-def _cells(matrix: csr_matrix, scratch_row: I64, n_terms: int) -> I64:
-    """Flat scratch position of every entry of ``matrix`` (row ``r`` in ``scratch_row[r]``)."""
-    cells = np.repeat(scratch_row * n_terms, np.diff(matrix.indptr))
-    cells += matrix.indices
-    return cells

@@ -39,8 +39,8 @@ F64 = npt.NDArray[np.float64]
 _BM25_K1 = 1.2
 #: Extra weight of a term always written as a salient word (a name, a place, a figure).
 _NAME_BOOST = 2.0
-#: Largest hash table (in bits) used to number the distinct terms.
-_TERM_TABLE_BITS = 22
+#: Largest hash table (in bits) used to number the distinct terms (8M slots).
+_TERM_TABLE_BITS = 23
 #: Entries per slice of the per-entry steps (a few MB per temporary array).
 _CHUNK_ENTRIES = 1 << 20
 
@@ -57,7 +57,8 @@ def term_numbers(terms: U64) -> tuple[I32, int]:
     >>> numbers.tolist(), count
     ([1, 0, 1, 2], 3)
     """
-    bits = min(_TERM_TABLE_BITS, max(8, int(terms.size).bit_length()))
+    # About two slots per entry (the distinct terms are fewer), within the largest table.
+    bits = min(_TERM_TABLE_BITS, max(8, int(terms.size).bit_length() - 1))
     shift = np.uint64(64 - bits)
     slices = [slice(start, start + _CHUNK_ENTRIES)
               for start in range(0, terms.size, _CHUNK_ENTRIES)]
@@ -76,8 +77,7 @@ def term_numbers(terms: U64) -> tuple[I32, int]:
          for part in slices])) if shared.any() else np.zeros(0, dtype=np.uint64)
     # Slots are in hash order, so a running count of distinct hashes per slot numbers them.
     per_slot = (used & ~shared).astype(np.int32)
-    per_slot += np.bincount(np.right_shift(shared_hashes, shift).view(np.intp),
-                            minlength=1 << bits).astype(np.int32)
+    np.add.at(per_slot, np.right_shift(shared_hashes, shift).view(np.intp), 1)
     before = np.zeros((1 << bits) + 1, dtype=np.int32)  # fewer terms than 2**31: int32 fits
     np.cumsum(per_slot, out=before[1:])
     numbers = np.empty(terms.size, dtype=np.int32)
@@ -149,7 +149,8 @@ def _article_weights(features: Features, term_ids: I32, n_terms: int) -> F64:
     counts = np.zeros(n_terms)
     salient = np.zeros(n_terms)
     offsets = features.article_terms.astype(np.int64)
-    for first, last in _row_slices(offsets):
+    # Each slice's bincounts span the vocabulary: with a large one, fewer, larger slices.
+    for first, last in _row_slices(offsets, max(_CHUNK_ENTRIES, 4 * n_terms)):
         part = slice(offsets[first], offsets[last])
         counts += np.bincount(term_ids[part], weights=features.term_counts[part],
                               minlength=n_terms)
@@ -168,12 +169,14 @@ def _article_weights(features: Features, term_ids: I32, n_terms: int) -> F64:
     return weights
 
 
-def _row_slices(offsets: I64) -> Iterator[tuple[int, int]]:
-    """Consecutive row ranges ``[first, last)`` of a CSR layout, about _CHUNK_ENTRIES each."""
+def _row_slices(offsets: I64, size: int | None = None) -> Iterator[tuple[int, int]]:
+    """Consecutive row ranges ``[first, last)`` of a CSR layout, of about ``size`` entries
+    (default ``_CHUNK_ENTRIES``)."""
+    size = size or _CHUNK_ENTRIES
     n_rows = offsets.size - 1
     first = 0
     while first < n_rows:
-        last = int(np.searchsorted(offsets, offsets[first] + _CHUNK_ENTRIES, side="right")) - 1
+        last = int(np.searchsorted(offsets, offsets[first] + size, side="right")) - 1
         last = min(max(last, first + 1), n_rows)  # a row longer than a slice is one slice
         yield first, last
         first = last
