@@ -114,7 +114,7 @@ def group_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
     term_ids, n_terms = term_numbers(features.terms)
     n_terms = max(n_terms, 1)
     weights = _article_weights(features, term_ids, n_terms)
-    # Terms are sorted per article and numbered in hash order: the rows are valid CSR as is.
+    # Each term appears once per article (Features.terms): the rows are valid CSR as is.
     articles = csr_matrix((weights, term_ids, features.article_terms),
                           shape=(n_articles, n_terms))
     n_groups = len(groups.canonical)
