@@ -8,9 +8,17 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pytest
+from scipy.cluster.hierarchy import fcluster, linkage
 
-from newsdedup import Article, MissingExtraError, dedup
+from newsdedup import Article, DedupConfig, MissingExtraError, _stories, dedup
+from newsdedup._article import coerce_articles
+from newsdedup._features import Features, extract_features_parallel
+from newsdedup._groups import GroupAssignment, build_groups
+from newsdedup._stories import build_stories
+from newsdedup._story_vectors import group_vectors
+from newsdedup._synthetic import generate_corpus
 from newsdedup.evaluate import ClusterScores, score_clustering
 
 DEFAULT_THRESHOLD = 0.2
@@ -115,15 +123,52 @@ def test_embedding_weight_without_extra_raises(monkeypatch: pytest.MonkeyPatch,
     _embed._model.cache_clear()
 
 
-def test_oversized_components_are_split_and_still_cover_every_group(
-        monkeypatch: pytest.MonkeyPatch, ecbplus: list[dict[str, str]]) -> None:
-    """Components above the dense-linkage bound are split by a stricter link, losing no group."""
-    from newsdedup import _stories
+def _ecbplus_inputs(rows: Sequence[dict[str, str]]) -> tuple[Features, GroupAssignment]:
+    """Features of the ECB+ documents, each its own group (no duplicates among them)."""
+    features = extract_features_parallel(
+        coerce_articles([{"id": r["id"], "text": r["text"]} for r in rows]), DedupConfig())
+    n = features.n_articles
+    return features, build_groups(n, [], [], [(k,) for k in range(n)])
 
-    rows = [{"id": r["id"], "text": r["text"]} for r in ecbplus]
-    monkeypatch.setattr(_stories, "_MAX_LINKAGE", 8)
-    result = dedup(rows)
-    assert sorted(m for s in result.stories for m in s.member_ids) == sorted(r["id"] for r in rows)
+
+def test_exact_candidates_give_the_dense_average_linkage(monkeypatch: pytest.MonkeyPatch,
+                                                         ecbplus: list[dict[str, str]]) -> None:
+    """Without floor or budget, stories equal scipy's dense average linkage on all cosines."""
+    features, groups = _ecbplus_inputs(ecbplus)
+    monkeypatch.setattr(_stories, "_CANDIDATE_SHARE", 0.0)
+    monkeypatch.setattr(_stories, "_PROBE_BUDGET", 10**9)
+    monkeypatch.setattr(_stories, "_CANDIDATE_TERMS", 10**6)
+    threshold = DedupConfig().story_threshold
+    stories = build_stories(features, groups, np.full(len(groups.canonical), np.nan),
+                            DedupConfig())
+    vectors = group_vectors(features, groups)
+    similarity = (vectors @ vectors.T).toarray()
+    distance = np.where(similarity >= threshold, 1.0 - similarity, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(distance[np.triu_indices(distance.shape[0], k=1)], method="average")
+    expected = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    found = score_clustering(dict(enumerate(stories.story_of_group.tolist())),
+                             dict(enumerate(expected.tolist())))
+    assert found.ari == 1.0
+
+
+def test_small_probe_budget_still_recovers_synthetic_stories(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a probe budget far below the posting lists, probing each group's terms of most
+    weight per posting still finds the stories of a synthetic corpus (story pair F1 >= 0.95)."""
+    corpus = generate_corpus(3000, seed=3)
+    monkeypatch.setattr(_stories, "_PROBE_BUDGET", 50)
+    result = dedup(corpus.articles)
     scores = score_clustering({a.id: a.story_id for a in result.articles},
-                              {r["id"]: r["event"] for r in ecbplus})
-    assert scores.ari > 0.5
+                              {i: lab.story for i, lab in corpus.labels.items()})
+    assert scores.pairwise_f1 >= 0.95
+
+
+def test_order_independent_when_the_probe_budget_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a probe budget that binds for most groups, shuffled input gives the same stories."""
+    corpus = generate_corpus(1500, seed=5)
+    monkeypatch.setattr(_stories, "_PROBE_BUDGET", 30)
+    articles = list(corpus.articles)
+    first = {a.id: a.story_id for a in dedup(articles).articles}
+    random.Random(1).shuffle(articles)
+    assert {a.id: a.story_id for a in dedup(articles).articles} == first

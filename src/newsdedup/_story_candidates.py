@@ -1,0 +1,215 @@
+"""Candidate pairs of similar rows of a sparse matrix, with a work bound per row, and their cosines.
+
+Rows are L2-normalized, non-negative term vectors (one per duplicate group, see
+``_stories``). Finding every pair whose cosine reaches a threshold exactly costs, for each
+term, the square of the number of rows holding it; with a vocabulary that does not grow as
+fast as the corpus (a news stream keeps using the same names and words) that is quadratic.
+So the work is bounded per row instead:
+
+1. **Index.** Each row keeps its strongest terms (``keep``, ties at the cut kept too); the
+   posting list of a term is the rows keeping it.
+2. **Probe, most weight per posting first.** Each row looks up its kept terms in order of
+   decreasing weight over posting length (what the term can add to a pair's product, per
+   posting read; ties by term id) while the postings read stay within ``budget``. A row's
+   names and figures (strong, and shared by few rows) come first; a common word, or a rare
+   word that is weak in the row, comes last or never. A pair is found when *either* row
+   probes one of the terms they share. Work: at most ``budget`` postings per row, whatever
+   the corpus size; when every row can afford all its kept terms this is the full product.
+3. **Floor.** A pair is kept when, in either direction, the product over the terms probed
+   reaches ``floor`` (a lower bound of the cosine, since weights are non-negative).
+
+:func:`pair_cosines` then gives each candidate's exact cosine over the full rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+
+__all__ = ["candidate_pairs", "pair_cosines", "probe_terms", "strongest_terms"]
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+#: Rows per block of the probe product (bounds the memory of its output).
+_BLOCK_ROWS = 4096
+#: Cells of the padded arrays that find each row's cut (bounds their memory).
+_PARTITION_CELLS = 1 << 22
+#: Cells of the dense scratch block of :func:`pair_cosines` (32 MB of float64).
+_SCRATCH_CELLS = 1 << 22
+
+
+def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
+    """The entries of each row at or above its ``keep``-th largest value (all of a short row).
+
+    Ties at the cut are all kept, so the result does not depend on the order of a row's
+    entries. The result's rows are sorted by column.
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> m = csr_matrix(np.array([[0.1, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]))
+    >>> strongest_terms(m, 2).toarray().tolist()
+    [[0.0, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]
+    """
+    indptr = matrix.indptr.astype(np.int64)
+    kept = np.ones(matrix.nnz, dtype=bool)
+    for positions, inside in _padded_rows(indptr, np.flatnonzero(np.diff(indptr) > keep)):
+        values = np.where(inside, matrix.data[positions], -np.inf)
+        width = values.shape[1]
+        cut = np.partition(values, width - keep, axis=1)[:, width - keep:width - keep + 1]
+        kept[positions[inside & (values < cut)]] = False
+    result = _select(matrix, indptr, kept)
+    result.sort_indices()
+    return result
+
+
+def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
+    """The entries of ``index`` each row probes, best weight per posting first, within budget.
+
+    A term's posting length is the number of rows of ``index`` holding it. Each row takes its
+    entries by decreasing weight over posting length (ties by term id) while the running
+    total of their posting lengths is at most ``budget``.
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> index = csr_matrix(np.array([[0.2, 0.9, 0.1], [0.6, 0.8, 0.0], [1.0, 0.0, 0.0]]))
+    >>> probe_terms(index, budget=3).toarray().tolist()  # postings: 3, 2 and 1
+    [[0.0, 0.9, 0.1], [0.0, 0.8, 0.0], [1.0, 0.0, 0.0]]
+    """
+    index = csr_matrix(index)
+    index.sort_indices()
+    indptr = index.indptr.astype(np.int64)
+    postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
+    probed = np.zeros(index.nnz, dtype=bool)
+    for positions, inside in _padded_rows(indptr, np.flatnonzero(np.diff(indptr) > 0)):
+        length = np.where(inside, postings[index.indices[positions]], 0)
+        value = np.where(inside, index.data[positions] / np.maximum(length, 1), -np.inf)
+        # A stable sort: equal values keep the term order of the sorted row.
+        order = np.argsort(-value, axis=1, kind="stable")
+        affordable = np.cumsum(np.take_along_axis(length, order, axis=1), axis=1) <= budget
+        chosen = np.zeros_like(inside)
+        np.put_along_axis(chosen, order, affordable, axis=1)
+        probed[positions[chosen & inside]] = True
+    return _select(index, indptr, probed)
+
+
+def _padded_rows(indptr: I64, rows: I64) -> Iterator[tuple[I64, npt.NDArray[np.bool_]]]:
+    """CSR positions of ``rows`` laid out in padded blocks, and which cells hold an entry.
+
+    Rows are grouped by the next power of two of their length (padding at most doubles the
+    cells) and cut into blocks of at most ``_PARTITION_CELLS`` cells, so each block is one
+    2-D array that numpy can partition or sort along its rows in a single call.
+    """
+    lengths = indptr[rows + 1] - indptr[rows]
+    width_of = np.left_shift(1, np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64))
+    for width in np.unique(width_of).tolist():
+        chosen = np.flatnonzero(width_of == width)
+        step = max(1, _PARTITION_CELLS // width)
+        for start in range(0, chosen.size, step):
+            block = chosen[start:start + step]
+            column = np.arange(width, dtype=np.int64)
+            inside = column < lengths[block, None]
+            yield np.where(inside, indptr[rows[block], None] + column, 0), inside
+
+
+def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> csr_matrix:
+    """The entries of ``matrix`` marked in ``chosen`` (same shape, same order)."""
+    row_counts = np.zeros(matrix.shape[0], dtype=np.int64)
+    filled = indptr[1:] > indptr[:-1]
+    # reduceat sums up to the next start: with empty rows left out that is each row's end.
+    row_counts[filled] = np.add.reduceat(chosen, indptr[:-1][filled], dtype=np.int64)
+    kept_indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(row_counts, out=kept_indptr[1:])
+    return csr_matrix((matrix.data[chosen], matrix.indices[chosen], kept_indptr),
+                      shape=matrix.shape)
+
+
+def candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
+                    floor: float) -> tuple[I64, I64]:
+    """Pairs ``i < j`` of rows found by the bounded probe (see the module docstring).
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> v = csr_matrix(np.array([[0.8, 0.6, 0.0], [0.6, 0.0, 0.8], [0.0, 0.0, 1.0]]))
+    >>> rows, cols = candidate_pairs(v, keep=2, budget=100, floor=0.3)
+    >>> list(zip(rows.tolist(), cols.tolist()))
+    [(0, 1), (1, 2)]
+    """
+    index = strongest_terms(vectors, keep)
+    probe = probe_terms(index, budget)
+    transposed = csr_matrix(index.T)
+    n_rows = index.shape[0]
+    found: list[I64] = []
+    for start in range(0, n_rows, _BLOCK_ROWS):
+        block = (probe[start:start + _BLOCK_ROWS] @ transposed).tocoo()
+        reached = block.data >= floor
+        row = block.row[reached].astype(np.int64) + start
+        col = block.col[reached].astype(np.int64)
+        apart = row != col
+        row, col = row[apart], col[apart]
+        found.append(np.minimum(row, col) * np.int64(n_rows) + np.maximum(row, col))
+    keys = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    keys = keys[np.concatenate([keys[:1] >= 0, keys[1:] != keys[:-1]])]  # both sides: once
+    return keys // n_rows, keys % n_rows
+
+
+def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
+    """Dot product of rows ``rows[k]`` and ``cols[k]`` of ``vectors``, for every ``k``.
+
+    The rows named in ``rows`` are scattered into a dense scratch block a few at a time, and
+    each partner's entries are read against them: the work is the partners' entries, with no
+    sort and no sparse product. Scratch columns are the terms of the block's rows only (a
+    term-to-column map set and cleared per block), so its size does not grow with the
+    vocabulary.
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> v = csr_matrix(np.array([[0.6, 0.8, 0.0], [0.0, 0.6, 0.8]]))
+    >>> pair_cosines(v, np.array([0, 0]), np.array([1, 0])).round(2).tolist()
+    [0.48, 1.0]
+    """
+    result = np.zeros(rows.size)
+    if rows.size == 0:
+        return result
+    vectors = csr_matrix(vectors)
+    indptr = vectors.indptr.astype(np.int64)
+    order = np.argsort(rows, kind="stable")
+    distinct, slot = np.unique(rows[order], return_inverse=True)
+    lengths = indptr[distinct + 1] - indptr[distinct]
+    reach = np.concatenate([[0], np.cumsum(lengths)])
+    # Blocks of at most max_rows rows and max_entries entries: rows x entries cells at most.
+    max_rows = max(1, math.isqrt(_SCRATCH_CELLS // max(1, int(lengths.mean()))))
+    max_entries = max(1, _SCRATCH_CELLS // max_rows - 1)
+    scratch = np.zeros(max(_SCRATCH_CELLS, int(lengths.max()) + 1))
+    # Column 0 of every scratch row stays 0: the column of a term the block's rows lack.
+    column_of = np.zeros(vectors.shape[1], dtype=np.intp)
+    first = 0
+    while first < distinct.size:
+        last = int(np.searchsorted(reach, reach[first] + max_entries, side="right")) - 1
+        last = max(first + 1, min(last, first + max_rows, distinct.size))
+        sorted_span = slice(np.searchsorted(slot, first), np.searchsorted(slot, last))
+        pairs = order[sorted_span]
+        block = vectors[distinct[first:last]]
+        width = block.nnz + 1
+        # Any entry's position names the term's column; the last one written wins.
+        column_of[block.indices] = np.arange(1, width)
+        cells = np.repeat(np.arange(last - first, dtype=np.intp) * width,
+                          np.diff(block.indptr)) + column_of[block.indices]
+        scratch[cells] = block.data
+        partners = vectors[cols[pairs]]
+        partner_cells = np.repeat((slot[sorted_span] - first) * width, np.diff(partners.indptr))
+        partner_cells += column_of[partners.indices]
+        products = scratch[partner_cells] * partners.data
+        filled = np.diff(partners.indptr) > 0
+        sums = np.zeros(pairs.size)
+        # reduceat sums up to the next start: with empty rows left out that is each row's end.
+        sums[filled] = np.add.reduceat(products, partners.indptr[:-1][filled])
+        result[pairs] = sums
+        scratch[cells] = 0.0
+        column_of[block.indices] = 0
+        first = last
+    return result

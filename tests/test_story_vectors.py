@@ -1,0 +1,106 @@
+"""Group term vectors (src/newsdedup/_story_vectors.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix, diags
+
+from newsdedup import DedupConfig, _story_vectors
+from newsdedup._article import coerce_articles
+from newsdedup._features import Features, extract_features_parallel
+from newsdedup._groups import GroupAssignment, build_groups
+from newsdedup._story_vectors import group_vectors, term_numbers
+
+
+@pytest.fixture(scope="module")
+def ecbplus_features(ecbplus: list[dict[str, str]]) -> Features:
+    """Features of the first 120 ECB+ documents."""
+    return extract_features_parallel(
+        coerce_articles([{"id": r["id"], "text": r["text"]} for r in ecbplus[:120]]),
+        DedupConfig())
+
+
+def _pairs(n: int) -> GroupAssignment:
+    """Articles 0-1, 2-3, ... in groups of two: the mean of several members is covered."""
+    return build_groups(n, list(range(0, n - 1, 2)), list(range(1, n, 2)),
+                        [(k,) for k in range(n)])
+
+
+def _reference_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
+    """The group vectors computed the plain way: np.unique, COO matrices, diagonal scalings."""
+    _, term_ids = np.unique(features.terms, return_inverse=True)
+    counts = features.term_counts.astype(np.float64)
+    n_terms = int(term_ids.max()) + 1
+    share = (np.bincount(term_ids, weights=features.term_salient, minlength=n_terms)
+             / np.maximum(np.bincount(term_ids, weights=counts, minlength=n_terms), 1.0))
+    weights = (counts * 2.2 / (counts + 1.2)) * (1.0 + 2.0 * np.minimum(share, 1.0))[term_ids]
+    owner = np.repeat(np.arange(features.n_articles), np.diff(features.article_terms))
+    articles = csr_matrix((weights, (owner, term_ids)), shape=(features.n_articles, n_terms))
+    norms = np.sqrt(np.asarray(articles.multiply(articles).sum(axis=1)).ravel())
+    articles = diags(1.0 / norms) @ articles
+    n_groups = len(groups.canonical)
+    sums = csr_matrix((np.ones(features.n_articles),
+                       (groups.group_of, np.arange(features.n_articles))),
+                      shape=(n_groups, features.n_articles)) @ articles
+    df = np.bincount(csr_matrix(sums).indices, minlength=n_terms)
+    idf = np.where(df > 1, np.log((1.0 + n_groups) / (1.0 + df)) + 1.0, 0.0)
+    weighted = csr_matrix(sums @ diags(idf))
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=st.lists(st.integers(0, 2**64 - 1), max_size=300), bits=st.integers(1, 10))
+def test_term_numbers_equal_the_sorted_unique_inverse(values: list[int], bits: int) -> None:
+    """Term numbers are the ranks of the hashes among the distinct ones, whatever the clashes."""
+    rng = np.random.default_rng(len(values))
+    terms = np.array(values, dtype=np.uint64)
+    terms = terms[rng.integers(0, max(terms.size, 1), 2 * terms.size)] if terms.size else terms
+    table_bits = _story_vectors._TERM_TABLE_BITS
+    _story_vectors._TERM_TABLE_BITS = bits  # tiny tables: most slots clash
+    try:
+        numbers, count = term_numbers(terms)
+    finally:
+        _story_vectors._TERM_TABLE_BITS = table_bits
+    distinct, inverse = np.unique(terms, return_inverse=True)
+    assert count == distinct.size
+    assert numbers.tolist() == inverse.tolist()
+
+
+def test_group_vectors_equal_the_plain_computation(ecbplus_features: Features) -> None:
+    """Group vectors give the cosines of the plain computation (unique, COO, diagonals)."""
+    features = ecbplus_features
+    groups = _pairs(features.n_articles)
+    vectors = group_vectors(features, groups)
+    reference = _reference_vectors(features, groups)
+    np.testing.assert_allclose((vectors @ vectors.T).toarray(),
+                               (reference @ reference.T).toarray(), atol=1e-12)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_slices_do_not_change_the_vectors(monkeypatch: pytest.MonkeyPatch,
+                                          ecbplus_features: Features, chunk: int) -> None:
+    """Computing the per-entry steps in slices of any size (even below one article) gives
+    the same vectors."""
+    groups = _pairs(ecbplus_features.n_articles)
+    whole = group_vectors(ecbplus_features, groups)
+    monkeypatch.setattr(_story_vectors, "_CHUNK_ENTRIES", chunk)
+    sliced = group_vectors(ecbplus_features, groups)
+    assert (sliced.indptr == whole.indptr).all() and (sliced.indices == whole.indices).all()
+    np.testing.assert_allclose(sliced.data, whole.data, rtol=1e-12)
+
+
+def test_terms_of_a_single_group_are_dropped(ecbplus_features: Features) -> None:
+    """Columns are the terms shared by two groups or more; none is left empty."""
+    vectors = group_vectors(ecbplus_features, _pairs(ecbplus_features.n_articles))
+    assert (np.bincount(vectors.indices, minlength=vectors.shape[1]) >= 2).all()
+
+
+def test_rows_are_unit_length(ecbplus_features: Features) -> None:
+    """Every group row with a shared term has unit norm."""
+    vectors = group_vectors(ecbplus_features, _pairs(ecbplus_features.n_articles))
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    np.testing.assert_allclose(norms[norms > 0], 1.0, rtol=1e-12)
