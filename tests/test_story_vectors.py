@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from scipy.sparse import csr_matrix, diags
 
 from newsdedup import DedupConfig, _story_vectors
 from newsdedup._article import coerce_articles
 from newsdedup._features import Features, extract_features_parallel
 from newsdedup._groups import GroupAssignment, build_groups
-from newsdedup._story_vectors import group_vectors, term_numbers
+from newsdedup._story_vectors import group_vectors
 
 
 @pytest.fixture(scope="module")
@@ -50,24 +48,6 @@ def _reference_vectors(features: Features, groups: GroupAssignment) -> csr_matri
     weighted = csr_matrix(sums @ diags(idf))
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
-
-
-@settings(max_examples=50, deadline=None)
-@given(values=st.lists(st.integers(0, 2**64 - 1), max_size=300), bits=st.integers(1, 10))
-def test_term_numbers_equal_the_sorted_unique_inverse(values: list[int], bits: int) -> None:
-    """Term numbers are the ranks of the hashes among the distinct ones, whatever the clashes."""
-    rng = np.random.default_rng(len(values))
-    terms = np.array(values, dtype=np.uint64)
-    terms = terms[rng.integers(0, max(terms.size, 1), 2 * terms.size)] if terms.size else terms
-    table_bits = _story_vectors._TERM_TABLE_BITS
-    _story_vectors._TERM_TABLE_BITS = bits  # tiny tables: most slots clash
-    try:
-        numbers, count = term_numbers(terms)
-    finally:
-        _story_vectors._TERM_TABLE_BITS = table_bits
-    distinct, inverse = np.unique(terms, return_inverse=True)
-    assert count == distinct.size
-    assert numbers.tolist() == inverse.tolist()
 
 
 def test_group_vectors_equal_the_plain_computation(ecbplus_features: Features) -> None:

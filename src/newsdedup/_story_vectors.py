@@ -27,9 +27,9 @@ from scipy.sparse import csr_matrix
 
 from ._features import Features
 from ._groups import GroupAssignment
-from ._hashing import U64
+from ._terms import term_ids as number_terms
 
-__all__ = ["group_vectors", "term_numbers"]
+__all__ = ["group_vectors"]
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -39,60 +39,8 @@ F64 = npt.NDArray[np.float64]
 _BM25_K1 = 1.2
 #: Extra weight of a term always written as a salient word (a name, a place, a figure).
 _NAME_BOOST = 2.0
-#: Largest hash table (in bits) used to number the distinct terms (8M slots).
-_TERM_TABLE_BITS = 23
 #: Entries per slice of the per-entry steps (a few MB per temporary array).
 _CHUNK_ENTRIES = 1 << 20
-
-
-def term_numbers(terms: U64) -> tuple[I32, int]:
-    """Number of each term hash among the distinct hashes in increasing order, and their count.
-
-    Equal to ``np.unique(terms, return_inverse=True)`` without sorting all the terms: the top
-    bits of a hash pick a slot of a table, the slots holding one distinct hash (nearly all)
-    are numbered by a running count, and only the few hashes sharing a slot are sorted.
-
-    >>> import numpy as np
-    >>> numbers, count = term_numbers(np.array([7, 3, 7, 2**63], dtype=np.uint64))
-    >>> numbers.tolist(), count
-    ([1, 0, 1, 2], 3)
-    """
-    # About two slots per entry (the distinct terms are fewer), within the largest table.
-    bits = min(_TERM_TABLE_BITS, max(8, int(terms.size).bit_length() - 1))
-    shift = np.uint64(64 - bits)
-    slices = [slice(start, start + _CHUNK_ENTRIES)
-              for start in range(0, terms.size, _CHUNK_ENTRIES)]
-    owner = np.zeros(1 << bits, dtype=np.uint64)
-    used = np.zeros(1 << bits, dtype=bool)
-    for part in slices:
-        slot = np.right_shift(terms[part], shift).view(np.intp)  # below 2**bits: exact
-        owner[slot] = terms[part]  # one writer per slot wins; the others show up as clashes
-        used[slot] = True
-    shared = np.zeros(1 << bits, dtype=bool)
-    for part in slices:
-        slot = np.right_shift(terms[part], shift).view(np.intp)
-        shared[slot[owner[slot] != terms[part]]] = True
-    shared_hashes = np.unique(np.concatenate(
-        [terms[part][shared[np.right_shift(terms[part], shift).view(np.intp)]]
-         for part in slices])) if shared.any() else np.zeros(0, dtype=np.uint64)
-    # Slots are in hash order, so a running count of distinct hashes per slot numbers them.
-    per_slot = (used & ~shared).astype(np.int32)
-    np.add.at(per_slot, np.right_shift(shared_hashes, shift).view(np.intp), 1)
-    before = np.zeros((1 << bits) + 1, dtype=np.int32)  # fewer terms than 2**31: int32 fits
-    np.cumsum(per_slot, out=before[1:])
-    numbers = np.empty(terms.size, dtype=np.int32)
-    for part in slices:
-        slot = np.right_shift(terms[part], shift).view(np.intp)
-        numbers[part] = before[slot]
-        clashing = np.flatnonzero(shared[slot])
-        if clashing.size:
-            # In a shared slot: its first number plus the hash's rank among its hashes.
-            hashes = terms[part][clashing]
-            slot_start = np.left_shift(slot[clashing].view(np.uint64), shift)
-            numbers[part][clashing] += (np.searchsorted(shared_hashes, hashes)
-                                        - np.searchsorted(shared_hashes, slot_start)
-                                        ).astype(np.int32)
-    return numbers, int(before[-1])
 
 
 def group_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
@@ -111,7 +59,8 @@ def group_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
     1.0
     """
     n_articles = features.n_articles
-    term_ids, n_terms = term_numbers(features.terms)
+    term_ids, distinct = number_terms(features.terms)
+    n_terms = distinct.size
     n_terms = max(n_terms, 1)
     weights = _article_weights(features, term_ids, n_terms)
     # Each term appears once per article (Features.terms): the rows are valid CSR as is.
