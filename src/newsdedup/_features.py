@@ -139,6 +139,8 @@ def concat_features(parts: Sequence[Features]) -> Features:
     return _join([_columns(part) for part in parts])
 
 
+#: Bytes of chunk arrays freed between two calls of release_free_memory while joining.
+_RELEASE_EVERY = 64 << 20
 # Columns holding CSR offsets: joined by shifting, not by plain concatenation.
 _OFFSET_COLUMNS = ("article_paragraphs", "shingle_offsets", "article_terms")
 
@@ -153,20 +155,32 @@ def _columns(part: Features) -> dict[str, npt.NDArray[Any]]:
 
 
 def _join(parts: list[dict[str, npt.NDArray[Any]]]) -> Features:
-    """Concatenate chunk columns one column at a time, dropping each chunk's copy as soon as
-    it is joined: the peak is the corpus plus one column, not two copies of the corpus."""
+    """Join chunk columns into corpus columns, freeing each chunk's copy as soon as it is
+    copied: the peak stays near the size of the corpus's features, not twice it."""
     n_articles = sum(part["article_paragraphs"].size - 1 for part in parts)
     joined: dict[str, npt.NDArray[Any]] = {}
     for name in list(parts[0]):
-        arrays = [part.pop(name) for part in parts]
-        if name in _OFFSET_COLUMNS:
-            shift = np.cumsum([0] + [offsets[-1] for offsets in arrays[:-1]])
-            joined[name] = np.concatenate([arrays[0]] + [
-                offsets[1:] + start for offsets, start in zip(arrays[1:], shift[1:],
-                                                               strict=True)])
-        else:
-            joined[name] = np.concatenate(arrays)
-        del arrays
+        offsets = name in _OFFSET_COLUMNS
+        sizes = [part[name].shape[0] - (1 if offsets else 0) for part in parts]
+        first = parts[0][name]
+        out = np.empty((sum(sizes) + (1 if offsets else 0), *first.shape[1:]), dtype=first.dtype)
+        position, shift, freed = 0, 0, 0
+        if offsets:
+            out[0] = 0
+            position = 1
+        for part, size in zip(parts, sizes, strict=True):
+            array = part.pop(name)
+            out[position:position + size] = array[1:] + shift if offsets else array
+            position += size
+            if offsets:
+                shift += int(array[-1])
+            freed += array.nbytes
+            del array
+            if freed > _RELEASE_EVERY:  # the freed chunks stay resident until released
+                release_free_memory()
+                freed = 0
+        joined[name] = out
+        release_free_memory()
     shingles = ShingleSets(joined.pop("shingle_offsets"), joined.pop("shingle_values"))
     return Features(n_articles=n_articles, shingles=shingles, **joined)
 
@@ -217,9 +231,7 @@ def collect_features(items: Iterable[Article | Mapping[str, Any]], config: Dedup
         pending.clear()
     if not parts:
         parts.append(_columns(extract_features([], config)))
-    features = _join(parts)
-    release_free_memory()  # the threads' freed temporaries (see _memory)
-    return Collected(articles, features, np.array(empty, dtype=bool))
+    return Collected(articles, _join(parts), np.array(empty, dtype=bool))
 
 
 def _chunks(articles: Iterator[Article]) -> Iterator[list[Article]]:

@@ -221,6 +221,22 @@ def _slot(value: np.uint64, keys: U64, occupied: npt.NDArray[np.bool_],
 
 
 @kernel
+def _add(value: np.uint64, weight: int, salient: int, keys: U64,
+         occupied: npt.NDArray[np.bool_], weights: I64, salients: I64, used: I64,
+         n_used: int, mask: np.uint64) -> int:
+    """Add one occurrence to an article's table; returns the new number of used slots."""
+    slot = _slot(value, keys, occupied, mask)
+    if not occupied[slot]:
+        occupied[slot] = True
+        keys[slot] = value
+        used[n_used] = slot
+        n_used += 1
+    weights[slot] += weight
+    salients[slot] += salient
+    return n_used
+
+
+@kernel
 def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDArray[np.bool_],
                  paragraph_kept: npt.NDArray[np.bool_], paragraph_owner: I64,
                  title_hashes: U64, title_owner: I64, other_hashes: U64, other_owner: I64,
@@ -281,33 +297,16 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
             if not paragraph_kept[number]:
                 continue
             for token in range(paragraph_start[number], paragraph_start[number + 1]):
-                slot = _slot(token_hashes[token], table_keys, table_used, mask)
-                if not table_used[slot]:
-                    table_used[slot] = True
-                    table_keys[slot] = token_hashes[token]
-                    used[n_used] = slot
-                    n_used += 1
-                table_weight[slot] += 1
-                if token_salient[token]:
-                    table_salient[slot] += 1
+                n_used = _add(token_hashes[token], 1, 1 if token_salient[token] else 0,
+                              table_keys, table_used, table_weight, table_salient, used,
+                              n_used, mask)
         for number in range(title, last_title):
-            slot = _slot(title_hashes[number], table_keys, table_used, mask)
-            if not table_used[slot]:
-                table_used[slot] = True
-                table_keys[slot] = title_hashes[number]
-                used[n_used] = slot
-                n_used += 1
-            table_weight[slot] += 2
+            n_used = _add(title_hashes[number], 2, 0, table_keys, table_used, table_weight,
+                          table_salient, used, n_used, mask)
         for number in range(other, last_other):
-            if not other_kept[number]:
-                continue
-            slot = _slot(other_hashes[number], table_keys, table_used, mask)
-            if not table_used[slot]:
-                table_used[slot] = True
-                table_keys[slot] = other_hashes[number]
-                used[n_used] = slot
-                n_used += 1
-            table_salient[slot] += 1
+            if other_kept[number]:
+                n_used = _add(other_hashes[number], 0, 1, table_keys, table_used, table_weight,
+                              table_salient, used, n_used, mask)
         sort_slots_by_hash(used[:n_used], table_keys, order, buckets)
         for number in range(n_used):
             slot = order[number]
