@@ -64,8 +64,8 @@ class Features:
         article_terms: CSR offsets of each article's content terms in ``terms``/``term_counts``
             (see ``_terms``: tokens of the title, counted twice, and of the paragraphs not
             flagged by a boilerplate phrase).
-        terms: token hashes (uint64), sorted per article.
-        term_counts: occurrences of each term in its article (at most 65535, see ``_terms``).
+        terms: 32-bit token hashes (see ``_terms``), sorted per article.
+        term_counts: occurrences of each term in its article (at most 255, see ``_terms``).
         term_salient: how many of those occurrences were written as a salient word (a name, a
             place, a figure); stories weigh terms that are mostly written so more.
     """
@@ -78,9 +78,9 @@ class Features:
     fingerprints: U64
     pattern_boilerplate: npt.NDArray[np.bool_]
     article_terms: I64
-    terms: U64
-    term_counts: npt.NDArray[np.uint16]
-    term_salient: npt.NDArray[np.uint16]
+    terms: npt.NDArray[np.uint32]
+    term_counts: npt.NDArray[np.uint8]
+    term_salient: npt.NDArray[np.uint8]
 
     @property
     def paragraph_article(self) -> I64:

@@ -44,9 +44,14 @@ __all__ = [
 ]
 
 I64 = npt.NDArray[np.int64]
-U16 = npt.NDArray[np.uint16]
-#: Largest count a term of one article keeps (counts are stored in 16 bits).
-MAX_COUNT = 65535
+U8 = npt.NDArray[np.uint8]
+U32 = npt.NDArray[np.uint32]
+#: Largest count a term of one article keeps (counts are stored in 8 bits; the story weight
+#: of a term saturates long before: BM25's tf part is 2.19 at 255 and 2.20 at 10,000).
+MAX_COUNT = 255
+# Upper half of a 64-bit hash: the 32-bit term, in place (so hash order is kept).
+_TOP_HALF = np.uint64(0xFFFFFFFF00000000)
+_HALF = np.uint64(32)
 
 #: The definition of a salient word; :func:`salient_texts` and the ASCII kernel compute it
 #: without running the expression (tests/test_terms.py compares all three).
@@ -68,17 +73,18 @@ class ContentTerms:
 
     Attributes:
         offsets: CSR offsets per article.
-        terms: token hashes.
+        terms: the upper 32 bits of the tokens' 64-bit hashes (a corpus of a million distinct
+            terms has ~100 pairs of them sharing a value: two rare words counted as one).
         counts: occurrences of each term in its article (title tokens count twice), at most
-            65535 (a term seen more often counts 65535 times, and its salient occurrences
-            are scaled alike; weights saturate long before).
+            255 (a term seen more often counts 255 times, and its salient occurrences are
+            scaled alike; weights saturate long before).
         salient: how many of those occurrences were written as a salient word.
     """
 
     offsets: I64
-    terms: U64
-    counts: U16
-    salient: U16
+    terms: U32
+    counts: U8
+    salient: U8
 
 
 def salient_texts(texts: Sequence[str]) -> list[str]:
@@ -240,7 +246,7 @@ def _add(value: np.uint64, weight: int, salient: int, keys: U64,
 def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDArray[np.bool_],
                  paragraph_kept: npt.NDArray[np.bool_], paragraph_owner: I64,
                  title_hashes: U64, title_owner: I64, other_hashes: U64, other_owner: I64,
-                 other_kept: npt.NDArray[np.bool_], n_articles: int) -> tuple[I64, U64, U16, U16]:
+                 other_kept: npt.NDArray[np.bool_], n_articles: int) -> tuple[I64, U32, U8, U8]:
     """Per article, its distinct terms (sorted) with counts and salient marks.
 
     Occurrences: the tokens of kept paragraphs (weight 1, salient by ``token_salient``), title
@@ -251,9 +257,9 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
     n_paragraphs = paragraph_start.size - 1
     capacity = token_hashes.size + title_hashes.size + other_hashes.size
     offsets = np.zeros(n_articles + 1, dtype=np.int64)
-    terms = np.empty(capacity, dtype=np.uint64)
-    counts = np.empty(capacity, dtype=np.uint16)
-    salient_counts = np.empty(capacity, dtype=np.uint16)
+    terms = np.empty(capacity, dtype=np.uint32)
+    counts = np.empty(capacity, dtype=np.uint8)
+    salient_counts = np.empty(capacity, dtype=np.uint8)
     # Each article's occurrences are summed in a small open-addressing table (cleared slot by
     # slot), then its distinct terms are sorted: a sort of the distinct values, not an
     # argsort of every occurrence.
@@ -297,15 +303,17 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
             if not paragraph_kept[number]:
                 continue
             for token in range(paragraph_start[number], paragraph_start[number + 1]):
-                n_used = _add(token_hashes[token], 1, 1 if token_salient[token] else 0,
+                n_used = _add(token_hashes[token] & _TOP_HALF, 1, 1 if token_salient[token] else 0,
                               table_keys, table_used, table_weight, table_salient, used,
                               n_used, mask)
         for number in range(title, last_title):
-            n_used = _add(title_hashes[number], 2, 0, table_keys, table_used, table_weight,
+            n_used = _add(title_hashes[number] & _TOP_HALF, 2, 0, table_keys, table_used,
+                          table_weight,
                           table_salient, used, n_used, mask)
         for number in range(other, last_other):
             if other_kept[number]:
-                n_used = _add(other_hashes[number], 0, 1, table_keys, table_used, table_weight,
+                n_used = _add(other_hashes[number] & _TOP_HALF, 0, 1, table_keys, table_used,
+                              table_weight,
                               table_salient, used, n_used, mask)
         sort_slots_by_hash(used[:n_used], table_keys, order, buckets)
         for number in range(n_used):
@@ -317,7 +325,7 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
                 if total > MAX_COUNT:  # saturate, keeping the salient share
                     marked = marked * MAX_COUNT // total
                     total = MAX_COUNT
-                terms[written] = term
+                terms[written] = np.uint32(term >> _HALF)
                 counts[written] = total
                 salient_counts[written] = marked
                 written += 1
@@ -331,7 +339,7 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
     return offsets, terms[:written].copy(), counts[:written].copy(), salient_counts[:written].copy()
 
 
-def term_ids(terms: U64) -> tuple[npt.NDArray[np.int32], U64]:
+def term_ids(terms: U32 | U64) -> tuple[npt.NDArray[np.int32], U32 | U64]:
     """Number the distinct values of ``terms``: ``(ids, distinct)`` with ``distinct`` sorted
     and ``distinct[ids] == terms`` (``np.unique(terms, return_inverse=True)``), in linear
     time: a hash table numbers them, only the distinct values are sorted. Ids are 32-bit
@@ -349,7 +357,7 @@ def term_ids(terms: U64) -> tuple[npt.NDArray[np.int32], U64]:
 
 
 @kernel
-def _first_appearance_ids(values: U64) -> tuple[npt.NDArray[np.int32], U64]:
+def _first_appearance_ids(values: U32 | U64) -> tuple[npt.NDArray[np.int32], U32 | U64]:
     """Ids of ``values`` numbered by first appearance, and the distinct values in that order.
 
     Open addressing, grown to stay at most half full: sized by the distinct values, not by
@@ -357,13 +365,13 @@ def _first_appearance_ids(values: U64) -> tuple[npt.NDArray[np.int32], U64]:
     """
     capacity = 1 << 12
     slots = np.full(capacity, -1, dtype=np.int64)
-    keys = np.empty(values.size, dtype=np.uint64)
+    keys = np.empty(values.size, dtype=values.dtype)
     ids = np.empty(values.size, dtype=np.int32)
     n_distinct = 0
     for position in range(values.size):
         value = values[position]
         mask = np.uint64(capacity - 1)
-        slot = np.int64(fmix64_scalar(value) & mask)
+        slot = np.int64(fmix64_scalar(np.uint64(value)) & mask)
         while True:
             found = slots[slot]
             if found < 0:
@@ -381,14 +389,14 @@ def _first_appearance_ids(values: U64) -> tuple[npt.NDArray[np.int32], U64]:
             mask = np.uint64(capacity - 1)
             slots = np.full(capacity, -1, dtype=np.int64)
             for number in range(n_distinct):
-                slot = np.int64(fmix64_scalar(keys[number]) & mask)
+                slot = np.int64(fmix64_scalar(np.uint64(keys[number])) & mask)
                 while slots[slot] >= 0:
                     slot = (slot + np.int64(1)) & np.int64(capacity - 1)
                 slots[slot] = number
     return ids, keys[:n_distinct].copy()
 
 
-def document_frequencies(terms: U64, of: U64) -> I64:
+def document_frequencies(terms: U32 | U64, of: U32 | U64) -> I64:
     """How often each of the distinct values ``of`` occurs in ``terms`` (the number of
     articles holding it, since an article's terms are distinct).
 
@@ -402,7 +410,7 @@ def document_frequencies(terms: U64, of: U64) -> I64:
 
 
 @kernel
-def _count_members(values: U64, members: U64) -> I64:
+def _count_members(values: U32 | U64, members: U32 | U64) -> I64:
     """Occurrences in ``values`` of each of the distinct ``members`` (hash-set lookups).
 
     Most values are no member: a 16-bit filter on their low bits turns them away with one
@@ -415,16 +423,16 @@ def _count_members(values: U64, members: U64) -> I64:
     slots = np.full(capacity, -1, dtype=np.int64)
     possible = np.zeros(1 << 16, dtype=np.bool_)
     for number in range(members.size):
-        possible[np.int64(members[number] & np.uint64(0xFFFF))] = True
-        slot = np.int64(fmix64_scalar(members[number]) & mask)
+        possible[np.int64(np.uint64(members[number]) & np.uint64(0xFFFF))] = True
+        slot = np.int64(fmix64_scalar(np.uint64(members[number])) & mask)
         while slots[slot] >= 0:
             slot = (slot + np.int64(1)) & np.int64(capacity - 1)
         slots[slot] = number
     counts = np.zeros(members.size, dtype=np.int64)
     for value in values:
-        if not possible[np.int64(value & np.uint64(0xFFFF))]:
+        if not possible[np.int64(np.uint64(value) & np.uint64(0xFFFF))]:
             continue
-        slot = np.int64(fmix64_scalar(value) & mask)
+        slot = np.int64(fmix64_scalar(np.uint64(value)) & mask)
         while slots[slot] >= 0:
             if members[slots[slot]] == value:
                 counts[slots[slot]] += 1
