@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from conftest import load_seeds
 from newsdedup import Article, DedupConfig
@@ -51,3 +52,20 @@ def test_occurrence_pairs_cover_identical_and_near_copies() -> None:
     # Excluding paragraph 1 removes its pairs.
     pairs = paragraph_pairs(matches, np.array([True, False, True]))
     assert 1 not in set(pairs.first.tolist()) | set(pairs.second.tolist())
+
+
+def test_bands_signed_in_blocks_find_the_same_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signing and bucketing a few LSH bands at a time changes no match."""
+    from conftest import load_ecbplus
+    from newsdedup import _paragraph_matches
+
+    articles = [Article(doc["id"], doc["text"]) for doc in load_ecbplus()[:150]]
+    features = extract_features(articles, CONFIG)
+    reference = match_paragraphs(features, CONFIG)
+    for block in (1, 3, 64):
+        monkeypatch.setattr(_paragraph_matches, "_BANDS_PER_BLOCK", block)
+        matches = match_paragraphs(features, CONFIG)
+        assert np.array_equal(matches.left, reference.left)
+        assert np.array_equal(matches.right, reference.right)
+        assert np.array_equal(matches.jaccard, reference.jaccard)
+    assert reference.left.size > 10

@@ -59,14 +59,14 @@ def minhash_inputs(shingles: ShingleValues) -> U32:
 
 
 def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
-               columns: int | None = None,
+               columns: int | tuple[int, int] | None = None,
                rows: npt.NDArray[np.int64] | None = None, workers: int = 1) -> U32:
     """MinHash signature (``num_perm`` uint32 values) of every paragraph in ``sets``.
 
     Paragraphs without shingles get :data:`EMPTY_VALUE` everywhere. ``columns`` computes only
-    the first that many values of each signature (the ones LSH bands read); ``rows`` signs
-    only those paragraphs (one output row each, in that order). ``workers`` threads share
-    the rows (the result does not depend on it).
+    the first that many values of each signature, or the values ``start:stop`` of a pair (the
+    ones some LSH bands read); ``rows`` signs only those paragraphs (one output row each, in
+    that order). ``workers`` threads share the rows (the result does not depend on it).
 
     >>> from newsdedup._tokenize import hash_tokens
     >>> from newsdedup._shingle import shingle_sets
@@ -76,7 +76,8 @@ def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
     """
     a, b = permutations(num_perm, seed)
     if columns is not None:
-        a, b = a[:columns], b[:columns]
+        start, stop = (0, columns) if isinstance(columns, int) else columns
+        a, b = a[start:stop], b[start:stop]
     if rows is None:
         rows = np.arange(len(sets), dtype=np.int64)
     out = np.empty((rows.size, a.size), dtype=np.uint32)

@@ -34,6 +34,9 @@ __all__ = [
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
+#: LSH bands signed and bucketed together (8 bands of 2 rows: 16 signature values a row).
+_BANDS_PER_BLOCK = 8
+
 @attrs.frozen(slots=True)
 class ParagraphMatches:
     """Which paragraphs carry the same or nearly the same text.
@@ -79,10 +82,18 @@ def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatche
     representative = candidates_rows[np.sort(first_position)]
 
     bands, rows = choose_bands(config.lsh_threshold, config.num_perm)
-    # Only the unique paragraphs are signed, and only with the permutations the bands use.
-    pairs = candidate_pairs(signatures(sets, config.num_perm, config.seed, columns=bands * rows,
-                                       rows=representative, workers=config.workers),
-                            bands, rows, workers=config.workers)
+    # Only the unique paragraphs are signed, only with the permutations the bands use, and a
+    # few bands at a time: the signatures of a large corpus never all sit in memory.
+    found = []
+    for first_band in range(0, bands, _BANDS_PER_BLOCK):
+        block = min(bands - first_band, _BANDS_PER_BLOCK)
+        block_signatures = signatures(
+            sets, config.num_perm, config.seed, rows=representative, workers=config.workers,
+            columns=(first_band * rows, (first_band + block) * rows))
+        found.append(candidate_pairs(block_signatures, block, rows, workers=config.workers))
+        del block_signatures
+    pairs = (np.unique(np.concatenate(found), axis=0) if len(found) > 1 else found[0]
+             ).reshape(-1, 2)
     similarity = pair_similarity(sets, representative[pairs[:, 0]], representative[pairs[:, 1]])
     jaccard = similarity.jaccard
     containment = similarity.smaller_contained
