@@ -29,7 +29,7 @@ from ._jit import kernel
 from ._paragraph_matches import ParagraphPairs
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
-from ._verify import pair_similarity
+from ._verify import PairSimilarity
 
 __all__ = ["ArticleLinks", "article_content_sizes", "article_shingle_sets", "link_articles"]
 
@@ -121,84 +121,145 @@ def _unions(features: Features, allowed: npt.NDArray[np.bool_],
 
 
 @kernel
-def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
-                  chosen: npt.NDArray[np.bool_], shingle_offsets: I64,
-                  shingle_values: ShingleValues, keep: bool) -> tuple[I64, ShingleValues]:
-    """Sorted distinct shingles of the allowed paragraphs of each chosen article (CSR; the
-    others are empty); with ``keep`` False only the offsets (the sizes) are computed.
+def _merge_union(article: int, article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
+                 shingle_offsets: I64, shingle_values: ShingleValues, buffers: ShingleValues,
+                 run_bounds: I64) -> tuple[int, int]:
+    """The sorted distinct shingles of one article's allowed paragraphs, built in
+    ``buffers[row, :size]``; returns ``(row, size)``.
 
-    Each paragraph's set is already sorted, so an article's union is a bottom-up merge of
-    those runs (dropping repeats), a few linear passes instead of a sort.
+    Each paragraph's set is already sorted, so the union is a bottom-up merge of those runs
+    (dropping repeats): a few linear passes instead of a sort.
     """
-    n_articles = article_paragraphs.size - 1
-    capacity = 0
+    current = 0
+    n_runs = 0
+    size = 0
+    run_bounds[current, 0] = 0
+    for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1]):
+        start, stop = shingle_offsets[paragraph], shingle_offsets[paragraph + 1]
+        if allowed[paragraph] and stop > start:
+            buffers[current, size:size + stop - start] = shingle_values[start:stop]
+            size += stop - start
+            n_runs += 1
+            run_bounds[current, n_runs] = size
+    while n_runs > 1:
+        target = 1 - current
+        merged = 0
+        n_merged = 0
+        run_bounds[target, 0] = 0
+        for pair in range(0, n_runs, 2):
+            left, left_end = run_bounds[current, pair], run_bounds[current, pair + 1]
+            right, right_end = left_end, left_end
+            if pair + 1 < n_runs:
+                right_end = run_bounds[current, pair + 2]
+            while left < left_end or right < right_end:
+                if right >= right_end or (left < left_end and
+                                          buffers[current, left] <= buffers[current, right]):
+                    value = buffers[current, left]
+                    left += 1
+                else:
+                    value = buffers[current, right]
+                    right += 1
+                run_start = run_bounds[target, n_merged]
+                if merged == run_start or buffers[target, merged - 1] != value:
+                    buffers[target, merged] = value
+                    merged += 1
+            n_merged += 1
+            run_bounds[target, n_merged] = merged
+        current = target
+        n_runs = n_merged
+        size = merged
+    return current, size
+
+
+@kernel
+def _union_scratch(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
+                   shingle_offsets: I64) -> tuple[int, int]:
+    """The largest union input (allowed shingles) and paragraph count of one article."""
     longest = 0
     most_paragraphs = 0
-    for article in range(n_articles):
+    for article in range(article_paragraphs.size - 1):
         most_paragraphs = max(most_paragraphs,
                               article_paragraphs[article + 1] - article_paragraphs[article])
-        if not chosen[article]:
-            continue
         size = 0
         for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1]):
             if allowed[paragraph]:
                 size += shingle_offsets[paragraph + 1] - shingle_offsets[paragraph]
-        capacity += size
         longest = max(longest, size)
+    return longest, most_paragraphs
+
+
+@kernel
+def _union_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
+                  chosen: npt.NDArray[np.bool_], shingle_offsets: I64,
+                  shingle_values: ShingleValues, keep: bool) -> tuple[I64, ShingleValues]:
+    """Sorted distinct shingles of the allowed paragraphs of each chosen article (CSR; the
+    others are empty); with ``keep`` False only the offsets (the sizes) are computed."""
+    n_articles = article_paragraphs.size - 1
+    capacity = 0
+    for article in range(n_articles):
+        if chosen[article]:
+            for paragraph in range(article_paragraphs[article],
+                                   article_paragraphs[article + 1]):
+                if allowed[paragraph]:
+                    capacity += shingle_offsets[paragraph + 1] - shingle_offsets[paragraph]
+    longest, most_paragraphs = _union_scratch(article_paragraphs, allowed, shingle_offsets)
     values = np.empty(capacity if keep else 0, dtype=shingle_values.dtype)
     offsets = np.zeros(n_articles + 1, dtype=np.int64)
     buffers = np.empty((2, longest), dtype=shingle_values.dtype)
     run_bounds = np.empty((2, most_paragraphs + 2), dtype=np.int64)
     written = 0
     for article in range(n_articles):
-        if not chosen[article]:
-            offsets[article + 1] = written
-            continue
-        # Runs: the allowed paragraphs' sets, copied into buffer 0.
-        current = 0
-        n_runs = 0
-        size = 0
-        run_bounds[current, 0] = 0
-        for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1]):
-            start, stop = shingle_offsets[paragraph], shingle_offsets[paragraph + 1]
-            if allowed[paragraph] and stop > start:
-                buffers[current, size:size + stop - start] = shingle_values[start:stop]
-                size += stop - start
-                n_runs += 1
-                run_bounds[current, n_runs] = size
-        while n_runs > 1:
-            target = 1 - current
-            merged = 0
-            n_merged = 0
-            run_bounds[target, 0] = 0
-            for pair in range(0, n_runs, 2):
-                left, left_end = run_bounds[current, pair], run_bounds[current, pair + 1]
-                right, right_end = left_end, left_end
-                if pair + 1 < n_runs:
-                    right_end = run_bounds[current, pair + 2]
-                while left < left_end or right < right_end:
-                    if right >= right_end or (left < left_end and
-                                              buffers[current, left] <= buffers[current, right]):
-                        value = buffers[current, left]
-                        left += 1
-                    else:
-                        value = buffers[current, right]
-                        right += 1
-                    run_start = run_bounds[target, n_merged]
-                    if merged == run_start or buffers[target, merged - 1] != value:
-                        buffers[target, merged] = value
-                        merged += 1
-                n_merged += 1
-                run_bounds[target, n_merged] = merged
-            current = target
-            n_runs = n_merged
-            size = merged
-        if keep:
-            values[written:written + size] = buffers[current, :size]
-        written += size
+        if chosen[article]:
+            row, size = _merge_union(article, article_paragraphs, allowed, shingle_offsets,
+                                     shingle_values, buffers, run_bounds)
+            if keep:
+                values[written:written + size] = buffers[row, :size]
+            written += size
         offsets[article + 1] = written
     # A view, not a copy: the few repeats dropped are not worth a second large allocation.
     return offsets, values[:written] if keep else values
+
+
+@kernel
+def _link_similarity_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
+                            shingle_offsets: I64, shingle_values: ShingleValues, a: I64,
+                            b: I64) -> tuple[I64, I64, I64]:
+    """Intersection and union sizes of the allowed shingles of articles ``a[k]`` and
+    ``b[k]``, each union built when needed and dropped (``a`` ascending: one per ``a``)."""
+    longest, most_paragraphs = _union_scratch(article_paragraphs, allowed, shingle_offsets)
+    left_buffers = np.empty((2, longest), dtype=shingle_values.dtype)
+    right_buffers = np.empty((2, longest), dtype=shingle_values.dtype)
+    run_bounds = np.empty((2, most_paragraphs + 2), dtype=np.int64)
+    intersection = np.zeros(a.size, dtype=np.int64)
+    left_size = np.zeros(a.size, dtype=np.int64)
+    right_size = np.zeros(a.size, dtype=np.int64)
+    previous = -1
+    left_row, left_count = 0, 0
+    for pair in range(a.size):
+        if a[pair] != previous:
+            left_row, left_count = _merge_union(a[pair], article_paragraphs, allowed,
+                                                shingle_offsets, shingle_values, left_buffers,
+                                                run_bounds)
+            previous = a[pair]
+        right_row, right_count = _merge_union(b[pair], article_paragraphs, allowed,
+                                              shingle_offsets, shingle_values, right_buffers,
+                                              run_bounds)
+        left = left_buffers[left_row]
+        right = right_buffers[right_row]
+        first, second, shared = 0, 0, 0
+        while first < left_count and second < right_count:
+            if left[first] < right[second]:
+                first += 1
+            elif left[first] > right[second]:
+                second += 1
+            else:
+                shared += 1
+                first += 1
+                second += 1
+        intersection[pair] = shared
+        left_size[pair] = left_count
+        right_size[pair] = right_count
+    return intersection, left_size, right_size
 
 
 def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArray[np.bool_],
@@ -221,15 +282,21 @@ def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArra
     pair_offsets = np.append(starts, codes.size).astype(np.int64)
     a, b = link_codes // n_articles, link_codes % n_articles
 
-    # Unions only for the linked articles; the others get the sum of their paragraphs' set
-    # sizes (see ArticleLinks.content_size).
-    linked = np.zeros(n_articles, dtype=bool)
-    linked[a] = linked[b] = True
-    sets = article_shingle_sets(features, allowed, linked, config.workers)
-    scores = pair_similarity(sets, a, b)
-    content_size = np.where(linked, sets.sizes, np.bincount(
-        article, weights=np.where(allowed, features.shingles.sizes, 0),
-        minlength=n_articles).astype(np.int64))
+    # Each linked pair is compared over its two articles' unions, built when needed and not
+    # kept; articles without links get the sum of their paragraphs' set sizes (see
+    # ArticleLinks.content_size).
+    shingles = features.shingles
+    parts = map_in_threads(
+        lambda bounds: _link_similarity_kernel(
+            features.article_paragraphs, allowed, shingles.offsets, shingles.values,
+            a[bounds[0]:bounds[1]], b[bounds[0]:bounds[1]]),
+        split_range(a.size, config.workers), config.workers)
+    scores = PairSimilarity(a, b, *(np.concatenate([part[k] for part in parts])
+                                    for k in range(3)))
+    content_size = np.bincount(article, weights=np.where(allowed, shingles.sizes, 0),
+                               minlength=n_articles).astype(np.int64)
+    content_size[a] = scores.left_size
+    content_size[b] = scores.right_size
     jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
     near = jaccard >= config.article_threshold
     a_contained = ~near & (a_in_b >= config.containment_threshold) & (a_in_b >= b_in_a)

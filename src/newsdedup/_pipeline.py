@@ -23,6 +23,7 @@ from ._config import DedupConfig
 from ._features import Collected, collect_features
 from ._groups import build_groups
 from ._links import article_content_sizes, link_articles
+from ._memory import release_free_memory
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
 from ._repeated import find_repeats
 from ._result import DedupResult
@@ -77,6 +78,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     corpus, features, empty = collected.articles, collected.features, collected.empty
     del collected
     matches = match_paragraphs(features, settings)
+    release_free_memory()  # each step's freed temporaries (see _memory)
     repeats = find_repeats(features, matches, settings)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
@@ -84,6 +86,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                                    [site_of(article) for article in corpus], id_rank)
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
     links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings)
+    release_free_memory()
 
     # For the canonical rule, template-like lines are neither content nor clean text.
     not_content = boilerplate.any | boilerplate.template_like
@@ -102,6 +105,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # Shingle sets, the largest arrays, are not read after this point.
     features = attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
+    release_free_memory()
     neighbour_max = content.copy()
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
     np.maximum.at(neighbour_max, dup_a, content[dup_b])
@@ -128,6 +132,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
+    release_free_memory()
     return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
                     stories.story_of_group, keys, canonical_key is not None, settings)
 
