@@ -23,12 +23,13 @@ So the work is bounded per row instead:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
+
+from ._jit import kernel
 
 __all__ = ["candidate_pairs", "pair_cosines", "probe_terms", "strongest_terms"]
 
@@ -39,8 +40,6 @@ F64 = npt.NDArray[np.float64]
 _BLOCK_ROWS = 4096
 #: Cells of the padded arrays that find each row's cut (bounds their memory).
 _PARTITION_CELLS = 1 << 22
-#: Cells of the dense scratch block of :func:`pair_cosines` (32 MB of float64).
-_SCRATCH_CELLS = 1 << 22
 
 
 def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
@@ -51,6 +50,8 @@ def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
+
+from ._jit import kernel
     >>> m = csr_matrix(np.array([[0.1, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]))
     >>> strongest_terms(m, 2).toarray().tolist()
     [[0.0, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]
@@ -76,6 +77,8 @@ def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
+
+from ._jit import kernel
     >>> index = csr_matrix(np.array([[0.2, 0.9, 0.1], [0.6, 0.8, 0.0], [1.0, 0.0, 0.0]]))
     >>> probe_terms(index, budget=3).toarray().tolist()  # postings: 3, 2 and 1
     [[0.0, 0.9, 0.1], [0.0, 0.8, 0.0], [1.0, 0.0, 0.0]]
@@ -134,6 +137,8 @@ def candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
+
+from ._jit import kernel
     >>> v = csr_matrix(np.array([[0.8, 0.6, 0.0], [0.6, 0.0, 0.8], [0.0, 0.0, 1.0]]))
     >>> rows, cols = candidate_pairs(v, keep=2, budget=100, floor=0.3)
     >>> list(zip(rows.tolist(), cols.tolist()))
@@ -160,56 +165,42 @@ def candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
 def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
     """Dot product of rows ``rows[k]`` and ``cols[k]`` of ``vectors``, for every ``k``.
 
-    The rows named in ``rows`` are scattered into a dense scratch block a few at a time, and
-    each partner's entries are read against them: the work is the partners' entries, with no
-    sort and no sparse product. Scratch columns are the terms of the block's rows only (a
-    term-to-column map set and cleared per block), so its size does not grow with the
-    vocabulary.
+    Rows hold their terms in column order, so one compiled merge of the two rows' entries per
+    pair finds the shared terms: the work is the two rows' entries, with no scratch matrix.
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
+
+from ._jit import kernel
     >>> v = csr_matrix(np.array([[0.6, 0.8, 0.0], [0.0, 0.6, 0.8]]))
     >>> pair_cosines(v, np.array([0, 0]), np.array([1, 0])).round(2).tolist()
     [0.48, 1.0]
     """
-    result = np.zeros(rows.size)
     if rows.size == 0:
-        return result
+        return np.zeros(0)
     vectors = csr_matrix(vectors)
-    indptr = vectors.indptr.astype(np.int64)
-    order = np.argsort(rows, kind="stable")
-    distinct, slot = np.unique(rows[order], return_inverse=True)
-    lengths = indptr[distinct + 1] - indptr[distinct]
-    reach = np.concatenate([[0], np.cumsum(lengths)])
-    # Blocks of at most max_rows rows and max_entries entries: rows x entries cells at most.
-    max_rows = max(1, math.isqrt(_SCRATCH_CELLS // max(1, int(lengths.mean()))))
-    max_entries = max(1, _SCRATCH_CELLS // max_rows - 1)
-    scratch = np.zeros(max(_SCRATCH_CELLS, int(lengths.max()) + 1))
-    # Column 0 of every scratch row stays 0: the column of a term the block's rows lack.
-    column_of = np.zeros(vectors.shape[1], dtype=np.intp)
-    first = 0
-    while first < distinct.size:
-        last = int(np.searchsorted(reach, reach[first] + max_entries, side="right")) - 1
-        last = max(first + 1, min(last, first + max_rows, distinct.size))
-        sorted_span = slice(np.searchsorted(slot, first), np.searchsorted(slot, last))
-        pairs = order[sorted_span]
-        block = vectors[distinct[first:last]]
-        width = block.nnz + 1
-        # Any entry's position names the term's column; the last one written wins.
-        column_of[block.indices] = np.arange(1, width)
-        cells = np.repeat(np.arange(last - first, dtype=np.intp) * width,
-                          np.diff(block.indptr)) + column_of[block.indices]
-        scratch[cells] = block.data
-        partners = vectors[cols[pairs]]
-        partner_cells = np.repeat((slot[sorted_span] - first) * width, np.diff(partners.indptr))
-        partner_cells += column_of[partners.indices]
-        products = scratch[partner_cells] * partners.data
-        filled = np.diff(partners.indptr) > 0
-        sums = np.zeros(pairs.size)
-        # reduceat sums up to the next start: with empty rows left out that is each row's end.
-        sums[filled] = np.add.reduceat(products, partners.indptr[:-1][filled])
-        result[pairs] = sums
-        scratch[cells] = 0.0
-        column_of[block.indices] = 0
-        first = last
+    if not vectors.has_sorted_indices:
+        vectors = vectors.sorted_indices()  # a copy: the caller's matrix stays as it is
+    return _dot_kernel(vectors.indptr.astype(np.int64), vectors.indices, vectors.data,
+                       np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+
+
+@kernel
+def _dot_kernel(indptr: I64, indices: npt.NDArray[np.int32], data: F64, rows: I64,
+                cols: I64) -> F64:
+    result = np.zeros(rows.size)
+    for pair in range(rows.size):
+        first, first_end = indptr[rows[pair]], indptr[rows[pair] + 1]
+        second, second_end = indptr[cols[pair]], indptr[cols[pair] + 1]
+        total = 0.0
+        while first < first_end and second < second_end:
+            if indices[first] < indices[second]:
+                first += 1
+            elif indices[first] > indices[second]:
+                second += 1
+            else:
+                total += data[first] * data[second]
+                first += 1
+                second += 1
+        result[pair] = total
     return result
