@@ -148,8 +148,6 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         canonical = groups.canonical[group]
         story = story_of[group]
         relation, jaccard, containment = relation_to(number, canonical)
-        metadata = article.to_dict()
-        del metadata["id"], metadata["text"]
         article_results.append(ArticleResult(
             id=article.id, group_id=group_ids[group], story_id=story_ids[story],
             canonical_id=ids[canonical], story_canonical_id=ids[story_canonical[story]],
@@ -159,9 +157,19 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             is_empty=empty_list[number], is_digest=digest[number],
             repeated_paragraphs=tuple(sorted(repeated.get(number, ()), key=lambda r: r.index)),
             boilerplate_paragraphs=tuple(flagged.get(number, ())),
-            metadata=metadata,
+            metadata=_metadata(article),
         ))
     matches = []
+    # Equal paragraph pairs recur across links (copies share paragraphs at the same places):
+    # one immutable object per distinct pair.
+    shared_paragraph: dict[tuple[int, int, float], SharedParagraph] = {}
+
+    def shared_object(pair: tuple[int, int, float]) -> SharedParagraph:
+        found = shared_paragraph.get(pair)
+        if found is None:
+            found = shared_paragraph[pair] = SharedParagraph(*pair)
+        return found
+
     for n, (a, b) in enumerate(zip(link_a, link_b, strict=True)):
         relation, a_in_b, b_in_a = links.relation[n], link_a_in_b[n], link_b_in_a[n]
         shared = pairs[n]
@@ -173,7 +181,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             a=ids[a], b=ids[b], relation=relation, jaccard=round(link_jaccard[n], 6),
             containment=round(max(a_in_b, b_in_a), 6), a_in_b=round(a_in_b, 6),
             b_in_a=round(b_in_a, 6), is_duplicate=bool(links.duplicate[n]),
-            shared_paragraphs=tuple(SharedParagraph(*pair) for pair in shared)))
+            shared_paragraphs=tuple(map(shared_object, shared))))
     return DedupResult(
         articles=tuple(article_results),
         groups=tuple(sorted(group_results, key=lambda g: g.id)),
@@ -227,9 +235,29 @@ def _paragraph_findings(features: Features, repeats: Repeats, boilerplate: Boile
             paragraph_index[paragraph], paragraph_index[of], round(jaccard, 6),
             round(containment, 6), kind))
     flagged: dict[int, list[BoilerplateParagraph]] = defaultdict(list)
-    recurring, families = boilerplate.recurring, boilerplate.families
-    for paragraph in np.flatnonzero(boilerplate.any).tolist():
-        reason = "recurring" if recurring[paragraph] else "pattern"
-        flagged[article_of[paragraph]].append(BoilerplateParagraph(
-            paragraph_index[paragraph], reason, int(families[paragraph])))
+    # A footer flagged on thousands of articles is the same finding each time: one object per
+    # distinct (index, reason, families).
+    distinct: dict[tuple[int, str, int], BoilerplateParagraph] = {}
+    flagged_paragraphs = np.flatnonzero(boilerplate.any)
+    recurring = boilerplate.recurring[flagged_paragraphs].tolist()
+    families = boilerplate.families[flagged_paragraphs].tolist()
+    for paragraph, is_recurring, count in zip(flagged_paragraphs.tolist(), recurring, families,
+                                              strict=True):
+        key = (paragraph_index[paragraph], "recurring" if is_recurring else "pattern", count)
+        finding = distinct.get(key)
+        if finding is None:
+            finding = distinct[key] = BoilerplateParagraph(*key)
+        flagged[article_of[paragraph]].append(finding)
     return repeated, flagged
+
+
+def _metadata(article: Article) -> dict[str, Any]:
+    """``article.to_dict()`` without ``id`` and ``text``: the input's other fields."""
+    out: dict[str, Any] = dict(article.extra)
+    for name in ("title", "url", "source"):
+        value = getattr(article, name)
+        if value is not None:
+            out[name] = value
+    if article.published is not None:
+        out["published"] = article.published.isoformat()
+    return out
