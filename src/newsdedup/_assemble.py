@@ -96,13 +96,13 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
                 found_tuple = single[flags] = tuple(
                     ParagraphProvenance(index, flag, ()) for index, flag in enumerate(flags))
             return found_tuple
-        carriers: dict[int, list[Carrier]] = defaultdict(list)
+        carriers: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
         for member in members[1:]:
             n = link_of[(min(member, canonical), max(member, canonical))]
             flipped = canonical != link_a[n]
             for a_index, b_index, similarity in pairs[n]:
                 mine, theirs = (b_index, a_index) if flipped else (a_index, b_index)
-                carriers[mine].append(Carrier(ids[member], theirs, similarity))
+                carriers[mine].append((ids[member], theirs, similarity))
         entries = []
         for index, paragraph in enumerate(range(paragraph_start[canonical],
                                                 paragraph_start[canonical + 1])):
@@ -113,9 +113,9 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
                     alone[key] = ParagraphProvenance(index, key[1], ())
                 entries.append(alone[key])
             else:
-                found.sort(key=lambda c: (c.article_id, c.paragraph_index))
+                found.sort()  # by article id, then paragraph index
                 entries.append(ParagraphProvenance(index, is_boilerplate[paragraph],
-                                                   tuple(found)))
+                                                   tuple(Carrier(*c) for c in found)))
         return tuple(entries)
 
     story_canonical, story_rule = _story_canonicals(story_groups, groups, keys, user_key)
