@@ -19,14 +19,13 @@ their temporaries stay small enough to be reused instead of fresh memory for eve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
 from ._features import Features
 from ._groups import GroupAssignment
+from ._jit import kernel
 from ._terms import term_ids as number_terms
 
 __all__ = ["group_vectors"]
@@ -58,90 +57,106 @@ def group_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
     >>> round(float((vectors[0] @ vectors[1].T).toarray()[0, 0]), 2)
     1.0
     """
-    n_articles = features.n_articles
     term_ids, distinct = number_terms(features.terms)
-    n_terms = distinct.size
-    n_terms = max(n_terms, 1)
-    weights = _article_weights(features, term_ids, n_terms)
-    # Each term appears once per article (Features.terms): the rows are valid CSR as is.
-    articles = csr_matrix((weights, term_ids, features.article_terms),
-                          shape=(n_articles, n_terms))
+    n_terms = max(distinct.size, 1)
+    offsets = features.article_terms.astype(np.int64)
+    boost = _boost(term_ids, features.term_counts, features.term_salient, n_terms)
+    # Members of each group in article order (the order their rows are summed in).
     n_groups = len(groups.canonical)
-    membership = csr_matrix((np.ones(n_articles), (groups.group_of, np.arange(n_articles))),
-                            shape=(n_groups, n_articles))
-    sums = csr_matrix(membership @ articles)
-    del articles, weights, term_ids
-    document_frequency = np.bincount(sums.indices, minlength=n_terms)
+    member_order = np.argsort(groups.group_of, kind="stable")
+    group_starts = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups.group_of, minlength=n_groups), out=group_starts[1:])
+    indptr, indices, data = _group_rows(offsets, term_ids, features.term_counts, boost,
+                                        group_starts, member_order, n_terms)
+    del term_ids
+    document_frequency = np.bincount(indices[:indptr[-1]], minlength=n_terms)
     shared = document_frequency > 1
     idf = np.where(shared, np.log((1.0 + n_groups) / (1.0 + document_frequency)) + 1.0, 0.0)
     column = (np.cumsum(shared) - 1).astype(np.int32)
-    indptr = sums.indptr.astype(np.int64)
-    kept_indptr = np.zeros(n_groups + 1, dtype=np.int64)
-    data = np.empty(int(document_frequency[shared].sum()))
-    indices = np.empty(data.size, dtype=np.int32)
-    for first, last in _row_slices(indptr):
-        part = slice(indptr[first], indptr[last])
-        values = sums.data[part] * idf[sums.indices[part]]
-        lengths = np.diff(indptr[first:last + 1])
-        values /= np.repeat(np.maximum(_row_norms(values, lengths), 1e-12), lengths)
-        kept = shared[sums.indices[part]]
-        kept_indptr[first + 1:last + 1] = kept_indptr[first] + np.cumsum(
-            _row_sums(kept, lengths).astype(np.int64))
-        destination = slice(kept_indptr[first], kept_indptr[last])
-        data[destination] = values[kept]
-        indices[destination] = column[sums.indices[part][kept]]
-    return csr_matrix((data, indices, kept_indptr), shape=(n_groups, max(int(shared.sum()), 1)))
+    kept = _weigh_and_keep(indptr, indices, data, idf, shared, column)
+    return csr_matrix((data[:kept], indices[:kept], indptr),
+                      shape=(n_groups, max(int(shared.sum()), 1)))
 
 
-def _article_weights(features: Features, term_ids: I32, n_terms: int) -> F64:
-    """Saturated tf times the name boost of every (article, term) entry, rows normalized."""
-    counts = np.zeros(n_terms)
-    salient = np.zeros(n_terms)
-    offsets = features.article_terms.astype(np.int64)
-    # Each slice's bincounts span the vocabulary: with a large one, fewer, larger slices.
-    for first, last in _row_slices(offsets, max(_CHUNK_ENTRIES, 4 * n_terms)):
-        part = slice(offsets[first], offsets[last])
-        counts += np.bincount(term_ids[part], weights=features.term_counts[part],
-                              minlength=n_terms)
-        salient += np.bincount(term_ids[part], weights=features.term_salient[part],
-                               minlength=n_terms)
-    boost = (_BM25_K1 + 1.0) * (1.0 + _NAME_BOOST * np.minimum(
-        salient / np.maximum(counts, 1.0), 1.0))
-    weights = np.empty(offsets[-1])
-    for first, last in _row_slices(offsets):
-        part = slice(offsets[first], offsets[last])
-        tf = features.term_counts[part].astype(np.float64)
-        values = tf / (tf + _BM25_K1) * boost[term_ids[part]]
-        lengths = np.diff(offsets[first:last + 1])
-        values /= np.repeat(np.maximum(_row_norms(values, lengths), 1e-12), lengths)
-        weights[part] = values
-    return weights
-
-
-def _row_slices(offsets: I64, size: int | None = None) -> Iterator[tuple[int, int]]:
-    """Consecutive row ranges ``[first, last)`` of a CSR layout, of about ``size`` entries
-    (default ``_CHUNK_ENTRIES``)."""
-    size = size or _CHUNK_ENTRIES
-    n_rows = offsets.size - 1
-    first = 0
-    while first < n_rows:
-        last = int(np.searchsorted(offsets, offsets[first] + size, side="right")) - 1
-        last = min(max(last, first + 1), n_rows)  # a row longer than a slice is one slice
-        yield first, last
-        first = last
-
-
-def _row_sums(values: npt.NDArray[np.float64 | np.bool_], lengths: I64) -> F64:
-    """Sum of each row's ``values``, rows of ``lengths`` laid end to end (0 when empty)."""
-    sums = np.zeros(lengths.size)
-    filled = lengths > 0
-    starts = np.cumsum(lengths) - lengths
-    # reduceat sums up to the next start: with empty rows left out that is each row's end.
-    sums[filled] = np.add.reduceat(values, starts[filled], dtype=np.float64)
-    return sums
-
-
-def _row_norms(values: F64, lengths: I64) -> F64:
-    """Euclidean norm of each row's ``values`` (0 for an empty row)."""
-    result: F64 = np.sqrt(_row_sums(values * values, lengths))
+def _boost(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np.uint8],
+           n_terms: int) -> F64:
+    """``(k1 + 1) * (1 + boost * salient share)`` of every term, over the whole corpus."""
+    total = np.zeros(n_terms)
+    marked = np.zeros(n_terms)
+    for start in range(0, term_ids.size, _CHUNK_ENTRIES):
+        part = slice(start, start + _CHUNK_ENTRIES)
+        total += np.bincount(term_ids[part], weights=counts[part], minlength=n_terms)
+        marked += np.bincount(term_ids[part], weights=salient[part], minlength=n_terms)
+    result: F64 = (_BM25_K1 + 1.0) * (1.0 + _NAME_BOOST * np.minimum(
+        marked / np.maximum(total, 1.0), 1.0))
     return result
+
+
+@kernel
+def _group_rows(offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boost: F64,
+                group_starts: I64, members: I64, n_terms: int) -> tuple[I64, I32, F64]:
+    """Each group's row: the sum of its members' normalized weighted rows (CSR, columns
+    ascending). An article's weights are ``tf / (tf + k1) * boost``, divided by their norm."""
+    n_groups = group_starts.size - 1
+    indptr = np.zeros(n_groups + 1, dtype=np.int64)
+    capacity = offsets[-1]
+    indices = np.empty(capacity, dtype=np.int32)
+    data = np.empty(capacity, dtype=np.float64)
+    accumulator = np.zeros(n_terms, dtype=np.float64)
+    seen = np.zeros(n_terms, dtype=np.bool_)
+    touched = np.empty(n_terms, dtype=np.int32)
+    written = 0
+    for group in range(n_groups):
+        n_touched = 0
+        for position in range(group_starts[group], group_starts[group + 1]):
+            article = members[position]
+            start, stop = offsets[article], offsets[article + 1]
+            norm = 0.0
+            for entry in range(start, stop):
+                tf = np.float64(counts[entry])
+                weight = tf / (tf + _BM25_K1) * boost[term_ids[entry]]
+                norm += weight * weight
+            norm = max(np.sqrt(norm), 1e-12)
+            for entry in range(start, stop):
+                term = term_ids[entry]
+                tf = np.float64(counts[entry])
+                accumulator[term] += tf / (tf + _BM25_K1) * boost[term] / norm
+                if not seen[term]:
+                    seen[term] = True
+                    touched[n_touched] = term
+                    n_touched += 1
+        row = touched[:n_touched]
+        row.sort()
+        for term in row:
+            indices[written] = term
+            data[written] = accumulator[term]
+            accumulator[term] = 0.0
+            seen[term] = False
+            written += 1
+        indptr[group + 1] = written
+    return indptr, indices, data
+
+
+@kernel
+def _weigh_and_keep(indptr: I64, indices: I32, data: F64, idf: F64,
+                    shared: npt.NDArray[np.bool_], column: I32) -> int:
+    """In place: multiply each row by the IDF, normalize it, keep the shared terms (their
+    columns renumbered) and return how many entries are kept; ``indptr`` is updated."""
+    kept = 0
+    start = indptr[0]
+    for row in range(indptr.size - 1):
+        stop = indptr[row + 1]
+        norm = 0.0
+        for entry in range(start, stop):
+            value = data[entry] * idf[indices[entry]]
+            norm += value * value
+        norm = max(np.sqrt(norm), 1e-12)
+        for entry in range(start, stop):
+            term = indices[entry]
+            if shared[term]:
+                data[kept] = data[entry] * idf[term] / norm
+                indices[kept] = column[term]
+                kept += 1
+        start = stop
+        indptr[row + 1] = kept
+    return kept
