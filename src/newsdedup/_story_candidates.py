@@ -50,8 +50,6 @@ def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
-
-from ._jit import kernel
     >>> m = csr_matrix(np.array([[0.1, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]))
     >>> strongest_terms(m, 2).toarray().tolist()
     [[0.0, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]
@@ -77,8 +75,6 @@ def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
-
-from ._jit import kernel
     >>> index = csr_matrix(np.array([[0.2, 0.9, 0.1], [0.6, 0.8, 0.0], [1.0, 0.0, 0.0]]))
     >>> probe_terms(index, budget=3).toarray().tolist()  # postings: 3, 2 and 1
     [[0.0, 0.9, 0.1], [0.0, 0.8, 0.0], [1.0, 0.0, 0.0]]
@@ -137,8 +133,6 @@ def candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
-
-from ._jit import kernel
     >>> v = csr_matrix(np.array([[0.8, 0.6, 0.0], [0.6, 0.0, 0.8], [0.0, 0.0, 1.0]]))
     >>> rows, cols = candidate_pairs(v, keep=2, budget=100, floor=0.3)
     >>> list(zip(rows.tolist(), cols.tolist()))
@@ -170,8 +164,6 @@ def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
-
-from ._jit import kernel
     >>> v = csr_matrix(np.array([[0.6, 0.8, 0.0], [0.0, 0.6, 0.8]]))
     >>> pair_cosines(v, np.array([0, 0]), np.array([1, 0])).round(2).tolist()
     [0.48, 1.0]
