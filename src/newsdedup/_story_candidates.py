@@ -23,8 +23,6 @@ So the work is bounded per row instead:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
@@ -38,8 +36,6 @@ F64 = npt.NDArray[np.float64]
 
 #: Rows per block of the probe product (bounds the memory of its output).
 _BLOCK_ROWS = 4096
-#: Cells of the padded arrays that find each row's cut (bounds their memory).
-_PARTITION_CELLS = 1 << 22
 
 
 def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
@@ -55,13 +51,7 @@ def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
     [[0.0, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]
     """
     indptr = matrix.indptr.astype(np.int64)
-    kept = np.ones(matrix.nnz, dtype=bool)
-    for positions, inside in _padded_rows(indptr, np.flatnonzero(np.diff(indptr) > keep)):
-        values = np.where(inside, matrix.data[positions], -np.inf)
-        width = values.shape[1]
-        cut = np.partition(values, width - keep, axis=1)[:, width - keep:width - keep + 1]
-        kept[positions[inside & (values < cut)]] = False
-    result = _select(matrix, indptr, kept)
+    result = _select(matrix, indptr, _strongest_kernel(indptr, matrix.data, keep))
     result.sort_indices()
     return result
 
@@ -83,36 +73,45 @@ def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
     index.sort_indices()
     indptr = index.indptr.astype(np.int64)
     postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
-    probed = np.zeros(index.nnz, dtype=bool)
-    for positions, inside in _padded_rows(indptr, np.flatnonzero(np.diff(indptr) > 0)):
-        length = np.where(inside, postings[index.indices[positions]], 0)
-        value = np.where(inside, index.data[positions] / np.maximum(length, 1), -np.inf)
-        # A stable sort: equal values keep the term order of the sorted row.
-        order = np.argsort(-value, axis=1, kind="stable")
-        affordable = np.cumsum(np.take_along_axis(length, order, axis=1), axis=1) <= budget
-        chosen = np.zeros_like(inside)
-        np.put_along_axis(chosen, order, affordable, axis=1)
-        probed[positions[chosen & inside]] = True
-    return _select(index, indptr, probed)
+    return _select(index, indptr, _probe_kernel(indptr, index.indices, index.data, postings,
+                                                budget))
 
 
-def _padded_rows(indptr: I64, rows: I64) -> Iterator[tuple[I64, npt.NDArray[np.bool_]]]:
-    """CSR positions of ``rows`` laid out in padded blocks, and which cells hold an entry.
+@kernel
+def _strongest_kernel(indptr: I64, data: F64, keep: int) -> npt.NDArray[np.bool_]:
+    """Whether each entry is at or above its row's ``keep``-th largest value."""
+    kept = np.ones(data.size, dtype=np.bool_)
+    for row in range(indptr.size - 1):
+        start, stop = indptr[row], indptr[row + 1]
+        if stop - start <= keep:
+            continue
+        cut = np.partition(data[start:stop].copy(), stop - start - keep)[stop - start - keep]
+        for entry in range(start, stop):
+            if data[entry] < cut:
+                kept[entry] = False
+    return kept
 
-    Rows are grouped by the next power of two of their length (padding at most doubles the
-    cells) and cut into blocks of at most ``_PARTITION_CELLS`` cells, so each block is one
-    2-D array that numpy can partition or sort along its rows in a single call.
-    """
-    lengths = indptr[rows + 1] - indptr[rows]
-    width_of = np.left_shift(1, np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64))
-    for width in np.unique(width_of).tolist():
-        chosen = np.flatnonzero(width_of == width)
-        step = max(1, _PARTITION_CELLS // width)
-        for start in range(0, chosen.size, step):
-            block = chosen[start:start + step]
-            column = np.arange(width, dtype=np.int64)
-            inside = column < lengths[block, None]
-            yield np.where(inside, indptr[rows[block], None] + column, 0), inside
+
+@kernel
+def _probe_kernel(indptr: I64, indices: npt.NDArray[np.int32], data: F64, postings: I64,
+                  budget: int) -> npt.NDArray[np.bool_]:
+    """Whether each row probes each of its entries: by weight per posting (a stable order:
+    ties keep the row's term order) while the running total of postings stays in budget."""
+    probed = np.zeros(data.size, dtype=np.bool_)
+    for row in range(indptr.size - 1):
+        start, stop = indptr[row], indptr[row + 1]
+        if stop == start:
+            continue
+        value = np.empty(stop - start)
+        for entry in range(start, stop):
+            value[entry - start] = -(data[entry] / max(postings[indices[entry]], 1))
+        order = np.argsort(value, kind="mergesort")
+        total = 0
+        for position in order:
+            total += postings[indices[start + position]]
+            if total <= budget:
+                probed[start + position] = True
+    return probed
 
 
 def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> csr_matrix:
