@@ -20,6 +20,7 @@ every character, including ones newer than Python's ``unicodedata``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -142,6 +143,15 @@ _ASCII_TOKEN_BYTES = bytes(
 ) + bytes(range(128, 256))
 
 
+# ASCII characters whose word-ness differs between tokens and regex's \b (checked against
+# the class table at import, so the two cannot drift apart).
+_ASCII_ODD = bytes(point for point, flag in zip(range(128), char_classes(_ASCII_POINTS).tolist(),
+                                                strict=True)
+                   if bool(flag & CharClass.WORD) != bool(flag & CharClass.REGEX_WORD))
+_ASCII_ODD_BYTES = re.compile(b"[" + re.escape(_ASCII_ODD) + b"]") if _ASCII_ODD else re.compile(
+    b"(?!)")
+
+
 def _folded(text: str) -> str:
     """``normalize_text`` up to its whitespace collapsing, which no token depends on.
 
@@ -176,11 +186,14 @@ def token_bytes(texts: Sequence[str]) -> tuple[bytes, npt.NDArray[np.bool_]]:
     ambiguous = np.zeros(len(texts), dtype=bool)
     if folded.isascii():
         data = folded.encode("ascii")
-        raw = np.frombuffer(data, dtype=np.uint8)
-        flags = _CLASS_TABLE[raw]
-        odd = np.flatnonzero(((flags & CharClass.WORD) != 0)
-                             != ((flags & CharClass.REGEX_WORD) != 0))
-        ambiguous[_newline_owner(raw == _NEWLINE, odd)] = True
+        # In ASCII only "_" is a word character for one and not the other: most batches have
+        # none, and need no pass over their bytes to know it.
+        if _ASCII_ODD_BYTES.search(data) is not None:
+            raw = np.frombuffer(data, dtype=np.uint8)
+            flags = _CLASS_TABLE[raw]
+            odd = np.flatnonzero(((flags & CharClass.WORD) != 0)
+                                 != ((flags & CharClass.REGEX_WORD) != 0))
+            ambiguous[_newline_owner(raw == _NEWLINE, odd)] = True
         return data.translate(_ASCII_TOKEN_BYTES), ambiguous
     points = code_points(folded)
     flags = char_classes(points)
