@@ -140,7 +140,7 @@ def concat_features(parts: Sequence[Features]) -> Features:
 
 
 #: Bytes of chunk arrays freed between two calls of release_free_memory while joining.
-_RELEASE_EVERY = 64 << 20
+_RELEASE_EVERY = 256 << 20
 # Columns holding CSR offsets: joined by shifting, not by plain concatenation.
 _OFFSET_COLUMNS = ("article_paragraphs", "shingle_offsets", "article_terms")
 

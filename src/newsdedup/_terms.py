@@ -177,6 +177,10 @@ def _salient_tokens(texts: Sequence[str], tokens: TokenBatch) -> tuple[npt.NDArr
     paragraphs, numbered like ``texts``.
     """
     ascii_text = np.fromiter((text.isascii() for text in texts), dtype=bool, count=len(texts))
+    if ascii_text.all():  # the common case: no masks over every token
+        raw = np.frombuffer("\n".join(texts).encode("ascii"), dtype=np.uint8)
+        return (_ascii_salient_kernel(raw, _ASCII_CLASSES, tokens.hashes.size),
+                TokenBatch(np.zeros(0, np.uint64), np.zeros(0, np.int64), len(texts)))
     flags = np.zeros(tokens.hashes.size, dtype=bool)
     in_ascii = ascii_text[tokens.paragraph]
     if ascii_text.any():
