@@ -99,12 +99,30 @@ def _group_rows(offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boos
     ascending). An article's weights are ``tf / (tf + k1) * boost``, divided by their norm."""
     n_groups = group_starts.size - 1
     indptr = np.zeros(n_groups + 1, dtype=np.int64)
-    capacity = offsets[-1]
+    seen = np.zeros(n_terms, dtype=np.bool_)
+    touched = np.empty(n_terms, dtype=np.int32)
+    # First the exact size: a group of copies has far fewer distinct terms than entries.
+    capacity = 0
+    for group in range(n_groups):
+        first, last = group_starts[group], group_starts[group + 1]
+        if last - first == 1:
+            article = members[first]
+            capacity += offsets[article + 1] - offsets[article]
+            continue
+        n_touched = 0
+        for position in range(first, last):
+            article = members[position]
+            for entry in range(offsets[article], offsets[article + 1]):
+                if not seen[term_ids[entry]]:
+                    seen[term_ids[entry]] = True
+                    touched[n_touched] = term_ids[entry]
+                    n_touched += 1
+        for number in range(n_touched):
+            seen[touched[number]] = False
+        capacity += n_touched
     indices = np.empty(capacity, dtype=np.int32)
     data = np.empty(capacity, dtype=np.float64)
     accumulator = np.zeros(n_terms, dtype=np.float64)
-    seen = np.zeros(n_terms, dtype=np.bool_)
-    touched = np.empty(n_terms, dtype=np.int32)
     written = 0
     for group in range(n_groups):
         n_touched = 0
