@@ -6,7 +6,7 @@ Decisions are stored as JSON in the index file; this module turns a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import attrs
@@ -124,14 +124,21 @@ def _match_from(match: Match, article_id: str) -> Match:
                       for s in match.shared_paragraphs), key=lambda s: (s.a_index, s.b_index))))
 
 
-def decision_records(result: DedupResult, expired: bool = False) -> dict[str, dict[str, Any]]:
-    """The JSON-ready decision of every article of ``result``, by id (status not included)."""
-    matches: dict[str, list[dict[str, Any]]] = {a.id: [] for a in result.articles}
+def decision_records(result: DedupResult, expired: bool = False,
+                     only: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The JSON-ready decision of every article of ``result`` (or of those ``only``), by id
+    (status not included)."""
+    wanted = (lambda article_id: True) if only is None else only.__contains__
+    matches: dict[str, list[dict[str, Any]]] = {a.id: [] for a in result.articles
+                                                if wanted(a.id)}
     for match in result.matches:
         for side in (match.a, match.b):
-            matches[side].append(attrs.asdict(_match_from(match, side)))
+            if side in matches:
+                matches[side].append(attrs.asdict(_match_from(match, side)))
     out = {}
     for article in result.articles:
+        if article.id not in matches:
+            continue
         record = attrs.asdict(article, recurse=True)
         del record["metadata"]
         record["matches"] = matches[article.id]

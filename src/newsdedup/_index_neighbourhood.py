@@ -1,0 +1,413 @@
+"""Which stored articles an add can change, and the batch pipeline run over just those.
+
+An add re-decides a *core* of articles and leaves every other stored decision as it is:
+
+1. **Paragraphs.** The new paragraphs are placed against the stored ones (same fingerprint,
+   or a shared LSH band then the pipeline's exact test: see ``_index_paragraphs``). The
+   clusters they touch change (new carriers, merges), so every article carrying one of them
+   may change: its links to the new articles, and the boilerplate blocks it belongs to.
+2. **Groups.** The core is closed under the stored duplicate groups: a group is re-decided
+   whole, because its canonical and membership depend on all its members.
+3. **Context.** The pipeline also needs, around the core, the articles the core's decisions
+   read: every carrier of the core's paragraph clusters (the *halo*; partners, block
+   carriers), and for stories the stored stories of all of them plus stored articles that
+   share the new articles' salient terms (names, places, figures), within whole stories.
+4. **Run and check.** ``dedup_collected`` runs over core + context with the index-wide
+   document frequencies. The halo is a sensor: if the run gives a halo article other
+   boilerplate flags, digest flag or group than it has stored, or changes the link between a
+   halo article and a core article whose own flags changed, the change reaches further, and
+   that article (with its group) joins the core for another round.
+
+*Giant clusters* (more than ``GIANT`` occurrences) already decided as recurring boilerplate
+(site footers, disclaimers) are not expanded: their carriers are not pulled in, and in every
+run their paragraphs are marked boilerplate (through the pattern flag, reported as recurring
+with the stored family count). Their decision is the one last made exactly: it is *frozen*
+until :meth:`~newsdedup.DedupIndex.refresh`. When the neighbourhood would cover more than
+``FULL_RUN_SHARE`` of the index, or the index holds at most ``FULL_RUN_BELOW`` articles, the
+run covers everything (a batch run over the stored features, nothing frozen).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._article import Article, without_text
+from ._boilerplate import CorpusFrequencies
+from ._canonical import CanonicalKey
+from ._config import DedupConfig
+from ._features import Collected, Features, concat_features
+from ._index_memory import Memory
+from ._index_paragraphs import RECURRING, Staged
+from ._index_store import IndexStore
+from ._pipeline import dedup_collected
+from ._result import DedupResult
+from ._shingle import ShingleSets
+from ._verify import pair_similarity
+
+__all__ = ["FULL_RUN_BELOW", "FULL_RUN_SHARE", "GIANT", "Incoming", "Neighbourhood",
+           "features_terms", "run_neighbourhood", "verify_candidates"]
+
+I64 = npt.NDArray[np.int64]
+#: Clusters with more occurrences than this keep their boilerplate decision between refreshes.
+GIANT = 16
+#: A neighbourhood covering more than this share of the index becomes a run over everything.
+FULL_RUN_SHARE = 0.5
+#: An index of at most this many retained articles is always recomputed whole (a run over
+#: a thousand stored articles takes a fraction of a second, and is exact in everything).
+FULL_RUN_BELOW = 1000
+#: Rounds of growing the core before the last run is taken as it is.
+MAX_ROUNDS = 5
+
+
+@attrs.frozen(slots=True)
+class Incoming:
+    """The articles an add stores (or a query asks about), featurized and placed.
+
+    ``staged`` places their paragraphs, ``edges`` are the verified matches of new distinct
+    paragraphs (uid pairs), ``slots`` the slots they will get (numbered after the stored
+    ones), ``story_terms`` each one's strongest terms (``_index_terms.story_terms``).
+    """
+
+    articles: list[Article]
+    features: Features
+    staged: Staged
+    edges: I64
+    slots: I64
+    story_terms: list[npt.NDArray[np.uint64]]
+
+
+@attrs.frozen(slots=True)
+class Neighbourhood:
+    """The outcome of a neighbourhood run.
+
+    Attributes:
+        result: the pipeline's result over ``slots`` (in that order).
+        slots: the articles of the run (stored slots, then the incoming ones).
+        core: slots whose whole decision is taken from ``result``.
+        frozen: ``{stored cluster root: families}`` of the frozen clusters in the run.
+        frozen_paragraphs: per article of the run, its paragraphs marked by a frozen cluster.
+        full: whether the run covered every retained article.
+        region: slots whose story is taken from ``result``: the core, and every article
+            linked to it by being in one story with it, before or after (the rest keep
+            their stored story; stories never straddle the border).
+        frozen_paragraphs: ``{position in slots: {paragraph index: families}}`` of the
+            paragraphs marked boilerplate because their cluster is frozen.
+        full: whether the run covered every retained article.
+        rounds: how many runs it took; ``settled`` whether the last one left the halo as
+            stored (False only if ``MAX_ROUNDS`` ran out).
+    """
+
+    result: DedupResult
+    slots: list[int]
+    core: set[int]
+    region: set[int]
+    frozen_paragraphs: dict[int, dict[int, int]]
+    full: bool
+    rounds: int
+    settled: bool
+
+
+def verify_candidates(memory: Memory, store: IndexStore, incoming_features: Features,
+                      staged: Staged, config: DedupConfig) -> I64:
+    """The candidate uid pairs of ``staged`` that pass the pipeline's exact paragraph test."""
+    pairs = staged.candidates
+    if pairs.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    n_uids = memory.paragraphs.n_uids
+    stored_uids = np.unique(pairs[pairs < n_uids])
+    occurrences = memory.paragraphs.representatives(stored_uids)
+    live = occurrences >= 0
+    stored_uids, occurrences = stored_uids[live], occurrences[live]
+    slots = memory.paragraphs.occurrence_slot.values[occurrences]
+    firsts = memory.paragraphs.slot_first.values[slots]
+    unique_slots = sorted(set(slots.tolist()))
+    stored = dict(zip(unique_slots, memory.features(store, unique_slots), strict=True))
+    parts = [(incoming_features.shingles, staged.new_first)]
+    parts += [(stored[slot].shingles, np.array([occurrence - first]))
+              for slot, occurrence, first in zip(slots.tolist(), occurrences.tolist(),
+                                                 firsts.tolist(), strict=True)]
+    sets = _stack(parts)
+    row_of = np.full(n_uids + staged.new_first.size, -1, dtype=np.int64)
+    row_of[n_uids:] = np.arange(staged.new_first.size)
+    row_of[stored_uids] = staged.new_first.size + np.arange(stored_uids.size)
+    pairs = pairs[(row_of[pairs[:, 0]] >= 0) & (row_of[pairs[:, 1]] >= 0)]
+    similarity = pair_similarity(sets, row_of[pairs[:, 0]], row_of[pairs[:, 1]])
+    keep = ((similarity.jaccard >= config.paragraph_jaccard)
+            | (similarity.smaller_contained >= config.paragraph_containment))
+    return pairs[keep]
+
+
+def _stack(parts: Sequence[tuple[ShingleSets, I64]]) -> ShingleSets:
+    """The shingle sets of the chosen rows of several ShingleSets, one after the other."""
+    sizes, values = [], []
+    for sets, rows in parts:
+        for row in rows.tolist():
+            values.append(sets.row(row))
+            sizes.append(values[-1].size)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return ShingleSets(offsets, np.concatenate(values) if values else np.zeros(0, np.uint64))
+
+
+class _Closure:
+    """Working state of one neighbourhood: frozen-cluster decisions and carriers, cached."""
+
+    def __init__(self, memory: Memory, incoming: Incoming, leaving: set[int]) -> None:
+        self.memory, self.incoming, self.leaving = memory, incoming, leaving
+        paragraphs = memory.paragraphs
+        self.n_uids = paragraphs.n_uids
+        # Stored roots joined by each incoming distinct paragraph (through its matches).
+        joined: dict[int, set[int]] = {}
+        stored_uids = [uid for uid in incoming.staged.uid.tolist() if 0 <= uid < self.n_uids]
+        for left, right in incoming.edges.tolist():
+            if right < self.n_uids:
+                joined.setdefault(left, set()).add(right)
+        all_stored = sorted(set(stored_uids) | {u for us in joined.values() for u in us})
+        root = dict(zip(all_stored, paragraphs.roots(np.array(all_stored, dtype=np.int64))
+                        .tolist(), strict=True))
+        # New uids chained by new-new matches share their stored roots.
+        group = {uid: {uid} for uid in range(self.n_uids,
+                                             self.n_uids + incoming.staged.new_first.size)}
+        for left, right in incoming.edges.tolist():
+            if right >= self.n_uids and group[left] is not group[right]:
+                merged = group[left] | group[right]
+                for uid in merged:
+                    group[uid] = merged
+        self.new_roots = {uid: {root[u] for member in members for u in joined.get(member, ())}
+                          for uid, members in group.items()}
+        self.stored_roots_of_new = set(root[uid] for uid in stored_uids)
+        for roots in self.new_roots.values():
+            self.stored_roots_of_new |= roots
+        self._frozen: dict[int, int | None] = {}
+
+    def frozen(self, root: int) -> int | None:
+        """Families of a frozen cluster, or None if the cluster is expanded."""
+        if root not in self._frozen:
+            paragraphs = self.memory.paragraphs
+            decision: int | None = None
+            if paragraphs.cluster_size(root) > GIANT:
+                flag, families = paragraphs.cluster_flag(root)
+                decision = families if flag == RECURRING else None
+            self._frozen[root] = decision
+        return self._frozen[root]
+
+    def carriers(self, roots: Iterable[int]) -> set[int]:
+        """Stored slots carrying a paragraph of the expanded clusters among ``roots``."""
+        expanded = [root for root in set(roots) if self.frozen(root) is None]
+        occurrences = self.memory.paragraphs.occurrences(expanded)
+        slots = set(self.memory.paragraphs.occurrence_slot.values[occurrences].tolist())
+        return slots - self.leaving
+
+    def roots_of(self, slots: Iterable[int]) -> set[int]:
+        """Cluster roots of the stored paragraphs of ``slots``."""
+        slots = np.array(sorted(slots), dtype=np.int64)
+        if slots.size == 0:
+            return set()
+        occurrences = self.memory.paragraphs.slot_occurrences(slots)
+        uids = self.memory.paragraphs.occurrence_uid.values[occurrences]
+        return set(self.memory.paragraphs.roots(uids[uids >= 0]).tolist())
+
+    def close(self, slots: set[int], index: dict[str, set[int]], field: int) -> set[int]:
+        """``slots`` with all members of their stored groups (``field`` 0) or stories (1)."""
+        out = set(slots)
+        for slot in slots:
+            key = self.memory.state[slot][field]
+            if key is not None:
+                out |= index.get(key, set())
+        return out - self.leaving
+
+
+def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
+                      leaving: set[int], config: DedupConfig,
+                      canonical_key: CanonicalKey | None, full: bool = False) -> Neighbourhood:
+    """Re-decide what ``incoming`` (and the ``leaving`` stored slots) can change; with
+    ``full``, re-decide every retained article (a batch run over stored features)."""
+    closure = _Closure(memory, incoming, leaving)
+    new_slots = set(incoming.slots.tolist())
+    core = set(new_slots) | closure.carriers(closure.stored_roots_of_new)
+    core |= closure.carriers(closure.roots_of(leaving))
+    leaving_story: set[int] = set()
+    for slot in leaving:  # the groups and stories an article leaves are re-decided
+        group, story = memory.state[slot][:2]
+        core |= memory.group_members.get(group or "", set())
+        leaving_story |= memory.story_members.get(story or "", set())
+    leaving_story -= leaving
+    core = closure.close(core - new_slots, memory.group_members, 0) | new_slots
+    story_seeds = _story_candidates(memory, incoming, leaving)
+    alive_after = memory.n_alive - len(leaving) + len(new_slots)
+    frequencies = memory.term_counts.frequencies(memory.term_counts.delta(
+        [features_terms(incoming.features, n) for n in range(incoming.features.n_articles)],
+        _leaving_terms(memory, store, leaving)), alive_after)
+    rounds, settled = 0, False
+    while True:
+        rounds += 1
+        stored_core = core - new_slots
+        halo = closure.close(closure.carriers(closure.roots_of(stored_core)) - core,
+                             memory.group_members, 0) - core
+        # A digest's flag depends on all it contains: its partners come along.
+        digests = {slot for slot in halo if memory.digest.values[slot]}
+        halo |= closure.carriers(closure.roots_of(digests)) - core
+        context = closure.close(stored_core | halo | story_seeds | leaving_story,
+                                memory.story_members, 1)
+        full = (full or alive_after <= FULL_RUN_BELOW
+                or len(context | core) > FULL_RUN_SHARE * alive_after)
+        if full:
+            context = set(np.flatnonzero(memory.alive.values).tolist()) - leaving
+            core = context | new_slots
+        slots = sorted(context - new_slots) + incoming.slots.tolist()
+        result, frozen_paragraphs = _run(memory, store, incoming, closure, slots, frequencies,
+                                         config, canonical_key, full)
+        if full:
+            return Neighbourhood(result, slots, core, core, {}, True, rounds, True)
+        region = _story_region(memory, result, slots, core | (leaving_story & context))
+        grown = _sensor(memory, result, slots, core, halo)
+        settled = not grown
+        if settled or rounds >= MAX_ROUNDS:
+            return Neighbourhood(result, slots, core, region, frozen_paragraphs, False, rounds,
+                                 settled)
+        core |= closure.close(grown, memory.group_members, 0)
+
+
+def features_terms(features: Features, article: int) -> npt.NDArray[np.unsignedinteger]:
+    """The distinct content terms of article ``article`` of ``features``."""
+    start, stop = features.article_terms[article:article + 2]
+    terms: npt.NDArray[np.unsignedinteger] = features.terms[start:stop]
+    return terms
+
+
+def _leaving_terms(memory: Memory, store: IndexStore, leaving: set[int]
+                   ) -> list[npt.NDArray[np.unsignedinteger]]:
+    features = memory.features(store, sorted(leaving))
+    return [features_terms(part, 0) for part in features]
+
+
+def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> set[int]:
+    """Stored articles sharing strong terms with the incoming ones, inside the story window."""
+    alive = memory.alive.values.copy()
+    alive[list(leaving)] = False
+    pairs = memory.story_terms.candidates(incoming.story_terms, alive)
+    window = memory.config.story_window_days
+    if window is not None and pairs.size:
+        incoming_times = np.array([np.nan if a.published is None else a.published.timestamp()
+                                   for a in incoming.articles])
+        gap = np.abs(incoming_times[pairs[:, 0]] - memory.published.values[pairs[:, 1]])
+        pairs = pairs[~(gap > window * 86400.0)]
+    return set(pairs[:, 1].tolist())
+
+
+def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closure,
+         slots: list[int], frequencies: CorpusFrequencies, config: DedupConfig,
+         canonical_key: CanonicalKey | None, full: bool
+         ) -> tuple[DedupResult, dict[int, dict[int, int]]]:
+    """One pipeline run over ``slots``, frozen clusters marked as boilerplate."""
+    n_stored = len(slots) - incoming.features.n_articles
+    stored_slots = slots[:n_stored]
+    keep_text = canonical_key is not None or config.story_embedding_weight > 0.0
+    records = store.rows("record", (memory.ids[slot] for slot in stored_slots))
+    articles, empty = [], []
+    for slot in stored_slots:
+        article = Article.from_mapping(json.loads(records[memory.ids[slot]]),
+                                       f"stored article {memory.ids[slot]!r}")
+        empty.append(not article.text.strip())
+        articles.append(article if keep_text else without_text(article))
+    articles += incoming.articles if keep_text else [without_text(a) for a in incoming.articles]
+    empty += [not article.text.strip() for article in incoming.articles]
+    parts = [*memory.features(store, stored_slots), incoming.features]
+    features = concat_features(parts)
+    frozen_paragraphs: dict[int, dict[int, int]] = {}
+    if not full:
+        pattern = features.pattern_boilerplate.copy()
+        paragraph_of_slot = features.article_paragraphs
+        uids = memory.paragraphs.occurrence_uid.values[
+            memory.paragraphs.slot_occurrences(np.array(stored_slots, dtype=np.int64))]
+        stored_roots = np.full(uids.size, -1, dtype=np.int64)
+        has = uids >= 0
+        stored_roots[has] = memory.paragraphs.roots(uids[has])
+        for row, root in zip(np.flatnonzero(has).tolist(), stored_roots[has].tolist(),
+                             strict=True):
+            families = closure.frozen(root)
+            if families is not None:
+                owner = int(np.searchsorted(paragraph_of_slot, row, side="right")) - 1
+                frozen_paragraphs.setdefault(owner, {})[row - int(paragraph_of_slot[owner])] = (
+                    families)
+                pattern[row] = True
+        offset = int(paragraph_of_slot[n_stored])
+        for row, uid in enumerate(incoming.staged.uid.tolist()):
+            roots = ({closure.memory.paragraphs.roots(np.array([uid]))[0]}
+                     if 0 <= uid < closure.n_uids else closure.new_roots.get(uid, set()))
+            decisions = [closure.frozen(root) for root in roots]
+            frozen = [families for families in decisions if families is not None]
+            if frozen:
+                number = int(incoming.features.paragraph_article[row])
+                local = row - int(incoming.features.article_paragraphs[number])
+                frozen_paragraphs.setdefault(n_stored + number, {})[local] = max(frozen)
+                pattern[offset + row] = True
+        features = attrs.evolve(features, pattern_boilerplate=pattern)
+    collected = Collected(articles, features, np.array(empty, dtype=bool))
+    result = dedup_collected(collected, config, canonical_key,
+                             None if full else frequencies)
+    return result, frozen_paragraphs
+
+
+def _story_region(memory: Memory, result: DedupResult, slots: list[int],
+                  core: set[int]) -> set[int]:
+    """The core and every article of the run sharing a story with it, before or after the
+    run, transitively (the stored stories of the run's articles lie inside the run)."""
+    position = {slot: n for n, slot in enumerate(slots)}
+    local: dict[str, list[int]] = {}
+    for slot in slots:
+        local.setdefault(result.articles[position[slot]].story_id, []).append(slot)
+    region, frontier = set(core), list(core)
+    while frontier:
+        slot = frontier.pop()
+        neighbours = list(local[result.articles[position[slot]].story_id])
+        if slot < len(memory.ids) and memory.state[slot][1] is not None:
+            neighbours += memory.story_members.get(memory.state[slot][1] or "", ())
+        for other in neighbours:
+            if other not in region and other in position:
+                region.add(other)
+                frontier.append(other)
+    return region
+
+
+def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int],
+            halo: set[int]) -> set[int]:
+    """Halo articles whose stored state the run contradicts: other boilerplate flags, digest
+    flag or group, or a link with a core article whose own flags changed."""
+    position = {slot: n for n, slot in enumerate(slots)}
+    groups = {group.id: group for group in result.groups}
+
+    def flags_differ(slot: int) -> bool:
+        article = result.articles[position[slot]]
+        return (_flagged(memory, slot) != {b.index for b in article.boilerplate_paragraphs}
+                or bool(memory.digest.values[slot]) != article.is_digest)
+
+    def group_differs(slot: int) -> bool:
+        article = result.articles[position[slot]]
+        stored_group, _, stored_canonical, _ = memory.state[slot]
+        stored = {memory.ids[m] for m in memory.group_members.get(stored_group or "", ())}
+        members = {member.id for member in groups[article.group_id].members}
+        return members != stored or article.canonical_id != stored_canonical
+
+    grown = {slot for slot in halo if flags_differ(slot) or group_differs(slot)}
+    changed = {memory.ids[slot] for slot in core
+               if slot < len(memory.ids) and memory.alive.values[slot] and flags_differ(slot)}
+    if changed:
+        halo_ids = {memory.ids[slot]: slot for slot in halo}
+        for match in result.matches:
+            for mine, theirs in ((match.a, match.b), (match.b, match.a)):
+                if mine in halo_ids and theirs in changed:
+                    grown.add(halo_ids[mine])
+    return grown
+
+
+def _flagged(memory: Memory, slot: int) -> set[int]:
+    """Paragraph indices of ``slot`` stored as boilerplate."""
+    first = int(memory.paragraphs.slot_first.values[slot])
+    count = int(memory.paragraphs.slot_count.values[slot])
+    return set(np.flatnonzero(memory.paragraphs.flag.values[first:first + count]).tolist())
