@@ -30,20 +30,20 @@ __all__ = ["decode_arrays", "decode_features", "encode_arrays", "encode_features
 
 MAGIC = b"NDX1"
 _LENGTH = struct.Struct("<I")
-_NARROW = tuple(np.dtype(name) for name in
-                ("uint8", "int8", "uint16", "int16", "uint32", "int32"))
+#: Narrower integer dtypes tried in turn, with the range each holds.
+_NARROW = tuple((np.dtype(name), int(np.iinfo(name).min), int(np.iinfo(name).max))
+                for name in ("uint8", "int8", "uint16", "int16", "uint32", "int32"))
 
 
 def _stored_dtype(array: npt.NDArray[Any]) -> np.dtype[Any]:
     """The narrowest integer dtype holding every value of ``array`` (else its own dtype)."""
-    if array.dtype.kind not in "iu" or array.size == 0:
+    if array.dtype.kind not in "iu" or array.size == 0 or array.dtype.itemsize == 1:
         return array.dtype
     low, high = int(array.min()), int(array.max())
-    for dtype in _NARROW:
+    for dtype, lowest, highest in _NARROW:
         if dtype.itemsize >= array.dtype.itemsize:
             break
-        info = np.iinfo(dtype)
-        if info.min <= low and high <= info.max:
+        if lowest <= low and high <= highest:
             return dtype
     return array.dtype
 
@@ -72,8 +72,10 @@ def decode_arrays(blob: bytes) -> tuple[dict[str, npt.NDArray[Any]], dict[str, i
     """The arrays (in their original dtypes, writable) and scalars of an :func:`encode_arrays`
     blob; ``ValueError`` if the bytes are not such a blob."""
     view = memoryview(blob)
-    if bytes(view[:4]) != MAGIC or len(view) < 8:
+    if bytes(view[:4]) != MAGIC:
         raise ValueError("not an array blob (bad magic number)")
+    if len(view) < 8:
+        raise ValueError(f"array blob cut short ({len(view)} bytes)")
     (length,) = _LENGTH.unpack(view[4:8])
     try:
         header = json.loads(bytes(view[8:8 + length]))

@@ -17,7 +17,7 @@ import json
 import math
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import numpy as np
@@ -25,10 +25,11 @@ import numpy.typing as npt
 
 from ._boilerplate import CorpusFrequencies
 from ._config import DedupConfig
+from ._errors import IndexStoreError
 from ._features import Features
 from ._index_codec import decode_arrays, decode_features, encode_arrays, encode_features
 from ._index_lookup import Growable
-from ._index_paragraphs import ParagraphIndex, band_keys
+from ._index_paragraphs import ParagraphIndex, Staged, band_keys
 from ._index_store import IndexStore, MemoryRow
 from ._index_terms import StoryTerms, TermCounts, story_terms
 
@@ -126,9 +127,12 @@ class Memory:
     # -- building ------------------------------------------------------------------------
 
     def add_slots(self, ids: Sequence[str], published: Sequence[float | None],
-                  lookups: Sequence[Lookup], lookup_hashes: Sequence[int]) -> I64:
-        """New slots for articles (paragraphs registered, terms counted, verified matches of
-        their lookups unioned); returns the slots. Their state is set by :meth:`set_state`."""
+                  lookups: Sequence[Lookup], lookup_hashes: Sequence[int],
+                  placed: tuple[Staged, I64] | None = None) -> I64:
+        """New slots for articles; returns the slots. Their paragraphs are registered (as
+        ``placed``, their staged paragraphs and verified matches, if given: their terms are
+        then left for the caller to count; else from the lookups, terms counted). Their state
+        is set by :meth:`set_state`."""
         first = len(self.ids)
         slots = np.arange(first, first + len(ids), dtype=np.int64)
         for article_id, slot in zip(ids, slots.tolist(), strict=True):
@@ -146,17 +150,20 @@ class Memory:
         self.n_alive += len(ids)
         if not lookups:
             return slots
+        counts = np.array([lookup.fingerprints.size for lookup in lookups], dtype=np.int64)
+        self.story_terms.insert(slots, [lookup.story_terms for lookup in lookups])
+        if placed is not None:
+            self.paragraphs.commit(placed[0], slots, counts, placed[1])
+            return slots
         fingerprints = np.concatenate([lookup.fingerprints for lookup in lookups])
         keys = np.concatenate([lookup.band_keys.reshape(-1, self.paragraphs.bands)
                                for lookup in lookups])
         has = np.concatenate([lookup.has_shingles for lookup in lookups])
         staged = self.paragraphs.stage(fingerprints, keys, has, candidates=False)
-        counts = np.array([lookup.fingerprints.size for lookup in lookups], dtype=np.int64)
         self.paragraphs.commit(staged, slots, counts, np.zeros((0, 2), dtype=np.int64))
         self.union_matches(slots, lookups)
         self.term_counts.apply(self.term_counts.delta([lookup.terms for lookup in lookups],
                                                       []), self.n_alive)
-        self.story_terms.insert(slots, [lookup.story_terms for lookup in lookups])
         return slots
 
     def union_matches(self, slots: I64, lookups: Sequence[Lookup]) -> None:
@@ -273,10 +280,12 @@ class Memory:
     def _register(self, store: IndexStore, rows: Sequence[MemoryRow]) -> None:
         if not rows:
             return
-        try:
-            lookups = [Lookup.decode(row.lookup or b"") for row in rows]
-        except ValueError as error:
-            raise_unreadable(store, rows, error)
+        lookups = []
+        for row in rows:
+            try:
+                lookups.append(Lookup.decode(row.lookup or b""))
+            except ValueError as error:
+                raise_unreadable(store, row.id, error)
         slots = self.add_slots([row.id for row in rows], [row.published for row in rows],
                                lookups, [blob_hash(row.lookup or b"") for row in rows])
         for slot, row in zip(slots.tolist(), rows, strict=True):
@@ -292,14 +301,14 @@ class Memory:
             for slot in missing:
                 article_id = self.ids[slot]
                 if article_id not in blobs or blobs[article_id][0] is None:
-                    raise_unreadable(store, [article_id], "no stored features")
+                    raise_unreadable(store, article_id, "no stored features")
                 features_blob, lookup_blob = blobs[article_id]
                 try:
                     lookup = Lookup.decode(lookup_blob)
                     self.cache(slot, decode_features(features_blob, {
                         "terms": lookup.terms, "fingerprints": lookup.fingerprints}))
                 except ValueError as error:
-                    raise_unreadable(store, [article_id], error)
+                    raise_unreadable(store, article_id, error)
         out = []
         for slot in slots:
             self._features.move_to_end(slot)
@@ -317,10 +326,7 @@ def blob_hash(blob: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "little", signed=True)
 
 
-def raise_unreadable(store: IndexStore, rows: Sequence[Any], error: object) -> None:
+def raise_unreadable(store: IndexStore, article_id: str, error: object) -> NoReturn:
     """Raise the error for stored index data that cannot be decoded."""
-    from ._errors import IndexStoreError
-
-    first = rows[0].id if isinstance(rows[0], MemoryRow) else rows[0]
-    raise IndexStoreError(f"{store.path}: the stored data of article {first!r} is unreadable "
-                          f"({error}); the file is corrupt")
+    raise IndexStoreError(f"{store.path}: the stored data of article {article_id!r} is "
+                          f"unreadable ({error}); the file is corrupt")

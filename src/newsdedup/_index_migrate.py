@@ -61,7 +61,7 @@ def migrate(store: IndexStore, config: DedupConfig) -> None:
         expired = [article for article, row in zip(articles, chunk, strict=True) if not row[2]]
         # Retained articles are placed against those before them, so their verified
         # paragraph matches are remembered exactly as if they had been added one by one.
-        incoming, lookups = _featurize(memory, store, retained, config)
+        incoming, lookups = _featurize(memory, store, retained, config, [])
         parts = [select_features(incoming.features, np.array([n])) for n in range(len(retained))]
         if expired:
             features = extract_features(expired, config)

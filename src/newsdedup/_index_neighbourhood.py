@@ -18,11 +18,13 @@ An add re-decides a *core* of articles and leaves every other stored decision as
    halo article and a core article whose own flags changed, the change reaches further, and
    that article (with its group) joins the core for another round.
 
-*Giant clusters* (more than ``GIANT`` occurrences) already decided as recurring boilerplate
-(site footers, disclaimers) are not expanded: their carriers are not pulled in, and in every
-run their paragraphs are marked boilerplate (through the pattern flag, reported as recurring
-with the stored family count). Their decision is the one last made exactly: it is *frozen*
-until :meth:`~newsdedup.DedupIndex.refresh`. When the neighbourhood would cover more than
+*Established boilerplate*: a paragraph cluster decided recurring boilerplate across at least
+``FROZEN_FAMILIES`` unrelated article families (site footers and headers, disclaimers) is not
+expanded: its carriers (often thousands) are not pulled in, and in every run its paragraphs
+are marked boilerplate (through the pattern flag, reported as recurring with the stored
+family count). That decision is the one last made exactly; it is *frozen* until
+:meth:`~newsdedup.DedupIndex.refresh`, and only a further carrier that merges families or
+changes the block's share could have changed it. When the neighbourhood would cover more than
 ``FULL_RUN_SHARE`` of the index, or the index holds at most ``FULL_RUN_BELOW`` articles, the
 run covers everything (a batch run over the stored features, nothing frozen).
 """
@@ -49,12 +51,21 @@ from ._result import DedupResult
 from ._shingle import ShingleSets
 from ._verify import pair_similarity
 
-__all__ = ["FULL_RUN_BELOW", "FULL_RUN_SHARE", "GIANT", "Incoming", "Neighbourhood",
-           "features_terms", "run_neighbourhood", "verify_candidates"]
+__all__ = [
+    "FROZEN_FAMILIES",
+    "FULL_RUN_BELOW",
+    "FULL_RUN_SHARE",
+    "Incoming",
+    "Neighbourhood",
+    "features_terms",
+    "run_neighbourhood",
+    "verify_candidates",
+]
 
 I64 = npt.NDArray[np.int64]
-#: Clusters with more occurrences than this keep their boilerplate decision between refreshes.
-GIANT = 16
+#: Clusters decided recurring boilerplate across at least this many unrelated article
+#: families keep that decision between refreshes (see the module docstring).
+FROZEN_FAMILIES = 3
 #: A neighbourhood covering more than this share of the index becomes a run over everything.
 FULL_RUN_SHARE = 0.5
 #: An index of at most this many retained articles is always recomputed whole (a run over
@@ -70,7 +81,9 @@ class Incoming:
 
     ``staged`` places their paragraphs, ``edges`` are the verified matches of new distinct
     paragraphs (uid pairs), ``slots`` the slots they will get (numbered after the stored
-    ones), ``story_terms`` each one's strongest terms (``_index_terms.story_terms``).
+    ones), ``story_terms`` each one's strongest terms (``_index_terms.story_terms``),
+    ``term_delta`` the change of document frequencies once they are in (and the articles
+    leaving with them gone), ``parts`` each one's features on its own.
     """
 
     articles: list[Article]
@@ -79,6 +92,8 @@ class Incoming:
     edges: I64
     slots: I64
     story_terms: list[npt.NDArray[np.uint64]]
+    term_delta: tuple[npt.NDArray[np.uint64], I64]
+    parts: list[Features]
 
 
 @attrs.frozen(slots=True)
@@ -189,11 +204,9 @@ class _Closure:
         """Families of a frozen cluster, or None if the cluster is expanded."""
         if root not in self._frozen:
             paragraphs = self.memory.paragraphs
-            decision: int | None = None
-            if paragraphs.cluster_size(root) > GIANT:
-                flag, families = paragraphs.cluster_flag(root)
-                decision = families if flag == RECURRING else None
-            self._frozen[root] = decision
+            flag, families = paragraphs.cluster_flag(root)
+            self._frozen[root] = (families if flag == RECURRING and families >= FROZEN_FAMILIES
+                                  else None)
         return self._frozen[root]
 
     def carriers(self, roots: Iterable[int]) -> set[int]:
@@ -240,9 +253,13 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
     core = closure.close(core - new_slots, memory.group_members, 0) | new_slots
     story_seeds = _story_candidates(memory, incoming, leaving)
     alive_after = memory.n_alive - len(leaving) + len(new_slots)
-    frequencies = memory.term_counts.frequencies(memory.term_counts.delta(
-        [features_terms(incoming.features, n) for n in range(incoming.features.n_articles)],
-        _leaving_terms(memory, store, leaving)), alive_after)
+    frequencies = memory.term_counts.frequencies(incoming.term_delta, alive_after)
+    first_new = len(memory.ids)
+
+    def id_of(slot: int) -> str:
+        return (memory.ids[slot] if slot < first_new
+                else incoming.articles[slot - first_new].id)
+
     rounds, settled = 0, False
     while True:
         rounds += 1
@@ -259,7 +276,8 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
         if full:
             context = set(np.flatnonzero(memory.alive.values).tolist()) - leaving
             core = context | new_slots
-        slots = sorted(context - new_slots) + incoming.slots.tolist()
+        # Runs list articles by id: the pipeline breaks a few exact ties by position.
+        slots = sorted([*(context - new_slots), *incoming.slots.tolist()], key=id_of)
         result, frozen_paragraphs = _run(memory, store, incoming, closure, slots, frequencies,
                                          config, canonical_key, full)
         if full:
@@ -280,12 +298,6 @@ def features_terms(features: Features, article: int) -> npt.NDArray[np.unsignedi
     return terms
 
 
-def _leaving_terms(memory: Memory, store: IndexStore, leaving: set[int]
-                   ) -> list[npt.NDArray[np.unsignedinteger]]:
-    features = memory.features(store, sorted(leaving))
-    return [features_terms(part, 0) for part in features]
-
-
 def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> set[int]:
     """Stored articles sharing strong terms with the incoming ones, inside the story window."""
     alive = memory.alive.values.copy()
@@ -304,54 +316,56 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
          slots: list[int], frequencies: CorpusFrequencies, config: DedupConfig,
          canonical_key: CanonicalKey | None, full: bool
          ) -> tuple[DedupResult, dict[int, dict[int, int]]]:
-    """One pipeline run over ``slots``, frozen clusters marked as boilerplate."""
-    n_stored = len(slots) - incoming.features.n_articles
-    stored_slots = slots[:n_stored]
+    """One pipeline run over ``slots`` (in that order), frozen clusters marked boilerplate."""
+    first_new = len(memory.ids)
+    stored_slots = [slot for slot in slots if slot < first_new]
     keep_text = canonical_key is not None or config.story_embedding_weight > 0.0
     records = store.rows("record", (memory.ids[slot] for slot in stored_slots))
-    articles, empty = [], []
-    for slot in stored_slots:
-        article = Article.from_mapping(json.loads(records[memory.ids[slot]]),
-                                       f"stored article {memory.ids[slot]!r}")
+    stored_features = dict(zip(stored_slots, memory.features(store, stored_slots), strict=True))
+    new_rows = np.split(np.arange(incoming.staged.uid.size),
+                        incoming.features.article_paragraphs[1:-1])
+    articles, empty, parts = [], [], []
+    frozen_paragraphs: dict[int, dict[int, int]] = {}
+    for position, slot in enumerate(slots):
+        if slot < first_new:
+            article = Article.from_mapping(json.loads(records[memory.ids[slot]]),
+                                           f"stored article {memory.ids[slot]!r}")
+            part = stored_features[slot]
+            uids = memory.paragraphs.occurrence_uid.values[
+                memory.paragraphs.slot_occurrences(np.array([slot]))]
+            roots = [{root} if root >= 0 else set()
+                     for root in _roots_or_minus_one(memory, uids).tolist()]
+        else:
+            article, part = incoming.articles[slot - first_new], incoming.parts[slot - first_new]
+            uids = incoming.staged.uid[new_rows[slot - first_new]]
+            roots = [{int(memory.paragraphs.roots(np.array([uid]))[0])}
+                     if 0 <= uid < closure.n_uids else closure.new_roots.get(uid, set())
+                     for uid in uids.tolist()]
         empty.append(not article.text.strip())
         articles.append(article if keep_text else without_text(article))
-    articles += incoming.articles if keep_text else [without_text(a) for a in incoming.articles]
-    empty += [not article.text.strip() for article in incoming.articles]
-    parts = [*memory.features(store, stored_slots), incoming.features]
-    features = concat_features(parts)
-    frozen_paragraphs: dict[int, dict[int, int]] = {}
-    if not full:
-        pattern = features.pattern_boilerplate.copy()
-        paragraph_of_slot = features.article_paragraphs
-        uids = memory.paragraphs.occurrence_uid.values[
-            memory.paragraphs.slot_occurrences(np.array(stored_slots, dtype=np.int64))]
-        stored_roots = np.full(uids.size, -1, dtype=np.int64)
-        has = uids >= 0
-        stored_roots[has] = memory.paragraphs.roots(uids[has])
-        for row, root in zip(np.flatnonzero(has).tolist(), stored_roots[has].tolist(),
-                             strict=True):
-            families = closure.frozen(root)
-            if families is not None:
-                owner = int(np.searchsorted(paragraph_of_slot, row, side="right")) - 1
-                frozen_paragraphs.setdefault(owner, {})[row - int(paragraph_of_slot[owner])] = (
-                    families)
-                pattern[row] = True
-        offset = int(paragraph_of_slot[n_stored])
-        for row, uid in enumerate(incoming.staged.uid.tolist()):
-            roots = ({closure.memory.paragraphs.roots(np.array([uid]))[0]}
-                     if 0 <= uid < closure.n_uids else closure.new_roots.get(uid, set()))
-            decisions = [closure.frozen(root) for root in roots]
-            frozen = [families for families in decisions if families is not None]
+        if not full:
+            frozen = {index: max(decisions) for index, paragraph_roots in enumerate(roots)
+                      if (decisions := [families for root in paragraph_roots
+                                        if (families := closure.frozen(root)) is not None])}
             if frozen:
-                number = int(incoming.features.paragraph_article[row])
-                local = row - int(incoming.features.article_paragraphs[number])
-                frozen_paragraphs.setdefault(n_stored + number, {})[local] = max(frozen)
-                pattern[offset + row] = True
-        features = attrs.evolve(features, pattern_boilerplate=pattern)
+                frozen_paragraphs[position] = frozen
+                pattern = part.pattern_boilerplate.copy()
+                pattern[list(frozen)] = True
+                part = attrs.evolve(part, pattern_boilerplate=pattern)
+        parts.append(part)
+    features = concat_features(parts) if parts else incoming.features
     collected = Collected(articles, features, np.array(empty, dtype=bool))
     result = dedup_collected(collected, config, canonical_key,
                              None if full else frequencies)
     return result, frozen_paragraphs
+
+
+def _roots_or_minus_one(memory: Memory, uids: I64) -> I64:
+    """Cluster root of each uid (-1 for paragraphs without shingles)."""
+    roots = np.full(uids.size, -1, dtype=np.int64)
+    has = uids >= 0
+    roots[has] = memory.paragraphs.roots(uids[has])
+    return roots
 
 
 def _story_region(memory: Memory, result: DedupResult, slots: list[int],

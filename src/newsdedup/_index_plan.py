@@ -30,7 +30,13 @@ from ._index_neighbourhood import (
     verify_candidates,
 )
 from ._index_paragraphs import PATTERN, RECURRING, band_keys
-from ._index_result import AddResult, IndexChange, decision_from_record, decision_records
+from ._index_result import (
+    AddResult,
+    IndexChange,
+    decision_from_record,
+    decision_records,
+    record_of,
+)
 from ._index_store import STATE_FIELDS, IndexStore, Writes
 
 __all__ = ["Plan", "apply_plan", "dumps", "plan_add", "plan_refresh"]
@@ -87,7 +93,7 @@ class Plan:
     outcome: AddResult
     writes: Writes
     leaving: list[int]
-    leaving_terms: list[npt.NDArray[np.unsignedinteger]]
+    incoming: Incoming
     new_ids: list[str]
     new_published: list[float | None]
     new_lookups: list[Lookup]
@@ -102,8 +108,10 @@ def _timestamp(article: Article) -> float | None:
 
 
 def _featurize(memory: Memory, store: IndexStore, articles: list[Article],
-               config: DedupConfig) -> tuple[Incoming, list[Lookup]]:
-    """Features, staged paragraphs, verified matches and lookups of ``articles``."""
+               config: DedupConfig, leaving_terms: Sequence[npt.NDArray[np.unsignedinteger]]
+               ) -> tuple[Incoming, list[Lookup]]:
+    """Features, staged paragraphs, verified matches and lookups of ``articles`` (arriving
+    while articles with ``leaving_terms`` go)."""
     features = collect_features(articles, config, keep_text=True).features
     keys = band_keys(features.shingles, config)
     staged = memory.paragraphs.stage(features.fingerprints, keys, features.shingles.sizes > 0)
@@ -113,13 +121,15 @@ def _featurize(memory: Memory, store: IndexStore, articles: list[Article],
                 int(memory.paragraphs.fingerprints(np.array([right]))[0] if right < n_uids
                     else staged.new_fingerprints[right - n_uids]))
                for left, right in edges.tolist()]
-    frequencies = memory.term_counts.frequencies(memory.term_counts.delta(
-        [features_terms(features, n) for n in range(features.n_articles)], []),
-        memory.n_alive + features.n_articles)
+    term_delta = memory.term_counts.delta(
+        [features_terms(features, n) for n in range(features.n_articles)], leaving_terms)
+    frequencies = memory.term_counts.frequencies(
+        term_delta, memory.n_alive + features.n_articles - len(leaving_terms))
     lookups = lookup_of(features, config, matches, frequencies, keys)
     slots = np.arange(len(memory.ids), len(memory.ids) + len(articles), dtype=np.int64)
+    parts = [select_features(features, np.array([n])) for n in range(features.n_articles)]
     return Incoming(articles, features, staged, edges, slots,
-                    [lookup.story_terms for lookup in lookups]), lookups
+                    [lookup.story_terms for lookup in lookups], term_delta, parts), lookups
 
 
 def _post_fix(record: dict[str, Any], frozen: Mapping[int, int]) -> None:
@@ -147,21 +157,22 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
     expired, late = _expiry(memory, retention_days, changed, replaced)
     main = [article for article in changed if article.id not in late]
     leaving = expired | replaced
-    inc, lookups = _featurize(memory, store, main, config)
+    leaving_list = sorted(leaving)
+    leaving_terms = [_terms(part) for part in memory.features(store, leaving_list)]
+    inc, lookups = _featurize(memory, store, main, config, leaving_terms)
     nb = run_neighbourhood(memory, store, inc, leaving, config, canonical_key)
     decided = _decided(memory, nb)
-    new_features = [select_features(inc.features, np.array([n]))
-                    for n in range(inc.features.n_articles)]
+    new_features = list(inc.parts)
     late_decisions: dict[str, dict[str, Any]] = {}
     late_articles = [article for article in changed if article.id in late]
     if late_articles:  # decided against the retained articles, then stored as expired
-        both, both_lookups = _featurize(memory, store, main + late_articles, config)
+        both, both_lookups = _featurize(memory, store, main + late_articles, config,
+                                        leaving_terms)
         late_run = run_neighbourhood(memory, store, both, leaving, config, canonical_key)
         late_decisions = {key: {**value[0], "expired": True} for key, value in
                           _decided(memory, late_run).items() if key in late}
         lookups += both_lookups[len(main):]
-        new_features += [select_features(both.features, np.array([n]))
-                         for n in range(len(main), both.features.n_articles)]
+        new_features += both.parts[len(main):]
     writes, states, changes = _writes(memory, store, nb, decided, expired, late_decisions,
                                       query)
     stored_decisions = store.rows("decision", [a.id for a in incoming
@@ -186,10 +197,8 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
                           expire=sorted(memory.ids[slot] for slot in expired) + sorted(late))
     outcome = AddResult(tuple(decisions),
                         tuple(IndexChange(0, batch, *change) for change in changes))
-    leaving_list = sorted(leaving)
     return Plan(
-        outcome, writes, leaving_list,
-        [_terms(part) for part in memory.features(store, leaving_list)],
+        outcome, writes, leaving_list, inc,
         [article.id for article in main], [_timestamp(article) for article in main],
         lookups[:len(main)], [blob_hash(upsert[4]) for upsert in upserts[:len(main)]],
         new_features[:len(main)], states,
@@ -200,12 +209,12 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
 def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
                  canonical_key: CanonicalKey | None, batch: int) -> Plan:
     """Plan a full recomputation from the stored features (no new article)."""
-    inc, _ = _featurize(memory, store, [], config)
+    inc, _ = _featurize(memory, store, [], config, [])
     nb = run_neighbourhood(memory, store, inc, set(), config, canonical_key, full=True)
     writes, states, changes = _writes(memory, store, nb, _decided(memory, nb), set(), {},
                                       False)
     outcome = AddResult((), tuple(IndexChange(0, batch, *change) for change in changes))
-    return Plan(outcome, writes, [], [], [], [], [], [], [], states,
+    return Plan(outcome, writes, [], inc, [], [], [], [], [], states,
                 {"core": len(nb.core), "run": len(nb.slots), "rounds": 1, "full": True,
                  "settled": True})
 
@@ -308,7 +317,7 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
     result = nb.result
     groups: dict[str, str | None] = {key: None for key in old_group_ids - new_group_ids
                                      if key is not None}
-    groups.update((group.id, dumps(attrs.asdict(group))) for group in result.groups
+    groups.update((group.id, dumps(record_of(group))) for group in result.groups
                   if group.id in new_group_ids and group.id not in patched_groups)
     for record in store.records("groups", [key for key in patched_groups
                                            if key not in groups]):
@@ -324,7 +333,7 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
     for story in result.stories:
         if story.id in new_story_ids:
             group_ids = tuple(sorted({group_of[member] for member in story.member_ids}))
-            stories[story.id] = dumps(attrs.asdict(attrs.evolve(story, group_ids=group_ids)))
+            stories[story.id] = dumps(record_of(attrs.evolve(story, group_ids=group_ids)))
     writes = Writes(states=[(s.article_id, s.state, s.decision, s.boilerplate, s.digest,
                              s.decision_hash) for s in states],
                     groups=groups, stories=stories, changes=changes)
@@ -333,12 +342,14 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
 
 def apply_plan(memory: Memory, plan: Plan, batch: int) -> None:
     """Bring the memory up to date with a committed plan."""
-    memory.remove(plan.leaving, plan.leaving_terms)
+    memory.remove(plan.leaving, [])
     if plan.new_ids:
+        incoming = plan.incoming
         slots = memory.add_slots(plan.new_ids, plan.new_published, plan.new_lookups,
-                                 plan.new_lookup_hashes)
-        for slot, features in zip(slots.tolist(), plan.new_features, strict=False):
+                                 plan.new_lookup_hashes, placed=(incoming.staged, incoming.edges))
+        for slot, features in zip(slots.tolist(), plan.new_features, strict=True):
             memory.cache(slot, features)
+    memory.term_counts.apply(plan.incoming.term_delta, memory.n_alive)
     for state in plan.states:
         if memory.alive.values[state.slot]:
             memory.set_state(state.slot, state.state, state.digest, state.decision_hash,

@@ -122,13 +122,13 @@ def story_terms(features: Features, frequencies: CorpusFrequencies,
     owner = np.repeat(np.arange(features.n_articles), counts)
     terms = features.terms.astype(np.uint64)
     occurrences = features.term_counts.astype(np.float64)
-    distinct, inverse = np.unique(terms, return_inverse=True)
     idf = np.log((1.0 + frequencies.n_articles)
-                 / (1.0 + frequencies.lookup(distinct).astype(np.float64))) + 1.0
+                 / (1.0 + frequencies.lookup(terms).astype(np.float64))) + 1.0
     saturated = occurrences * (_BM25_K1 + 1.0) / (occurrences + _BM25_K1)
     salient = np.minimum(features.term_salient / np.maximum(occurrences, 1.0), 1.0)
-    weight = saturated * (1.0 + _NAME_BOOST * salient) * idf[inverse.ravel()]
-    order = np.lexsort((terms, -weight, owner))
+    weight = saturated * (1.0 + _NAME_BOOST * salient) * idf
+    # Stable: equal weights keep each article's term order (ascending hashes).
+    order = np.lexsort((-weight, owner))
     rank = np.arange(order.size) - np.repeat(features.article_terms[:-1], counts)
     keep = order[rank < per_article]
     return np.split(terms[keep], np.cumsum(np.bincount(owner[keep],
