@@ -277,3 +277,13 @@ def test_unreadable_stored_features_raise_index_store_error(tmp_path: Path) -> N
         db.execute("UPDATE articles SET lookup = x'4e445831ffff' WHERE id = ?", (POOL[3].id,))
     with pytest.raises(IndexStoreError, match=rf"{path}: .*article {POOL[3].id!r}"):
         open_index(path).query("any text at all")
+
+
+def test_a_tiny_feature_cache_gives_the_same_result() -> None:
+    """Features evicted from the cache while a run gathers them are read again, not lost."""
+    from newsdedup import _index_memory
+
+    with neighbourhood_only(), mock.patch.object(_index_memory, "FEATURE_CACHE", 2):
+        index = open_index(":memory:")
+        _add_in_batches(index, POOL, [7])
+        assert _decisions(index) == _expected(REFERENCE)

@@ -37,7 +37,7 @@ __all__ = ["Lookup", "Memory", "blob_hash", "encode_article", "lookup_of"]
 
 I64 = npt.NDArray[np.int64]
 #: Decoded features kept in memory (most recently used), so neighbouring adds reuse them.
-FEATURE_CACHE = 20_000
+FEATURE_CACHE = 8_000
 #: Features are stored without these arrays; the lookup blob holds them.
 _IN_LOOKUP = frozenset({"terms", "fingerprints"})
 #: Rows registered together when the index is opened.
@@ -295,25 +295,27 @@ class Memory:
 
     def features(self, store: IndexStore, slots: Sequence[int]) -> list[Features]:
         """The stored features of article ``slots`` (decoded once, then cached)."""
-        missing = [slot for slot in slots if slot not in self._features]
-        if missing:
-            blobs = store.features(self.ids[slot] for slot in missing)
-            for slot in missing:
-                article_id = self.ids[slot]
-                if article_id not in blobs or blobs[article_id][0] is None:
-                    raise_unreadable(store, article_id, "no stored features")
-                features_blob, lookup_blob = blobs[article_id]
-                try:
-                    lookup = Lookup.decode(lookup_blob)
-                    self.cache(slot, decode_features(features_blob, {
-                        "terms": lookup.terms, "fingerprints": lookup.fingerprints}))
-                except ValueError as error:
-                    raise_unreadable(store, article_id, error)
-        out = []
+        found: dict[int, Features] = {}
         for slot in slots:
-            self._features.move_to_end(slot)
-            out.append(self._features[slot])
-        return out
+            cached = self._features.get(slot)
+            if cached is not None:
+                self._features.move_to_end(slot)
+                found[slot] = cached
+        missing = [slot for slot in slots if slot not in found]
+        blobs = store.features(self.ids[slot] for slot in missing) if missing else {}
+        for slot in missing:
+            article_id = self.ids[slot]
+            if article_id not in blobs or blobs[article_id][0] is None:
+                raise_unreadable(store, article_id, "no stored features")
+            features_blob, lookup_blob = blobs[article_id]
+            try:
+                lookup = Lookup.decode(lookup_blob)
+                found[slot] = decode_features(features_blob, {
+                    "terms": lookup.terms, "fingerprints": lookup.fingerprints})
+            except ValueError as error:
+                raise_unreadable(store, article_id, error)
+            self.cache(slot, found[slot])
+        return [found[slot] for slot in slots]
 
     def cache(self, slot: int, features: Features) -> None:
         """Keep one article's decoded features (the least recently used one goes)."""

@@ -195,8 +195,10 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
         for article, part, lookup in zip(stored_articles, new_features, lookups, strict=True)]
     writes = attrs.evolve(writes, upserts=upserts,
                           expire=sorted(memory.ids[slot] for slot in expired) + sorted(late))
-    outcome = AddResult(tuple(decisions),
-                        tuple(IndexChange(0, batch, *change) for change in changes))
+    # An add's events are read back from the log with their sequence numbers; a dry run
+    # reports what it would log, numbered 0.
+    outcome = AddResult(tuple(decisions), tuple(IndexChange(0, batch, *change)
+                                                for change in changes) if query else ())
     return Plan(
         outcome, writes, leaving_list, inc,
         [article.id for article in main], [_timestamp(article) for article in main],
@@ -268,10 +270,20 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
     """The decisions, group and story records and events a neighbourhood run changes."""
     changes: list[tuple[str, str, str | None, str | None]] = []
     states: list[StateWrite] = []
-    if query:
-        return Writes(), states, changes
     n_ids = len(memory.ids)
     slot_of_position = nb.slots
+    if query:  # the events only: what the add would log
+        for article_id, (record, position) in decided.items():
+            slot = slot_of_position[position]
+            old_state = memory.state[slot] if slot < n_ids else _NO_STATE
+            new_state = (_state(record) if slot in nb.core
+                         else (old_state[0], record["story_id"], old_state[2],
+                               record["story_canonical_id"]))
+            changes.extend((article_id, field, old, new) for field, old, new
+                           in zip(STATE_FIELDS, old_state, new_state, strict=True)
+                           if old != new)
+        changes.extend((memory.ids[slot], "expired", None, None) for slot in sorted(expired))
+        return Writes(), states, changes
     patch_ids = [article_id for article_id, (_, position) in decided.items()
                  if slot_of_position[position] not in nb.core]
     old_decisions = store.rows("decision", patch_ids + [memory.ids[s] for s in expired])
