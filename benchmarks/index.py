@@ -151,7 +151,8 @@ def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
 
 
 def _table(results: dict[str, Any]) -> str:
-    lines = ["| stored | adds/s (previous) | add of 1,000 (s) | × batch alone | run size | "
+    lines = [f"| stored | adds/s (previous) | add of {results['batch']:,} (s) | × batch alone | "
+             "run size | "
              "query p50 / p99 (ms) (previous, s) | RSS (MB) | lookups/article (KB) | "
              "disk/article (KB) | open (s) |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]

@@ -16,6 +16,7 @@ name, dtype, stored dtype and shape), then the arrays' bytes in header order.
 from __future__ import annotations
 
 import json
+import math
 import struct
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -26,7 +27,7 @@ import numpy.typing as npt
 
 from ._features import Features
 
-__all__ = ["decode_arrays", "decode_features", "encode_arrays", "encode_features"]
+__all__ = ["decode_arrays", "decode_features", "encode_arrays", "encode_features", "flatten"]
 
 MAGIC = b"NDX1"
 _LENGTH = struct.Struct("<I")
@@ -76,6 +77,15 @@ def encode_arrays(arrays: Mapping[str, npt.NDArray[Any]],
     return b"".join([MAGIC, _LENGTH.pack(len(header)), header, *parts])
 
 
+_DTYPES: dict[str, np.dtype[Any]] = {}
+
+
+def _dtype(name: str) -> np.dtype[Any]:
+    if name not in _DTYPES:
+        _DTYPES[name] = np.dtype(name)
+    return _DTYPES[name]
+
+
 def decode_arrays(blob: bytes) -> tuple[dict[str, npt.NDArray[Any]], dict[str, int]]:
     """The arrays (in their original dtypes, writable) and scalars of an :func:`encode_arrays`
     blob; ``ValueError`` if the bytes are not such a blob."""
@@ -90,12 +100,12 @@ def decode_arrays(blob: bytes) -> tuple[dict[str, npt.NDArray[Any]], dict[str, i
         position = 8 + length
         arrays = {}
         for name, dtype, stored, shape in header["arrays"]:
-            stored_dtype = np.dtype(stored)
-            size = int(np.prod(shape, dtype=np.int64)) * stored_dtype.itemsize
+            stored_dtype = _dtype(stored)
+            size = math.prod(shape) * stored_dtype.itemsize
             if position + size > len(view):
                 raise ValueError(f"array {name!r} runs past the end of the blob")
             data = np.frombuffer(view[position:position + size], dtype=stored_dtype)
-            arrays[name] = data.astype(np.dtype(dtype)).reshape(shape)
+            arrays[name] = data.astype(_dtype(dtype)).reshape(shape)
             position += size
         scalars = {str(key): int(value) for key, value in header["scalars"].items()}
     except (KeyError, TypeError, json.JSONDecodeError) as error:
@@ -118,11 +128,12 @@ def _layout(cls: type[Any]) -> tuple[tuple[str, type[Any] | None], ...]:
     return _LAYOUTS[cls]
 
 
-def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(dotted field path, value)`` of every leaf field of an attrs instance."""
     for name, nested in _layout(type(value)):
         item = getattr(value, name)
         if nested is not None:
-            yield from _flatten(item, f"{prefix}{name}.")
+            yield from flatten(item, f"{prefix}{name}.")
         else:
             yield f"{prefix}{name}", item
 
@@ -150,7 +161,7 @@ def encode_features(features: Features, omit: frozenset[str] = frozenset()) -> b
     [[0, 8], [10, 16]]
     """
     arrays, scalars = {}, {}
-    for path, value in _flatten(features):
+    for path, value in flatten(features):
         if path in omit:
             continue
         if isinstance(value, np.ndarray):

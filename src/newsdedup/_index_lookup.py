@@ -83,24 +83,33 @@ class SortedMultimap:
     def __init__(self, key_dtype: npt.DTypeLike, value_dtype: npt.DTypeLike) -> None:
         self._key_dtype, self._value_dtype = np.dtype(key_dtype), np.dtype(value_dtype)
         self._runs = [self._empty(), self._empty()]  # base, delta
+        self._pending: list[tuple[npt.NDArray[Any], npt.NDArray[Any]]] = []
 
     def _empty(self) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         return np.zeros(0, self._key_dtype), np.zeros(0, self._value_dtype)
 
     def __len__(self) -> int:
+        self._flush()
         return sum(keys.size for keys, _ in self._runs)
 
     @property
     def nbytes(self) -> int:
         """Memory held by the entries."""
+        self._flush()
         return sum(keys.nbytes + values.nbytes for keys, values in self._runs)
 
-    def insert(self, keys: npt.ArrayLike, values: npt.ArrayLike) -> None:
-        """Add ``(key, value)`` entries (a repeated pair is stored twice)."""
+    def insert(self, keys: npt.ArrayLike, values: npt.ArrayLike, defer: bool = False) -> None:
+        """Add ``(key, value)`` entries (a repeated pair is stored twice). With ``defer``,
+        they are only queued, and sorted in once with all queued ones on the next read (for
+        bulk loads: one sort instead of many merges)."""
         keys = np.asarray(keys, dtype=self._key_dtype).ravel()
         values = np.asarray(values, dtype=self._value_dtype).ravel()
         if keys.size == 0:
             return
+        if defer:
+            self._pending.append((keys, values))
+            return
+        self._flush()
         order = np.argsort(keys, kind="stable")
         delta = _merge(self._runs[1], (keys[order], values[order]))
         base = self._runs[0]
@@ -116,6 +125,7 @@ class SortedMultimap:
         are too long to be worth reading).
         """
         keys = np.asarray(keys, dtype=self._key_dtype).ravel()
+        self._flush()
         # Binary searches for sorted queries walk the table in order (far fewer cache misses).
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
@@ -135,11 +145,25 @@ class SortedMultimap:
     def counts(self, keys: npt.ArrayLike) -> I64:
         """How many values each of ``keys`` holds."""
         keys = np.asarray(keys, dtype=self._key_dtype).ravel()
+        self._flush()
         total = np.zeros(keys.size, dtype=np.int64)
         for run_keys, _ in self._runs:
             total += (np.searchsorted(run_keys, keys, side="right")
                       - np.searchsorted(run_keys, keys, side="left"))
         return total
+
+
+    def _flush(self) -> None:
+        """Sort the queued entries into the base run (all at once)."""
+        if not self._pending:
+            return
+        keys = np.concatenate([self._runs[0][0], self._runs[1][0],
+                               *(part[0] for part in self._pending)])
+        values = np.concatenate([self._runs[0][1], self._runs[1][1],
+                                 *(part[1] for part in self._pending)])
+        self._pending = []
+        order = np.argsort(keys)
+        self._runs = [(keys[order], values[order]), self._empty()]
 
 
 def _merge(first: tuple[npt.NDArray[Any], npt.NDArray[Any]],

@@ -160,7 +160,8 @@ class Memory:
                                for lookup in lookups])
         has = np.concatenate([lookup.has_shingles for lookup in lookups])
         staged = self.paragraphs.stage(fingerprints, keys, has, candidates=False)
-        self.paragraphs.commit(staged, slots, counts, np.zeros((0, 2), dtype=np.int64))
+        self.paragraphs.commit(staged, slots, counts, np.zeros((0, 2), dtype=np.int64),
+                               bulk=True)
         self.union_matches(slots, lookups)
         self.term_counts.apply(self.term_counts.delta([lookup.terms for lookup in lookups],
                                                       []), self.n_alive)

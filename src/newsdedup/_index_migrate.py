@@ -23,7 +23,7 @@ import numpy as np
 from ._article import Article
 from ._config import DedupConfig
 from ._features import extract_features, select_features
-from ._index_codec import encode_features
+from ._index_codec import flatten
 from ._index_memory import Memory, blob_hash, encode_article, lookup_of
 from ._index_plan import _boilerplate, _featurize, _hash
 from ._index_store import SCHEMA_VERSION, IndexStore
@@ -44,8 +44,14 @@ def featurizer_fingerprint(config: DedupConfig) -> str:
     >>> len(featurizer_fingerprint(DedupConfig()))
     16
     """
-    features = extract_features(list(_PROBE), config)
-    return hashlib.blake2b(encode_features(features), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(digest_size=8)
+    # The arrays themselves (name, dtype, shape, bytes), not their encoding: a change of the
+    # storage format alone must not force featurizing everything again.
+    for name, value in flatten(extract_features(list(_PROBE), config)):
+        array = np.asarray(value)
+        digest.update(f"{name}:{array.dtype.str}:{array.shape};".encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
 
 
 def migrate(store: IndexStore, config: DedupConfig) -> None:

@@ -256,9 +256,10 @@ class ParagraphIndex:
     # -- changes ------------------------------------------------------------------------
 
     def commit(self, staged: Staged, slots: I64, paragraph_counts: I64,
-               edges: I64) -> None:
+               edges: I64, bulk: bool = False) -> None:
         """Store the staged paragraphs as the occurrences of article ``slots`` (in order, with
-        ``paragraph_counts`` each) and union the verified ``edges`` (uid pairs)."""
+        ``paragraph_counts`` each) and union the verified ``edges`` (uid pairs). ``bulk``
+        (while loading) queues the band keys to be sorted in once, at the first lookup."""
         if staged.new_first.size:
             start = self._fingerprint.extend(staged.new_fingerprints)
             new_uids = np.arange(start, start + staged.new_first.size)
@@ -267,7 +268,7 @@ class ParagraphIndex:
                 array.grow_to(self.n_uids)
             self._by_fingerprint.insert(staged.new_fingerprints, new_uids)
             for band, table in enumerate(self._by_band):
-                table.insert(staged.new_keys[:, band], new_uids)
+                table.insert(staged.new_keys[:, band], new_uids, defer=bulk)
         self.add_occurrences(slots, paragraph_counts, staged.uid)
         for left, right in edges.tolist():
             self.union(left, right)

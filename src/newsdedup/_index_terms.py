@@ -20,7 +20,9 @@ import numpy.typing as npt
 
 from ._boilerplate import CorpusFrequencies
 from ._features import Features
+from ._hashing import fmix64_scalar
 from ._index_lookup import SortedMultimap
+from ._jit import kernel
 
 __all__ = ["StoryTerms", "TermCounts", "story_terms"]
 
@@ -42,8 +44,70 @@ _BM25_K1 = 1.2
 _NAME_BOOST = 2.0
 
 
+@kernel
+def _count_into(keys: U64, counts: I64, filled: npt.NDArray[np.bool_], terms: U64,
+                change: I64) -> int:
+    """Add ``change[k]`` to the count of ``terms[k]`` in an open-addressing table (sized a
+    power of two, at most half full); return how many slots it newly filled."""
+    mask = np.uint64(keys.size - 1)
+    new = 0
+    for index in range(terms.size):
+        term = terms[index]
+        slot = fmix64_scalar(term) & mask
+        while filled[slot] and keys[slot] != term:
+            slot = (slot + np.uint64(1)) & mask
+        if not filled[slot]:
+            filled[slot] = True
+            keys[slot] = term
+            new += 1
+        counts[slot] += change[index]
+    return new
+
+
+@kernel
+def _counts_of(keys: U64, counts: I64, filled: npt.NDArray[np.bool_], terms: U64) -> I64:
+    """The count of each of ``terms`` in the table (0 when absent)."""
+    mask = np.uint64(keys.size - 1)
+    out = np.zeros(terms.size, dtype=np.int64)
+    for index in range(terms.size):
+        term = terms[index]
+        slot = fmix64_scalar(term) & mask
+        while filled[slot]:
+            if keys[slot] == term:
+                out[index] = counts[slot]
+                break
+            slot = (slot + np.uint64(1)) & mask
+    return out
+
+
+class _Table:
+    """A growing hash table from uint64 terms to int64 counts (compiled kernels)."""
+
+    def __init__(self, capacity: int = 1 << 10) -> None:
+        self.keys = np.zeros(capacity, dtype=np.uint64)
+        self.counts = np.zeros(capacity, dtype=np.int64)
+        self.filled = np.zeros(capacity, dtype=bool)
+        self.size = 0
+
+    def add(self, terms: U64, change: I64) -> None:
+        needed = self.size + terms.size  # at most: the terms may repeat
+        if 2 * needed > self.keys.size:
+            capacity = self.keys.size
+            while 2 * needed > capacity:
+                capacity *= 2
+            keys, counts = self.keys[self.filled], self.counts[self.filled]
+            self.keys = np.zeros(capacity, dtype=np.uint64)
+            self.counts = np.zeros(capacity, dtype=np.int64)
+            self.filled = np.zeros(capacity, dtype=bool)
+            self.size = _count_into(self.keys, self.counts, self.filled, keys, counts)
+        self.size += _count_into(self.keys, self.counts, self.filled, terms, change)
+
+    def get(self, terms: U64) -> I64:
+        return _counts_of(self.keys, self.counts, self.filled, terms)
+
+
 class TermCounts:
-    """Document frequencies of content terms over the retained articles.
+    """Document frequencies of content terms over the retained articles (a hash table).
 
     >>> counts = TermCounts()
     >>> counts.apply(counts.delta([np.array([3, 5], dtype=np.uint64)], []), 1)
@@ -53,33 +117,30 @@ class TermCounts:
     """
 
     def __init__(self) -> None:
-        self._terms: U64 = np.zeros(0, dtype=np.uint64)
-        self._counts: I64 = np.zeros(0, dtype=np.int64)
+        self._table = _Table()
 
     @property
     def nbytes(self) -> int:
         """Memory held by the table."""
-        return int(self._terms.nbytes + self._counts.nbytes)
+        table = self._table
+        return int(table.keys.nbytes + table.counts.nbytes + table.filled.nbytes)
 
     @staticmethod
     def delta(added: Sequence[npt.NDArray[np.unsignedinteger]],
               removed: Sequence[npt.NDArray[np.unsignedinteger]]) -> tuple[U64, I64]:
         """The change of counts when articles with terms ``added`` arrive and ``removed`` go
-        (each array: one article's distinct terms)."""
+        (each array: one article's distinct terms), as sorted terms and their changes."""
         parts = [np.asarray(terms, dtype=np.uint64) for terms in (*added, *removed)]
-        signs = [np.full(terms.size, 1 if n < len(added) else -1, dtype=np.int64)
-                 for n, terms in enumerate(parts)]
         if not parts:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        terms, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-        change = np.bincount(inverse.ravel(), weights=np.concatenate(signs),
-                             minlength=terms.size).astype(np.int64)
-        return terms[change != 0], change[change != 0]
-
-    def _base(self, terms: U64) -> I64:
-        at = np.minimum(np.searchsorted(self._terms, terms), max(self._terms.size - 1, 0))
-        found = self._terms[at] == terms if self._terms.size else np.zeros(terms.size, bool)
-        return np.where(found, self._counts[at] if self._terms.size else 0, 0)
+        signs = np.repeat(np.where(np.arange(len(parts)) < len(added), 1, -1),
+                          [part.size for part in parts]).astype(np.int64)
+        table = _Table()
+        table.add(np.concatenate(parts), signs)
+        keep = table.filled & (table.counts != 0)
+        terms, change = table.keys[keep], table.counts[keep]
+        order = np.argsort(terms)
+        return terms[order], change[order]
 
     def frequencies(self, delta: tuple[U64, I64], n_articles: int) -> CorpusFrequencies:
         """The counts with ``delta`` applied, as the pipeline's hook (nothing changes)."""
@@ -87,7 +148,7 @@ class TermCounts:
 
         def lookup(terms: npt.NDArray[np.unsignedinteger]) -> I64:
             terms = np.asarray(terms, dtype=np.uint64)
-            counts = self._base(terms)
+            counts = self._table.get(terms)
             if delta_terms.size:
                 at = np.minimum(np.searchsorted(delta_terms, terms), delta_terms.size - 1)
                 counts = counts + np.where(delta_terms[at] == terms, delta_change[at], 0)
@@ -99,17 +160,7 @@ class TermCounts:
         """Apply a :meth:`delta` (``n_articles`` is only checked to be positive-or-zero)."""
         if n_articles < 0:
             raise ValueError(f"negative article count {n_articles}")
-        terms, change = delta
-        if terms.size == 0:
-            return
-        at = np.searchsorted(self._terms, terms)
-        found = np.zeros(terms.size, dtype=bool)
-        inside = at < self._terms.size
-        found[inside] = self._terms[at[inside]] == terms[inside]
-        self._counts[at[found]] += change[found]
-        new = ~found
-        self._terms = np.insert(self._terms, at[new], terms[new])
-        self._counts = np.insert(self._counts, at[new], change[new])
+        self._table.add(*delta)
 
 
 def story_terms(features: Features, frequencies: CorpusFrequencies,
