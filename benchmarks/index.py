@@ -18,10 +18,13 @@ corpus, so every size sees the same articles). At each checkpoint size it report
   200 queries is the second largest);
 * **memory**: resident size, and the in-memory lookups (band index, term tables) per
   stored article; **disk**: database plus write-ahead log per stored article;
-* **open**: seconds to reopen the file and rebuild the in-memory lookups;
+* **open**: seconds to reopen the file and rebuild the in-memory lookups (in a fresh
+  process, whose peak RSS is reported too);
 * **drift** (sizes up to ``--drift-max``): articles whose group, canonical, boilerplate
-  flags or story differ from ``refresh()`` (a recomputation from the stored features,
-  equal to one ``dedup()`` over everything), and the time of that refresh.
+  flags, boilerplate family counts or story id differ from ``refresh()`` (a recomputation
+  from the stored features, equal to one ``dedup()`` over everything), the precision and
+  recall of the index's same-story pairs against the refreshed ones, and the time of that
+  refresh.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -56,6 +61,27 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+_REOPEN = """
+import json, sys, time
+from newsdedup import open_index
+begin = time.perf_counter()
+with open_index(sys.argv[1]) as index:
+    index.query("A text to answer: the first query rebuilds the in-memory lookups.")
+# VmHWM, not ru_maxrss: the latter can carry the parent's peak over fork and exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status")
+            if line.startswith("VmHWM:"))
+print(json.dumps({"open_s": time.perf_counter() - begin, "open_peak_rss_mb": peak / 1024}))
+"""
+
+
+def _reopen(path: Path) -> dict[str, float]:
+    """Time to open the file and answer a first query, in a fresh process (its peak RSS too)."""
+    done = subprocess.run([sys.executable, "-c", _REOPEN, str(path)], capture_output=True,
+                          text=True, check=True)
+    measured: dict[str, float] = json.loads(done.stdout)
+    return measured
+
+
 def _state(index: DedupIndex, ids: list[str]) -> dict[str, tuple[Any, ...]]:
     out = {}
     for article_id in ids:
@@ -76,7 +102,20 @@ def _drift(index: DedupIndex, ids: list[str]) -> dict[str, Any]:
     share = {name: sum(before[i][k] != after[i][k] for i in ids) / len(ids)
              for k, name in enumerate(("group", "canonical", "story", "boilerplate",
                                        "families"))}
-    return {"refresh_s": seconds, **{f"{name}_differs": value for name, value in share.items()}}
+    incremental, batch = _story_pairs(before), _story_pairs(after)
+    shared = len(incremental & batch)
+    return {"refresh_s": seconds, **{f"{name}_differs": value for name, value in share.items()},
+            "story_pair_precision": shared / max(len(incremental), 1),
+            "story_pair_recall": shared / max(len(batch), 1)}
+
+
+def _story_pairs(state: dict[str, tuple[Any, ...]]) -> set[tuple[str, str]]:
+    """Pairs of articles in one story (the stories of the synthetic corpus are small)."""
+    members: dict[str, list[str]] = {}
+    for article_id, fields in state.items():
+        members.setdefault(fields[2], []).append(article_id)
+    return {pair for group in members.values()
+            for pair in itertools.combinations(sorted(group), 2)}
 
 
 def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
@@ -135,10 +174,7 @@ def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
             "lookups_per_article_kb": lookups / 1024 / len(ids),
             "disk_per_article_kb": disk / 1024 / len(ids),
         }
-        begin = time.perf_counter()
-        with open_index(path) as reopened:
-            reopened.query(held_out[0])
-        point["open_s"] = time.perf_counter() - begin
+        point.update(_reopen(path))
         if size <= drift_max:
             point.update(_drift(index, ids))
         checkpoints.append(point)
@@ -169,12 +205,15 @@ def _table(results: dict[str, Any]) -> str:
     drifts = [p for p in results["checkpoints"] if "refresh_s" in p]
     if drifts:
         lines += ["", "| stored | group differs | canonical | boilerplate flags | "
-                      "family counts | story | refresh (s) |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                      "family counts | story id | story pairs: precision / recall | "
+                      "refresh (s) |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         lines += [f"| {p['stored']:,} | {p['group_differs']:.2%} | "
                   f"{p['canonical_differs']:.2%} | {p['boilerplate_differs']:.2%} | "
                   f"{p['families_differs']:.2%} | {p['story_differs']:.2%} | "
-                  f"{p['refresh_s']:.1f} |" for p in drifts]
+                  f"{p.get('story_pair_precision', math.nan):.3f} / "
+                  f"{p.get('story_pair_recall', math.nan):.3f} | {p['refresh_s']:.1f} |"
+                  for p in drifts]
     return "\n".join(lines)
 
 

@@ -179,10 +179,27 @@ def test_updates_and_retention_in_the_neighbourhood_path() -> None:
         index.add([edited])
         retained = [index.article(a.id) for a in articles if not index.get(a.id).expired]
         assert len(retained) == len(index) < len(articles)
-        reference = dedup(retained)
-        assert {a.id: _decisions_of(index, a.id) for a in retained} == {
-            key: _without_stories({**value, "id": key, "expired": False})
-            for key, value in decision_records(reference).items()}
+        before = {a.id: _decisions_of(index, a.id) for a in retained}
+        late = Article("late", retained[-1].text, published=articles[0].published)
+        decision = index.add([late]).decisions[0]  # outside the window on arrival
+        assert decision.expired and retained[-1].id in decision.duplicate_of
+        assert {a.id: _decisions_of(index, a.id) for a in retained} == before
+        reference = dedup(sorted(retained, key=lambda article: article.id))
+        assert before == {key: _without_stories({**value, "id": key, "expired": False})
+                          for key, value in decision_records(reference).items()}
+
+
+def test_a_user_canonical_key_in_the_neighbourhood_path() -> None:
+    """With a canonical key (which reads stored texts), adds still equal dedup()."""
+
+    def key(article: Article) -> int:
+        return -len(article.text)
+
+    with neighbourhood_only():
+        index = open_index(":memory:", canonical_key=key)
+        _add_in_batches(index, POOL, [9])
+        reference = dedup(sorted(POOL, key=lambda article: article.id), canonical_key=key)
+        assert _decisions(index) == _expected(reference)
 
 
 def _decisions_of(index: newsdedup.DedupIndex, article_id: str) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from ._config import DedupConfig
 from ._features import extract_features, select_features
 from ._index_codec import flatten
 from ._index_memory import Memory, blob_hash, encode_article, lookup_of
-from ._index_plan import _boilerplate, _featurize, _hash
+from ._index_place import place_articles
+from ._index_plan import _boilerplate, _hash
 from ._index_store import SCHEMA_VERSION, IndexStore
 
 __all__ = ["featurizer_fingerprint", "migrate"]
@@ -67,7 +68,7 @@ def migrate(store: IndexStore, config: DedupConfig) -> None:
         expired = [article for article, row in zip(articles, chunk, strict=True) if not row[2]]
         # Retained articles are placed against those before them, so their verified
         # paragraph matches are remembered exactly as if they had been added one by one.
-        incoming, lookups = _featurize(memory, store, retained, config, [])
+        incoming, lookups = place_articles(memory, store, retained, config, [])
         parts = [select_features(incoming.features, np.array([n])) for n in range(len(retained))]
         if expired:
             features = extract_features(expired, config)

@@ -32,7 +32,7 @@ run covers everything (a batch run over the stored features, nothing frozen).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import attrs
 import numpy as np
@@ -42,25 +42,16 @@ from ._article import Article, without_text
 from ._boilerplate import CorpusFrequencies
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
-from ._features import Collected, Features, concat_features
+from ._features import Collected, concat_features
 from ._index_memory import Memory
-from ._index_paragraphs import RECURRING, Staged
+from ._index_paragraphs import RECURRING
+from ._index_place import Incoming
 from ._index_store import IndexStore
 from ._pipeline import dedup_collected
 from ._result import DedupResult
-from ._shingle import ShingleSets
-from ._verify import pair_similarity
 
-__all__ = [
-    "FROZEN_FAMILIES",
-    "FULL_RUN_BELOW",
-    "FULL_RUN_SHARE",
-    "Incoming",
-    "Neighbourhood",
-    "features_terms",
-    "run_neighbourhood",
-    "verify_candidates",
-]
+__all__ = ["FROZEN_FAMILIES", "FULL_RUN_BELOW", "FULL_RUN_SHARE", "Neighbourhood",
+           "run_neighbourhood"]
 
 I64 = npt.NDArray[np.int64]
 #: Clusters decided recurring boilerplate across at least this many unrelated article
@@ -76,27 +67,6 @@ MAX_ROUNDS = 5
 
 
 @attrs.frozen(slots=True)
-class Incoming:
-    """The articles an add stores (or a query asks about), featurized and placed.
-
-    ``staged`` places their paragraphs, ``edges`` are the verified matches of new distinct
-    paragraphs (uid pairs), ``slots`` the slots they will get (numbered after the stored
-    ones), ``story_terms`` each one's strongest terms (``_index_terms.story_terms``),
-    ``term_delta`` the change of document frequencies once they are in (and the articles
-    leaving with them gone), ``parts`` each one's features on its own.
-    """
-
-    articles: list[Article]
-    features: Features
-    staged: Staged
-    edges: I64
-    slots: I64
-    story_terms: list[npt.NDArray[np.uint64]]
-    term_delta: tuple[npt.NDArray[np.uint64], I64]
-    parts: list[Features]
-
-
-@attrs.frozen(slots=True)
 class Neighbourhood:
     """The outcome of a neighbourhood run.
 
@@ -104,9 +74,6 @@ class Neighbourhood:
         result: the pipeline's result over ``slots`` (in that order).
         slots: the articles of the run (stored slots, then the incoming ones).
         core: slots whose whole decision is taken from ``result``.
-        frozen: ``{stored cluster root: families}`` of the frozen clusters in the run.
-        frozen_paragraphs: per article of the run, its paragraphs marked by a frozen cluster.
-        full: whether the run covered every retained article.
         region: slots whose story is taken from ``result``: the core, and every article
             linked to it by being in one story with it, before or after (the rest keep
             their stored story; stories never straddle the border).
@@ -125,48 +92,6 @@ class Neighbourhood:
     full: bool
     rounds: int
     settled: bool
-
-
-def verify_candidates(memory: Memory, store: IndexStore, incoming_features: Features,
-                      staged: Staged, config: DedupConfig) -> I64:
-    """The candidate uid pairs of ``staged`` that pass the pipeline's exact paragraph test."""
-    pairs = staged.candidates
-    if pairs.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    n_uids = memory.paragraphs.n_uids
-    stored_uids = np.unique(pairs[pairs < n_uids])
-    occurrences = memory.paragraphs.representatives(stored_uids)
-    live = occurrences >= 0
-    stored_uids, occurrences = stored_uids[live], occurrences[live]
-    slots = memory.paragraphs.occurrence_slot.values[occurrences]
-    firsts = memory.paragraphs.slot_first.values[slots]
-    unique_slots = sorted(set(slots.tolist()))
-    stored = dict(zip(unique_slots, memory.features(store, unique_slots), strict=True))
-    parts = [(incoming_features.shingles, staged.new_first)]
-    parts += [(stored[slot].shingles, np.array([occurrence - first]))
-              for slot, occurrence, first in zip(slots.tolist(), occurrences.tolist(),
-                                                 firsts.tolist(), strict=True)]
-    sets = _stack(parts)
-    row_of = np.full(n_uids + staged.new_first.size, -1, dtype=np.int64)
-    row_of[n_uids:] = np.arange(staged.new_first.size)
-    row_of[stored_uids] = staged.new_first.size + np.arange(stored_uids.size)
-    pairs = pairs[(row_of[pairs[:, 0]] >= 0) & (row_of[pairs[:, 1]] >= 0)]
-    similarity = pair_similarity(sets, row_of[pairs[:, 0]], row_of[pairs[:, 1]])
-    keep = ((similarity.jaccard >= config.paragraph_jaccard)
-            | (similarity.smaller_contained >= config.paragraph_containment))
-    return pairs[keep]
-
-
-def _stack(parts: Sequence[tuple[ShingleSets, I64]]) -> ShingleSets:
-    """The shingle sets of the chosen rows of several ShingleSets, one after the other."""
-    sizes, values = [], []
-    for sets, rows in parts:
-        for row in rows.tolist():
-            values.append(sets.row(row))
-            sizes.append(values[-1].size)
-    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    return ShingleSets(offsets, np.concatenate(values) if values else np.zeros(0, np.uint64))
 
 
 class _Closure:
@@ -289,13 +214,6 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
             return Neighbourhood(result, slots, core, region, frozen_paragraphs, False, rounds,
                                  settled)
         core |= closure.close(grown, memory.group_members, 0)
-
-
-def features_terms(features: Features, article: int) -> npt.NDArray[np.unsignedinteger]:
-    """The distinct content terms of article ``article`` of ``features``."""
-    start, stop = features.article_terms[article:article + 2]
-    terms: npt.NDArray[np.unsignedinteger] = features.terms[start:stop]
-    return terms
 
 
 def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> set[int]:

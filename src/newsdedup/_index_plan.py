@@ -20,16 +20,11 @@ from ._article import Article, coerce_articles
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._errors import InputError
-from ._features import Features, collect_features, select_features
-from ._index_memory import Lookup, Memory, blob_hash, encode_article, lookup_of
-from ._index_neighbourhood import (
-    Incoming,
-    Neighbourhood,
-    features_terms,
-    run_neighbourhood,
-    verify_candidates,
-)
-from ._index_paragraphs import PATTERN, RECURRING, band_keys
+from ._features import Features
+from ._index_memory import Lookup, Memory, blob_hash, encode_article
+from ._index_neighbourhood import Neighbourhood, run_neighbourhood
+from ._index_paragraphs import PATTERN, RECURRING
+from ._index_place import Incoming, place_articles
 from ._index_result import (
     AddResult,
     IndexChange,
@@ -107,31 +102,6 @@ def _timestamp(article: Article) -> float | None:
     return article.published.timestamp() if article.published is not None else None
 
 
-def _featurize(memory: Memory, store: IndexStore, articles: list[Article],
-               config: DedupConfig, leaving_terms: Sequence[npt.NDArray[np.unsignedinteger]]
-               ) -> tuple[Incoming, list[Lookup]]:
-    """Features, staged paragraphs, verified matches and lookups of ``articles`` (arriving
-    while articles with ``leaving_terms`` go)."""
-    features = collect_features(articles, config, keep_text=True).features
-    keys = band_keys(features.shingles, config)
-    staged = memory.paragraphs.stage(features.fingerprints, keys, features.shingles.sizes > 0)
-    edges = verify_candidates(memory, store, features, staged, config)
-    n_uids = memory.paragraphs.n_uids
-    matches = [(int(staged.new_first[left - n_uids]),
-                int(memory.paragraphs.fingerprints(np.array([right]))[0] if right < n_uids
-                    else staged.new_fingerprints[right - n_uids]))
-               for left, right in edges.tolist()]
-    term_delta = memory.term_counts.delta(
-        [features_terms(features, n) for n in range(features.n_articles)], leaving_terms)
-    frequencies = memory.term_counts.frequencies(
-        term_delta, memory.n_alive + features.n_articles - len(leaving_terms))
-    lookups = lookup_of(features, config, matches, frequencies, keys)
-    slots = np.arange(len(memory.ids), len(memory.ids) + len(articles), dtype=np.int64)
-    parts = [select_features(features, np.array([n])) for n in range(features.n_articles)]
-    return Incoming(articles, features, staged, edges, slots,
-                    [lookup.story_terms for lookup in lookups], term_delta, parts), lookups
-
-
 def _post_fix(record: dict[str, Any], frozen: Mapping[int, int]) -> None:
     """Report paragraphs of frozen clusters as the recurring boilerplate they were decided."""
     entries = {entry["index"]: entry for entry in record["boilerplate_paragraphs"]}
@@ -159,14 +129,14 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
     leaving = expired | replaced
     leaving_list = sorted(leaving)
     leaving_terms = [_terms(part) for part in memory.features(store, leaving_list)]
-    inc, lookups = _featurize(memory, store, main, config, leaving_terms)
+    inc, lookups = place_articles(memory, store, main, config, leaving_terms)
     nb = run_neighbourhood(memory, store, inc, leaving, config, canonical_key)
     decided = _decided(memory, nb)
     new_features = list(inc.parts)
     late_decisions: dict[str, dict[str, Any]] = {}
     late_articles = [article for article in changed if article.id in late]
     if late_articles:  # decided against the retained articles, then stored as expired
-        both, both_lookups = _featurize(memory, store, main + late_articles, config,
+        both, both_lookups = place_articles(memory, store, main + late_articles, config,
                                         leaving_terms)
         late_run = run_neighbourhood(memory, store, both, leaving, config, canonical_key)
         late_decisions = {key: {**value[0], "expired": True} for key, value in
@@ -211,7 +181,7 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
 def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
                  canonical_key: CanonicalKey | None, batch: int) -> Plan:
     """Plan a full recomputation from the stored features (no new article)."""
-    inc, _ = _featurize(memory, store, [], config, [])
+    inc, _ = place_articles(memory, store, [], config, [])
     nb = run_neighbourhood(memory, store, inc, set(), config, canonical_key, full=True)
     writes, states, changes = _writes(memory, store, nb, _decided(memory, nb), set(), {},
                                       False)
