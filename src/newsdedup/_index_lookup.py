@@ -21,9 +21,12 @@ from ._arrays import ranks
 __all__ = ["Growable", "SortedMultimap"]
 
 I64 = npt.NDArray[np.int64]
-#: The delta is merged into the base once it holds this share of the base's entries.
+#: The delta is merged into the base once it holds this share of the base's entries, or
+#: ``_MAX_DELTA`` entries: every insert rewrites the delta, so it must stay small however
+#: large the base grows (a merge into the base is then due every few dozen adds).
 _MERGE_SHARE = 0.25
 _MIN_DELTA = 1 << 16
+_MAX_DELTA = 1 << 18
 
 
 class Growable:
@@ -113,7 +116,7 @@ class SortedMultimap:
         order = np.argsort(keys, kind="stable")
         delta = _merge(self._runs[1], (keys[order], values[order]))
         base = self._runs[0]
-        if delta[0].size >= max(_MIN_DELTA, _MERGE_SHARE * base[0].size):
+        if delta[0].size >= max(_MIN_DELTA, min(_MERGE_SHARE * base[0].size, _MAX_DELTA)):
             self._runs = [_merge(base, delta), self._empty()]
         else:
             self._runs[1] = delta

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sys
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
@@ -116,7 +117,7 @@ class Memory:
         self.alive = Growable(np.bool_, False)
         self.digest = Growable(np.bool_, False)
         self.decision_hash = Growable(np.int64)
-        self.lookup_hash: list[int] = []
+        self.lookup_hash = Growable(np.int64)
         self.state: list[tuple[str | None, ...]] = []
         self.group_members: dict[str, set[int]] = {}
         self.story_members: dict[str, set[int]] = {}
@@ -184,6 +185,8 @@ class Memory:
     def set_state(self, slot: int, state: tuple[str | None, ...], digest: bool,
                   decision_hash: int, boilerplate: str | None) -> None:
         """Record an article's current ids, digest flag, decision hash and paragraph flags."""
+        # One string object per group or story id, however many members hold it.
+        state = tuple(None if key is None else sys.intern(key) for key in state)
         old = self.state[slot]
         for members, before, after in ((self.group_members, old[0], state[0]),
                                        (self.story_members, old[1], state[1])):
@@ -255,7 +258,7 @@ class Memory:
         for row in changed:
             slot = self.slot_of.get(row.id)
             if slot is not None and self.alive.values[slot] and (
-                    row.lookup is None or blob_hash(row.lookup) != self.lookup_hash[slot]):
+                    row.lookup is None or blob_hash(row.lookup) != self.lookup_hash.values[slot]):
                 return False
         leaving = [self.slot_of[row.id] for row in changed
                    if not row.retained and row.id in self.slot_of]
