@@ -220,13 +220,20 @@ def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> 
     """Stored articles sharing strong terms with the incoming ones, inside the story window."""
     alive = memory.alive.values.copy()
     alive[list(leaving)] = False
-    pairs = memory.story_terms.candidates(incoming.story_terms, alive)
     window = memory.config.story_window_days
-    if window is not None and pairs.size:
-        incoming_times = np.array([np.nan if a.published is None else a.published.timestamp()
-                                   for a in incoming.articles])
-        gap = np.abs(incoming_times[pairs[:, 0]] - memory.published.values[pairs[:, 1]])
-        pairs = pairs[~(gap > window * 86400.0)]
+    near = None
+    if window is not None:
+        times = np.array([np.nan if a.published is None else a.published.timestamp()
+                          for a in incoming.articles])
+        published = memory.published.values
+
+        def near(query: I64, slots: I64) -> npt.NDArray[np.bool_]:
+            # Undated articles are never excluded by the window (NaN gap).
+            inside: npt.NDArray[np.bool_] = ~(np.abs(times[query] - published[slots])
+                                              > window * 86400.0)
+            return inside
+
+    pairs = memory.story_terms.candidates(incoming.story_terms, alive, near)
     return set(pairs[:, 1].tolist())
 
 

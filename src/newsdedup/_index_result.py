@@ -140,13 +140,15 @@ def record_of(value: Any) -> Any:
     names = _FIELDS.get(type(value))
     if names is None:
         if isinstance(value, tuple | list):
-            return [record_of(item) for item in value]
+            # Leaves tested inline: most values are, and a call per value is the cost.
+            return [item if type(item) in _LEAVES else record_of(item) for item in value]
         if isinstance(value, dict):
             return {key: record_of(item) for key, item in value.items()}
         if not attrs.has(type(value)):
             return value
         names = _FIELDS[type(value)] = tuple(field.name for field in attrs.fields(type(value)))
-    return {name: record_of(getattr(value, name)) for name in names}
+    return {name: item if type(item := getattr(value, name)) in _LEAVES else record_of(item)
+            for name in names}
 
 
 def decision_records(result: DedupResult, expired: bool = False,

@@ -13,7 +13,7 @@ Two index-wide quantities the neighbourhood of an add cannot see by itself:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -37,8 +37,9 @@ STORY_TERMS = 12
 MIN_SHARED = 3
 #: Stored story candidates kept per new article (those sharing the most strong terms).
 MAX_CANDIDATES = 10
-#: Terms held by more stored articles than this are too common to propose candidates.
-MAX_POSTINGS = 2000
+#: Terms held by more stored articles than this are too common to propose candidates (the
+#: story step skips terms among the strongest of more than 500 groups, see ``_stories``).
+MAX_POSTINGS = 1000
 # The story step's term weighting (see _stories: BM25's k1 and the salient-word boost).
 _BM25_K1 = 1.2
 _NAME_BOOST = 2.0
@@ -210,18 +211,23 @@ class StoryTerms:
         if lengths.sum():
             self._postings.insert(np.concatenate(terms), np.repeat(slots, lengths))
 
-    def candidates(self, terms: Sequence[U64], alive: npt.NDArray[np.bool_]) -> I64:
-        """``(query number, slot)`` pairs: stored articles (where ``alive``) sharing at least
-        ``MIN_SHARED`` strong terms with query ``terms[n]`` (all of them, for a query with
-        fewer), at most ``MAX_CANDIDATES`` per query, those sharing the most first (then the
-        newest)."""
+    def candidates(self, terms: Sequence[U64], alive: npt.NDArray[np.bool_],
+                   near: Callable[[I64, I64], npt.NDArray[np.bool_]] | None = None) -> I64:
+        """``(query number, slot)`` pairs: stored articles (where ``alive``, and ``near`` the
+        query, if given: a test of query numbers and slots) sharing at least ``MIN_SHARED``
+        strong terms with query ``terms[n]`` (all of them, for a query with fewer), at most
+        ``MAX_CANDIDATES`` per query, those sharing the most first (then the newest)."""
         lengths = np.array([part.size for part in terms], dtype=np.int64)
         if not lengths.sum():
             return np.zeros((0, 2), dtype=np.int64)
         query = np.repeat(np.arange(len(terms)), lengths)
         which, slots = self._postings.lookup(np.concatenate(terms), MAX_POSTINGS)
+        query = query[which]
+        # Filter before counting: the postings of a large index are long.
         keep = alive[slots]
-        codes = query[which[keep]] * alive.size + slots[keep]
+        if near is not None:
+            keep[keep] = near(query[keep], slots[keep])
+        codes = query[keep] * alive.size + slots[keep]
         pairs, shared = np.unique(codes, return_counts=True)
         owner = pairs // alive.size
         enough = shared >= np.minimum(MIN_SHARED, lengths[owner])
