@@ -1,35 +1,53 @@
-"""Benchmark of the persistent index: add throughput, query latency, memory and disk.
+"""Benchmark of the persistent index: add throughput, query latency, memory, disk, drift.
 
 Run from the repository root::
 
-    python -m benchmarks.index                       # sizes 1000,2000,5000 (a few minutes)
-    python -m benchmarks.index --sizes 1000,10000 --queries 3 --json out.json
+    python -m benchmarks.index --sizes 10000,100000            # the table in docs/index.md
+    python -m benchmarks.index --sizes 1000000 --drift-max 0   # 1M (an hour or more)
+    python -m benchmarks.index --quick                         # CI smoke run, seconds
 
-The index is grown in adds of ``--batch`` synthetic articles (``generate_corpus``, ~3 KB
-each). Every add is timed, and so is the ``dedup()`` run inside it: that inner run is the
-baseline measured in the same process, and the ratio says how much of an add is the batch
-pipeline and how much is the index's own work (JSON, SQLite, diffing). At each checkpoint
-size, ``--queries`` held-out articles are queried one at a time (p50/p99 over few samples is
-close to the median/maximum; say so when quoting). Memory is the process's resident size,
-disk the database plus its write-ahead log.
+The index is grown in adds of ``--batch`` synthetic articles streamed from
+``newsdedup._synthetic.iter_corpus`` (~3 KB each; the stream is a prefix of one seeded
+corpus, so every size sees the same articles). At each checkpoint size it reports:
+
+* **adds/s**: articles per second of the last ``--window`` adds before the checkpoint, and
+  the same adds' baseline measured in the same run: ``dedup()`` of each added batch *alone*
+  (featurize and decide 1,000 articles without any index), the least any incremental
+  design pays. ``× batch`` is an add's time over that baseline;
+* **query latency** p50/p99 over ``--queries`` held-out articles (``index.query``; p99 of
+  200 queries is the second largest);
+* **memory**: resident size, and the in-memory lookups (band index, term tables) per
+  stored article; **disk**: database plus write-ahead log per stored article;
+* **open**: seconds to reopen the file and rebuild the in-memory lookups (in a fresh
+  process, whose peak RSS is reported too);
+* **drift** (sizes up to ``--drift-max``): articles whose group, canonical, boilerplate
+  flags, boilerplate family counts or story id differ from ``refresh()`` (a recomputation
+  from the stored features, equal to one ``dedup()`` over everything), the precision and
+  recall of the index's same-story pairs against the refreshed ones, and the time of that
+  refresh.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import math
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsdedup import DedupResult, open_index
-from newsdedup._synthetic import generate_corpus
+from newsdedup import Article, DedupIndex, dedup, open_index
+from newsdedup._synthetic import iter_corpus
+
+#: The previous index (a full dedup() per add), docs/index.md before the incremental design.
+PREVIOUS = {1000: (684, None), 5000: (134, None), 10000: (59, (16.0, 16.5))}
 
 
 def _rss_mb() -> float:
@@ -43,79 +61,159 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def run(sizes: list[int], batch: int, queries: int, seed: int, article_bytes: int,
-        directory: Path) -> dict[str, Any]:
+_REOPEN = """
+import json, sys, time
+from newsdedup import open_index
+begin = time.perf_counter()
+with open_index(sys.argv[1]) as index:
+    index.query("A text to answer: the first query rebuilds the in-memory lookups.")
+# VmHWM, not ru_maxrss: the latter can carry the parent's peak over fork and exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status")
+            if line.startswith("VmHWM:"))
+print(json.dumps({"open_s": time.perf_counter() - begin, "open_peak_rss_mb": peak / 1024}))
+"""
+
+
+def _reopen(path: Path) -> dict[str, float]:
+    """Time to open the file and answer a first query, in a fresh process (its peak RSS too)."""
+    done = subprocess.run([sys.executable, "-c", _REOPEN, str(path)], capture_output=True,
+                          text=True, check=True)
+    measured: dict[str, float] = json.loads(done.stdout)
+    return measured
+
+
+def _state(index: DedupIndex, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    out = {}
+    for article_id in ids:
+        decision = index.get(article_id)
+        out[article_id] = (decision.group_id, decision.canonical_id, decision.story_id,
+                           tuple(b.index for b in decision.boilerplate_paragraphs),
+                           tuple(b.families for b in decision.boilerplate_paragraphs))
+    return out
+
+
+def _drift(index: DedupIndex, ids: list[str]) -> dict[str, Any]:
+    """Differences between the index and its own refresh (= one dedup() over everything)."""
+    before = _state(index, ids)
+    begin = time.perf_counter()
+    index.refresh()
+    seconds = time.perf_counter() - begin
+    after = _state(index, ids)
+    share = {name: sum(before[i][k] != after[i][k] for i in ids) / len(ids)
+             for k, name in enumerate(("group", "canonical", "story", "boilerplate",
+                                       "families"))}
+    incremental, batch = _story_pairs(before), _story_pairs(after)
+    shared = len(incremental & batch)
+    return {"refresh_s": seconds, **{f"{name}_differs": value for name, value in share.items()},
+            "story_pair_precision": shared / max(len(incremental), 1),
+            "story_pair_recall": shared / max(len(batch), 1)}
+
+
+def _story_pairs(state: dict[str, tuple[Any, ...]]) -> set[tuple[str, str]]:
+    """Pairs of articles in one story (the stories of the synthetic corpus are small)."""
+    members: dict[str, list[str]] = {}
+    for article_id, fields in state.items():
+        members.setdefault(fields[2], []).append(article_id)
+    return {pair for group in members.values()
+            for pair in itertools.combinations(sorted(group), 2)}
+
+
+def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
+        article_bytes: int, drift_max: int, directory: Path) -> dict[str, Any]:
     """Grow an index to each size in ``sizes``; return the measurements."""
-    total = max(sizes) + queries
-    started = time.perf_counter()
-    corpus = generate_corpus(total, seed=seed, article_bytes=article_bytes).articles
-    stored_articles, held_out = corpus[:max(sizes)], corpus[max(sizes):]
-    print(f"generated {total} articles in {time.perf_counter() - started:.1f}s", flush=True)
+    stream = (article for article, _ in iter_corpus(max(sizes) + queries, seed=seed,
+                                                   article_bytes=article_bytes))
+    held_out: list[Article] = []
     path = directory / "bench.db"
     index = open_index(path)
-    inner: list[float] = []
-    run_dedup: Callable[..., DedupResult] = index._dedup
-
-    def timed_dedup(*args: Any) -> DedupResult:
-        begin = time.perf_counter()
-        try:
-            return run_dedup(*args)
-        finally:
-            inner.append(time.perf_counter() - begin)
-
-    index._dedup = timed_dedup  # type: ignore[method-assign]
-    rss_start = _rss_mb()
-    adds, checkpoints = [], []
-    stored = 0
+    ids: list[str] = []
+    adds: list[dict[str, Any]] = []
+    checkpoints = []
     for size in sorted(sizes):
-        while stored < size:
-            chunk = stored_articles[stored:stored + batch]
-            inner.clear()
+        while len(ids) < size:
+            chunk = list(itertools.islice(stream, min(batch, size - len(ids))))
             begin = time.perf_counter()
             index.add(chunk)
             seconds = time.perf_counter() - begin
-            adds.append({"stored_before": stored, "articles": len(chunk), "seconds": seconds,
-                         "articles_per_s": len(chunk) / seconds,
-                         "dedup_share": sum(inner) / seconds})
-            print(f"add {len(chunk)} at {stored}: {seconds:.1f}s "
-                  f"({len(chunk) / seconds:.0f} articles/s, dedup() {sum(inner):.1f}s)",
-                  flush=True)
-            stored += len(chunk)
+            ids += [article.id for article in chunk]
+            adds.append({"stored_before": len(ids) - len(chunk), "articles": len(chunk),
+                         "seconds": seconds, **index.last_stats, "chunk": chunk})
+            if len(adds) % 20 == 0:
+                print(f"  {len(ids)} stored, last add {seconds:.2f}s "
+                      f"({len(chunk) / seconds:.0f}/s), RSS {_rss_mb():.0f} MB", flush=True)
+        recent = adds[-window:]
+        baseline = []
+        for add in recent:  # the same batches, deduplicated alone, in this process
+            begin = time.perf_counter()
+            dedup(add["chunk"])
+            baseline.append(time.perf_counter() - begin)
+        if not held_out:
+            held_out = list(itertools.islice(stream, queries))
         latencies = []
-        for article in held_out[:queries]:
+        for article in held_out:
             begin = time.perf_counter()
             index.query(article)
             latencies.append(time.perf_counter() - begin)
+        memory = index._memory
+        assert memory is not None
+        lookups = (memory.paragraphs.nbytes + memory.term_counts.nbytes
+                   + memory.story_terms.nbytes)
         disk = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists())
-        checkpoint = {
-            "stored": stored, "query_p50_s": statistics.median(latencies),
-            "query_p99_s": _percentile(latencies, 0.99), "queries": len(latencies),
-            "rss_mb": _rss_mb(), "rss_per_article_kb": (_rss_mb() - rss_start) * 1024 / stored,
+        add_seconds = sum(add["seconds"] for add in recent)
+        point = {
+            "stored": len(ids), "adds_per_s": sum(a["articles"] for a in recent) / add_seconds,
+            "add_s": statistics.median(add["seconds"] for add in recent),
+            "batch_alone_s": statistics.median(baseline),
+            "run_articles": statistics.median(add["run"] for add in recent),
+            "rounds": statistics.mean(add["rounds"] for add in recent),
+            "full_runs": sum(add["full"] for add in recent),
+            "query_p50_ms": 1000 * statistics.median(latencies),
+            "query_p99_ms": 1000 * _percentile(latencies, 0.99), "queries": len(latencies),
+            "rss_mb": _rss_mb(),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "disk_mb": disk / 2**20, "disk_per_article_kb": disk / 1024 / stored,
-            "text_per_article_kb": sum(len(a.text.encode()) for a in stored_articles[:stored])
-            / 1024 / stored,
+            "lookups_per_article_kb": lookups / 1024 / len(ids),
+            "disk_per_article_kb": disk / 1024 / len(ids),
         }
-        checkpoints.append(checkpoint)
-        print(f"at {stored}: query p50 {checkpoint['query_p50_s']:.2f}s "
-              f"p99 {checkpoint['query_p99_s']:.2f}s, RSS {checkpoint['rss_mb']:.0f} MB, "
-              f"disk {checkpoint['disk_per_article_kb']:.1f} KB/article", flush=True)
+        point.update(_reopen(path))
+        if size <= drift_max:
+            point.update(_drift(index, ids))
+        checkpoints.append(point)
+        print(json.dumps(point), flush=True)
     index.close()
     return {"batch": batch, "seed": seed, "cpus": os.cpu_count(),
-            "load_average": os.getloadavg(), "adds": adds, "checkpoints": checkpoints}
+            "load_average": os.getloadavg(),
+            "adds": [{k: v for k, v in add.items() if k != "chunk"} for add in adds],
+            "checkpoints": checkpoints}
 
 
 def _table(results: dict[str, Any]) -> str:
-    lines = ["| stored | add of batch (s) | adds/s | share in dedup() | query p50 (s) | "
-             "query p99 (s) | RSS (MB) | disk/article (KB) |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    by_size = {add["stored_before"] + add["articles"]: add for add in results["adds"]}
+    lines = [f"| stored | adds/s (previous) | add of {results['batch']:,} (s) | × batch alone | "
+             "run size | "
+             "query p50 / p99 (ms) (previous, s) | RSS (MB) | lookups/article (KB) | "
+             "disk/article (KB) | open (s) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for point in results["checkpoints"]:
-        add = by_size[point["stored"]]
-        lines.append(f"| {point['stored']:,} | {add['seconds']:.1f} | "
-                     f"{add['articles_per_s']:.0f} | {add['dedup_share']:.0%} | "
-                     f"{point['query_p50_s']:.2f} | {point['query_p99_s']:.2f} | "
-                     f"{point['rss_mb']:.0f} | {point['disk_per_article_kb']:.1f} |")
+        previous_adds, previous_query = PREVIOUS.get(point["stored"], (None, None))
+        adds = f"{point['adds_per_s']:.0f}" + (f" ({previous_adds})" if previous_adds else "")
+        query = f"{point['query_p50_ms']:.1f} / {point['query_p99_ms']:.1f}" + (
+            f" ({previous_query[0]} / {previous_query[1]})" if previous_query else "")
+        lines.append(
+            f"| {point['stored']:,} | {adds} | {point['add_s']:.2f} | "
+            f"{point['add_s'] / point['batch_alone_s']:.1f} | {point['run_articles']:.0f} | "
+            f"{query} | {point['rss_mb']:.0f} | {point['lookups_per_article_kb']:.2f} | "
+            f"{point['disk_per_article_kb']:.1f} | {point['open_s']:.1f} |")
+    drifts = [p for p in results["checkpoints"] if "refresh_s" in p]
+    if drifts:
+        lines += ["", "| stored | group differs | canonical | boilerplate flags | "
+                      "family counts | story id | story pairs: precision / recall | "
+                      "refresh (s) |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {p['stored']:,} | {p['group_differs']:.2%} | "
+                  f"{p['canonical_differs']:.2%} | {p['boilerplate_differs']:.2%} | "
+                  f"{p['families_differs']:.2%} | {p['story_differs']:.2%} | "
+                  f"{p.get('story_pair_precision', math.nan):.3f} / "
+                  f"{p.get('story_pair_recall', math.nan):.3f} | {p['refresh_s']:.1f} |"
+                  for p in drifts]
     return "\n".join(lines)
 
 
@@ -123,22 +221,30 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run, print a Markdown table (and write JSON if asked)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.index", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,2000,5000",
+    parser.add_argument("--sizes", default="10000,100000",
                         help="comma-separated index sizes to report (default %(default)s)")
     parser.add_argument("--batch", type=int, default=1000, help="articles per add")
-    parser.add_argument("--queries", type=int, default=5, help="queries per size")
+    parser.add_argument("--queries", type=int, default=200, help="queries per size")
+    parser.add_argument("--window", type=int, default=5,
+                        help="adds before each checkpoint that are averaged")
+    parser.add_argument("--drift-max", type=int, default=100_000,
+                        help="measure drift (and refresh) at sizes up to this one")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--article-bytes", type=int, default=3000)
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: sizes 1500,3000, batches of 500, 20 queries")
     parser.add_argument("--json", help="also write the measurements to this file")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
+    if args.quick:
+        sizes, args.batch, args.queries, args.window = [1500, 3000], 500, 20, 2
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-") as directory:
-        results = run(sizes, args.batch, args.queries, args.seed, args.article_bytes,
-                      Path(directory))
+        results = run(sizes, args.batch, args.queries, args.window, args.seed,
+                      args.article_bytes, args.drift_max, Path(directory))
     print()
     print(_table(results))
-    print(f"\n(cpus {results['cpus']}, load average {results['load_average'][0]:.1f}; the "
-          "'add' row is the add that reached that size)")
+    print(f"\n(cpus {results['cpus']}, load average {results['load_average'][0]:.1f}; "
+          "previous: the index before the incremental design, docs/index.md)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), "utf-8")
     return 0

@@ -93,3 +93,18 @@ def test_closed_pipe_is_not_an_error() -> None:
     error = process.stderr.read().decode()
     assert process.wait(timeout=120) == 0
     assert first.startswith(b"<DedupResult") and "error" not in error
+
+
+def test_index_refresh_recomputes_and_reports(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsdedup index refresh DB` recomputes the stored decisions and reports the changes."""
+    source = tmp_path / "seeds.jsonl"
+    with open(DATA / "ecbplus-dev.jsonl", encoding="utf-8") as handle:
+        source.write_text("".join(handle.readlines()[:30]), "utf-8")
+    db = tmp_path / "news.db"
+    assert main(["index", "add", str(db), str(source)]) == 0
+    capsys.readouterr()
+    assert main(["index", "refresh", str(db)]) == 0
+    assert capsys.readouterr().err == f"0 changes, 30 articles in {db}\n"
+    assert main(["index", "refresh", str(tmp_path / "missing" / "x.db")]) == 2
+    assert "cannot open" in capsys.readouterr().err

@@ -223,7 +223,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     open_index(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(IndexStoreError, match=r"schema version 99 is newer .* supports \(1\)"):
+    with pytest.raises(IndexStoreError, match=r"schema version 99 is newer .* supports \(2\)"):
         open_index(path)
 
 

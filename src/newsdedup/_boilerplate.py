@@ -26,7 +26,7 @@ the reason ``"pattern"``, so a single article's own footer is recognised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -41,7 +41,7 @@ from ._jit import kernel
 from ._paragraph_matches import ParagraphMatches
 from ._terms import document_frequencies, term_ids
 
-__all__ = ["Boilerplate", "find_boilerplate"]
+__all__ = ["Boilerplate", "CorpusFrequencies", "find_boilerplate"]
 
 I64 = npt.NDArray[np.int64]
 
@@ -75,12 +75,28 @@ class Boilerplate:
         return self.recurring | self.pattern
 
 
+@attrs.frozen(slots=True)
+class CorpusFrequencies:
+    """Document frequencies of content terms over a corpus larger than the one being run.
+
+    The incremental index runs the pipeline over the neighbourhood of new articles; the topic
+    check must weigh terms as a run over the whole index would, so it passes these.
+    ``n_articles`` is that corpus's size, ``lookup(terms)`` the number of its articles holding
+    each of the given distinct terms.
+    """
+
+    n_articles: int
+    lookup: Callable[[np.ndarray], I64]
+
+
 def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
-                     site: Sequence[str | None], id_rank: I64) -> Boilerplate:
+                     site: Sequence[str | None], id_rank: I64,
+                     frequencies: CorpusFrequencies | None = None) -> Boilerplate:
     """Flag boilerplate paragraphs (see the module docstring for the rule).
 
     ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``id_rank[a]`` the
     rank of its id, used to pick a deterministic sample of the carriers of a huge block.
+    ``frequencies`` replaces the document frequencies of ``features`` in the topic check.
     """
     n_paragraphs = matches.unique_of.size
     recurring = np.zeros(n_paragraphs, dtype=bool)
@@ -169,7 +185,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
         topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)]))
     if topic_checks:
         rows = np.unique(np.concatenate([sample for _, sample, _ in topic_checks]))
-        vectors = _article_vectors(features, rows)
+        vectors = _article_vectors(features, rows, frequencies)
         for block, sample, sample_family in topic_checks:
             boilerplate_blocks[block] = _mean_cross_family_cosine(
                 vectors, np.searchsorted(rows, sample), sample_family) < config.story_threshold
@@ -182,13 +198,19 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     return Boilerplate(recurring, pattern, families_out, template_like & ~recurring)
 
 
-def _article_vectors(features: Features, rows: I64) -> csr_matrix:
+def _article_vectors(features: Features, rows: I64,
+                     frequencies: CorpusFrequencies | None = None) -> csr_matrix:
     """L2-normalized TF-IDF vectors of the content terms of articles ``rows`` (one row each),
-    with document frequencies over the whole corpus."""
+    with document frequencies over the whole corpus (or the given ones)."""
     positions, owner = gather_rows(features.article_terms, rows)
     ids, distinct = term_ids(features.terms[positions])
-    document_frequency = document_frequencies(features.terms, distinct)
-    idf = np.log((1.0 + features.n_articles) / (1.0 + document_frequency)) + 1.0
+    if frequencies is None:
+        document_frequency = document_frequencies(features.terms, distinct)
+        n_articles = features.n_articles
+    else:
+        document_frequency = frequencies.lookup(distinct)
+        n_articles = frequencies.n_articles
+    idf = np.log((1.0 + n_articles) / (1.0 + document_frequency)) + 1.0
     weights = (1.0 + np.log(features.term_counts[positions].astype(np.float64))) * idf[ids]
     # Terms are sorted by hash within each article and ids follow hash order: the arrays are
     # already a CSR matrix with sorted, distinct column indices per row.

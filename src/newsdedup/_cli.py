@@ -80,9 +80,14 @@ def _run_index(args: argparse.Namespace) -> int:
     from ._index import open_index
     from ._loaders import load_inputs
 
-    articles = load_inputs(args.inputs)
     retention = {} if args.retention_days is None else {"retention_days": args.retention_days}
     with open_index(args.db, **retention) as index:
+        if args.index_command == "refresh":
+            changes = index.refresh()
+            print(f"{len(changes)} changes, {len(index)} articles in {args.db}",
+                  file=sys.stderr)
+            return 0
+        articles = load_inputs(args.inputs)
         if args.index_command == "add":
             outcome = index.add(articles)
         else:
@@ -122,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--retention-days", type=float, default=None,
                          help="for a new index: drop articles this many days older than the "
                               "newest from matching")
+    refresh = index_commands.add_parser(
+        "refresh", help="recompute every decision from the stored features (stories and "
+                        "frozen boilerplate back to the batch result); log the changes")
+    refresh.add_argument("db", help="index file (SQLite)")
+    refresh.set_defaults(retention_days=None)
     commands.add_parser("eval", help="score predicted groups/stories against gold labels",
                         add_help=False)
     return parser

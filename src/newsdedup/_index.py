@@ -1,20 +1,18 @@
 """The incremental driver: a persistent index that answers for each article as it arrives.
 
-Boilerplate, canonicals and stories depend on the whole corpus, so an add cannot simply
-append: the index stores every article durably (see _index_store.py) and re-runs the batch
-pipeline, :func:`~newsdedup.dedup`, over the retained articles plus the new ones. There is no
-second implementation of any rule, which is what makes the guarantee hold: *after any
-sequence of adds, the index's groups, stories, canonicals and per-article findings are exactly
-those of one ``dedup()`` over the retained articles.* The cost is that an add is linear in the
-index size (docs/index.md has the numbers and what it would take to do better).
-
-Each add diffs the new state of every article against the stored one and logs the changes of
-group, story and canonical ids in an event log, read with :meth:`DedupIndex.changes`.
+An add stores the new articles with their features (so the map step never runs on them
+again), finds the stored articles it can change (``_index_neighbourhood``: the carriers of the
+paragraph clusters the new paragraphs join, their duplicate groups, and the stories around
+them), runs the batch pipeline's steps after the map step (``dedup_collected``) over that
+neighbourhood with the index-wide document frequencies, and writes back the decisions that
+changed, logging every change of group, story and canonical ids (read with
+:meth:`DedupIndex.changes`). docs/index.md states exactly how the result relates to one batch
+``dedup()`` over the retained articles: equal for everything but stories and frozen giant
+clusters, which :meth:`DedupIndex.refresh` brings back to the batch result.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import os
@@ -23,43 +21,28 @@ from typing import Any
 
 import attrs
 
-from ._article import Article, coerce_articles
+from ._article import Article
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
-from ._errors import ConfigError, InputError
+from ._errors import ConfigError
+from ._index_memory import Memory
+from ._index_migrate import featurizer_fingerprint, migrate
+from ._index_plan import Plan, apply_plan, dumps, plan_add, plan_refresh
 from ._index_result import (
     AddResult,
     IndexChange,
     IndexDecision,
     decision_from_record,
-    decision_records,
     group_from_record,
     story_from_record,
 )
-from ._index_store import STATE_FIELDS, IndexStore, Writes
-from ._pipeline import dedup
-from ._result import DedupResult, DuplicateGroup, Story
+from ._index_store import SCHEMA_VERSION, IndexStore
+from ._result import DuplicateGroup, Story
 
 __all__ = ["AddResult", "DedupIndex", "IndexChange", "IndexDecision", "open_index"]
 
 _NOT_GIVEN: Any = object()
 _QUERY_ID = "query"
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _record(article: Article) -> str:
-    try:
-        return _dumps(article.to_dict())
-    except (TypeError, ValueError) as error:
-        raise InputError(f"article {article.id!r}: extra fields must be JSON values to be "
-                         f"stored in an index ({error})") from error
-
-
-def _state(decision: Mapping[str, Any]) -> tuple[str | None, ...]:
-    return tuple(decision[field] for field in STATE_FIELDS)
 
 
 class DedupIndex:
@@ -80,89 +63,47 @@ class DedupIndex:
         self.retention_days = retention_days
         self._canonical_key = canonical_key
         self._generation = -1
-        self._articles: dict[str, tuple[Article, str]] = {}
-        self._states: dict[str, tuple[tuple[str | None, ...], str | None]] = {}
+        self._memory: Memory | None = None
+        #: What the last add, query or refresh recomputed (sizes, rounds; for benchmarks).
+        self.last_stats: dict[str, Any] = {}
 
     @property
     def path(self) -> str:
         """The index file (``":memory:"`` for an in-memory index)."""
         return self._store.path
 
-    # -- the in-memory copy of the retained articles -------------------------------------
+    # -- the in-memory lookups ----------------------------------------------------------
 
-    def _refresh(self) -> None:
-        """Reload the retained articles if any process wrote since we last looked."""
+    def _sync(self) -> Memory:
+        """The in-memory lookups, brought up to date with what any process committed (call
+        inside a transaction)."""
         generation = self._store.generation()
-        if generation == self._generation:
-            return
-        self._articles, self._states = {}, {}
-        for row in self._store.articles(retained_only=True):
-            article = Article.from_mapping(json.loads(row.record), f"stored article {row.id!r}")
-            self._articles[row.id] = (article, row.record)
-            self._states[row.id] = (row.state, row.decision)
-        self._generation = generation
+        memory = self._memory
+        if memory is None or (generation != self._generation
+                              and not memory.catch_up(self._store)):
+            memory = Memory(self.config)
+            memory.load(self._store)
+        self._memory, self._generation = memory, generation
+        return memory
 
-    def _dedup(self, articles: Iterable[Article]) -> DedupResult:
-        return dedup(list(articles), self.config, canonical_key=self._canonical_key)
-
-    def _plan(self, items: Iterable[Article | Mapping[str, Any]], batch: int,
-              query: bool) -> _Plan:
-        incoming = coerce_articles(items)
-        records = {article.id: _record(article) for article in incoming}
-        status = {}
-        for article in incoming:
-            previous = self._articles.get(article.id)
-            status[article.id] = ("query" if query else "added" if previous is None
-                                  else "unchanged" if previous[1] == records[article.id]
-                                  else "updated")
-        corpus = {article_id: pair[0] for article_id, pair in self._articles.items()}
-        corpus.update((article.id, article) for article in incoming)
-        expired = self._expired(corpus.values())
-        retained = [article for article_id, article in corpus.items() if article_id not in expired]
-        result = self._dedup(retained)
-        decisions = decision_records(result)
-        late = [article for article in incoming if article.id in expired]
-        if late:  # too old on arrival: decided against the retained articles, then expired
-            decisions.update((key, value) for key, value in
-                             decision_records(self._dedup(retained + late), expired=True).items()
-                             if key in expired)
-        for article_id in expired - status.keys():  # left the window: keep the last decision
-            old_decision = self._states[article_id][1]
-            decisions[article_id] = {**json.loads(old_decision or "{}"), "expired": True}
-
-        changes: list[tuple[str, str, str | None, str | None]] = []
-        states = []
-        for article_id, decision in decisions.items():
-            old_state, old_decision = self._states.get(article_id, ((None,) * 4, None))
-            encoded = _dumps(decision)
-            if encoded != old_decision:
-                states.append((article_id, _state(decision), encoded))
-            changes.extend((article_id, field, old, new) for field, old, new
-                           in zip(STATE_FIELDS, old_state, _state(decision), strict=True)
-                           if old != new)
-        changes.extend((article_id, "expired", None, None) for article_id in sorted(expired))
-        writes = Writes(
-            upserts=[(article.id, records[article.id], _timestamp(article))
-                     for article in incoming if status[article.id] != "unchanged"],
-            states=states, expire=sorted(expired), changes=changes,
-            groups={group.id: _dumps(attrs.asdict(group)) for group in result.groups},
-            stories={story.id: _dumps(attrs.asdict(story)) for story in result.stories})
-        outcome = AddResult(
-            decisions=tuple(decision_from_record(decisions[article.id], status[article.id])
-                            for article in incoming),
-            changes=tuple(IndexChange(0, batch, *change) for change in changes))
-        return _Plan(outcome, writes, incoming, records, expired)
-
-    def _expired(self, articles: Iterable[Article]) -> set[str]:
-        """Ids of the articles older than ``retention_days`` before the newest one."""
-        if self.retention_days is None:
-            return set()
-        articles = list(articles)
-        dates = [a.published for a in articles if a.published is not None]
-        if not dates:
-            return set()
-        cutoff = max(dates) - dt.timedelta(days=self.retention_days)
-        return {a.id for a in articles if a.published is not None and a.published < cutoff}
+    def _write(self, plan_for: Any) -> tuple[Plan, tuple[IndexChange, ...]]:
+        """Plan and apply one write in a single transaction, then update the memory."""
+        with self._store.transaction(write=True):
+            memory = self._sync()
+            batch = int(self._store.meta().get("batches", "0")) + 1
+            plan: Plan = plan_for(memory, batch)
+            first = self._store.last_change()
+            self._store.apply(plan.writes, batch)
+            logged = tuple(IndexChange(*row) for row in self._store.changes(first))
+            generation = self._store.generation()
+        try:  # committed: bring the memory up to date without re-reading the file
+            apply_plan(memory, plan, batch)
+            self._generation = generation
+        except BaseException:
+            self._memory = None  # rebuilt from the file on the next call
+            raise
+        self.last_stats = plan.stats
+        return plan, logged
 
     # -- public operations ------------------------------------------------------------------
 
@@ -180,24 +121,28 @@ class DedupIndex:
         >>> [(c.article_id, c.old, c.new) for c in index.add([early]).canonical_changes]
         [('b', 'b', 'a'), ('b', 'b', 'a')]
         """
-        with self._store.transaction(write=True):
-            self._refresh()
-            batch = int(self._store.meta().get("batches", "0")) + 1
-            plan = self._plan(articles, batch, query=False)
-            first = self._store.last_change()
-            self._store.apply(plan.writes, batch)
-            logged = tuple(IndexChange(*row) for row in self._store.changes(first))
-            generation = self._store.generation()
-        # Committed: bring the in-memory copy up to date without re-reading the file.
-        for article in plan.incoming:
-            self._articles[article.id] = (article, plan.records[article.id])
-        for article_id, state, decision in plan.writes.states:
-            self._states[article_id] = (state, decision)
-        for article_id in plan.expired:
-            self._articles.pop(article_id, None)
-            self._states.pop(article_id, None)
-        self._generation = generation
+        plan, logged = self._write(lambda memory, batch: plan_add(
+            memory, self._store, self.config, self._canonical_key, self.retention_days,
+            articles, batch, query=False))
         return attrs.evolve(plan.outcome, changes=logged)
+
+    def refresh(self) -> tuple[IndexChange, ...]:
+        """Recompute every decision from the stored features (one transaction); return the
+        changes it logged.
+
+        Between refreshes, stories and the boilerplate decisions of giant paragraph clusters
+        may differ from one ``dedup()`` over the retained articles (docs/index.md says
+        exactly how); right after a refresh, everything equals it. Nothing is featurized
+        again: the cost is that of the pipeline's steps after the map step.
+
+        >>> index = open_index(":memory:")
+        >>> _ = index.add([{"id": "a", "text": "Quiet day at the harbour."}])
+        >>> index.refresh()
+        ()
+        """
+        _, logged = self._write(lambda memory, batch: plan_refresh(
+            memory, self._store, self.config, self._canonical_key, batch))
+        return logged
 
     def query(self, article_or_text: Article | Mapping[str, Any] | str) -> IndexDecision:
         """The decision for one article (or bare text) as if added now; nothing is stored.
@@ -206,38 +151,36 @@ class DedupIndex:
         >>> index.query("Nothing stored yet.").relation
         'canonical'
         """
-        with self._store.transaction(write=False):
-            self._refresh()
         if isinstance(article_or_text, str):
             query_id, n = _QUERY_ID, 0
-            while query_id in self._articles:
+            while query_id in self:
                 n += 1
                 query_id = f"{_QUERY_ID}-{n}"
             article_or_text = Article(query_id, article_or_text)
-        return self._query([article_or_text]).decisions[0]
+        return self.query_batch([article_or_text]).decisions[0]
 
     def query_batch(self, articles: Iterable[Article | Mapping[str, Any]]) -> AddResult:
         """What :meth:`add` would return for ``articles`` (taken together); nothing is stored."""
         with self._store.transaction(write=False):
-            self._refresh()
-        return self._query(articles)
-
-    def _query(self, articles: Iterable[Article | Mapping[str, Any]]) -> AddResult:
-        return self._plan(articles, batch=0, query=True).outcome
+            memory = self._sync()
+            plan = plan_add(memory, self._store, self.config, self._canonical_key,
+                            self.retention_days, articles, batch=0, query=True)
+        self.last_stats = plan.stats
+        return plan.outcome
 
     def get(self, article_id: str) -> IndexDecision:
         """The current decision for a stored article (``KeyError`` if it is not stored)."""
         row = self._store.article(article_id)
-        if row is None or row.decision is None:
+        if row is None or row[1] is None:
             raise KeyError(f"no article with id {article_id!r} in the index {self.path}")
-        return decision_from_record(json.loads(row.decision), "stored")
+        return decision_from_record(json.loads(row[1]), "stored")
 
     def article(self, article_id: str) -> Article:
         """The stored article with this id (``KeyError`` if it is not stored)."""
         row = self._store.article(article_id)
         if row is None:
             raise KeyError(f"no article with id {article_id!r} in the index {self.path}")
-        return Article.from_mapping(json.loads(row.record), f"stored article {article_id!r}")
+        return Article.from_mapping(json.loads(row[0]), f"stored article {article_id!r}")
 
     def groups(self) -> Iterator[DuplicateGroup]:
         """The duplicate groups of the retained articles, sorted by id."""
@@ -281,19 +224,6 @@ class DedupIndex:
 
     def __repr__(self) -> str:
         return f"<DedupIndex {self.path!r}: {len(self)} articles>"
-
-
-@attrs.frozen(slots=True)
-class _Plan:
-    outcome: AddResult
-    writes: Writes
-    incoming: list[Article]
-    records: dict[str, str]
-    expired: set[str]
-
-
-def _timestamp(article: Article) -> float | None:
-    return article.published.timestamp() if article.published is not None else None
 
 
 def _check_retention(value: object) -> float | None:
@@ -340,10 +270,12 @@ def open_index(path: str | os.PathLike[str], config: DedupConfig | None = None, 
                 if "config" not in meta:
                     retention = _check_retention(None if retention_days is _NOT_GIVEN
                                                  else retention_days)
-                    store.set_meta({"config": _dumps(_comparable(requested)),
-                                    "retention_days": _dumps(retention)})
+                    store.set_meta({"config": dumps(_comparable(requested)),
+                                    "retention_days": dumps(retention),
+                                    "featurizer": featurizer_fingerprint(requested)})
                     meta = store.meta()
         stored = DedupConfig(**json.loads(meta["config"]), workers=requested.workers)
+        _migrate_if_needed(store, stored, canonical_key)
         stored_retention = json.loads(meta["retention_days"])
         if (config is not None or set(options) - {"workers"}) and _comparable(
                 stored) != _comparable(requested):
@@ -361,3 +293,26 @@ def open_index(path: str | os.PathLike[str], config: DedupConfig | None = None, 
         store.close()
         raise
     return DedupIndex(store, stored, stored_retention, canonical_key)
+
+
+def _migrate_if_needed(store: IndexStore, config: DedupConfig,
+                       canonical_key: CanonicalKey | None) -> None:
+    """Migrate a version 1 file, or featurize again after a featurizer change (see
+    ``_index_migrate``); another process may have done it first, so check under the lock."""
+    fingerprint = featurizer_fingerprint(config)
+
+    def outdated() -> bool:
+        meta = store.meta()
+        return (int(meta.get("schema_version", SCHEMA_VERSION)) < SCHEMA_VERSION
+                or meta.get("featurizer") != fingerprint)
+
+    if not outdated():
+        return
+    refeaturized = False
+    with store.transaction(write=True):
+        if outdated():
+            refeaturized = int(store.meta()["schema_version"]) == SCHEMA_VERSION
+            migrate(store, config)
+    store.schema_version = SCHEMA_VERSION
+    if refeaturized:  # decisions were made from the old features
+        DedupIndex(store, config, None, canonical_key).refresh()

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._article import Article
 from ._assemble import assemble
-from ._boilerplate import find_boilerplate
+from ._boilerplate import CorpusFrequencies, find_boilerplate
 from ._canonical import CanonicalKey, rank_keys
 from ._config import DedupConfig
 from ._features import Collected, collect_features
@@ -62,11 +62,13 @@ def dedup(
 
 
 def dedup_collected(collected: Collected, settings: DedupConfig,
-                    canonical_key: CanonicalKey | None = None) -> DedupResult:
+                    canonical_key: CanonicalKey | None = None,
+                    corpus_frequencies: CorpusFrequencies | None = None) -> DedupResult:
     """Every step after the map step: :func:`dedup` of articles whose features are computed.
 
     The incremental index calls this with features it stored; ``collected`` must hold the
-    texts when ``canonical_key`` or the story embeddings need them.
+    texts when ``canonical_key`` or the story embeddings need them. ``corpus_frequencies``
+    (the index's document frequencies) replace the run's own in the boilerplate topic check.
     """
     return _reduce([collected], settings, canonical_key)
 
@@ -83,7 +85,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
     boilerplate = find_boilerplate(features, matches, settings,
-                                   [site_of(article) for article in corpus], id_rank)
+                                   [site_of(article) for article in corpus], id_rank,
+                                   corpus_frequencies)
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
     links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings)
     release_free_memory()

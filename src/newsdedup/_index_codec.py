@@ -1,0 +1,180 @@
+"""Arrays as bytes for the index file: any dtype, any attrs layout, an exact round trip.
+
+The index stores each article's :class:`~newsdedup._features.Features` once, when the article
+is added, and reads them back for every neighbourhood run, so the map step never runs twice on
+an article. The layout is read from the attrs classes (``Features`` and the nested
+``ShingleSets``), not written out here: a new field or a narrower dtype in the pipeline needs
+no change in this module, and since a blob records each array's dtype, blobs written before
+such a change still decode to exactly what they held. Integer arrays are stored in the
+narrowest integer dtype that holds their values (spans and counts take one or two bytes
+instead of eight) and widened back when read.
+
+A blob is ``MAGIC``, the length of a JSON header, the header (scalars, and for each array its
+name, dtype, stored dtype and shape), then the arrays' bytes in header order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._features import Features
+
+__all__ = ["decode_arrays", "decode_features", "encode_arrays", "encode_features", "flatten"]
+
+MAGIC = b"NDX1"
+_LENGTH = struct.Struct("<I")
+#: Narrower integer dtypes tried in turn, with the range each holds.
+_NARROW = tuple((np.dtype(name), int(np.iinfo(name).min), int(np.iinfo(name).max))
+                for name in ("uint8", "int8", "uint16", "int16", "uint32", "int32"))
+
+
+#: Arrays shorter than this are stored as they are (narrowing them saves a few bytes and
+#: costs a pass over them).
+_NARROW_FROM = 32
+
+
+def _stored_dtype(array: npt.NDArray[Any]) -> np.dtype[Any]:
+    """The narrowest integer dtype holding every value of ``array`` (else its own dtype)."""
+    if (array.dtype.kind not in "iu" or array.size < _NARROW_FROM
+            or array.dtype.itemsize == 1):
+        return array.dtype
+    low, high = int(array.min()), int(array.max())
+    for dtype, lowest, highest in _NARROW:
+        if dtype.itemsize >= array.dtype.itemsize:
+            break
+        if lowest <= low and high <= highest:
+            return dtype
+    return array.dtype
+
+
+def encode_arrays(arrays: Mapping[str, npt.NDArray[Any]],
+                  scalars: Mapping[str, int] | None = None) -> bytes:
+    """``arrays`` (and integer ``scalars``) as one blob; :func:`decode_arrays` reads it back.
+
+    >>> blob = encode_arrays({"a": np.arange(40, dtype=np.int64)}, {"n": 2})
+    >>> len(blob) < 40 * 8
+    True
+    >>> arrays, scalars = decode_arrays(blob)
+    >>> arrays["a"].dtype.name, arrays["a"][-3:].tolist(), scalars
+    ('int64', [37, 38, 39], {'n': 2})
+    """
+    entries, parts = [], []
+    for name, array in arrays.items():
+        stored = _stored_dtype(array)
+        data = np.ascontiguousarray(array, dtype=stored.newbyteorder("<"))
+        entries.append([name, array.dtype.str, data.dtype.str, list(array.shape)])
+        parts.append(data.tobytes())
+    header = json.dumps({"scalars": dict(scalars or {}), "arrays": entries},
+                        separators=(",", ":")).encode("ascii")
+    return b"".join([MAGIC, _LENGTH.pack(len(header)), header, *parts])
+
+
+_DTYPES: dict[str, np.dtype[Any]] = {}
+
+
+def _dtype(name: str) -> np.dtype[Any]:
+    if name not in _DTYPES:
+        _DTYPES[name] = np.dtype(name)
+    return _DTYPES[name]
+
+
+def decode_arrays(blob: bytes) -> tuple[dict[str, npt.NDArray[Any]], dict[str, int]]:
+    """The arrays (in their original dtypes, writable) and scalars of an :func:`encode_arrays`
+    blob; ``ValueError`` if the bytes are not such a blob."""
+    view = memoryview(blob)
+    if bytes(view[:4]) != MAGIC:
+        raise ValueError("not an array blob (bad magic number)")
+    if len(view) < 8:
+        raise ValueError(f"array blob cut short ({len(view)} bytes)")
+    (length,) = _LENGTH.unpack(view[4:8])
+    try:
+        header = json.loads(bytes(view[8:8 + length]))
+        position = 8 + length
+        arrays = {}
+        for name, dtype, stored, shape in header["arrays"]:
+            stored_dtype = _dtype(stored)
+            size = math.prod(shape) * stored_dtype.itemsize
+            if position + size > len(view):
+                raise ValueError(f"array {name!r} runs past the end of the blob")
+            data = np.frombuffer(view[position:position + size], dtype=stored_dtype)
+            arrays[name] = data.astype(_dtype(dtype)).reshape(shape)
+            position += size
+        scalars = {str(key): int(value) for key, value in header["scalars"].items()}
+    except (KeyError, TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"unreadable array blob header ({error})") from error
+    if position != len(view):
+        raise ValueError(f"{len(view) - position} stray bytes after the arrays")
+    return arrays, scalars
+
+
+_LAYOUTS: dict[type[Any], tuple[tuple[str, type[Any] | None], ...]] = {}
+
+
+def _layout(cls: type[Any]) -> tuple[tuple[str, type[Any] | None], ...]:
+    """``(field name, nested attrs class or None)`` of each field of ``cls``."""
+    if cls not in _LAYOUTS:
+        attrs.resolve_types(cls)
+        _LAYOUTS[cls] = tuple((field.name, field.type if isinstance(field.type, type)
+                               and attrs.has(field.type) else None)
+                              for field in attrs.fields(cls))
+    return _LAYOUTS[cls]
+
+
+def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(dotted field path, value)`` of every leaf field of an attrs instance."""
+    for name, nested in _layout(type(value)):
+        item = getattr(value, name)
+        if nested is not None:
+            yield from flatten(item, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", item
+
+
+def _build(cls: type, values: Mapping[str, Any], prefix: str = "") -> Any:
+    kwargs = {}
+    for name, nested in _layout(cls):
+        path = f"{prefix}{name}"
+        if nested is not None:
+            kwargs[name] = _build(nested, values, f"{path}.")
+        elif path in values:
+            kwargs[name] = values[path]
+        else:
+            raise ValueError(f"the stored features lack the field {path!r}")
+    return cls(**kwargs)
+
+
+def encode_features(features: Features, omit: frozenset[str] = frozenset()) -> bytes:
+    """The features as one blob, without the fields in ``omit`` (dotted paths).
+
+    >>> from newsdedup import Article, DedupConfig
+    >>> from newsdedup._features import extract_features
+    >>> features = extract_features([Article("a", "One two.\\n\\nThree.")], DedupConfig())
+    >>> decode_features(encode_features(features)).spans.tolist()
+    [[0, 8], [10, 16]]
+    """
+    arrays, scalars = {}, {}
+    for path, value in flatten(features):
+        if path in omit:
+            continue
+        if isinstance(value, np.ndarray):
+            arrays[path] = value
+        else:
+            scalars[path] = int(value)
+    return encode_arrays(arrays, scalars)
+
+
+def decode_features(blob: bytes,
+                    extra: Mapping[str, npt.NDArray[Any]] | None = None) -> Features:
+    """Features from an :func:`encode_features` blob, with omitted fields given in ``extra``."""
+    arrays, scalars = decode_arrays(blob)
+    values: dict[str, Any] = {**arrays, **scalars, **(extra or {})}
+    features: Features = _build(Features, values)
+    return features

@@ -1,0 +1,181 @@
+"""Compact, appendable lookup structures for the index's memory: numpy arrays, not dicts.
+
+The index keeps a few tens of millions of small entries in memory (one per stored paragraph,
+one per LSH band of each distinct paragraph), so a Python object per entry is out of the
+question. :class:`Growable` is an array with amortised O(1) appends; :class:`SortedMultimap`
+maps keys to values by binary search in sorted arrays. Inserts go to a small sorted *delta*
+that is merged into the large *base* run only once it has grown to a fraction of it (a
+two-level log-structured merge), so an add of a thousand articles never re-sorts millions of
+entries, and a lookup is two vectorized binary searches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._arrays import ranks
+
+__all__ = ["Growable", "SortedMultimap"]
+
+I64 = npt.NDArray[np.int64]
+#: The delta is merged into the base once it holds this share of the base's entries, or
+#: ``_MAX_DELTA`` entries: every insert rewrites the delta, so it must stay small however
+#: large the base grows (a merge into the base is then due every few dozen adds).
+_MERGE_SHARE = 0.25
+_MIN_DELTA = 1 << 16
+_MAX_DELTA = 1 << 18
+
+
+class Growable:
+    """A 1-d numpy array with amortised O(1) appends; :attr:`values` is a view of the filled part.
+
+    >>> grown = Growable(np.int64)
+    >>> grown.extend(np.array([4, 5]))
+    0
+    >>> grown.extend(np.array([6]))
+    2
+    >>> grown.values.tolist()
+    [4, 5, 6]
+    """
+
+    def __init__(self, dtype: npt.DTypeLike, fill: Any = 0) -> None:
+        self._data = np.full(16, fill, dtype=dtype)
+        self._fill = fill
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def values(self) -> npt.NDArray[Any]:
+        """The filled part (a view: writes go to the array; it moves on the next growth)."""
+        return self._data[:self._size]
+
+    def extend(self, values: npt.ArrayLike) -> int:
+        """Append ``values``; return the index of the first one."""
+        values = np.asarray(values, dtype=self._data.dtype).ravel()
+        start = self._size
+        end = start + values.size
+        if end > self._data.size:
+            grown = np.full(max(end, 2 * self._data.size), self._fill, dtype=self._data.dtype)
+            grown[:start] = self._data[:start]
+            self._data = grown
+        self._data[start:end] = values
+        self._size = end
+        return start
+
+    def grow_to(self, size: int) -> None:
+        """Extend with the fill value up to ``size`` entries (no-op if already that long)."""
+        if size > self._size:
+            self.extend(np.full(size - self._size, self._fill, dtype=self._data.dtype))
+
+
+class SortedMultimap:
+    """Many keys to many values, looked up in bulk; keys and values are numpy scalars.
+
+    >>> table = SortedMultimap(np.uint64, np.int64)
+    >>> table.insert(np.array([7, 3, 7], dtype=np.uint64), np.array([0, 1, 2]))
+    >>> which, values = table.lookup(np.array([7, 9, 3], dtype=np.uint64))
+    >>> sorted(zip(which.tolist(), values.tolist()))
+    [(0, 0), (0, 2), (2, 1)]
+    """
+
+    def __init__(self, key_dtype: npt.DTypeLike, value_dtype: npt.DTypeLike) -> None:
+        self._key_dtype, self._value_dtype = np.dtype(key_dtype), np.dtype(value_dtype)
+        self._runs = [self._empty(), self._empty()]  # base, delta
+        self._pending: list[tuple[npt.NDArray[Any], npt.NDArray[Any]]] = []
+
+    def _empty(self) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        return np.zeros(0, self._key_dtype), np.zeros(0, self._value_dtype)
+
+    def __len__(self) -> int:
+        self._flush()
+        return sum(keys.size for keys, _ in self._runs)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the entries."""
+        self._flush()
+        return sum(keys.nbytes + values.nbytes for keys, values in self._runs)
+
+    def insert(self, keys: npt.ArrayLike, values: npt.ArrayLike, defer: bool = False) -> None:
+        """Add ``(key, value)`` entries (a repeated pair is stored twice). With ``defer``,
+        they are only queued, and sorted in once with all queued ones on the next read (for
+        bulk loads: one sort instead of many merges)."""
+        keys = np.asarray(keys, dtype=self._key_dtype).ravel()
+        values = np.asarray(values, dtype=self._value_dtype).ravel()
+        if keys.size == 0:
+            return
+        if defer:
+            self._pending.append((keys, values))
+            return
+        self._flush()
+        order = np.argsort(keys, kind="stable")
+        delta = _merge(self._runs[1], (keys[order], values[order]))
+        base = self._runs[0]
+        if delta[0].size >= max(_MIN_DELTA, min(_MERGE_SHARE * base[0].size, _MAX_DELTA)):
+            self._runs = [_merge(base, delta), self._empty()]
+        else:
+            self._runs[1] = delta
+
+    def lookup(self, keys: npt.ArrayLike, max_values: int | None = None) -> tuple[I64, Any]:
+        """All entries whose key is in ``keys``: ``(position in keys, value)`` pairs.
+
+        With ``max_values``, keys holding more values than that are skipped (their postings
+        are too long to be worth reading).
+        """
+        keys = np.asarray(keys, dtype=self._key_dtype).ravel()
+        self._flush()
+        # Binary searches for sorted queries walk the table in order (far fewer cache misses).
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        bounds = [(np.searchsorted(run_keys, ordered, side="left"),
+                   np.searchsorted(run_keys, ordered, side="right")) for run_keys, _ in self._runs]
+        if max_values is not None:
+            too_many = sum(right - left for left, right in bounds) > max_values
+            bounds = [(left, np.where(too_many, left, right)) for left, right in bounds]
+        which_parts: list[I64] = []
+        value_parts: list[npt.NDArray[Any]] = []
+        for (_, run_values), (left, right) in zip(self._runs, bounds, strict=True):
+            lengths = right - left
+            which_parts.append(np.repeat(order, lengths))
+            value_parts.append(run_values[np.repeat(left, lengths) + ranks(lengths)])
+        return np.concatenate(which_parts), np.concatenate(value_parts)
+
+    def counts(self, keys: npt.ArrayLike) -> I64:
+        """How many values each of ``keys`` holds."""
+        keys = np.asarray(keys, dtype=self._key_dtype).ravel()
+        self._flush()
+        total = np.zeros(keys.size, dtype=np.int64)
+        for run_keys, _ in self._runs:
+            total += (np.searchsorted(run_keys, keys, side="right")
+                      - np.searchsorted(run_keys, keys, side="left"))
+        return total
+
+
+    def _flush(self) -> None:
+        """Sort the queued entries into the base run (all at once)."""
+        if not self._pending:
+            return
+        keys = np.concatenate([self._runs[0][0], self._runs[1][0],
+                               *(part[0] for part in self._pending)])
+        values = np.concatenate([self._runs[0][1], self._runs[1][1],
+                                 *(part[1] for part in self._pending)])
+        self._pending = []
+        order = np.argsort(keys)
+        self._runs = [(keys[order], values[order]), self._empty()]
+
+
+def _merge(first: tuple[npt.NDArray[Any], npt.NDArray[Any]],
+           second: tuple[npt.NDArray[Any], npt.NDArray[Any]]
+           ) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """Merge two key-sorted runs in linear time (``second``'s entries after equal keys)."""
+    if first[0].size == 0:
+        return second
+    if second[0].size == 0:
+        return first
+    at = np.searchsorted(first[0], second[0], side="right")
+    return np.insert(first[0], at, second[0]), np.insert(first[1], at, second[1])

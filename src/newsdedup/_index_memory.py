@@ -1,0 +1,338 @@
+"""What the index keeps in memory between adds, and how it is rebuilt from the file.
+
+Every retained article has a *slot* (a number; a new version of an article gets a new slot).
+Per slot: its id, publication time, whether it takes part in matching, its current group,
+story and canonical ids, digest flag and decision hash; per paragraph, the paragraph index of
+``_index_paragraphs``; per term, the counts and salient-term postings of ``_index_terms``.
+None of it holds text or decision JSON: those stay in the file and are read for the few
+articles an add touches. Opening an index reads the ``lookup`` column of the retained
+articles (fingerprints, band keys, verified matches, terms) and rebuilds all of this; another
+process's writes are caught up by re-reading the rows written since (``written`` column).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any, NoReturn
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._boilerplate import CorpusFrequencies
+from ._config import DedupConfig
+from ._errors import IndexStoreError
+from ._features import Features
+from ._index_codec import decode_arrays, decode_features, encode_arrays, encode_features
+from ._index_lookup import Growable
+from ._index_paragraphs import ParagraphIndex, Staged, band_keys
+from ._index_store import IndexStore, MemoryRow
+from ._index_terms import StoryTerms, TermCounts, story_terms
+
+__all__ = ["Lookup", "Memory", "blob_hash", "encode_article", "lookup_of"]
+
+I64 = npt.NDArray[np.int64]
+#: Decoded features kept in memory (most recently used), so neighbouring adds reuse them.
+FEATURE_CACHE = 8_000
+#: Features are stored without these arrays; the lookup blob holds them.
+_IN_LOOKUP = frozenset({"terms", "fingerprints"})
+#: Rows registered together when the index is opened.
+_LOAD_CHUNK = 4096
+
+
+@attrs.frozen(slots=True)
+class Lookup:
+    """The per-article arrays the in-memory lookups are built from (the ``lookup`` column)."""
+
+    fingerprints: npt.NDArray[np.uint64]
+    band_keys: npt.NDArray[np.uint32]
+    has_shingles: npt.NDArray[np.bool_]
+    match_paragraph: I64
+    match_fingerprint: npt.NDArray[np.uint64]
+    story_terms: npt.NDArray[np.uint64]
+    terms: npt.NDArray[Any]
+
+    def encode(self) -> bytes:
+        """The ``lookup`` blob."""
+        return encode_arrays({field.name: getattr(self, field.name)
+                              for field in attrs.fields(Lookup)})
+
+    @classmethod
+    def decode(cls, blob: bytes) -> Lookup:
+        """Read a ``lookup`` blob back (``ValueError`` if it is not one)."""
+        arrays, _ = decode_arrays(blob)
+        try:
+            return cls(**{field.name: arrays[field.name] for field in attrs.fields(Lookup)})
+        except KeyError as error:
+            raise ValueError(f"lookup blob without {error}") from error
+
+
+def lookup_of(features: Features, config: DedupConfig, matches: Sequence[tuple[int, int]],
+              frequencies: CorpusFrequencies,
+              keys: npt.NDArray[np.uint32] | None = None) -> list[Lookup]:
+    """The :class:`Lookup` of each article of ``features``; ``matches`` are verified
+    ``(paragraph number in features, matched fingerprint)`` pairs to remember,
+    ``frequencies`` weigh the story terms, ``keys`` are the paragraphs' band keys if
+    already computed."""
+    if keys is None:
+        keys = band_keys(features.shingles, config)
+    strong = story_terms(features, frequencies)
+    pairs = np.array(matches, dtype=object).reshape(-1, 2)
+    match_rows = pairs[:, 0].astype(np.int64)
+    match_prints = pairs[:, 1].astype(np.uint64)
+    owner = features.paragraph_article[match_rows]
+    out = []
+    for number in range(features.n_articles):
+        start, stop = features.article_paragraphs[number:number + 2]
+        terms_start, terms_stop = features.article_terms[number:number + 2]
+        mine = owner == number
+        out.append(Lookup(features.fingerprints[start:stop], keys[start:stop],
+                          features.shingles.sizes[start:stop] > 0,
+                          match_rows[mine] - start, match_prints[mine], strong[number],
+                          features.terms[terms_start:terms_stop]))
+    return out
+
+
+def encode_article(features: Features) -> bytes:
+    """The ``features`` blob of one article (its terms and fingerprints go to the lookup)."""
+    return encode_features(features, _IN_LOOKUP)
+
+
+class Memory:
+    """The in-memory state of an index (see the module docstring)."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        self.paragraphs = ParagraphIndex(config)
+        self.term_counts = TermCounts()
+        self.story_terms = StoryTerms()
+        self.ids: list[str] = []
+        self.slot_of: dict[str, int] = {}
+        self.published = Growable(np.float64, math.nan)
+        self.alive = Growable(np.bool_, False)
+        self.digest = Growable(np.bool_, False)
+        self.decision_hash = Growable(np.int64)
+        self.lookup_hash = Growable(np.int64)
+        self.state: list[tuple[str | None, ...]] = []
+        self.group_members: dict[str, set[int]] = {}
+        self.story_members: dict[str, set[int]] = {}
+        self.n_alive = 0
+        self.batch = 0
+        self._features: OrderedDict[int, Features] = OrderedDict()
+
+    # -- building ------------------------------------------------------------------------
+
+    def add_slots(self, ids: Sequence[str], published: Sequence[float | None],
+                  lookups: Sequence[Lookup], lookup_hashes: Sequence[int],
+                  placed: tuple[Staged, I64] | None = None) -> I64:
+        """New slots for articles; returns the slots. Their paragraphs are registered (as
+        ``placed``, their staged paragraphs and verified matches, if given: their terms are
+        then left for the caller to count; else from the lookups, terms counted). Their state
+        is set by :meth:`set_state`."""
+        first = len(self.ids)
+        slots = np.arange(first, first + len(ids), dtype=np.int64)
+        for article_id, slot in zip(ids, slots.tolist(), strict=True):
+            old = self.slot_of.get(article_id)
+            if old is not None and self.alive.values[old]:
+                raise ValueError(f"article {article_id!r} is already stored")
+            self.ids.append(article_id)
+            self.slot_of[article_id] = slot
+            self.state.append((None, None, None, None))
+        self.lookup_hash.extend(lookup_hashes)
+        self.published.extend([math.nan if p is None else p for p in published])
+        self.alive.extend(np.ones(len(ids), dtype=bool))
+        self.digest.extend(np.zeros(len(ids), dtype=bool))
+        self.decision_hash.extend(np.zeros(len(ids), dtype=np.int64))
+        self.n_alive += len(ids)
+        if not lookups:
+            return slots
+        counts = np.array([lookup.fingerprints.size for lookup in lookups], dtype=np.int64)
+        self.story_terms.insert(slots, [lookup.story_terms for lookup in lookups])
+        if placed is not None:
+            self.paragraphs.commit(placed[0], slots, counts, placed[1])
+            return slots
+        fingerprints = np.concatenate([lookup.fingerprints for lookup in lookups])
+        keys = np.concatenate([lookup.band_keys.reshape(-1, self.paragraphs.bands)
+                               for lookup in lookups])
+        has = np.concatenate([lookup.has_shingles for lookup in lookups])
+        staged = self.paragraphs.stage(fingerprints, keys, has, candidates=False)
+        self.paragraphs.commit(staged, slots, counts, np.zeros((0, 2), dtype=np.int64),
+                               bulk=True)
+        self.union_matches(slots, lookups)
+        self.term_counts.apply(self.term_counts.delta([lookup.terms for lookup in lookups],
+                                                      []), self.n_alive)
+        return slots
+
+    def union_matches(self, slots: I64, lookups: Sequence[Lookup]) -> None:
+        """Union the verified matches remembered in ``lookups`` (of articles ``slots``)."""
+        rows = [(slot, lookup.match_paragraph, lookup.match_fingerprint)
+                for slot, lookup in zip(slots.tolist(), lookups, strict=True)
+                if lookup.match_paragraph.size]
+        if not rows:
+            return
+        own = np.concatenate([self.paragraphs.slot_occurrences(np.array([slot]))[paragraph]
+                              for slot, paragraph, _ in rows])
+        own_uids = self.paragraphs.occurrence_uid.values[own]
+        which, other = self.paragraphs.uids_of(np.concatenate([p for _, _, p in rows]))
+        for left, right in zip(own_uids[which].tolist(), other.tolist(), strict=True):
+            self.paragraphs.union(left, right)
+
+    def set_state(self, slot: int, state: tuple[str | None, ...], digest: bool,
+                  decision_hash: int, boilerplate: str | None) -> None:
+        """Record an article's current ids, digest flag, decision hash and paragraph flags."""
+        # One string object per group or story id, however many members hold it.
+        state = tuple(None if key is None else sys.intern(key) for key in state)
+        old = self.state[slot]
+        for members, before, after in ((self.group_members, old[0], state[0]),
+                                       (self.story_members, old[1], state[1])):
+            if before == after:
+                continue
+            if before is not None:
+                members[before].discard(slot)
+                if not members[before]:
+                    del members[before]
+            if after is not None:
+                members.setdefault(after, set()).add(slot)
+        self.state[slot] = state
+        self.digest.values[slot] = digest
+        self.decision_hash.values[slot] = decision_hash
+        count = int(self.paragraphs.slot_count.values[slot])
+        flags = np.zeros(count, dtype=np.uint8)
+        families = np.zeros(count, dtype=np.int32)
+        for paragraph, flag, family in json.loads(boilerplate or "[]"):
+            flags[paragraph], families[paragraph] = flag, family
+        self.paragraphs.set_flags(slot, flags, families)
+
+    def remove(self, slots: Iterable[int],
+               terms: Sequence[npt.NDArray[np.unsignedinteger]]) -> None:
+        """Take articles out of matching (expired, replaced or deleted); ``terms`` (each
+        one's distinct content terms) leave the document frequencies."""
+        chosen = np.array(sorted(set(slots)), dtype=np.int64)
+        chosen = chosen[self.alive.values[chosen]]
+        if chosen.size == 0:
+            return
+        self.paragraphs.remove(chosen)
+        self.alive.values[chosen] = False
+        self.n_alive -= chosen.size
+        for slot in chosen.tolist():
+            self.set_membership_only(slot, (None, None, None, None))
+            self._features.pop(slot, None)
+        self.term_counts.apply(self.term_counts.delta([], terms), self.n_alive)
+
+    def set_membership_only(self, slot: int, state: tuple[str | None, ...]) -> None:
+        """Change an article's ids without touching its flags (used when it leaves)."""
+        old = self.state[slot]
+        for members, before in ((self.group_members, old[0]), (self.story_members, old[1])):
+            if before is not None and before in members:
+                members[before].discard(slot)
+                if not members[before]:
+                    del members[before]
+        self.state[slot] = state
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self, store: IndexStore) -> None:
+        """Rebuild everything from the retained articles of ``store``."""
+        rows: list[MemoryRow] = []
+        for row in store.memory_rows():
+            rows.append(row)
+            if len(rows) == _LOAD_CHUNK:
+                self._register(store, rows)
+                rows = []
+        self._register(store, rows)
+        self.batch = int(store.meta().get("batches", "0"))
+
+    def catch_up(self, store: IndexStore) -> bool:
+        """Apply the rows other processes wrote since :attr:`batch`; False when that cannot be
+        done in place (an article replaced, or deleted before we saw it expire: the terms it
+        counted are gone from the file) and the caller must :meth:`load` afresh."""
+        if any(self.alive.values[self.slot_of[i]] for i in store.removed_since(self.batch)
+               if i in self.slot_of):
+            return False
+        changed = list(store.memory_rows(since=self.batch))
+        for row in changed:
+            slot = self.slot_of.get(row.id)
+            if slot is not None and self.alive.values[slot] and (
+                    row.lookup is None or blob_hash(row.lookup) != self.lookup_hash.values[slot]):
+                return False
+        leaving = [self.slot_of[row.id] for row in changed
+                   if not row.retained and row.id in self.slot_of]
+        self.remove(leaving, [lookup.terms for lookup in self._lookups_of(store, leaving)])
+        arriving = []
+        for row in changed:
+            slot = self.slot_of.get(row.id)
+            if slot is not None and self.alive.values[slot]:
+                self.set_state(slot, row.state, row.digest, row.decision_hash or 0,
+                               row.boilerplate)
+            elif row.retained:
+                arriving.append(row)
+        self._register(store, arriving)
+        self.batch = int(store.meta().get("batches", "0"))
+        return True
+
+    def _lookups_of(self, store: IndexStore, slots: Sequence[int]) -> list[Lookup]:
+        """The lookups of stored slots, read back from the file (their terms are needed)."""
+        blobs = store.rows("lookup", [self.ids[slot] for slot in slots])
+        return [Lookup.decode(blobs[self.ids[slot]]) for slot in slots
+                if blobs.get(self.ids[slot]) is not None]
+
+    def _register(self, store: IndexStore, rows: Sequence[MemoryRow]) -> None:
+        if not rows:
+            return
+        lookups = []
+        for row in rows:
+            try:
+                lookups.append(Lookup.decode(row.lookup or b""))
+            except ValueError as error:
+                raise_unreadable(store, row.id, error)
+        slots = self.add_slots([row.id for row in rows], [row.published for row in rows],
+                               lookups, [blob_hash(row.lookup or b"") for row in rows])
+        for slot, row in zip(slots.tolist(), rows, strict=True):
+            self.set_state(slot, row.state, row.digest, row.decision_hash or 0, row.boilerplate)
+
+    # -- features --------------------------------------------------------------------------
+
+    def features(self, store: IndexStore, slots: Sequence[int]) -> list[Features]:
+        """The stored features of article ``slots`` (decoded once, then cached)."""
+        found: dict[int, Features] = {}
+        for slot in slots:
+            cached = self._features.get(slot)
+            if cached is not None:
+                self._features.move_to_end(slot)
+                found[slot] = cached
+        missing = [slot for slot in slots if slot not in found]
+        blobs = store.features(self.ids[slot] for slot in missing) if missing else {}
+        for slot in missing:
+            article_id = self.ids[slot]
+            if article_id not in blobs or blobs[article_id][0] is None:
+                raise_unreadable(store, article_id, "no stored features")
+            features_blob, lookup_blob = blobs[article_id]
+            try:
+                lookup = Lookup.decode(lookup_blob)
+                found[slot] = decode_features(features_blob, {
+                    "terms": lookup.terms, "fingerprints": lookup.fingerprints})
+            except ValueError as error:
+                raise_unreadable(store, article_id, error)
+            self.cache(slot, found[slot])
+        return [found[slot] for slot in slots]
+
+    def cache(self, slot: int, features: Features) -> None:
+        """Keep one article's decoded features (the least recently used one goes)."""
+        self._features[slot] = features
+        while len(self._features) > FEATURE_CACHE:
+            self._features.popitem(last=False)
+
+
+def blob_hash(blob: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "little", signed=True)
+
+
+def raise_unreadable(store: IndexStore, article_id: str, error: object) -> NoReturn:
+    """Raise the error for stored index data that cannot be decoded."""
+    raise IndexStoreError(f"{store.path}: the stored data of article {article_id!r} is "
+                          f"unreadable ({error}); the file is corrupt")

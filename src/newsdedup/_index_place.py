@@ -1,0 +1,126 @@
+"""New articles placed among the stored ones: featurized once, paragraphs matched.
+
+The only map step an article ever goes through runs here, when it arrives. Its paragraphs
+are then placed against the stored ones: a stored paragraph with the same fingerprint is the
+same distinct paragraph; a stored one sharing an LSH band is a candidate, kept if it passes
+the pipeline's exact test (``paragraph_jaccard`` or ``paragraph_containment``, computed on the
+stored shingle sets), exactly as a batch run over everything would verify it. The result is
+an :class:`Incoming`: what the neighbourhood run and the writes need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._article import Article
+from ._config import DedupConfig
+from ._features import Features, collect_features, select_features
+from ._index_memory import Lookup, Memory, lookup_of
+from ._index_paragraphs import Staged, band_keys
+from ._index_store import IndexStore
+from ._shingle import ShingleSets
+from ._verify import pair_similarity
+
+__all__ = ["Incoming", "features_terms", "place_articles", "verify_candidates"]
+
+I64 = npt.NDArray[np.int64]
+
+
+@attrs.frozen(slots=True)
+class Incoming:
+    """The articles an add stores (or a query asks about), featurized and placed.
+
+    ``staged`` places their paragraphs, ``edges`` are the verified matches of new distinct
+    paragraphs (uid pairs), ``slots`` the slots they will get (numbered after the stored
+    ones), ``story_terms`` each one's strongest terms (``_index_terms.story_terms``),
+    ``term_delta`` the change of document frequencies once they are in (and the articles
+    leaving with them gone), ``parts`` each one's features on its own.
+    """
+
+    articles: list[Article]
+    features: Features
+    staged: Staged
+    edges: I64
+    slots: I64
+    story_terms: list[npt.NDArray[np.uint64]]
+    term_delta: tuple[npt.NDArray[np.uint64], I64]
+    parts: list[Features]
+
+
+def place_articles(memory: Memory, store: IndexStore, articles: list[Article],
+                   config: DedupConfig,
+                   leaving_terms: Sequence[npt.NDArray[np.unsignedinteger]]
+                   ) -> tuple[Incoming, list[Lookup]]:
+    """Featurize ``articles`` (arriving while articles with ``leaving_terms`` go) and place
+    them: their paragraphs staged and matched, their lookups ready to store."""
+    features = collect_features(articles, config, keep_text=True).features
+    keys = band_keys(features.shingles, config)
+    staged = memory.paragraphs.stage(features.fingerprints, keys, features.shingles.sizes > 0)
+    edges = verify_candidates(memory, store, features, staged, config)
+    n_uids = memory.paragraphs.n_uids
+    matches = [(int(staged.new_first[left - n_uids]),
+                int(memory.paragraphs.fingerprints(np.array([right]))[0] if right < n_uids
+                    else staged.new_fingerprints[right - n_uids]))
+               for left, right in edges.tolist()]
+    term_delta = memory.term_counts.delta(
+        [features_terms(features, n) for n in range(features.n_articles)], leaving_terms)
+    frequencies = memory.term_counts.frequencies(
+        term_delta, memory.n_alive + features.n_articles - len(leaving_terms))
+    lookups = lookup_of(features, config, matches, frequencies, keys)
+    slots = np.arange(len(memory.ids), len(memory.ids) + len(articles), dtype=np.int64)
+    parts = [select_features(features, np.array([n])) for n in range(features.n_articles)]
+    return Incoming(articles, features, staged, edges, slots,
+                    [lookup.story_terms for lookup in lookups], term_delta, parts), lookups
+
+
+def verify_candidates(memory: Memory, store: IndexStore, incoming_features: Features,
+                      staged: Staged, config: DedupConfig) -> I64:
+    """The candidate uid pairs of ``staged`` that pass the pipeline's exact paragraph test."""
+    pairs = staged.candidates
+    if pairs.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    n_uids = memory.paragraphs.n_uids
+    stored_uids = np.unique(pairs[pairs < n_uids])
+    occurrences = memory.paragraphs.representatives(stored_uids)
+    live = occurrences >= 0
+    stored_uids, occurrences = stored_uids[live], occurrences[live]
+    slots = memory.paragraphs.occurrence_slot.values[occurrences]
+    firsts = memory.paragraphs.slot_first.values[slots]
+    unique_slots = sorted(set(slots.tolist()))
+    stored = dict(zip(unique_slots, memory.features(store, unique_slots), strict=True))
+    parts = [(incoming_features.shingles, staged.new_first)]
+    parts += [(stored[slot].shingles, np.array([occurrence - first]))
+              for slot, occurrence, first in zip(slots.tolist(), occurrences.tolist(),
+                                                 firsts.tolist(), strict=True)]
+    sets = _stack(parts)
+    row_of = np.full(n_uids + staged.new_first.size, -1, dtype=np.int64)
+    row_of[n_uids:] = np.arange(staged.new_first.size)
+    row_of[stored_uids] = staged.new_first.size + np.arange(stored_uids.size)
+    pairs = pairs[(row_of[pairs[:, 0]] >= 0) & (row_of[pairs[:, 1]] >= 0)]
+    similarity = pair_similarity(sets, row_of[pairs[:, 0]], row_of[pairs[:, 1]])
+    keep = ((similarity.jaccard >= config.paragraph_jaccard)
+            | (similarity.smaller_contained >= config.paragraph_containment))
+    return pairs[keep]
+
+
+def _stack(parts: Sequence[tuple[ShingleSets, I64]]) -> ShingleSets:
+    """The shingle sets of the chosen rows of several ShingleSets, one after the other."""
+    sizes, values = [], []
+    for sets, rows in parts:
+        for row in rows.tolist():
+            values.append(sets.row(row))
+            sizes.append(values[-1].size)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return ShingleSets(offsets, np.concatenate(values) if values else np.zeros(0, np.uint64))
+
+
+def features_terms(features: Features, article: int) -> npt.NDArray[np.unsignedinteger]:
+    """The distinct content terms of article ``article`` of ``features``."""
+    start, stop = features.article_terms[article:article + 2]
+    terms: npt.NDArray[np.unsignedinteger] = features.terms[start:stop]
+    return terms

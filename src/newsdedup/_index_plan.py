@@ -1,0 +1,339 @@
+"""One add, planned: what to store, which decisions and records change, which events to log.
+
+Planning reads the file and the in-memory index but changes neither: the driver applies the
+:class:`Plan`'s writes in one transaction and only then the memory changes, so a failed or
+killed add leaves both as they were, and a query is a plan that is never applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._article import Article, coerce_articles
+from ._canonical import CanonicalKey
+from ._config import DedupConfig
+from ._errors import InputError
+from ._features import Features
+from ._index_memory import Lookup, Memory, blob_hash, encode_article
+from ._index_neighbourhood import Neighbourhood, run_neighbourhood
+from ._index_paragraphs import PATTERN, RECURRING
+from ._index_place import Incoming, place_articles
+from ._index_result import (
+    AddResult,
+    IndexChange,
+    decision_from_record,
+    decision_records,
+    record_of,
+)
+from ._index_store import STATE_FIELDS, IndexStore, Writes
+
+__all__ = ["Plan", "apply_plan", "dumps", "plan_add", "plan_refresh"]
+
+I64 = npt.NDArray[np.int64]
+_NO_STATE: tuple[str | None, ...] = (None, None, None, None)
+
+
+def dumps(value: Any) -> str:
+    """Compact, key-sorted JSON (what the file stores)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _record(article: Article) -> str:
+    try:
+        return dumps(article.to_dict())
+    except (TypeError, ValueError) as error:
+        raise InputError(f"article {article.id!r}: extra fields must be JSON values to be "
+                         f"stored in an index ({error})") from error
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(),
+                          "little", signed=True)
+
+
+def _state(decision: Mapping[str, Any]) -> tuple[str | None, ...]:
+    return tuple(decision[field] for field in STATE_FIELDS)
+
+
+def _boilerplate(decision: Mapping[str, Any]) -> str:
+    """The paragraph flags of a decision, as stored for the in-memory index."""
+    return dumps([[entry["index"], RECURRING if entry["reason"] == "recurring" else PATTERN,
+                   entry["families"]] for entry in decision["boilerplate_paragraphs"]])
+
+
+@attrs.frozen(slots=True)
+class StateWrite:
+    """A decision to store for one article (by slot; new articles by their new slot)."""
+
+    slot: int
+    article_id: str
+    state: tuple[str | None, ...]
+    decision: str
+    boilerplate: str
+    digest: bool
+    decision_hash: int
+
+
+@attrs.frozen(slots=True)
+class Plan:
+    """An add (or query) ready to apply: the result, the writes and the memory changes."""
+
+    outcome: AddResult
+    writes: Writes
+    leaving: list[int]
+    incoming: Incoming
+    new_ids: list[str]
+    new_published: list[float | None]
+    new_lookups: list[Lookup]
+    new_lookup_hashes: list[int]
+    new_features: list[Features]
+    states: list[StateWrite]
+    stats: dict[str, Any]
+
+
+def _timestamp(article: Article) -> float | None:
+    return article.published.timestamp() if article.published is not None else None
+
+
+def _post_fix(record: dict[str, Any], frozen: Mapping[int, int]) -> None:
+    """Report paragraphs of frozen clusters as the recurring boilerplate they were decided."""
+    entries = {entry["index"]: entry for entry in record["boilerplate_paragraphs"]}
+    for index, families in frozen.items():
+        entries[index] = {"index": index, "reason": "recurring", "families": families}
+    record["boilerplate_paragraphs"] = [entries[index] for index in sorted(entries)]
+
+
+def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
+             canonical_key: CanonicalKey | None, retention_days: float | None,
+             items: Iterable[Article | Mapping[str, Any]], batch: int, query: bool) -> Plan:
+    """Plan the add of ``items`` (or, with ``query``, what it would answer)."""
+    incoming = coerce_articles(items)
+    records = {article.id: _record(article) for article in incoming}
+    stored = store.rows("record", records)
+    status = {article.id: "query" if query else "added" if article.id not in stored
+              else "unchanged" if stored[article.id] == records[article.id] else "updated"
+              for article in incoming}
+    changed = [article for article in incoming if status[article.id] != "unchanged"]
+    alive = memory.alive.values
+    replaced = {memory.slot_of[a.id] for a in changed
+                if a.id in memory.slot_of and alive[memory.slot_of[a.id]]}
+    expired, late = _expiry(memory, retention_days, changed, replaced)
+    main = [article for article in changed if article.id not in late]
+    leaving = expired | replaced
+    leaving_list = sorted(leaving)
+    leaving_terms = [_terms(part) for part in memory.features(store, leaving_list)]
+    inc, lookups = place_articles(memory, store, main, config, leaving_terms)
+    nb = run_neighbourhood(memory, store, inc, leaving, config, canonical_key)
+    decided = _decided(memory, nb)
+    new_features = list(inc.parts)
+    late_decisions: dict[str, dict[str, Any]] = {}
+    late_articles = [article for article in changed if article.id in late]
+    if late_articles:  # decided against the retained articles, then stored as expired
+        both, both_lookups = place_articles(memory, store, main + late_articles, config,
+                                        leaving_terms)
+        late_run = run_neighbourhood(memory, store, both, leaving, config, canonical_key)
+        late_decisions = {key: {**value[0], "expired": True} for key, value in
+                          _decided(memory, late_run).items() if key in late}
+        lookups += both_lookups[len(main):]
+        new_features += both.parts[len(main):]
+    writes, states, changes = _writes(memory, store, nb, decided, expired, late_decisions,
+                                      query)
+    stored_decisions = store.rows("decision", [a.id for a in incoming
+                                               if status[a.id] == "unchanged"])
+    decisions = []
+    for article in incoming:
+        if article.id in late_decisions:
+            record = late_decisions[article.id]
+        elif status[article.id] != "unchanged":
+            record = decided[article.id][0]
+        else:
+            record = json.loads(stored_decisions[article.id] or "{}")
+            if memory.slot_of.get(article.id) in expired:
+                record["expired"] = True
+        decisions.append(decision_from_record(record, status[article.id]))
+    stored_articles = main + late_articles
+    upserts = [] if query else [
+        (article.id, records[article.id], _timestamp(article), encode_article(part),
+         lookup.encode())
+        for article, part, lookup in zip(stored_articles, new_features, lookups, strict=True)]
+    writes = attrs.evolve(writes, upserts=upserts,
+                          expire=sorted(memory.ids[slot] for slot in expired) + sorted(late))
+    # An add's events are read back from the log with their sequence numbers; a dry run
+    # reports what it would log, numbered 0.
+    outcome = AddResult(tuple(decisions), tuple(IndexChange(0, batch, *change)
+                                                for change in changes) if query else ())
+    return Plan(
+        outcome, writes, leaving_list, inc,
+        [article.id for article in main], [_timestamp(article) for article in main],
+        lookups[:len(main)], [blob_hash(upsert[4]) for upsert in upserts[:len(main)]],
+        new_features[:len(main)], states,
+        {"core": len(nb.core), "run": len(nb.slots), "rounds": nb.rounds, "full": nb.full,
+         "settled": nb.settled})
+
+
+def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
+                 canonical_key: CanonicalKey | None, batch: int) -> Plan:
+    """Plan a full recomputation from the stored features (no new article)."""
+    inc, _ = place_articles(memory, store, [], config, [])
+    nb = run_neighbourhood(memory, store, inc, set(), config, canonical_key, full=True)
+    writes, states, changes = _writes(memory, store, nb, _decided(memory, nb), set(), {},
+                                      False)
+    outcome = AddResult((), tuple(IndexChange(0, batch, *change) for change in changes))
+    return Plan(outcome, writes, [], inc, [], [], [], [], [], states,
+                {"core": len(nb.core), "run": len(nb.slots), "rounds": 1, "full": True,
+                 "settled": True})
+
+
+def _terms(features: Features) -> npt.NDArray[np.unsignedinteger]:
+    terms: npt.NDArray[np.unsignedinteger] = features.terms
+    return terms
+
+
+def _expiry(memory: Memory, retention_days: float | None, changed: Sequence[Article],
+            replaced: set[int]) -> tuple[set[int], set[str]]:
+    """Stored slots that leave the retention window with this add, and incoming ids that
+    arrive already outside it."""
+    if retention_days is None:
+        return set(), set()
+    alive = memory.alive.values.copy()
+    alive[list(replaced)] = False
+    published = memory.published.values
+    dates = [float(np.nanmax(published[alive]))] if np.any(alive & ~np.isnan(published)) else []
+    dates += [stamp for article in changed if (stamp := _timestamp(article)) is not None]
+    if not dates:
+        return set(), set()
+    cutoff = max(dates) - retention_days * 86400.0
+    with np.errstate(invalid="ignore"):
+        expired = set(np.flatnonzero(alive & (published < cutoff)).tolist())
+    late = {article.id for article in changed
+            if (stamp := _timestamp(article)) is not None and stamp < cutoff}
+    return expired, late
+
+
+def _decided(memory: Memory, nb: Neighbourhood) -> dict[str, tuple[dict[str, Any], int]]:
+    """``{id: (decision record, position in the run)}`` of the core and story region."""
+    ids = [memory.ids[slot] if slot < len(memory.ids) else nb.result.articles[n].id
+           for n, slot in enumerate(nb.slots)]
+    wanted = {ids[n] for n, slot in enumerate(nb.slots) if slot in nb.region}
+    records = decision_records(nb.result, only=wanted)
+    out = {}
+    for position, article_id in enumerate(ids):
+        if article_id in records:
+            record = records[article_id]
+            if position in nb.frozen_paragraphs:
+                _post_fix(record, nb.frozen_paragraphs[position])
+            out[article_id] = (record, position)
+    return out
+
+
+def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
+            decided: dict[str, tuple[dict[str, Any], int]], expired: set[int],
+            late: dict[str, dict[str, Any]], query: bool
+            ) -> tuple[Writes, list[StateWrite], list[tuple[str, str, str | None, str | None]]]:
+    """The decisions, group and story records and events a neighbourhood run changes."""
+    changes: list[tuple[str, str, str | None, str | None]] = []
+    states: list[StateWrite] = []
+    n_ids = len(memory.ids)
+    slot_of_position = nb.slots
+    if query:  # the events only: what the add would log
+        for article_id, (record, position) in decided.items():
+            slot = slot_of_position[position]
+            old_state = memory.state[slot] if slot < n_ids else _NO_STATE
+            new_state = (_state(record) if slot in nb.core
+                         else (old_state[0], record["story_id"], old_state[2],
+                               record["story_canonical_id"]))
+            changes.extend((article_id, field, old, new) for field, old, new
+                           in zip(STATE_FIELDS, old_state, new_state, strict=True)
+                           if old != new)
+        changes.extend((memory.ids[slot], "expired", None, None) for slot in sorted(expired))
+        return Writes(), states, changes
+    patch_ids = [article_id for article_id, (_, position) in decided.items()
+                 if slot_of_position[position] not in nb.core]
+    old_decisions = store.rows("decision", patch_ids + [memory.ids[s] for s in expired])
+    new_group_ids, new_story_ids, patched_groups = set(), set(), {}
+    old_group_ids = {memory.state[s][0] for s in nb.core if s < n_ids} | {
+        memory.state[s][0] for s in expired}
+    old_story_ids = {memory.state[s][1] for s in nb.region if s < n_ids} | {
+        memory.state[s][1] for s in expired}
+    for article_id, (record, position) in decided.items():
+        slot = slot_of_position[position]
+        old_state = memory.state[slot] if slot < n_ids else _NO_STATE
+        if slot not in nb.core:  # story region only: keep the group, take the story
+            stored = json.loads(old_decisions[article_id])
+            stored["story_id"], stored["story_canonical_id"] = (record["story_id"],
+                                                                record["story_canonical_id"])
+            if stored["story_id"] != old_state[1] and stored["group_id"] is not None:
+                patched_groups[stored["group_id"]] = stored["story_id"]
+            record = stored
+        new_state = _state(record)
+        new_group_ids.add(new_state[0])
+        new_story_ids.add(new_state[1])
+        encoded = dumps(record)
+        digest = _hash(encoded)
+        if slot >= n_ids or digest != memory.decision_hash.values[slot]:
+            states.append(StateWrite(slot, article_id, new_state, encoded,
+                                     _boilerplate(record), bool(record["is_digest"]), digest))
+        changes.extend((article_id, field, old, new) for field, old, new
+                       in zip(STATE_FIELDS, old_state, new_state, strict=True) if old != new)
+    for slot in sorted(expired):
+        article_id = memory.ids[slot]
+        record = {**json.loads(old_decisions[article_id] or "{}"), "expired": True}
+        encoded = dumps(record)
+        states.append(StateWrite(slot, article_id, memory.state[slot], encoded,
+                                 _boilerplate(record), bool(record.get("is_digest")),
+                                 _hash(encoded)))
+        changes.append((article_id, "expired", None, None))
+    for article_id, record in late.items():
+        encoded = dumps(record)
+        states.append(StateWrite(-1, article_id, _state(record), encoded, _boilerplate(record),
+                                 bool(record["is_digest"]), _hash(encoded)))
+        changes.extend((article_id, field, None, new) for field, new
+                       in zip(STATE_FIELDS, _state(record), strict=True) if new is not None)
+    result = nb.result
+    groups: dict[str, str | None] = {key: None for key in old_group_ids - new_group_ids
+                                     if key is not None}
+    groups.update((group.id, dumps(record_of(group))) for group in result.groups
+                  if group.id in new_group_ids and group.id not in patched_groups)
+    for record in store.records("groups", [key for key in patched_groups
+                                           if key not in groups]):
+        groups[record["id"]] = dumps({**record, "story_id": patched_groups[record["id"]]})
+    stories: dict[str, str | None] = {key: None for key in old_story_ids - new_story_ids
+                                      if key is not None}
+    # A story's groups are its members' groups as stored after this write (outside the core,
+    # a member keeps its stored group even if the run, short of its context, saw another).
+    group_of = {article_id: record["group_id"] for article_id, (record, position)
+                in decided.items() if slot_of_position[position] in nb.core}
+    group_of.update((memory.ids[slot], memory.state[slot][0]) for slot in nb.region
+                    if slot < n_ids and memory.ids[slot] not in group_of)
+    for story in result.stories:
+        if story.id in new_story_ids:
+            group_ids = tuple(sorted({group_of[member] for member in story.member_ids}))
+            stories[story.id] = dumps(record_of(attrs.evolve(story, group_ids=group_ids)))
+    writes = Writes(states=[(s.article_id, s.state, s.decision, s.boilerplate, s.digest,
+                             s.decision_hash) for s in states],
+                    groups=groups, stories=stories, changes=changes)
+    return writes, [s for s in states if s.slot >= 0 and s.slot not in expired], changes
+
+
+def apply_plan(memory: Memory, plan: Plan, batch: int) -> None:
+    """Bring the memory up to date with a committed plan."""
+    memory.remove(plan.leaving, [])
+    if plan.new_ids:
+        incoming = plan.incoming
+        slots = memory.add_slots(plan.new_ids, plan.new_published, plan.new_lookups,
+                                 plan.new_lookup_hashes, placed=(incoming.staged, incoming.edges))
+        for slot, features in zip(slots.tolist(), plan.new_features, strict=True):
+            memory.cache(slot, features)
+    memory.term_counts.apply(plan.incoming.term_delta, memory.n_alive)
+    for state in plan.states:
+        if memory.alive.values[state.slot]:
+            memory.set_state(state.slot, state.state, state.digest, state.decision_hash,
+                             state.boilerplate)
+    memory.batch = batch
