@@ -116,7 +116,9 @@ def _stack(parts: Sequence[tuple[ShingleSets, I64]]) -> ShingleSets:
             sizes.append(values[-1].size)
     offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    return ShingleSets(offsets, np.concatenate(values) if values else np.zeros(0, np.uint64))
+    joined: npt.NDArray[np.uint32] = (np.concatenate(values) if values
+                                      else np.zeros(0, np.uint32))
+    return ShingleSets(offsets, joined)
 
 
 def features_terms(features: Features, article: int) -> npt.NDArray[np.unsignedinteger]:

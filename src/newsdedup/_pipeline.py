@@ -70,11 +70,12 @@ def dedup_collected(collected: Collected, settings: DedupConfig,
     texts when ``canonical_key`` or the story embeddings need them. ``corpus_frequencies``
     (the index's document frequencies) replace the run's own in the boilerplate topic check.
     """
-    return _reduce([collected], settings, canonical_key)
+    return _reduce([collected], settings, canonical_key, corpus_frequencies)
 
 
 def _reduce(handed_over: list[Collected], settings: DedupConfig,
-            canonical_key: CanonicalKey | None) -> DedupResult:
+            canonical_key: CanonicalKey | None,
+            corpus_frequencies: CorpusFrequencies | None = None) -> DedupResult:
     """The steps after the map step; takes the one item of ``handed_over`` out of the list."""
     collected = handed_over.pop()
     corpus, features, empty = collected.articles, collected.features, collected.empty
