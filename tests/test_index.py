@@ -77,7 +77,7 @@ def _normalised(state: dict[str, Any]) -> dict[str, Any]:
 @settings(max_examples=15, deadline=None)
 @given(st.permutations(range(len(POOL))), st.lists(st.integers(1, 12), min_size=1))
 def test_any_batch_split_gives_the_batch_result(order: list[int], sizes: list[int]) -> None:
-    """Property: adding the pool in random batches equals one dedup() over all of it."""
+    """Property: a small index (recomputed whole) in random batches equals one dedup()."""
     articles = [POOL[i] for i in order]
     index = open_index(":memory:")
     start = 0
