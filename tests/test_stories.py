@@ -139,9 +139,9 @@ def test_exact_candidates_give_the_dense_average_linkage(monkeypatch: pytest.Mon
     monkeypatch.setattr(_stories, "_PROBE_BUDGET", 10**9)
     monkeypatch.setattr(_stories, "_CANDIDATE_TERMS", 10**6)
     threshold = DedupConfig().story_threshold
-    stories = build_stories(features, groups, np.full(len(groups.canonical), np.nan),
-                            DedupConfig())
     vectors = group_vectors(features, groups)
+    stories = build_stories(vectors, groups, np.full(len(groups.canonical), np.nan),
+                            DedupConfig())
     similarity = (vectors @ vectors.T).toarray()
     distance = np.where(similarity >= threshold, 1.0 - similarity, 1.0)
     np.fill_diagonal(distance, 0.0)

@@ -28,7 +28,7 @@ from ._paragraph_matches import match_paragraphs, paragraph_pairs
 from ._repeated import find_repeats
 from ._result import DedupResult
 from ._shingle import ShingleSets
-from ._stories import build_stories
+from ._stories import build_stories, group_vectors
 
 __all__ = ["dedup", "dedup_collected", "site_of"]
 
@@ -129,14 +129,18 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
         from ._embed import article_embeddings  # the optional [embed] extra, loaded lazily
 
         embeddings = article_embeddings(corpus, features)
-    stories = build_stories(features, groups, group_times, settings, embeddings)
-    # Content terms are not read after the stories either.
-    # (New empty arrays: a view would keep the whole array alive.)
+    # Content terms are not read after the group vectors: handed over to them, so that
+    # they are freed as soon as they are numbered. (New empty arrays here: a view would
+    # keep the whole array alive.)
+    story_input = [features]
     features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
+    vectors = group_vectors(story_input, groups)
     release_free_memory()
+    stories = build_stories(vectors, groups, group_times, settings, embeddings)
+    del vectors
     return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
                     stories.story_of_group, keys, canonical_key is not None, settings)
 

@@ -27,15 +27,15 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import csr_matrix
 
 from ._config import DedupConfig
-from ._features import Features
 from ._groups import GroupAssignment
 from ._sparse_linkage import average_linkage_clusters
 from ._story_candidates import candidate_pairs, pair_cosines
 from ._story_vectors import group_vectors
 
-__all__ = ["StoryAssignment", "build_stories"]
+__all__ = ["StoryAssignment", "build_stories", "group_vectors"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -64,10 +64,12 @@ def _group_embeddings(embeddings: F64, groups: GroupAssignment) -> F64:
     return result
 
 
-def build_stories(features: Features, groups: GroupAssignment, group_times: F64,
+def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64,
                   config: DedupConfig, embeddings: F64 | None = None) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
+    ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
+    an argument so that a caller can free the content terms before the clustering).
     ``group_times`` holds each group's publication time in seconds (NaN when undated).
     ``embeddings`` (one row per article, see ``_embed``) are blended in with
     ``config.story_embedding_weight``; without them the similarity is purely lexical.
@@ -75,7 +77,6 @@ def build_stories(features: Features, groups: GroupAssignment, group_times: F64,
     n_groups = len(groups.canonical)
     if n_groups == 0:
         return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
-    vectors = group_vectors(features, groups)
     rows, cols = candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
                                  _CANDIDATE_SHARE * config.story_threshold)
     if config.story_window_days is not None:

@@ -42,10 +42,13 @@ _NAME_BOOST = 2.0
 _CHUNK_ENTRIES = 1 << 20
 
 
-def group_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
+def group_vectors(features: Features | list[Features], groups: GroupAssignment) -> csr_matrix:
     """L2-normalized weighted term vector of each group (rows; see the module docstring).
 
-    Columns are the terms shared by at least two groups, in hash order.
+    Columns are the terms shared by at least two groups, in hash order. ``features`` may be
+    handed over as a one-item list, which is emptied: when the caller keeps no other
+    reference, the content terms are then freed as soon as they are numbered (at a million
+    articles they are gigabytes, and the vectors are built next to them).
 
     >>> from newsdedup import Article, DedupConfig
     >>> from newsdedup._features import extract_features
@@ -57,18 +60,22 @@ def group_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
     >>> round(float((vectors[0] @ vectors[1].T).toarray()[0, 0]), 2)
     1.0
     """
-    term_ids, distinct = number_terms(features.terms)
+    given = features.pop() if isinstance(features, list) else features
+    term_ids, distinct = number_terms(given.terms)
     n_terms = max(distinct.size, 1)
-    offsets = features.article_terms.astype(np.int64)
-    boost = _boost(term_ids, features.term_counts, features.term_salient, n_terms)
+    del distinct
+    offsets = given.article_terms.astype(np.int64)
+    counts = given.term_counts
+    boost = _boost(term_ids, counts, given.term_salient, n_terms)
+    del given  # terms and salient flags are not read again
     # Members of each group in article order (the order their rows are summed in).
     n_groups = len(groups.canonical)
     member_order = np.argsort(groups.group_of, kind="stable")
     group_starts = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(groups.group_of, minlength=n_groups), out=group_starts[1:])
-    indptr, indices, data = _group_rows(offsets, term_ids, features.term_counts, boost,
+    indptr, indices, data = _group_rows(offsets, term_ids, counts, boost,
                                         group_starts, member_order, n_terms)
-    del term_ids
+    del term_ids, counts
     document_frequency = np.bincount(indices[:indptr[-1]], minlength=n_terms)
     shared = document_frequency > 1
     idf = np.where(shared, np.log((1.0 + n_groups) / (1.0 + document_frequency)) + 1.0, 0.0)

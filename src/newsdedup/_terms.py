@@ -357,11 +357,19 @@ def term_ids(terms: U32 | U64) -> tuple[npt.NDArray[np.int32], U32 | U64]:
     >>> ids.tolist(), distinct.tolist()
     ([2, 0, 2, 1], [3, 7, 9])
     """
-    first_ids, keys = _first_appearance_ids(terms)
+    ids, keys = _first_appearance_ids(terms)
     order = np.argsort(keys)
     rank = np.empty(order.size, dtype=np.int32)
     rank[order] = np.arange(order.size, dtype=np.int32)
-    return rank[first_ids], keys[order]
+    _renumber(ids, rank)  # in place: no second array of one id per entry
+    return ids, keys[order]
+
+
+@kernel
+def _renumber(ids: npt.NDArray[np.int32], new: npt.NDArray[np.int32]) -> None:
+    """``ids[:] = new[ids]`` in place."""
+    for position in range(ids.size):
+        ids[position] = new[ids[position]]
 
 
 @kernel
