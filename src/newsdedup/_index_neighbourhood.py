@@ -14,9 +14,9 @@ An add re-decides a *core* of articles and leaves every other stored decision as
    share the new articles' salient terms (names, places, figures), within whole stories.
 4. **Run and check.** ``dedup_collected`` runs over core + context with the index-wide
    document frequencies. The halo is a sensor: if the run gives a halo article other
-   boilerplate flags, digest flag or group than it has stored, or changes the link between a
-   halo article and a core article whose own flags changed, the change reaches further, and
-   that article (with its group) joins the core for another round.
+   boilerplate flags or family counts, digest flag or group than it has stored, or changes
+   the link between a halo article and a core article whose own flags changed, the change
+   reaches further, and that article (with its group) joins the core for another round.
 
 *Established boilerplate*: a paragraph cluster decided recurring boilerplate across at least
 ``FROZEN_FAMILIES`` unrelated article families (site footers and headers, disclaimers) is not
@@ -208,7 +208,7 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
         if full:
             return Neighbourhood(result, slots, core, core, {}, True, rounds, True)
         region = _story_region(memory, result, slots, core | (leaving_story & context))
-        grown = _sensor(memory, result, slots, core, halo)
+        grown = _sensor(memory, result, slots, core, halo, frozen_paragraphs)
         settled = not grown
         if settled or rounds >= MAX_ROUNDS:
             return Neighbourhood(result, slots, core, region, frozen_paragraphs, False, rounds,
@@ -315,9 +315,10 @@ def _story_region(memory: Memory, result: DedupResult, slots: list[int],
 
 
 def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int],
-            halo: set[int]) -> set[int]:
-    """Halo articles whose stored state the run contradicts: other boilerplate flags, digest
-    flag or group, or a link with a core article whose own flags changed."""
+            halo: set[int], frozen_paragraphs: dict[int, dict[int, int]]) -> set[int]:
+    """Halo articles whose stored state the run contradicts: other boilerplate flags, family
+    counts (of clusters not frozen), digest flag or group, or a link with a core article whose
+    own flags changed."""
     position = {slot: n for n, slot in enumerate(slots)}
     groups = {group.id: group for group in result.groups}
 
@@ -326,6 +327,18 @@ def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int
         return (_flagged(memory, slot) != {b.index for b in article.boilerplate_paragraphs}
                 or bool(memory.digest.values[slot]) != article.is_digest)
 
+    def families_differ(slot: int) -> bool:
+        # Another cluster's change can split or merge the families a block's carriers fall
+        # in: the run counts them right, but only the core's decisions are written. Only
+        # the count is wrong then, but the halo article's other clusters may lie partly
+        # outside this run, so it joins the core rather than being written from it.
+        frozen = frozen_paragraphs.get(position[slot], {})
+        first = int(memory.paragraphs.slot_first.values[slot])
+        stored = memory.paragraphs.families.values
+        return any(b.families != int(stored[first + b.index])
+                   for b in result.articles[position[slot]].boilerplate_paragraphs
+                   if b.reason == "recurring" and b.index not in frozen)
+
     def group_differs(slot: int) -> bool:
         article = result.articles[position[slot]]
         stored_group, _, stored_canonical, _ = memory.state[slot]
@@ -333,7 +346,8 @@ def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int
         members = {member.id for member in groups[article.group_id].members}
         return members != stored or article.canonical_id != stored_canonical
 
-    grown = {slot for slot in halo if flags_differ(slot) or group_differs(slot)}
+    grown = {slot for slot in halo
+             if flags_differ(slot) or families_differ(slot) or group_differs(slot)}
     changed = {memory.ids[slot] for slot in core
                if slot < len(memory.ids) and memory.alive.values[slot] and flags_differ(slot)}
     if changed:
