@@ -29,7 +29,7 @@ from ._jit import kernel
 from ._paragraph_matches import ParagraphPairs
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
-from ._verify import PairSimilarity
+from ._verify import PairSimilarity, count_shared
 
 __all__ = ["ArticleLinks", "article_content_sizes", "article_shingle_sets", "link_articles"]
 
@@ -244,19 +244,8 @@ def _link_similarity_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.boo
         right_row, right_count = _merge_union(b[pair], article_paragraphs, allowed,
                                               shingle_offsets, shingle_values, right_buffers,
                                               run_bounds)
-        left = left_buffers[left_row]
-        right = right_buffers[right_row]
-        first, second, shared = 0, 0, 0
-        while first < left_count and second < right_count:
-            if left[first] < right[second]:
-                first += 1
-            elif left[first] > right[second]:
-                second += 1
-            else:
-                shared += 1
-                first += 1
-                second += 1
-        intersection[pair] = shared
+        intersection[pair] = count_shared(left_buffers[left_row], 0, left_count,
+                                          right_buffers[right_row], 0, right_count)
         left_size[pair] = left_count
         right_size[pair] = right_count
     return intersection, left_size, right_size

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from ._jit import kernel
 from ._shingle import ShingleSets, ShingleValues
 
-__all__ = ["PairSimilarity", "pair_similarity"]
+__all__ = ["PairSimilarity", "count_shared", "pair_similarity"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -84,17 +84,25 @@ def _intersection_kernel(offsets: I64, values: ShingleValues, left: I64, right: 
     """Size of the intersection of sorted rows ``left[k]`` and ``right[k]``, by merging."""
     intersection = np.zeros(left.size, dtype=np.int64)
     for pair in range(left.size):
-        first, first_end = offsets[left[pair]], offsets[left[pair] + 1]
-        second, second_end = offsets[right[pair]], offsets[right[pair] + 1]
-        shared = 0
-        while first < first_end and second < second_end:
-            if values[first] < values[second]:
-                first += 1
-            elif values[first] > values[second]:
-                second += 1
-            else:
-                shared += 1
-                first += 1
-                second += 1
-        intersection[pair] = shared
+        intersection[pair] = count_shared(values, offsets[left[pair]], offsets[left[pair] + 1],
+                                          values, offsets[right[pair]],
+                                          offsets[right[pair] + 1])
     return intersection
+
+
+@kernel
+def count_shared(left: ShingleValues, first: int, first_end: int, right: ShingleValues,
+                 second: int, second_end: int) -> int:
+    """How many values the ascending runs ``left[first:first_end]`` and
+    ``right[second:second_end]`` (each without repeats) share, by one merge."""
+    shared = 0
+    while first < first_end and second < second_end:
+        if left[first] < right[second]:
+            first += 1
+        elif left[first] > right[second]:
+            second += 1
+        else:
+            shared += 1
+            first += 1
+            second += 1
+    return shared
