@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from newsdedup import Article
+from newsdedup import Article, DedupIndex
 from newsdedup._paragraphs import split_paragraphs
 from newsdedup._tokenize import hash_texts, hash_tokens
 
@@ -30,6 +30,16 @@ def load_seeds(dated: bool = False) -> list[Article]:
     return [Article(id=path.stem, text=path.read_text("utf-8"),
                     published=SEED_DATE + dt.timedelta(hours=n) if dated else None)
             for n, path in enumerate(files)]
+
+
+def add_in_batches(index: DedupIndex, articles: list[Article], sizes: list[int]) -> None:
+    """Add ``articles`` to ``index`` in order, in batches of ``sizes`` (cycled)."""
+    start = 0
+    for size in sizes * len(articles):
+        if start >= len(articles):
+            break
+        index.add(articles[start:start + size])
+        start += size
 
 
 def load_ecbplus() -> list[dict[str, str]]:

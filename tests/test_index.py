@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsdedup
-from conftest import load_seeds
+from conftest import add_in_batches, load_seeds
 from newsdedup import Article, ConfigError, IndexStoreError, dedup, open_index
 from newsdedup._cli import main
 from newsdedup._synthetic import generate_corpus
@@ -80,12 +80,7 @@ def test_any_batch_split_gives_the_batch_result(order: list[int], sizes: list[in
     """Property: a small index (recomputed whole) in random batches equals one dedup()."""
     articles = [POOL[i] for i in order]
     index = open_index(":memory:")
-    start = 0
-    for size in sizes * len(articles):
-        if start >= len(articles):
-            break
-        index.add(articles[start:start + size])
-        start += size
+    add_in_batches(index, articles, sizes)
     ids = [a.id for a in POOL]
     assert _normalised(_state(index, ids)) == _normalised(_expected(REFERENCE))
     assert len(index) == len(POOL)
