@@ -252,8 +252,13 @@ def _link_similarity_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.boo
 
 
 def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArray[np.bool_],
-                  config: DedupConfig) -> ArticleLinks:
-    """Link articles that share non-boilerplate paragraphs (see the module docstring)."""
+                  config: DedupConfig, id_rank: I64 | None = None) -> ArticleLinks:
+    """Link articles that share non-boilerplate paragraphs (see the module docstring).
+
+    ``id_rank`` (each article's rank by id; default: its position) orients an exact
+    containment tie, equal containment both ways: the article of the lower rank is the
+    contained one, so that the relation does not depend on the input order.
+    """
     article = features.paragraph_article
     first_article, second_article = article[pairs.first], article[pairs.second]
     across = first_article != second_article
@@ -288,7 +293,9 @@ def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArra
     content_size[b] = scores.right_size
     jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
     near = jaccard >= config.article_threshold
-    a_contained = ~near & (a_in_b >= config.containment_threshold) & (a_in_b >= b_in_a)
+    rank = np.arange(n_articles) if id_rank is None else id_rank
+    a_first = (a_in_b > b_in_a) | ((a_in_b == b_in_a) & (rank[a] < rank[b]))
+    a_contained = ~near & (a_in_b >= config.containment_threshold) & a_first
     b_contained = ~near & ~a_contained & (b_in_a >= config.containment_threshold)
     relation = np.full(a.size, PARTIAL_REUSE, dtype=object)
     relation[near] = NEAR_DUPLICATE

@@ -89,7 +89,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                                    [site_of(article) for article in corpus], id_rank,
                                    corpus_frequencies)
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
-    links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings)
+    links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings,
+                          id_rank)
     release_free_memory()
 
     # For the canonical rule, template-like lines are neither content nor clean text.
