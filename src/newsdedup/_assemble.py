@@ -79,7 +79,8 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         relation = links.relation[n]
         if member > canonical:  # relation is stored from the lower article number
             relation = _INVERSE.get(relation, relation)
-        return relation, link_jaccard[n], max(link_a_in_b[n], link_b_in_a[n])
+        # Rounded as in every other score of the result (a member and its match agree).
+        return relation, round(link_jaccard[n], 6), round(max(link_a_in_b[n], link_b_in_a[n]), 6)
 
     is_boilerplate = boilerplate.any.tolist()
     alone: dict[tuple[int, bool], ParagraphProvenance] = {}
@@ -151,8 +152,8 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         article_results.append(ArticleResult(
             id=article.id, group_id=group_ids[group], story_id=story_ids[story],
             canonical_id=ids[canonical], story_canonical_id=ids[story_canonical[story]],
-            is_canonical=canonical == number, relation=relation, jaccard=round(jaccard, 6),
-            containment=round(containment, 6),
+            is_canonical=canonical == number, relation=relation, jaccard=jaccard,
+            containment=containment,
             n_paragraphs=paragraph_start[number + 1] - paragraph_start[number],
             is_empty=empty_list[number], is_digest=digest[number],
             repeated_paragraphs=tuple(sorted(repeated.get(number, ()), key=lambda r: r.index)),
@@ -253,11 +254,6 @@ def _paragraph_findings(features: Features, repeats: Repeats, boilerplate: Boile
 
 def _metadata(article: Article) -> dict[str, Any]:
     """``article.to_dict()`` without ``id`` and ``text``: the input's other fields."""
-    out: dict[str, Any] = dict(article.extra)
-    for name in ("title", "url", "source"):
-        value = getattr(article, name)
-        if value is not None:
-            out[name] = value
-    if article.published is not None:
-        out["published"] = article.published.isoformat()
+    out = article.to_dict()
+    del out["id"], out["text"]
     return out
