@@ -26,7 +26,7 @@ from ._config import DedupConfig
 from ._features import Features
 from ._groups import GroupAssignment
 from ._hashing import stable_id
-from ._links import ArticleLinks
+from ._links import INVERSE_RELATION, ArticleLinks
 from ._repeated import Repeats
 from ._result import (
     ArticleResult,
@@ -45,7 +45,6 @@ from ._result import (
 __all__ = ["assemble"]
 
 CANONICAL = "canonical"
-_INVERSE = {"contains": "contained-in", "contained-in": "contains"}
 
 # One link's matched paragraphs: (index in article a, index in article b, similarity).
 PairList = list[tuple[int, int, float]]
@@ -78,7 +77,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         n = link_of[(min(member, canonical), max(member, canonical))]
         relation = links.relation[n]
         if member > canonical:  # relation is stored from the lower article number
-            relation = _INVERSE.get(relation, relation)
+            relation = INVERSE_RELATION.get(relation, relation)
         # Rounded as in every other score of the result (a member and its match agree).
         return relation, round(link_jaccard[n], 6), round(max(link_a_in_b[n], link_b_in_a[n]), 6)
 
@@ -176,7 +175,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         shared = pairs[n]
         if ids[a] > ids[b]:  # a match reads from the smaller id: input order must not show
             a, b, a_in_b, b_in_a = b, a, b_in_a, a_in_b
-            relation = _INVERSE.get(relation, relation)
+            relation = INVERSE_RELATION.get(relation, relation)
             shared = sorted((second, first, similarity) for first, second, similarity in shared)
         matches.append(Match(
             a=ids[a], b=ids[b], relation=relation, jaccard=round(link_jaccard[n], 6),

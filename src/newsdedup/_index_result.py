@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from ._links import INVERSE_RELATION
 from ._result import (
     BoilerplateParagraph,
     Carrier,
@@ -27,7 +28,6 @@ from ._result import (
 __all__ = ["AddResult", "IndexChange", "IndexDecision", "decision_from_record",
            "decision_records", "group_from_record", "record_of", "story_from_record"]
 
-_INVERSE = {"contains": "contained-in", "contained-in": "contains"}
 
 
 @attrs.frozen(slots=True)
@@ -116,7 +116,8 @@ def _match_from(match: Match, article_id: str) -> Match:
     """``match`` oriented so that ``a`` is ``article_id``."""
     if match.a == article_id:
         return match
-    return Match(a=match.b, b=match.a, relation=_INVERSE.get(match.relation, match.relation),
+    relation = INVERSE_RELATION.get(match.relation, match.relation)
+    return Match(a=match.b, b=match.a, relation=relation,
                  jaccard=match.jaccard, containment=match.containment, a_in_b=match.b_in_a,
                  b_in_a=match.a_in_b, is_duplicate=match.is_duplicate,
                  shared_paragraphs=tuple(sorted(

@@ -31,7 +31,8 @@ from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
 from ._verify import PairSimilarity, count_shared
 
-__all__ = ["ArticleLinks", "article_content_sizes", "article_shingle_sets", "link_articles"]
+__all__ = ["INVERSE_RELATION", "ArticleLinks", "article_content_sizes", "article_shingle_sets",
+           "link_articles"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -39,6 +40,8 @@ F64 = npt.NDArray[np.float64]
 NEAR_DUPLICATE = "near-duplicate"
 CONTAINS = "contains"
 CONTAINED_IN = "contained-in"
+#: The relation read from the other article of a link.
+INVERSE_RELATION = {CONTAINS: CONTAINED_IN, CONTAINED_IN: CONTAINS}
 PARTIAL_REUSE = "partial-reuse"
 
 
