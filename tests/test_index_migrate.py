@@ -1,0 +1,119 @@
+"""_index_migrate: the featurizer fingerprint, and what a migration writes into each row.
+
+Opening a version 1 file or one of another featurizer end to end is pinned in
+tests/test_index_incremental.py; these tests check the migration's own output.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from conftest import load_seeds
+from newsdedup import Article, DedupConfig, dedup
+from newsdedup._features import extract_features
+from newsdedup._index_codec import decode_features, flatten
+from newsdedup._index_memory import Lookup, Memory, blob_hash
+from newsdedup._index_migrate import featurizer_fingerprint, migrate
+from newsdedup._index_plan import dumps
+from newsdedup._index_result import decision_records
+from newsdedup._index_store import IndexStore
+from newsdedup._paragraph_matches import match_paragraphs
+from newsdedup._synthetic import generate_corpus
+
+CONFIG = DedupConfig()
+
+
+def test_the_fingerprint_follows_the_map_step_only() -> None:
+    """Stable across calls; changed by settings the map step uses; not by the others."""
+    base = featurizer_fingerprint(CONFIG)
+    assert base == featurizer_fingerprint(DedupConfig())
+    assert len(base) == 16 and int(base, 16) >= 0
+    assert featurizer_fingerprint(DedupConfig(shingle_size=4)) != base
+    assert featurizer_fingerprint(DedupConfig(boilerplate_patterns=False)) != base
+    assert featurizer_fingerprint(DedupConfig(workers=3)) == base
+    assert featurizer_fingerprint(DedupConfig(article_threshold=0.7)) == base
+
+
+def _v1_store(path: Path, retained: list[Article], expired: list[Article]) -> IndexStore:
+    """A version 1 file: records and decisions only, one article expired."""
+    records = decision_records(dedup(retained + expired))
+    store = IndexStore(path)
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        db.execute("DROP INDEX articles_written")
+        for column in ("features", "lookup", "boilerplate", "digest", "decision_hash",
+                       "written"):
+            db.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+        for article in retained + expired:
+            db.execute("INSERT INTO articles (id, record, retained, decision) "
+                       "VALUES (?, ?, ?, ?)",
+                       (article.id, json.dumps(article.to_dict()), int(article in retained),
+                        dumps({**records[article.id], "expired": article in expired})))
+    return IndexStore(path)
+
+
+def test_migration_stores_each_article_features_lookup_and_flags(tmp_path: Path) -> None:
+    """Every row, expired ones included, gets the features its record gives, a lookup with
+    its fingerprints and terms, and the boilerplate, digest and hash columns of its stored
+    decision; the decision itself is untouched; meta says version 2 and this featurizer."""
+    seeds = load_seeds()
+    retained = [*seeds, Article("repost", seeds[2].text + "\n\nRead original article here."),
+                *generate_corpus(20, seed=9, article_bytes=500, copies_rate=0.5,
+                                 n_aggregators=2).articles]
+    expired = [Article("gone", seeds[1].text, title="Old copy")]
+    path = tmp_path / "v1.db"
+    store = _v1_store(path, retained, expired)
+    assert store.schema_version == 1
+    decisions_before = dict(store.all_rows("id, decision"))
+    with store.transaction(write=True):
+        migrate(store, CONFIG)
+    assert store.meta()["schema_version"] == "2"
+    assert store.meta()["featurizer"] == featurizer_fingerprint(CONFIG)
+    rows = store.all_rows("id, features, lookup, boilerplate, digest, decision_hash, "
+                          "decision, retained")
+    assert [row[0] for row in rows] == [a.id for a in retained + expired]
+    flagged = 0
+    for (article_id, blob, lookup_blob, boilerplate, digest, decision_hash, decision,
+         kept), article in zip(rows, retained + expired, strict=True):
+        assert decision == decisions_before[article_id] and kept == (article in retained)
+        lookup = Lookup.decode(lookup_blob)
+        features = decode_features(blob, {"terms": lookup.terms,
+                                          "fingerprints": lookup.fingerprints})
+        own = extract_features([article], CONFIG)
+        for (name, value), (_, expected) in zip(flatten(features), flatten(own), strict=True):
+            assert np.array_equal(value, expected), (article_id, name)
+            assert np.asarray(value).dtype == np.asarray(expected).dtype, (article_id, name)
+        record = json.loads(decision)
+        assert json.loads(boilerplate) == [
+            [b["index"], 2 if b["reason"] == "recurring" else 1, b["families"]]
+            for b in record["boilerplate_paragraphs"]]
+        flagged += bool(record["boilerplate_paragraphs"])
+        assert digest == record["is_digest"]
+        assert decision_hash == blob_hash(decision.encode("utf-8"))
+    assert flagged >= 2
+
+
+def test_migration_remembers_the_paragraph_matches_between_retained_articles(
+        tmp_path: Path) -> None:
+    """The lookups written by a migration hold the verified paragraph matches, so that the
+    memory loaded from them has the batch paragraph clusters."""
+    articles = list(generate_corpus(30, seed=12, article_bytes=500, copies_rate=0.6,
+                                    n_aggregators=2).articles)
+    store = _v1_store(tmp_path / "v1.db", articles, [])
+    with store.transaction(write=True):
+        migrate(store, CONFIG)
+    memory = Memory(CONFIG)
+    memory.load(store)
+    lookups = [Lookup.decode(blob) for (blob,) in store.all_rows("lookup")]
+    assert sum(lookup.match_paragraph.size for lookup in lookups) > 0
+    features = extract_features(articles, CONFIG)
+    batch = match_paragraphs(features, CONFIG).cluster_of_paragraph
+    uids = memory.paragraphs.occurrence_uid.values[:batch.size]
+    roots = np.where(uids >= 0, memory.paragraphs.roots(np.maximum(uids, 0)), -1)
+    pairs = set(zip(batch.tolist(), roots.tolist(), strict=True))
+    assert len(pairs) == len({b for b, _ in pairs}) == len({r for _, r in pairs})
