@@ -101,6 +101,8 @@ def decode_arrays(blob: bytes) -> tuple[dict[str, npt.NDArray[Any]], dict[str, i
         arrays = {}
         for name, dtype, stored, shape in header["arrays"]:
             stored_dtype = _dtype(stored)
+            if not all(isinstance(extent, int) and extent >= 0 for extent in shape):
+                raise ValueError(f"array {name!r} has an impossible shape {shape!r}")
             size = math.prod(shape) * stored_dtype.itemsize
             if position + size > len(view):
                 raise ValueError(f"array {name!r} runs past the end of the blob")
