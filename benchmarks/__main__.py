@@ -51,7 +51,10 @@ def child(mode: str, args: dict[str, Any], timeout: float) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-m", "benchmarks._child", mode, json.dumps(args)],
                           capture_output=True, text=True, env=env, timeout=timeout, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"{mode} {args} failed:\n{done.stderr[-3000:]}")
+        how = (f"killed by signal {-done.returncode}"
+               + (" (SIGKILL: most likely out of memory)" if done.returncode == -9 else "")
+               if done.returncode < 0 else f"exit status {done.returncode}")
+        raise RuntimeError(f"{mode} {args} failed, {how}:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -237,8 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print()
     print(stage_table(results))
-    print(f"\n* datasketch measured on a sample and extrapolated linearly; JSON and PNG: "
-          f"{options.out / name}.{{json,png}}")
+    if any((entry.get("datasketch") or {}).get("extrapolated") for entry in results):
+        print("\n* datasketch measured on a sample and extrapolated linearly")
+    print(f"\nJSON and PNG: {options.out / name}.{{json,png}}")
     return 0
 
 
