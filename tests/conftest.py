@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import settings
 
 from newsdedup import Article, DedupIndex
+from newsdedup._index_memory import Memory
 from newsdedup._paragraphs import split_paragraphs
 from newsdedup._tokenize import hash_texts, hash_tokens
 
@@ -40,6 +42,24 @@ def add_in_batches(index: DedupIndex, articles: list[Article], sizes: list[int])
             break
         index.add(articles[start:start + size])
         start += size
+
+
+def synced_memory(index: DedupIndex) -> Memory:
+    """The index's in-memory lookups, brought up to date with its file first."""
+    index.query("sync")  # a query catches the memory up with what other connections wrote
+    memory = index._memory
+    assert memory is not None
+    return memory
+
+
+def downgrade_to_schema_1(path: Path) -> None:
+    """Turn a fresh version 2 index file into a version 1 one (no feature columns)."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        db.execute("DROP INDEX articles_written")
+        for column in ("features", "lookup", "boilerplate", "digest", "decision_hash",
+                       "written"):
+            db.execute(f"ALTER TABLE articles DROP COLUMN {column}")
 
 
 def load_ecbplus() -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 import pytest
 
-from conftest import add_in_batches, load_seeds
+from conftest import add_in_batches, load_seeds, synced_memory
 from newsdedup import Article, DedupConfig, DedupIndex, open_index
 from newsdedup import _index_memory as memory_module
 from newsdedup._features import extract_features, select_features
@@ -26,13 +26,6 @@ CONFIG = DedupConfig()
 CORPUS = sorted(generate_corpus(70, seed=3, article_bytes=500, copies_rate=0.5,
                                 n_aggregators=3).articles,
                 key=lambda article: (article.published, article.id))
-
-
-def _memory(index: DedupIndex) -> Memory:
-    index.query("sync")  # brings the memory up to date with the file
-    memory = index._memory
-    assert memory is not None
-    return memory
 
 
 def _snapshot(memory: Memory, store: IndexStore) -> dict[str, Any]:
@@ -74,7 +67,7 @@ def _snapshot(memory: Memory, store: IndexStore) -> dict[str, Any]:
 
 
 def _snapshot_of(index: DedupIndex) -> dict[str, Any]:
-    return _snapshot(_memory(index), index._store)
+    return _snapshot(synced_memory(index), index._store)
 
 
 def _assert_equal_but_unsplit_clusters(kept: dict[str, Any], fresh: dict[str, Any]) -> None:
@@ -143,14 +136,14 @@ def test_catching_up_equals_loading_afresh(tmp_path: Path) -> None:
     writer = open_index(path, retention_days=20)
     writer.add(CORPUS[:30])
     reader = open_index(path)
-    before = _memory(reader)
+    before = synced_memory(reader)
     add_in_batches(writer, CORPUS[30:], [8])
-    assert _memory(reader) is before  # caught up, not reloaded
+    assert synced_memory(reader) is before  # caught up, not reloaded
     assert any(writer.get(a.id).expired for a in CORPUS[:30])  # some left while caught up
     _assert_equal_but_unsplit_clusters(_snapshot_of(reader), _snapshot_of(open_index(path)))
     writer.add([Article(CORPUS[-1].id, "A different text now.\n\nWith two paragraphs.")])
     assert not before.catch_up(reader._store)
-    assert _memory(reader) is not before
+    assert synced_memory(reader) is not before
     assert _snapshot_of(reader) == _snapshot_of(open_index(path))
 
 
@@ -185,7 +178,7 @@ def test_slots_membership_and_removal() -> None:
     their group and story, and their terms out of the counts."""
     index = open_index(":memory:")
     index.add(CORPUS[:20])
-    memory = _memory(index)
+    memory = synced_memory(index)
     with pytest.raises(ValueError, match=f"article {CORPUS[0].id!r} is already stored"):
         memory.add_slots([CORPUS[0].id], [None], [], [0])
     group = max(memory.group_members, key=lambda key: len(memory.group_members[key]))

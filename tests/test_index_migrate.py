@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conftest import load_seeds
+from conftest import downgrade_to_schema_1, load_seeds
 from newsdedup import Article, DedupConfig, dedup
 from newsdedup._features import extract_features
 from newsdedup._index_codec import decode_features, flatten
@@ -43,12 +43,8 @@ def _v1_store(path: Path, retained: list[Article], expired: list[Article]) -> In
     records = decision_records(dedup(retained + expired))
     store = IndexStore(path)
     store.close()
+    downgrade_to_schema_1(path)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-        db.execute("DROP INDEX articles_written")
-        for column in ("features", "lookup", "boilerplate", "digest", "decision_hash",
-                       "written"):
-            db.execute(f"ALTER TABLE articles DROP COLUMN {column}")
         for article in retained + expired:
             db.execute("INSERT INTO articles (id, record, retained, decision) "
                        "VALUES (?, ?, ?, ?)",

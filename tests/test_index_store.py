@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from conftest import downgrade_to_schema_1
 from newsdedup import IndexStoreError, open_index
 from newsdedup._index_store import FORMAT, SCHEMA_VERSION, STATE_FIELDS, IndexStore, Writes
 from newsdedup._synthetic import generate_corpus
@@ -101,12 +102,7 @@ def test_an_older_schema_opens_and_reports_its_version(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     store = IndexStore(path)
     store.close()
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-        db.execute("DROP INDEX articles_written")
-        for column in ("features", "lookup", "boilerplate", "digest", "decision_hash",
-                       "written"):
-            db.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+    downgrade_to_schema_1(path)
     store = IndexStore(path)
     assert store.schema_version == 1
     for _ in range(2):  # idempotent

@@ -13,12 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import add_in_batches, load_seeds
+from conftest import add_in_batches, load_seeds, synced_memory
 from newsdedup import Article, DedupConfig, DedupIndex, open_index
 from newsdedup import _index_terms as terms_module
 from newsdedup._boilerplate import CorpusFrequencies
 from newsdedup._features import Features, extract_features
-from newsdedup._index_memory import Memory
 from newsdedup._index_terms import STORY_TERMS, StoryTerms, TermCounts, story_terms
 from newsdedup._synthetic import generate_corpus
 
@@ -26,13 +25,6 @@ CONFIG = DedupConfig()
 #: Dated over 30 days: a 10-day retention window expires some as later ones arrive.
 CORPUS = sorted(generate_corpus(80, seed=8, article_bytes=600).articles,
                 key=lambda article: (article.published, article.id))
-
-
-def _memory(index: DedupIndex) -> Memory:
-    index.query("sync")  # brings the memory up to date with the file
-    memory = index._memory
-    assert memory is not None
-    return memory
 
 
 def _direct_counts(articles: list[Article]) -> Counter[int]:
@@ -47,7 +39,7 @@ def _direct_counts(articles: list[Article]) -> Counter[int]:
 
 def _assert_frequencies(index: DedupIndex, ever: list[Article]) -> None:
     """The index's frequencies of every term ever seen equal a count over what is retained."""
-    memory = _memory(index)
+    memory = synced_memory(index)
     retained = [index.article(a.id) for a in ever if a.id in index and not index.get(a.id).expired]
     assert memory.n_alive == len(retained) == len(index)
     expected = _direct_counts(retained)
