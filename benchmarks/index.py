@@ -119,13 +119,14 @@ def _story_pairs(state: dict[str, tuple[Any, ...]]) -> set[tuple[str, str]]:
 
 
 def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
-        article_bytes: int, drift_max: int, directory: Path) -> dict[str, Any]:
+        article_bytes: int, drift_max: int, directory: Path, workers: int = 1
+        ) -> dict[str, Any]:
     """Grow an index to each size in ``sizes``; return the measurements."""
     stream = (article for article, _ in iter_corpus(max(sizes) + queries, seed=seed,
                                                    article_bytes=article_bytes))
     held_out: list[Article] = []
     path = directory / "bench.db"
-    index = open_index(path)
+    index = open_index(path, workers=workers)
     ids: list[str] = []
     adds: list[dict[str, Any]] = []
     checkpoints = []
@@ -145,7 +146,7 @@ def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
         baseline = []
         for add in recent[-5:]:  # the same batches, deduplicated alone, in this process
             begin = time.perf_counter()
-            dedup(add["chunk"])
+            dedup(add["chunk"], workers=workers)
             baseline.append(time.perf_counter() - begin)
         if not held_out:
             held_out = list(itertools.islice(stream, queries))
@@ -233,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure drift (and refresh) at sizes up to this one")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--article-bytes", type=int, default=3000)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="threads for featurization and the pipeline's kernels")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: sizes 1500,3000, batches of 500, 20 queries")
     parser.add_argument("--json", help="also write the measurements to this file")
@@ -242,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes, args.batch, args.queries, args.window = [1500, 3000], 500, 20, 2
     with tempfile.TemporaryDirectory(prefix="newsdedup-bench-") as directory:
         results = run(sizes, args.batch, args.queries, args.window, args.seed,
-                      args.article_bytes, args.drift_max, Path(directory))
+                      args.article_bytes, args.drift_max, Path(directory), args.workers)
     print()
     print(_table(results))
     print(f"\n(cpus {results['cpus']}, load average {results['load_average'][0]:.1f}; "
