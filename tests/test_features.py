@@ -16,6 +16,8 @@ from newsdedup._features import (
     concat_features,
     extract_features,
     extract_features_parallel,
+    select_features,
+    split_features,
 )
 from newsdedup._normalize import token_text
 from newsdedup._paragraphs import split_paragraphs
@@ -111,3 +113,11 @@ def test_selected_features_equal_those_computed_alone() -> None:
     chosen = [40, 3, 17, 0, 39]
     _assert_same_features(select_features(whole, np.array(chosen)),
                           extract_features([articles[n] for n in chosen], DedupConfig()))
+
+
+def test_split_features_equals_selecting_each_article(seeds: list[Article]) -> None:
+    features = extract_features([*seeds, Article("empty", ""), seeds[0]], DedupConfig())
+    parts = split_features(features)
+    assert len(parts) == features.n_articles
+    for number, part in enumerate(parts):
+        _assert_same_features(part, select_features(features, np.array([number])))

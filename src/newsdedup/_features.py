@@ -39,6 +39,7 @@ __all__ = [
     "extract_features",
     "extract_features_parallel",
     "select_features",
+    "split_features",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -281,6 +282,42 @@ def select_features(features: Features, articles: I64) -> Features:
         term_counts=features.term_counts[term_positions],
         term_salient=features.term_salient[term_positions],
     )
+
+
+def split_features(features: Features) -> list[Features]:
+    """Each article's features on its own, in order (equal to ``select_features`` of each
+    article number, but built from slices of the arrays: an add splits a thousand at once).
+
+    >>> from newsdedup import Article, DedupConfig
+    >>> f = extract_features([Article("a", "One."), Article("b", "Two.\\nThree.")],
+    ...                      DedupConfig())
+    >>> [part.article_paragraphs.tolist() for part in split_features(f)]
+    [[0, 1], [0, 2]]
+    """
+    paragraph_offsets = features.article_paragraphs.tolist()
+    term_offsets = features.article_terms.tolist()
+    shingle_offsets = features.shingles.offsets
+    parts = []
+    for article in range(features.n_articles):
+        first, last = paragraph_offsets[article], paragraph_offsets[article + 1]
+        start, stop = term_offsets[article], term_offsets[article + 1]
+        offsets = shingle_offsets[first:last + 1]
+        paragraphs, terms = slice(first, last), slice(start, stop)
+        parts.append(Features(
+            n_articles=1,
+            article_paragraphs=np.array([0, last - first], dtype=np.int64),
+            spans=features.spans[paragraphs],
+            token_counts=features.token_counts[paragraphs],
+            shingles=ShingleSets(offsets - offsets[0],
+                                 features.shingles.values[offsets[0]:offsets[-1]]),
+            fingerprints=features.fingerprints[paragraphs],
+            pattern_boilerplate=features.pattern_boilerplate[paragraphs],
+            article_terms=np.array([0, stop - start], dtype=np.int64),
+            terms=features.terms[terms],
+            term_counts=features.term_counts[terms],
+            term_salient=features.term_salient[terms],
+        ))
+    return parts
 
 
 def _offsets(owner: I64, count: int) -> I64:

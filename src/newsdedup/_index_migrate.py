@@ -22,7 +22,7 @@ import numpy as np
 
 from ._article import Article
 from ._config import DedupConfig
-from ._features import extract_features, select_features
+from ._features import extract_features, split_features
 from ._index_codec import flatten
 from ._index_memory import Memory, blob_hash, encode_article, lookup_of
 from ._index_place import place_articles
@@ -69,10 +69,10 @@ def migrate(store: IndexStore, config: DedupConfig) -> None:
         # Retained articles are placed against those before them, so their verified
         # paragraph matches are remembered exactly as if they had been added one by one.
         incoming, lookups = place_articles(memory, store, retained, config, [])
-        parts = [select_features(incoming.features, np.array([n])) for n in range(len(retained))]
+        parts = split_features(incoming.features)
         if expired:
             features = extract_features(expired, config)
-            parts += [select_features(features, np.array([n])) for n in range(len(expired))]
+            parts += split_features(features)
             lookups += lookup_of(features, config, [], memory.term_counts.frequencies(
                 memory.term_counts.delta([], []), max(memory.n_alive, 1)))
         decisions = {row[0]: row[3] for row in chunk}

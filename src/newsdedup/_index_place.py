@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ._article import Article
 from ._config import DedupConfig
-from ._features import Features, collect_features, select_features
+from ._features import Features, collect_features, split_features
 from ._index_memory import Lookup, Memory, lookup_of
 from ._index_paragraphs import Staged, band_keys
 from ._index_store import IndexStore
@@ -72,7 +72,7 @@ def place_articles(memory: Memory, store: IndexStore, articles: list[Article],
         term_delta, memory.n_alive + features.n_articles - len(leaving_terms))
     lookups = lookup_of(features, config, matches, frequencies, keys)
     slots = np.arange(len(memory.ids), len(memory.ids) + len(articles), dtype=np.int64)
-    parts = [select_features(features, np.array([n])) for n in range(features.n_articles)]
+    parts = split_features(features)
     return Incoming(articles, features, staged, edges, slots,
                     [lookup.story_terms for lookup in lookups], term_delta, parts), lookups
 

@@ -146,13 +146,14 @@ class TermCounts:
     def frequencies(self, delta: tuple[U64, I64], n_articles: int) -> CorpusFrequencies:
         """The counts with ``delta`` applied, as the pipeline's hook (nothing changes)."""
         delta_terms, delta_change = delta
+        changes = _Table()
+        changes.add(np.asarray(delta_terms, dtype=np.uint64), delta_change)
 
         def lookup(terms: npt.NDArray[np.unsignedinteger]) -> I64:
             terms = np.asarray(terms, dtype=np.uint64)
             counts = self._table.get(terms)
             if delta_terms.size:
-                at = np.minimum(np.searchsorted(delta_terms, terms), delta_terms.size - 1)
-                counts = counts + np.where(delta_terms[at] == terms, delta_change[at], 0)
+                counts += changes.get(terms)
             return counts
 
         return CorpusFrequencies(n_articles, lookup)
@@ -170,21 +171,51 @@ def story_terms(features: Features, frequencies: CorpusFrequencies,
     frequency, boosted for terms mostly written as salient words (names, places, figures),
     times the inverse document frequency over the index; up to ``per_article``, strongest
     first (ties: smaller hash)."""
-    counts = np.diff(features.article_terms)
-    owner = np.repeat(np.arange(features.n_articles), counts)
     terms = features.terms.astype(np.uint64)
-    occurrences = features.term_counts.astype(np.float64)
-    idf = np.log((1.0 + frequencies.n_articles)
-                 / (1.0 + frequencies.lookup(terms).astype(np.float64))) + 1.0
-    saturated = occurrences * (_BM25_K1 + 1.0) / (occurrences + _BM25_K1)
-    salient = np.minimum(features.term_salient / np.maximum(occurrences, 1.0), 1.0)
-    weight = saturated * (1.0 + _NAME_BOOST * salient) * idf
-    # Stable: equal weights keep each article's term order (ascending hashes).
-    order = np.lexsort((-weight, owner))
-    rank = np.arange(order.size) - np.repeat(features.article_terms[:-1], counts)
-    keep = order[rank < per_article]
-    return np.split(terms[keep], np.cumsum(np.bincount(owner[keep],
-                                                       minlength=features.n_articles))[:-1])
+    offsets = features.article_terms.astype(np.int64)
+    kept, counts = _strongest(offsets, terms, features.term_counts, features.term_salient,
+                              frequencies.lookup(terms), float(frequencies.n_articles),
+                              per_article)
+    return np.split(kept, np.cumsum(counts)[:-1])
+
+
+@kernel
+def _strongest(offsets: I64, terms: U64, occurrences: npt.NDArray[np.uint8],
+               salient: npt.NDArray[np.uint8], frequency: I64, n_articles: float,
+               per_article: int) -> tuple[U64, I64]:
+    """The ``per_article`` terms of most weight of each article (see :func:`story_terms`),
+    concatenated in that order, and how many each article has."""
+    n = offsets.size - 1
+    counts = np.zeros(n, dtype=np.int64)
+    kept = np.empty(min(terms.size, n * per_article), dtype=np.uint64)
+    best_weight = np.empty(per_article)
+    best_entry = np.empty(per_article, dtype=np.int64)
+    written = 0
+    for article in range(n):
+        # The best entries so far by decreasing weight; an equal weight keeps the earlier
+        # entry first (the article's term order: ascending hashes).
+        size = 0
+        for entry in range(offsets[article], offsets[article + 1]):
+            tf = np.float64(occurrences[entry])
+            share = min(np.float64(salient[entry]) / max(tf, 1.0), 1.0)
+            idf = np.log((1.0 + n_articles) / (1.0 + np.float64(frequency[entry]))) + 1.0
+            weight = tf * (_BM25_K1 + 1.0) / (tf + _BM25_K1) * (1.0 + _NAME_BOOST * share) * idf
+            if size == per_article and weight <= best_weight[size - 1]:
+                continue
+            position = min(size, per_article - 1)
+            while position > 0 and best_weight[position - 1] < weight:
+                if position < per_article:
+                    best_weight[position] = best_weight[position - 1]
+                    best_entry[position] = best_entry[position - 1]
+                position -= 1
+            best_weight[position] = weight
+            best_entry[position] = entry
+            size = min(size + 1, per_article)
+        for rank in range(size):
+            kept[written] = terms[best_entry[rank]]
+            written += 1
+        counts[article] = size
+    return kept[:written], counts
 
 
 class StoryTerms:
