@@ -13,10 +13,12 @@ clusters, which :meth:`DedupIndex.refresh` brings back to the batch result.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -43,6 +45,22 @@ __all__ = ["AddResult", "DedupIndex", "IndexChange", "IndexDecision", "open_inde
 
 _NOT_GIVEN: Any = object()
 _QUERY_ID = "query"
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration of an add or query (as it
+    was before, after). The in-memory lookups are millions of long-lived objects; the
+    collections an add's allocations would trigger traverse them all and cost ~10% of an add
+    at 30k stored articles, more at a million. Nothing an add builds depends on a cycle
+    being collected: reference counting frees it as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class DedupIndex:
@@ -88,7 +106,7 @@ class DedupIndex:
 
     def _write(self, plan_for: Any) -> tuple[Plan, tuple[IndexChange, ...]]:
         """Plan and apply one write in a single transaction, then update the memory."""
-        with self._store.transaction(write=True):
+        with _collector_paused(), self._store.transaction(write=True):
             memory = self._sync()
             batch = int(self._store.meta().get("batches", "0")) + 1
             plan: Plan = plan_for(memory, batch)
@@ -161,7 +179,7 @@ class DedupIndex:
 
     def query_batch(self, articles: Iterable[Article | Mapping[str, Any]]) -> AddResult:
         """What :meth:`add` would return for ``articles`` (taken together); nothing is stored."""
-        with self._store.transaction(write=False):
+        with _collector_paused(), self._store.transaction(write=False):
             memory = self._sync()
             plan = plan_add(memory, self._store, self.config, self._canonical_key,
                             self.retention_days, articles, batch=0, query=True)

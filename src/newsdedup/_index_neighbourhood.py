@@ -103,23 +103,32 @@ class _Closure:
         self.n_uids = paragraphs.n_uids
         # Stored roots joined by each incoming distinct paragraph (through its matches).
         joined: dict[int, set[int]] = {}
+        chained: list[tuple[int, int]] = []
         stored_uids = [uid for uid in incoming.staged.uid.tolist() if 0 <= uid < self.n_uids]
         for left, right in incoming.edges.tolist():
             if right < self.n_uids:
                 joined.setdefault(left, set()).add(right)
+            else:
+                chained.append((left, right))
         all_stored = sorted(set(stored_uids) | {u for us in joined.values() for u in us})
         root = dict(zip(all_stored, paragraphs.roots(np.array(all_stored, dtype=np.int64))
                         .tolist(), strict=True))
-        # New uids chained by new-new matches share their stored roots.
-        group = {uid: {uid} for uid in range(self.n_uids,
-                                             self.n_uids + incoming.staged.new_first.size)}
-        for left, right in incoming.edges.tolist():
-            if right >= self.n_uids and group[left] is not group[right]:
-                merged = group[left] | group[right]
+        # New uids chained by new-new matches share their stored roots (a new uid neither
+        # matched nor chained joins none: it is left out).
+        group = {uid: {uid} for uid in joined}
+        for left, right in chained:
+            first, second = group.setdefault(left, {left}), group.setdefault(right, {right})
+            if first is not second:
+                merged = first | second
                 for uid in merged:
                     group[uid] = merged
-        self.new_roots = {uid: {root[u] for member in members for u in joined.get(member, ())}
-                          for uid, members in group.items()}
+        roots_of_group: dict[int, set[int]] = {}
+        for members in group.values():
+            if id(members) not in roots_of_group:
+                roots_of_group[id(members)] = {root[u] for member in members
+                                               for u in joined.get(member, ())}
+        self.new_roots = {uid: roots_of_group[id(members)] for uid, members in group.items()
+                          if roots_of_group[id(members)]}
         self.stored_roots_of_new = set(root[uid] for uid in stored_uids)
         for roots in self.new_roots.values():
             self.stored_roots_of_new |= roots
