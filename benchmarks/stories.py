@@ -111,12 +111,12 @@ def _captured_run(size: int) -> tuple[Any, Any, dict[str, Any]]:
     original_vectors, original_stories = pipeline.group_vectors, pipeline.build_stories
     marks: dict[str, Any] = {}
 
-    def timed_vectors(features: Any, groups: Any) -> Any:
+    def timed_vectors(features: Any, groups: Any, *rest: Any) -> Any:
         marks["enter"] = time.perf_counter()
         # The pipeline hands its features over in a list that the call empties.
         marks["vector_args"] = (features[0] if isinstance(features, list) else features,
-                                groups)
-        return original_vectors(features, groups)
+                                groups, *rest)
+        return original_vectors(features, groups, *rest)
 
     def timed_stories(*args: Any) -> Any:
         marks["args"] = args

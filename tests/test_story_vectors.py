@@ -8,9 +8,10 @@ from scipy.sparse import csr_matrix, diags
 
 from newsdedup import DedupConfig, _story_vectors
 from newsdedup._article import coerce_articles
-from newsdedup._features import Features, extract_features_parallel
+from newsdedup._boilerplate import CorpusFrequencies
+from newsdedup._features import Features, extract_features_parallel, select_features
 from newsdedup._groups import GroupAssignment, build_groups
-from newsdedup._story_vectors import group_vectors
+from newsdedup._story_vectors import StoryContext, group_vectors
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,45 @@ def test_rows_are_unit_length(ecbplus_features: Features) -> None:
     vectors = group_vectors(ecbplus_features, _pairs(ecbplus_features.n_articles))
     norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
     np.testing.assert_allclose(norms[norms > 0], 1.0, rtol=1e-12)
+
+
+def _context(features: Features, n_groups: int) -> StoryContext:
+    """The article counts of ``features``, as the index hands them over."""
+    terms, articles = np.unique(features.terms.astype(np.uint64), return_counts=True)
+
+    def frequency(wanted: np.ndarray) -> np.ndarray:
+        where = np.minimum(np.searchsorted(terms, wanted), terms.size - 1)
+        return np.where(terms[where] == wanted, articles[where], 0).astype(np.int64)
+
+    return StoryContext(CorpusFrequencies(features.n_articles, frequency), n_groups)
+
+
+def _singletons(n: int) -> GroupAssignment:
+    return build_groups(n, [], [], [(k,) for k in range(n)])
+
+
+def test_a_context_of_the_run_itself_changes_nothing(ecbplus_features: Features) -> None:
+    """A context holding nothing outside the run gives the run's own vectors."""
+    groups = _pairs(ecbplus_features.n_articles)
+    alone = group_vectors(ecbplus_features, groups)
+    framed = group_vectors(ecbplus_features, groups, _context(ecbplus_features, 0))
+    assert (alone.indptr == framed.indptr).all() and (alone.indices == framed.indices).all()
+    np.testing.assert_allclose(alone.data, framed.data, rtol=1e-12)
+
+
+def test_a_run_over_part_of_a_corpus_weighs_its_groups_as_the_whole(
+        monkeypatch: pytest.MonkeyPatch, ecbplus_features: Features) -> None:
+    """With the corpus around it as context, a run over 60 of 120 articles gives them the
+    cosines a run over all 120 gives: the terms shared with articles outside are kept and
+    the IDF is the whole corpus's (single-article groups make the estimate of groups
+    outside exact; the salient-word boost, which stays the run's own, is switched off).
+    Without the context the cosines differ."""
+    monkeypatch.setattr(_story_vectors, "_NAME_BOOST", 0.0)
+    n = ecbplus_features.n_articles
+    part = select_features(ecbplus_features, np.arange(60))
+    whole = group_vectors(ecbplus_features, _singletons(n))[:60]
+    framed = group_vectors(part, _singletons(60), _context(ecbplus_features, n - 60))
+    expected = (whole @ whole.T).toarray()
+    np.testing.assert_allclose((framed @ framed.T).toarray(), expected, atol=1e-12)
+    alone = group_vectors(part, _singletons(60))
+    assert np.abs((alone @ alone.T).toarray() - expected).max() > 0.01

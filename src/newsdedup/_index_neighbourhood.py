@@ -49,6 +49,7 @@ from ._index_place import Incoming
 from ._index_store import IndexStore
 from ._pipeline import dedup_collected
 from ._result import DedupResult
+from ._story_vectors import StoryContext
 
 __all__ = ["FROZEN_FAMILIES", "FULL_RUN_BELOW", "FULL_RUN_SHARE", "Neighbourhood",
            "run_neighbourhood"]
@@ -213,7 +214,7 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
         # Runs list articles by id: the pipeline breaks a few exact ties by position.
         slots = sorted([*(context - new_slots), *incoming.slots.tolist()], key=id_of)
         result, frozen_paragraphs = _run(memory, store, incoming, closure, slots, frequencies,
-                                         config, canonical_key, full)
+                                         config, canonical_key, full, leaving)
         if full:
             return Neighbourhood(result, slots, core, core, {}, True, rounds, True)
         region = _story_region(memory, result, slots, core | (leaving_story & context))
@@ -248,9 +249,11 @@ def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> 
 
 def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closure,
          slots: list[int], frequencies: CorpusFrequencies, config: DedupConfig,
-         canonical_key: CanonicalKey | None, full: bool
+         canonical_key: CanonicalKey | None, full: bool, leaving: set[int]
          ) -> tuple[DedupResult, dict[int, dict[int, int]]]:
-    """One pipeline run over ``slots`` (in that order), frozen clusters marked boilerplate."""
+    """One pipeline run over ``slots`` (in that order), frozen clusters marked boilerplate,
+    with the index around it (``frequencies``; ``leaving`` articles gone) as the story step's
+    context."""
     first_new = len(memory.ids)
     stored_slots = [slot for slot in slots if slot < first_new]
     keep_text = canonical_key is not None or config.story_embedding_weight > 0.0
@@ -289,8 +292,15 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
         parts.append(part)
     features = concat_features(parts) if parts else incoming.features
     collected = Collected(articles, features, np.array(empty, dtype=bool))
+    story_context = None
+    if not full:
+        # Groups outside the run: the retained ones but those of its stored articles and of
+        # the articles leaving (whose other members the core holds).
+        inside = {memory.state[slot][0] for slot in (*stored_slots, *leaving)}
+        story_context = StoryContext(frequencies, len(memory.group_members)
+                                     - len(inside - {None}))
     result = dedup_collected(collected, config, canonical_key,
-                             None if full else frequencies)
+                             None if full else frequencies, story_context)
     return result, frozen_paragraphs
 
 

@@ -29,6 +29,7 @@ from ._repeated import find_repeats
 from ._result import DedupResult
 from ._shingle import ShingleSets
 from ._stories import build_stories, group_vectors
+from ._story_vectors import StoryContext
 
 __all__ = ["dedup", "dedup_collected", "site_of"]
 
@@ -63,19 +64,22 @@ def dedup(
 
 def dedup_collected(collected: Collected, settings: DedupConfig,
                     canonical_key: CanonicalKey | None = None,
-                    corpus_frequencies: CorpusFrequencies | None = None) -> DedupResult:
+                    corpus_frequencies: CorpusFrequencies | None = None,
+                    story_context: StoryContext | None = None) -> DedupResult:
     """Every step after the map step: :func:`dedup` of articles whose features are computed.
 
     The incremental index calls this with features it stored; ``collected`` must hold the
     texts when ``canonical_key`` or the story embeddings need them. ``corpus_frequencies``
-    (the index's document frequencies) replace the run's own in the boilerplate topic check.
+    (the index's document frequencies) replace the run's own in the boilerplate topic check;
+    ``story_context`` (the index around the run) weighs the story step's terms.
     """
-    return _reduce([collected], settings, canonical_key, corpus_frequencies)
+    return _reduce([collected], settings, canonical_key, corpus_frequencies, story_context)
 
 
 def _reduce(handed_over: list[Collected], settings: DedupConfig,
             canonical_key: CanonicalKey | None,
-            corpus_frequencies: CorpusFrequencies | None = None) -> DedupResult:
+            corpus_frequencies: CorpusFrequencies | None = None,
+            story_context: StoryContext | None = None) -> DedupResult:
     """The steps after the map step; takes the one item of ``handed_over`` out of the list."""
     collected = handed_over.pop()
     corpus, features, empty = collected.articles, collected.features, collected.empty
@@ -138,7 +142,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
-    vectors = group_vectors(story_input, groups)
+    vectors = group_vectors(story_input, groups, story_context)
     release_free_memory()
     stories = build_stories(vectors, groups, group_times, settings, embeddings)
     del vectors
