@@ -126,34 +126,41 @@ _POSTINGS = st.lists(st.lists(st.integers(0, 14), unique=True, max_size=8), min_
                      max_size=20)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_POSTINGS, st.lists(st.lists(st.integers(0, 16), unique=True, max_size=6), min_size=1,
                            max_size=4), st.data())
 def test_story_candidates_follow_their_model(stored: list[list[int]], queries: list[list[int]],
                                              data: st.DataObject) -> None:
-    """Property: candidates are the alive (and near) slots sharing at least min(3, query
-    size) terms, at most MAX_CANDIDATES per query (most shared, then newest), skipping terms
-    posted more than MAX_POSTINGS times; listed by (query, slot)."""
+    """Property: candidates are the alive (and, with a window, near: undated never too far)
+    slots sharing at least min(3, query size) terms, at most MAX_CANDIDATES per query (most
+    shared, then newest), skipping terms posted more than MAX_POSTINGS times; listed by
+    (query, slot)."""
     alive = np.array(data.draw(st.lists(st.booleans(), min_size=len(stored),
                                         max_size=len(stored))))
-    far = data.draw(st.sets(st.tuples(st.integers(0, len(queries) - 1),
-                                       st.integers(0, len(stored) - 1))))
+    moments = st.one_of(st.just(math.nan), st.integers(0, 3).map(float))
+    published = np.array(data.draw(st.lists(moments, min_size=len(stored),
+                                            max_size=len(stored))))
+    times = np.array(data.draw(st.lists(moments, min_size=len(queries),
+                                        max_size=len(queries))))
+    window = data.draw(st.one_of(st.none(), st.integers(0, 2).map(float)))
     index = StoryTerms()
-    index.insert(np.arange(len(stored)), [np.array(t, dtype=np.uint64) for t in stored])
+    # Inserted in two parts, so that both sorted runs hold postings.
+    half = len(stored) // 2
+    for slots in (range(half), range(half, len(stored))):
+        index.insert(np.array(list(slots), dtype=np.int64),
+                     [np.array(stored[slot], dtype=np.uint64) for slot in slots])
     postings = Counter(term for terms in stored for term in terms)
     with mock.patch.multiple(terms_module, MAX_CANDIDATES=3, MAX_POSTINGS=6):
-        got = index.candidates([np.array(q, dtype=np.uint64) for q in queries], alive,
-                               lambda q, s: np.array([(a, b) not in far for a, b in
-                                                      zip(q.tolist(), s.tolist(), strict=True)],
-                                                     dtype=bool))
+        got = index.candidates([np.array(q, dtype=np.uint64) for q in queries], alive, times,
+                               published, window)
     expected = []
     for number, query in enumerate(queries):
         usable = {term for term in query if postings[term] <= 6}
         ranked = []
         for slot, terms in enumerate(stored):
             shared = len(usable & set(terms))
-            if alive[slot] and (number, slot) not in far and shared and shared >= min(
-                    3, len(query)):
+            far = window is not None and abs(times[number] - published[slot]) > window
+            if alive[slot] and not far and shared and shared >= min(3, len(query)):
                 ranked.append((-shared, -slot))
         expected += sorted((number, -slot) for _, slot in sorted(ranked)[:3])
     assert got.tolist() == [list(pair) for pair in expected]

@@ -145,6 +145,16 @@ class SortedMultimap:
             value_parts.append(run_values[np.repeat(left, lengths) + ranks(lengths)])
         return np.concatenate(which_parts), np.concatenate(value_parts)
 
+    def spans(self, keys: npt.ArrayLike) -> list[tuple[I64, I64, npt.NDArray[Any]]]:
+        """Where each of ``keys`` lies in each sorted run: ``(left, right, values)`` per run,
+        the values of ``keys[k]`` in that run being ``values[left[k]:right[k]]`` (for a
+        compiled loop over the postings, with no array of one entry per posting)."""
+        keys = np.asarray(keys, dtype=self._key_dtype).ravel()
+        self._flush()
+        return [(np.searchsorted(run_keys, keys, side="left"),
+                 np.searchsorted(run_keys, keys, side="right"), run_values)
+                for run_keys, run_values in self._runs]
+
     def counts(self, keys: npt.ArrayLike) -> I64:
         """How many values each of ``keys`` holds."""
         keys = np.asarray(keys, dtype=self._key_dtype).ravel()

@@ -231,19 +231,11 @@ def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> 
     alive = memory.alive.values.copy()
     alive[list(leaving)] = False
     window = memory.config.story_window_days
-    near = None
-    if window is not None:
-        times = np.array([np.nan if a.published is None else a.published.timestamp()
-                          for a in incoming.articles])
-        published = memory.published.values
-
-        def near(query: I64, slots: I64) -> npt.NDArray[np.bool_]:
-            # Undated articles are never excluded by the window (NaN gap).
-            inside: npt.NDArray[np.bool_] = ~(np.abs(times[query] - published[slots])
-                                              > window * 86400.0)
-            return inside
-
-    pairs = memory.story_terms.candidates(incoming.story_terms, alive, near)
+    times = np.array([np.nan if a.published is None else a.published.timestamp()
+                      for a in incoming.articles])
+    pairs = memory.story_terms.candidates(
+        incoming.story_terms, alive, times, memory.published.values,
+        None if window is None else window * 86400.0)
     return set(pairs[:, 1].tolist())
 
 

@@ -13,7 +13,7 @@ Two index-wide quantities the neighbourhood of an add cannot see by itself:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ __all__ = ["StoryTerms", "TermCounts", "story_terms"]
 
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
 #: Strongest terms of each article kept for story candidates.
 STORY_TERMS = 12
 #: Strong terms a stored article must share with a new one to be its story candidate (or
@@ -243,27 +244,86 @@ class StoryTerms:
             self._postings.insert(np.concatenate(terms), np.repeat(slots, lengths))
 
     def candidates(self, terms: Sequence[U64], alive: npt.NDArray[np.bool_],
-                   near: Callable[[I64, I64], npt.NDArray[np.bool_]] | None = None) -> I64:
-        """``(query number, slot)`` pairs: stored articles (where ``alive``, and ``near`` the
-        query, if given: a test of query numbers and slots) sharing at least ``MIN_SHARED``
-        strong terms with query ``terms[n]`` (all of them, for a query with fewer), at most
-        ``MAX_CANDIDATES`` per query, those sharing the most first (then the newest)."""
+                   times: F64 | None = None, published: F64 | None = None,
+                   window: float | None = None) -> I64:
+        """``(query number, slot)`` pairs: stored articles (where ``alive``; and, with a
+        ``window`` in seconds, published at most that far from the query: ``times`` of the
+        queries, ``published`` of the slots, NaN for undated, which the window never
+        excludes) sharing at least ``MIN_SHARED`` strong terms with query ``terms[n]`` (all
+        of them, for a query with fewer), at most ``MAX_CANDIDATES`` per query, those sharing
+        the most first (then the newest); terms posted more than ``MAX_POSTINGS`` times are
+        too common to count. Sorted by query, then slot."""
         lengths = np.array([part.size for part in terms], dtype=np.int64)
         if not lengths.sum():
             return np.zeros((0, 2), dtype=np.int64)
-        query = np.repeat(np.arange(len(terms)), lengths)
-        which, slots = self._postings.lookup(np.concatenate(terms), MAX_POSTINGS)
-        query = query[which]
-        # Filter before counting: the postings of a large index are long.
-        keep = alive[slots]
-        if near is not None:
-            keep[keep] = near(query[keep], slots[keep])
-        codes = query[keep] * alive.size + slots[keep]
-        pairs, shared = np.unique(codes, return_counts=True)
-        owner = pairs // alive.size
-        enough = shared >= np.minimum(MIN_SHARED, lengths[owner])
-        pairs, shared, owner = pairs[enough], shared[enough], owner[enough]
-        order = np.lexsort((-pairs, -shared, owner))
-        rank = np.arange(order.size) - np.searchsorted(owner[order], owner[order])
-        chosen = np.sort(pairs[order][rank < MAX_CANDIDATES])
-        return np.stack([chosen // alive.size, chosen % alive.size], axis=1)
+        offsets = np.zeros(lengths.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        (base_left, base_right, base), (delta_left, delta_right, delta) = self._postings.spans(
+            np.concatenate(terms))
+        if window is None or times is None or published is None:
+            times, published, window = np.zeros(lengths.size), np.zeros(alive.size), -1.0
+        return _shared_terms(offsets, base_left, base_right, base.astype(np.int64),
+                             delta_left, delta_right, delta.astype(np.int64), alive,
+                             np.asarray(times, dtype=np.float64),
+                             np.asarray(published, dtype=np.float64), float(window),
+                             MAX_POSTINGS, MIN_SHARED, MAX_CANDIDATES)
+
+
+@kernel
+def _shared_terms(offsets: I64, base_left: I64, base_right: I64, base: I64, delta_left: I64,
+                  delta_right: I64, delta: I64, alive: npt.NDArray[np.bool_], times: F64,
+                  published: F64, window: float, max_postings: int, min_shared: int,
+                  max_candidates: int) -> I64:
+    """:meth:`StoryTerms.candidates` over the postings in place (``window < 0``: none).
+
+    Each query counts, per slot, the terms it shares (a stamp per slot says which query
+    the count belongs to, so nothing is cleared between queries), keeps the slots reaching
+    its minimum, and ranks them by shared terms, then slot, descending."""
+    n_queries = offsets.size - 1
+    stamp = np.full(alive.size, -1, dtype=np.int64)
+    shared = np.zeros(alive.size, dtype=np.int64)
+    out = np.empty((n_queries * max_candidates, 2), dtype=np.int64)
+    written = 0
+    reached = np.empty(16, dtype=np.int64)
+    for query in range(n_queries):
+        need = min(min_shared, offsets[query + 1] - offsets[query])
+        n_reached = 0
+        for term in range(offsets[query], offsets[query + 1]):
+            if (base_right[term] - base_left[term]
+                    + delta_right[term] - delta_left[term]) > max_postings:
+                continue
+            for run in range(2):
+                values = base if run == 0 else delta
+                first = base_left[term] if run == 0 else delta_left[term]
+                last = base_right[term] if run == 0 else delta_right[term]
+                for position in range(first, last):
+                    slot = values[position]
+                    if not alive[slot]:
+                        continue
+                    if window >= 0.0 and abs(times[query] - published[slot]) > window:
+                        continue  # a NaN gap compares False: undated is never too far
+                    if stamp[slot] != query:
+                        stamp[slot] = query
+                        shared[slot] = 0
+                    shared[slot] += 1
+                    if shared[slot] == need:
+                        if n_reached == reached.size:
+                            grown = np.empty(2 * reached.size, dtype=np.int64)
+                            grown[:n_reached] = reached[:n_reached]
+                            reached = grown
+                        reached[n_reached] = slot
+                        n_reached += 1
+        if n_reached == 0:
+            continue
+        # Most shared first, then the newest (largest slot): one key, descending.
+        keys = np.empty(n_reached, dtype=np.int64)
+        for number in range(n_reached):
+            slot = reached[number]
+            keys[number] = shared[slot] * (alive.size + 1) + slot
+        keys = np.sort(keys)[::-1][:max_candidates]
+        chosen = np.sort(keys % (alive.size + 1))
+        for slot in chosen:
+            out[written, 0] = query
+            out[written, 1] = slot
+            written += 1
+    return out[:written].copy()
