@@ -33,7 +33,8 @@ def test_sorted_multimap_finds_what_was_inserted(inserts: list[tuple[list[int], 
     model: dict[int, list[int]] = defaultdict(list)
     table = SortedMultimap(np.uint32, np.int64)
     value = 0
-    with mock.patch.multiple(lookup_module, _MIN_DELTA=4, _MAX_DELTA=8):
+    # Small fence blocks: the search crosses block boundaries in these small runs too.
+    with mock.patch.multiple(lookup_module, _MIN_DELTA=4, _MAX_DELTA=8, _FENCE_STEP=3):
         for keys, defer in inserts:
             values = list(range(value, value + len(keys)))
             value += len(keys)
