@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import re
@@ -346,3 +347,23 @@ def test_cli_index_add_and_query(tmp_path: Path, capsys: pytest.CaptureFixture[s
     (tmp_path / "bad.db").write_bytes(b"not an index at all" * 100)
     assert main(["index", "query", str(tmp_path / "bad.db"), str(second)]) == 2
     assert "not a newsdedup index" in capsys.readouterr().err
+
+
+def test_an_add_leaves_the_garbage_collector_as_it_found_it(seeds: list[Article]) -> None:
+    """Adds and queries pause Python's cyclic collector (its passes over the index's
+    long-lived objects cost ~10% of an add) and restore it, also when the add fails on bad
+    input; a collector the caller had switched off stays off."""
+    index = open_index(":memory:")
+    assert gc.isenabled()
+    index.add(seeds[:2])
+    index.query(seeds[2].text)
+    assert gc.isenabled()
+    with pytest.raises(newsdedup.InputError, match="no-text"):
+        index.add([{"id": "no-text"}])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        index.add(seeds[2:])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
