@@ -150,9 +150,13 @@ def test_story_candidates_follow_their_model(stored: list[list[int]], queries: l
         index.insert(np.array(list(slots), dtype=np.int64),
                      [np.array(stored[slot], dtype=np.uint64) for slot in slots])
     postings = Counter(term for terms in stored for term in terms)
+    asked = [np.array(q, dtype=np.uint64) for q in queries]
     with mock.patch.multiple(terms_module, MAX_CANDIDATES=3, MAX_POSTINGS=6):
-        got = index.candidates([np.array(q, dtype=np.uint64) for q in queries], alive, times,
-                               published, window)
+        got = index.candidates(asked, alive, times, published, window)
+        # Counts kept between calls (the scratch of an index) leave nothing behind.
+        index.candidates(asked[::-1], alive, times[::-1], published, window)
+        again = index.candidates(asked, alive, times, published, window)
+    assert again.tolist() == got.tolist()
     expected = []
     for number, query in enumerate(queries):
         usable = {term for term in query if postings[term] <= 6}

@@ -165,7 +165,7 @@ def _join(parts: list[dict[str, npt.NDArray[Any]]]) -> Features:
         sizes = [part[name].shape[0] - (1 if offsets else 0) for part in parts]
         first = parts[0][name]
         out = np.empty((sum(sizes) + (1 if offsets else 0), *first.shape[1:]), dtype=first.dtype)
-        position, shift, freed = 0, 0, 0
+        position, shift, freed, column_bytes = 0, 0, 0, 0
         if offsets:
             out[0] = 0
             position = 1
@@ -176,12 +176,13 @@ def _join(parts: list[dict[str, npt.NDArray[Any]]]) -> Features:
             if offsets:
                 shift += int(array[-1])
             freed += array.nbytes
+            column_bytes += array.nbytes
             del array
             if freed > _RELEASE_EVERY:  # the freed chunks stay resident until released
                 release_free_memory()
                 freed = 0
         joined[name] = out
-        release_free_memory()
+        release_free_memory(freed=column_bytes)
     shingles = ShingleSets(joined.pop("shingle_offsets"), joined.pop("shingle_values"))
     return Features(n_articles=n_articles, shingles=shingles, **joined)
 

@@ -97,11 +97,21 @@ def verify_candidates(memory: Memory, store: IndexStore, incoming_features: Feat
               for slot, occurrence, first in zip(slots.tolist(), occurrences.tolist(),
                                                  firsts.tolist(), strict=True)]
     sets = _stack(parts)
-    row_of = np.full(n_uids + staged.new_first.size, -1, dtype=np.int64)
-    row_of[n_uids:] = np.arange(staged.new_first.size)
-    row_of[stored_uids] = staged.new_first.size + np.arange(stored_uids.size)
-    pairs = pairs[(row_of[pairs[:, 0]] >= 0) & (row_of[pairs[:, 1]] >= 0)]
-    similarity = pair_similarity(sets, row_of[pairs[:, 0]], row_of[pairs[:, 1]])
+
+    def row_of(uids: I64) -> I64:
+        """Row of each uid in ``sets`` (new uids first, then the live stored ones; -1 for a
+        stored uid with no live occurrence). Not a table over all uids: at a million
+        articles that is millions of entries for a few thousand pairs."""
+        at = np.minimum(np.searchsorted(stored_uids, uids), max(stored_uids.size - 1, 0))
+        found = (stored_uids[at] == uids) if stored_uids.size else np.zeros(uids.size, bool)
+        rows: I64 = np.where(uids >= n_uids, uids - n_uids,
+                             np.where(found, staged.new_first.size + at, -1))
+        return rows
+
+    left, right = row_of(pairs[:, 0]), row_of(pairs[:, 1])
+    known = (left >= 0) & (right >= 0)
+    pairs, left, right = pairs[known], left[known], right[known]
+    similarity = pair_similarity(sets, left, right)
     keep = ((similarity.jaccard >= config.paragraph_jaccard)
             | (similarity.smaller_contained >= config.paragraph_containment))
     return pairs[keep]

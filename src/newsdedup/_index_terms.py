@@ -231,6 +231,8 @@ class StoryTerms:
 
     def __init__(self) -> None:
         self._postings = SortedMultimap(np.uint64, np.int64)
+        self._counted = np.zeros(0, dtype=np.int64)
+        self._next_stamp = 0
 
     @property
     def nbytes(self) -> int:
@@ -261,35 +263,42 @@ class StoryTerms:
         (base_left, base_right, base), (delta_left, delta_right, delta) = self._postings.spans(
             np.concatenate(terms))
         if window is None or times is None or published is None:
-            times, published, window = np.zeros(lengths.size), np.zeros(alive.size), -1.0
-        return _shared_terms(offsets, base_left, base_right, base.astype(np.int64),
-                             delta_left, delta_right, delta.astype(np.int64), alive,
+            times, published, window = np.zeros(0), np.zeros(0), -1.0  # never read then
+        if self._counted.size < alive.size:  # scratch counts, kept between calls
+            self._counted = np.full(max(alive.size, 2 * self._counted.size), -1,
+                                    dtype=np.int64)
+            self._next_stamp = 0
+        first_stamp = self._next_stamp  # each query takes its size + 1 values from here
+        self._next_stamp += int(offsets[-1]) + lengths.size
+        return _shared_terms(offsets, base_left, base_right, np.asarray(base, dtype=np.int64),
+                             delta_left, delta_right, np.asarray(delta, dtype=np.int64), alive,
                              np.asarray(times, dtype=np.float64),
                              np.asarray(published, dtype=np.float64), float(window),
-                             MAX_POSTINGS, MIN_SHARED, MAX_CANDIDATES, int(lengths.max()) + 1)
+                             MAX_POSTINGS, MIN_SHARED, MAX_CANDIDATES, self._counted,
+                             first_stamp)
 
 
 @kernel
 def _shared_terms(offsets: I64, base_left: I64, base_right: I64, base: I64, delta_left: I64,
                   delta_right: I64, delta: I64, alive: npt.NDArray[np.bool_], times: F64,
                   published: F64, window: float, max_postings: int, min_shared: int,
-                  max_candidates: int, stamps: int) -> I64:
+                  max_candidates: int, counted: I64, first_stamp: int) -> I64:
     """:meth:`StoryTerms.candidates` over the postings in place (``window < 0``: none).
 
-    Each query counts, per slot, the terms it shares, in one number per slot: the query's
-    number times ``stamps`` (more than any query's terms) plus the count. A count left by an
-    earlier query is recognised and restarted, so nothing is cleared between queries, and a
-    posting costs one memory access (the cost at a million stored articles). A slot is
+    Each query counts, per slot, the terms it shares, in one number per slot of ``counted``:
+    its stamp plus the count. Stamps grow over queries and calls, each query taking as many
+    values as it has terms, plus one (from ``first_stamp``), so a value left by an earlier
+    query or call is below the stamp: it is recognised and restarted, nothing is cleared,
+    and a posting costs one memory access (the cost at a million stored articles). A slot is
     checked (alive, inside the window) only when its count reaches the query's minimum; it
     is ranked by its final count."""
     n_queries = offsets.size - 1
-    counted = np.full(alive.size, -1, dtype=np.int64)
     out = np.empty((n_queries * max_candidates, 2), dtype=np.int64)
     written = 0
     reached = np.empty(16, dtype=np.int64)
     for query in range(n_queries):
         need = min(min_shared, offsets[query + 1] - offsets[query])
-        stamp = query * stamps
+        stamp = first_stamp + offsets[query] + query
         n_reached = 0
         for term in range(offsets[query], offsets[query + 1]):
             if (base_right[term] - base_left[term]

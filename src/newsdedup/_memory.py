@@ -14,7 +14,12 @@ import ctypes.util
 import functools
 from collections.abc import Callable
 
-__all__ = ["release_free_memory"]
+__all__ = ["WORTH_RELEASING", "release_free_memory"]
+
+#: Below this many bytes just freed, a release is not worth its cost: ``malloc_trim`` walks
+#: the whole heap (milliseconds in a process holding a million-article index, where the
+#: index's small neighbourhood runs would otherwise pay it a dozen times per add or query).
+WORTH_RELEASING = 64 << 20
 
 
 @functools.cache
@@ -29,12 +34,18 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return trim
 
 
-def release_free_memory() -> bool:
-    """Return free heap memory to the operating system; whether it could be done.
+def release_free_memory(freed: int | None = None) -> bool:
+    """Return free heap memory to the operating system; whether it was done. ``freed``, if
+    given, is about how many bytes the caller has just freed: below ``WORTH_RELEASING``
+    nothing is done.
 
     >>> isinstance(release_free_memory(), bool)
     True
+    >>> release_free_memory(freed=1024)
+    False
     """
+    if freed is not None and freed < WORTH_RELEASING:
+        return False
     trim = _malloc_trim()
     if trim is None:
         return False

@@ -84,8 +84,11 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     collected = handed_over.pop()
     corpus, features, empty = collected.articles, collected.features, collected.empty
     del collected
+    # Each step's temporaries are about the size of the shingle sets: released after each
+    # step (see _memory) when that is worth it, not after the index's small runs.
+    scale = int(features.shingles.values.nbytes + features.terms.nbytes)
     matches = match_paragraphs(features, settings)
-    release_free_memory()  # each step's freed temporaries (see _memory)
+    release_free_memory(freed=scale)
     repeats = find_repeats(features, matches, settings)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
@@ -95,7 +98,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
     links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings,
                           id_rank)
-    release_free_memory()
+    release_free_memory(freed=scale)
 
     # For the canonical rule, template-like lines are neither content nor clean text.
     not_content = boilerplate.any | boilerplate.template_like
@@ -114,7 +117,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # Shingle sets, the largest arrays, are not read after this point.
     features = attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
-    release_free_memory()
+    release_free_memory(freed=scale)
     neighbour_max = content.copy()
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
     np.maximum.at(neighbour_max, dup_a, content[dup_b])
@@ -143,7 +146,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
     vectors = group_vectors(story_input, groups, story_context)
-    release_free_memory()
+    release_free_memory(freed=scale)
     stories = build_stories(vectors, groups, group_times, settings, embeddings)
     del vectors
     return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
