@@ -30,6 +30,7 @@ corpus, so every size sees the same articles). At each checkpoint size it report
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import json
 import math
@@ -129,6 +130,7 @@ def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
     index = open_index(path, workers=workers)
     ids: list[str] = []
     adds: list[dict[str, Any]] = []
+    last_chunks: collections.deque[list[Article]] = collections.deque(maxlen=5)
     checkpoints = []
     for size in sorted(sizes):
         while len(ids) < size:
@@ -138,15 +140,18 @@ def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
             seconds = time.perf_counter() - begin
             ids += [article.id for article in chunk]
             adds.append({"stored_before": len(ids) - len(chunk), "articles": len(chunk),
-                         "seconds": seconds, **index.last_stats, "chunk": chunk})
+                         "seconds": seconds, **index.last_stats})
+            # Only the last few batches are kept (for the baseline): keeping every one would
+            # add the whole corpus's text to the RSS measured for the index.
+            last_chunks.append(chunk)
             if len(adds) % 20 == 0:
                 print(f"  {len(ids)} stored, last add {seconds:.2f}s "
                       f"({len(chunk) / seconds:.0f}/s), RSS {_rss_mb():.0f} MB", flush=True)
         recent = adds[-window:]
         baseline = []
-        for add in recent[-5:]:  # the same batches, deduplicated alone, in this process
+        for chunk in last_chunks:  # the same batches, deduplicated alone, in this process
             begin = time.perf_counter()
-            dedup(add["chunk"], workers=workers)
+            dedup(chunk, workers=workers)
             baseline.append(time.perf_counter() - begin)
         if not held_out:
             held_out = list(itertools.islice(stream, queries))
@@ -183,7 +188,7 @@ def run(sizes: list[int], batch: int, queries: int, window: int, seed: int,
     index.close()
     return {"batch": batch, "seed": seed, "cpus": os.cpu_count(),
             "load_average": os.getloadavg(),
-            "adds": [{k: v for k, v in add.items() if k != "chunk"} for add in adds],
+            "adds": adds,
             "checkpoints": checkpoints}
 
 
