@@ -39,6 +39,7 @@ from ._index_result import (
     story_from_record,
 )
 from ._index_store import SCHEMA_VERSION, IndexStore
+from ._memory import release_free_memory
 from ._result import DuplicateGroup, Story
 
 __all__ = ["AddResult", "DedupIndex", "IndexChange", "IndexDecision", "open_index"]
@@ -101,6 +102,7 @@ class DedupIndex:
                               and not memory.catch_up(self._store)):
             memory = Memory(self.config)
             memory.load(self._store)
+            release_free_memory()  # the load's temporaries: gigabytes at a million articles
         self._memory, self._generation = memory, generation
         return memory
 
@@ -120,6 +122,9 @@ class DedupIndex:
         except BaseException:
             self._memory = None  # rebuilt from the file on the next call
             raise
+        # Once per write, not after each step of its small runs (see _memory): the add's
+        # temporaries go back to the system instead of piling up as free heap.
+        release_free_memory()
         self.last_stats = plan.stats
         return plan, logged
 
