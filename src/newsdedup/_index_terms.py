@@ -173,6 +173,8 @@ def story_terms(features: Features, frequencies: CorpusFrequencies,
     times the inverse document frequency over the index; up to ``per_article``, strongest
     first (ties: smaller hash)."""
     terms = features.terms.astype(np.uint64)
+    if per_article < 1:
+        return [np.zeros(0, dtype=np.uint64) for _ in range(features.n_articles)]
     offsets = features.article_terms.astype(np.int64)
     kept, counts = _strongest(offsets, terms, features.term_counts, features.term_salient,
                               frequencies.lookup(terms), float(frequencies.n_articles),
