@@ -89,7 +89,8 @@ class SortedMultimap:
     def __init__(self, key_dtype: npt.DTypeLike, value_dtype: npt.DTypeLike) -> None:
         self._key_dtype, self._value_dtype = np.dtype(key_dtype), np.dtype(value_dtype)
         self._runs = [self._empty(), self._empty()]  # base, delta
-        self._fences: list[tuple[npt.NDArray[Any], npt.NDArray[Any]] | None] = [None, None]
+        self._fences: list[tuple[npt.NDArray[Any], int, npt.NDArray[Any]] | None] = [None,
+                                                                                   None]
         self._pending: list[tuple[npt.NDArray[Any], npt.NDArray[Any]]] = []
 
     def _empty(self) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
@@ -127,22 +128,19 @@ class SortedMultimap:
 
     def lookup(self, keys: npt.ArrayLike) -> tuple[I64, Any]:
         """All entries whose key is in ``keys``: ``(position in keys, value)`` pairs."""
-        keys = np.asarray(keys, dtype=self._key_dtype).ravel()
-        self._flush()
-        (base_keys, base_values), (delta_keys, delta_values) = self._runs
-        return _lookup_runs(base_keys, base_values, self._fence(0), delta_keys, delta_values,
-                            self._fence(1), _FENCE_STEP, keys)
+        (base_left, base_right, base), (delta_left, delta_right, delta) = self.spans(keys)
+        return _gather(base_left, base_right, base, delta_left, delta_right, delta)
 
-    def _fence(self, run: int) -> npt.NDArray[Any]:
-        """Every ``_FENCE_STEP``-th key of a run (computed once per run): a lookup's binary
-        search runs in this small array, which stays in cache, then in one block of the run,
-        instead of jumping across the whole run (each jump a cache miss at a million
-        articles)."""
+    def _fence(self, run: int) -> tuple[npt.NDArray[Any], int]:
+        """Every ``_FENCE_STEP``-th key of a run, and that step (computed once per run): a
+        lookup's binary search runs in this small array, which stays in cache, then in one
+        block of the run, instead of jumping across the whole run (each jump a cache miss at
+        a million articles)."""
         keys = self._runs[run][0]
         cached = self._fences[run]
-        if cached is None or cached[0] is not keys:
-            cached = self._fences[run] = (keys, keys[::_FENCE_STEP].copy())
-        return cached[1]
+        if cached is None or cached[0] is not keys or cached[1] != _FENCE_STEP:
+            cached = self._fences[run] = (keys, _FENCE_STEP, keys[::_FENCE_STEP].copy())
+        return cached[2], cached[1]
 
     def spans(self, keys: npt.ArrayLike) -> list[tuple[I64, I64, npt.NDArray[Any]]]:
         """Where each of ``keys`` lies in each sorted run: ``(left, right, values)`` per run,
@@ -150,20 +148,17 @@ class SortedMultimap:
         compiled loop over the postings, with no array of one entry per posting)."""
         keys = np.asarray(keys, dtype=self._key_dtype).ravel()
         self._flush()
-        return [(np.searchsorted(run_keys, keys, side="left"),
-                 np.searchsorted(run_keys, keys, side="right"), run_values)
-                for run_keys, run_values in self._runs]
+        out = []
+        for run, (run_keys, run_values) in enumerate(self._runs):
+            left, right = _run_bounds(run_keys, *self._fence(run), keys)
+            out.append((left, right, run_values))
+        return out
 
     def counts(self, keys: npt.ArrayLike) -> I64:
         """How many values each of ``keys`` holds."""
-        keys = np.asarray(keys, dtype=self._key_dtype).ravel()
-        self._flush()
-        total = np.zeros(keys.size, dtype=np.int64)
-        for run_keys, _ in self._runs:
-            total += (np.searchsorted(run_keys, keys, side="right")
-                      - np.searchsorted(run_keys, keys, side="left"))
+        (base_left, base_right, _), (delta_left, delta_right, _) = self.spans(keys)
+        total: I64 = base_right - base_left + delta_right - delta_left
         return total
-
 
     def _flush(self) -> None:
         """Sort the queued entries into the base run (all at once)."""
@@ -194,38 +189,39 @@ def _lower_bound(keys: npt.NDArray[Any], start: int, stop: int, key: Any) -> int
 
 
 @kernel
-def _lookup_runs(base_keys: npt.NDArray[Any], base_values: npt.NDArray[Any],
-                 base_fence: npt.NDArray[Any], delta_keys: npt.NDArray[Any],
-                 delta_values: npt.NDArray[Any], delta_fence: npt.NDArray[Any], step: int,
-                 queries: npt.NDArray[Any]) -> tuple[I64, npt.NDArray[Any]]:
-    """The ``(query position, value)`` pairs of the queries found in the two sorted runs:
-    base run first, then delta, each by query position."""
-    n_queries = queries.size
-    bounds = np.empty((2, n_queries, 2), dtype=np.int64)
-    for run in range(2):
-        keys = base_keys if run == 0 else delta_keys
-        fence = base_fence if run == 0 else delta_fence
-        for query in range(n_queries):
-            key = queries[query]
-            low = _lower_bound(fence, 0, fence.size, key)  # fence entries below the key
-            start = 0 if low == 0 else (low - 1) * step + 1
-            start = _lower_bound(keys, start, min(low * step, keys.size), key)
-            end = start
-            while end < keys.size and keys[end] == key:
-                end += 1
-            bounds[run, query, 0] = start
-            bounds[run, query, 1] = end
-    total = 0
-    for query in range(n_queries):
-        total += (bounds[0, query, 1] - bounds[0, query, 0]
-                  + bounds[1, query, 1] - bounds[1, query, 0])
+def _run_bounds(keys: npt.NDArray[Any], fence: npt.NDArray[Any], step: int,
+                queries: npt.NDArray[Any]) -> tuple[I64, I64]:
+    """``(left, right)``: where each query's entries lie in the sorted run ``keys``, found
+    through its ``fence`` (every ``step``-th key) and then one block of the run."""
+    left = np.empty(queries.size, dtype=np.int64)
+    right = np.empty(queries.size, dtype=np.int64)
+    for query in range(queries.size):
+        key = queries[query]
+        low = _lower_bound(fence, 0, fence.size, key)  # fence entries below the key
+        start = 0 if low == 0 else (low - 1) * step + 1
+        start = _lower_bound(keys, start, min(low * step, keys.size), key)
+        end = start
+        while end < keys.size and keys[end] == key:
+            end += 1
+        left[query], right[query] = start, end
+    return left, right
+
+
+@kernel
+def _gather(base_left: I64, base_right: I64, base_values: npt.NDArray[Any], delta_left: I64,
+            delta_right: I64, delta_values: npt.NDArray[Any]) -> tuple[I64, npt.NDArray[Any]]:
+    """The ``(query position, value)`` pairs of two runs' spans: base run first, then delta,
+    each by query position."""
+    total = int((base_right - base_left).sum() + (delta_right - delta_left).sum())
     which = np.empty(total, dtype=np.int64)
     values = np.empty(total, dtype=base_values.dtype)
     written = 0
     for run in range(2):
         run_values = base_values if run == 0 else delta_values
-        for query in range(n_queries):
-            for position in range(bounds[run, query, 0], bounds[run, query, 1]):
+        lefts = base_left if run == 0 else delta_left
+        rights = base_right if run == 0 else delta_right
+        for query in range(lefts.size):
+            for position in range(lefts[query], rights[query]):
                 which[written] = query
                 values[written] = run_values[position]
                 written += 1
