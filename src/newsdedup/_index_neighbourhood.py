@@ -188,7 +188,7 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
     core = closure.close(core - new_slots, memory.group_members, 0) | new_slots
     story_seeds = _story_candidates(memory, incoming, leaving)
     alive_after = memory.n_alive - len(leaving) + len(new_slots)
-    frequencies = memory.term_counts.frequencies(incoming.term_delta, alive_after)
+    frequencies = incoming.frequencies
     first_new = len(memory.ids)
 
     def id_of(slot: int) -> str:

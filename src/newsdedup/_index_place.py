@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._article import Article
+from ._boilerplate import CorpusFrequencies
 from ._config import DedupConfig
 from ._features import Features, collect_features, split_features
 from ._index_memory import Lookup, Memory, lookup_of
@@ -38,7 +39,8 @@ class Incoming:
     paragraphs (uid pairs), ``slots`` the slots they will get (numbered after the stored
     ones), ``story_terms`` each one's strongest terms (``_index_terms.story_terms``),
     ``term_delta`` the change of document frequencies once they are in (and the articles
-    leaving with them gone), ``parts`` each one's features on its own.
+    leaving with them gone), ``frequencies`` the index's document frequencies with that
+    change, ``parts`` each one's features on its own.
     """
 
     articles: list[Article]
@@ -48,6 +50,7 @@ class Incoming:
     slots: I64
     story_terms: list[npt.NDArray[np.uint64]]
     term_delta: tuple[npt.NDArray[np.uint64], I64]
+    frequencies: CorpusFrequencies
     parts: list[Features]
 
 
@@ -74,7 +77,8 @@ def place_articles(memory: Memory, store: IndexStore, articles: list[Article],
     slots = np.arange(len(memory.ids), len(memory.ids) + len(articles), dtype=np.int64)
     parts = split_features(features)
     return Incoming(articles, features, staged, edges, slots,
-                    [lookup.story_terms for lookup in lookups], term_delta, parts), lookups
+                    [lookup.story_terms for lookup in lookups], term_delta, frequencies,
+                    parts), lookups
 
 
 def verify_candidates(memory: Memory, store: IndexStore, incoming_features: Features,
