@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import numpy as np
 import numpy.typing as npt
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from newsdedup._lsh import candidate_pairs, choose_bands, collision_probability
+from newsdedup._lsh import HUBS, candidate_pairs, choose_bands, collision_probability
 
 U32 = npt.NDArray[np.uint32]
 
@@ -137,16 +138,23 @@ def test_small_bucket_yields_all_pairs() -> None:
 
 @pytest.mark.parametrize(("n_members", "max_bucket"), [(65, 64), (200, 64), (500, 10), (3, 2)])
 def test_big_bucket_yields_connected_linear_pairs(n_members: int, max_bucket: int) -> None:
-    """A bucket above max_bucket yields a star plus a chain: 2k - 3 pairs, all connected."""
+    """A bucket above max_bucket pairs each member with the hubs and its successor: linear,
+    all connected."""
     rng = np.random.default_rng(n_members)
     signature_matrix = rng.integers(0, 2**32, size=(n_members + 20, 8), dtype=np.uint32)
     members = np.sort(rng.choice(signature_matrix.shape[0], n_members, replace=False))
     signature_matrix[members] = signature_matrix[members[0]]
     found = _pairs(candidate_pairs(signature_matrix, bands=4, rows=2, max_bucket=max_bucket))
-    assert len(found) == 2 * n_members - 3
+    assert len(found) == _hub_pair_count(n_members)
     assert all(left in members and right in members for left, right in found)
     components = _components(signature_matrix.shape[0], found)
     assert len({components[member] for member in members.tolist()}) == 1
+
+
+def _hub_pair_count(k: int) -> int:
+    """Pairs of a bucket of k > max_bucket members: hubs with all others, then a chain."""
+    hubs = min(HUBS, k)
+    return hubs * (k - 1) - hubs * (hubs - 1) // 2 + max(k - hubs - 1, 0)
 
 
 def test_big_and_small_buckets_together() -> None:
@@ -158,7 +166,24 @@ def test_big_and_small_buckets_together() -> None:
     found = _pairs(candidate_pairs(signature_matrix, bands=2, rows=2, max_bucket=5))
     small = {(left, right) for left in range(30, 34) for right in range(left + 1, 34)}
     assert small <= found
-    assert len(found - small) == 2 * 30 - 3
+    assert len(found - small) == _hub_pair_count(30)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(11, 120), st.randoms(use_true_random=False))
+def test_big_bucket_pairs_follow_priority_not_row_order(n_rows: int, rng: random.Random) -> None:
+    """Shuffling the rows (with their priorities) of a big bucket shuffles the pairs alike:
+    the hubs are the members of the smallest priority, wherever they sit."""
+    signature_matrix = np.zeros((n_rows, 4), dtype=np.uint32)
+    priority = np.array(rng.sample(range(10 * n_rows), n_rows), dtype=np.int64)
+    found = _pairs(candidate_pairs(signature_matrix, 2, 2, max_bucket=10, priority=priority))
+    permutation = np.array(rng.sample(range(n_rows), n_rows))
+    shuffled = _pairs(candidate_pairs(signature_matrix[permutation], 2, 2, max_bucket=10,
+                                      priority=priority[permutation]))
+    back = {tuple(sorted((int(permutation[i]), int(permutation[j])))) for i, j in shuffled}
+    assert back == found
+    hubs = np.argsort(priority)[:HUBS].tolist()
+    assert all((min(h, m), max(h, m)) in found for h in hubs for m in range(n_rows) if m != h)
 
 
 signature_matrices = st.integers(2, 20).flatmap(

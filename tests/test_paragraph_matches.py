@@ -8,7 +8,7 @@ import pytest
 from conftest import load_seeds
 from newsdedup import Article, DedupConfig
 from newsdedup._features import extract_features
-from newsdedup._paragraph_matches import match_paragraphs, paragraph_pairs
+from newsdedup._paragraph_matches import match_paragraphs
 
 CONFIG = DedupConfig()
 
@@ -37,21 +37,50 @@ def test_seed_matches_are_verified_exactly() -> None:
     assert matches.left.size == 4
 
 
-def test_occurrence_pairs_cover_identical_and_near_copies() -> None:
-    """paragraph_pairs expands unique matches to every pair of occurrences."""
+def test_partners_list_each_match_from_both_sides() -> None:
+    """partners() gives every unique paragraph its matched partners with their Jaccard."""
     text = "Rescue teams reached the flooded village of Ostrava late on Sunday night."
     near = text.replace("late on Sunday night", "late on Sunday evening")
     articles = [Article("a", text), Article("b", text), Article("c", near)]
     features = extract_features(articles, CONFIG)
     matches = match_paragraphs(features, CONFIG)
-    pairs = paragraph_pairs(matches, np.ones(3, dtype=bool))
-    found = {(int(f), int(s), round(float(x), 3))
-             for f, s, x in zip(pairs.first, pairs.second, pairs.similarity, strict=True)}
-    assert (0, 1, 1.0) in found
-    assert {(0, 2), (1, 2)} <= {(f, s) for f, s, _ in found}
-    # Excluding paragraph 1 removes its pairs.
-    pairs = paragraph_pairs(matches, np.array([True, False, True]))
-    assert 1 not in set(pairs.first.tolist()) | set(pairs.second.tolist())
+    offsets, partner, jaccard = matches.partners()
+    first, third = int(matches.unique_of[0]), int(matches.unique_of[2])
+    assert partner[offsets[first]:offsets[first + 1]].tolist() == [third]
+    assert partner[offsets[third]:offsets[third + 1]].tolist() == [first]
+    assert jaccard[offsets[first]] == jaccard[offsets[third]] == matches.jaccard[0]
+
+
+def _edits(n_articles: int) -> list[Article]:
+    """``n_articles`` one-word edits of one 60-word paragraph (pairwise Jaccard ~0.9)."""
+    words = [f"word{k}" for k in range(60)]
+    articles = []
+    for number in range(n_articles):
+        edited = list(words)
+        edited[(7 * number) % 60] = f"edit{number}"
+        articles.append(Article(f"a{number:04d}", " ".join(edited)))
+    return articles
+
+
+def test_an_oversized_bucket_is_compared_with_its_earliest_paragraphs() -> None:
+    """Hundreds of one-word edits of a paragraph all match the earliest article's paragraph,
+    whatever the input order (bucket hubs by priority, not by row)."""
+    articles = _edits(300)
+    for order in (articles, articles[::-1]):
+        features = extract_features(order, CONFIG)
+        priority = np.array([int(a.id[1:]) for a in order], dtype=np.int64)
+        matches = match_paragraphs(features, CONFIG, priority)
+        earliest = int(matches.unique_of[int(np.argmin(priority))])
+        offsets, _, _ = matches.partners()
+        assert offsets[earliest + 1] - offsets[earliest] == 299
+
+
+def test_matches_of_an_oversized_bucket_grow_linearly() -> None:
+    """Doubling the edits of one paragraph doubles the matches (not quadruples them)."""
+    counts = [match_paragraphs(extract_features(_edits(n), CONFIG), CONFIG).left.size
+              for n in (1500, 3000)]
+    assert counts[1] < 2.3 * counts[0]
+    assert counts[1] < 3000 * 2999 / 2 / 20
 
 
 def test_bands_signed_in_blocks_find_the_same_matches(monkeypatch: pytest.MonkeyPatch) -> None:

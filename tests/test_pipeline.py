@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -9,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsdedup
-from conftest import load_seeds
+from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, Carrier, dedup
+from newsdedup._paragraphs import split_paragraphs
 
 
 def seed_id(prefix: str) -> str:
@@ -319,3 +321,76 @@ def test_a_one_shot_stream_gives_the_result_of_a_list() -> None:
     streamed = dedup(article for article in POOL)
     assert streamed.articles == REFERENCE.articles
     assert streamed.groups == REFERENCE.groups and streamed.stories == REFERENCE.stories
+
+
+# Hostile shapes: huge sets of copies must cost linear work and give order-free answers.
+
+def _wire_copies(n_copies: int, edit: bool = False) -> list[Article]:
+    """``n_copies`` reposts of one seed (dated after it), optionally each with a one-word edit."""
+    seed = load_seeds(dated=True)[1]
+    paragraphs = split_paragraphs(seed.text)
+    copies = [seed]
+    for number in range(n_copies):
+        body = list(paragraphs)
+        if edit:
+            words = body[3].split()
+            words[number % len(words)] = f"edit{number}"
+            body[3] = " ".join(words)
+        copies.append(Article(f"copy-{number:05d}", "\n\n".join(body),
+                              published=seed.published + dt.timedelta(hours=1 + number % 50)))
+    return copies
+
+
+def _shared_quote(n_articles: int) -> list[Article]:
+    """``n_articles`` different ECB+ reports, each also quoting one paragraph of a seed."""
+    quote = split_paragraphs(load_seeds()[0].text)[4]
+    documents = load_ecbplus()
+    return [Article(f"q{n:05d}", documents[n % len(documents)]["text"] + f"\n\nNote {n}.\n\n"
+                    + quote) for n in range(n_articles)]
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["exact", "edited"])
+def test_thousands_of_copies_make_one_group_with_a_star_of_matches(edit: bool) -> None:
+    """Copies of one story group around the original, each matched with it only."""
+    articles = _wire_copies(1500, edit)
+    result = dedup(articles)
+    group = result.group(result.article(articles[0].id).group_id)
+    assert group.canonical_id == articles[0].id and len(group.members) == 1501
+    in_group = [m for m in result.matches if m.is_duplicate]
+    assert len(in_group) == 1500
+    assert all(articles[0].id in (m.a, m.b) for m in in_group)
+
+
+@pytest.mark.parametrize("shape", ["copies", "edited copies", "shared quote", "repeats"])
+def test_output_grows_linearly_with_the_copies(shape: str) -> None:
+    """Doubling the copies at most doubles the matches, shared paragraphs and repeats."""
+    def size(n: int) -> int:
+        if shape == "repeats":
+            line = split_paragraphs(load_seeds()[0].text)[4]
+            result = dedup([Article("a", "\n".join([line] * n)), Article("b", line)])
+            return (len(result.article("a").repeated_paragraphs)
+                    + sum(len(m.shared_paragraphs) for m in result.matches))
+        articles = (_shared_quote(n) if shape == "shared quote"
+                    else _wire_copies(n, edit=shape == "edited copies"))
+        result = dedup(articles)
+        return len(result.matches) + sum(len(m.shared_paragraphs) for m in result.matches)
+
+    # (ECB+ has 413 documents: the shared quote's carriers stay distinct texts.)
+    small, large = size(200), size(400)
+    assert 0 < large <= 2.2 * small
+
+
+NEAR_DUPLICATES = _wire_copies(150, edit=True)
+NEAR_REFERENCE = dedup(NEAR_DUPLICATES)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.permutations(range(len(NEAR_DUPLICATES))))
+def test_big_buckets_give_the_same_result_in_any_order(order: list[int]) -> None:
+    """Property: 150 edited copies (LSH buckets beyond their pairing limit) give the same
+    groups, canonicals, stories and matches in any input order."""
+    shuffled = dedup([NEAR_DUPLICATES[i] for i in order])
+    assert len(NEAR_REFERENCE.groups) == 1
+    assert shuffled.groups == NEAR_REFERENCE.groups
+    assert shuffled.stories == NEAR_REFERENCE.stories
+    assert shuffled.matches == NEAR_REFERENCE.matches

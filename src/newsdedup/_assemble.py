@@ -5,6 +5,11 @@ input in any order gives the same ids. Every relation and score is read from the
 links; provenance lists, for each paragraph of a group's canonical, the members' paragraphs
 that carry it.
 
+Matches are reported so that their number grows with the articles, not with the square of a
+group's size: each member of a group is matched with its canonical (a star: the other pairs
+of a group are copies of one text), and each link between copy classes of different groups
+is reported once, between the classes' representatives (their best members).
+
 Assembly creates one object per article, group member, paragraph pair and canonical paragraph,
 so it is written for the count of objects: arrays are turned into lists once, each link's
 paragraph pairs are read once, and the many identical "no other carrier" provenance entries
@@ -26,7 +31,8 @@ from ._config import DedupConfig
 from ._features import Features
 from ._groups import GroupAssignment
 from ._hashing import stable_id
-from ._links import INVERSE_RELATION, ArticleLinks
+from ._links import INVERSE_RELATION, NEAR_DUPLICATE, ArticleLinks
+from ._paragraph_matches import ParagraphMatches
 from ._repeated import Repeats
 from ._result import (
     ArticleResult,
@@ -41,28 +47,30 @@ from ._result import (
     SharedParagraph,
     Story,
 )
+from ._shared import shared_paragraphs
 
 __all__ = ["assemble"]
 
 CANONICAL = "canonical"
 
-# One link's matched paragraphs: (index in article a, index in article b, similarity).
+# A pair's shared paragraphs: (index in the first article, index in the second, similarity).
 PairList = list[tuple[int, int, float]]
 
 
 def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Features,
-             repeats: Repeats, boilerplate: Boilerplate, links: ArticleLinks,
-             groups: GroupAssignment, story_of_group: npt.NDArray[np.int64],
-             keys: list[Any], user_key: bool, config: DedupConfig) -> DedupResult:
-    """Build the :class:`DedupResult` of a run from the outputs of its steps."""
+             repeats: Repeats, boilerplate: Boilerplate, matches: ParagraphMatches,
+             content: npt.NDArray[np.bool_], links: ArticleLinks, groups: GroupAssignment,
+             story_of_group: npt.NDArray[np.int64], keys: list[Any], user_key: bool,
+             config: DedupConfig) -> DedupResult:
+    """Build the :class:`DedupResult` of a run from the outputs of its steps.
+
+    ``content`` flags the paragraphs that count as content (what links compare); with the
+    paragraph ``matches`` it tells which paragraphs two articles share (``_shared``).
+    """
     ids = [article.id for article in corpus]
-    link_a, link_b = links.a.tolist(), links.b.tolist()
-    link_of = {(a, b): n for n, (a, b) in enumerate(zip(link_a, link_b, strict=True))}
-    link_jaccard, link_a_in_b = links.jaccard.tolist(), links.a_in_b.tolist()
-    link_b_in_a = links.b_in_a.tolist()
     paragraph_start = features.article_paragraphs.tolist()
     paragraph_index = features.paragraph_index.tolist()
-    pairs = _link_pairs(links, paragraph_index)
+    view = _LinkView(links)
     group_ids = [stable_id("g", [ids[m] for m in members]) for members in groups.members]
     n_stories = int(story_of_group.max()) + 1 if story_of_group.size else 0
     story_groups: list[list[int]] = [[] for _ in range(n_stories)]
@@ -71,21 +79,32 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
     story_ids = [stable_id("s", [ids[m] for g in gs for m in groups.members[g]])
                  for gs in story_groups]
 
+    # The article pairs reported: each member with its group's canonical (a star), and each
+    # link between classes of different groups, by the classes' representatives.
+    star = [(canonical, member) for canonical, members in zip(groups.canonical, groups.members,
+                                                              strict=True)
+            for member in members[1:]]
+    group_of = groups.group_of.tolist()
+    representative = links.classes.representative.tolist()
+    link_a, link_b = links.a.tolist(), links.b.tolist()
+    across = [(representative[a], representative[b]) for a, b in zip(link_a, link_b, strict=True)
+              if group_of[representative[a]] != group_of[representative[b]]]
+    pairs = star + across
+    shared = _shared_lists(features, matches, content, pairs, paragraph_index)
+
     def relation_to(member: int, canonical: int) -> tuple[str, float, float]:
         if member == canonical:
             return CANONICAL, 1.0, 1.0
-        n = link_of[(min(member, canonical), max(member, canonical))]
-        relation = links.relation[n]
-        if member > canonical:  # relation is stored from the lower article number
-            relation = INVERSE_RELATION.get(relation, relation)
+        relation, jaccard, member_in, canonical_in = view.read(member, canonical)
         # Rounded as in every other score of the result (a member and its match agree).
-        return relation, round(link_jaccard[n], 6), round(max(link_a_in_b[n], link_b_in_a[n]), 6)
+        return relation, round(jaccard, 6), round(max(member_in, canonical_in), 6)
 
     is_boilerplate = boilerplate.any.tolist()
     alone: dict[tuple[int, bool], ParagraphProvenance] = {}
     # A group without other members: its provenance depends only on which of its canonical's
     # paragraphs are boilerplate, so equal flag patterns share one (immutable) tuple.
     single: dict[tuple[bool, ...], tuple[ParagraphProvenance, ...]] = {}
+    star_shared = iter(shared[:len(star)])
 
     def provenance(canonical: int, members: tuple[int, ...]) -> tuple[ParagraphProvenance, ...]:
         if len(members) == 1:
@@ -98,10 +117,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             return found_tuple
         carriers: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
         for member in members[1:]:
-            n = link_of[(min(member, canonical), max(member, canonical))]
-            flipped = canonical != link_a[n]
-            for a_index, b_index, similarity in pairs[n]:
-                mine, theirs = (b_index, a_index) if flipped else (a_index, b_index)
+            for mine, theirs, similarity in next(star_shared):
                 carriers[mine].append((ids[member], theirs, similarity))
         entries = []
         for index, paragraph in enumerate(range(paragraph_start[canonical],
@@ -140,7 +156,6 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
     repeated, flagged = _paragraph_findings(features, repeats, boilerplate, paragraph_index)
 
     article_results = []
-    group_of = groups.group_of.tolist()
     story_of = story_of_group.tolist()
     digest, empty_list = links.digest.tolist(), empty.tolist()
     for number, article in enumerate(corpus):
@@ -159,9 +174,9 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             boilerplate_paragraphs=tuple(flagged.get(number, ())),
             metadata=_metadata(article),
         ))
-    matches = []
-    # Equal paragraph pairs recur across links (copies share paragraphs at the same places):
-    # one immutable object per distinct pair.
+    match_results = []
+    # Equal paragraph pairs recur across matches (copies share paragraphs at the same
+    # places): one immutable object per distinct pair.
     shared_paragraph: dict[tuple[int, int, float], SharedParagraph] = {}
 
     def shared_object(pair: tuple[int, int, float]) -> SharedParagraph:
@@ -170,37 +185,81 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             found = shared_paragraph[pair] = SharedParagraph(*pair)
         return found
 
-    for n, (a, b) in enumerate(zip(link_a, link_b, strict=True)):
-        relation, a_in_b, b_in_a = links.relation[n], link_a_in_b[n], link_b_in_a[n]
-        shared = pairs[n]
+    for (a, b), pair_list in zip(pairs, shared, strict=True):
+        relation, jaccard, a_in_b, b_in_a = view.read(a, b)
+        duplicate = view.duplicate(a, b)
         if ids[a] > ids[b]:  # a match reads from the smaller id: input order must not show
             a, b, a_in_b, b_in_a = b, a, b_in_a, a_in_b
             relation = INVERSE_RELATION.get(relation, relation)
-            shared = sorted((second, first, similarity) for first, second, similarity in shared)
-        matches.append(Match(
-            a=ids[a], b=ids[b], relation=relation, jaccard=round(link_jaccard[n], 6),
+            pair_list = sorted((second, first, similarity)
+                               for first, second, similarity in pair_list)
+        match_results.append(Match(
+            a=ids[a], b=ids[b], relation=relation, jaccard=round(jaccard, 6),
             containment=round(max(a_in_b, b_in_a), 6), a_in_b=round(a_in_b, 6),
-            b_in_a=round(b_in_a, 6), is_duplicate=bool(links.duplicate[n]),
-            shared_paragraphs=tuple(map(shared_object, shared))))
+            b_in_a=round(b_in_a, 6), is_duplicate=duplicate,
+            shared_paragraphs=tuple(map(shared_object, pair_list))))
     return DedupResult(
         articles=tuple(article_results),
         groups=tuple(sorted(group_results, key=lambda g: g.id)),
         stories=tuple(sorted(story_results, key=lambda s: s.id)),
-        matches=tuple(sorted(matches, key=lambda m: (m.a, m.b))),
+        matches=tuple(sorted(match_results, key=lambda m: (m.a, m.b))),
         config=config,
     )
 
 
-def _link_pairs(links: ArticleLinks, paragraph_index: list[int]) -> list[PairList]:
-    """Each link's matched paragraph pairs as (index in a, index in b, similarity), sorted."""
-    first = links.paragraph_first.tolist()
-    second = links.paragraph_second.tolist()
-    similarity = [round(value, 6) for value in links.paragraph_similarity.tolist()]
-    offsets = links.pair_offsets.tolist()
-    # paragraph_first belongs to the lower article number, i.e. to the link's a (see _links).
-    return [sorted((paragraph_index[first[k]], paragraph_index[second[k]], similarity[k])
-                   for k in range(offsets[n], offsets[n + 1]))
-            for n in range(len(offsets) - 1)]
+class _LinkView:
+    """The link between two articles, read from the first: through their copy classes."""
+
+    def __init__(self, links: ArticleLinks) -> None:
+        self._relation = links.relation
+        self._class_of = links.classes.class_of.tolist()
+        self._link_of = {(a, b): n for n, (a, b) in enumerate(zip(
+            links.a.tolist(), links.b.tolist(), strict=True))}
+        self._jaccard, self._a_in_b = links.jaccard.tolist(), links.a_in_b.tolist()
+        self._b_in_a, self._duplicate = links.b_in_a.tolist(), links.duplicate.tolist()
+
+    def _number(self, first: int, second: int) -> tuple[int | None, bool]:
+        """The link of the two articles' classes (None: one class), and whether ``first``'s
+        class is the link's ``b``."""
+        mine, theirs = self._class_of[first], self._class_of[second]
+        if mine == theirs:
+            return None, False
+        return self._link_of[(min(mine, theirs), max(mine, theirs))], mine > theirs
+
+    def read(self, first: int, second: int) -> tuple[str, float, float, float]:
+        """Relation of ``first`` to ``second``, their Jaccard, and the containment of each in
+        the other (``first``'s in ``second`` first)."""
+        n, flipped = self._number(first, second)
+        if n is None:  # copies of one text
+            return NEAR_DUPLICATE, 1.0, 1.0, 1.0
+        relation = self._relation[n]
+        a_in_b, b_in_a = self._a_in_b[n], self._b_in_a[n]
+        if flipped:  # relation is stored from the link's a
+            return INVERSE_RELATION.get(relation, relation), self._jaccard[n], b_in_a, a_in_b
+        return relation, self._jaccard[n], a_in_b, b_in_a
+
+    def duplicate(self, first: int, second: int) -> bool:
+        """Whether the two articles count as duplicates."""
+        n, _ = self._number(first, second)
+        return True if n is None else bool(self._duplicate[n])
+
+
+def _shared_lists(features: Features, matches: ParagraphMatches,
+                  content: npt.NDArray[np.bool_], pairs: list[tuple[int, int]],
+                  paragraph_index: list[int]) -> list[PairList]:
+    """Each pair's shared paragraphs as (index in first, index in second, similarity)."""
+    first = np.array([a for a, _ in pairs], dtype=np.int64)
+    second = np.array([b for _, b in pairs], dtype=np.int64)
+    offsets, mine, theirs, similarity = shared_paragraphs(
+        features.article_paragraphs, matches.unique_of, content, matches.partners(), first,
+        second)
+    mine_index = [paragraph_index[p] for p in mine.tolist()]
+    theirs_index = [paragraph_index[p] for p in theirs.tolist()]
+    rounded = [round(value, 6) for value in similarity.tolist()]
+    bounds = offsets.tolist()
+    return [list(zip(mine_index[bounds[k]:bounds[k + 1]], theirs_index[bounds[k]:bounds[k + 1]],
+                     rounded[bounds[k]:bounds[k + 1]], strict=True))
+            for k in range(len(pairs))]
 
 
 def _story_canonicals(story_groups: list[list[int]], groups: GroupAssignment,

@@ -21,9 +21,14 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
+import numpy as np
+import numpy.typing as npt
+
 from ._article import Article
 
-__all__ = ["RULES", "CanonicalKey", "RankKey", "decisive_rule", "rank_keys"]
+__all__ = ["RULES", "CanonicalKey", "Preference", "RankKey", "decisive_rule", "preference",
+           "rank_keys"]
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "least boilerplate", "smallest id")
@@ -34,6 +39,44 @@ CanonicalKey = Callable[[Article], Any]
 RankKey = tuple[Any, ...]
 
 _COMPLETENESS_STEPS = 20
+
+
+@attrs.frozen(slots=True)
+class Preference:
+    """The canonical rule as far as it is known before articles are linked.
+
+    Links are what tell how complete an article is among its duplicates; before them, the
+    rule's other steps already rank the articles. Huge sets of copies are compared with their
+    best-ranked members only (``_links``), and each copy class is represented by its best
+    member (``_copies``): both read this ranking.
+
+    Attributes:
+        rank: each article's rank by the rule without its completeness step (distinct).
+        period: each article's rank by the first step alone (equal dates, equal period;
+            undated last); all 0 under a user key.
+        completeness_steps: steps in which completeness is compared (1 under a user key:
+            completeness does not count).
+    """
+
+    rank: npt.NDArray[np.int64]
+    period: npt.NDArray[np.int64]
+    completeness_steps: int
+
+
+def preference(articles: Sequence[Article], noise: Sequence[int],
+               id_rank: npt.NDArray[np.int64],
+               user_keys: Sequence[RankKey] | None = None) -> Preference:
+    """The :class:`Preference` of ``articles`` (``user_keys``: the keys of a user rule)."""
+    n_articles = len(articles)
+    rank = np.empty(n_articles, dtype=np.int64)
+    if user_keys is not None:
+        rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
+        return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1)
+    times = np.array([a.published.timestamp() if a.published else np.inf for a in articles],
+                     dtype=np.float64)
+    period = np.unique(times, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), period))] = np.arange(n_articles)
+    return Preference(rank, period, _COMPLETENESS_STEPS)
 
 
 def rank_keys(

@@ -1,7 +1,8 @@
 """Article links: which articles share text, how much, and in which direction.
 
-Two articles are compared when at least one of their non-boilerplate paragraphs matches. The
-comparison is exact, over the union of each article's non-boilerplate shingles: Jaccard, and
+Links are made between copy classes (``_copies``: exact copies are one class, linked once).
+Two classes are compared when at least one of their non-boilerplate paragraphs matches. The
+comparison is exact, over the union of each class's non-boilerplate shingles: Jaccard, and
 containment in both directions. Each linked pair gets a relation, read from ``a`` to ``b``:
 
 ``near-duplicate``  Jaccard >= ``article_threshold``
@@ -13,6 +14,15 @@ A containment makes the pair *duplicates* only when the shorter article also cov
 ``min_coverage`` of the longer one; and an article that contains two or more otherwise
 unrelated articles is a *digest*: it stays linked to each ("contains") but is never their
 duplicate, so a digest page cannot merge different articles into one group.
+
+**Linear in the copies.** A paragraph carried by a few classes pairs them all. One carried by
+more than ``ALL_PAIRS_CARRIERS`` (a wire story syndicated thousands of times with edits, a
+quote every outlet runs) would make a quadratic number of pairs: its carriers are compared
+only with its ``LINK_HUBS`` *hubs*, the carriers ranked best by the canonical rule (published
+first, most complete, least noise, smallest id; see ``_canonical.Preference``). A group is
+built around its canonical, which is one of those hubs whenever it carries the paragraph, so
+every copy is still compared with it directly; the pairs of copies with each other, which no
+group decision reads, are not made.
 """
 
 from __future__ import annotations
@@ -23,16 +33,19 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import gather_rows
+from ._canonical import Preference
 from ._config import DedupConfig
+from ._copies import CopyClasses
 from ._features import Features
 from ._jit import kernel
-from ._paragraph_matches import ParagraphPairs
+from ._paragraph_matches import ParagraphMatches
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
 from ._verify import PairSimilarity, count_shared
 
-__all__ = ["INVERSE_RELATION", "ArticleLinks", "article_content_sizes", "article_shingle_sets",
-           "link_articles"]
+__all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "ArticleLinks",
+           "article_content_sizes", "article_shingle_sets", "link_articles"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -47,16 +60,16 @@ PARTIAL_REUSE = "partial-reuse"
 
 @attrs.frozen(slots=True)
 class ArticleLinks:
-    """Linked article pairs (article numbers ``a < b``) with exact scores.
+    """Linked pairs of copy classes (class numbers ``a < b``) with exact scores.
 
     Attributes:
-        a, b: article numbers.
+        classes: the copy classes; two members of one class are near-duplicates with
+            Jaccard 1 (not listed as links).
+        a, b: class numbers.
         jaccard: Jaccard of their non-boilerplate shingle sets.
         a_in_b, b_in_a: containment of one in the other.
         relation: relation of ``a`` to ``b`` (see module docstring).
         duplicate: whether the pair counts as duplicates for grouping.
-        pair_offsets: CSR offsets into ``paragraph_first``/``paragraph_second``/
-            ``paragraph_similarity``: the matched paragraph pairs of each link.
         digest: per article, whether it was recognised as a digest.
         content_size: per article, number of its distinct non-boilerplate shingles; for an
             article without links, the sum of its paragraphs' set sizes instead (no union is
@@ -64,6 +77,7 @@ class ArticleLinks:
             reads whether that is zero).
     """
 
+    classes: CopyClasses
     a: I64
     b: I64
     jaccard: F64
@@ -71,12 +85,13 @@ class ArticleLinks:
     b_in_a: F64
     relation: tuple[str, ...]
     duplicate: npt.NDArray[np.bool_]
-    pair_offsets: I64
-    paragraph_first: I64
-    paragraph_second: I64
-    paragraph_similarity: F64
     digest: npt.NDArray[np.bool_]
     content_size: I64
+
+    def duplicate_articles(self) -> tuple[I64, I64]:
+        """Duplicate links as representative article numbers (``a``'s, ``b``'s)."""
+        representative = self.classes.representative
+        return representative[self.a[self.duplicate]], representative[self.b[self.duplicate]]
 
 
 def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_],
@@ -254,49 +269,80 @@ def _link_similarity_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.boo
     return intersection, left_size, right_size
 
 
-def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArray[np.bool_],
-                  config: DedupConfig, id_rank: I64 | None = None) -> ArticleLinks:
-    """Link articles that share non-boilerplate paragraphs (see the module docstring).
+#: A unique paragraph carried by at most this many copy classes links all of them pairwise;
+#: one carried by more (a wire paragraph syndicated thousands of times, a quote everyone
+#: runs) links each carrier with its ``LINK_HUBS`` best-ranked carriers only, so that the
+#: links grow linearly with the carriers (see the module docstring).
+ALL_PAIRS_CARRIERS = 64
+#: Best-ranked carriers of a popular paragraph that every other carrier is compared with.
+LINK_HUBS = 16
+
+
+def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.NDArray[np.bool_],
+                  classes: CopyClasses, preference: Preference, config: DedupConfig,
+                  id_rank: I64 | None = None) -> ArticleLinks:
+    """Link the copy classes whose content paragraphs match (see the module docstring).
 
     ``id_rank`` (each article's rank by id; default: its position) orients an exact
-    containment tie, equal containment both ways: the article of the lower rank is the
-    contained one, so that the relation does not depend on the input order.
+    containment tie, equal containment both ways: the class whose representative has the
+    lower rank is the contained one, so that the relation does not depend on the input order.
     """
-    article = features.paragraph_article
-    first_article, second_article = article[pairs.first], article[pairs.second]
-    across = first_article != second_article
-    first, second = pairs.first[across], pairs.second[across]
-    similarity = pairs.similarity[across]
-    a_of, b_of = first_article[across], second_article[across]
-    swap = a_of > b_of
-    first, second = np.where(swap, second, first), np.where(swap, first, second)
-    a_of, b_of = np.minimum(a_of, b_of), np.maximum(a_of, b_of)
     n_articles = features.n_articles
-    order = np.lexsort((second, first, b_of, a_of))
-    first, second, similarity = first[order], second[order], similarity[order]
-    codes = a_of[order] * n_articles + b_of[order]
-    link_codes, starts = np.unique(codes, return_index=True)
-    pair_offsets = np.append(starts, codes.size).astype(np.int64)
-    a, b = link_codes // n_articles, link_codes % n_articles
-
-    # Each linked pair is compared over its two articles' unions, built when needed and not
-    # kept; articles without links get the sum of their paragraphs' set sizes (see
-    # ArticleLinks.content_size).
+    n_classes = classes.n_classes
     shingles = features.shingles
+    carrier_offsets, carriers = _carriers_by_unique(classes, matches.representative.size)
+    popular = np.flatnonzero(np.diff(carrier_offsets) > ALL_PAIRS_CARRIERS)
+    # Hubs of popular paragraphs: their best carriers by the canonical rule, with each
+    # carrier's completeness taken relative to the most complete carrier of the paragraph.
+    hub_offsets = np.zeros(1, dtype=np.int64)
+    hubs = np.zeros(0, dtype=np.int64)
+    if popular.size:
+        positions, _ = gather_rows(carrier_offsets, popular)
+        chosen = np.zeros(n_articles, dtype=bool)
+        chosen[classes.representative[carriers[positions]]] = True
+        content = article_content_sizes(features, allowed, chosen, config.workers)
+        representative = classes.representative
+        hub_offsets, hubs = _popular_hubs(
+            popular, carrier_offsets, carriers, content[representative],
+            preference.period[representative], preference.rank[representative],
+            preference.completeness_steps, LINK_HUBS)
+    is_hub_row = np.full(carrier_offsets.size - 1, -1, dtype=np.int64)
+    is_hub_row[popular] = np.arange(popular.size)
+    partner_offsets, partner, _ = matches.partners()
+    codes = np.unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
+                                       partner_offsets, partner, n_classes))
+    a, b = codes // max(n_classes, 1), codes % max(n_classes, 1)
+
+    # Each linked pair is compared over its two representatives' unions, built when needed
+    # and not kept; classes without links get the sum of their paragraphs' set sizes (see
+    # ArticleLinks.content_size), unless they hold several copies: those were compared too.
+    representative = classes.representative
+    rep_a, rep_b = representative[a], representative[b]
     parts = map_in_threads(
         lambda bounds: _link_similarity_kernel(
             features.article_paragraphs, allowed, shingles.offsets, shingles.values,
-            a[bounds[0]:bounds[1]], b[bounds[0]:bounds[1]]),
+            rep_a[bounds[0]:bounds[1]], rep_b[bounds[0]:bounds[1]]),
         split_range(a.size, config.workers), config.workers)
-    scores = PairSimilarity(a, b, *(np.concatenate([part[k] for part in parts])
-                                    for k in range(3)))
+    scores = PairSimilarity(rep_a, rep_b, *(np.concatenate([part[k] for part in parts])
+                                            if parts else np.zeros(0, dtype=np.int64)
+                                            for k in range(3)))
+    article = features.paragraph_article
     content_size = np.bincount(article, weights=np.where(allowed, shingles.sizes, 0),
                                minlength=n_articles).astype(np.int64)
-    content_size[a] = scores.left_size
-    content_size[b] = scores.right_size
+    copied = np.flatnonzero(classes.sizes() > 1)
+    if copied.size:
+        chosen = np.zeros(n_articles, dtype=bool)
+        chosen[representative[copied]] = True
+        sizes = article_content_sizes(features, allowed, chosen, config.workers)
+        content_size[representative[copied]] = sizes[representative[copied]]
+    content_size[rep_a] = scores.left_size
+    content_size[rep_b] = scores.right_size
+    with_class = classes.class_of >= 0
+    content_size[with_class] = content_size[representative[classes.class_of[with_class]]]
+
     jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
     near = jaccard >= config.article_threshold
-    rank = np.arange(n_articles) if id_rank is None else id_rank
+    rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
     a_first = (a_in_b > b_in_a) | ((a_in_b == b_in_a) & (rank[a] < rank[b]))
     a_contained = ~near & (a_in_b >= config.containment_threshold) & a_first
     b_contained = ~near & ~a_contained & (b_in_a >= config.containment_threshold)
@@ -307,20 +353,130 @@ def link_articles(features: Features, pairs: ParagraphPairs, allowed: npt.NDArra
     duplicate = near | (a_contained & (b_in_a >= config.min_coverage)) | (
         b_contained & (a_in_b >= config.min_coverage))
 
-    digest = _find_digests(a, b, a_contained, b_contained, duplicate, n_articles)
-    duplicate &= (~digest[a] & ~digest[b]) | near
+    class_digest = _find_digests(a, b, a_contained, b_contained, duplicate, n_classes)
+    duplicate &= (~class_digest[a] & ~class_digest[b]) | near
+    digest = np.zeros(n_articles, dtype=bool)
+    digest[with_class] = class_digest[classes.class_of[with_class]]
     return ArticleLinks(
-        a=a, b=b, jaccard=jaccard, a_in_b=a_in_b, b_in_a=b_in_a,
-        relation=tuple(relation.tolist()), duplicate=duplicate,
-        pair_offsets=pair_offsets, paragraph_first=first, paragraph_second=second,
-        paragraph_similarity=similarity, digest=digest, content_size=content_size,
+        classes=classes, a=a, b=b, jaccard=jaccard, a_in_b=a_in_b, b_in_a=b_in_a,
+        relation=tuple(relation.tolist()), duplicate=duplicate, digest=digest,
+        content_size=content_size,
     )
+
+
+def _carriers_by_unique(classes: CopyClasses, n_unique: int) -> tuple[I64, I64]:
+    """The copy classes carrying each unique paragraph (CSR, classes ascending)."""
+    owner = np.repeat(np.arange(classes.n_classes, dtype=np.int64), np.diff(classes.unique_offsets))
+    order = np.lexsort((owner, classes.uniques))
+    offsets = np.zeros(n_unique + 1, dtype=np.int64)
+    np.cumsum(np.bincount(classes.uniques, minlength=n_unique), out=offsets[1:])
+    return offsets, owner[order]
+
+
+@kernel
+def _popular_hubs(popular: I64, carrier_offsets: I64, carriers: I64, content: I64, period: I64,
+                  rank: I64, steps: int, n_hubs: int) -> tuple[I64, I64]:
+    """The ``n_hubs`` best carriers of each popular unique paragraph (CSR over ``popular``).
+
+    Best by the canonical rule's order: period (publication), completeness relative to the
+    paragraph's most complete carrier in ``steps`` steps, then the rest of the rule (``rank``).
+    """
+    offsets = np.zeros(popular.size + 1, dtype=np.int64)
+    out = np.empty(popular.size * n_hubs, dtype=np.int64)
+    n_classes = content.size
+    written = 0
+    for number in range(popular.size):
+        start = carrier_offsets[popular[number]]
+        stop = carrier_offsets[popular[number] + 1]
+        largest = 1
+        for position in range(start, stop):
+            largest = max(largest, content[carriers[position]])
+        keys = np.empty(stop - start, dtype=np.int64)
+        for position in range(start, stop):
+            carrier = carriers[position]
+            step = min(steps - 1, (content[carrier] * steps) // largest)
+            keys[position - start] = ((period[carrier] * steps + (steps - 1 - step)) * n_classes
+                                      + rank[carrier])
+        best = np.argsort(keys)[:n_hubs]
+        for k in range(best.size):
+            out[written] = carriers[start + best[k]]
+            written += 1
+        offsets[number + 1] = written
+    return offsets, out[:written]
+
+
+def _candidate_codes(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offsets: I64,
+                     hubs: I64, partner_offsets: I64, partner: I64, n_classes: int) -> I64:
+    """Codes ``i * n + j`` (``i < j``) of the class pairs to compare, with repeats.
+
+    Classes carrying one unique paragraph, or the two paragraphs of a match, are paired:
+    all pairs while no paragraph involved is popular (``ALL_PAIRS_CARRIERS``); otherwise the
+    popular side (``hub_row[u] >= 0``: row of ``u`` in the hubs) takes part through its hubs
+    only. Counted first, then written, so the output is allocated once.
+    """
+    arguments = (carrier_offsets, carriers, hub_row, hub_offsets, hubs, partner_offsets,
+                 partner, n_classes)
+    out = np.empty(_candidate_pass(*arguments, np.empty(0, dtype=np.int64), False),
+                   dtype=np.int64)
+    _candidate_pass(*arguments, out, True)
+    return out
+
+
+@kernel
+def _candidate_pass(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offsets: I64,
+                    hubs: I64, partner_offsets: I64, partner: I64, n_classes: int, out: I64,
+                    write: bool) -> int:
+    """One pass of :func:`_candidate_codes`: the number of codes, written when ``write``."""
+    written = 0
+    for unique in range(carrier_offsets.size - 1):
+        for side in range(-1, partner_offsets[unique + 1] - partner_offsets[unique]):
+            # side -1: the unique paragraph with itself; else its side-th partner.
+            other = unique if side < 0 else partner[partner_offsets[unique] + side]
+            if other < unique:
+                continue
+            # Each side's "hubs": all its carriers, or the hubs of a popular paragraph.
+            first_start, first_stop = carrier_offsets[unique], carrier_offsets[unique + 1]
+            second_start, second_stop = carrier_offsets[other], carrier_offsets[other + 1]
+            if hub_row[unique] < 0 and hub_row[other] < 0:
+                for i in range(first_start, first_stop):
+                    for j in range(i + 1 if other == unique else second_start, second_stop):
+                        if carriers[i] != carriers[j]:
+                            if write:
+                                out[written] = _pair_code(carriers[i], carriers[j], n_classes)
+                            written += 1
+                continue
+            for this, that, that_start, that_stop in (
+                    (unique, other, second_start, second_stop),
+                    (other, unique, first_start, first_stop)):
+                if hub_row[this] >= 0:
+                    chosen, hub_start = hubs, hub_offsets[hub_row[this]]
+                    hub_stop = hub_offsets[hub_row[this] + 1]
+                else:
+                    chosen, hub_start = carriers, carrier_offsets[this]
+                    hub_stop = carrier_offsets[this + 1]
+                for h in range(hub_start, hub_stop):
+                    for j in range(that_start, that_stop):
+                        if chosen[h] != carriers[j]:
+                            if write:
+                                out[written] = _pair_code(chosen[h], carriers[j], n_classes)
+                            written += 1
+                if that == this:
+                    break
+    return written
+
+
+@kernel
+def _pair_code(first: int, second: int, n: int) -> int:
+    """The code ``i * n + j`` of the unordered pair ``{first, second}`` (``i < j``)."""
+    if first < second:
+        return first * n + second
+    return second * n + first
 
 
 def _find_digests(a: I64, b: I64, a_contained: npt.NDArray[np.bool_],
                   b_contained: npt.NDArray[np.bool_], duplicate: npt.NDArray[np.bool_],
                   n_articles: int) -> npt.NDArray[np.bool_]:
-    """Articles containing two or more articles that are not duplicates of each other."""
+    """Classes containing two or more classes that are not duplicates of each other."""
     contained_by: dict[int, list[int]] = defaultdict(list)
     for small, big in zip(a[a_contained].tolist(), b[a_contained].tolist(), strict=True):
         contained_by[big].append(small)

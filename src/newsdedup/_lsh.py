@@ -14,9 +14,13 @@ The band layout (band ``i`` = values ``i*rows .. (i+1)*rows - 1``) is datasketch
 
 Candidates are found per band by grouping equal band keys in a hash table (a compiled
 kernel, linear in the rows; no sort): each group is a bucket. A bucket of ``k`` members
-yields all ``k*(k-1)/2`` pairs while ``k`` is at most ``max_bucket``; beyond that it yields a
-star and a chain (linear in ``k``), which keeps every member connected to the bucket while
-bounding the work on huge buckets.
+yields all ``k*(k-1)/2`` pairs while ``k`` is at most ``max_bucket``; beyond that (a wire
+paragraph edited a thousand ways) every member is paired with the bucket's ``HUBS`` first
+members and with its successor: linear in ``k``, every member connected to the bucket.
+"First" is by the caller's ``priority`` (the pipeline passes the earliest, then smallest-id,
+article carrying each paragraph), never by row number, so the pairs do not depend on the
+input order, and the members most likely to be a group's canonical are the ones every other
+member is compared with.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ _FALSE_POSITIVE_WEIGHT = 0.1
 _FALSE_NEGATIVE_WEIGHT = 0.9
 #: Required probability of finding a pair exactly at the threshold.
 _MIN_RECALL = 0.9
+#: Members of an oversized bucket that every other member is paired with.
+HUBS = 8
 
 
 def collision_probability(similarity: float, bands: int, rows: int) -> float:
@@ -78,11 +84,13 @@ def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 def candidate_pairs(
     signatures: npt.NDArray[np.uint32], bands: int, rows: int, max_bucket: int = 64,
-    workers: int = 1,
+    workers: int = 1, priority: I64 | None = None,
 ) -> npt.NDArray[np.int64]:
     """Unique candidate pairs ``(i, j)``, ``i < j``, of signature rows; shape ``(m, 2)``.
 
-    ``workers`` threads share the bands (the result does not depend on it).
+    ``priority`` (one integer per row, smaller first; default: the row number) orders the
+    members of a bucket larger than ``max_bucket`` (see the module docstring); ties are broken
+    by row number. ``workers`` threads share the bands (the result does not depend on it).
 
     >>> import numpy as np
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7]], dtype=np.uint32)
@@ -95,22 +103,24 @@ def candidate_pairs(
     if n_rows < 2 or bands == 0:
         return np.zeros((0, 2), dtype=np.int64)
     matrix = np.ascontiguousarray(signatures[:, :bands * rows])
+    order = (np.arange(n_rows, dtype=np.int64) if priority is None
+             else np.argsort(priority, kind="stable").astype(np.int64))
     codes = np.unique(np.concatenate(map_in_threads(
-        lambda part: _band_pair_codes(matrix, part[0], part[1], rows, max_bucket),
+        lambda part: _band_pair_codes(matrix, part[0], part[1], rows, max_bucket, order),
         split_range(bands, workers), workers)))
     return np.stack([codes // n_rows, codes % n_rows], axis=1).astype(np.int64)
 
 
 @kernel
 def _band_pair_codes(signatures: npt.NDArray[np.uint32], first_band: int, stop_band: int,
-                     rows: int, max_bucket: int) -> I64:
+                     rows: int, max_bucket: int, order: I64) -> I64:
     """Pair codes ``i * n + j`` (``i < j``) of the buckets of bands ``first_band`` to
     ``stop_band - 1``, with repeats.
 
     Band ``b``'s key of a row hashes its values ``b*rows .. (b+1)*rows - 1`` (and ``b``); rows
-    with equal keys form a bucket, grouped with a hash table, members in row order. A bucket
-    of ``k <= max_bucket`` rows yields all its pairs, a bigger one a star from its first row
-    plus a chain through consecutive rows (see ``_arrays.pairs_in_runs``).
+    with equal keys form a bucket, grouped with a hash table, members in the order of
+    ``order`` (rows by priority). A bucket of ``k <= max_bucket`` rows yields all its pairs, a
+    bigger one pairs each member with the first ``HUBS`` members and with the next member.
     """
     n_rows = signatures.shape[0]
     capacity = 16
@@ -154,7 +164,8 @@ def _band_pair_codes(signatures: npt.NDArray[np.uint32], first_band: int, stop_b
             starts[bucket + 1] += starts[bucket]
         fill = starts[:-1].copy()
         members = np.empty(n_rows, dtype=np.int64)
-        for row in range(n_rows):
+        for position in range(n_rows):
+            row = order[position]
             members[fill[bucket_of[row]]] = row
             fill[bucket_of[row]] += 1
         for bucket in range(n_buckets):
@@ -162,21 +173,28 @@ def _band_pair_codes(signatures: npt.NDArray[np.uint32], first_band: int, stop_b
             if size < 2:
                 continue
             first = starts[bucket]
-            needed = size * (size - 1) // 2 if size <= max_bucket else 2 * size - 3
+            # A small bucket: all pairs. A big one: every member with the hubs (the first
+            # HUBS members, so hubs pair among themselves too) and with its successor.
+            hubs = size if size <= max_bucket else min(HUBS, size)
+            needed = hubs * size + size
             if written + needed > out.size:
                 grown = np.empty(max(2 * out.size, written + needed), dtype=np.int64)
                 grown[:written] = out[:written]
                 out = grown
-            if size <= max_bucket:
-                for left in range(first, first + size):
-                    for right in range(left + 1, first + size):
-                        out[written] = members[left] * n_rows + members[right]
-                        written += 1
-            else:
-                for other in range(first + 1, first + size):
-                    out[written] = members[first] * n_rows + members[other]
+            for left in range(first, first + hubs):
+                for right in range(left + 1, first + size):
+                    out[written] = _pair_code(members[left], members[right], n_rows)
                     written += 1
-                for other in range(first + 1, first + size - 1):
-                    out[written] = members[other] * n_rows + members[other + 1]
+            if size > max_bucket:
+                for other in range(first + hubs, first + size - 1):
+                    out[written] = _pair_code(members[other], members[other + 1], n_rows)
                     written += 1
     return out[:written].copy()
+
+
+@kernel
+def _pair_code(first: int, second: int, n_rows: int) -> int:
+    """The code ``i * n + j`` of the pair of rows ``first`` and ``second`` (``i < j``)."""
+    if first < second:
+        return first * n_rows + second
+    return second * n_rows + first

@@ -16,20 +16,13 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._arrays import pairs_in_runs
 from ._config import DedupConfig
 from ._features import Features
 from ._lsh import candidate_pairs, choose_bands
 from ._minhash import signatures
 from ._verify import pair_similarity
 
-__all__ = [
-    "ParagraphMatches",
-    "ParagraphPairs",
-    "match_paragraphs",
-    "paragraph_pairs",
-    "unique_positions",
-]
+__all__ = ["ParagraphMatches", "match_paragraphs", "unique_positions"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -58,6 +51,17 @@ class ParagraphMatches:
     containment: F64
     cluster_of_unique: I64
 
+    def partners(self) -> tuple[I64, I64, F64]:
+        """The matched partners of each unique paragraph (CSR ``offsets``, ``partner``,
+        ``jaccard``), each pair listed from both sides, partners ascending."""
+        first = np.concatenate([self.left, self.right])
+        second = np.concatenate([self.right, self.left])
+        jaccard = np.concatenate([self.jaccard, self.jaccard])
+        order = np.lexsort((second, first))
+        offsets = np.zeros(self.representative.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(first, minlength=self.representative.size), out=offsets[1:])
+        return offsets, second[order], jaccard[order]
+
     @property
     def cluster_of_paragraph(self) -> I64:
         """Paragraph cluster of each paragraph (-1 for paragraphs without shingles)."""
@@ -65,8 +69,13 @@ class ParagraphMatches:
                         self.cluster_of_unique[np.maximum(self.unique_of, 0)], -1)
 
 
-def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatches:
-    """Find identical and near-identical paragraphs across all articles of ``features``."""
+def match_paragraphs(features: Features, config: DedupConfig,
+                     article_priority: I64 | None = None) -> ParagraphMatches:
+    """Find identical and near-identical paragraphs across all articles of ``features``.
+
+    ``article_priority`` (smaller first; default: article number) orders the paragraphs of
+    an oversized LSH bucket by the best article carrying each (see ``_lsh``).
+    """
     sets = features.shingles
     has_shingles = sets.sizes > 0
     prints = features.fingerprints
@@ -80,6 +89,12 @@ def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatche
     unique_of = np.full(len(sets), -1, dtype=np.int64)
     unique_of[candidates_rows] = renumber[inverse]
     representative = candidates_rows[np.sort(first_position)]
+    n_unique = representative.size
+    if article_priority is None:
+        article_priority = np.arange(features.n_articles, dtype=np.int64)
+    priority = np.full(n_unique, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(priority, unique_of[candidates_rows],
+                  article_priority[features.paragraph_article[candidates_rows]])
 
     bands, rows = choose_bands(config.lsh_threshold, config.num_perm)
     # Only the unique paragraphs are signed, only with the permutations the bands use, and a
@@ -90,17 +105,17 @@ def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatche
         block_signatures = signatures(
             sets, config.num_perm, config.seed, rows=representative, workers=config.workers,
             columns=(first_band * rows, (first_band + block) * rows))
-        found.append(candidate_pairs(block_signatures, block, rows, workers=config.workers))
+        found.append(candidate_pairs(block_signatures, block, rows, workers=config.workers,
+                                     priority=priority))
         del block_signatures
-    pairs = (np.unique(np.concatenate(found), axis=0) if len(found) > 1 else found[0]
-             ).reshape(-1, 2)
+    pairs = (np.unique(np.concatenate(found), axis=0) if len(found) > 1
+             else found[0] if found else np.zeros((0, 2), dtype=np.int64)).reshape(-1, 2)
     similarity = pair_similarity(sets, representative[pairs[:, 0]], representative[pairs[:, 1]])
     jaccard = similarity.jaccard
     containment = similarity.smaller_contained
     keep = (jaccard >= config.paragraph_jaccard) | (containment >= config.paragraph_containment)
     left, right = pairs[keep, 0], pairs[keep, 1]
 
-    n_unique = representative.size
     graph = coo_matrix((np.ones(left.size), (left, right)), shape=(n_unique, n_unique))
     _, labels = connected_components(graph, directed=False)
     return ParagraphMatches(
@@ -114,20 +129,6 @@ def match_paragraphs(features: Features, config: DedupConfig) -> ParagraphMatche
     )
 
 
-@attrs.frozen(slots=True)
-class ParagraphPairs:
-    """Occurrence-level paragraph pairs: paragraph ``first[k]`` matches ``second[k]``.
-
-    ``first < second`` as paragraph numbers; ``similarity`` is the exact Jaccard (1.0 for
-    identical shingle sets); ``containment`` that of the shorter in the longer.
-    """
-
-    first: I64
-    second: I64
-    similarity: F64
-    containment: F64
-
-
 def _occurrences(unique_of: I64, n_unique: int, allowed: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
     """Paragraph numbers grouped by unique paragraph (CSR), only where ``allowed``."""
     rows = np.flatnonzero((unique_of >= 0) & allowed)
@@ -136,35 +137,6 @@ def _occurrences(unique_of: I64, n_unique: int, allowed: npt.NDArray[np.bool_]) 
     offsets = np.zeros(n_unique + 1, dtype=np.int64)
     np.cumsum(np.bincount(unique_of[members], minlength=n_unique), out=offsets[1:])
     return offsets, members
-
-
-def paragraph_pairs(matches: ParagraphMatches, allowed: npt.NDArray[np.bool_]) -> ParagraphPairs:
-    """Expand unique-level matches into pairs of paragraph occurrences among ``allowed`` ones.
-
-    Identical occurrences pair with each other (similarity 1.0); occurrences of two matched
-    unique paragraphs pair across (their exact Jaccard).
-    """
-    n_unique = matches.representative.size
-    offsets, members = _occurrences(matches.unique_of, n_unique, allowed)
-    counts = np.diff(offsets)
-    # Identical: all pairs within each unique paragraph's occurrence list.
-    multi = np.flatnonzero(counts > 1)
-    first_pos, second_pos = pairs_in_runs(offsets[multi], counts[multi], max_bucket=1 << 62)
-    same_first, same_second = members[first_pos], members[second_pos]
-    # Near: cross product of the occurrence lists of each matched pair.
-    left_count, right_count = counts[matches.left], counts[matches.right]
-    pair_sizes = left_count * right_count
-    pair_of = np.repeat(np.arange(matches.left.size, dtype=np.int64), pair_sizes)
-    within = np.arange(int(pair_sizes.sum()), dtype=np.int64) - np.repeat(
-        np.cumsum(pair_sizes) - pair_sizes, pair_sizes)
-    near_first = members[offsets[matches.left[pair_of]] + within // right_count[pair_of]]
-    near_second = members[offsets[matches.right[pair_of]] + within % right_count[pair_of]]
-    first = np.concatenate([same_first, near_first])
-    second = np.concatenate([same_second, near_second])
-    similarity = np.concatenate([np.ones(same_first.size), matches.jaccard[pair_of]])
-    containment = np.concatenate([np.ones(same_first.size), matches.containment[pair_of]])
-    low, high = np.minimum(first, second), np.maximum(first, second)
-    return ParagraphPairs(low, high, similarity, containment)
 
 
 def unique_positions(matches: ParagraphMatches) -> tuple[I64, I64]:

@@ -14,17 +14,19 @@ from urllib.parse import urlsplit
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ._article import Article
 from ._assemble import assemble
 from ._boilerplate import CorpusFrequencies, find_boilerplate
-from ._canonical import CanonicalKey, rank_keys
+from ._canonical import CanonicalKey, preference, rank_keys
 from ._config import DedupConfig
+from ._copies import copy_classes
 from ._features import Collected, collect_features
 from ._groups import build_groups
 from ._links import article_content_sizes, link_articles
 from ._memory import release_free_memory
-from ._paragraph_matches import match_paragraphs, paragraph_pairs
+from ._paragraph_matches import match_paragraphs
 from ._repeated import find_repeats
 from ._result import DedupResult
 from ._shingle import ShingleSets
@@ -87,23 +89,27 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # Each step's temporaries are about the size of the shingle sets: released after each
     # step (see _memory) when that is worth it, not after the index's small runs.
     scale = int(features.shingles.values.nbytes + features.terms.nbytes)
-    matches = match_paragraphs(features, settings)
-    release_free_memory(freed=scale)
-    repeats = find_repeats(features, matches, settings)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
+    matches = match_paragraphs(features, settings, _earliest_first(corpus, id_rank))
+    release_free_memory(freed=scale)
+    repeats = find_repeats(features, matches, settings)
     boilerplate = find_boilerplate(features, matches, settings,
                                    [site_of(article) for article in corpus], id_rank,
                                    corpus_frequencies)
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
-    links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings,
-                          id_rank)
-    release_free_memory(freed=scale)
-
     # For the canonical rule, template-like lines are neither content nor clean text.
     not_content = boilerplate.any | boilerplate.template_like
     noise = (np.bincount(features.paragraph_article[not_content], minlength=len(corpus))
              + np.bincount(features.paragraph_article[repeats.paragraph], minlength=len(corpus)))
+    user_keys = (rank_keys(corpus, [], [], [], canonical_key) if canonical_key is not None
+                 else None)
+    ranking = preference(corpus, noise.tolist(), id_rank, user_keys)
+    classes = copy_classes(features.paragraph_article, matches.unique_of, allowed, len(corpus),
+                           ranking.rank)
+    links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank)
+    release_free_memory(freed=scale)
+
     template_content = allowed & boilerplate.template_like
     # Only articles with template-like paragraphs have a content size other than the
     # size of their link set.
@@ -118,13 +124,18 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     features = attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
     release_free_memory(freed=scale)
-    neighbour_max = content.copy()
+    # The most complete duplicate of each article: copies of one text share their class's.
+    representative = classes.representative
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
-    np.maximum.at(neighbour_max, dup_a, content[dup_b])
-    np.maximum.at(neighbour_max, dup_b, content[dup_a])
-    keys = rank_keys(corpus, content.tolist(), neighbour_max.tolist(), noise.tolist(),
-                     canonical_key)
-    groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys)
+    class_max = content[representative]
+    np.maximum.at(class_max, dup_a, content[representative[dup_b]])
+    np.maximum.at(class_max, dup_b, content[representative[dup_a]])
+    neighbour_max = content.copy()
+    with_class = classes.class_of >= 0
+    neighbour_max[with_class] = class_max[classes.class_of[with_class]]
+    keys = (user_keys if user_keys is not None else
+            rank_keys(corpus, content.tolist(), neighbour_max.tolist(), noise.tolist()))
+    groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of)
 
     group_times = np.full(len(groups.canonical), np.nan)
     for number, members in enumerate(groups.members):
@@ -149,8 +160,19 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     release_free_memory(freed=scale)
     stories = build_stories(vectors, groups, group_times, settings, embeddings)
     del vectors
-    return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
-                    stories.story_of_group, keys, canonical_key is not None, settings)
+    return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
+                    groups, stories.story_of_group, keys, canonical_key is not None, settings)
+
+
+def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
+                    ) -> npt.NDArray[np.int64]:
+    """Each article's rank by publication (undated last), then id: independent of the order."""
+    times = np.array([a.published.timestamp() if a.published else np.inf for a in corpus],
+                     dtype=np.float64)
+    order = np.lexsort((id_rank, times))
+    rank = np.empty(len(corpus), dtype=np.int64)
+    rank[order] = np.arange(len(corpus))
+    return rank
 
 
 def site_of(article: Article) -> str | None:

@@ -89,6 +89,11 @@ class Match:
     ``relation`` reads from ``a`` to ``b``: ``"near-duplicate"``, ``"contains"`` (``a``
     contains ``b``), ``"contained-in"`` or ``"partial-reuse"``. ``containment`` is that of the
     smaller text in the larger; ``is_duplicate`` says whether the pair counts for grouping.
+
+    Matches grow with the articles, not with the square of a group: each member of a group is
+    matched with its canonical only, and articles of different groups sharing text are
+    matched once per pair of distinct texts (exact copies of a text are represented by their
+    best-ranked copy).
     """
 
     a: str
