@@ -227,10 +227,14 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
 
 
 def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> set[int]:
-    """Stored articles sharing strong terms with the incoming ones, inside the story window."""
+    """Stored articles sharing strong terms with the incoming ones, within the largest gap
+    at which the story step can link them (``story_max_gap_days``; ``story_window_days``
+    None: no limit)."""
     alive = memory.alive.values.copy()
     alive[list(leaving)] = False
-    window = memory.config.story_window_days
+    config = memory.config
+    window = (None if config.story_window_days is None or config.story_max_gap_days is None
+              else max(config.story_window_days, config.story_max_gap_days))
     times = np.array([np.nan if a.published is None else a.published.timestamp()
                       for a in incoming.articles])
     pairs = memory.story_terms.candidates(

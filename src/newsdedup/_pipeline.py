@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ._article import Article
 from ._assemble import assemble
@@ -21,8 +22,8 @@ from ._boilerplate import CorpusFrequencies, find_boilerplate
 from ._canonical import CanonicalKey, rank_keys
 from ._config import DedupConfig
 from ._features import Collected, collect_features
-from ._groups import build_groups
-from ._links import article_content_sizes, link_articles
+from ._groups import GroupAssignment, build_groups
+from ._links import PARTIAL_REUSE, ArticleLinks, article_content_sizes, link_articles
 from ._memory import release_free_memory
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
 from ._repeated import find_repeats
@@ -31,7 +32,9 @@ from ._shingle import ShingleSets
 from ._stories import build_stories, group_vectors
 from ._story_vectors import StoryContext
 
-__all__ = ["dedup", "dedup_collected", "site_of"]
+__all__ = ["copy_links", "dedup", "dedup_collected", "site_of"]
+
+I64 = npt.NDArray[np.int64]
 
 
 def dedup(
@@ -126,12 +129,15 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                      canonical_key)
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys)
 
-    group_times = np.full(len(groups.canonical), np.nan)
+    # First and last publication time of each group: the story step reads the gap between
+    # the nearest members of two groups.
+    group_times = np.full((len(groups.canonical), 2), np.nan)
     for number, members in enumerate(groups.members):
         dates = [published.timestamp() for m in members
                  if (published := corpus[m].published) is not None]
         if dates:
-            group_times[number] = min(dates)
+            group_times[number] = min(dates), max(dates)
+    must_link = copy_links(links, groups)
     embeddings = None
     if settings.story_embedding_weight > 0.0:
         from ._embed import article_embeddings  # the optional [embed] extra, loaded lazily
@@ -147,10 +153,24 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             term_salient=np.zeros(0, features.term_salient.dtype))
     vectors = group_vectors(story_input, groups, story_context)
     release_free_memory(freed=scale)
-    stories = build_stories(vectors, groups, group_times, settings, embeddings)
+    stories = build_stories(vectors, groups, group_times, settings, embeddings, must_link)
     del vectors
     return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
                     stories.story_of_group, keys, canonical_key is not None, settings)
+
+
+def copy_links(links: ArticleLinks, groups: GroupAssignment) -> tuple[I64, I64]:
+    """Pairs of groups joined by copied text: a near-duplicate or contained copy between
+    two of their members (grouped or not, e.g. an excerpt covering little of its source).
+    A story holds both sides of every such pair, whatever their dates. Links of a digest
+    page are left out: it carries several articles of different stories by definition."""
+    copied = np.array([relation != PARTIAL_REUSE for relation in links.relation], dtype=bool)
+    if copied.size:
+        copied &= ~links.digest[links.a] & ~links.digest[links.b]
+    first = groups.group_of[links.a[copied]].astype(np.int64)
+    second = groups.group_of[links.b[copied]].astype(np.int64)
+    apart = first != second
+    return first[apart], second[apart]
 
 
 def site_of(article: Article) -> str | None:
