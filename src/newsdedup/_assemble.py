@@ -41,6 +41,7 @@ from ._result import (
     SharedParagraph,
     Story,
 )
+from ._rewrite import Rewrites, rewrite_matches
 
 __all__ = ["assemble"]
 
@@ -53,8 +54,10 @@ PairList = list[tuple[int, int, float]]
 def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Features,
              repeats: Repeats, boilerplate: Boilerplate, links: ArticleLinks,
              groups: GroupAssignment, story_of_group: npt.NDArray[np.int64],
-             keys: list[Any], user_key: bool, config: DedupConfig) -> DedupResult:
+             keys: list[Any], user_key: bool, config: DedupConfig,
+             rewrites: Rewrites | None = None) -> DedupResult:
     """Build the :class:`DedupResult` of a run from the outputs of its steps."""
+    rewrites = Rewrites.none() if rewrites is None else rewrites
     ids = [article.id for article in corpus]
     link_a, link_b = links.a.tolist(), links.b.tolist()
     link_of = {(a, b): n for n, (a, b) in enumerate(zip(link_a, link_b, strict=True))}
@@ -181,7 +184,9 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             a=ids[a], b=ids[b], relation=relation, jaccard=round(link_jaccard[n], 6),
             containment=round(max(a_in_b, b_in_a), 6), a_in_b=round(a_in_b, 6),
             b_in_a=round(b_in_a, 6), is_duplicate=bool(links.duplicate[n]),
-            shared_paragraphs=tuple(map(shared_object, shared))))
+            shared_paragraphs=tuple(map(shared_object, shared)),
+            score=round(link_jaccard[n], 6)))
+    matches.extend(rewrite_matches(rewrites, ids, paragraph_index))
     return DedupResult(
         articles=tuple(article_results),
         groups=tuple(sorted(group_results, key=lambda g: g.id)),

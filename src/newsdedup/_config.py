@@ -32,6 +32,11 @@ def _optional_positive(instance: object, attribute: attrs.Attribute[Any], value:
         raise ConfigError(f"{attribute.name}: expected a positive number or None, got {value!r}")
 
 
+def _optional_unit(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _unit_interval(instance, attribute, value)
+
+
 def _weight(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
         raise ConfigError(f"{attribute.name}: expected a number in [0, 1], got {value!r}")
@@ -106,6 +111,17 @@ class DedupConfig:
     #: rest is the lexical cosine). 0 keeps stories purely lexical; above 0 needs the
     #: ``[embed]`` extra (a MiniLM model shipped inside a PyPI package, loaded offline).
     story_embedding_weight: float = attrs.field(default=0.0, validator=_weight)
+    #: Rewrites (``_rewrite``): two articles of one story are a ``rewrite`` match when the
+    #: cosine of their character 4-gram TF-IDF vectors (non-boilerplate text) reaches this.
+    #: 0.55: on the ECB+ stand-in (docs/stories.md) it keeps precision at 0.82 with the
+    #: stand-in's labels, whose "false" pairs at the top are ECB+ documents rewritten from
+    #: one wire story. None turns rewrites off (the batch run then does not keep the article
+    #: texts until the story step).
+    rewrite_threshold: float | None = attrs.field(default=0.55, validator=_optional_unit)
+    #: Rewrites: a paragraph pair supports a rewrite at this character 4-gram cosine (a
+    #: paragraph reworded but about the same facts; unrelated paragraphs of one story share
+    #: names, not phrasing, and stay below ~0.3).
+    rewrite_paragraph_threshold: float = attrs.field(default=0.5, validator=_unit_interval)
     #: Threads computing features (paragraphs, tokens, shingles, terms) while the input is
     #: read; 1 computes them in the calling thread. Results are identical for any number.
     workers: int = attrs.field(default=1, validator=_positive_int)

@@ -252,7 +252,8 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
     context."""
     first_new = len(memory.ids)
     stored_slots = [slot for slot in slots if slot < first_new]
-    keep_text = canonical_key is not None or config.story_embedding_weight > 0.0
+    keep_text = (canonical_key is not None or config.story_embedding_weight > 0.0
+                 or config.rewrite_threshold is not None)
     records = store.rows("record", (memory.ids[slot] for slot in stored_slots))
     stored_features = dict(zip(stored_slots, memory.features(store, stored_slots), strict=True))
     new_rows = np.split(np.arange(incoming.staged.uid.size),

@@ -21,15 +21,16 @@ from ._assemble import assemble
 from ._boilerplate import CorpusFrequencies, find_boilerplate
 from ._canonical import CanonicalKey, rank_keys
 from ._config import DedupConfig
-from ._features import Collected, collect_features
+from ._features import Collected, Features, collect_features
 from ._groups import GroupAssignment, build_groups
 from ._links import PARTIAL_REUSE, ArticleLinks, article_content_sizes, link_articles
 from ._memory import release_free_memory
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
 from ._repeated import find_repeats
 from ._result import DedupResult
+from ._rewrite import Rewrites, find_rewrites
 from ._shingle import ShingleSets
-from ._stories import build_stories, group_vectors
+from ._stories import StoryAssignment, build_stories, group_vectors
 from ._story_vectors import StoryContext
 
 __all__ = ["copy_links", "dedup", "dedup_collected", "site_of"]
@@ -59,7 +60,8 @@ def dedup(
     """
     settings = DedupConfig.from_options(config, **options)
     # A user's key or the embeddings may read the text; otherwise only features are kept.
-    keep_text = canonical_key is not None or settings.story_embedding_weight > 0.0
+    keep_text = (canonical_key is not None or settings.story_embedding_weight > 0.0
+                 or settings.rewrite_threshold is not None)
     # Handed over in a list that the next steps empty: nothing else keeps the features
     # alive, so their largest arrays are freed as soon as no step needs them.
     return _reduce([collect_features(articles, settings, keep_text)], settings, canonical_key)
@@ -155,8 +157,30 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     release_free_memory(freed=scale)
     stories = build_stories(vectors, groups, group_times, settings, embeddings, must_link)
     del vectors
+    rewrites = _rewrites(corpus, features, allowed, links, groups, stories, settings)
     return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
-                    stories.story_of_group, keys, canonical_key is not None, settings)
+                    stories.story_of_group, keys, canonical_key is not None, settings,
+                    rewrites)
+
+
+def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np.bool_],
+              links: ArticleLinks, groups: GroupAssignment, stories: StoryAssignment,
+              settings: DedupConfig) -> Rewrites:
+    """Rewrites among the canonicals of the group pairs the story step linked, leaving out
+    pairs of groups already linked by shared text (their match says more)."""
+    if settings.rewrite_threshold is None or not any(article.text for article in corpus):
+        return Rewrites.none()
+    linked = stories.pair_similarity >= settings.story_threshold
+    first, second = stories.pair_first[linked], stories.pair_second[linked]
+    n_groups = max(len(groups.canonical), 1)
+    text_a, text_b = groups.group_of[links.a], groups.group_of[links.b]
+    by_text = np.unique(np.minimum(text_a, text_b) * np.int64(n_groups)
+                        + np.maximum(text_a, text_b))
+    fresh = ~np.isin(np.minimum(first, second) * np.int64(n_groups)
+                     + np.maximum(first, second), by_text)
+    canonical = np.asarray(groups.canonical, dtype=np.int64)
+    return find_rewrites([article.text for article in corpus], features, allowed,
+                         canonical[first[fresh]], canonical[second[fresh]], settings)
 
 
 def copy_links(links: ArticleLinks, groups: GroupAssignment) -> tuple[I64, I64]:

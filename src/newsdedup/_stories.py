@@ -50,10 +50,15 @@ _CANDIDATE_SHARE = 0.6
 
 @attrs.frozen(slots=True)
 class StoryAssignment:
-    """Stories as group numbers: ``story_of_group[g]`` is group ``g``'s story number."""
+    """Stories as group numbers: ``story_of_group[g]`` is group ``g``'s story number;
+    ``pair_first``/``pair_second``/``pair_similarity`` are the candidate group pairs that
+    were compared, with their similarity (later steps, such as rewrites, reuse them)."""
 
     story_of_group: I64
     n_stories: int
+    pair_first: I64 = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_second: I64 = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_similarity: F64 = attrs.field(factory=lambda: np.zeros(0))
 
 
 def _group_embeddings(embeddings: F64, groups: GroupAssignment) -> F64:
@@ -109,7 +114,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     story_of_group = average_linkage_clusters(n_groups, rows[linked], cols[linked],
                                               similarity[linked], config.story_threshold,
                                               must_link)
-    return StoryAssignment(story_of_group, int(story_of_group.max()) + 1)
+    return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, rows, cols,
+                           similarity)
 
 
 def _spans(group_times: F64) -> F64:
