@@ -1,4 +1,4 @@
-"""Rewrites: paraphrased copies found among a story's candidate pairs (src/newsdedup/_rewrite.py)."""
+"""Rewrites: paraphrased copies among a story's candidate pairs (src/newsdedup/_rewrite.py)."""
 
 from __future__ import annotations
 
