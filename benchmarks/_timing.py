@@ -66,11 +66,13 @@ class StageTimer:
         setattr(module, attribute, timed)
 
     def wrap_all(self, targets: list[tuple[str, str, str]]) -> None:
-        """Wrap ``(module, attribute, label)`` triples; missing attributes are skipped."""
+        """Wrap ``(module, attribute, label)`` triples; a missing attribute is an error."""
         for module_name, attribute, label in targets:
             module = importlib.import_module(module_name)
-            if hasattr(module, attribute):
-                self.wrap(module_name, attribute, label)
+            if not hasattr(module, attribute):
+                # A renamed function would silently drop out of the stage table.
+                raise AttributeError(f"stage {label!r}: {module_name}.{attribute} does not exist")
+            self.wrap(module_name, attribute, label)
 
     def restore(self) -> None:
         """Undo every wrap."""

@@ -10,7 +10,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
 
 from newsdedup import Article, DedupConfig, MissingExtraError, _stories, dedup
 from newsdedup._article import coerce_articles
@@ -64,16 +67,66 @@ def test_seeds_are_one_story(seeds: list[Article], dated: bool) -> None:
     assert len({a.story_id for a in result.articles}) == 1
 
 
-@pytest.mark.parametrize(("window", "together"), [(7.0, False), (None, True)])
-def test_time_window_splits_articles_a_month_apart(seeds: list[Article], window: float | None,
-                                                   together: bool) -> None:
-    """Same-event articles published 30 days apart share a story only without a time window."""
+@pytest.mark.parametrize(("days", "options", "together"), [
+    (30, {}, True),                              # a follow-up a month later joins its story
+    (120, {}, False),                            # beyond story_max_gap_days (91)
+    (30, {"story_max_gap_days": 20.0}, False),   # beyond a smaller limit
+    (120, {"story_window_days": None}, True),    # dates ignored
+])
+def test_time_gap_between_members(seeds: list[Article], days: int, options: dict[str, Any],
+                                  together: bool) -> None:
+    """Same-event articles share a story across a gap up to story_max_gap_days, not beyond."""
     stamp = dt.datetime(2023, 7, 26, tzinfo=dt.UTC)
     first, second = seeds[0], seeds[1]
     result = dedup([Article(first.id, first.text, published=stamp),
-                    Article(second.id, second.text, published=stamp + dt.timedelta(days=30))],
-                   story_window_days=window)
+                    Article(second.id, second.text, published=stamp + dt.timedelta(days=days))],
+                   **options)
     assert (result.articles[0].story_id == result.articles[1].story_id) is together
+
+
+def test_follow_ups_over_two_months_stay_one_story(seeds: list[Article]) -> None:
+    """Reports of one event every two weeks over eight weeks are one story; a hard 7-day
+    limit (the former window) splits them."""
+    stamp = dt.datetime(2023, 7, 26, tzinfo=dt.UTC)
+    articles = [Article(a.id, a.text, published=stamp + dt.timedelta(days=14 * n))
+                for n, a in enumerate(seeds)]
+    assert len({a.story_id for a in dedup(articles).articles}) == 1
+    hard = dedup(articles, story_max_gap_days=7.0)
+    assert len({a.story_id for a in hard.articles}) > 1
+
+
+def test_gap_penalty_lowers_far_pairs() -> None:
+    """Beyond the window, a pair's similarity drops by story_gap_penalty per doubling of the gap."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8]]))  # cosine 0.6
+    groups = build_groups(2, [], [], [0, 1])
+    day = 86400.0
+    for gap, drop in [(7, 0.0), (28, 0.04), (56, 0.06), (80, 0.02 * np.log2(80 / 7))]:
+        times = np.array([[0.0, 0.0], [gap * day, gap * day]])
+        for threshold, stories in [(0.6 - drop - 1e-6, 1), (0.6 - drop + 1e-6, 2)]:
+            found = build_stories(vectors, groups, times, DedupConfig(story_threshold=threshold))
+            assert found.n_stories == stories
+    beyond = np.array([[0.0, 0.0], [100 * day, 100 * day]])
+    assert build_stories(vectors, groups, beyond, DedupConfig(story_threshold=0.1)).n_stories == 2
+
+
+def test_group_spans_give_the_gap_between_nearest_members() -> None:
+    """A group whose last member is near another group's first is within the window."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8]]))
+    groups = build_groups(2, [], [], [0, 1])
+    day = 86400.0
+    spans = np.array([[0.0, 30 * day], [35 * day, 36 * day]])  # 5 days apart: no penalty
+    assert build_stories(vectors, groups, spans,
+                         DedupConfig(story_threshold=0.6 - 1e-9)).n_stories == 1
+
+
+def test_copies_share_a_story_whatever_their_dates() -> None:
+    """Must-link group pairs are one story even with no similarity and a year apart."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))
+    groups = build_groups(3, [], [], [0, 1, 2])
+    times = np.array([0.0, 365 * 86400.0, 0.0])
+    stories = build_stories(vectors, groups, times, DedupConfig(),
+                            must_link=(np.array([0]), np.array([1])))
+    assert stories.story_of_group.tolist() == [0, 0, 1]
 
 
 def test_a_group_votes_once(ecbplus: list[dict[str, str]]) -> None:
@@ -172,3 +225,43 @@ def test_order_independent_when_the_probe_budget_binds(monkeypatch: pytest.Monke
     first = {a.id: a.story_id for a in dedup(articles).articles}
     random.Random(1).shuffle(articles)
     assert {a.id: a.story_id for a in dedup(articles).articles} == first
+
+
+def _ecbplus_rows() -> list[dict[str, str]]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "ecbplus-dev.jsonl"
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+_ROWS = _ecbplus_rows()
+
+
+@settings(max_examples=25, deadline=None)
+@given(sources=st.lists(st.integers(0, len(_ROWS) - 1), min_size=2, max_size=8, unique=True),
+       copies=st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["whole", "head", "tail"]),
+                                 st.integers(0, 400)), min_size=1, max_size=6),
+       days=st.lists(st.integers(0, 400), min_size=8, max_size=8))
+def test_copied_text_always_shares_a_story(sources: list[int],
+                                           copies: list[tuple[int, str, int]],
+                                           days: list[int]) -> None:
+    """Property: articles linked as near-duplicates or contained copies (grouped or not,
+    digests aside) are in one story, whatever their dates."""
+    stamp = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    articles = [Article(f"s{n}", _ROWS[k]["text"], published=stamp + dt.timedelta(days=days[n]))
+                for n, k in enumerate(sources)]
+    for n, (which, part, day) in enumerate(copies):
+        paragraphs = _ROWS[sources[which % len(sources)]]["text"].split("\n\n")
+        kept = {"whole": paragraphs, "head": paragraphs[:max(1, len(paragraphs) // 3)],
+                "tail": paragraphs[-max(1, len(paragraphs) // 3):]}[part]
+        articles.append(Article(f"c{n}", "\n\n".join(kept),
+                                published=stamp + dt.timedelta(days=day)))
+    result = dedup(articles)
+    story_of = {a.id: a.story_id for a in result.articles}
+    digest = {a.id for a in result.articles if a.is_digest}
+    for match in result.matches:
+        if match.relation in {"near-duplicate", "contains", "contained-in"} and not (
+                {match.a, match.b} & digest):
+            assert story_of[match.a] == story_of[match.b]

@@ -47,6 +47,7 @@ from ._result import (
     SharedParagraph,
     Story,
 )
+from ._rewrite import Rewrites, rewrite_matches
 from ._shared import shared_paragraphs
 
 __all__ = ["assemble"]
@@ -61,12 +62,14 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
              repeats: Repeats, boilerplate: Boilerplate, matches: ParagraphMatches,
              content: npt.NDArray[np.bool_], links: ArticleLinks, groups: GroupAssignment,
              story_of_group: npt.NDArray[np.int64], keys: list[Any], user_key: bool,
-             config: DedupConfig) -> DedupResult:
+             config: DedupConfig, rewrites: Rewrites | None = None) -> DedupResult:
     """Build the :class:`DedupResult` of a run from the outputs of its steps.
 
     ``content`` flags the paragraphs that count as content (what links compare); with the
     paragraph ``matches`` it tells which paragraphs two articles share (``_shared``).
+    ``rewrites`` (``_rewrite``) become matches of their own.
     """
+    rewrites = Rewrites.none() if rewrites is None else rewrites
     ids = [article.id for article in corpus]
     paragraph_start = features.article_paragraphs.tolist()
     paragraph_index = features.paragraph_index.tolist()
@@ -197,7 +200,8 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             a=ids[a], b=ids[b], relation=relation, jaccard=round(jaccard, 6),
             containment=round(max(a_in_b, b_in_a), 6), a_in_b=round(a_in_b, 6),
             b_in_a=round(b_in_a, 6), is_duplicate=duplicate,
-            shared_paragraphs=tuple(map(shared_object, pair_list))))
+            shared_paragraphs=tuple(map(shared_object, pair_list)), score=round(jaccard, 6)))
+    match_results.extend(rewrite_matches(rewrites, ids, paragraph_index))
     return DedupResult(
         articles=tuple(article_results),
         groups=tuple(sorted(group_results, key=lambda g: g.id)),

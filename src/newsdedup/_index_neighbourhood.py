@@ -227,10 +227,14 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
 
 
 def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> set[int]:
-    """Stored articles sharing strong terms with the incoming ones, inside the story window."""
+    """Stored articles sharing strong terms with the incoming ones, within the largest gap
+    at which the story step can link them (``story_max_gap_days``; ``story_window_days``
+    None: no limit)."""
     alive = memory.alive.values.copy()
     alive[list(leaving)] = False
-    window = memory.config.story_window_days
+    config = memory.config
+    window = (None if config.story_window_days is None or config.story_max_gap_days is None
+              else max(config.story_window_days, config.story_max_gap_days))
     times = np.array([np.nan if a.published is None else a.published.timestamp()
                       for a in incoming.articles])
     pairs = memory.story_terms.candidates(
@@ -248,7 +252,8 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
     context."""
     first_new = len(memory.ids)
     stored_slots = [slot for slot in slots if slot < first_new]
-    keep_text = canonical_key is not None or config.story_embedding_weight > 0.0
+    keep_text = (canonical_key is not None or config.story_embedding_weight > 0.0
+                 or config.rewrite_threshold is not None)
     records = store.rows("record", (memory.ids[slot] for slot in stored_slots))
     stored_features = dict(zip(stored_slots, memory.features(store, stored_slots), strict=True))
     new_rows = np.split(np.arange(incoming.staged.uid.size),

@@ -22,18 +22,21 @@ from ._boilerplate import CorpusFrequencies, find_boilerplate
 from ._canonical import CanonicalKey, preference, rank_keys
 from ._config import DedupConfig
 from ._copies import copy_classes
-from ._features import Collected, collect_features
-from ._groups import build_groups
-from ._links import article_content_sizes, link_articles
+from ._features import Collected, Features, collect_features
+from ._groups import GroupAssignment, build_groups
+from ._links import PARTIAL_REUSE, ArticleLinks, article_content_sizes, link_articles
 from ._memory import release_free_memory
 from ._paragraph_matches import match_paragraphs
 from ._repeated import find_repeats
 from ._result import DedupResult
+from ._rewrite import Rewrites, find_rewrites
 from ._shingle import ShingleSets
-from ._stories import build_stories, group_vectors
+from ._stories import StoryAssignment, build_stories, group_vectors
 from ._story_vectors import StoryContext
 
-__all__ = ["dedup", "dedup_collected", "site_of"]
+__all__ = ["copy_links", "dedup", "dedup_collected", "site_of"]
+
+I64 = npt.NDArray[np.int64]
 
 
 def dedup(
@@ -58,7 +61,8 @@ def dedup(
     """
     settings = DedupConfig.from_options(config, **options)
     # A user's key or the embeddings may read the text; otherwise only features are kept.
-    keep_text = canonical_key is not None or settings.story_embedding_weight > 0.0
+    keep_text = (canonical_key is not None or settings.story_embedding_weight > 0.0
+                 or settings.rewrite_threshold is not None)
     # Handed over in a list that the next steps empty: nothing else keeps the features
     # alive, so their largest arrays are freed as soon as no step needs them.
     return _reduce([collect_features(articles, settings, keep_text)], settings, canonical_key)
@@ -137,12 +141,15 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
             rank_keys(corpus, content.tolist(), neighbour_max.tolist(), noise.tolist()))
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of)
 
-    group_times = np.full(len(groups.canonical), np.nan)
+    # First and last publication time of each group: the story step reads the gap between
+    # the nearest members of two groups.
+    group_times = np.full((len(groups.canonical), 2), np.nan)
     for number, members in enumerate(groups.members):
         dates = [published.timestamp() for m in members
                  if (published := corpus[m].published) is not None]
         if dates:
-            group_times[number] = min(dates)
+            group_times[number] = min(dates), max(dates)
+    must_link = copy_links(links, groups)
     embeddings = None
     if settings.story_embedding_weight > 0.0:
         from ._embed import article_embeddings  # the optional [embed] extra, loaded lazily
@@ -158,10 +165,12 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             term_salient=np.zeros(0, features.term_salient.dtype))
     vectors = group_vectors(story_input, groups, story_context)
     release_free_memory(freed=scale)
-    stories = build_stories(vectors, groups, group_times, settings, embeddings)
+    stories = build_stories(vectors, groups, group_times, settings, embeddings, must_link)
     del vectors
+    rewrites = _rewrites(corpus, features, allowed, links, groups, stories, settings)
     return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
-                    groups, stories.story_of_group, keys, canonical_key is not None, settings)
+                    groups, stories.story_of_group, keys, canonical_key is not None, settings,
+                    rewrites)
 
 
 def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
@@ -173,6 +182,44 @@ def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
     rank = np.empty(len(corpus), dtype=np.int64)
     rank[order] = np.arange(len(corpus))
     return rank
+
+
+def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np.bool_],
+              links: ArticleLinks, groups: GroupAssignment, stories: StoryAssignment,
+              settings: DedupConfig) -> Rewrites:
+    """Rewrites among the canonicals of the group pairs the story step linked, leaving out
+    pairs of groups already linked by shared text (their match says more)."""
+    if settings.rewrite_threshold is None or not any(article.text for article in corpus):
+        return Rewrites.none()
+    linked = stories.pair_similarity >= settings.story_threshold
+    first, second = stories.pair_first[linked], stories.pair_second[linked]
+    n_groups = max(len(groups.canonical), 1)
+    representative = links.classes.representative
+    text_a = groups.group_of[representative[links.a]]
+    text_b = groups.group_of[representative[links.b]]
+    by_text = np.unique(np.minimum(text_a, text_b) * np.int64(n_groups)
+                        + np.maximum(text_a, text_b))
+    fresh = ~np.isin(np.minimum(first, second) * np.int64(n_groups)
+                     + np.maximum(first, second), by_text)
+    canonical = np.asarray(groups.canonical, dtype=np.int64)
+    return find_rewrites([article.text for article in corpus], features, allowed,
+                         canonical[first[fresh]], canonical[second[fresh]], settings)
+
+
+def copy_links(links: ArticleLinks, groups: GroupAssignment) -> tuple[I64, I64]:
+    """Pairs of groups joined by copied text: a near-duplicate or contained copy between
+    two of their members (grouped or not, e.g. an excerpt covering little of its source).
+    A story holds both sides of every such pair, whatever their dates. Links of a digest
+    page are left out: it carries several articles of different stories by definition."""
+    representative = links.classes.representative
+    rep_a, rep_b = representative[links.a], representative[links.b]
+    copied = np.array([relation != PARTIAL_REUSE for relation in links.relation], dtype=bool)
+    if copied.size:
+        copied &= ~links.digest[rep_a] & ~links.digest[rep_b]
+    first = groups.group_of[rep_a[copied]].astype(np.int64)
+    second = groups.group_of[rep_b[copied]].astype(np.int64)
+    apart = first != second
+    return first[apart], second[apart]
 
 
 def site_of(article: Article) -> str | None:

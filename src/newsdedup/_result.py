@@ -87,8 +87,12 @@ class Match:
     """Two articles that share non-boilerplate text, with exact scores.
 
     ``relation`` reads from ``a`` to ``b``: ``"near-duplicate"``, ``"contains"`` (``a``
-    contains ``b``), ``"contained-in"`` or ``"partial-reuse"``. ``containment`` is that of the
-    smaller text in the larger; ``is_duplicate`` says whether the pair counts for grouping.
+    contains ``b``), ``"contained-in"`` or ``"partial-reuse"``; or ``"rewrite"``: one
+    paraphrases the other (wholly or in part) without sharing shingles, found among articles
+    of one story by character n-grams (``_rewrite``). ``containment`` is that of the smaller
+    text in the larger; ``is_duplicate`` says whether the pair counts for grouping (never for
+    a rewrite). ``score`` is the pair's strength: the Jaccard for text relations, the rewrite
+    score for a rewrite, whose ``shared_paragraphs`` are the rewritten paragraph pairs.
 
     Matches grow with the articles, not with the square of a group: each member of a group is
     matched with its canonical only, and articles of different groups sharing text are
@@ -105,6 +109,7 @@ class Match:
     b_in_a: float
     is_duplicate: bool
     shared_paragraphs: tuple[SharedParagraph, ...]
+    score: float = 0.0
 
 
 @attrs.frozen(slots=True)

@@ -50,10 +50,15 @@ _CANDIDATE_SHARE = 0.6
 
 @attrs.frozen(slots=True)
 class StoryAssignment:
-    """Stories as group numbers: ``story_of_group[g]`` is group ``g``'s story number."""
+    """Stories as group numbers: ``story_of_group[g]`` is group ``g``'s story number;
+    ``pair_first``/``pair_second``/``pair_similarity`` are the candidate group pairs that
+    were compared, with their similarity (later steps, such as rewrites, reuse them)."""
 
     story_of_group: I64
     n_stories: int
+    pair_first: I64 = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_second: I64 = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_similarity: F64 = attrs.field(factory=lambda: np.zeros(0))
 
 
 def _group_embeddings(embeddings: F64, groups: GroupAssignment) -> F64:
@@ -65,12 +70,16 @@ def _group_embeddings(embeddings: F64, groups: GroupAssignment) -> F64:
 
 
 def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64,
-                  config: DedupConfig, embeddings: F64 | None = None) -> StoryAssignment:
+                  config: DedupConfig, embeddings: F64 | None = None,
+                  must_link: tuple[I64, I64] | None = None) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
     ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
     an argument so that a caller can free the content terms before the clustering).
-    ``group_times`` holds each group's publication time in seconds (NaN when undated).
+    ``group_times`` holds each group's publication time in seconds (NaN when undated), or
+    one ``(first, last)`` row per group: the time rule reads the days between the nearest
+    members of two groups. ``must_link`` pairs of groups (two arrays) always share a story,
+    whatever their similarity and dates (articles linked by copied text, see ``_pipeline``).
     ``embeddings`` (one row per article, see ``_embed``) are blended in with
     ``config.story_embedding_weight``; without them the similarity is purely lexical.
     """
@@ -79,12 +88,23 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
         return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
     rows, cols = candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
                                  _CANDIDATE_SHARE * config.story_threshold)
+    spans = _spans(group_times)
+    gap_days = None
     if config.story_window_days is not None:
-        # Before verification: pairs outside the window are never linked. NaN gap: kept.
-        gap = np.abs(group_times[rows] - group_times[cols])
-        inside = ~(gap > config.story_window_days * 86400.0)
-        rows, cols = rows[inside], cols[inside]
+        # Days between the nearest members of the two groups (0 when they overlap; NaN,
+        # never excluded, when either is undated).
+        gap_days = np.maximum(np.maximum(spans[rows, 0], spans[cols, 0])
+                              - np.minimum(spans[rows, 1], spans[cols, 1]), 0.0) / 86400.0
+        if config.story_max_gap_days is not None:
+            # Before verification: pairs further apart are never linked.
+            inside = ~(gap_days > max(config.story_max_gap_days, config.story_window_days))
+            rows, cols, gap_days = rows[inside], cols[inside], gap_days[inside]
     similarity = pair_cosines(vectors, rows, cols)
+    if gap_days is not None and config.story_window_days is not None:
+        # Beyond the window, a pair needs more in common, the more the further apart.
+        beyond = np.nan_to_num(gap_days, nan=0.0) > config.story_window_days
+        similarity[beyond] -= config.story_gap_penalty * np.log2(
+            gap_days[beyond] / config.story_window_days)
     weight = config.story_embedding_weight
     if embeddings is not None and weight > 0.0:
         semantic = _group_embeddings(embeddings, groups)
@@ -92,5 +112,15 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
                       + weight * np.einsum("ij,ij->i", semantic[rows], semantic[cols]))
     linked = similarity >= config.story_threshold
     story_of_group = average_linkage_clusters(n_groups, rows[linked], cols[linked],
-                                              similarity[linked], config.story_threshold)
-    return StoryAssignment(story_of_group, int(story_of_group.max()) + 1)
+                                              similarity[linked], config.story_threshold,
+                                              must_link)
+    return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, rows, cols,
+                           similarity)
+
+
+def _spans(group_times: F64) -> F64:
+    """``(first, last)`` publication time of each group, from one time or a pair per group."""
+    times = np.asarray(group_times, dtype=np.float64)
+    if times.ndim == 1:
+        return np.stack([times, times], axis=1)
+    return times

@@ -52,6 +52,9 @@ F64 = npt.NDArray[np.float64]
 _BM25_K1 = 1.2
 #: Extra weight of a term always written as a salient word (a name, a place, a figure).
 _NAME_BOOST = 2.0
+#: A term written as a salient word at least this share of the time is a name, place or
+#: figure: counted in its group's norm even when no other group holds it.
+_SALIENT_SHARE = 0.5
 #: Entries per slice of the per-entry steps (a few MB per temporary array).
 _CHUNK_ENTRIES = 1 << 20
 
@@ -97,7 +100,7 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
         outside_articles = context.frequencies.n_articles - given.n_articles
     offsets = given.article_terms.astype(np.int64)
     counts = given.term_counts
-    boost = _boost(term_ids, counts, given.term_salient, n_terms)
+    boost, salient_term = _boost(term_ids, counts, given.term_salient, n_terms)
     del distinct
     del given  # terms and salient flags are not read again
     # Members of each group in article order (the order their rows are summed in).
@@ -116,7 +119,11 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
         shared |= outside > 0
         document_frequency += outside * (context.n_groups / max(outside_articles, 1))
         all_groups += context.n_groups
-    idf = np.where(shared, np.log((1.0 + all_groups) / (1.0 + document_frequency)) + 1.0, 0.0)
+    # A name, place or figure of a single group is never shared, but it says what sets the
+    # group apart: it counts in the group's norm (lowering its cosines) and is then dropped.
+    # Other single-group words (rare wording, typos) neither count nor stay.
+    counted = shared | salient_term
+    idf = np.where(counted, np.log((1.0 + all_groups) / (1.0 + document_frequency)) + 1.0, 0.0)
     column = (np.cumsum(shared) - 1).astype(np.int32)
     kept = _weigh_and_keep(indptr, indices, data, idf, shared, column)
     return csr_matrix((data[:kept], indices[:kept], indptr),
@@ -124,17 +131,19 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
 
 
 def _boost(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np.uint8],
-           n_terms: int) -> F64:
-    """``(k1 + 1) * (1 + boost * salient share)`` of every term, over the whole corpus."""
+           n_terms: int) -> tuple[F64, npt.NDArray[np.bool_]]:
+    """``(k1 + 1) * (1 + boost * salient share)`` of every term, over the whole corpus, and
+    whether the term is a salient one (written as a salient word at least
+    ``_SALIENT_SHARE`` of the time)."""
     total = np.zeros(n_terms)
     marked = np.zeros(n_terms)
     for start in range(0, term_ids.size, _CHUNK_ENTRIES):
         part = slice(start, start + _CHUNK_ENTRIES)
         total += np.bincount(term_ids[part], weights=counts[part], minlength=n_terms)
         marked += np.bincount(term_ids[part], weights=salient[part], minlength=n_terms)
-    result: F64 = (_BM25_K1 + 1.0) * (1.0 + _NAME_BOOST * np.minimum(
-        marked / np.maximum(total, 1.0), 1.0))
-    return result
+    share = np.minimum(marked / np.maximum(total, 1.0), 1.0)
+    result: F64 = (_BM25_K1 + 1.0) * (1.0 + _NAME_BOOST * share)
+    return result, share >= _SALIENT_SHARE
 
 
 @kernel
@@ -203,8 +212,9 @@ def _group_rows(offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boos
 @kernel
 def _weigh_and_keep(indptr: I64, indices: I32, data: F64, idf: F64,
                     shared: npt.NDArray[np.bool_], column: I32) -> int:
-    """In place: multiply each row by the IDF, normalize it, keep the shared terms (their
-    columns renumbered) and return how many entries are kept; ``indptr`` is updated."""
+    """In place: multiply each row by the IDF, normalize it (terms of IDF 0 do not count),
+    keep the shared terms (their columns renumbered) and return how many entries are kept;
+    ``indptr`` is updated."""
     kept = 0
     start = indptr[0]
     for row in range(indptr.size - 1):
