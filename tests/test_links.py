@@ -107,3 +107,17 @@ def test_content_sizes_are_the_sizes_of_the_unions() -> None:
     for article in range(len(articles)):
         expected = full_sets.row(article).tolist() if chosen[article] else []
         assert chosen_sets.row(article).tolist() == expected
+
+
+def test_a_lead_excerpt_is_a_contained_copy() -> None:
+    """A repost cut to its first paragraphs (wholly contained, covering ~40% of the source)
+    joins the source's group; a page quoting a short article as a small part does not."""
+    seed = load_seeds()[1]
+    excerpt = Article("excerpt", "\n".join(split_paragraphs(seed.text)[:3]))
+    result = dedup([seed, excerpt])
+    match = _match(result, seed.id, "excerpt")
+    assert 0.3 <= match.jaccard < 0.5  # type: ignore[attr-defined]
+    assert match.is_duplicate  # type: ignore[attr-defined]
+    assert result.article("excerpt").group_id == result.article(seed.id).group_id
+    off = dedup([seed, excerpt], excerpt_coverage=0.6)
+    assert off.article("excerpt").group_id != off.article(seed.id).group_id

@@ -82,6 +82,13 @@ class DedupConfig:
     #: merely quotes an article covers little of it. (A digest page carrying two or more
     #: articles is recognised as such and never joins their groups, see _links.py.)
     min_coverage: float = attrs.field(default=0.5, validator=_unit_interval)
+    #: An *excerpt* (a lead or a repost cut to its first paragraphs) is a copy too: almost
+    #: wholly contained (this containment) while covering less of the longer article ...
+    excerpt_containment: float = attrs.field(default=0.9, validator=_unit_interval)
+    #: ... down to this share. Reposts cut to 60-67% of the paragraphs keep ~45% of the words;
+    #: a page quoting a whole article as one part of its own text covers less than this, and
+    #: a digest carrying several articles is recognised as such (see _links.py).
+    excerpt_coverage: float = attrs.field(default=0.3, validator=_unit_interval)
     #: A paragraph shared by at least this many unrelated articles is boilerplate.
     boilerplate_min_articles: int = attrs.field(default=2, validator=_positive_int)
     #: Boilerplate makes up a minor share of the articles that carry it; a block of shared

@@ -11,9 +11,11 @@ containment in both directions. Each linked pair gets a relation, read from ``a`
 ``partial-reuse``   they share paragraphs, but neither is a copy of the other
 
 A containment makes the pair *duplicates* only when the shorter article also covers at least
-``min_coverage`` of the longer one; and an article that contains two or more otherwise
-unrelated articles is a *digest*: it stays linked to each ("contains") but is never their
-duplicate, so a digest page cannot merge different articles into one group.
+``min_coverage`` of the longer one, or, for an *excerpt* (a lead, or a repost cut to its first
+paragraphs) contained to ``excerpt_containment``, ``excerpt_coverage`` of it; and an article
+that contains two or more otherwise unrelated articles is a *digest*: it stays linked to each
+("contains") but is never their duplicate, so a digest page cannot merge different articles
+into one group.
 
 **Linear in the copies.** A paragraph carried by a few classes pairs them all. One carried by
 more than ``ALL_PAIRS_CARRIERS`` (a wire story syndicated thousands of times with edits, a
@@ -350,8 +352,8 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     relation[near] = NEAR_DUPLICATE
     relation[a_contained] = CONTAINED_IN
     relation[b_contained] = CONTAINS
-    duplicate = near | (a_contained & (b_in_a >= config.min_coverage)) | (
-        b_contained & (a_in_b >= config.min_coverage))
+    duplicate = near | (a_contained & _covers(a_in_b, b_in_a, config)) | (
+        b_contained & _covers(b_in_a, a_in_b, config))
 
     class_digest = _find_digests(a, b, a_contained, b_contained, duplicate, n_classes)
     duplicate &= (~class_digest[a] & ~class_digest[b]) | near
@@ -362,6 +364,14 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
         relation=tuple(relation.tolist()), duplicate=duplicate, digest=digest,
         content_size=content_size,
     )
+
+
+def _covers(contained: F64, coverage: F64, config: DedupConfig) -> npt.NDArray[np.bool_]:
+    """Whether a contained copy (its ``contained`` share is in the other, which it covers to
+    ``coverage``) is a duplicate: it covers ``min_coverage``, or it is an excerpt."""
+    excerpt = (contained >= config.excerpt_containment) & (coverage >= config.excerpt_coverage)
+    covers: npt.NDArray[np.bool_] = (coverage >= config.min_coverage) | excerpt
+    return covers
 
 
 def _carriers_by_unique(classes: CopyClasses, n_unique: int) -> tuple[I64, I64]:
