@@ -336,12 +336,13 @@ def _story_drift(articles: list[Article], reference: newsdedup.DedupResult,
 def test_neighbourhood_stories_are_weighed_with_the_index_around_them() -> None:
     """Stories drift between refreshes (documented), but a neighbourhood run weighs its
     groups with the index's term counts: on 1,500 synthetic articles added 100 at a time,
-    about one story id in ten differs from the batch run's, against one in five without
+    about one story id in ten differs from the batch run's, against one in seven without
     that context, and the same-story pairs the index reports are nearly all the batch
-    run's (measured: 9.7% and 0.967 with the context, 19.2% and 0.903 without)."""
+    run's (measured: 11.0% and 0.957 with the context, 14.1% and 0.928 without; before the
+    story step's gap window and salient norms: 9.7% and 0.967 against 19.2% and 0.903)."""
     articles = generate_corpus(1500, seed=7, article_bytes=800).articles
     reference = dedup(sorted(articles, key=lambda article: article.id))
     differ, precision = _story_drift(articles, reference, with_context=True)
     assert differ <= 0.12 and precision >= 0.95
     differ_alone, precision_alone = _story_drift(articles, reference, with_context=False)
-    assert differ_alone > 0.15 and precision_alone < precision
+    assert differ_alone > differ + 0.02 and precision_alone < precision

@@ -49,6 +49,7 @@ from ._result import (
 )
 from ._rewrite import Rewrites, rewrite_matches
 from ._shared import shared_paragraphs
+from ._templates import template_pages
 
 __all__ = ["assemble"]
 
@@ -161,6 +162,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
     article_results = []
     story_of = story_of_group.tolist()
     digest, empty_list = links.digest.tolist(), empty.tolist()
+    template_page = template_pages(features, boilerplate.template).tolist()
     for number, article in enumerate(corpus):
         group = group_of[number]
         canonical = groups.canonical[group]
@@ -175,7 +177,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             is_empty=empty_list[number], is_digest=digest[number],
             repeated_paragraphs=tuple(sorted(repeated.get(number, ()), key=lambda r: r.index)),
             boilerplate_paragraphs=tuple(flagged.get(number, ())),
-            metadata=_metadata(article),
+            is_template=template_page[number], metadata=_metadata(article),
         ))
     match_results = []
     # Equal paragraph pairs recur across matches (copies share paragraphs at the same
@@ -303,10 +305,12 @@ def _paragraph_findings(features: Features, repeats: Repeats, boilerplate: Boile
     distinct: dict[tuple[int, str, int], BoilerplateParagraph] = {}
     flagged_paragraphs = np.flatnonzero(boilerplate.any)
     recurring = boilerplate.recurring[flagged_paragraphs].tolist()
+    template = boilerplate.template[flagged_paragraphs].tolist()
     families = boilerplate.families[flagged_paragraphs].tolist()
-    for paragraph, is_recurring, count in zip(flagged_paragraphs.tolist(), recurring, families,
-                                              strict=True):
-        key = (paragraph_index[paragraph], "recurring" if is_recurring else "pattern", count)
+    for paragraph, is_recurring, is_template, count in zip(
+            flagged_paragraphs.tolist(), recurring, template, families, strict=True):
+        reason = "template" if is_template else "recurring" if is_recurring else "pattern"
+        key = (paragraph_index[paragraph], reason, count)
         finding = distinct.get(key)
         if finding is None:
             finding = distinct[key] = BoilerplateParagraph(*key)

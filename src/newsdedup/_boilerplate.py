@@ -39,6 +39,7 @@ from ._features import Features
 from ._hashing import fmix64
 from ._jit import kernel
 from ._paragraph_matches import ParagraphMatches
+from ._templates import template_blocks
 from ._terms import document_frequencies, term_ids
 
 __all__ = ["Boilerplate", "CorpusFrequencies", "find_boilerplate"]
@@ -56,6 +57,8 @@ class Boilerplate:
     Attributes:
         recurring: flagged because its block recurs across unrelated articles.
         pattern: flagged by a built-in boilerplate phrase.
+        template: flagged because its block is a site template standing in for the text of
+            pages whose titles it is not about (see ``_templates``).
         families: for recurring paragraphs, the number of unrelated article families
             carrying the block (0 otherwise).
         template_like: paragraphs of blocks that pass every test but the last (they recur
@@ -68,11 +71,12 @@ class Boilerplate:
     pattern: npt.NDArray[np.bool_]
     families: I64
     template_like: npt.NDArray[np.bool_]
+    template: npt.NDArray[np.bool_]
 
     @property
     def any(self) -> npt.NDArray[np.bool_]:
-        """Paragraphs flagged for either reason."""
-        return self.recurring | self.pattern
+        """Paragraphs flagged for any reason."""
+        return self.recurring | self.pattern | self.template
 
 
 @attrs.frozen(slots=True)
@@ -91,12 +95,15 @@ class CorpusFrequencies:
 
 def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
                      site: Sequence[str | None], id_rank: I64,
-                     frequencies: CorpusFrequencies | None = None) -> Boilerplate:
+                     frequencies: CorpusFrequencies | None = None,
+                     titles: Sequence[str | None] | None = None) -> Boilerplate:
     """Flag boilerplate paragraphs (see the module docstring for the rule).
 
     ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``id_rank[a]`` the
     rank of its id, used to pick a deterministic sample of the carriers of a huge block.
     ``frequencies`` replaces the document frequencies of ``features`` in the topic check.
+    ``titles`` (one per article, None: untitled) let a block that is most of its carriers'
+    text be recognised as a site template (``_templates``).
     """
     n_paragraphs = matches.unique_of.size
     recurring = np.zeros(n_paragraphs, dtype=bool)
@@ -119,7 +126,8 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     shared = carriers_per_cluster[carrier_cluster] >= 2
     carrier_cluster, carrier_article = carrier_cluster[shared], carrier_article[shared]
     if carrier_cluster.size == 0:
-        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring))
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring),
+                           np.zeros_like(recurring))
 
     # Block key of each shared cluster: an order-independent hash of its carrier set.
     mixed = fmix64(carrier_article.astype(np.uint64) + np.uint64(1))
@@ -147,8 +155,6 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     mean_share = np.bincount(key_block, weights=share, minlength=n_blocks) / np.maximum(
         np.bincount(key_block, minlength=n_blocks), 1)
     candidate_blocks = np.flatnonzero(mean_share <= config.boilerplate_max_share)
-    if candidate_blocks.size == 0:
-        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring))
 
     # (article, block) incidence, to find what else each carrier shares.
     carrier_block = block_of_cluster[carrier_cluster]
@@ -160,6 +166,11 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     block_offsets = np.zeros(n_blocks + 1, dtype=np.int64)
     np.cumsum(np.bincount(carrier_block, minlength=n_blocks), out=block_offsets[1:])
     articles_by_block = carrier_article[cluster_order]
+    content_blocks = np.flatnonzero(mean_share > config.boilerplate_max_share)
+    template = _templates(features, titles, content_blocks, block_offsets, articles_by_block,
+                          paragraph_block)
+    if candidate_blocks.size == 0:
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring), template)
 
     is_candidate = np.zeros(n_blocks, dtype=bool)
     is_candidate[candidate_blocks] = True
@@ -195,7 +206,24 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     families_out[flagged] = family_count[paragraph_block[flagged]]
     template_like = np.zeros(n_paragraphs, dtype=bool)
     template_like[in_some_block[template_blocks[paragraph_block[in_some_block]]]] = True
-    return Boilerplate(recurring, pattern, families_out, template_like & ~recurring)
+    return Boilerplate(recurring, pattern, families_out, template_like & ~recurring, template)
+
+
+def _templates(features: Features, titles: Sequence[str | None] | None, blocks: I64,
+               block_offsets: I64, articles_by_block: I64, paragraph_block: I64
+               ) -> npt.NDArray[np.bool_]:
+    """Paragraphs of the ``blocks`` (most of their carriers' text) that are site templates."""
+    template = np.zeros(paragraph_block.size, dtype=bool)
+    if titles is None or blocks.size == 0:
+        return template
+    positions, owner = gather_rows(block_offsets, blocks)
+    codes = np.unique(owner * np.int64(features.n_articles) + articles_by_block[positions])
+    owner, carriers = codes // features.n_articles, codes % features.n_articles
+    offsets = np.zeros(blocks.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=blocks.size), out=offsets[1:])
+    flagged_blocks = blocks[template_blocks(blocks, offsets, carriers, features, titles)]
+    template[np.isin(paragraph_block, flagged_blocks) & (paragraph_block >= 0)] = True
+    return template
 
 
 def _article_vectors(features: Features, rows: I64,

@@ -64,6 +64,7 @@ class IndexDecision:
     is_empty: bool
     is_digest: bool
     expired: bool = False
+    is_template: bool = False
 
     @property
     def duplicate_of(self) -> tuple[str, ...]:

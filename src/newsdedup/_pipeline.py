@@ -33,6 +33,7 @@ from ._rewrite import Rewrites, find_rewrites
 from ._shingle import ShingleSets
 from ._stories import StoryAssignment, build_stories, group_vectors
 from ._story_vectors import StoryContext
+from ._templates import template_pages, titles_as_terms
 
 __all__ = ["copy_links", "dedup", "dedup_collected", "site_of"]
 
@@ -100,7 +101,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     repeats = find_repeats(features, matches, settings)
     boilerplate = find_boilerplate(features, matches, settings,
                                    [site_of(article) for article in corpus], id_rank,
-                                   corpus_frequencies)
+                                   corpus_frequencies, [article.title for article in corpus])
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
     # For the canonical rule, template-like lines are neither content nor clean text.
     not_content = boilerplate.any | boilerplate.template_like
@@ -158,7 +159,9 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # Content terms are not read after the group vectors: handed over to them, so that
     # they are freed as soon as they are numbered. (New empty arrays here: a view would
     # keep the whole array alive.)
-    story_input = [features]
+    # Template pages are told by their titles (the template is what they all share).
+    story_input = [titles_as_terms(features, template_pages(features, boilerplate.template),
+                                   [article.title for article in corpus])]
     features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),

@@ -64,8 +64,10 @@ class RepeatedParagraph:
 class BoilerplateParagraph:
     """Paragraph ``index`` is boilerplate.
 
-    ``reason`` is ``"recurring"`` (recurs across ``families`` unrelated article families) or
-    ``"pattern"`` (a built-in boilerplate phrase such as "Read original article here").
+    ``reason`` is ``"recurring"`` (recurs across ``families`` unrelated article families),
+    ``"pattern"`` (a built-in boilerplate phrase such as "Read original article here") or
+    ``"template"`` (a site template standing in for the page's text: the same body under
+    titles it is not about, as when extraction failed; see ``is_template``).
     """
 
     index: int
@@ -195,6 +197,9 @@ class ArticleResult:
     is_digest: bool
     repeated_paragraphs: tuple[RepeatedParagraph, ...]
     boilerplate_paragraphs: tuple[BoilerplateParagraph, ...]
+    #: The page's text is mostly a site template (its title is about something else): a
+    #: failed extraction, grouped with nothing (see ``BoilerplateParagraph``).
+    is_template: bool = False
     metadata: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
     def to_record(self) -> dict[str, Any]:
