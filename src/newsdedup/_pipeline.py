@@ -8,7 +8,7 @@ this module only wires them together (``_assemble`` builds the public result obj
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,8 +25,9 @@ from ._groups import build_groups
 from ._links import article_content_sizes, link_articles
 from ._memory import release_free_memory
 from ._paragraph_matches import match_paragraphs, paragraph_pairs
+from ._progress import run_progress, stage
 from ._repeated import find_repeats
-from ._result import DedupResult
+from ._result import DedupResult, attach_texts
 from ._shingle import ShingleSets
 from ._stories import build_stories, group_vectors
 from ._story_vectors import StoryContext
@@ -39,6 +40,8 @@ def dedup(
     config: DedupConfig | None = None,
     *,
     canonical_key: CanonicalKey | None = None,
+    keep_text: bool | None = None,
+    progress: bool | None = None,
     **options: Any,
 ) -> DedupResult:
     """Find repeated paragraphs, boilerplate, duplicate groups and stories in ``articles``.
@@ -49,17 +52,38 @@ def dedup(
     ``canonical_key`` replaces the default canonical rule: the member with the smallest key
     wins (ties: smallest id).
 
+    ``keep_text`` keeps each article's text on its result (``ArticleResult.text`` and
+    ``.paragraphs``, the records, the notebook views). By default (None) texts are kept when
+    ``articles`` is a sequence (a list: the texts are in memory anyway, keeping them costs
+    nothing) and dropped when it is a stream (a generator, :func:`read_jsonl`), whose texts
+    would otherwise all be held at once. ``progress`` shows progress bars (None: when
+    stderr is a terminal or in a notebook); stage timings are logged on the ``"newsdedup"``
+    logger either way.
+
     >>> result = dedup([{"id": "a", "text": "Same words in the same order here."},
     ...                 {"id": "b", "text": "Same words in the same order here."}])
     >>> [(a.id, a.group_id == result.articles[0].group_id) for a in result.articles]
     [('a', True), ('b', True)]
     """
     settings = DedupConfig.from_options(config, **options)
+    if keep_text is None:
+        keep_text = isinstance(articles, Sequence) and not isinstance(articles, str | bytes)
     # A user's key or the embeddings may read the text; otherwise only features are kept.
-    keep_text = canonical_key is not None or settings.story_embedding_weight > 0.0
-    # Handed over in a list that the next steps empty: nothing else keeps the features
-    # alive, so their largest arrays are freed as soon as no step needs them.
-    return _reduce([collect_features(articles, settings, keep_text)], settings, canonical_key)
+    keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
+    # Anything but an iterable of records goes to the features step as is, to be refused there.
+    countable = isinstance(articles, Iterable) and not isinstance(
+        articles, str | bytes | Mapping | Article)
+    total = len(articles) if countable and isinstance(articles, Sized) else None
+    with run_progress(progress, total) as run:
+        # Handed over in a list that the next steps empty: nothing else keeps the features
+        # alive, so their largest arrays are freed as soon as no step needs them.
+        handed_over = [collect_features(run.count(articles) if countable else articles,
+                                        settings, keep)]
+        texts = [article.text for article in handed_over[0].articles] if keep_text else None
+        result = _reduce(handed_over, settings, canonical_key)
+    if texts is not None:
+        attach_texts(result, texts)
+    return result
 
 
 def dedup_collected(collected: Collected, settings: DedupConfig,
@@ -87,14 +111,17 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # Each step's temporaries are about the size of the shingle sets: released after each
     # step (see _memory) when that is worth it, not after the index's small runs.
     scale = int(features.shingles.values.nbytes + features.terms.nbytes)
+    stage("paragraph matches")
     matches = match_paragraphs(features, settings)
     release_free_memory(freed=scale)
+    stage("repeats and boilerplate")
     repeats = find_repeats(features, matches, settings)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
     boilerplate = find_boilerplate(features, matches, settings,
                                    [site_of(article) for article in corpus], id_rank,
                                    corpus_frequencies)
+    stage("article links")
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
     links = link_articles(features, paragraph_pairs(matches, allowed), allowed, settings,
                           id_rank)
@@ -118,6 +145,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     features = attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
     release_free_memory(freed=scale)
+    stage("groups")
     neighbour_max = content.copy()
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
     np.maximum.at(neighbour_max, dup_a, content[dup_b])
@@ -126,6 +154,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                      canonical_key)
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys)
 
+    stage("stories")
     group_times = np.full(len(groups.canonical), np.nan)
     for number, members in enumerate(groups.members):
         dates = [published.timestamp() for m in members
@@ -149,6 +178,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     release_free_memory(freed=scale)
     stories = build_stories(vectors, groups, group_times, settings, embeddings)
     del vectors
+    stage("assembly")
     return assemble(corpus, empty, features, repeats, boilerplate, links, groups,
                     stories.story_of_group, keys, canonical_key is not None, settings)
 
