@@ -211,7 +211,7 @@ def result_html(result: DedupResult, limits: Limits = NOTEBOOK) -> str:
             f'<span class="nd-muted">(<code>result.group(id)</code> shows one)</span></div>'
             + (_groups_table(biggest, catalog, limits.rows, len(multi) - len(biggest))
                if multi else '<div class="nd-muted">no duplicates</div>')
-            + f"<div><b>Largest stories</b></div>"
+            + "<div><b>Largest stories</b></div>"
             + _stories_table(stories, catalog, limits.rows, len(result.stories) - len(stories)))
     return _wrap(body)
 
@@ -280,12 +280,13 @@ def _align(pairs: Sequence[tuple[int, int, float]], n_left: int, n_right: int
             last_left, last_right = left, right
     rows: list[tuple[int | None, int | None, float | None]] = []
     left_at = right_at = 0
-    for left, right, similarity in [*chosen, (n_left, n_right, None)]:
-        rows += [(i, None, None) for i in range(left_at, left)]
-        rows += [(None, j, None) for j in range(right_at, right)]
-        if similarity is not None:
-            rows.append((left, right, similarity))
-        left_at, right_at = left + 1, right + 1
+    ends: list[tuple[int, int, float | None]] = [*chosen, (n_left, n_right, None)]
+    for first, second, score in ends:
+        rows += [(i, None, None) for i in range(left_at, first)]
+        rows += [(None, j, None) for j in range(right_at, second)]
+        if score is not None:
+            rows.append((first, second, score))
+        left_at, right_at = first + 1, second + 1
     return rows
 
 
@@ -304,14 +305,15 @@ def side_by_side(left: ArticleResult | None, right: ArticleResult | None,
         right_shared[j].append((i, similarity))
     rows = _align(pairs, n_left, n_right)
     cells = []
-    for i, j, similarity in rows[:limits.paragraphs]:
-        first = (_article_paragraph(left, left_texts, i, left_shared.get(i, ()), j, limits)
-                 if i is not None else "")
-        second = (_article_paragraph(right, right_texts, j, right_shared.get(j, ()), i, limits)
-                  if j is not None else "")
-        score = "" if similarity is None else (
-            f'<span class="nd-bar" style="width:{max(2, round(similarity * 40))}px"></span>'
-            f"<br>{similarity:.2f}")
+    for row_left, row_right, score_or_none in rows[:limits.paragraphs]:
+        first = (_article_paragraph(left, left_texts, row_left, left_shared.get(row_left, ()),
+                                    row_right, limits) if row_left is not None else "")
+        second = (_article_paragraph(right, right_texts, row_right,
+                                     right_shared.get(row_right, ()), row_left, limits)
+                  if row_right is not None else "")
+        score = "" if score_or_none is None else (
+            f'<span class="nd-bar" style="width:{max(2, round(score_or_none * 40))}px">'
+            f"</span><br>{score_or_none:.2f}")
         cells.append(f'<tr><td>{first}</td><td class="nd-sim">{score}</td><td>{second}</td>'
                      "</tr>")
     more = len(rows) - limits.paragraphs

@@ -56,7 +56,7 @@ def progress_enabled(progress: bool | None) -> bool:
     if progress is not None:
         return bool(progress)
     stream = sys.stderr
-    return bool(stream is not None and getattr(stream, "isatty", lambda: False)()
+    return bool((stream is not None and getattr(stream, "isatty", lambda: False)())
                 or _in_notebook())
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "SharedParagraph",
     "Story",
     "attach_texts",
+    "dumps_record",
     "input_field_name",
 ]
 
@@ -53,6 +54,11 @@ def _json_default(value: object) -> object:
     if isinstance(value, set | frozenset | tuple):
         return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
     return str(value)
+
+
+def dumps_record(record: dict[str, Any]) -> str:
+    """A record as one JSON line (keys sorted, UTF-8 text as is, dates in ISO 8601)."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=_json_default)
 
 
 @attrs.frozen(slots=True)
@@ -495,8 +501,8 @@ class DedupResult:
 
     def iter_jsonl(self) -> Iterator[str]:
         """The records as JSON lines (without newlines)."""
-        for record in self.to_records():
-            yield json.dumps(record, ensure_ascii=False, sort_keys=True, default=_json_default)
+        for article in self.articles:
+            yield dumps_record(article.to_record())
 
     def write_jsonl(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_records` to ``path`` as JSONL (UTF-8)."""

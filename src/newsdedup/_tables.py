@@ -238,7 +238,8 @@ def to_polars(result: DedupResult, table: str) -> polars.DataFrame:
         import polars
     except ImportError as exc:
         raise missing_extra("polars", "polars") from exc
-    types = {STRING: polars.String, OPTIONAL_STRING: polars.String, BOOL: polars.Boolean,
+    types: dict[str, Any] = {
+        STRING: polars.String, OPTIONAL_STRING: polars.String, BOOL: polars.Boolean,
              INT: polars.Int64, FLOAT: polars.Float64,
              TIMESTAMP: polars.Datetime("us", time_zone="UTC")}
     series = []
