@@ -42,8 +42,8 @@ _INVERSE = {"contains": "contained-in", "contained-in": "contains",
 
 
 def _asdict(value: Any) -> Any:
-    """attrs.asdict with tuples as lists, without private fields (what record_of gives)."""
-    return _lists(attrs.asdict(value, filter=lambda field, _: not field.name.startswith("_")))
+    """attrs.asdict with tuples as lists (what record_of gives)."""
+    return _lists(attrs.asdict(value))
 
 
 def _lists(value: Any) -> Any:

@@ -72,8 +72,7 @@ class IndexDecision:
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-ready dict of this decision (the CLI prints these as JSONL)."""
-        record = attrs.asdict(self, recurse=True,  # private fields: a result's text links
-                              filter=lambda field, _: not field.name.startswith("_"))
+        record = attrs.asdict(self, recurse=True)
         record["duplicate_of"] = list(self.duplicate_of)
         return record
 
@@ -148,9 +147,7 @@ def record_of(value: Any) -> Any:
             return {key: record_of(item) for key, item in value.items()}
         if not attrs.has(type(value)):
             return value
-        # Private fields (a result's links to its texts) are not part of a record.
-        names = _FIELDS[type(value)] = tuple(field.name for field in attrs.fields(type(value))
-                                             if not field.name.startswith("_"))
+        names = _FIELDS[type(value)] = tuple(field.name for field in attrs.fields(type(value)))
     return {name: item if type(item := getattr(value, name)) in _LEAVES else record_of(item)
             for name in names}
 

@@ -231,7 +231,16 @@ def _input_records(path: str | os.PathLike[str], on_error: OnError | None = None
 
 def _text_folder_records_of(files: list[Path], on_error: OnError | None
                             ) -> Iterator[tuple[str, Article]]:
-    yield from _text_folder_records_of(files, on_error)
+    """``(place, article)`` of each ``.txt`` file; a bad file raises or goes to ``on_error``."""
+    for file in files:
+        try:
+            article = _text_file_article(file)
+        except InputError as error:
+            if on_error is None:
+                raise
+            on_error(str(file), error, None)
+            continue
+        yield str(file), article
 
 
 def load_inputs(paths: Iterable[str | os.PathLike[str]],

@@ -30,8 +30,8 @@ logger = logging.getLogger("newsdedup")
 #: The stages after the features, in the order the pipeline marks them (the bar's length).
 STAGES = ("paragraph matches", "repeats and boilerplate", "article links", "groups",
           "stories", "assembly")
-#: Seconds before a bar is drawn.
-BAR_DELAY = 1.0
+#: Seconds before a bar is drawn, and between two redraws.
+BAR_DELAY, BAR_INTERVAL = 1.0, 0.1
 _UPDATE_EVERY = 256  # articles between two updates of the features bar
 
 T = TypeVar("T")
@@ -85,9 +85,13 @@ class RunProgress:
         self.articles = 0
         self._bar: Any = None
         if show:
-            self._bar = _bar_class()(total=total, desc="newsdedup: features", unit=" articles",
-                                     delay=BAR_DELAY, file=sys.stderr, leave=False,
-                                     dynamic_ncols=True)
+            self._bar = self._new_bar(total, "newsdedup: features", " articles")
+
+    @staticmethod
+    def _new_bar(total: int | None, description: str, unit: str) -> Any:
+        return _bar_class()(total=total, desc=description, unit=unit, delay=BAR_DELAY,
+                            mininterval=BAR_INTERVAL, file=sys.stderr, leave=False,
+                            dynamic_ncols=True)
 
     def count(self, items: Iterable[T]) -> Iterator[T]:
         """Pass ``items`` through, counting them on the features bar."""
@@ -109,13 +113,11 @@ class RunProgress:
         self._end_stage()
         if self.stage_name == "features" and self._bar is not None:
             self._bar.close()
-            self._bar = _bar_class()(total=len(STAGES), desc="newsdedup", unit=" stages",
-                                     delay=BAR_DELAY, file=sys.stderr, leave=False,
-                                     dynamic_ncols=True)
+            self._bar = self._new_bar(len(STAGES), f"newsdedup: {name}", " stages")
         elif self._bar is not None:
+            # Described first: the update draws the bar (once its delay has passed).
+            self._bar.set_description_str(f"newsdedup: {name}", refresh=False)
             self._bar.update(1)
-        if self._bar is not None:
-            self._bar.set_description_str(f"newsdedup: {name}")
         self.stage_name = name
 
     def _end_stage(self) -> None:

@@ -7,12 +7,15 @@ view into JSON-ready dicts (the CLI writes them as JSONL); ``to_pandas()``, ``to
 
 A result is bound together after assembly: its groups, stories and matches hold a private
 reference to the result's articles (``_Catalog``: texts and findings by id, for their views),
-and lookups by id use dicts built on first use.
+and lookups by id use dicts built on first use. These references and the texts live in
+extra slots (``functools.cached_property``), not attrs fields: equality, ``attrs.asdict``
+and the index's records see exactly the public fields.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -167,7 +170,11 @@ class Match:
     b_in_a: float
     is_duplicate: bool
     shared_paragraphs: tuple[SharedParagraph, ...]
-    _catalog: _Catalog | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    @functools.cached_property
+    def _catalog(self) -> _Catalog | None:
+        """The articles of the result this belongs to (set by it; None when built alone).
+        A slot, not an attrs field: not in equality, ``attrs.asdict`` or pickles."""
+        return None
 
     def __repr__(self) -> str:
         return (f"<Match {_short(self.a)} {self.relation} {_short(self.b)}: Jaccard "
@@ -224,7 +231,11 @@ class DuplicateGroup:
     story_id: str
     members: tuple[GroupMember, ...]
     provenance: tuple[ParagraphProvenance, ...]
-    _catalog: _Catalog | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    @functools.cached_property
+    def _catalog(self) -> _Catalog | None:
+        """The articles of the result this belongs to (set by it; None when built alone).
+        A slot, not an attrs field: not in equality, ``attrs.asdict`` or pickles."""
+        return None
 
     @property
     def member_ids(self) -> tuple[str, ...]:
@@ -252,7 +263,11 @@ class Story:
     canonical_rule: str
     member_ids: tuple[str, ...]
     group_ids: tuple[str, ...]
-    _catalog: _Catalog | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    @functools.cached_property
+    def _catalog(self) -> _Catalog | None:
+        """The articles of the result this belongs to (set by it; None when built alone).
+        A slot, not an attrs field: not in equality, ``attrs.asdict`` or pickles."""
+        return None
 
     def __repr__(self) -> str:
         return (f"<Story {self.id}: {len(self.member_ids)} articles in {len(self.group_ids)} "
@@ -310,7 +325,10 @@ class ArticleResult:
     repeated_paragraphs: tuple[RepeatedParagraph, ...]
     boilerplate_paragraphs: tuple[BoilerplateParagraph, ...]
     metadata: dict[str, Any] = attrs.field(factory=dict, repr=False)
-    _text: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    @functools.cached_property
+    def _text(self) -> str | None:
+        """The input text, set by ``attach_texts`` (a slot, not an attrs field)."""
+        return None
 
     @property
     def text(self) -> str | None:
@@ -415,18 +433,38 @@ class DedupResult:
     stories: tuple[Story, ...]
     matches: tuple[Match, ...]
     config: DedupConfig
-    _catalog: _Catalog = attrs.field(init=False, eq=False, repr=False)
-    _lookups: dict[str, dict[str, Any]] = attrs.field(init=False, eq=False, repr=False,
-                                                      factory=dict)
+    @functools.cached_property
+    def _catalog(self) -> _Catalog:
+        return _Catalog(self.articles)
+
+    @functools.cached_property
+    def _lookups(self) -> dict[str, dict[str, Any]]:
+        return {}
 
     def __attrs_post_init__(self) -> None:
         for name in ("articles", "groups", "stories", "matches"):
             object.__setattr__(self, name, _Items(getattr(self, name)))
-        catalog = _Catalog(self.articles)
-        object.__setattr__(self, "_catalog", catalog)
+        self._bind()
+
+    def _bind(self) -> None:
+        """Give the groups, stories and matches the result's articles (for their views)."""
+        catalog = self._catalog
         for part in (self.groups, self.stories, self.matches):
             for item in part:
                 object.__setattr__(item, "_catalog", catalog)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {field.name: getattr(self, field.name) for field in attrs.fields(DedupResult)}
+        state["texts"] = [article.text for article in self.articles]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        texts = state.pop("texts", None)
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._bind()
+        if texts is not None:
+            attach_texts(self, texts)
 
     def __repr__(self) -> str:
         duplicates = sum(1 for group in self.groups if len(group.members) > 1)
@@ -550,4 +588,5 @@ def attach_texts(result: DedupResult, texts: Sequence[str]) -> None:
     """Give each article of a new ``result`` its input text (``dedup()`` does, after the
     steps shared with the index have built the result without texts)."""
     for article, text in zip(result.articles, texts, strict=True):
-        object.__setattr__(article, "_text", text)
+        if text is not None:
+            object.__setattr__(article, "_text", text)
