@@ -35,9 +35,9 @@ from ._result import DedupResult
 __all__ = ["REPORT", "report_html", "write_report"]
 
 #: Limits of the report: whole groups, more rows.
-REPORT = Limits(rows=20, members=12, paragraphs=200, chars=4000, groups=60, pairs=100)
+REPORT = Limits(rows=20, members=8, paragraphs=200, chars=4000, groups=60, pairs=100)
 #: Items per section.
-SECTION_LIMITS = {"groups": 300, "stories": 100, "reuse": 100, "boilerplate": 100,
+SECTION_LIMITS = {"groups": 150, "stories": 100, "reuse": 100, "boilerplate": 100,
                   "repeated": 300, "articles": 2000}
 
 _PAGE_CSS = """
