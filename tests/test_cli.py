@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,110 @@ def test_index_refresh_recomputes_and_reports(tmp_path: Path,
     assert capsys.readouterr().err == f"0 changes, 30 articles in {db}\n"
     assert main(["index", "refresh", str(tmp_path / "missing" / "x.db")]) == 2
     assert "cannot open" in capsys.readouterr().err
+
+
+@pytest.fixture
+def demo_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The demo's input articles as JSONL (`newsdedup demo --export-articles`)."""
+    path = tmp_path / "demo.jsonl"
+    assert main(["demo", "--export-articles", str(path)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_keep_canonical_writes_the_deduplicated_corpus(
+        demo_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--keep canonical` writes one article per group, with its text and input fields."""
+    out = tmp_path / "deduped.jsonl"
+    assert main(["dedup", str(demo_jsonl), "--keep", "canonical", "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    inputs = {r["id"]: r for r in map(json.loads, demo_jsonl.read_text("utf-8").splitlines())}
+    assert len(records) == 6 and all(r["is_canonical"] for r in records)
+    for record in records:
+        assert record["text"] == inputs[record["id"]]["text"]
+        assert record["source"] == inputs[record["id"]]["source"]
+    assert "wrote 6 canonical article(s) of 16" in capsys.readouterr().err
+    removed = tmp_path / "removed.jsonl"
+    assert main(["dedup", str(demo_jsonl), "--keep", "removed", "--no-text", "-o",
+                 str(removed)]) == 0
+    dropped = [json.loads(line) for line in removed.read_text("utf-8").splitlines()]
+    assert len(dropped) == 10 and not any(r["is_canonical"] or "text" in r for r in dropped)
+    assert {r["canonical_id"] for r in dropped} <= {r["id"] for r in records}
+
+
+def test_input_fields_named_like_result_fields_survive(tmp_path: Path) -> None:
+    """An input field called `relation` comes back as `input_relation`."""
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "Hi there.", "relation": "x", "lang": "en"}\n',
+                      "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["dedup", str(source), "-o", str(out)]) == 0
+    record = json.loads(out.read_text("utf-8"))
+    assert (record["relation"], record["input_relation"], record["lang"]) == (
+        "canonical", "x", "en")
+
+
+def test_on_error_skip_records_bad_lines(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """`--on-error skip --errors FILE` runs on the good records and lists the bad ones."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "ok"}\n{"id": "b", "text": 3}\nnot json\n'
+                   '{"id": "c", "text": "fine"}\n', "utf-8")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    assert main(["dedup", str(bad), "-o", str(out), "--on-error", "skip", "--errors",
+                 str(errors)]) == 0
+    assert [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()] == ["a", "c"]
+    listed = [json.loads(line) for line in errors.read_text("utf-8").splitlines()]
+    assert [e["place"] for e in listed] == [f"{bad} line 2", f"{bad} line 3"]
+    assert listed[1]["line"] == "not json" and "invalid JSON" in listed[1]["error"]
+    assert "skipped 2 bad record(s)" in capsys.readouterr().err
+    assert main(["dedup", str(bad), "-o", str(out), "--on-error", "skip"]) == 0
+    assert capsys.readouterr().err.count("newsdedup: skipped: ") == 2
+    assert main(["dedup", str(bad), "-o", str(out), "--errors", str(errors)]) == 2
+    assert "--errors needs --on-error skip" in capsys.readouterr().err
+
+
+def test_empty_input_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An input without articles says so on stderr and exits 2, writing nothing."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["dedup", str(empty), "-o", str(out)]) == 2
+    assert "no articles in" in capsys.readouterr().err and not out.exists()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsdedup --version` prints the version."""
+    import newsdedup
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"newsdedup {newsdedup.__version__}"
+
+
+def test_summary_fits_a_screen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--summary` on 3,000 articles prints totals and the largest groups: under 30 lines."""
+    from newsdedup.synthetic import generate_corpus
+
+    source = tmp_path / "corpus.jsonl"
+    with open(source, "w", encoding="utf-8") as handle:
+        for article in generate_corpus(3000, seed=5).articles:
+            handle.write(json.dumps(article.to_dict()) + "\n")
+    assert main(["dedup", str(source), "-o", str(tmp_path / "out.jsonl"), "--summary"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) < 30 and max(map(len, lines)) < 200
+    assert lines[1].startswith("3,000 articles: ")
+    assert "largest duplicate groups" in "\n".join(lines)
+    assert "more groups with duplicates" in lines[-1] or "more stories" in lines[-1]
+
+
+def test_report_command_writes_a_page(demo_jsonl: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsdedup report INPUT -o report.html` writes the self-contained report."""
+    page = tmp_path / "report.html"
+    assert main(["report", str(demo_jsonl), "-o", str(page), "--title", "Demo <b>"]) == 0
+    text = page.read_text("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<title>Demo &lt;b&gt;</title>" in text
+    assert "<link" not in text and not re.search(r"(src|href)=\"?(https?:)?//", text)
+    assert "wrote the report" in capsys.readouterr().err

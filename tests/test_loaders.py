@@ -408,3 +408,29 @@ def test_load_inputs_single_path_rejected(tmp_path: Path) -> None:
     """A bare path string (not a list) is rejected instead of read character by character."""
     with pytest.raises(InputError, match="wrap it in a list"):
         load_inputs(str(SEEDS))
+
+
+def test_on_error_skips_and_reports_bad_records(tmp_path: Path) -> None:
+    """With on_error, bad lines, bad files and duplicate ids are reported and skipped."""
+    from newsdedup._loaders import iter_inputs
+
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_bytes(b'{"id": "a", "text": "ok"}\n{"id": "b", "text": 3}\nnot json\n'
+                      b'\xff\xfe\n{"id": "a", "text": "again"}\n{"id": "c", "text": "fine"}\n')
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "bad.txt").write_bytes(b"\xff broken")
+    (folder / "c.txt").write_text("the same id as in the JSONL", "utf-8")
+    (folder / "d.txt").write_text("good", "utf-8")
+    skipped: list[tuple[str, str, bytes | None]] = []
+    articles = list(iter_inputs([jsonl, folder],
+                                lambda place, error, raw: skipped.append((place, str(error),
+                                                                          raw))))
+    assert [a.id for a in articles] == ["a", "c", "d"]
+    places = [place for place, _, _ in skipped]
+    assert places[:4] == [f"{jsonl} line {n}" for n in (2, 3, 4, 5)]
+    assert places[4:] == [str(folder / "bad.txt"), str(folder / "c.txt")]
+    assert skipped[1][2] == b"not json\n" and skipped[4][2] is None
+    assert "duplicate id 'a'" in skipped[3][1] and "duplicate id 'c'" in skipped[5][1]
+    with pytest.raises(InputError, match="line 2"):
+        list(iter_inputs([jsonl]))

@@ -24,6 +24,16 @@ def test_every_public_name_is_documented() -> None:
     assert documented == set(newsdedup.__all__)
 
 
+def test_synthetic_module_is_documented() -> None:
+    """newsdedup.synthetic's __all__ is the list of #### names in its section of api.md."""
+    text = (ROOT / "docs" / "api.md").read_text("utf-8")
+    section = text[text.index("### `synthetic`"):text.index("## MinHash")]
+    documented = set(re.findall(r"^#### `([A-Za-z_]+)`", section, flags=re.MULTILINE))
+    assert documented == set(newsdedup.synthetic.__all__)
+    for name in newsdedup.synthetic.__all__:
+        assert getattr(newsdedup.synthetic, name).__doc__, name
+
+
 def test_every_public_name_has_a_docstring() -> None:
     """Public classes and functions carry a docstring."""
     for name in newsdedup.__all__:

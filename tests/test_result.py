@@ -64,3 +64,78 @@ def test_repr_is_readable(result) -> None:  # type: ignore[no-untyped-def]
     """The repr summarises counts in one line."""
     text = repr(result)
     assert text.startswith("<DedupResult: 3 articles, 2 groups (1 with duplicates)")
+
+
+def test_kept_and_removed_split_the_corpus(result) -> None:  # type: ignore[no-untyped-def]
+    """kept() is one canonical per group; removed() names the article kept in its place."""
+    assert [a.id for a in result.kept()] == ["orig", "other"]
+    (copy,) = result.removed()
+    assert (copy.id, copy.canonical_id, copy.relation) == ("copy", "orig", "near-duplicate")
+    assert len(result.kept()) == len(result.groups)
+
+
+def test_texts_and_paragraphs_are_kept_from_a_list(result) -> None:  # type: ignore[no-untyped-def]
+    """A list input keeps its texts: text, paragraphs, spans, paragraph() and records."""
+    copy = result.article("copy")
+    assert copy.text == TEXT + "\n\nRead original article here"
+    assert copy.paragraphs[-1] == "Read original article here" == result.paragraph("copy", 6)
+    start, end = copy.paragraph_spans[1]
+    assert copy.text[start:end] == copy.paragraphs[1]
+    assert result.to_records()[0]["text"] == TEXT
+
+
+def test_a_stream_drops_texts_unless_asked() -> None:
+    """A generator input keeps no texts by default; keep_text=True keeps them."""
+    records = [{"id": "a", "text": "One.\nTwo."}, {"id": "b", "text": "Three."}]
+    streamed = dedup(iter(records))
+    assert not streamed.has_text and streamed.articles[0].text is None
+    assert "text" not in streamed.to_records()[0]
+    with pytest.raises(ValueError, match="keep_text=True"):
+        streamed.paragraph("a", 0)
+    assert dedup(iter(records), keep_text=True).paragraph("a", 1) == "Two."
+    assert not dedup(records, keep_text=False).has_text
+
+
+def test_input_fields_named_like_result_fields_are_prefixed() -> None:
+    """Input fields colliding with result fields are written as input_<name>, none lost."""
+    result = dedup([{"id": "a", "text": "Hello.", "relation": "mine", "group_id": 7,
+                     "input_relation": "taken", "lang": "en"}])
+    record = result.to_records()[0]
+    assert record["relation"] == "canonical" and record["group_id"].startswith("g-")
+    assert record["input_group_id"] == 7 and record["lang"] == "en"
+    assert {record["input_relation"], record["input_input_relation"]} == {"mine", "taken"}
+    assert result.articles[0].metadata["relation"] == "mine"  # metadata keeps input names
+
+
+def test_lookups_use_dicts_built_once(result) -> None:  # type: ignore[no-untyped-def]
+    """Lookups by id build their dict on first use and reuse it (no linear scans)."""
+    group = result.group(result.article("copy").group_id)
+    assert result._lookups["group"][group.id] is group
+    assert result._catalog._by_id["copy"] is result.article("copy")
+    with pytest.raises(KeyError, match="no group with id 'nope'"):
+        result.group("nope")
+    with pytest.raises(KeyError, match="no story"):
+        result.story("nope")
+
+
+def test_reprs_are_short(result) -> None:  # type: ignore[no-untyped-def]
+    """Groups, stories, matches and articles have one-line reprs naming their essentials."""
+    group = result.group(result.article("copy").group_id)
+    assert repr(group) == (f"<DuplicateGroup {group.id}: 2 members, canonical 'orig' "
+                           f"(earliest published), story {group.story_id}>")
+    assert repr(result.article("copy")).startswith(
+        "<ArticleResult 'copy': near-duplicate of 'orig' in g-")
+    assert repr(result.matches[0]).startswith("<Match 'copy' near-duplicate 'orig': Jaccard")
+    assert repr(result.stories[0]).startswith("<Story s-")
+    long_id = dedup([{"id": "x" * 500, "text": "A."}])
+    assert len(repr(long_id.articles[0])) < 250
+
+
+def test_results_pickle_with_their_views(result) -> None:  # type: ignore[no-untyped-def]
+    """A pickled result comes back equal, with lookups and texts for its views."""
+    import pickle
+
+    again = pickle.loads(pickle.dumps(result))
+    assert again == result
+    group = again.group(again.article("copy").group_id)
+    assert "Read original article here" in group._repr_html_()

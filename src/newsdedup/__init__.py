@@ -9,6 +9,9 @@
 'a'
 """
 
+import logging
+
+from . import synthetic
 from ._article import Article
 from ._canonical import RULES as CANONICAL_RULES
 from ._config import DedupConfig
@@ -33,6 +36,9 @@ from ._result import (
 )
 
 __version__ = "0.1.0"
+
+# A library logs and lets the application decide where to (``newsdedup -v`` does).
+logging.getLogger("newsdedup").addHandler(logging.NullHandler())
 
 __all__ = [
     "CANONICAL_RULES",
@@ -67,5 +73,6 @@ __all__ = [
     "read_text_folder",
     "seed_articles",
     "signatures",
+    "synthetic",
     "to_lean_minhash",
 ]

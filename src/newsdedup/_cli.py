@@ -1,14 +1,17 @@
-"""The ``newsdedup`` command line: ``demo``, ``dedup``, ``eval``, ``index``."""
+"""The ``newsdedup`` command line: ``demo``, ``dedup``, ``report``, ``eval``, ``index``."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
 
 from ._config import DedupConfig
-from ._errors import NewsdedupError
+from ._errors import InputError, NewsdedupError
 
 __all__ = ["main"]
 
@@ -28,6 +31,19 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
                             help=f"(default {getattr(defaults, name)})")
     parser.add_argument("--no-boilerplate-patterns", action="store_true",
                         help="only flag boilerplate that recurs across articles")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bars on stderr (default: when it is a terminal)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log each stage and its time to stderr")
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--on-error", choices=("raise", "skip"), default="raise",
+                        help="a bad record stops the run (raise, the default) or is skipped "
+                             "and reported (skip)")
+    parser.add_argument("--errors", metavar="JSONL",
+                        help="with --on-error skip: write each skipped record (place, error, "
+                             "line) to this file")
 
 
 def _config(args: argparse.Namespace) -> DedupConfig:
@@ -44,33 +60,150 @@ def _run_demo(args: argparse.Namespace) -> int:
     from ._report import format_summary
 
     articles = demo_articles(reposts=not args.seeds_only)
-    result = dedup(articles, _config(args))
+    if args.export_articles:
+        with open(args.export_articles, "w", encoding="utf-8") as handle:
+            for article in articles:
+                handle.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+        print(f"wrote the {len(articles)} demo articles to {args.export_articles}",
+              file=sys.stderr)
+    result = dedup(articles, _config(args), progress=args.progress)
     print(format_summary(result, articles))
     if args.output:
         result.write_jsonl(args.output)
         print(f"\nwrote {len(result.articles)} records to {args.output}")
+    if args.report:
+        from ._html_report import write_report
+
+        write_report(result, args.report, source="newsdedup demo: the seed articles"
+                     + ("" if args.seeds_only else ", reposts and a digest page"))
+        print(f"wrote the report to {args.report}")
     return 0
 
 
-def _run_dedup(args: argparse.Namespace) -> int:
+class _Skipped:
+    """Records skipped under ``--on-error skip``: counted, and written to ``--errors`` as
+    JSONL (place, error, the raw line) or, without it, the first few named on stderr."""
+
+    SHOWN = 5
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.count = 0
+        self._handle: IO[str] | None = None
+
+    def __call__(self, place: str, error: InputError, raw: bytes | None) -> None:
+        self.count += 1
+        if self.path is None:
+            if self.count <= self.SHOWN:
+                print(f"newsdedup: skipped: {error}", file=sys.stderr)
+            return
+        if self._handle is None:
+            self._handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+        record: dict[str, Any] = {"place": place, "error": str(error)}
+        if raw is not None:
+            record["line"] = raw.decode("utf-8", "replace").rstrip("\r\n")
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        elif self.path is not None:  # no bad record: an empty file says so
+            open(self.path, "w", encoding="utf-8").close()
+
+    def report(self) -> None:
+        if self.count:
+            where = (f"listed in {self.path}" if self.path is not None else
+                     f"the first {min(self.count, self.SHOWN)} named above")
+            print(f"newsdedup: skipped {self.count} bad record(s) ({where})", file=sys.stderr)
+
+
+def _ignore(place: str, error: InputError, raw: bytes | None) -> None:
+    """Skip a bad record silently (the second reading of inputs already reported)."""
+
+
+def _output_records(args: argparse.Namespace, result: Any,
+                    titles: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """The output records: the inputs read again, each with its result, text and fields;
+    the titles (or first lines) of the articles named in ``titles`` are filled in."""
+    from ._loaders import iter_inputs
+
+    for article in iter_inputs(args.inputs, _ignore if args.on_error == "skip" else None):
+        if article.id in titles:
+            titles[article.id] = article.title or article.text.strip().split("\n", 1)[0]
+        try:
+            found = result.article(article.id)
+        except KeyError:
+            raise InputError(f"article {article.id!r} was not in the input when it was first "
+                             "read: did an input file change during the run?") from None
+        if args.keep == "canonical" and not found.is_canonical:
+            continue
+        if args.keep == "removed" and found.is_canonical:
+            continue
+        record = found.to_record()
+        if not args.no_text:
+            record["text"] = article.text
+        yield record
+
+
+def _load(args: argparse.Namespace, keep_text: bool) -> tuple[Any, _Skipped]:
+    """Run dedup on the inputs (streamed unless ``keep_text``); refuse an empty input."""
     from ._loaders import iter_inputs, load_inputs
     from ._pipeline import dedup
 
-    # The summary quotes paragraphs, so it needs the texts; otherwise they are streamed
-    # through and never all held in memory.
-    articles = load_inputs(args.inputs) if args.summary else iter_inputs(args.inputs)
-    result = dedup(articles, _config(args))
-    if args.output == "-":
-        for line in result.iter_jsonl():
-            sys.stdout.write(line + "\n")
-    else:
-        result.write_jsonl(args.output)
-    if args.summary:
-        from ._report import format_summary
+    skipped = _Skipped(args.errors)
+    on_error = skipped if args.on_error == "skip" else None
+    try:
+        articles = (load_inputs(args.inputs, on_error) if keep_text
+                    else iter_inputs(args.inputs, on_error))
+        result = dedup(articles, _config(args), keep_text=keep_text, progress=args.progress)
+    finally:
+        skipped.close()
+    skipped.report()
+    if not result.articles:
+        extra = f" ({skipped.count} bad record(s) skipped)" if skipped.count else ""
+        raise InputError(f"no articles in {', '.join(args.inputs)}{extra}: nothing to "
+                         "deduplicate")
+    return result, skipped
 
-        print(format_summary(result, list(articles)), file=sys.stderr)
+
+def _run_dedup(args: argparse.Namespace) -> int:
+    from ._result import dumps_record
+
+    # Texts are not held in memory: the output reads the inputs a second time.
+    result, _ = _load(args, keep_text=False)
+    from ._report import brief_canonicals
+
+    titles = dict.fromkeys(brief_canonicals(result), "") if args.summary else {}
+    records = _output_records(args, result, titles)
+    written = 0
+    if args.output == "-":
+        for record in records:
+            sys.stdout.write(dumps_record(record) + "\n")
+            written += 1
+    else:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(dumps_record(record) + "\n")
+                written += 1
+    if args.summary:
+        from ._report import format_brief
+
+        print(format_brief(result, titles=titles), file=sys.stderr)
     else:
         print(repr(result), file=sys.stderr)
+    if args.keep != "all":
+        print(f"newsdedup: wrote {written} {args.keep} article(s) of {len(result.articles)}",
+              file=sys.stderr)
+    return 0
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from ._html_report import write_report
+
+    result, _ = _load(args, keep_text=True)
+    write_report(result, args.output, title=args.title,
+                 source=f"{len(result.articles):,} articles from {', '.join(args.inputs)}")
+    print(f"{result!r}\nnewsdedup: wrote the report to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -101,20 +234,48 @@ def _run_index(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="newsdedup",
         description="Repeated paragraphs, boilerplate, duplicate groups and stories in news.")
+    parser.add_argument("--version", action="version", version=f"newsdedup {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run on the built-in seed articles and print a summary")
     demo.add_argument("--seeds-only", action="store_true",
                       help="only the five seed articles, without generated reposts")
     demo.add_argument("-o", "--output", help="also write the per-article records as JSONL")
+    demo.add_argument("--report", metavar="HTML", help="also write the HTML report")
+    demo.add_argument("--export-articles", metavar="JSONL",
+                      help="write the demo's input articles as JSONL (to try dedup and report "
+                           "on them)")
     _add_options(demo)
-    run = commands.add_parser("dedup", help="deduplicate JSONL files or folders of .txt files")
+    run = commands.add_parser(
+        "dedup", help="deduplicate JSONL files or folders of .txt files",
+        description="Write one record per input article: its text and fields (an input field "
+                    "named like a result field gets the prefix input_) with what was found.")
     run.add_argument("inputs", nargs="+", help="JSONL files (id, text, ...) or folders of .txt")
     run.add_argument("-o", "--output", required=True, help="output JSONL ('-' for stdout)")
-    run.add_argument("--summary", action="store_true", help="print a readable summary to stderr")
+    run.add_argument("--keep", choices=("all", "canonical", "removed"), default="all",
+                     help="which articles to write: all (default); canonical, one per "
+                          "duplicate group (the deduplicated corpus); removed, the duplicates "
+                          "left out (each names the article kept in its place)")
+    run.add_argument("--no-text", action="store_true",
+                     help="leave the article texts out of the records")
+    run.add_argument("--summary", action="store_true",
+                     help="print a screenful summary (totals, largest groups) to stderr")
+    _add_input_options(run)
     _add_options(run)
+    report = commands.add_parser(
+        "report", help="write a self-contained, searchable HTML report",
+        description="Deduplicate the inputs and write an HTML page with the counts, the "
+                    "duplicate groups (shared paragraphs highlighted), stories, boilerplate "
+                    "and repeated paragraphs. It loads nothing from the network.")
+    report.add_argument("inputs", nargs="+", help="JSONL files (id, text, ...) or folders of .txt")
+    report.add_argument("-o", "--output", required=True, help="output HTML file")
+    report.add_argument("--title", default="newsdedup report", help="the page's title")
+    _add_input_options(report)
+    _add_options(report)
     index = commands.add_parser("index", help="a persistent index: add articles or query it")
     index_commands = index.add_subparsers(dest="index_command", required=True)
     for name, text in (("add", "store articles and print one JSONL decision per article"),
@@ -146,11 +307,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = main_eval(arguments[1:])
         return code
     args = _parser().parse_args(arguments)
+    if getattr(args, "verbose", False):
+        logging.basicConfig(level=logging.INFO, format="newsdedup: %(message)s",
+                            stream=sys.stderr)
+    if getattr(args, "errors", None) and args.on_error != "skip":
+        print(f"newsdedup {args.command}: error: --errors needs --on-error skip",
+              file=sys.stderr)
+        return 2
     try:
         if args.command == "demo":
             return _run_demo(args)
         if args.command == "index":
             return _run_index(args)
+        if args.command == "report":
+            return _run_report(args)
         return _run_dedup(args)
     except NewsdedupError as error:
         print(f"newsdedup {args.command}: error: {error}", file=sys.stderr)

@@ -13,7 +13,7 @@ import json
 import math
 import os
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["from_dataframe", "load_inputs", "read_jsonl", "read_text_folder"]
 
+#: Called with (place, error, raw JSONL line or None) for a record skipped on error.
+OnError = Callable[[str, InputError, bytes | None], None]
 _JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
@@ -50,37 +52,55 @@ def _numbered_lines(handle: Iterable[bytes], name: str) -> Iterator[tuple[int, b
             f"{name}: corrupt or truncated gzip data after line {number}: {exc}") from exc
 
 
-def _jsonl_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Article]]:
-    """Yield ``(place, article)`` pairs, ``place`` being e.g. ``"in.jsonl line 3"``."""
+def _line_article(raw: bytes, number: int, where: str) -> Article | None:
+    """The article of one JSONL line (None for a blank line)."""
+    if number == 1 and raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{where}: not valid UTF-8 (byte {raw[exc.start:exc.start + 1]!r} at "
+            f"position {exc.start} of the line); save the file as UTF-8"
+        ) from exc
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{where}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+    if not isinstance(record, dict):
+        kind = _JSON_KINDS.get(type(record), type(record).__name__)
+        raise InputError(
+            f"{where}: expected a JSON object with 'id' and 'text', got a JSON {kind}")
+    return Article.from_mapping(record, where)
+
+
+def _jsonl_records(path: str | os.PathLike[str], on_error: OnError | None = None
+                   ) -> Iterator[tuple[str, Article]]:
+    """Yield ``(place, article)`` pairs, ``place`` being e.g. ``"in.jsonl line 3"``.
+
+    A bad line raises :class:`InputError`, or, given ``on_error``, is reported to it and
+    skipped (a later line may then reuse its id).
+    """
     name = os.fspath(path)
     first_line: dict[str, int] = {}
     with _open_binary(Path(path)) as handle:
         for number, raw in _numbered_lines(handle, name):
             where = f"{name} line {number}"
-            if number == 1 and raw.startswith(_BOM):
-                raw = raw[len(_BOM):]
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{where}: not valid UTF-8 (byte {raw[exc.start:exc.start + 1]!r} at "
-                    f"position {exc.start} of the line); save the file as UTF-8"
-                ) from exc
-            if not line.strip():
+                article = _line_article(raw, number, where)
+                if article is None:
+                    continue
+                if article.id in first_line:
+                    raise InputError(f"{where}: duplicate id {article.id!r} (first used on "
+                                     f"line {first_line[article.id]})")
+            except InputError as error:
+                if on_error is None:
+                    raise
+                on_error(where, error, raw)
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{where}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
-            if not isinstance(record, dict):
-                kind = _JSON_KINDS.get(type(record), type(record).__name__)
-                raise InputError(
-                    f"{where}: expected a JSON object with 'id' and 'text', got a JSON {kind}")
-            article = Article.from_mapping(record, where)
-            if article.id in first_line:
-                raise InputError(f"{where}: duplicate id {article.id!r} (first used on line "
-                                 f"{first_line[article.id]})")
             first_line[article.id] = number
             yield where, article
 
@@ -116,7 +136,8 @@ def _text_file_article(path: Path) -> Article:
     return Article.from_mapping({"id": path.stem, "text": text}, where=str(path))
 
 
-def _text_folder_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Article]]:
+def _text_folder_records(path: str | os.PathLike[str], on_error: OnError | None = None
+                         ) -> Iterator[tuple[str, Article]]:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(f"{os.fspath(path)}: expected a folder of .txt files, but it is "
@@ -125,8 +146,7 @@ def _text_folder_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Ar
                     if entry.suffix == ".txt" and entry.is_file()), key=lambda p: p.name)
     if not files:
         raise InputError(f"{os.fspath(path)}: no .txt files in this folder")
-    for file in files:
-        yield str(file), _text_file_article(file)
+    yield from _text_folder_records_of(files, on_error)
 
 
 def read_text_folder(path: str | os.PathLike[str]) -> Iterator[Article]:
@@ -193,27 +213,47 @@ def from_dataframe(df: pandas.DataFrame) -> list[Article]:
     return articles
 
 
-def _input_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Article]]:
+def _input_records(path: str | os.PathLike[str], on_error: OnError | None = None
+                   ) -> Iterator[tuple[str, Article]]:
     name = os.fspath(path)
     resolved = Path(path)
     if resolved.is_dir():
-        return _text_folder_records(path)
+        return _text_folder_records(path, on_error)
     if not resolved.exists():
         raise InputError(f"{name}: no such file or folder")
     lowered = resolved.name.lower()
     if lowered.endswith(_JSONL_SUFFIXES):
-        return _jsonl_records(path)
+        return _jsonl_records(path, on_error)
     if lowered.endswith(".txt"):
-        return iter([(name, _text_file_article(resolved))])
+        return _text_folder_records_of([resolved], on_error)
     raise InputError(f"expected a .jsonl file or a folder of .txt files, got {name!r}")
 
 
-def load_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Article]:
+def _text_folder_records_of(files: list[Path], on_error: OnError | None
+                            ) -> Iterator[tuple[str, Article]]:
+    """``(place, article)`` of each ``.txt`` file; a bad file raises or goes to ``on_error``."""
+    for file in files:
+        try:
+            article = _text_file_article(file)
+        except InputError as error:
+            if on_error is None:
+                raise
+            on_error(str(file), error, None)
+            continue
+        yield str(file), article
+
+
+def load_inputs(paths: Iterable[str | os.PathLike[str]],
+                on_error: OnError | None = None) -> list[Article]:
     """Read every input into one list of articles, in input order; ids must be unique.
 
     Each path is a folder of ``.txt`` files (:func:`read_text_folder`), a ``.jsonl``,
     ``.jsonl.gz`` or ``.ndjson`` file (:func:`read_jsonl`) or a single ``.txt`` file (id =
     file name without ``.txt``). A duplicate id across inputs names both places.
+
+    A bad record raises :class:`InputError`; with ``on_error``, it is skipped and reported
+    as ``on_error(place, error, raw_line)`` (``raw_line`` the bytes of a JSONL line, else
+    None). Errors that are not one record's (a missing file, corrupt gzip) always raise.
 
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -221,10 +261,11 @@ def load_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Article]:
     >>> [a.id for a in load_inputs([folder])]
     ['a']
     """
-    return list(iter_inputs(paths))
+    return list(iter_inputs(paths, on_error))
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article]:
+def iter_inputs(paths: Iterable[str | os.PathLike[str]],
+                on_error: OnError | None = None) -> Iterator[Article]:
     """:func:`load_inputs` as a stream: articles are read as they are consumed, so a large
     input never has to fit in memory (only the ids seen so far are kept).
 
@@ -237,15 +278,20 @@ def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article]:
     if isinstance(paths, str | bytes | os.PathLike):
         raise InputError(f"expected a list of paths, got the single path {paths!r}; "
                          "wrap it in a list")
-    return _inputs(list(paths))
+    return _inputs(list(paths), on_error)
 
 
-def _inputs(paths: list[str | os.PathLike[str]]) -> Iterator[Article]:
+def _inputs(paths: list[str | os.PathLike[str]], on_error: OnError | None = None
+            ) -> Iterator[Article]:
     first_place: dict[str, str] = {}
     for path in paths:
-        for place, article in _input_records(path):
+        for place, article in _input_records(path, on_error):
             if article.id in first_place:
-                raise InputError(f"{place}: duplicate id {article.id!r} (first used in "
-                                 f"{first_place[article.id]})")
+                error = InputError(f"{place}: duplicate id {article.id!r} (first used in "
+                                   f"{first_place[article.id]})")
+                if on_error is None:
+                    raise error
+                on_error(place, error, None)
+                continue
             first_place[article.id] = place
             yield article

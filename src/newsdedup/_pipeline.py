@@ -8,7 +8,7 @@ this module only wires them together (``_assemble`` builds the public result obj
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,8 +27,9 @@ from ._groups import GroupAssignment, build_groups
 from ._links import PARTIAL_REUSE, ArticleLinks, article_content_sizes, link_articles
 from ._memory import release_free_memory
 from ._paragraph_matches import match_paragraphs
+from ._progress import run_progress, stage
 from ._repeated import find_repeats
-from ._result import DedupResult
+from ._result import DedupResult, attach_texts
 from ._rewrite import Rewrites, find_rewrites
 from ._shingle import ShingleSets
 from ._stories import StoryAssignment, build_stories, group_vectors
@@ -45,6 +46,8 @@ def dedup(
     config: DedupConfig | None = None,
     *,
     canonical_key: CanonicalKey | None = None,
+    keep_text: bool | None = None,
+    progress: bool | None = None,
     **options: Any,
 ) -> DedupResult:
     """Find repeated paragraphs, boilerplate, duplicate groups and stories in ``articles``.
@@ -55,18 +58,40 @@ def dedup(
     ``canonical_key`` replaces the default canonical rule: the member with the smallest key
     wins (ties: smallest id).
 
+    ``keep_text`` keeps each article's text on its result (``ArticleResult.text`` and
+    ``.paragraphs``, the records, the notebook views). By default (None) texts are kept when
+    ``articles`` is a sequence (a list: the texts are in memory anyway, keeping them costs
+    nothing) and dropped when it is a stream (a generator, :func:`read_jsonl`), whose texts
+    would otherwise all be held at once. ``progress`` shows progress bars (None: when
+    stderr is a terminal or in a notebook); stage timings are logged on the ``"newsdedup"``
+    logger either way.
+
     >>> result = dedup([{"id": "a", "text": "Same words in the same order here."},
     ...                 {"id": "b", "text": "Same words in the same order here."}])
     >>> [(a.id, a.group_id == result.articles[0].group_id) for a in result.articles]
     [('a', True), ('b', True)]
     """
     settings = DedupConfig.from_options(config, **options)
+    if keep_text is None:
+        keep_text = isinstance(articles, Sequence) and not isinstance(articles, str | bytes)
     # A user's key or the embeddings may read the text; otherwise only features are kept.
-    keep_text = (canonical_key is not None or settings.story_embedding_weight > 0.0
-                 or settings.rewrite_threshold is not None)
-    # Handed over in a list that the next steps empty: nothing else keeps the features
-    # alive, so their largest arrays are freed as soon as no step needs them.
-    return _reduce([collect_features(articles, settings, keep_text)], settings, canonical_key)
+    # A user's key, the embeddings and the rewrite step read the text.
+    keep = (keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
+            or settings.rewrite_threshold is not None)
+    # Anything but an iterable of records goes to the features step as is, to be refused there.
+    countable = isinstance(articles, Iterable) and not isinstance(
+        articles, str | bytes | Mapping | Article)
+    total = len(articles) if countable and isinstance(articles, Sized) else None
+    with run_progress(progress, total) as run:
+        # Handed over in a list that the next steps empty: nothing else keeps the features
+        # alive, so their largest arrays are freed as soon as no step needs them.
+        handed_over = [collect_features(run.count(articles) if countable else articles,
+                                        settings, keep)]
+        texts = [article.text for article in handed_over[0].articles] if keep_text else None
+        result = _reduce(handed_over, settings, canonical_key)
+    if texts is not None:
+        attach_texts(result, texts)
+    return result
 
 
 def dedup_collected(collected: Collected, settings: DedupConfig,
@@ -96,12 +121,15 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     scale = int(features.shingles.values.nbytes + features.terms.nbytes)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
+    stage("paragraph matches")
     matches = match_paragraphs(features, settings, _earliest_first(corpus, id_rank))
     release_free_memory(freed=scale)
+    stage("repeats and boilerplate")
     repeats = find_repeats(features, matches, settings)
     boilerplate = find_boilerplate(features, matches, settings,
                                    [site_of(article) for article in corpus], id_rank,
                                    corpus_frequencies, [article.title for article in corpus])
+    stage("article links")
     allowed = (features.shingles.sizes > 0) & ~boilerplate.any
     # For the canonical rule, template-like lines are neither content nor clean text.
     not_content = boilerplate.any | boilerplate.template_like
@@ -129,6 +157,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     features = attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
     release_free_memory(freed=scale)
+    stage("groups")
     # The most complete duplicate of each article: copies of one text share their class's.
     representative = classes.representative
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
@@ -142,6 +171,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
             rank_keys(corpus, content.tolist(), neighbour_max.tolist(), noise.tolist()))
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of)
 
+    stage("stories")
     # First and last publication time of each group: the story step reads the gap between
     # the nearest members of two groups.
     group_times = np.full((len(groups.canonical), 2), np.nan)
@@ -171,6 +201,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     stories = build_stories(vectors, groups, group_times, settings, embeddings, must_link)
     del vectors
     rewrites = _rewrites(corpus, features, allowed, links, groups, stories, settings)
+    stage("assembly")
     return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
                     groups, stories.story_of_group, keys, canonical_key is not None, settings,
                     rewrites)

@@ -1,4 +1,8 @@
-"""A readable text summary of a :class:`~newsdedup.DedupResult` (used by ``newsdedup demo``)."""
+"""Readable text summaries of a :class:`~newsdedup.DedupResult`.
+
+:func:`format_summary` tells everything (the demo's few articles); :func:`format_brief`
+fits a screen whatever the size of the run (``newsdedup dedup --summary``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from collections.abc import Mapping, Sequence
 
 from ._article import Article
 from ._paragraphs import split_paragraphs
-from ._result import DedupResult
+from ._result import DedupResult, DuplicateGroup, Story
 
-__all__ = ["format_summary"]
+__all__ = ["brief_canonicals", "format_brief", "format_summary"]
 
 
 def _excerpt(text: str, limit: int = 70) -> str:
@@ -74,3 +78,69 @@ def format_summary(result: DedupResult, articles: Sequence[Article]) -> str:
                          f"{match.jaccard:.2f}")
     return "\n".join(textwrap.shorten(line, 400) if len(line) > 400 else line
                      for line in lines)
+
+
+def brief_canonicals(result: DedupResult, top: int = 8) -> set[str]:
+    """Ids of the canonicals :func:`format_brief` names (to find their titles)."""
+    return ({g.canonical_id for g in _largest_groups(result)[:top]}
+            | {s.canonical_id for s in _largest_stories(result)[:top]})
+
+
+def _largest_groups(result: DedupResult) -> list[DuplicateGroup]:
+    return sorted((g for g in result.groups if len(g.members) > 1),
+                  key=lambda g: (-len(g.members), g.id))
+
+
+def _largest_stories(result: DedupResult) -> list[Story]:
+    return sorted((s for s in result.stories if len(s.group_ids) > 1),
+                  key=lambda s: (-len(s.member_ids), s.id))
+
+
+def format_brief(result: DedupResult, top: int = 8,
+                 titles: Mapping[str, str] | None = None) -> str:
+    """Totals, the ``top`` largest duplicate groups and stories: at most ~30 lines.
+
+    ``titles`` gives a line about some articles by id (when the result has no texts; see
+    :func:`brief_canonicals`).
+
+    >>> from newsdedup import dedup
+    >>> print(format_brief(dedup([{"id": "a", "text": "Words."}])).splitlines()[1])
+    1 articles: 1 kept, 0 removed as duplicates (0.0%)
+    """
+    from ._html import excerpt, summary_rows
+
+    catalog = result._catalog
+    counts = dict(summary_rows(result))
+    n_articles = len(result.articles)
+    removed = sum(1 for article in result.articles if not article.is_canonical)
+    lines = [repr(result),
+             f"{n_articles:,} articles: {n_articles - removed:,} kept, {removed:,} removed "
+             f"as duplicates ({removed / n_articles if n_articles else 0.0:.1%})",
+             f"groups: {counts['duplicate groups']}; stories: {counts['stories']}",
+             f"repeated paragraphs: {counts['repeated paragraphs']}; boilerplate paragraphs: "
+             f"{counts['boilerplate paragraphs']}; matches: {counts['matches']}"]
+    multi = _largest_groups(result)
+
+    def title_of(article_id: str) -> str:
+        found = excerpt(catalog.get(article_id), 60)
+        return found or _excerpt((titles or {}).get(article_id, ""), 60)
+
+    if multi:
+        lines.append("largest duplicate groups (articles, canonical, rule, title):")
+        for group in multi[:top]:
+            title = title_of(group.canonical_id)
+            canonical = _excerpt(group.canonical_id, 30)
+            lines.append(f"  {group.id}  {len(group.members):>4}  {canonical}"
+                         f"  ({group.canonical_rule})  {title}")
+        if len(multi) > top:
+            lines.append(f"  … {len(multi) - top:,} more groups with duplicates")
+    stories = _largest_stories(result)
+    if stories:
+        lines.append("largest stories (articles, groups, title):")
+        for story in stories[:top]:
+            title = title_of(story.canonical_id)
+            lines.append(f"  {story.id}  {len(story.member_ids):>4}  {len(story.group_ids):>3}"
+                         f"  {title}")
+        if len(stories) > top:
+            lines.append(f"  … {len(stories) - top:,} more stories of several groups")
+    return "\n".join(lines)
