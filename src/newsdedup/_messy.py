@@ -161,15 +161,22 @@ def distinct_documents(docs: Sequence[BaseDocument], containment: float = 0.5
 
 
 def headline(text: str, words: int = 10) -> str:
-    """A title for an untitled text: the first ``words`` words of its first sentence, URL
-    fragments left out.
+    """A title for an untitled text: the first ``words`` words of its first sentence, after a
+    leading URL (ECB+ "b" documents begin with one, tokenized) and its slug.
 
-    >>> headline("http: / / x. com / a Quake hits Iran. More later.")
-    'a Quake hits Iran'
+    >>> headline("Quake hits Iran: dozens hurt. More later.")
+    'Quake hits Iran: dozens hurt'
+    >>> headline("http: / / x. com / 2013 / la - quake - 0504 Quake hits Iran. More.")
+    'Quake hits Iran'
     """
-    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    kept = [w for w in first.split() if not re.search(r"[/:]|^\W+$|\.\w", w)]
-    return " ".join(kept[:words]).rstrip(".!?") or "Untitled"
+    lead = text.strip()
+    if lead.startswith("http"):
+        tokens = lead.split("\n", 1)[0].rsplit(" / ", 1)[-1].split()
+        while tokens and re.fullmatch(r"[a-z0-9.-]+", tokens[0]):
+            tokens = tokens[1:]  # the URL's slug
+        lead = " ".join(tokens)
+    tokens = re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0].split()
+    return " ".join(tokens[:words]).rstrip(".!?") or "Untitled"
 
 
 def aggregator_names(count: int) -> tuple[str, ...]:

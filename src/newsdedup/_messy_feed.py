@@ -32,6 +32,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+import attrs
+
 from ._article import Article
 from ._messy import (
     START,
@@ -114,10 +116,38 @@ def iter_repost_feed(docs: Sequence[BaseDocument], seed: int = 0, *,
                      header_rate: float = 0.5, footer_rate: float = 0.85,
                      edit_rate: float = 0.7, move_rate: float = 0.2, quote_rate: float = 0.5,
                      roundup_rate: float = 0.03, roundup_share: tuple[float, float] = (0.35, 0.45),
-                     days: float = 30.0, start: dt.datetime = START
+                     days: float = 30.0, start: dt.datetime = START, hashed_ids: bool = True
                      ) -> Iterator[tuple[Article, ArticleLabels]]:
     """Endless stream of :func:`repost_feed` (same knobs), topic by topic, instance by
     instance; a shorter feed is a prefix of a longer one."""
+    for article, labels in _stream(docs, seed, reposts, n_aggregators, truncate_rate,
+                                   truncate_range, header_rate, footer_rate, edit_rate,
+                                   move_rate, quote_rate, roundup_rate, roundup_share, days,
+                                   start):
+        yield (_hashed(article, labels) if hashed_ids else (article, labels))
+
+
+def _hashed_id(article_id: str) -> str:
+    return f"{hashlib.blake2b(article_id.encode(), digest_size=3).hexdigest()}:{article_id}"
+
+
+def _hashed(article: Article, labels: ArticleLabels) -> tuple[Article, ArticleLabels]:
+    """Ids led by a short digest: their sort order then says nothing about topic or source
+    (a structured id order biases id-ordered samples; see docs/messy.md)."""
+    new = _hashed_id(article.id)
+    return (attrs.evolve(article, id=new, url=article.url and article.url.replace(
+        article.id, new)), attrs.evolve(
+        labels, id=new, group=f"g:{_hashed_id(labels.group[2:])}",
+        canonical=_hashed_id(labels.canonical),
+        derived_from=labels.derived_from and _hashed_id(labels.derived_from),
+        parts=tuple(_hashed_id(part) for part in labels.parts)))
+
+
+def _stream(docs: Sequence[BaseDocument], seed: int, reposts: tuple[int, int],
+            n_aggregators: int, truncate_rate: float, truncate_range: tuple[float, float],
+            header_rate: float, footer_rate: float, edit_rate: float, move_rate: float,
+            quote_rate: float, roundup_rate: float, roundup_share: tuple[float, float],
+            days: float, start: dt.datetime) -> Iterator[tuple[Article, ArticleLabels]]:
     base = distinct_documents(docs)
     if not base:
         return
@@ -203,8 +233,10 @@ def repost_feed(docs: Sequence[BaseDocument], n_articles: int, seed: int = 0,
     Knobs (see :func:`iter_repost_feed`): ``reposts`` range per original, ``n_aggregators``,
     ``truncate_rate``/``truncate_range``, ``header_rate``, ``footer_rate``, ``edit_rate``
     (1-3 words), ``move_rate``, ``quote_rate``, ``roundup_rate`` (roundups per article),
-    ``roundup_share``, ``days``, ``start``. Gold: an original and its reposts form a group
-    (the original canonical) in the original's event; a roundup is its own group and story.
+    ``roundup_share``, ``days``, ``start``, ``hashed_ids`` (ids led by a 6-hex-digit digest,
+    e.g. ``3fa2c1:1_10ecb~dailyfeed.example``; the default). Gold: an original and its
+    reposts form a group (the original canonical) in the original's event; a roundup is its
+    own group and story.
     """
     stream = iter_repost_feed(docs, seed, **knobs)  # type: ignore[arg-type]
     return _corpus("repost-feed", list(itertools.islice(stream, n_articles)))
