@@ -172,9 +172,10 @@ def headline(text: str, words: int = 10) -> str:
     lead = text.strip()
     if lead.startswith("http"):
         tokens = lead.split("\n", 1)[0].rsplit(" / ", 1)[-1].split()
-        while tokens and re.fullmatch(r"[a-z0-9.-]+", tokens[0]):
+        while tokens and re.fullmatch(r"[a-z0-9._?=&%-]+|\S*\d\S*", tokens[0]):
             tokens = tokens[1:]  # the URL's slug
-        lead = " ".join(tokens)
+        rest = text.strip().split("\n", 1)[1:]
+        lead = " ".join(tokens) if len(tokens) >= 3 or not rest else rest[0].strip()
     tokens = re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0].split()
     return " ".join(tokens[:words]).rstrip(".!?") or "Untitled"
 
