@@ -81,11 +81,15 @@ class ArticleLabels:
             its own group.
         story: story label; copies share their original's story, a digest is its own story.
         canonical: id of the group's original (a digest's own id).
-        kind: ``"original"``, ``"copy"``, ``"truncated"`` (a copy cut short) or ``"digest"``.
+        kind: ``"original"``, ``"copy"``, ``"truncated"`` (a copy cut short) or ``"digest"``;
+            the messy-feed scenarios (``_messy``) add ``"template"``, ``"excerpt"``,
+            ``"follow-up"``, ``"rewrite"``, ``"partial-rewrite"`` and ``"roundup"``.
         boilerplate_paragraphs: indices of added header/footer paragraphs.
         repeated_paragraphs: indices of paragraphs repeating an earlier one of the article.
         parts: for a digest, the ids of the articles it concatenates.
         key_terms: the story's key terms (names and numbers).
+        derived_from: id of the article this one copies, excerpts, rewrites or follows up
+            ("" for an original); used by the messy-feed scenarios (``_messy``).
 
     >>> ArticleLabels("a", "g1", "s1", "a", "original").is_original
     True
@@ -100,6 +104,7 @@ class ArticleLabels:
     repeated_paragraphs: tuple[int, ...] = ()
     parts: tuple[str, ...] = ()
     key_terms: tuple[str, ...] = ()
+    derived_from: str = ""
 
     @property
     def is_original(self) -> bool:
