@@ -130,7 +130,11 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                                    [site_of(article) for article in corpus], id_rank,
                                    corpus_frequencies, [article.title for article in corpus])
     stage("article links")
-    allowed = (features.shingles.sizes > 0) & ~boilerplate.any
+    # A template page (a failed extraction: most of it is a site template) has no content
+    # to compare: the rest of it is chrome too, and would group it with its site's others.
+    templates = template_pages(features, boilerplate.template)
+    allowed = ((features.shingles.sizes > 0) & ~boilerplate.any
+               & ~templates[features.paragraph_article])
     # For the canonical rule, template-like lines are neither content nor clean text.
     not_content = boilerplate.any | boilerplate.template_like
     noise = (np.bincount(features.paragraph_article[not_content], minlength=len(corpus))
@@ -190,8 +194,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # they are freed as soon as they are numbered. (New empty arrays here: a view would
     # keep the whole array alive.)
     # Template pages are told by their titles (the template is what they all share).
-    story_input = [titles_as_terms(features, template_pages(features, boilerplate.template),
-                                   [article.title for article in corpus])]
+    story_input = [titles_as_terms(features, templates, [article.title for article in corpus])]
     features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),
