@@ -325,8 +325,6 @@ def test_recall_at_precision() -> None:
 
 # What issue #15 targets.
 
-@pytest.mark.xfail(strict=True, reason="#15: template pages of different incidents form "
-                   "duplicate groups (their bodies are identical; titles are ignored)")
 def test_no_duplicate_group_spans_incidents(crawl: tuple[MessyCorpus, DedupResult]) -> None:
     """No duplicate group holds articles of two different incidents."""
     corpus, result = crawl
@@ -348,8 +346,6 @@ def test_crawl_story_ari(crawl: tuple[MessyCorpus, DedupResult]) -> None:
     assert score_field(result, corpus, "story").ari >= 0.75
 
 
-@pytest.mark.xfail(strict=True, reason="#15: a digest of a short and a long article merges "
-                   "into the long one's group")
 def test_no_digest_is_merged(digests: tuple[MessyCorpus, DedupResult]) -> None:
     """No digest page shares a duplicate group."""
     corpus, result = digests
@@ -373,8 +369,6 @@ def test_seeds_and_their_reposts_are_one_story(
     assert same_story(result, corpus, "seeds")
 
 
-@pytest.mark.xfail(strict=True, reason="#15: cut reposts covering under half of the source "
-                   "fall under min_coverage")
 def test_cut_reposts_join_their_source(excerpts: tuple[MessyCorpus, DedupResult]) -> None:
     """Reposts cut to 60-67% of the paragraphs are in their source's group."""
     corpus, result = excerpts

@@ -96,14 +96,16 @@ class CorpusFrequencies:
 def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
                      site: Sequence[str | None], id_rank: I64,
                      frequencies: CorpusFrequencies | None = None,
-                     titles: Sequence[str | None] | None = None) -> Boilerplate:
+                     titles: Sequence[str | None] | None = None,
+                     copy_family: I64 | None = None) -> Boilerplate:
     """Flag boilerplate paragraphs (see the module docstring for the rule).
 
     ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``id_rank[a]`` the
     rank of its id, used to pick a deterministic sample of the carriers of a huge block.
     ``frequencies`` replaces the document frequencies of ``features`` in the topic check.
     ``titles`` (one per article, None: untitled) let a block that is most of its carriers'
-    text be recognised as a site template (``_templates``).
+    text be recognised as a site template (``_templates``). ``copy_family`` (per article, -1:
+    none; see ``_copy_families``) relates carriers that are copies of one text.
     """
     n_paragraphs = matches.unique_of.size
     recurring = np.zeros(n_paragraphs, dtype=bool)
@@ -178,9 +180,11 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
     template_blocks = np.zeros(n_blocks, dtype=bool)
     topic_checks: list[tuple[int, I64, I64]] = []
+    if copy_family is None:
+        copy_family = np.full(n_articles, -1, dtype=np.int64)
     carrier_offsets, all_carriers, all_families, counts = _families(
         candidate_blocks, block_offsets, articles_by_block, article_offsets, blocks_by_article,
-        is_candidate)
+        is_candidate, copy_family)
     family_count[candidate_blocks] = counts
     for number, block in enumerate(candidate_blocks.tolist()):
         if family_count[block] < max(2, config.boilerplate_min_articles):
@@ -268,16 +272,21 @@ def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -
 
 @kernel
 def _families(blocks: I64, block_offsets: I64, articles_by_block: I64, article_offsets: I64,
-              blocks_by_article: I64, is_candidate: npt.NDArray[np.bool_]
+              blocks_by_article: I64, is_candidate: npt.NDArray[np.bool_], copy_family: I64
               ) -> tuple[I64, I64, I64, I64]:
     """Carriers and families of each of ``blocks``: CSR offsets, each block's distinct
     carriers (ascending), their family labels, and each block's number of families.
 
     Two carriers are in one family when they share a content block (one that is not a
-    candidate); families are the connected components of that relation (union-find).
+    candidate) or are in one copy family; families are the connected components of that
+    relation (union-find).
     """
     n_blocks = block_offsets.size - 1
     first_carrier = np.full(n_blocks, -1, dtype=np.int64)  # per content block, reset after
+    n_copy_families = 1
+    for family in copy_family:
+        n_copy_families = max(n_copy_families, family + 1)
+    first_of_copy = np.full(n_copy_families, -1, dtype=np.int64)
     offsets = np.zeros(blocks.size + 1, dtype=np.int64)
     total = 0
     for number in range(blocks.size):
@@ -310,6 +319,24 @@ def _families(blocks: I64, block_offsets: I64, articles_by_block: I64, article_o
                     root_b = parent[root_b]
                 if root_a != root_b:
                     parent[max(root_a, root_b)] = min(root_a, root_b)
+        for local in range(size):
+            family = copy_family[carriers[local]]
+            if family < 0:
+                continue
+            if first_of_copy[family] < 0:
+                first_of_copy[family] = local
+                continue
+            root_a = local
+            while parent[root_a] != root_a:
+                root_a = parent[root_a]
+            root_b = first_of_copy[family]
+            while parent[root_b] != root_b:
+                root_b = parent[root_b]
+            if root_a != root_b:
+                parent[max(root_a, root_b)] = min(root_a, root_b)
+        for local in range(size):
+            if copy_family[carriers[local]] >= 0:
+                first_of_copy[copy_family[carriers[local]]] = -1
         for other in touched:
             first_carrier[other] = -1
         n_families = 0

@@ -30,6 +30,7 @@ group decision reads, are not made.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import attrs
 import numpy as np
@@ -47,7 +48,7 @@ from ._threads import map_in_threads, split_range
 from ._verify import PairSimilarity, count_shared
 
 __all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "ArticleLinks",
-           "article_content_sizes", "article_shingle_sets", "link_articles"]
+           "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -278,6 +279,9 @@ def _link_similarity_kernel(article_paragraphs: I64, allowed: npt.NDArray[np.boo
 ALL_PAIRS_CARRIERS = 64
 #: Best-ranked carriers of a popular paragraph that every other carrier is compared with.
 LINK_HUBS = 16
+#: Two articles contained in a third are parts of one text when one is in the other to this
+#: share (a cut repost and a lead excerpt of one article); below it, different texts.
+_SAME_TEXT = 0.5
 
 
 def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.NDArray[np.bool_],
@@ -292,33 +296,19 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     n_articles = features.n_articles
     n_classes = classes.n_classes
     shingles = features.shingles
-    carrier_offsets, carriers = _carriers_by_unique(classes, matches.representative.size)
-    popular = np.flatnonzero(np.diff(carrier_offsets) > ALL_PAIRS_CARRIERS)
-    # Hubs of popular paragraphs: their best carriers by the canonical rule, with each
-    # carrier's completeness taken relative to the most complete carrier of the paragraph.
-    hub_offsets = np.zeros(1, dtype=np.int64)
-    hubs = np.zeros(0, dtype=np.int64)
-    if popular.size:
-        positions, _ = gather_rows(carrier_offsets, popular)
-        chosen = np.zeros(n_articles, dtype=bool)
-        chosen[classes.representative[carriers[positions]]] = True
-        content = article_content_sizes(features, allowed, chosen, config.workers)
-        representative = classes.representative
-        hub_offsets, hubs = _popular_hubs(
-            popular, carrier_offsets, carriers, content[representative],
-            preference.period[representative], preference.rank[representative],
-            preference.completeness_steps, LINK_HUBS)
-    is_hub_row = np.full(carrier_offsets.size - 1, -1, dtype=np.int64)
-    is_hub_row[popular] = np.arange(popular.size)
-    partner_offsets, partner, _ = matches.partners()
-    codes = np.unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
-                                       partner_offsets, partner, n_classes))
-    a, b = codes // max(n_classes, 1), codes % max(n_classes, 1)
+    representative = classes.representative
+
+    def content_of(chosen: npt.NDArray[np.bool_]) -> I64:
+        articles = np.zeros(n_articles, dtype=bool)
+        articles[representative[chosen]] = True
+        sizes: I64 = article_content_sizes(features, allowed, articles, config.workers)
+        return sizes[representative]
+
+    a, b = class_pairs(classes, matches, preference, content_of)
 
     # Each linked pair is compared over its two representatives' unions, built when needed
     # and not kept; classes without links get the sum of their paragraphs' set sizes (see
     # ArticleLinks.content_size), unless they hold several copies: those were compared too.
-    representative = classes.representative
     rep_a, rep_b = representative[a], representative[b]
     parts = map_in_threads(
         lambda bounds: _link_similarity_kernel(
@@ -355,8 +345,10 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     duplicate = near | (a_contained & _covers(a_in_b, b_in_a, config)) | (
         b_contained & _covers(b_in_a, a_in_b, config))
 
-    class_digest = _find_digests(a, b, a_contained, b_contained, duplicate, n_classes)
-    duplicate &= (~class_digest[a] & ~class_digest[b]) | near
+    class_digest = _find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
+    # A digest is nobody's duplicate, but two copies of one digest page are each other's.
+    duplicate &= (~class_digest[a] & ~class_digest[b]) | (near & class_digest[a]
+                                                         & class_digest[b])
     digest = np.zeros(n_articles, dtype=bool)
     digest[with_class] = class_digest[classes.class_of[with_class]]
     return ArticleLinks(
@@ -364,6 +356,37 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
         relation=tuple(relation.tolist()), duplicate=duplicate, digest=digest,
         content_size=content_size,
     )
+
+
+def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Preference,
+                content_of: Callable[[npt.NDArray[np.bool_]], I64]) -> tuple[I64, I64]:
+    """The pairs ``(a, b)``, ``a < b``, of copy classes to compare: classes carrying one
+    unique paragraph or the two of a match; a popular paragraph's carriers are paired with its
+    hubs only (see the module docstring), ranked by ``preference`` with the completeness
+    ``content_of(chosen)`` gives each class (called once, for the classes carrying a popular
+    paragraph)."""
+    n_classes = classes.n_classes
+    representative = classes.representative
+    carrier_offsets, carriers = _carriers_by_unique(classes, matches.representative.size)
+    popular = np.flatnonzero(np.diff(carrier_offsets) > ALL_PAIRS_CARRIERS)
+    # Hubs of popular paragraphs: their best carriers by the canonical rule, with each
+    # carrier's completeness taken relative to the most complete carrier of the paragraph.
+    hub_offsets = np.zeros(1, dtype=np.int64)
+    hubs = np.zeros(0, dtype=np.int64)
+    if popular.size:
+        positions, _ = gather_rows(carrier_offsets, popular)
+        chosen = np.zeros(n_classes, dtype=bool)
+        chosen[carriers[positions]] = True
+        hub_offsets, hubs = _popular_hubs(
+            popular, carrier_offsets, carriers, content_of(chosen),
+            preference.period[representative], preference.rank[representative],
+            preference.completeness_steps, LINK_HUBS)
+    is_hub_row = np.full(carrier_offsets.size - 1, -1, dtype=np.int64)
+    is_hub_row[popular] = np.arange(popular.size)
+    partner_offsets, partner, _ = matches.partners()
+    codes = np.unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
+                                       partner_offsets, partner, n_classes))
+    return codes // max(n_classes, 1), codes % max(n_classes, 1)
 
 
 def _covers(contained: F64, coverage: F64, config: DedupConfig) -> npt.NDArray[np.bool_]:
@@ -483,28 +506,59 @@ def _pair_code(first: int, second: int, n: int) -> int:
     return second * n + first
 
 
-def _find_digests(a: I64, b: I64, a_contained: npt.NDArray[np.bool_],
-                  b_contained: npt.NDArray[np.bool_], duplicate: npt.NDArray[np.bool_],
-                  n_articles: int) -> npt.NDArray[np.bool_]:
-    """Classes containing two or more classes that are not duplicates of each other."""
-    contained_by: dict[int, list[int]] = defaultdict(list)
-    for small, big in zip(a[a_contained].tolist(), b[a_contained].tolist(), strict=True):
-        contained_by[big].append(small)
-    for big, small in zip(a[b_contained].tolist(), b[b_contained].tolist(), strict=True):
-        contained_by[big].append(small)
-    digest = np.zeros(n_articles, dtype=bool)
+def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray[np.bool_],
+                  config: DedupConfig, n_classes: int) -> npt.NDArray[np.bool_]:
+    """Classes containing two or more classes that are different texts.
+
+    A class contains another when the other's text is in it to ``containment_threshold``,
+    also when their Jaccard makes them near-duplicates (a long article with a short one
+    appended is a digest of the two, not a copy of the long one). Two contained classes are
+    one text when they overlap by ``_SAME_TEXT`` of the smaller: as their link says, or as
+    their coverage of the container forces (two copies covering 97% of it share at least
+    94%; a cut repost and a lead excerpt of one article are parts of one text). A digest
+    carries two or more texts that do not overlap so (its articles, which may quote each
+    other).
+    """
+    threshold = config.containment_threshold
+    a_inside = (a_in_b >= threshold) & a_first
+    b_inside = (b_in_a >= threshold) & ~a_inside
+    # (container, contained, share of the container the contained one covers)
+    contained_by: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for small, big, covered in zip(a[a_inside].tolist(), b[a_inside].tolist(),
+                                   b_in_a[a_inside].tolist(), strict=True):
+        contained_by[big].append((small, covered))
+    for big, small, covered in zip(a[b_inside].tolist(), b[b_inside].tolist(),
+                                   a_in_b[b_inside].tolist(), strict=True):
+        contained_by[big].append((small, covered))
+    digest = np.zeros(n_classes, dtype=bool)
     candidates = {big: smalls for big, smalls in contained_by.items() if len(smalls) >= 2}
     if not candidates:
         return digest
-    duplicate_pairs = set(zip(a[duplicate].tolist(), b[duplicate].tolist(), strict=True))
+    overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
+    same_text: dict[int, list[int]] = defaultdict(list)
+    for left, right in zip(a[overlapping].tolist(), b[overlapping].tolist(), strict=True):
+        same_text[left].append(right)
+        same_text[right].append(left)
     for big, smalls in candidates.items():
-        families: list[list[int]] = []
-        for small in sorted(smalls):
-            for family in families:
-                if any((min(small, m), max(small, m)) in duplicate_pairs for m in family):
-                    family.append(small)
-                    break
-            else:
-                families.append([small])
-        digest[big] = len(families) >= 2
+        members = {small for small, _ in smalls}
+        parent = {small: small for small in members}
+        for small in members:
+            for other in same_text.get(small, ()):
+                if other in members:
+                    parent[_root(parent, small)] = _root(parent, other)
+        # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
+        # part covering most is the best partner for every other (see docs/design.md).
+        widest, most = max(smalls, key=lambda entry: (entry[1], -entry[0]))
+        for small, covered in smalls:
+            if most + covered - 1.0 >= _SAME_TEXT * covered:
+                parent[_root(parent, small)] = _root(parent, widest)
+        digest[big] = len({_root(parent, small) for small in members}) >= 2
     return digest
+
+
+def _root(parent: dict[int, int], node: int) -> int:
+    """The root of ``node`` in a union-find forest (paths halved on the way)."""
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node

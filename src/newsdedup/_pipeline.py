@@ -22,6 +22,7 @@ from ._boilerplate import CorpusFrequencies, find_boilerplate
 from ._canonical import CanonicalKey, preference, rank_keys
 from ._config import DedupConfig
 from ._copies import copy_classes
+from ._copy_families import copy_families
 from ._features import Collected, Features, collect_features
 from ._groups import GroupAssignment, build_groups
 from ._links import PARTIAL_REUSE, ArticleLinks, article_content_sizes, link_articles
@@ -122,13 +123,15 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
     stage("paragraph matches")
-    matches = match_paragraphs(features, settings, _earliest_first(corpus, id_rank))
+    earliest_first = _earliest_first(corpus, id_rank)
+    matches = match_paragraphs(features, settings, earliest_first)
     release_free_memory(freed=scale)
     stage("repeats and boilerplate")
     repeats = find_repeats(features, matches, settings)
     boilerplate = find_boilerplate(features, matches, settings,
                                    [site_of(article) for article in corpus], id_rank,
-                                   corpus_frequencies, [article.title for article in corpus])
+                                   corpus_frequencies, [article.title for article in corpus],
+                                   copy_families(features, matches, settings, earliest_first))
     stage("article links")
     # A template page (a failed extraction: most of it is a site template) has no content
     # to compare: the rest of it is chrome too, and would group it with its site's others.
