@@ -15,7 +15,7 @@ from newsdedup._pipeline import dedup_collected
 from newsdedup._synthetic import generate_corpus
 from newsdedup._terms import document_frequencies
 
-ARTICLES = generate_corpus(150, seed=4, article_bytes=600).articles
+ARTICLES = generate_corpus(300, seed=4, article_bytes=600).articles
 
 
 def test_own_frequencies_give_the_batch_result() -> None:

@@ -352,8 +352,6 @@ def test_no_digest_is_merged(digests: tuple[MessyCorpus, DedupResult]) -> None:
     assert merged_pages(result, corpus, ["digest"]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="#15: reposts of the short article lose their content "
-                   "to boilerplate flags and split off")
 def test_digest_feed_groups_and_canonicals(digests: tuple[MessyCorpus, DedupResult]) -> None:
     """Group pair F1 >= 0.99 and the original is canonical for >= 99% of group members."""
     corpus, result = digests

@@ -56,11 +56,13 @@ class Preference:
             undated last); all 0 under a user key.
         completeness_steps: steps in which completeness is compared (1 under a user key:
             completeness does not count).
+        published: each article's publication time in seconds (NaN: undated).
     """
 
     rank: npt.NDArray[np.int64]
     period: npt.NDArray[np.int64]
     completeness_steps: int
+    published: npt.NDArray[np.float64]
 
 
 def preference(articles: Sequence[Article], noise: Sequence[int],
@@ -69,14 +71,15 @@ def preference(articles: Sequence[Article], noise: Sequence[int],
     """The :class:`Preference` of ``articles`` (``user_keys``: the keys of a user rule)."""
     n_articles = len(articles)
     rank = np.empty(n_articles, dtype=np.int64)
+    published = np.array([a.published.timestamp() if a.published else np.nan for a in articles],
+                         dtype=np.float64)
     if user_keys is not None:
         rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
-        return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1)
-    times = np.array([a.published.timestamp() if a.published else np.inf for a in articles],
-                     dtype=np.float64)
-    period = np.unique(times, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1, published)
+    period = np.unique(np.nan_to_num(published, nan=np.inf), return_inverse=True)[1]
+    period = period.reshape(-1).astype(np.int64)
     rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), period))] = np.arange(n_articles)
-    return Preference(rank, period, _COMPLETENESS_STEPS)
+    return Preference(rank, period, _COMPLETENESS_STEPS, published)
 
 
 def rank_keys(

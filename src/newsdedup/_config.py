@@ -75,6 +75,11 @@ class DedupConfig:
     paragraph_containment: float = attrs.field(default=0.5, validator=_unit_interval)
     #: Articles are near-duplicates at this Jaccard over their non-boilerplate shingles.
     article_threshold: float = attrs.field(default=0.8, validator=_unit_interval)
+    #: ... or when they differ by at most this many edited words (estimated from the
+    #: shingles each does not share): on a 40-word brief, three edited words change half of
+    #: its 5-word shingles. (Two different texts sharing only a few sentences differ by many
+    #: more words; see _links.py.)
+    near_duplicate_edits: int = attrs.field(default=3, validator=_non_negative_int)
     #: A shorter article is a copy contained in a longer one at this containment ...
     containment_threshold: float = attrs.field(default=0.8, validator=_unit_interval)
     #: ... provided the shorter one also covers this share of the longer one: a truncated copy
@@ -89,6 +94,15 @@ class DedupConfig:
     #: a page quoting a whole article as one part of its own text covers less than this, and
     #: a digest carrying several articles is recognised as such (see _links.py).
     excerpt_coverage: float = attrs.field(default=0.3, validator=_unit_interval)
+    #: Contained copies (cut reposts, excerpts) and copies differing by a few edited words
+    #: (``near_duplicate_edits``) are duplicates only when published within this many days of
+    #: each other (or one is undated): they share less text than a near-duplicate, and a
+    #: formulaic report of another incident months later can share as much. None: no limit.
+    copy_window_days: float | None = attrs.field(default=31.0, validator=_optional_positive)
+    #: Copies told by a few edited words (``near_duplicate_edits``) must follow each other
+    #: within this many days (or one be undated): reposts come within days, while a formulaic
+    #: report of another incident (another age, another street) differs in as few words.
+    edited_copy_days: float | None = attrs.field(default=3.0, validator=_optional_positive)
     #: A paragraph shared by at least this many unrelated articles is boilerplate.
     boilerplate_min_articles: int = attrs.field(default=2, validator=_positive_int)
     #: Boilerplate makes up a minor share of the articles that carry it; a block of shared

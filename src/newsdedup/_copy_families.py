@@ -8,12 +8,13 @@ article whose every paragraph is also in a digest): each block is then a minor s
 carriers, the copies share no "content block", and the text of a syndicated article is taken
 for a footer.
 
-So relatedness is measured on the whole text first: two articles are in one copy family when
-the paragraphs they share (by paragraph cluster, weighted by shingles) make up at least
-``boilerplate_max_share`` of the smaller one; families are the connected components of that
-relation. Pairs are found as for article links (``_links.class_pairs``: copy classes, and
-hubs for popular paragraphs, so the work stays linear), and scored on short per-class
-cluster lists.
+So relatedness is measured on the whole text first (less the lines a boilerplate phrase
+flags): two articles are in one copy family when the paragraphs of text they share (by
+paragraph cluster, weighted by shingles; lines shorter than ``_TEXT_TOKENS`` tokens are no
+proof) make up at least ``boilerplate_max_share`` of the smaller one; families are the
+connected components of that relation. Pairs are found as for article links
+(``_links.class_pairs``: copy classes, and hubs for popular paragraphs, so the work stays
+linear), and scored on short per-class cluster lists.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ from ._paragraph_matches import ParagraphMatches
 __all__ = ["copy_families"]
 
 I64 = npt.NDArray[np.int64]
+#: A paragraph of at least this many tokens is text of an article; shorter lines may be a
+#: site's (a footer shared by two short reposts of different articles is no proof that they
+#: copy each other).
+_TEXT_TOKENS = 12
 
 
 def copy_families(features: Features, matches: ParagraphMatches, config: DedupConfig,
@@ -44,24 +49,31 @@ def copy_families(features: Features, matches: ParagraphMatches, config: DedupCo
     paragraphs.
     """
     n_articles = features.n_articles
-    has_text = features.shingles.sizes > 0
+    # Lines a boilerplate phrase flags (and, in the index's runs, established boilerplate)
+    # are nobody's text.
+    has_text = (features.shingles.sizes > 0) & ~features.pattern_boilerplate
     classes = copy_classes(features.paragraph_article, matches.unique_of, has_text, n_articles,
                            earliest_first)
     family = np.full(n_articles, -1, dtype=np.int64)
     if classes.n_classes == 0:
         return family
-    # Each class's text as (cluster, shingles) entries, clusters ascending.
-    sizes = features.shingles.sizes[matches.representative[classes.uniques]].astype(np.int64)
+    # Each class's text as (cluster, shingles) entries, clusters ascending. Short lines
+    # (headers, footers, share prompts) weigh in the text's size but are no proof of copying:
+    # their shared shingles count only through ``proof``.
+    paragraphs = matches.representative[classes.uniques]
+    sizes = features.shingles.sizes[paragraphs].astype(np.int64)
+    proof = np.where(features.token_counts[paragraphs] >= _TEXT_TOKENS, sizes, 0)
     clusters = matches.cluster_of_unique[classes.uniques]
     owner = np.repeat(np.arange(classes.n_classes, dtype=np.int64),
                       np.diff(classes.unique_offsets))
     order = np.lexsort((clusters, owner))
     entry_offsets = classes.unique_offsets
-    entry_cluster, entry_size = clusters[order], sizes[order]
+    entry_cluster, entry_size = clusters[order], proof[order]
     weight = np.bincount(owner, weights=sizes, minlength=classes.n_classes).astype(np.int64)
 
     # Hubs of popular paragraphs: the carriers holding most text, then the earliest.
-    ranking = Preference(earliest_first, np.zeros(n_articles, dtype=np.int64), 20)
+    ranking = Preference(earliest_first, np.zeros(n_articles, dtype=np.int64), 20,
+                         np.full(n_articles, np.nan))
     a, b = class_pairs(classes, matches, ranking, lambda chosen: weight)
     shared = _shared_weights(entry_offsets, entry_cluster, entry_size, a, b)
     related = shared >= config.boilerplate_max_share * np.minimum(weight[a], weight[b])

@@ -43,6 +43,7 @@ from ._copies import CopyClasses
 from ._features import Features
 from ._jit import kernel
 from ._paragraph_matches import ParagraphMatches
+from ._shared import shared_paragraphs
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
 from ._verify import PairSimilarity, count_shared
@@ -282,6 +283,14 @@ LINK_HUBS = 16
 #: Two articles contained in a third are parts of one text when one is in the other to this
 #: share (a cut repost and a lead excerpt of one article); below it, different texts.
 _SAME_TEXT = 0.5
+#: A repost's own line around the text it copies (a header, a byline) has at most this many
+#: tokens ...
+_WRAPPER_TOKENS = 15
+#: ... and such lines make up at most this share of the repost.
+_WRAPPER_SHARE = 0.25
+#: Below this Jaccard, two articles are not near-duplicates however few words differ (a short
+#: text has too few shingles for the count of differing words to mean anything).
+_EDITED_MIN_JACCARD = 0.4
 
 
 def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.NDArray[np.bool_],
@@ -333,17 +342,50 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     content_size[with_class] = content_size[representative[classes.class_of[with_class]]]
 
     jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
-    near = jaccard >= config.article_threshold
+    # A few edited words change shingle_size shingles each: on a short article, three of them
+    # pull the Jaccard far below article_threshold. Estimated from the shingles each side
+    # does not share (a substitution leaves shingle_size on each).
+    edits = np.maximum(scores.left_size, scores.right_size) - scores.intersection
+    # Below article_threshold (a contained copy, a few edited words) there is less text to
+    # prove copying: the two must also be published close together (or one be undated).
+    gap = np.abs(preference.published[rep_a] - preference.published[rep_b])
+    close = ~(gap > (np.inf if config.copy_window_days is None
+                     else config.copy_window_days * 86400.0))
+    # Edited copies are told from formulaic reports of other events (which differ in as few
+    # words: an age, a street) by time: reposts follow their original within days.
+    soon = ~(gap > (np.inf if config.edited_copy_days is None
+                    else config.edited_copy_days * 86400.0))
+    near = (jaccard >= config.article_threshold) | (
+        soon & (jaccard >= _EDITED_MIN_JACCARD)
+        & (edits <= config.near_duplicate_edits * config.shingle_size))
     rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
-    a_first = (a_in_b > b_in_a) | ((a_in_b == b_in_a) & (rank[a] < rank[b]))
-    a_contained = ~near & (a_in_b >= config.containment_threshold) & a_first
-    b_contained = ~near & ~a_contained & (b_in_a >= config.containment_threshold)
+    # Containment as a copy sees it: a repost's own lines around the text it copies (a
+    # "Source: ... | Curated by ..." header, a byline) do not count against it.
+    a_smaller = scores.left_size < scores.right_size
+    inside_a = _unwrapped_containment(features, matches, allowed, rep_a, rep_b, a_in_b, b_in_a,
+                                      scores.intersection, near | ~a_smaller, config)
+    inside_b = _unwrapped_containment(features, matches, allowed, rep_b, rep_a, b_in_a, a_in_b,
+                                      scores.intersection, near | a_smaller, config)
+    # ... nor do a few edited words (as for near-duplicates): a copy is contained in its
+    # original up to near_duplicate_edits words.
+    budget = config.near_duplicate_edits * config.shingle_size
+    inside_a = np.where(soon & (a_in_b >= 0.5)
+                        & (scores.left_size - scores.intersection <= budget), 1.0, inside_a)
+    inside_b = np.where(soon & (b_in_a >= 0.5)
+                        & (scores.right_size - scores.intersection <= budget), 1.0, inside_b)
+    a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
+    a_contained = ~near & (inside_a >= config.containment_threshold) & a_first
+    b_contained = ~near & ~a_contained & (inside_b >= config.containment_threshold)
     relation = np.full(a.size, PARTIAL_REUSE, dtype=object)
     relation[near] = NEAR_DUPLICATE
     relation[a_contained] = CONTAINED_IN
     relation[b_contained] = CONTAINS
-    duplicate = near | (a_contained & _covers(a_in_b, b_in_a, config)) | (
-        b_contained & _covers(b_in_a, a_in_b, config))
+    covers_a = _covers(inside_a, b_in_a, close, config)
+    covers_b = _covers(inside_b, a_in_b, close, config)
+    # An excerpt (covering less than min_coverage) starts where its original starts.
+    covers_a = _excerpt_leads(features, matches, allowed, rep_a, rep_b, covers_a, b_in_a, config)
+    covers_b = _excerpt_leads(features, matches, allowed, rep_b, rep_a, covers_b, a_in_b, config)
+    duplicate = near | (a_contained & covers_a) | (b_contained & covers_b)
 
     class_digest = _find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
     # A digest is nobody's duplicate, but two copies of one digest page are each other's.
@@ -389,11 +431,97 @@ def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Pre
     return codes // max(n_classes, 1), codes % max(n_classes, 1)
 
 
-def _covers(contained: F64, coverage: F64, config: DedupConfig) -> npt.NDArray[np.bool_]:
+def _unwrapped_containment(features: Features, matches: ParagraphMatches,
+                           allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+                           contained: F64, coverage: F64, intersection: I64,
+                           skip: npt.NDArray[np.bool_], config: DedupConfig) -> F64:
+    """Containment of ``inner[k]`` in ``outer[k]`` without the short lines a repost wraps
+    around the text it copies (a "Source: ... | Curated by ..." header, a byline): content
+    paragraphs of at most ``_WRAPPER_TOKENS`` tokens before the first and after the last
+    paragraph shared with ``outer``, together at most ``_WRAPPER_SHARE`` of ``inner``.
+
+    Computed where it can make a contained copy: ``inner`` the smaller (``skip`` false), not
+    yet contained, covering ``excerpt_coverage`` of ``outer``; elsewhere, and where an edge
+    holds a longer paragraph (text of its own, or what a longer article has and a cut copy
+    lost), ``contained`` as it is.
+    """
+    result = contained.copy()
+    wanted = np.flatnonzero(~skip & (contained >= 0.5) & (contained < config.excerpt_containment)
+                            & (coverage >= config.excerpt_coverage))
+    if wanted.size == 0:
+        return result
+    offsets, mine, _, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                            allowed, matches.partners(), inner[wanted],
+                                            outer[wanted])
+    sizes = np.where(allowed, features.shingles.sizes, 0).astype(np.int64).tolist()
+    tokens = features.token_counts.tolist()
+    is_content = allowed.tolist()
+    bounds = offsets.tolist()
+    shared = mine.tolist()
+    article_paragraphs = features.article_paragraphs
+    for k, pair in enumerate(wanted.tolist()):
+        matched = shared[bounds[k]:bounds[k + 1]]
+        if not matched:
+            continue
+        start = int(article_paragraphs[inner[pair]])
+        stop = int(article_paragraphs[inner[pair] + 1])
+        edges = [p for p in (*range(start, min(matched)), *range(max(matched) + 1, stop))
+                 if is_content[p]]
+        if any(tokens[p] > _WRAPPER_TOKENS for p in edges):
+            continue
+        total = sum(sizes[start:stop])
+        wrapper = sum(sizes[p] for p in edges)
+        if wrapper > _WRAPPER_SHARE * total or wrapper >= total:
+            continue
+        # The shingles of a text may repeat across its paragraphs (the union counts them
+        # once): the share is capped at 1.
+        result[pair] = max(contained[pair],
+                           min(1.0, float(intersection[pair]) / (total - wrapper)))
+    return result
+
+
+def _excerpt_leads(features: Features, matches: ParagraphMatches,
+                   allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+                   covers: npt.NDArray[np.bool_], coverage: F64,
+                   config: DedupConfig) -> npt.NDArray[np.bool_]:
+    """``covers`` where an excerpt (``coverage`` below ``min_coverage``) of ``outer[k]``
+    shares ``outer``'s first content paragraph, its lead: a lead excerpt or a cut repost keeps
+    the start of its original, while a formulaic report of another incident shares the stock
+    sentences and differs in the lead (another town, another age)."""
+    result = covers.copy()
+    excerpts = np.flatnonzero(covers & (coverage < config.min_coverage))
+    if excerpts.size == 0:
+        return result
+    offsets, _, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                              allowed, matches.partners(), inner[excerpts],
+                                              outer[excerpts])
+    leads = _first_content(features.article_paragraphs, allowed, outer[excerpts])
+    bounds = offsets.tolist()
+    shared = theirs.tolist()
+    for k, pair in enumerate(excerpts.tolist()):
+        result[pair] = leads[k] in shared[bounds[k]:bounds[k + 1]]
+    return result
+
+
+def _first_content(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
+                   articles: I64) -> list[int]:
+    """Each article's first content paragraph (-1: none)."""
+    content = np.flatnonzero(allowed)
+    first = np.searchsorted(content, article_paragraphs[articles])
+    found = np.minimum(first, max(content.size - 1, 0))
+    valid = (first < content.size) & (content[found] < article_paragraphs[articles + 1]) if (
+        content.size) else np.zeros(articles.size, dtype=bool)
+    result: list[int] = np.where(valid, content[found] if content.size else -1, -1).tolist()
+    return result
+
+
+def _covers(contained: F64, coverage: F64, close: npt.NDArray[np.bool_],
+            config: DedupConfig) -> npt.NDArray[np.bool_]:
     """Whether a contained copy (its ``contained`` share is in the other, which it covers to
-    ``coverage``) is a duplicate: it covers ``min_coverage``, or it is an excerpt."""
+    ``coverage``) published ``close`` to the other is a duplicate: it covers
+    ``min_coverage``, or it is an excerpt."""
     excerpt = (contained >= config.excerpt_containment) & (coverage >= config.excerpt_coverage)
-    covers: npt.NDArray[np.bool_] = (coverage >= config.min_coverage) | excerpt
+    covers: npt.NDArray[np.bool_] = close & ((coverage >= config.min_coverage) | excerpt)
     return covers
 
 
