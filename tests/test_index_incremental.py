@@ -55,9 +55,12 @@ def neighbourhood_only(frozen_families: int | None = None) -> Iterator[None]:
 
 
 def _without_stories(record: dict[str, Any], families: bool = True) -> dict[str, Any]:
-    """A decision without its story fields (and boilerplate family counts, if asked)."""
+    """A decision without its story fields and rewrite matches (found among a story's
+    candidates, they drift with stories between refreshes), and without boilerplate family
+    counts if asked."""
     out = {key: value for key, value in record.items()
            if key not in ("story_id", "story_canonical_id", "status", "duplicate_of")}
+    out["matches"] = [m for m in out.get("matches", []) if m["relation"] != "rewrite"]
     if not families:
         out["boilerplate_paragraphs"] = [{**b, "families": None}
                                          for b in out["boilerplate_paragraphs"]]

@@ -404,7 +404,6 @@ def test_lookalike_events_stay_apart(lookalikes: tuple[MessyCorpus, DedupResult]
     assert score_field(result, corpus, "story").ari >= 0.90
 
 
-@pytest.mark.xfail(strict=True, reason="#15: no rewrite relation yet")
 def test_rewrites_are_found(rewrites: tuple[MessyCorpus, DedupResult]) -> None:
     """The rewrite relation finds >= 60% of derived pairs at precision >= 0.90."""
     corpus, result = rewrites

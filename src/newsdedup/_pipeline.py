@@ -76,9 +76,9 @@ def dedup(
     if keep_text is None:
         keep_text = isinstance(articles, Sequence) and not isinstance(articles, str | bytes)
     # A user's key or the embeddings may read the text; otherwise only features are kept.
-    # A user's key, the embeddings and the rewrite step read the text.
-    keep = (keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
-            or settings.rewrite_threshold is not None)
+    # A user's key and the embeddings read the text (rewrites' supporting paragraphs too,
+    # when the texts are kept anyway).
+    keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
     # Anything but an iterable of records goes to the features step as is, to be refused there.
     countable = isinstance(articles, Iterable) and not isinstance(
         articles, str | bytes | Mapping | Article)
@@ -202,11 +202,13 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
-    vectors = group_vectors(story_input, groups, story_context)
+    own_share = np.ones(len(groups.canonical))
+    vectors = group_vectors(story_input, groups, story_context, own_share)
     release_free_memory(freed=scale)
     stories = build_stories(vectors, groups, group_times, settings, embeddings, must_link)
     del vectors
-    rewrites = _rewrites(corpus, features, allowed, links, groups, stories, settings)
+    rewrites = _rewrites(corpus, features, allowed, links, groups, stories, own_share,
+                         settings)
     stage("assembly")
     return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
                     groups, stories.story_of_group, keys, canonical_key is not None, settings,
@@ -226,24 +228,27 @@ def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
 
 def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np.bool_],
               links: ArticleLinks, groups: GroupAssignment, stories: StoryAssignment,
-              settings: DedupConfig) -> Rewrites:
-    """Rewrites among the canonicals of the group pairs the story step linked, leaving out
-    pairs of groups already linked by shared text (their match says more)."""
-    if settings.rewrite_threshold is None or not any(article.text for article in corpus):
+              own_share: npt.NDArray[np.float64], settings: DedupConfig) -> Rewrites:
+    """Rewrites among the canonicals of the group pairs the story step compared, leaving out
+    pairs of groups already linked by shared text (their match says more), scored by the
+    cosine of the groups' whole term vectors (``own_share``, see ``group_vectors``)."""
+    if settings.rewrite_threshold is None:
         return Rewrites.none()
-    linked = stories.pair_similarity >= settings.story_threshold
-    first, second = stories.pair_first[linked], stories.pair_second[linked]
+    first, second = stories.pair_first, stories.pair_second
     n_groups = max(len(groups.canonical), 1)
     representative = links.classes.representative
     text_a = groups.group_of[representative[links.a]]
     text_b = groups.group_of[representative[links.b]]
     by_text = np.unique(np.minimum(text_a, text_b) * np.int64(n_groups)
                         + np.maximum(text_a, text_b))
-    fresh = ~np.isin(np.minimum(first, second) * np.int64(n_groups)
-                     + np.maximum(first, second), by_text)
+    fresh = (first != second) & ~np.isin(np.minimum(first, second) * np.int64(n_groups)
+                                         + np.maximum(first, second), by_text)
     canonical = np.asarray(groups.canonical, dtype=np.int64)
-    return find_rewrites([article.text for article in corpus], features, allowed,
-                         canonical[first[fresh]], canonical[second[fresh]], settings)
+    texts = [article.text for article in corpus]
+    first, second = first[fresh], second[fresh]
+    score = stories.pair_similarity[fresh] * own_share[first] * own_share[second]
+    return find_rewrites(canonical[first], canonical[second], score,
+                         texts if any(texts) else None, features, allowed, settings)
 
 
 def copy_links(links: ArticleLinks, groups: GroupAssignment) -> tuple[I64, I64]:

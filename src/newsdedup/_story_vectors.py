@@ -70,10 +70,15 @@ class StoryContext:
 
 
 def group_vectors(features: Features | list[Features], groups: GroupAssignment,
-                  context: StoryContext | None = None) -> csr_matrix:
+                  context: StoryContext | None = None, own_share: F64 | None = None
+                  ) -> csr_matrix:
     """L2-normalized weighted term vector of each group (rows; see the module docstring).
 
-    Columns are the terms shared by at least two groups, in hash order. ``features`` may be
+    Columns are the terms shared by at least two groups, in hash order. ``own_share`` (an
+    array of one value per group), if given, receives each row's norm before normalizing
+    over its norm with every term of the group counted: a cosine of two rows times their
+    ``own_share`` is the cosine of the groups' whole vectors (terms of a single group are
+    never shared, so they only add to the norms). ``features`` may be
     handed over as a one-item list, which is emptied: when the caller keeps no other
     reference, the content terms are then freed as soon as they are numbered (at a million
     articles they are gigabytes, and the vectors are built next to them).
@@ -123,9 +128,11 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
     # group apart: it counts in the group's norm (lowering its cosines) and is then dropped.
     # Other single-group words (rare wording, typos) neither count nor stay.
     counted = shared | salient_term
-    idf = np.where(counted, np.log((1.0 + all_groups) / (1.0 + document_frequency)) + 1.0, 0.0)
+    full_idf = np.log((1.0 + all_groups) / (1.0 + document_frequency)) + 1.0
+    idf = np.where(counted, full_idf, 0.0)
     column = (np.cumsum(shared) - 1).astype(np.int32)
-    kept = _weigh_and_keep(indptr, indices, data, idf, shared, column)
+    share = np.ones(n_groups) if own_share is None else own_share
+    kept = _weigh_and_keep(indptr, indices, data, idf, full_idf, shared, column, share)
     return csr_matrix((data[:kept], indices[:kept], indptr),
                       shape=(n_groups, max(int(shared.sum()), 1)))
 
@@ -210,19 +217,24 @@ def _group_rows(offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boos
 
 
 @kernel
-def _weigh_and_keep(indptr: I64, indices: I32, data: F64, idf: F64,
-                    shared: npt.NDArray[np.bool_], column: I32) -> int:
+def _weigh_and_keep(indptr: I64, indices: I32, data: F64, idf: F64, full_idf: F64,
+                    shared: npt.NDArray[np.bool_], column: I32, own_share: F64) -> int:
     """In place: multiply each row by the IDF, normalize it (terms of IDF 0 do not count),
     keep the shared terms (their columns renumbered) and return how many entries are kept;
-    ``indptr`` is updated."""
+    ``indptr`` is updated, and ``own_share`` gets each row's norm over its norm with every
+    term weighed by ``full_idf``."""
     kept = 0
     start = indptr[0]
     for row in range(indptr.size - 1):
         stop = indptr[row + 1]
         norm = 0.0
+        full = 0.0
         for entry in range(start, stop):
             value = data[entry] * idf[indices[entry]]
             norm += value * value
+            value = data[entry] * full_idf[indices[entry]]
+            full += value * value
+        own_share[row] = min(1.0, np.sqrt(norm) / max(np.sqrt(full), 1e-12))
         norm = max(np.sqrt(norm), 1e-12)
         for entry in range(start, stop):
             term = indices[entry]
