@@ -38,7 +38,8 @@ def _articles() -> list[Article]:
 RESULT = dedup(_articles())
 RECORDS = decision_records(RESULT)
 _INVERSE = {"contains": "contained-in", "contained-in": "contains",
-            "near-duplicate": "near-duplicate", "partial-reuse": "partial-reuse", "rewrite": "rewrite"}
+            "near-duplicate": "near-duplicate", "partial-reuse": "partial-reuse",
+            "rewrite": "rewrite"}
 
 
 def _asdict(value: Any) -> Any:
