@@ -95,7 +95,7 @@ def test_lookups_round_trip_and_hold_each_article_part() -> None:
         assert np.array_equal(lookup.terms, part.terms)
         assert np.array_equal(lookup.has_shingles, part.shingles.sizes > 0)
         assert np.array_equal(lookup.story_terms, strong[number])
-        back = Lookup.decode(lookup.encode())
+        back = Lookup.decode(lookup.encode(f"a{number}"), f"a{number}")
         for field in attrs.fields(Lookup):
             mine, theirs = getattr(lookup, field.name), getattr(back, field.name)
             assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), field.name
@@ -108,10 +108,42 @@ def test_lookups_round_trip_and_hold_each_article_part() -> None:
 
 def test_a_lookup_blob_without_a_field_is_a_value_error() -> None:
     """A blob of other arrays is not read as a Lookup."""
-    arrays, _ = decode_arrays(Lookup(*(np.zeros(2, dtype=np.int64) for _ in range(7))).encode())
+    arrays, _ = decode_arrays(Lookup(*(np.zeros(2, dtype=np.int64) for _ in range(7))).encode(
+        "a"), "a")
     del arrays["band_keys"]
     with pytest.raises(ValueError, match="lookup blob without 'band_keys'"):
-        Lookup.decode(encode_arrays(arrays))
+        Lookup.decode(encode_arrays(arrays, key="a"), "a")
+
+
+def _lookup(**changes: Any) -> Lookup:
+    """A consistent lookup of 3 paragraphs (2 bands), with ``changes``."""
+    fields = {"fingerprints": np.arange(3, dtype=np.uint64),
+              "band_keys": np.zeros((3, 2), dtype=np.uint32),
+              "has_shingles": np.ones(3, dtype=bool),
+              "match_paragraph": np.array([2], dtype=np.int64),
+              "match_fingerprint": np.array([9], dtype=np.uint64),
+              "story_terms": np.zeros(2, dtype=np.uint64),
+              "terms": np.zeros(4, dtype=np.uint32), **changes}
+    return Lookup(**fields)
+
+
+@pytest.mark.parametrize("changes", [
+    {"band_keys": np.zeros((2, 2), dtype=np.uint32)},
+    {"band_keys": np.zeros(6, dtype=np.uint32)},
+    {"has_shingles": np.ones(4, dtype=bool)},
+    {"match_paragraph": np.array([3], dtype=np.int64)},
+    {"match_paragraph": np.array([-1], dtype=np.int64)},
+    {"match_fingerprint": np.zeros(2, dtype=np.uint64)},
+    {"fingerprints": np.arange(3, dtype=np.float64)},
+    {"terms": np.zeros((2, 2), dtype=np.uint32)},
+])
+def test_a_lookup_whose_arrays_do_not_fit_together_is_a_value_error(
+        changes: dict[str, Any]) -> None:
+    """Arrays of other sizes, dimensions or kinds are refused when the blob is read, not met
+    later as an IndexError deep in the in-memory lookups."""
+    assert Lookup.decode(_lookup().encode("a"), "a").fingerprints.size == 3
+    with pytest.raises(ValueError, match=r"lookup array|inconsistent sizes"):
+        Lookup.decode(_lookup(**changes).encode("a"), "a")
 
 
 def test_reopening_rebuilds_the_memory_built_by_adds(tmp_path: Path) -> None:

@@ -31,18 +31,18 @@ run covers everything (a batch run over the stored features, nothing frozen).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._article import Article, without_text
+from ._article import without_text
 from ._boilerplate import CorpusFrequencies
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._features import Collected, concat_features
+from ._index_integrity import damaged, stored_article
 from ._index_memory import Memory
 from ._index_paragraphs import RECURRING
 from ._index_place import Incoming
@@ -249,7 +249,7 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
     first_new = len(memory.ids)
     stored_slots = [slot for slot in slots if slot < first_new]
     keep_text = canonical_key is not None or config.story_embedding_weight > 0.0
-    records = store.rows("record", (memory.ids[slot] for slot in stored_slots))
+    records = store.records_text(memory.ids[slot] for slot in stored_slots)
     stored_features = dict(zip(stored_slots, memory.features(store, stored_slots), strict=True))
     new_rows = np.split(np.arange(incoming.staged.uid.size),
                         incoming.features.article_paragraphs[1:-1])
@@ -257,8 +257,10 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
     frozen_paragraphs: dict[int, dict[int, int]] = {}
     for position, slot in enumerate(slots):
         if slot < first_new:
-            article = Article.from_mapping(json.loads(records[memory.ids[slot]]),
-                                           f"stored article {memory.ids[slot]!r}")
+            article_id = memory.ids[slot]
+            if article_id not in records:
+                damaged(store.path, f"the row of article {article_id!r} is missing")
+            article = stored_article(store.path, article_id, records[article_id])
             part = stored_features[slot]
             uids = memory.paragraphs.occurrence_uid.values[
                 memory.paragraphs.slot_occurrences(np.array([slot]))]
