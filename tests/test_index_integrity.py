@@ -111,9 +111,9 @@ def _flip_blob(column: str, position: float) -> Callable[[Path], None]:
     return edit
 
 
-def _other(column: str) -> Callable[[Path], None]:
+def _other(column: str, table: str = "articles") -> Callable[[Path], None]:
     """Copy one article's value into another's row."""
-    return _sql(f"UPDATE articles SET {column} = (SELECT {column} FROM articles WHERE id = "
+    return _sql(f"UPDATE {table} SET {column} = (SELECT {column} FROM {table} WHERE id = "
                 f"'syn0000004') WHERE id = 'syn0000005'")
 
 
@@ -160,61 +160,81 @@ CASES: dict[str, Callable[[Path], None]] = {
     "expired article retained again": _sql(
         "UPDATE articles SET retained = 1 WHERE id = (SELECT id FROM articles WHERE "
         "retained = 0 LIMIT 1)"),
-    "group id NULL": _sql("UPDATE articles SET group_id = NULL WHERE id = 'syn0000005'"),
+    "group id NULL": _sql("UPDATE decisions SET group_id = NULL WHERE id = 'syn0000005'"),
     "group id of another group": _sql(
-        "UPDATE articles SET group_id = (SELECT group_id FROM articles WHERE id = "
+        "UPDATE decisions SET group_id = (SELECT group_id FROM decisions WHERE id = "
         "'syn0000000') WHERE id = 'syn0000005'"),
-    "canonical id as a number": _sql("UPDATE articles SET canonical_id = 12 "
+    "canonical id as a number": _sql("UPDATE decisions SET canonical_id = 12 "
                                      "WHERE id = 'syn0000005'"),
-    "decision not JSON": _sql("UPDATE articles SET decision = '{bad' WHERE id = 'syn0000005'"),
-    "decision a list": _sql("UPDATE articles SET decision = '[]' WHERE id = 'syn0000005'"),
-    "decision of another article": _other("decision"),
-    "decision edited": _sql("UPDATE articles SET decision = replace(decision, "
+    "decision not JSON": _sql("UPDATE decisions SET decision = '{bad' WHERE id = 'syn0000005'"),
+    "decision a list": _sql("UPDATE decisions SET decision = '[]' WHERE id = 'syn0000005'"),
+    "decision of another article": _other("decision", "decisions"),
+    "decision edited": _sql("UPDATE decisions SET decision = replace(decision, "
                             "'\"is_digest\":false', '\"is_digest\":true') "
                             "WHERE id = 'syn0000005'"),
-    "decision hash zero": _sql("UPDATE articles SET decision_hash = 0 WHERE id = 'syn0000005'"),
+    "decision hash zero": _sql("UPDATE decisions SET decision_hash = 0 "
+                               "WHERE id = 'syn0000005'"),
+    "decision row deleted": _sql("DELETE FROM decisions WHERE id = 'syn0000005'"),
+    "decision row of an expired article deleted": _sql(
+        "DELETE FROM decisions WHERE id = (SELECT id FROM articles WHERE retained = 0 "
+        "LIMIT 1)"),
+    "decision checksum NULL": _sql("UPDATE decisions SET checksum = NULL "
+                                   "WHERE id = 'syn0000005'"),
+    "decision written edited": _sql("UPDATE decisions SET written = written + 1 "
+                                    "WHERE id = 'syn0000005'"),
     "record edited": _sql("UPDATE articles SET record = replace(record, 'the', 'a') "
                           "WHERE id = 'syn0000005'"),
     "record of another article": _other("record"),
     "record a number": _sql("UPDATE articles SET record = 5 WHERE id = 'syn0000005'"),
-    "boilerplate not JSON": _sql("UPDATE articles SET boilerplate = 'nope' "
+    "boilerplate not JSON": _sql("UPDATE decisions SET boilerplate = 'nope' "
                                  "WHERE id = 'syn0000005'"),
     "boilerplate paragraph out of range": _sql(
-        "UPDATE articles SET boilerplate = '[[99,1,1]]' WHERE id = 'syn0000005'"),
-    "digest as text": _sql("UPDATE articles SET digest = 'yes' WHERE id = 'syn0000005'"),
-    "n_matches more": _sql("UPDATE articles SET n_matches = n_matches + 1 "
+        "UPDATE decisions SET boilerplate = '[[99,1,1]]' WHERE id = 'syn0000005'"),
+    "digest as text": _sql("UPDATE decisions SET digest = 'yes' WHERE id = 'syn0000005'"),
+    "n_matches more": _sql("UPDATE decisions SET n_matches = n_matches + 1 "
                            "WHERE id = 'syn0000005'"),
-    "n_matches negative": _sql("UPDATE articles SET n_matches = -1 WHERE id = 'syn0000005'"),
+    "n_matches negative": _sql("UPDATE decisions SET n_matches = -1 WHERE id = 'syn0000005'"),
     "written negative": _sql("UPDATE articles SET written = -5 WHERE id = 'syn0000005'"),
     "written huge": _sql("UPDATE articles SET written = 9223372036854775807 "
                          "WHERE id = 'syn0000005'"),
     "checksum NULL": _sql("UPDATE articles SET checksum = NULL WHERE id = 'syn0000005'"),
     "a member deleted": _sql("DELETE FROM articles WHERE id = 'syn0000005'"),
-    "a row added": _sql("INSERT INTO articles (id, record, published, retained, group_id, "
-                        "story_id, canonical_id, story_canonical_id, decision) VALUES "
-                        "('new', '{\"id\":\"new\",\"text\":\"x\"}', NULL, 1, 'g', 's', "
-                        "'new', 'new', '{}')"),
+    "a row added": _sql("INSERT INTO articles (id, record, published, retained) VALUES "
+                        "('new', '{\"id\":\"new\",\"text\":\"x\"}', NULL, 1)"),
+    "a row and its decision added": _sql(
+        "INSERT INTO articles (id, record, retained, features, lookup, written) SELECT 'new', "
+        "record, retained, features, lookup, written FROM articles WHERE id = 'syn0000005'",
+        "INSERT INTO decisions SELECT 'new', group_id, story_id, canonical_id, "
+        "story_canonical_id, decision, boilerplate, digest, decision_hash, n_matches, "
+        "written, checksum FROM decisions WHERE id = 'syn0000005'"),
     # -- groups, stories, matches -------------------------------------------------------------
-    "group deleted": _sql("DELETE FROM groups WHERE id = (SELECT group_id FROM articles "
+    "group deleted": _sql("DELETE FROM groups WHERE id = (SELECT group_id FROM decisions "
                           "WHERE id = 'syn0000005')"),
     "group added": _sql("INSERT INTO groups SELECT 'g-extra', record, size, checksum "
                         "FROM groups LIMIT 1"),
     "group record not JSON": _sql("UPDATE groups SET record = '{' WHERE id = (SELECT "
-                                  "group_id FROM articles WHERE id = 'syn0000005')"),
+                                  "group_id FROM decisions WHERE id = 'syn0000005')"),
     "group record of another group": _sql(
         "UPDATE groups SET record = (SELECT record FROM groups ORDER BY id LIMIT 1) "
         "WHERE id = (SELECT id FROM groups ORDER BY id LIMIT 1 OFFSET 1)"),
     "group size edited": _sql("UPDATE groups SET size = size + 1 WHERE id = (SELECT group_id "
-                              "FROM articles WHERE id = 'syn0000005')"),
+                              "FROM decisions WHERE id = 'syn0000005')"),
     "group canonical edited": _sql(
         "UPDATE groups SET record = replace(record, '\"canonical_rule\":\"', "
-        "'\"canonical_rule\":\"x') WHERE id = (SELECT group_id FROM articles WHERE id = "
+        "'\"canonical_rule\":\"x') WHERE id = (SELECT group_id FROM decisions WHERE id = "
         "'syn0000005')"),
-    "story deleted": _sql("DELETE FROM stories WHERE id = (SELECT story_id FROM articles "
+    "group member row deleted": _sql("DELETE FROM members WHERE member = 'syn0000005'"),
+    "group member part edited": _sql("UPDATE members SET record = replace(record, "
+                                     "'\"jaccard\":', '\"jaccard\":0.') "
+                                     "WHERE member = 'syn0000005'"),
+    "group member of another canonical": _sql("UPDATE members SET canonical = 'syn0000000' "
+                                              "WHERE member = 'syn0000005'"),
+    "members table dropped": _sql("DROP TABLE members"),
+    "story deleted": _sql("DELETE FROM stories WHERE id = (SELECT story_id FROM decisions "
                           "WHERE id = 'syn0000005')"),
     "story member list edited": _sql(
         "UPDATE stories SET record = replace(record, 'syn0000005', 'syn0000099') "
-        "WHERE id = (SELECT story_id FROM articles WHERE id = 'syn0000005')"),
+        "WHERE id = (SELECT story_id FROM decisions WHERE id = 'syn0000005')"),
     "match deleted": _sql("DELETE FROM matches WHERE a = 'syn0000005' OR b = 'syn0000005'"),
     "match score edited": _sql("UPDATE matches SET record = replace(record, '\"jaccard\":', "
                                "'\"jaccard\":0.1') WHERE a = 'syn0000005' OR b = 'syn0000005'"),
@@ -246,7 +266,8 @@ CASES: dict[str, Callable[[Path], None]] = {
     "groups table dropped": _sql("DROP TABLE groups"),
     "articles table dropped": _sql("DROP TABLE articles"),
     "meta table dropped": _sql("DROP TABLE meta"),
-    "a column dropped": _sql("ALTER TABLE articles DROP COLUMN n_matches"),
+    "a column dropped": _sql("ALTER TABLE decisions DROP COLUMN n_matches"),
+    "decisions table dropped": _sql("DROP TABLE decisions"),
 }
 #: Damage that changes nothing the index answers: the file must keep working as before.
 HARMLESS = {"match key edited"}

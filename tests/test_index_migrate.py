@@ -80,8 +80,10 @@ def test_migration_stores_each_article_features_lookup_and_flags(tmp_path: Path)
         migrate(store, CONFIG, refeaturize=True)
     assert store.meta()["schema_version"] == "3"
     assert store.meta()["featurizer"] == featurizer_fingerprint(CONFIG)
-    rows = store.all_rows("id, features, lookup, boilerplate, digest, decision_hash, "
-                          "decision, retained")
+    rows = store._db.execute(
+        "SELECT a.id, a.features, a.lookup, d.boilerplate, d.digest, d.decision_hash, "
+        "d.decision, a.retained FROM articles a JOIN decisions d ON d.id = a.id "
+        "ORDER BY a.seq").fetchall()
     assert [row[0] for row in rows] == [a.id for a in retained + expired]
     flagged = 0
     for (article_id, blob, lookup_blob, boilerplate, digest, decision_hash, decision,

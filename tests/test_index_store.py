@@ -82,9 +82,11 @@ def test_a_new_file_gets_the_schema_and_meta_rows(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         columns = [row[1] for row in db.execute("PRAGMA table_info(articles)")]
-    assert columns[:6] == ["seq", "id", "record", "published", "retained", "group_id"]
-    assert {"features", "lookup", "boilerplate", "digest", "decision_hash",
-            "written", "record_hash", "n_matches", "checksum"} <= set(columns)
+        decisions = [row[1] for row in db.execute("PRAGMA table_info(decisions)")]
+    assert columns == ["seq", "id", "record", "published", "retained", "features", "lookup",
+                       "record_hash", "written", "checksum"]
+    assert decisions == ["id", *STATE_FIELDS, "decision", "boilerplate", "digest",
+                         "decision_hash", "n_matches", "written", "checksum"]
     assert IndexStore(path).meta()["generation"] == "0"  # reopening creates nothing
 
 
@@ -112,7 +114,8 @@ def test_unreadable_schema_version_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_older_schema_opens_and_reports_its_version(tmp_path: Path) -> None:
-    """A version 1 file opens (the caller migrates it); upgrade_tables adds the columns once."""
+    """A version 1 file opens (the caller migrates it); upgrade_tables adds the columns and
+    tables once."""
     path = tmp_path / "v1.db"
     store = IndexStore(path)
     store.close()
@@ -126,8 +129,11 @@ def test_an_older_schema_opens_and_reports_its_version(tmp_path: Path) -> None:
         columns = [row[1] for row in db.execute("PRAGMA table_info(articles)")]
         indexes = {name for (name,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert columns.count("features") == 1 and columns[-1] == "written"
-    assert "articles_written" in indexes
+        tables = {name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert columns.count("features") == 1 and columns[-1] == "checksum"
+    assert {"articles_written", "decisions_written", "matches_b"} <= indexes
+    assert {"decisions", "matches"} <= tables
 
 
 def test_corrupted_pages_are_index_store_errors_naming_the_file(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from ._article import Article
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._errors import ConfigError, IndexStoreError
+from ._index_groups import join_group
 from ._index_integrity import checked, damaged, parsed_json, stored_article
 from ._index_memory import Memory
 from ._index_migrate import featurizer_fingerprint, migrate
@@ -39,7 +41,6 @@ from ._index_result import (
     IndexChange,
     IndexDecision,
     decision_from_record,
-    group_from_record,
     story_from_record,
 )
 from ._index_store import SCHEMA_VERSION, IndexStore
@@ -131,13 +132,17 @@ class DedupIndex:
         """Plan and apply one write in a single transaction, then update the memory."""
         with self._lock:
             with _collector_paused(), self._store.transaction(write=True):
+                begin = time.perf_counter()
                 memory = self._sync()
                 batch = self._store.batches() + 1
                 plan: Plan = plan_for(memory, batch)
+                planned = time.perf_counter()
                 first = self._store.last_change()
                 self._store.apply(plan.writes, batch)
                 logged = tuple(IndexChange(*row) for row in self._store.changes(first))
                 generation = self._store.generation()
+            plan.stats.update(plan_seconds=planned - begin,
+                              write_seconds=time.perf_counter() - planned)
             try:  # committed: bring the memory up to date without re-reading the file
                 apply_plan(memory, plan, batch)
                 self._generation = generation
@@ -246,10 +251,12 @@ class DedupIndex:
 
     def groups(self) -> Iterator[DuplicateGroup]:
         """The duplicate groups of the retained articles, sorted by id."""
-        with self._lock:
-            records = self._store.records("groups")
-        return iter([checked(self.path, f"the stored group {record['id']!r}",
-                             partial(group_from_record, record)) for record in records])
+        with self._lock, self._store.transaction(write=False):
+            headers = self._store.records("groups")
+            parts = self._store.member_parts()
+        return iter([checked(self.path, f"the stored group {header['id']!r}", partial(
+            join_group, header, parts.get(str(header.get("canonical_id")), {})))
+            for header in headers])
 
     def stories(self) -> Iterator[Story]:
         """The stories of the retained articles, sorted by id."""

@@ -8,10 +8,10 @@ data. So everything the index writes carries a check, verified when it is read:
 
 * feature and lookup blobs: a BLAKE2b checksum in the blob itself, keyed with the article id
   (a blob copied into another article's row fails too; ``_index_codec``);
-* article rows: ``record_hash`` and ``decision_hash`` (of the article and decision JSON,
-  checked when they are read) and ``checksum``, over every small column (ids, dates, flags,
-  counts; checked when the index is loaded), written by the SQL function
-  :data:`ROW_CHECK_FUNCTION` that the store registers on its connections;
+* article and decision rows: ``record_hash`` and ``decision_hash`` (of the article and
+  decision JSON, checked when they are read) and ``checksum``, over every small column
+  (ids, dates, flags, counts; checked when the index is loaded), written by the SQL
+  function :data:`ROW_CHECK_FUNCTION` that the store registers on its connections;
 * group, story and match records: a checksum over key and JSON, checked when read; group and
   story sizes and each article's match count, checked against the articles;
 * ``meta``: one checksum over every other row.
@@ -30,16 +30,12 @@ from typing import Any, NoReturn, TypeVar
 from ._article import Article
 from ._errors import IndexStoreError, InputError
 
-__all__ = ["ROW_CHECK_COLUMNS", "ROW_CHECK_FUNCTION", "checked", "damaged", "expect_int",
+__all__ = ["ROW_CHECK_FUNCTION", "checked", "damaged", "expect_int",
            "expect_text", "expect_time", "keyed_check", "meta_check", "parsed_json",
            "row_check", "stored_article", "text_hash"]
 
 #: The SQL function (registered on every connection) that computes :func:`row_check`.
 ROW_CHECK_FUNCTION = "newsdedup_row_check"
-#: The ``articles`` columns a row's ``checksum`` covers, in order.
-ROW_CHECK_COLUMNS = ("id", "record_hash", "published", "retained", "group_id", "story_id",
-                     "canonical_id", "story_canonical_id", "decision_hash", "boilerplate",
-                     "digest", "n_matches", "written")
 
 #: How to recover from a damaged file (appended to every damage message).
 RECOVERY = ("restore the file from a backup, or rebuild the index: add the source articles "
@@ -67,8 +63,8 @@ def text_hash(text: str) -> int:
 
 
 def row_check(*values: Any) -> int:
-    """The ``checksum`` of an article row: a hash of the :data:`ROW_CHECK_COLUMNS` values,
-    as SQLite returns them (the same in Python and in the SQL function).
+    """The ``checksum`` of a row: a hash of the values it covers, as SQLite returns them
+    (the same in Python and in the SQL function).
 
     >>> row_check("a", 1, None) == row_check("a", 1, None) != row_check("a", 2, None)
     True

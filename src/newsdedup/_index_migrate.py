@@ -27,12 +27,14 @@ import numpy as np
 from ._article import Article
 from ._config import DedupConfig
 from ._features import extract_features, split_features
+from ._index_blobs import encode_article, lookup_of
 from ._index_codec import LEGACY_MAGIC, add_checksum, flatten
+from ._index_groups import part_key, split_group
 from ._index_integrity import damaged, parsed_json, stored_article, text_hash
-from ._index_memory import Memory, blob_hash, encode_article, lookup_of
+from ._index_memory import Memory, blob_hash
 from ._index_place import place_articles
 from ._index_plan import _boilerplate, dumps
-from ._index_result import match_from_record, match_key, oriented_record
+from ._index_result import group_from_record, match_from_record, match_key, oriented_record
 from ._index_store import SCHEMA_VERSION, IndexStore
 
 __all__ = ["featurizer_fingerprint", "migrate"]
@@ -64,34 +66,40 @@ def featurizer_fingerprint(config: DedupConfig) -> str:
 def migrate(store: IndexStore, config: DedupConfig, refeaturize: bool) -> None:
     """Bring the file to the current schema, featurizing every stored article again from
     its record if ``refeaturize`` (call inside a write transaction)."""
-    version = store.schema_version
+    legacy = store.schema_version < SCHEMA_VERSION
     store.upgrade_tables()
     memory = Memory(config)
-    rows = store.all_rows("id, record, retained, decision, features, lookup")
+    rows = store.all_rows("id, record, retained, features, lookup" + (
+        ", decision, group_id, story_id, canonical_id, story_canonical_id" if legacy else ""))
     retained_ids = {row[0] for row in rows if row[2]}
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start:start + _CHUNK]
-        blobs = (_featurized(store, memory, config, chunk) if refeaturize
-                 else [_checksummed(store, row) for row in chunk])
+        if refeaturize:
+            _featurize(store, memory, config, chunk)
+        else:
+            store.migrate_blobs([(row[0], *_checksummed(store, row)) for row in chunk])
+        if not legacy:
+            continue
         pairs: dict[tuple[str, str], tuple[str, int]] = {}
-        written = []
-        for row, (features, lookup) in zip(chunk, blobs, strict=True):
-            article_id, decision = row[0], row[3]
-            if version < SCHEMA_VERSION and decision is not None and row[2]:
+        decisions = []
+        for article_id, _, retained, _, _, decision, *state in chunk:
+            if decision is not None and retained:
                 decision = _split(store.path, article_id, decision, retained_ids, pairs)
-            written.append((article_id, features, lookup,
-                            *_decision_columns(store.path, article_id, decision), decision, 0))
-        store.migrate_rows(written)
+            decisions.append((article_id, tuple(state), decision,
+                              *_decision_columns(store.path, article_id, decision)))
+        store.migrate_decisions(decisions)
         store.insert_pairs(pairs)
+    if legacy:
+        _split_groups(store)
     store.finish_migration()
     store.schema_version = SCHEMA_VERSION
     store.set_meta({"schema_version": str(SCHEMA_VERSION),
                     "featurizer": featurizer_fingerprint(config)})
 
 
-def _featurized(store: IndexStore, memory: Memory, config: DedupConfig,
-                chunk: list[tuple[Any, ...]]) -> list[tuple[bytes, bytes]]:
-    """The features and lookup blobs of a chunk of rows, featurized from their records."""
+def _featurize(store: IndexStore, memory: Memory, config: DedupConfig,
+               chunk: list[tuple[Any, ...]]) -> None:
+    """Featurize a chunk of rows from their records and store their features and lookups."""
     articles = [stored_article(store.path, article_id, record)
                 for article_id, record, *_ in chunk]
     retained = [article for article, row in zip(articles, chunk, strict=True) if row[2]]
@@ -105,24 +113,44 @@ def _featurized(store: IndexStore, memory: Memory, config: DedupConfig,
         parts += split_features(features)
         lookups += lookup_of(features, config, [], memory.term_counts.frequencies(
             memory.term_counts.delta([], []), max(memory.n_alive, 1)))
-    blobs = {article.id: (encode_article(part, article.id), lookup.encode(article.id))
-             for article, part, lookup in zip(retained + expired, parts, lookups, strict=True)}
-    # The blobs go to the file before the next chunk reads them (the cache holds a part).
-    store.migrate_rows([(article.id, *blobs[article.id], "[]", False, 0, None, 0)
-                        for article in retained])
+    blobs = [(article.id, encode_article(part, article.id), lookup.encode(article.id))
+             for article, part, lookup in zip(retained + expired, parts, lookups, strict=True)]
+    # In the file before the next chunk reads them (the feature cache holds only a part).
+    store.migrate_blobs(blobs)
     slots = memory.add_slots([a.id for a in retained],
                              [a.published.timestamp() if a.published else None
                               for a in retained], lookups[:len(retained)],
-                             [blob_hash(blobs[a.id][1]) for a in retained])
+                             [blob_hash(blob[2]) for blob in blobs[:len(retained)]])
     for slot, part in zip(slots.tolist(), parts, strict=False):
         memory.cache(slot, part)
-    return [blobs[row[0]] for row in chunk]
+
+
+def _split_groups(store: IndexStore) -> None:
+    """Each group record of an older file as a header and its members' parts."""
+    after = ""
+    while True:
+        records = store.group_records_after(after, _CHUNK)
+        if not records:
+            return
+        headers: dict[str, str] = {}
+        parts: dict[tuple[str, str], tuple[str, int]] = {}
+        for key, text in records:
+            record = parsed_json(store.path, text, f"the stored group {key!r}", dict)
+            try:
+                header, members = split_group(group_from_record(record))
+            except (KeyError, TypeError, ValueError) as error:
+                damaged(store.path, f"the stored group {key!r} is malformed ({error})")
+            headers[key] = dumps(header)
+            parts.update(((header["canonical_id"], member), (dumps(part), part_key(part)))
+                         for member, part in members.items())
+        store.replace_groups(headers, parts)
+        after = records[-1][0]
 
 
 def _checksummed(store: IndexStore, row: tuple[Any, ...]) -> tuple[bytes, bytes]:
     """The stored blobs of a row with checksums (they must decode)."""
     article_id, out = row[0], []
-    for name, blob in (("features", row[4]), ("lookup", row[5])):
+    for name, blob in (("features", row[3]), ("lookup", row[4])):
         if not isinstance(blob, bytes):
             damaged(store.path, f"the stored {name} of article {article_id!r} are missing")
         if blob[:len(LEGACY_MAGIC)] != LEGACY_MAGIC:

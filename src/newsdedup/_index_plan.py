@@ -7,7 +7,6 @@ killed add leaves both as they were, and a query is a plan that is never applied
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
@@ -21,8 +20,11 @@ from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._errors import InputError
 from ._features import Features
-from ._index_integrity import checked, damaged, keyed_check, text_hash
-from ._index_memory import Lookup, Memory, blob_hash, encode_article
+from ._index_blobs import Lookup, encode_article
+from ._index_diff import keyed_writes, pair_writes, unless_stored, with_matches, write_stats
+from ._index_groups import part_key, split_group
+from ._index_integrity import checked, damaged, text_hash
+from ._index_memory import Memory, blob_hash
 from ._index_neighbourhood import Neighbourhood, run_neighbourhood
 from ._index_paragraphs import PATTERN, RECURRING
 from ._index_place import Incoming, place_articles
@@ -31,8 +33,7 @@ from ._index_result import (
     IndexChange,
     decision_from_record,
     decision_records,
-    match_key,
-    oriented_record,
+    dumps,
     record_of,
 )
 from ._index_store import STATE_FIELDS, IndexStore, Writes
@@ -41,11 +42,6 @@ __all__ = ["Plan", "apply_plan", "dumps", "plan_add", "plan_refresh", "with_matc
 
 I64 = npt.NDArray[np.int64]
 _NO_STATE: tuple[str | None, ...] = (None, None, None, None)
-
-
-def dumps(value: Any) -> str:
-    """Compact, key-sorted JSON (what the file stores)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _record(article: Article) -> str:
@@ -178,7 +174,7 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
         lookups[:len(main)], [blob_hash(upsert[4]) for upsert in upserts[:len(main)]],
         new_features[:len(main)], states,
         {"core": len(nb.core), "run": len(nb.slots), "rounds": nb.rounds, "full": nb.full,
-         "settled": nb.settled, **_write_stats(writes)})
+         "settled": nb.settled, **write_stats(writes)})
 
 
 def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
@@ -191,34 +187,7 @@ def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
     outcome = AddResult((), tuple(IndexChange(0, batch, *change) for change in changes))
     return Plan(outcome, writes, [], inc, [], [], [], [], [], states,
                 {"core": len(nb.core), "run": len(nb.slots), "rounds": 1, "full": True,
-                 "settled": True, **_write_stats(writes)})
-
-
-def with_matches(store: IndexStore, article_id: str,
-                 decision: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A stored decision with its matches: listed in it (an expired article keeps those of
-    its last decision) or read from the ``matches`` table."""
-    if decision is None:
-        damaged(store.path, f"article {article_id!r} is stored without a decision")
-    record = dict(decision)
-    if "matches" not in record:
-        record["matches"] = [oriented_record(match, article_id) for match in store.pairs_of(
-            article_id, store.match_count(article_id))]
-    return record
-
-
-def _write_stats(writes: Writes) -> dict[str, int]:
-    """Rows and bytes one write stores (for benchmarks: what an add costs the file)."""
-    text = (sum(len(upsert[1]) + len(upsert[3]) + len(upsert[4]) for upsert in writes.upserts)
-            + sum(len(state[2]) + len(state[3]) for state in writes.states)
-            + sum(len(record[0]) for rows in (writes.groups, writes.stories, writes.pairs)
-                  for record in rows.values() if record is not None)
-            + sum(len(change[0]) + len(change[1]) + len(change[2] or "") + len(change[3] or "")
-                  for change in writes.changes))
-    rows = (len(writes.upserts) + len(writes.states) + len(writes.expire)
-            + len(writes.match_counts) + len(writes.groups) + len(writes.stories)
-            + len(writes.pairs) + len(writes.changes))
-    return {"rows_written": rows, "bytes_written": text}
+                 "settled": True, **write_stats(writes)})
 
 
 def _terms(features: Features) -> npt.NDArray[np.unsignedinteger]:
@@ -345,16 +314,23 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
         changes.extend((article_id, field, None, new) for field, new
                        in zip(STATE_FIELDS, _state(record), strict=True) if new is not None)
     result = nb.result
-    groups: dict[str, tuple[str, int] | None] = {key: None for key in
-                                                 old_group_ids - new_group_ids
-                                                 if key is not None}
-    groups.update((group.id, (dumps(record_of(group)), len(group.members)))
-                  for group in result.groups
-                  if group.id in new_group_ids and group.id not in patched_groups)
-    for record in store.records("groups", [key for key in patched_groups
+    deleted = {key for key in old_group_ids - new_group_ids if key is not None}
+    groups: dict[str, tuple[str, int] | None] = dict.fromkeys(deleted)
+    considered = [group for group in result.groups
+                  if group.id in new_group_ids and group.id not in patched_groups]
+    parts: dict[tuple[str, str], dict[str, Any]] = {}
+    for group in considered:
+        header, members = split_group(group)
+        groups[group.id] = (dumps(header), len(group.members))
+        parts.update(((group.canonical_id, member), part) for member, part in members.items())
+    for header in store.records("groups", [key for key in patched_groups
                                            if key not in groups]):
-        groups[record["id"]] = (dumps({**record, "story_id": patched_groups[record["id"]]}),
-                                len(record.get("members", ())))
+        groups[header["id"]] = (dumps({**header, "story_id": patched_groups[header["id"]]}),
+                                len(header.get("members", ())))
+    affected = {member.id for group in considered for member in group.members}
+    affected.update(memory.ids[slot] for key in deleted
+                    for slot in memory.group_members.get(key, ()))
+    member_writes = keyed_writes(store.member_keys(affected), parts, part_key)
     stories: dict[str, tuple[str, int] | None] = {key: None for key in
                                                   old_story_ids - new_story_ids
                                                   if key is not None}
@@ -369,71 +345,14 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
             group_ids = tuple(sorted({group_of[member] for member in story.member_ids}))
             stories[story.id] = (dumps(record_of(attrs.evolve(story, group_ids=group_ids))),
                                  len(story.member_ids))
-    pairs, match_counts = _pair_writes(memory, store, nb, leaving)
+    pairs, match_counts = pair_writes(memory, store, nb, _run_ids(memory, nb), leaving)
     writes = Writes(states=[(s.article_id, s.state, s.decision, s.boilerplate, s.digest,
                              s.decision_hash) for s in states],
-                    groups=_unless_stored(store, "groups", groups),
-                    stories=_unless_stored(store, "stories", stories),
-                    pairs=pairs, match_counts=match_counts, changes=changes)
+                    groups=unless_stored(store, "groups", groups),
+                    stories=unless_stored(store, "stories", stories),
+                    pairs=pairs, members=member_writes, match_counts=match_counts,
+                    changes=changes)
     return writes, [s for s in states if s.slot >= 0 and s.slot not in expired], changes
-
-
-def _unless_stored(store: IndexStore, table: str, rows: dict[str, tuple[str, int] | None]
-                   ) -> dict[str, tuple[str, int] | None]:
-    """``rows`` but the records stored exactly so already."""
-    stored = store.checks(table, [key for key, row in rows.items() if row is not None])
-    return {key: row for key, row in rows.items()
-            if row is None or stored.get(key) != keyed_check(key, row[0])}
-
-
-def _pair_writes(memory: Memory, store: IndexStore, nb: Neighbourhood, leaving: set[int]
-                 ) -> tuple[dict[tuple[str, str], tuple[str, int] | None], dict[str, int]]:
-    """The match rows to write (or delete, None) and the new match counts of the articles
-    they touch: every match of the run with an article of the core, against the stored
-    matches of the core and of the articles leaving. Only those that differ are written."""
-    n_ids = len(memory.ids)
-    ids = _run_ids(memory, nb)
-    core_ids = {ids[n] for n, slot in enumerate(nb.slots) if slot in nb.core}
-    stored_ids = [ids[n] for n, slot in enumerate(nb.slots) if slot in nb.core and slot < n_ids]
-    stored_ids += [memory.ids[slot] for slot in sorted(leaving)]
-    stored = store.pair_keys(stored_ids)
-    before: dict[str, int] = dict.fromkeys(stored_ids, 0)
-    for a, b in stored:
-        for side in (a, b):
-            if side in before:
-                before[side] += 1
-    for article_id, count in before.items():
-        slot = memory.slot_of[article_id]
-        if memory.alive.values[slot] and count != memory.n_matches.values[slot]:
-            damaged(store.path, f"article {article_id!r} has {count} stored matches, its row "
-                                f"records {memory.n_matches.values[slot]}: rows were deleted "
-                                f"or added")
-    writes: dict[tuple[str, str], tuple[str, int] | None] = {}
-    current: set[tuple[str, str]] = set()
-    for match in nb.result.matches:
-        if match.a in core_ids or match.b in core_ids:
-            pair = (match.a, match.b)
-            current.add(pair)
-            key = match_key(match)
-            if stored.get(pair) != key:
-                writes[pair] = (dumps(record_of(match)), key)
-    delta: dict[str, int] = {}
-    for pair in stored.keys() - current:
-        writes[pair] = None
-        for side in pair:
-            delta[side] = delta.get(side, 0) - 1
-    for pair, record in writes.items():
-        if record is not None and pair not in stored:
-            for side in pair:
-                delta[side] = delta.get(side, 0) + 1
-    counts = {}
-    for article_id, change in delta.items():
-        if change:
-            at = memory.slot_of.get(article_id)
-            old = (int(memory.n_matches.values[at]) if at is not None
-                   and memory.alive.values[at] else 0)
-            counts[article_id] = old + change
-    return writes, counts
 
 
 def apply_plan(memory: Memory, plan: Plan, batch: int) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from ._index_file import translate
 from ._index_integrity import (
-    ROW_CHECK_COLUMNS,
     damaged,
     expect_int,
     expect_text,
@@ -84,21 +83,30 @@ class StoredReads:
 
     def memory_rows(self, since: int | None = None) -> Iterator[MemoryRow]:
         """Rows for the in-memory index, in insertion order: the retained ones, or with
-        ``since``, every row written by a batch after ``since`` (retained or not). Each
-        row's values and checksum are checked."""
-        where = "WHERE retained = 1" if since is None else "WHERE written > ?"
+        ``since``, every article whose rows a batch after ``since`` wrote (retained or not).
+        Each row's values and checksums are checked."""
+        if since is None:
+            query = (f"SELECT {MEMORY_COLUMNS} FROM articles a LEFT JOIN decisions d "
+                     "ON d.id = a.id WHERE a.retained = 1 ORDER BY a.seq")
+        else:
+            query = (f"SELECT {MEMORY_COLUMNS} FROM (SELECT id FROM articles WHERE written > "
+                     "?1 UNION SELECT id FROM decisions WHERE written > ?1) AS w JOIN "
+                     "articles a ON a.id = w.id LEFT JOIN decisions d ON d.id = a.id "
+                     "ORDER BY a.seq")
         with self._translated("read the stored articles"):
-            cursor = self._db.execute(f"SELECT {MEMORY_COLUMNS} FROM articles {where} "
-                                      "ORDER BY seq", () if since is None else (since,))
+            cursor = self._db.execute(query, () if since is None else (since,))
             for row in cursor:
                 yield self._memory_row(row)
 
     def _memory_row(self, row: tuple[Any, ...]) -> MemoryRow:
         (article_id, published, retained, group, story, canonical, story_canonical, lookup,
-         boilerplate, digest, decision_hash, written, record_hash, n_matches, checksum) = row
+         boilerplate, digest, decision_hash, written, record_hash, n_matches, checksum,
+         decision_written, decision_checksum, decided) = row
         path = self.path
         expect_text(path, article_id, "an article id")
         where = f"the row of article {article_id!r}"
+        if decided is None:
+            damaged(path, f"{where} has no decision row")
         published = expect_time(path, published, f"{where}: 'published'")
         for name, value in (("retained", retained), ("digest", digest)):
             expect_int(path, value, f"{where}: {name!r}", 0, 1)
@@ -111,18 +119,20 @@ class StoredReads:
             damaged(path, f"{where}: 'lookup' is {type(lookup).__name__}, expected a blob")
         expect_text(path, boilerplate, f"{where}: 'boilerplate'")
         expect_int(path, decision_hash, f"{where}: 'decision_hash'", -2**63)
-        expect_int(path, written, f"{where}: 'written'")
-        expect_int(path, n_matches, f"{where}: 'n_matches'")
-        values = {"id": article_id, "record_hash": record_hash, "published": published,
-                  "retained": retained, "group_id": group, "story_id": story,
-                  "canonical_id": canonical, "story_canonical_id": story_canonical,
-                  "decision_hash": decision_hash, "boilerplate": boilerplate,
-                  "digest": digest, "n_matches": n_matches, "written": written}
-        if checksum != row_check(*(values[column] for column in ROW_CHECK_COLUMNS)):
+        for name, value in (("written", written), ("decision written", decision_written),
+                            ("n_matches", n_matches)):
+            expect_int(path, value, f"{where}: {name!r}")
+        if checksum != row_check(article_id, record_hash, published, retained, written):
             damaged(path, f"{where} does not match its checksum: edited or damaged")
+        if decision_checksum != row_check(article_id, group, story, canonical, story_canonical,
+                                          decision_hash, boilerplate, digest, n_matches,
+                                          decision_written):
+            damaged(path, f"the decision row of article {article_id!r} does not match its "
+                          f"checksum: edited or damaged")
         return MemoryRow(article_id, published, bool(retained),
                          (group, story, canonical, story_canonical), lookup, boilerplate,
-                         bool(digest), decision_hash, written, n_matches)
+                         bool(digest), decision_hash, max(written, decision_written),
+                         n_matches)
 
     def _select(self, columns: str, ids: Iterable[str], table: str = "articles",
                 key: str = "id") -> Iterator[tuple[Any, ...]]:
@@ -157,7 +167,7 @@ class StoredReads:
         out = {}
         with self._translated("read the stored decisions"):
             for article_id, decision, decision_hash in self._select(
-                    "id, decision, decision_hash", ids):
+                    "id, decision, decision_hash", ids, "decisions"):
                 out[article_id] = self._checked_decision(article_id, decision, decision_hash)
         return out
 
@@ -177,8 +187,9 @@ class StoredReads:
     def article(self, article_id: str) -> tuple[str, dict[str, Any] | None] | None:
         """``(record, decision)`` of one article, or None."""
         with self._translated("read an article"):
-            row = self._db.execute("SELECT record, record_hash, decision, decision_hash FROM "
-                                   "articles WHERE id = ?", (article_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT a.record, a.record_hash, d.decision, d.decision_hash FROM articles a "
+                "LEFT JOIN decisions d ON d.id = a.id WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
             return None
         return (self._checked_record(article_id, row[0], row[1]),
@@ -253,6 +264,29 @@ class StoredReads:
                     out[(a, b)] = key
         return out
 
+    def member_keys(self, ids: Iterable[str]) -> dict[tuple[str, str], int]:
+        """``{(canonical, member): key}`` of the stored group members among ``ids``."""
+        with self._translated("read the stored groups"):
+            return {(canonical, member): key for canonical, member, key in self._select(
+                "canonical, member, key", ids, "members", "member")}
+
+    def member_parts(self, canonicals: Iterable[str] | None = None
+                     ) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{canonical: {member: part}}`` of the stored group members (of the groups with
+        these ``canonicals``, or all), checked."""
+        with self._translated("read the stored groups"):
+            rows = (self._db.execute("SELECT canonical, member, record, checksum FROM members")
+                    .fetchall() if canonicals is None else list(self._select(
+                        "canonical, member, record, checksum", canonicals, "members",
+                        "canonical")))
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for canonical, member, record, checksum in rows:
+            where = f"the stored group member {member!r} (canonical {canonical!r})"
+            if checksum != keyed_check(f"{canonical}\x00{member}", record):
+                damaged(self.path, f"{where} does not match its checksum: edited or damaged")
+            out.setdefault(canonical, {})[member] = parsed_json(self.path, record, where, dict)
+        return out
+
     def pairs_of(self, article_id: str, expected: int | None = None) -> list[dict[str, Any]]:
         """The checked match records of ``article_id`` (sorted by ``(a, b)``); ``expected``
         is the count its row records."""
@@ -285,7 +319,7 @@ class StoredReads:
     def match_count(self, article_id: str) -> int | None:
         """The ``n_matches`` column of one article (None if not stored)."""
         with self._translated("read an article"):
-            row = self._db.execute("SELECT n_matches FROM articles WHERE id = ?",
+            row = self._db.execute("SELECT n_matches FROM decisions WHERE id = ?",
                                    (article_id,)).fetchone()
         return None if row is None else expect_int(self.path, row[0], f"the row of article "
                                                                       f"{article_id!r}: "

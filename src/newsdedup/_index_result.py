@@ -10,6 +10,7 @@ when the decision is read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -30,9 +31,20 @@ from ._result import (
     Story,
 )
 
-__all__ = ["AddResult", "IndexChange", "IndexDecision", "decision_from_record",
-           "decision_records", "group_from_record", "match_from_record", "match_key",
-           "oriented_record", "record_of", "story_from_record"]
+__all__ = [
+    "AddResult",
+    "IndexChange",
+    "IndexDecision",
+    "decision_from_record",
+    "decision_records",
+    "dumps",
+    "group_from_record",
+    "match_from_record",
+    "match_key",
+    "oriented_record",
+    "record_of",
+    "story_from_record",
+]
 
 
 @attrs.frozen(slots=True)
@@ -145,6 +157,11 @@ def _match_from(match: Match, article_id: str) -> Match:
                  shared_paragraphs=tuple(sorted(
                      (SharedParagraph(s.b_index, s.a_index, s.similarity)
                       for s in match.shared_paragraphs), key=lambda s: (s.a_index, s.b_index))))
+
+
+def dumps(value: Any) -> str:
+    """Compact, key-sorted JSON (what the file stores)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 _FIELDS: dict[type[Any], tuple[str, ...]] = {}

@@ -33,13 +33,14 @@ from ._index_integrity import (
 )
 from ._index_reads import CHUNK, StoredReads
 from ._index_schema import (
-    ARTICLE_COLUMNS,
+    ADDED_ARTICLE_COLUMNS,
+    ARTICLE_CHECK_SQL,
     COLUMNS_OF,
     COUNTS,
+    DECISION_CHECK_SQL,
     FORMAT,
-    MATCHES_TABLE,
+    NEW_TABLES,
     RECORD_COLUMNS,
-    ROW_CHECK_SQL,
     SCHEMA,
     SCHEMA_VERSION,
     STATE_FIELDS,
@@ -126,9 +127,7 @@ class IndexStore(StoredReads):
                 f"{self.path}: index schema version {version} is newer than this newsdedup "
                 f"supports ({SCHEMA_VERSION}); upgrade newsdedup to open it")
         self.schema_version = int(version)
-        missing = TABLES - tables
-        if self.schema_version == SCHEMA_VERSION and "matches" not in tables:
-            missing.add("matches")
+        missing = (set(COLUMNS_OF) if self.schema_version == SCHEMA_VERSION else TABLES) - tables
         if missing:
             damaged(self.path, f"the table(s) {', '.join(sorted(missing))} are missing")
         if self.schema_version < SCHEMA_VERSION and self.read_only is not None:
@@ -166,12 +165,17 @@ class IndexStore(StoredReads):
                 what = "the last change" if key == "changes" else f"{key} rows"
                 damaged(self.path, f"{what}: {found[key]} in the file, {meta[key]} written "
                                    f"(rows were deleted or added)")
+        if found["decisions"] != found["articles"]:
+            damaged(self.path, f"{found['decisions']} decision rows for {found['articles']} "
+                               f"articles (rows were deleted or added)")
 
     def _counts(self) -> dict[str, int]:
-        """The row counts of :data:`COUNTS`, counted (index-only scans: cheap)."""
+        """The row counts of :data:`COUNTS` (and of decisions), counted (index-only scans:
+        cheap)."""
         with self._translated("count the rows of the index"):
             found = {table: int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                     for table in ("articles", "groups", "stories", "matches")}
+                     for table in ("articles", "decisions", "groups", "members", "stories",
+                                   "matches")}
             found["retained"] = int(self._db.execute(
                 "SELECT count(*) FROM articles WHERE retained = 1").fetchone()[0])
             found["changes"] = self.last_change()
@@ -193,8 +197,8 @@ class IndexStore(StoredReads):
         """Add the version 3 columns and tables to an older file (inside a write
         transaction); the caller then fills them and sets ``schema_version``."""
         with self._translated(f"migrate the index to schema version {SCHEMA_VERSION}"):
-            for table, columns in (("articles", ARTICLE_COLUMNS), ("groups", RECORD_COLUMNS),
-                                   ("stories", RECORD_COLUMNS),
+            for table, columns in (("articles", ADDED_ARTICLE_COLUMNS),
+                                   ("groups", RECORD_COLUMNS), ("stories", RECORD_COLUMNS),
                                    ("changes", ("checksum INTEGER",))):
                 have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
                 for column in columns:
@@ -202,9 +206,9 @@ class IndexStore(StoredReads):
                         self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
             self._db.execute(
                 "CREATE INDEX IF NOT EXISTS articles_written ON articles (written)")
-            if "matches" not in self._tables():
-                self._db.execute(MATCHES_TABLE)
-                self._db.execute("CREATE INDEX matches_b ON matches (b)")
+            for statement in NEW_TABLES:
+                self._db.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+                                 .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
 
     def close(self) -> None:
         """Close the connection (uncommitted work, if any, is rolled back)."""
@@ -251,21 +255,27 @@ class IndexStore(StoredReads):
             before = self._touched(writes)
             db.executemany(
                 "INSERT INTO articles (id, record, published, features, lookup, written, "
-                "record_hash, n_matches) VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO "
-                "UPDATE SET record = excluded.record, published = excluded.published, "
-                "retained = 1, features = excluded.features, lookup = excluded.lookup, "
+                "record_hash) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "record = excluded.record, published = excluded.published, retained = 1, "
+                "features = excluded.features, lookup = excluded.lookup, "
                 "written = excluded.written, record_hash = excluded.record_hash",
                 [(*upsert, batch, text_hash(upsert[1])) for upsert in writes.upserts])
             db.executemany(
-                "UPDATE articles SET group_id = ?, story_id = ?, canonical_id = ?, "
-                "story_canonical_id = ?, decision = ?, boilerplate = ?, digest = ?, "
-                "decision_hash = ?, written = ? WHERE id = ?",
-                [(*state, decision, boilerplate, int(digest), digest_hash, batch, article_id)
-                 for article_id, state, decision, boilerplate, digest, digest_hash
+                "INSERT INTO decisions (id, group_id, story_id, canonical_id, "
+                "story_canonical_id, decision, boilerplate, digest, decision_hash, written) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "group_id = excluded.group_id, story_id = excluded.story_id, "
+                "canonical_id = excluded.canonical_id, "
+                "story_canonical_id = excluded.story_canonical_id, "
+                "decision = excluded.decision, boilerplate = excluded.boilerplate, "
+                "digest = excluded.digest, decision_hash = excluded.decision_hash, "
+                "written = excluded.written",
+                [(article_id, *state, decision, boilerplate, int(digest), decision_hash, batch)
+                 for article_id, state, decision, boilerplate, digest, decision_hash
                  in writes.states])
             db.executemany("UPDATE articles SET retained = 0, written = ? WHERE id = ?",
                            [(batch, article_id) for article_id in writes.expire])
-            db.executemany("UPDATE articles SET n_matches = ?, written = ? WHERE id = ?",
+            db.executemany("UPDATE decisions SET n_matches = ?, written = ? WHERE id = ?",
                            [(count, batch, article_id)
                             for article_id, count in writes.match_counts.items()])
             for table, rows in (("groups", writes.groups), ("stories", writes.stories)):
@@ -276,16 +286,21 @@ class IndexStore(StoredReads):
                     "VALUES (?, ?, ?, ?)",
                     [(key, record[0], record[1], keyed_check(key, record[0]))
                      for key, record in rows.items() if record is not None])
-            db.executemany("DELETE FROM matches WHERE a = ? AND b = ?",
-                           [pair for pair, record in writes.pairs.items() if record is None])
-            db.executemany(
-                "INSERT OR REPLACE INTO matches (a, b, record, key, checksum) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(a, b, record[0], record[1], keyed_check(f"{a}\x00{b}", record[0]))
-                 for (a, b), record in writes.pairs.items() if record is not None])
+            for table, (left, right), keyed in (("matches", ("a", "b"), writes.pairs),
+                                                ("members", ("canonical", "member"),
+                                                 writes.members)):
+                db.executemany(f"DELETE FROM {table} WHERE {left} = ? AND {right} = ?",
+                               [pair for pair, record in keyed.items() if record is None])
+                db.executemany(
+                    f"INSERT OR REPLACE INTO {table} ({left}, {right}, record, key, checksum) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(a, b, record[0], record[1], keyed_check(f"{a}\x00{b}", record[0]))
+                     for (a, b), record in keyed.items() if record is not None])
             self._log(batch, writes.changes)
-            db.execute(f"UPDATE articles SET checksum = {ROW_CHECK_SQL} WHERE written = ?",
+            db.execute(f"UPDATE articles SET checksum = {ARTICLE_CHECK_SQL} WHERE written = ?",
                        (batch,))
+            db.execute(f"UPDATE decisions SET checksum = {DECISION_CHECK_SQL} "
+                       "WHERE written = ?", (batch,))
             after = self._touched(writes)
             self._bump(batch, {key: after[key] - before[key] for key in after})
 
@@ -299,14 +314,17 @@ class IndexStore(StoredReads):
             out["retained"] += retained == 1
         for table, rows in (("groups", writes.groups), ("stories", writes.stories)):
             out[table] = sum(1 for _ in self._select("1", rows, table))
-        pairs = list(writes.pairs)
-        out["matches"] = 0
-        for start in range(0, len(pairs), CHUNK // 2):
-            chunk = pairs[start:start + CHUNK // 2]
-            out["matches"] += int(self._db.execute(
-                "SELECT count(*) FROM matches WHERE (a, b) IN (VALUES "
-                + ",".join(["(?, ?)"] * len(chunk)) + ")",
-                [side for pair in chunk for side in pair]).fetchone()[0])
+        for table, (left, right), keyed in (("matches", ("a", "b"), writes.pairs),
+                                            ("members", ("canonical", "member"),
+                                             writes.members)):
+            pairs = list(keyed)
+            out[table] = 0
+            for start in range(0, len(pairs), CHUNK // 2):
+                chunk = pairs[start:start + CHUNK // 2]
+                out[table] += int(self._db.execute(
+                    f"SELECT count(*) FROM {table} WHERE ({left}, {right}) IN (VALUES "
+                    + ",".join(["(?, ?)"] * len(chunk)) + ")",
+                    [side for pair in chunk for side in pair]).fetchone()[0])
         return out
 
     def _log(self, batch: int, changes: Iterable[tuple[str, str, str | None, str | None]]
@@ -318,18 +336,32 @@ class IndexStore(StoredReads):
             "INSERT INTO changes (seq, batch, article_id, field, old, new, checksum) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*row, row_check(*row)) for row in rows])
 
-    def migrate_rows(self, rows: Sequence[tuple[str, bytes, bytes, str, bool, int, str | None,
-                                                int]]) -> None:
-        """Set ``(id, features, lookup, boilerplate, digest, decision_hash, decision,
-        n_matches)`` of stored rows (a migration; inside a write transaction)."""
+    def migrate_blobs(self, rows: Sequence[tuple[str, bytes, bytes]]) -> None:
+        """Set ``(id, features, lookup)`` of stored articles (a migration; inside a write
+        transaction)."""
+        with self._translated("store the migrated rows"):
+            self._db.executemany("UPDATE articles SET features = ?, lookup = ? WHERE id = ?",
+                                 [(features, lookup, article_id)
+                                  for article_id, features, lookup in rows])
+
+    def migrate_decisions(self, rows: Sequence[tuple[str, tuple[str | None, ...], str | None,
+                                                     str, bool, int]]) -> None:
+        """Store ``(id, state ids, decision, boilerplate, digest, decision_hash)`` as the
+        decision rows of an older file's articles, and clear what the articles table held of
+        them (a migration; inside a write transaction)."""
         with self._translated("store the migrated rows"):
             self._db.executemany(
-                "UPDATE articles SET features = ?, lookup = ?, boilerplate = ?, digest = ?, "
-                "decision_hash = ?, decision = ?, n_matches = ? WHERE id = ?",
-                [(features, lookup, boilerplate, int(digest), decision_hash, decision,
-                  n_matches, article_id)
-                 for (article_id, features, lookup, boilerplate, digest, decision_hash,
-                      decision, n_matches) in rows])
+                "INSERT OR REPLACE INTO decisions (id, group_id, story_id, canonical_id, "
+                "story_canonical_id, decision, boilerplate, digest, decision_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(article_id, *state, decision, boilerplate, int(digest), decision_hash)
+                 for article_id, state, decision, boilerplate, digest, decision_hash in rows])
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+            legacy = [column for column in ("decision", "boilerplate") if column in have]
+            if legacy:  # the large ones: space back to the file
+                self._db.executemany(
+                    f"UPDATE articles SET {', '.join(f'{c} = NULL' for c in legacy)} "
+                    "WHERE id = ?", [(row[0],) for row in rows])
 
     def insert_pairs(self, pairs: Mapping[tuple[str, str], tuple[str, int]]) -> None:
         """Store ``{(a, b): (match JSON, key)}`` (a migration; inside a write transaction)."""
@@ -340,16 +372,38 @@ class IndexStore(StoredReads):
                 [(a, b, record, key, keyed_check(f"{a}\x00{b}", record))
                  for (a, b), (record, key) in pairs.items()])
 
+    def group_records_after(self, after: str, limit: int) -> list[tuple[str, str]]:
+        """``(id, record)`` of up to ``limit`` groups with ids after ``after`` (a
+        migration)."""
+        with self._translated("read the groups"):
+            return self._db.execute("SELECT id, record FROM groups WHERE id > ? ORDER BY id "
+                                    "LIMIT ?", (after, limit)).fetchall()
+
+    def replace_groups(self, headers: Mapping[str, str],
+                       parts: Mapping[tuple[str, str], tuple[str, int]]) -> None:
+        """Store group ``headers`` over the records of an older file, and their members'
+        ``parts`` (a migration; inside a write transaction)."""
+        with self._translated("store the migrated groups"):
+            self._db.executemany("UPDATE groups SET record = ? WHERE id = ?",
+                                 [(header, key) for key, header in headers.items()])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO members (canonical, member, record, key, checksum) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(canonical, member, record, key,
+                  keyed_check(f"{canonical}\x00{member}", record))
+                 for (canonical, member), (record, key) in parts.items()])
+
     def finish_migration(self) -> None:
         """Checksums and sizes of every article, group and story row (the end of a
         migration, after :meth:`migrate_rows`; inside a write transaction)."""
         with self._translated("store the migrated rows"):
             self._db.execute("UPDATE articles SET record_hash = newsdedup_text_hash(record)")
             self._db.execute(
-                "UPDATE articles SET n_matches = (SELECT count(*) FROM matches WHERE "
-                "matches.a = articles.id) + (SELECT count(*) FROM matches WHERE "
-                "matches.b = articles.id)")
-            self._db.execute(f"UPDATE articles SET checksum = {ROW_CHECK_SQL}")
+                "UPDATE decisions SET n_matches = (SELECT count(*) FROM matches WHERE "
+                "matches.a = decisions.id) + (SELECT count(*) FROM matches WHERE "
+                "matches.b = decisions.id)")
+            self._db.execute(f"UPDATE articles SET checksum = {ARTICLE_CHECK_SQL}")
+            self._db.execute(f"UPDATE decisions SET checksum = {DECISION_CHECK_SQL}")
             for table, members in (("groups", "members"), ("stories", "member_ids")):
                 self._db.execute(
                     f"UPDATE {table} SET size = json_array_length(record, '$.{members}'), "
@@ -371,6 +425,8 @@ class IndexStore(StoredReads):
         with self._translated("compact the index"):
             ids = [row[0] for row in self._db.execute(
                 "SELECT id FROM articles WHERE retained = 0 ORDER BY seq")]
+            self._db.execute("DELETE FROM decisions WHERE id IN (SELECT id FROM articles "
+                             "WHERE retained = 0)")
             self._db.execute("DELETE FROM articles WHERE retained = 0")
             self._log(batch, [(article_id, "removed", None, None) for article_id in ids])
             self._bump(batch, {"articles": -len(ids)})
