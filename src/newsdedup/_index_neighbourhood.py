@@ -163,10 +163,11 @@ class _Closure:
     def close(self, slots: set[int], index: dict[str, set[int]], field: int) -> set[int]:
         """``slots`` with all members of their stored groups (``field`` 0) or stories (1)."""
         out = set(slots)
-        for slot in slots:
-            key = self.memory.state[slot][field]
-            if key is not None:
-                out |= index.get(key, set())
+        state = self.memory.state
+        # Each group or story once: per slot, a group of thousands was merged thousands of
+        # times (quadratic in a syndicated story's copies).
+        for key in {state[slot][field] for slot in slots} - {None}:
+            out |= index.get(key or "", set())
         return out - self.leaving
 
 
@@ -315,11 +316,20 @@ def _story_region(memory: Memory, result: DedupResult, slots: list[int],
     for slot in slots:
         local.setdefault(result.articles[position[slot]].story_id, []).append(slot)
     region, frontier = set(core), list(core)
+    seen_local: set[str] = set()
+    seen_stored: set[str] = set()
     while frontier:
         slot = frontier.pop()
-        neighbours = list(local[result.articles[position[slot]].story_id])
-        if slot < len(memory.ids) and memory.state[slot][1] is not None:
-            neighbours += memory.story_members.get(memory.state[slot][1] or "", ())
+        # Each story once (per slot, a story of thousands was listed thousands of times).
+        neighbours: list[int] = []
+        story = result.articles[position[slot]].story_id
+        if story not in seen_local:
+            seen_local.add(story)
+            neighbours += local[story]
+        stored = memory.state[slot][1] if slot < len(memory.ids) else None
+        if stored is not None and stored not in seen_stored:
+            seen_stored.add(stored)
+            neighbours += memory.story_members.get(stored, ())
         for other in neighbours:
             if other not in region and other in position:
                 region.add(other)
@@ -352,12 +362,16 @@ def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int
                    for b in result.articles[position[slot]].boilerplate_paragraphs
                    if b.reason == "recurring" and b.index not in frozen)
 
+    same_members: dict[tuple[str | None, str], bool] = {}
+
     def group_differs(slot: int) -> bool:
         article = result.articles[position[slot]]
         stored_group, _, stored_canonical, _ = memory.state[slot]
-        stored = {memory.ids[m] for m in memory.group_members.get(stored_group or "", ())}
-        members = {member.id for member in groups[article.group_id].members}
-        return members != stored or article.canonical_id != stored_canonical
+        key = (stored_group, article.group_id)
+        if key not in same_members:  # once per group, not per member
+            stored = {memory.ids[m] for m in memory.group_members.get(stored_group or "", ())}
+            same_members[key] = stored == {m.id for m in groups[article.group_id].members}
+        return not same_members[key] or article.canonical_id != stored_canonical
 
     grown = {slot for slot in halo
              if flags_differ(slot) or families_differ(slot) or group_differs(slot)}
