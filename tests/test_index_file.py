@@ -152,6 +152,25 @@ def test_a_file_this_process_cannot_write_is_opened_read_only(tmp_path: Path) ->
         index.add(ARTICLES[30:])
 
 
+def test_an_index_in_a_directory_this_process_cannot_write_is_queried(tmp_path: Path) -> None:
+    """A read-only directory (SQLite cannot create its -wal and -shm files there) also opens
+    read-only, with the directory named."""
+    path = tmp_path / "news.db"
+    with open_index(path) as index:
+        index.add(ARTICLES[:30])
+    real_access = os.access
+
+    def access(target: Any, mode: int, **kwargs: Any) -> bool:
+        return False if mode == os.W_OK and os.fspath(target) == str(tmp_path) else (
+            real_access(target, mode, **kwargs))
+
+    with mock.patch("os.access", access):
+        index = open_index(path)
+    assert index.read_only == (f"its directory {tmp_path} is not writable by this process "
+                               f"(SQLite writes its -wal and -shm files there)")
+    assert index.query(ARTICLES[30]).status == "query" and len(index) == 30
+
+
 def test_an_index_on_a_read_only_file_system_is_queried(tmp_path: Path) -> None:
     """On a read-only mount (no -shm file can be created) the index is read as immutable:
     reads and queries work, writes raise IndexStoreError naming the mount."""
