@@ -184,6 +184,9 @@ def test_retention_drops_old_articles_from_matching_and_compact_deletes_them(
     assert index.compact() == 2
     assert "old" not in index and "late" not in index
     assert [c.field for c in index.changes()[-2:]] == ["removed", "removed"]
+    index.close()
+    with open_index(tmp_path / "r.db") as reopened:  # its row counts still check out
+        assert len(reopened) == 2 and reopened.query(text).duplicate_of == ("new",)
 
 
 def test_reopening_keeps_everything_and_refuses_other_settings(tmp_path: Path) -> None:

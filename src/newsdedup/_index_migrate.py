@@ -69,11 +69,14 @@ def migrate(store: IndexStore, config: DedupConfig, refeaturize: bool) -> None:
     legacy = store.schema_version < SCHEMA_VERSION
     store.upgrade_tables()
     memory = Memory(config)
-    rows = store.all_rows("id, record, retained, features, lookup" + (
-        ", decision, group_id, story_id, canonical_id, story_canonical_id" if legacy else ""))
-    retained_ids = {row[0] for row in rows if row[2]}
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start:start + _CHUNK]
+    columns = "id, record, retained, features, lookup" + (
+        ", decision, group_id, story_id, canonical_id, story_canonical_id" if legacy else "")
+    retained_ids = {row[0] for row in store.all_rows("id, retained") if row[1]}
+    # In chunks, in insertion order: a million rows with their texts and blobs at once would
+    # not fit in memory.
+    after = 0
+    while chunk := store.rows_after(columns, after, _CHUNK):
+        after, chunk = chunk[-1][0], [row[1:] for row in chunk]
         if refeaturize:
             _featurize(store, memory, config, chunk)
         else:

@@ -211,6 +211,14 @@ class StoredReads:
         with self._translated("read the stored articles"):
             return self._db.execute(f"SELECT {columns} FROM articles ORDER BY seq").fetchall()
 
+    def rows_after(self, columns: str, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """``seq`` and ``columns`` of up to ``limit`` stored articles with ``seq`` above
+        ``after``, in insertion order (a migration reads the file this way, a chunk at a
+        time)."""
+        with self._translated("read the stored articles"):
+            return self._db.execute(f"SELECT seq, {columns} FROM articles WHERE seq > ? "
+                                    "ORDER BY seq LIMIT ?", (after, limit)).fetchall()
+
     def count(self, retained_only: bool = True) -> int:
         """Number of stored articles."""
         where = " WHERE retained = 1" if retained_only else ""
