@@ -53,13 +53,19 @@ def synced_memory(index: DedupIndex) -> Memory:
 
 
 def downgrade_to_schema_1(path: Path) -> None:
-    """Turn a fresh version 2 index file into a version 1 one (no feature columns)."""
+    """Turn a fresh (empty) index file into a version 1 one: articles with their state and
+    decision columns, no stored features, no decisions, matches or members tables."""
     with sqlite3.connect(path) as db:
+        for table in ("articles", "decisions", "matches", "members"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("""CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+            record TEXT NOT NULL, published REAL, retained INTEGER NOT NULL DEFAULT 1,
+            group_id TEXT, story_id TEXT, canonical_id TEXT, story_canonical_id TEXT,
+            decision TEXT)""")
+        db.execute("CREATE INDEX articles_retained ON articles (retained, seq)")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-        db.execute("DROP INDEX articles_written")
-        for column in ("features", "lookup", "boilerplate", "digest", "decision_hash",
-                       "written"):
-            db.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+        db.execute("DELETE FROM meta WHERE key = 'checksum'")
 
 
 def load_ecbplus() -> list[dict[str, str]]:

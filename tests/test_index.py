@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -173,12 +174,19 @@ def test_retention_drops_old_articles_from_matching_and_compact_deletes_them(
     state = _normalised(_state(index, ["new", "undated"]))
     assert state == _normalised(_expected(dedup([index.article("new"),
                                                  index.article("undated")])))
-    late = index.add([Article("late", text, published=day)]).decisions[0]
+    with pytest.warns(UserWarning, match=r"all 1 articles of this add are older than the "
+                                         r"retention window \(retention_days=5 "):
+        late_add = index.add([Article("late", text, published=day)])
+    late = late_add.decisions[0]
+    assert late_add.expired == ("late",)
     assert late.expired and late.duplicate_of == ("new",) and len(index) == 2
     assert index.get("new").is_canonical  # a late arrival outside the window changes nothing
     assert index.compact() == 2
     assert "old" not in index and "late" not in index
     assert [c.field for c in index.changes()[-2:]] == ["removed", "removed"]
+    index.close()
+    with open_index(tmp_path / "r.db") as reopened:  # its row counts still check out
+        assert len(reopened) == 2 and reopened.query(text).duplicate_of == ("new",)
 
 
 def test_reopening_keeps_everything_and_refuses_other_settings(tmp_path: Path) -> None:
@@ -219,7 +227,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     open_index(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(IndexStoreError, match=r"schema version 99 is newer .* supports \(2\)"):
+    with pytest.raises(IndexStoreError, match=r"schema version 99 is newer .* supports \(3\)"):
         open_index(path)
 
 
@@ -367,3 +375,93 @@ def test_an_add_leaves_the_garbage_collector_as_it_found_it(seeds: list[Article]
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_one_index_shared_by_threads_equals_sequential_adds(tmp_path: Path) -> None:
+    """Four threads adding and two querying one DedupIndex at once: no error, every add's
+    articles stored, and the state of the batch result (adds of one index used to fail with
+    IndexError or KeyError, or store more articles than the adds that returned)."""
+    articles = list(generate_corpus(160, seed=13, article_bytes=500, copies_rate=0.5).articles)
+    index = open_index(tmp_path / "news.db")
+    errors: list[BaseException] = []
+    added: list[int] = []
+
+    def adder(part: list[Article]) -> None:
+        try:
+            for start in range(0, len(part), 8):
+                added.append(len(index.add(part[start:start + 8]).decisions))
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    def querier() -> None:
+        try:
+            for article in articles[:40]:
+                index.query(article)
+                index.changes(since=0)
+                len(index)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=adder, args=(articles[n::4],)) for n in range(4)]
+    threads += [threading.Thread(target=querier) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(added) == len(articles) == len(index)
+    # Small index: every add is a run over everything, so the state is exactly the batch one.
+    ids = sorted(a.id for a in articles)
+    assert _normalised(_state(index, ids)) == _normalised(_expected(
+        dedup(sorted(articles, key=lambda a: a.id))))
+
+
+@pytest.mark.parametrize("since", ["abc", -1, 1.5, True, None])
+def test_changes_since_must_be_a_sequence_number(since: Any) -> None:
+    """changes(since=...) takes a change's seq (an int >= 0); anything else is a ConfigError
+    (since='abc' used to return [] as if nothing had changed)."""
+    index = open_index(":memory:")
+    index.add(POOL[:3])
+    with pytest.raises(ConfigError, match=re.escape(
+            f"changes(since=...): expected the seq of a change (an int >= 0), got {since!r}")):
+        index.changes(since=since)
+    assert len(index.changes(since=0)) > 0 and index.changes(since=10**9) == []
+
+
+def test_backfilled_articles_that_expire_on_arrival_are_reported() -> None:
+    """Adding old articles after newer ones (a backfill): each add reports the articles it
+    took out of matching, and an add whose articles all arrive outside the window warns
+    (they used to expire silently, and queries then found no duplicates)."""
+    text = "The council approved the new harbour budget after a long debate."
+    day = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    index = open_index(":memory:", retention_days=7)
+    newer = index.add([Article("new", text, published=day + dt.timedelta(days=30))])
+    assert newer.expired == ()
+    with pytest.warns(UserWarning, match=r"all 2 articles of this add are older than the "
+                                         r"retention window"):
+        backfill = index.add([Article(f"old-{n}", text, published=day + dt.timedelta(days=n))
+                              for n in range(2)])
+    assert backfill.expired == ("old-0", "old-1")
+    assert all(d.expired for d in backfill.decisions) and len(index) == 1
+    mixed = index.add([Article("older", "Other words entirely about a match.", published=day),
+                       Article("newest", text, published=day + dt.timedelta(days=40))])
+    assert mixed.expired == ("new", "older")  # the stored one first, then the late arrival
+    assert [c.article_id for c in mixed.changes if c.field == "expired"] == ["new"]
+
+
+def test_cli_query_and_refresh_refuse_a_missing_index(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`index query` or `index refresh` on a mistyped path is an error and creates nothing
+    (query used to create an empty index and answer "canonical")."""
+    batch = tmp_path / "a.jsonl"
+    batch.write_text(json.dumps(POOL[0].to_dict()) + "\n", "utf-8")
+    missing = tmp_path / "typo.db"
+    assert main(["index", "query", str(missing), str(batch)]) == 2
+    assert "no index file at this path" in capsys.readouterr().err
+    assert main(["index", "refresh", str(missing)]) == 2
+    assert "no index file at this path" in capsys.readouterr().err
+    assert not missing.exists()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    assert main(["index", "add", str(empty), str(batch)]) == 2
+    assert "the file is empty (0 bytes)" in capsys.readouterr().err

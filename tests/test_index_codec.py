@@ -15,7 +15,10 @@ from conftest import load_seeds
 from newsdedup import Article, DedupConfig
 from newsdedup._features import Features, extract_features, select_features
 from newsdedup._index_codec import (
+    LEGACY_MAGIC,
     MAGIC,
+    _checksum,
+    add_checksum,
     decode_arrays,
     decode_features,
     encode_arrays,
@@ -35,9 +38,14 @@ FEATURES = extract_features(ARTICLES, CONFIG)
 def _header(blob: bytes) -> dict[str, Any]:
     """The JSON header of a blob (the format in the module docstring)."""
     assert blob[:4] == MAGIC
-    (length,) = struct.unpack("<I", blob[4:8])
-    header: dict[str, Any] = json.loads(blob[8:8 + length])
+    (length,) = struct.unpack("<I", blob[12:16])
+    header: dict[str, Any] = json.loads(blob[16:16 + length])
     return header
+
+
+def _sealed(body: bytes, key: str = "") -> bytes:
+    """A blob of ``body`` (header length, header, arrays) with its checksum."""
+    return MAGIC + _checksum(key, body) + body
 
 
 def _assert_same_features(back: Features, features: Features) -> None:
@@ -98,7 +106,7 @@ def test_integer_arrays_are_stored_in_the_narrowest_dtype() -> None:
     length = len(json.dumps(header, separators=(",", ":")))
     body = sum(int(np.prod(shape)) * np.dtype(kept).itemsize
                for _, _, kept, shape in header["arrays"])
-    assert len(blob) == 8 + length + body
+    assert len(blob) == 16 + length + body
     raw = sum(v.nbytes for _, v in flatten(FEATURES) if isinstance(v, np.ndarray))
     assert raw - body >= 6 * FEATURES.spans.size + 7 * FEATURES.token_counts.size
 
@@ -195,4 +203,56 @@ def test_a_header_with_an_impossible_shape_is_a_value_error(shape: list[Any]) ->
                                                    ["b", "<i8", "<i8", [1]]]},
                         separators=(",", ":")).encode("ascii")
     with pytest.raises(ValueError, match="impossible shape"):
-        decode_arrays(MAGIC + struct.pack("<I", len(header)) + header)
+        decode_arrays(_sealed(struct.pack("<I", len(header)) + header))
+
+
+def test_every_flipped_byte_of_a_blob_is_a_value_error() -> None:
+    """A blob with any one byte changed (magic, checksum, header or arrays) is refused: before
+    the checksum, a flipped byte in a shingle hash decoded silently into other decisions."""
+    blob = encode_features(select_features(FEATURES, np.array([2])), key="article-2")
+    assert decode_features(blob, key="article-2").spans.size > 0
+    for position in range(len(blob)):
+        for flip in (0x01, 0x80):
+            damaged = bytearray(blob)
+            damaged[position] ^= flip
+            with pytest.raises(ValueError):
+                decode_features(bytes(damaged), key="article-2")
+
+
+def test_a_blob_of_another_article_fails_its_checksum() -> None:
+    """The checksum is keyed with the article id: a blob copied into another row is caught."""
+    blob = encode_arrays({"a": np.arange(5)}, key="one")
+    assert decode_arrays(blob, key="one")[0]["a"].tolist() == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="checksum mismatch"):
+        decode_arrays(blob, key="two")
+
+
+def test_blobs_without_checksum_are_read_only_when_allowed() -> None:
+    """A schema 2 blob (no checksum) decodes with legacy=True, is refused otherwise, and
+    add_checksum turns it into a checked blob with the same arrays."""
+    body = encode_arrays({"a": np.arange(40, dtype=np.int64)}, {"n": 3})[12:]
+    legacy = LEGACY_MAGIC + body
+    with pytest.raises(ValueError, match="without checksum"):
+        decode_arrays(legacy)
+    arrays, scalars = decode_arrays(legacy, legacy=True)
+    assert arrays["a"].tolist() == list(range(40)) and scalars == {"n": 3}
+    sealed = add_checksum(legacy, "k")
+    assert sealed[:4] == MAGIC and decode_arrays(sealed, key="k")[0]["a"].tolist() == list(
+        range(40))
+    with pytest.raises(ValueError):
+        add_checksum(LEGACY_MAGIC + body[:-3], "k")
+
+
+@pytest.mark.parametrize("value", [None, "text", 17])
+def test_a_value_that_is_not_a_blob_is_a_value_error(value: Any) -> None:
+    """A hand-edited column holding text or a number instead of a blob is a ValueError."""
+    with pytest.raises(ValueError):
+        decode_arrays(value)
+
+
+def test_a_header_with_an_object_dtype_is_refused() -> None:
+    """A header asking for Python objects ('|O') is refused (frombuffer would read pointers)."""
+    header = json.dumps({"scalars": {}, "arrays": [["a", "|O", "<i8", [1]]]},
+                        separators=(",", ":")).encode("ascii")
+    with pytest.raises(ValueError, match="object dtype"):
+        decode_arrays(_sealed(struct.pack("<I", len(header)) + header + b"\0" * 8))

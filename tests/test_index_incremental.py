@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import itertools
 import json
 import math
@@ -26,6 +27,7 @@ import newsdedup
 from conftest import add_in_batches, load_seeds
 from newsdedup import Article, IndexStoreError, dedup, open_index
 from newsdedup import _index_neighbourhood as neighbourhood
+from newsdedup._index_integrity import meta_check
 from newsdedup._index_result import decision_records
 from newsdedup._synthetic import generate_corpus
 
@@ -41,6 +43,7 @@ def _pool() -> list[Article]:
     return pool
 
 
+DATA = Path(__file__).parent / "data"
 POOL = _pool()
 REFERENCE = dedup(sorted(POOL, key=lambda article: article.id))
 
@@ -187,7 +190,8 @@ def test_updates_and_retention_in_the_neighbourhood_path() -> None:
         assert len(retained) == len(index) < len(articles)
         before = {a.id: _decisions_of(index, a.id) for a in retained}
         late = Article("late", retained[-1].text, published=articles[0].published)
-        decision = index.add([late]).decisions[0]  # outside the window on arrival
+        with pytest.warns(UserWarning, match="older than the retention window"):
+            decision = index.add([late]).decisions[0]  # outside the window on arrival
         assert decision.expired and retained[-1].id in decision.duplicate_of
         assert {a.id: _decisions_of(index, a.id) for a in retained} == before
         reference = dedup(sorted(retained, key=lambda article: article.id))
@@ -273,7 +277,7 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
         assert index.get(POOL[0].id).group_id == dedup(POOL[:50]).article(POOL[0].id).group_id
         with sqlite3.connect(path) as db:
             assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                              ).fetchone() == ("2",)
+                              ).fetchone() == ("3",)
             assert db.execute("SELECT count(*) FROM articles WHERE features IS NULL"
                               ).fetchone() == (0,)
         index.add(POOL[50:])
@@ -284,12 +288,57 @@ def test_features_of_another_featurizer_are_computed_again(tmp_path: Path) -> No
     """An index whose stored features came from another map step is featurized afresh."""
     path = tmp_path / "news.db"
     open_index(path).add(POOL[:30])
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(path) as db:  # as another release would write it: checksum and all
         db.execute("UPDATE meta SET value = 'another' WHERE key = 'featurizer'")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'checksum'",
+                   (meta_check(dict(db.execute("SELECT key, value FROM meta"))),))
         db.execute("UPDATE articles SET features = x'00'")  # unreadable: must not be read
     index = open_index(path)
     index.add(POOL[30:])
     assert _everything(index) == _batch_everything(REFERENCE)
+
+
+def test_a_file_written_at_schema_2_is_migrated_and_keeps_its_decisions(
+        tmp_path: Path) -> None:
+    """An index written by the previous release (schema 2, tests/data/index-v2.db.gz) opens:
+    its blobs get checksums, matches move to their own rows, every decision, group and story
+    reads back as before, and adds continue as on a new index."""
+    path = tmp_path / "v2.db"
+    with gzip.open(DATA / "index-v2.db.gz", "rb") as source:
+        path.write_bytes(source.read())
+    first = sorted(POOL[:60], key=lambda article: article.id)
+    with neighbourhood_only():
+        index = open_index(path)
+        # Written by full runs (60 articles), so equal to the batch result, stories included.
+        assert json.loads(json.dumps({
+            "decisions": {a.id: index.get(a.id).to_record() for a in first},
+            "groups": [attrs.asdict(g) for g in index.groups()],
+            "stories": [attrs.asdict(s) for s in index.stories()]}, sort_keys=True)) == (
+            _batch_everything(dedup(first)))
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                              ).fetchone() == ("3",)
+            blobs = db.execute("SELECT substr(features, 1, 4), substr(lookup, 1, 4) "
+                               "FROM articles").fetchall()
+            assert set(blobs) == {(b"NDX2", b"NDX2")}
+            assert db.execute("SELECT count(*) FROM matches").fetchone()[0] > 20
+            assert db.execute("SELECT count(*) FROM articles WHERE decision LIKE "
+                              "'%\"matches\"%'").fetchone() == (0,)
+        index.add(POOL[60:])
+        assert _decisions(index) == _expected(REFERENCE)
+        index.close()
+        assert len(open_index(path, read_only=True)) == len(POOL)
+
+
+def test_a_schema_2_file_opened_read_only_asks_for_a_writable_open(tmp_path: Path) -> None:
+    """Migrating needs write access: a read-only open of a schema 2 file says so."""
+    path = tmp_path / "v2.db"
+    with gzip.open(DATA / "index-v2.db.gz", "rb") as source:
+        path.write_bytes(source.read())
+    with pytest.raises(IndexStoreError, match=r"older newsdedup \(schema version 2\) .* "
+                                              r"needs write access .* open it once writable"):
+        open_index(path, read_only=True)
+    assert len(open_index(path)) == 60
 
 
 def test_unreadable_stored_features_raise_index_store_error(tmp_path: Path) -> None:

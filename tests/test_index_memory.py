@@ -8,18 +8,17 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import attrs
 import numpy as np
 import pytest
 
 from conftest import add_in_batches, load_seeds, synced_memory
 from newsdedup import Article, DedupConfig, DedupIndex, open_index
 from newsdedup import _index_memory as memory_module
-from newsdedup._features import extract_features, select_features
-from newsdedup._index_codec import decode_arrays, encode_arrays, flatten
-from newsdedup._index_memory import Lookup, Memory, lookup_of
+from newsdedup._features import extract_features
+from newsdedup._index_codec import flatten
+from newsdedup._index_memory import Memory
 from newsdedup._index_store import IndexStore
-from newsdedup._index_terms import TermCounts, story_terms
+from newsdedup._index_terms import TermCounts
 from newsdedup._synthetic import generate_corpus
 
 CONFIG = DedupConfig()
@@ -78,40 +77,6 @@ def _assert_equal_but_unsplit_clusters(kept: dict[str, Any], fresh: dict[str, An
     root = {carrier: group for group in kept["clusters"] for carrier in group}
     for group in fresh["clusters"]:
         assert len({root[carrier] for carrier in group}) == 1
-
-
-def test_lookups_round_trip_and_hold_each_article_part() -> None:
-    """A Lookup holds one article's fingerprints, band keys and terms and survives its blob."""
-    articles = [*load_seeds(), *CORPUS[:10]]
-    features = extract_features(articles, CONFIG)
-    counts = TermCounts()
-    frequencies = counts.frequencies(counts.delta([features.terms], []), 1)
-    lookups = lookup_of(features, CONFIG, [(3, 12345), (features.article_paragraphs[1], 7)],
-                        frequencies)
-    strong = story_terms(features, frequencies)
-    for number, lookup in enumerate(lookups):
-        part = select_features(features, np.array([number]))
-        assert np.array_equal(lookup.fingerprints, part.fingerprints)
-        assert np.array_equal(lookup.terms, part.terms)
-        assert np.array_equal(lookup.has_shingles, part.shingles.sizes > 0)
-        assert np.array_equal(lookup.story_terms, strong[number])
-        back = Lookup.decode(lookup.encode())
-        for field in attrs.fields(Lookup):
-            mine, theirs = getattr(lookup, field.name), getattr(back, field.name)
-            assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), field.name
-    # Matches are remembered as (paragraph within its own article, matched fingerprint).
-    assert lookups[0].match_paragraph.tolist() == [3]
-    assert lookups[1].match_paragraph.tolist() == [0]
-    assert lookups[1].match_fingerprint.tolist() == [7]
-    assert all(lookup.match_paragraph.size == 0 for lookup in lookups[2:])
-
-
-def test_a_lookup_blob_without_a_field_is_a_value_error() -> None:
-    """A blob of other arrays is not read as a Lookup."""
-    arrays, _ = decode_arrays(Lookup(*(np.zeros(2, dtype=np.int64) for _ in range(7))).encode())
-    del arrays["band_keys"]
-    with pytest.raises(ValueError, match="lookup blob without 'band_keys'"):
-        Lookup.decode(encode_arrays(arrays))
 
 
 def test_reopening_rebuilds_the_memory_built_by_adds(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from newsdedup._index_codec import decode_features, flatten
 from newsdedup._index_memory import Lookup, Memory, blob_hash
 from newsdedup._index_migrate import featurizer_fingerprint, migrate
 from newsdedup._index_plan import dumps
-from newsdedup._index_result import decision_records
+from newsdedup._index_result import decision_records, oriented_record, record_of
 from newsdedup._index_store import IndexStore
 from newsdedup._paragraph_matches import match_paragraphs
 from newsdedup._synthetic import generate_corpus
@@ -39,24 +39,34 @@ def test_the_fingerprint_follows_the_map_step_only() -> None:
 
 
 def _v1_store(path: Path, retained: list[Article], expired: list[Article]) -> IndexStore:
-    """A version 1 file: records and decisions only, one article expired."""
-    records = decision_records(dedup(retained + expired))
+    """A version 1 file: records, decisions, groups and stories; the retained articles
+    decided together, the expired ones as they were decided before they expired."""
+    result = dedup(retained)
+    records = {**decision_records(dedup(retained + expired)), **decision_records(result)}
     store = IndexStore(path)
     store.close()
     downgrade_to_schema_1(path)
     with sqlite3.connect(path) as db:
+        for table, rows in (("groups", result.groups), ("stories", result.stories)):
+            db.executemany(f"INSERT INTO {table} (id, record) VALUES (?, ?)",
+                           [(row.id, dumps(record_of(row))) for row in rows])
         for article in retained + expired:
-            db.execute("INSERT INTO articles (id, record, retained, decision) "
-                       "VALUES (?, ?, ?, ?)",
+            record = records[article.id]
+            db.execute("INSERT INTO articles (id, record, retained, decision, group_id, "
+                       "story_id, canonical_id, story_canonical_id) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (article.id, json.dumps(article.to_dict()), int(article in retained),
-                        dumps({**records[article.id], "expired": article in expired})))
+                        dumps({**record, "expired": article in expired}), record["group_id"],
+                        record["story_id"], record["canonical_id"],
+                        record["story_canonical_id"]))
     return IndexStore(path)
 
 
 def test_migration_stores_each_article_features_lookup_and_flags(tmp_path: Path) -> None:
     """Every row, expired ones included, gets the features its record gives, a lookup with
     its fingerprints and terms, and the boilerplate, digest and hash columns of its stored
-    decision; the decision itself is untouched; meta says version 2 and this featurizer."""
+    decision; the decision itself is untouched but for a retained article's matches, which
+    become rows of the matches table; meta says version 3 and this featurizer."""
     seeds = load_seeds()
     retained = [*seeds, Article("repost", seeds[2].text + "\n\nRead original article here."),
                 *generate_corpus(20, seed=9, article_bytes=500, copies_rate=0.5,
@@ -67,19 +77,27 @@ def test_migration_stores_each_article_features_lookup_and_flags(tmp_path: Path)
     assert store.schema_version == 1
     decisions_before = dict(store.all_rows("id, decision"))
     with store.transaction(write=True):
-        migrate(store, CONFIG)
-    assert store.meta()["schema_version"] == "2"
+        migrate(store, CONFIG, refeaturize=True)
+    assert store.meta()["schema_version"] == "3"
     assert store.meta()["featurizer"] == featurizer_fingerprint(CONFIG)
-    rows = store.all_rows("id, features, lookup, boilerplate, digest, decision_hash, "
-                          "decision, retained")
+    rows = store._db.execute(
+        "SELECT a.id, a.features, a.lookup, d.boilerplate, d.digest, d.decision_hash, "
+        "d.decision, a.retained FROM articles a JOIN decisions d ON d.id = a.id "
+        "ORDER BY a.seq").fetchall()
     assert [row[0] for row in rows] == [a.id for a in retained + expired]
     flagged = 0
     for (article_id, blob, lookup_blob, boilerplate, digest, decision_hash, decision,
          kept), article in zip(rows, retained + expired, strict=True):
-        assert decision == decisions_before[article_id] and kept == (article in retained)
-        lookup = Lookup.decode(lookup_blob)
+        before = json.loads(decisions_before[article_id])
+        if kept:  # the matches with articles retained
+            matches = [m for m in before.pop("matches")
+                       if m["b"] in {a.id for a in retained}]
+            assert [oriented_record(m, article_id) for m in store.pairs_of(
+                article_id, len(matches))] == matches
+        assert json.loads(decision) == before and kept == (article in retained)
+        lookup = Lookup.decode(lookup_blob, article_id)
         features = decode_features(blob, {"terms": lookup.terms,
-                                          "fingerprints": lookup.fingerprints})
+                                          "fingerprints": lookup.fingerprints}, article_id)
         own = extract_features([article], CONFIG)
         for (name, value), (_, expected) in zip(flatten(features), flatten(own), strict=True):
             assert np.array_equal(value, expected), (article_id, name)
@@ -102,10 +120,10 @@ def test_migration_remembers_the_paragraph_matches_between_retained_articles(
                                     n_aggregators=2).articles)
     store = _v1_store(tmp_path / "v1.db", articles, [])
     with store.transaction(write=True):
-        migrate(store, CONFIG)
+        migrate(store, CONFIG, refeaturize=True)
     memory = Memory(CONFIG)
     memory.load(store)
-    lookups = [Lookup.decode(blob) for (blob,) in store.all_rows("lookup")]
+    lookups = [Lookup.decode(blob, key) for key, blob in store.all_rows("id, lookup")]
     assert sum(lookup.match_paragraph.size for lookup in lookups) > 0
     features = extract_features(articles, CONFIG)
     batch = match_paragraphs(features, CONFIG).cluster_of_paragraph

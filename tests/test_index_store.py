@@ -17,7 +17,15 @@ import pytest
 
 from conftest import downgrade_to_schema_1
 from newsdedup import IndexStoreError, open_index
-from newsdedup._index_store import FORMAT, SCHEMA_VERSION, STATE_FIELDS, IndexStore, Writes
+from newsdedup._index_integrity import meta_check, text_hash
+from newsdedup._index_store import (
+    COUNTS,
+    FORMAT,
+    SCHEMA_VERSION,
+    STATE_FIELDS,
+    IndexStore,
+    Writes,
+)
 from newsdedup._synthetic import generate_corpus
 
 
@@ -30,8 +38,13 @@ def _upsert(article_id: str, published: float | None = None,
 
 def _state(article_id: str, group: str, decision: dict[str, Any] | None = None,
            digest: bool = False) -> tuple[str, tuple[str | None, ...], str, str, bool, int]:
-    return (article_id, (group, f"s-{group}", article_id, article_id),
-            json.dumps(decision or {"id": article_id}), "[[0,2,3]]", digest, 17)
+    text = json.dumps(decision or {"id": article_id})
+    return (article_id, (group, f"s-{group}", article_id, article_id), text, "[[0,2,3]]",
+            digest, text_hash(text))
+
+
+def _record(key: str, members: int = 1) -> tuple[str, int]:
+    return json.dumps({"id": key}), members
 
 
 def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -49,8 +62,8 @@ def _filled(path: Path) -> IndexStore:
         store.apply(Writes(upserts=[_upsert("a", 100.0), _upsert("b"), _upsert("c", 50.0)],
                            states=[_state("a", "g1"), _state("b", "g1", digest=True),
                                    _state("c", "g2")],
-                           groups={"g1": '{"id": "g1"}', "g2": '{"id": "g2"}'},
-                           stories={"s-g1": '{"id": "s-g1"}'},
+                           groups={"g1": _record("g1", 2), "g2": _record("g2")},
+                           stories={"s-g1": _record("s-g1", 2)},
                            changes=[("a", "group_id", None, "g1"),
                                     ("b", "group_id", None, "g1")]), batch=1)
     return store
@@ -60,17 +73,20 @@ def test_a_new_file_gets_the_schema_and_meta_rows(tmp_path: Path) -> None:
     """A new file is a version 2 index in WAL mode with its marker and counters."""
     path = tmp_path / "new.db"
     store = IndexStore(path)
-    assert store.schema_version == SCHEMA_VERSION == 2
-    assert store.meta() == {"format": FORMAT, "schema_version": "2", "generation": "0",
-                            "batches": "0"}
+    assert store.schema_version == SCHEMA_VERSION == 3
+    meta = store.meta()
+    assert meta == {"format": FORMAT, "schema_version": "3", "generation": "0",
+                    "batches": "0", **dict.fromkeys(COUNTS, "0"), "checksum": meta_check(meta)}
     assert store.count() == 0 and store.last_change() == 0 and store.generation() == 0
     store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         columns = [row[1] for row in db.execute("PRAGMA table_info(articles)")]
-    assert columns[:6] == ["seq", "id", "record", "published", "retained", "group_id"]
-    assert {"features", "lookup", "boilerplate", "digest", "decision_hash",
-            "written"} <= set(columns)
+        decisions = [row[1] for row in db.execute("PRAGMA table_info(decisions)")]
+    assert columns == ["seq", "id", "record", "published", "retained", "features", "lookup",
+                       "record_hash", "written", "checksum"]
+    assert decisions == ["id", *STATE_FIELDS, "decision", "boilerplate", "digest",
+                         "decision_hash", "n_matches", "written", "checksum"]
     assert IndexStore(path).meta()["generation"] == "0"  # reopening creates nothing
 
 
@@ -98,7 +114,8 @@ def test_unreadable_schema_version_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_older_schema_opens_and_reports_its_version(tmp_path: Path) -> None:
-    """A version 1 file opens (the caller migrates it); upgrade_tables adds the columns once."""
+    """A version 1 file opens (the caller migrates it); upgrade_tables adds the columns and
+    tables once."""
     path = tmp_path / "v1.db"
     store = IndexStore(path)
     store.close()
@@ -112,13 +129,17 @@ def test_an_older_schema_opens_and_reports_its_version(tmp_path: Path) -> None:
         columns = [row[1] for row in db.execute("PRAGMA table_info(articles)")]
         indexes = {name for (name,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert columns.count("features") == 1 and columns[-1] == "written"
-    assert "articles_written" in indexes
+        tables = {name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert columns.count("features") == 1 and columns[-1] == "checksum"
+    assert {"articles_written", "decisions_written", "matches_b"} <= indexes
+    assert {"decisions", "matches"} <= tables
 
 
 def test_corrupted_pages_are_index_store_errors_naming_the_file(tmp_path: Path) -> None:
     """Pages overwritten after the header fail at open; pages overwritten in the second half
-    of the file fail when the rows on them are read: IndexStoreError, never sqlite3's."""
+    of the file fail at open (counting the rows) or when the rows on them are read:
+    IndexStoreError, never sqlite3's."""
     path = tmp_path / "news.db"
     index = open_index(path)
     index.add(generate_corpus(20, seed=2, article_bytes=400).articles)
@@ -131,9 +152,8 @@ def test_corrupted_pages_are_index_store_errors_naming_the_file(tmp_path: Path) 
         IndexStore(path)
     half = len(good) // 2 // 4096 * 4096
     path.write_bytes(good[:half] + b"\xa5" * (len(good) - half))
-    store = IndexStore(path)
-    with pytest.raises(IndexStoreError, match=re.escape(corrupt) + ".*read the stored"):
-        store.all_rows("id, record, features, lookup, decision")
+    with pytest.raises(IndexStoreError, match=re.escape(corrupt) + ".*(read|count) the"):
+        IndexStore(path).all_rows("id, record, features, lookup, decision")
 
 
 def test_apply_writes_rows_changes_and_counters(tmp_path: Path) -> None:
@@ -141,10 +161,10 @@ def test_apply_writes_rows_changes_and_counters(tmp_path: Path) -> None:
     store = _filled(tmp_path / "news.db")
     assert store.count() == 3 and store.generation() == 1
     assert store.meta()["batches"] == "1"
-    assert store.article("a") == (json.dumps({"id": "a", "text": "x"}), '{"id": "a"}')
+    assert store.article("a") == (json.dumps({"id": "a", "text": "x"}), {"id": "a"})
     assert store.article("zz") is None
     assert store.features(["a", "c", "zz"]) == {"a": (b"Fa", b"La"), "c": (b"Fc", b"Lc")}
-    assert store.rows("lookup", ["b"]) == {"b": b"Lb"}
+    assert store.lookups(["b"]) == {"b": b"Lb"}
     assert store.records("groups") == [{"id": "g1"}, {"id": "g2"}]
     assert store.records("stories", ["s-g1", "nope"]) == [{"id": "s-g1"}]
     assert store.changes(0) == [(1, 1, "a", "group_id", None, "g1"),
@@ -156,7 +176,8 @@ def test_apply_writes_rows_changes_and_counters(tmp_path: Path) -> None:
     assert rows[1].state == ("g1", "s-g1", "b", "b") and len(STATE_FIELDS) == 4
     assert (rows[0].published, rows[1].published) == (100.0, None)
     assert (rows[1].digest, rows[0].digest) == (True, False)
-    assert (rows[0].boilerplate, rows[0].decision_hash, rows[0].written) == ("[[0,2,3]]", 17, 1)
+    assert (rows[0].boilerplate, rows[0].decision_hash, rows[0].written) == (
+        "[[0,2,3]]", text_hash('{"id": "a"}'), 1)
 
 
 def test_upsert_replaces_in_place_and_expiry_and_deletion_follow(tmp_path: Path) -> None:
@@ -165,11 +186,12 @@ def test_upsert_replaces_in_place_and_expiry_and_deletion_follow(tmp_path: Path)
     store = _filled(tmp_path / "news.db")
     with store.transaction(write=True):
         store.apply(Writes(upserts=[_upsert("a", 200.0, text="new")], expire=["c"],
-                           groups={"g2": None}, stories={"s-g1": '{"id": "s-g1", "v": 2}'},
+                           groups={"g2": None},
+                           stories={"s-g1": (json.dumps({"id": "s-g1", "v": 2}), 2)},
                            changes=[("c", "expired", None, None)]), batch=2)
     assert store.count() == 2 and store.count(retained_only=False) == 3
     assert [row.id for row in store.memory_rows()] == ["a", "b"]  # a kept its seq
-    assert json.loads(store.rows("record", ["a"])["a"])["text"] == "new"
+    assert json.loads(store.records_text(["a"])["a"])["text"] == "new"
     assert store.records("groups") == [{"id": "g1"}]
     assert store.records("stories") == [{"id": "s-g1", "v": 2}]
     since = {row.id: row for row in store.memory_rows(since=1)}
@@ -204,7 +226,7 @@ def test_a_rolled_back_transaction_leaves_every_row_unchanged(tmp_path: Path) ->
     before = _dump(path)
     with pytest.raises(RuntimeError, match="stop"), store.transaction(write=True):
         store.apply(Writes(upserts=[_upsert("d")], states=[_state("a", "g9")],
-                           expire=["b"], groups={"g1": None, "g9": "{}"},
+                           expire=["b"], groups={"g1": None, "g9": _record("g9")},
                            changes=[("a", "group_id", "g1", "g9")]), batch=2)
         assert store.count() == 3 and store.generation() == 2  # visible inside
         raise RuntimeError("stop")
@@ -237,20 +259,19 @@ def test_lookups_of_more_ids_than_sqlite_binds_at_once(tmp_path: Path) -> None:
     ids = [f"id{n:04d}" for n in range(2000)]
     with store.transaction(write=True):
         store.apply(Writes(upserts=[_upsert(i) for i in ids],
-                           groups={i: json.dumps({"id": i}) for i in ids}), batch=1)
+                           groups={i: _record(i) for i in ids}), batch=1)
     wanted = [*ids[::-1], "missing"]
-    assert set(store.rows("features", wanted)) == set(ids)
+    assert set(store.records_text(wanted)) == set(ids)
     assert len(store.features(wanted)) == 2000
     assert [r["id"] for r in store.records("groups", wanted)] == ids  # sorted by id
 
 
 def test_reads_reject_unknown_columns_and_tables(tmp_path: Path) -> None:
-    """Column and table names are checked (they are formatted into the SQL)."""
+    """Table names are checked (they are formatted into the SQL)."""
     store = IndexStore(tmp_path / "news.db")
-    with pytest.raises(ValueError, match="unexpected column 'id; DROP TABLE meta'"):
-        store.rows("id; DROP TABLE meta", ["a"])
-    with pytest.raises(ValueError, match="expected 'groups' or 'stories', got 'meta'"):
-        store.records("meta")
+    for read in (store.records, store.sizes):
+        with pytest.raises(ValueError, match="expected 'groups' or 'stories', got 'meta'"):
+            read("meta")
 
 
 def test_memory_store_works_without_wal(tmp_path: Path) -> None:

@@ -214,7 +214,9 @@ def _run_index(args: argparse.Namespace) -> int:
     from ._loaders import load_inputs
 
     retention = {} if args.retention_days is None else {"retention_days": args.retention_days}
-    with open_index(args.db, **retention) as index:
+    # Only an add may start a new index; a query only reads (so a mistyped path is an error).
+    with open_index(args.db, create=args.index_command == "add",
+                    read_only=args.index_command == "query", **retention) as index:
         if args.index_command == "refresh":
             changes = index.refresh()
             print(f"{len(changes)} changes, {len(index)} articles in {args.db}",
@@ -282,7 +284,8 @@ def _parser() -> argparse.ArgumentParser:
                        ("query", "print JSONL decisions as if the articles were added "
                                  "together, without storing them")):
         sub = index_commands.add_parser(name, help=text)
-        sub.add_argument("db", help="index file (SQLite; created if missing)")
+        sub.add_argument("db", help="index file (SQLite; created if missing)" if name == "add"
+                         else "index file (SQLite; must exist)")
         sub.add_argument("inputs", nargs="+" if name == "add" else 1,
                          help="JSONL files (id, text, ...) or folders of .txt")
         sub.add_argument("--retention-days", type=float, default=None,

@@ -5,7 +5,8 @@ The hierarchy, in one place::
     NewsdedupError                 base class of everything newsdedup raises on purpose
     ├── InputError(ValueError)     an article, file or record the user gave us is malformed
     ├── ConfigError(ValueError)    an option has a wrong type or is out of range
-    ├── IndexStoreError(RuntimeError)  a persistent index file is corrupt, foreign or too new
+    ├── IndexStoreError(RuntimeError)  a persistent index file is missing, empty, damaged,
+    │                                   foreign or too new, read-only, full or locked
     └── MissingExtraError(ImportError) an optional extra is needed: the message names the
                                         ``pip install newsdedup[extra]`` line that fixes it
 
@@ -34,7 +35,9 @@ class ConfigError(NewsdedupError, ValueError):
 
 
 class IndexStoreError(NewsdedupError, RuntimeError):
-    """A persistent index cannot be opened: corrupt, not an index, or a newer schema."""
+    """A persistent index cannot be opened or written: missing (with ``create=False``),
+    empty, damaged (the message says how to recover), not an index, a newer schema, open
+    read-only, on a full disk, or locked by another writer."""
 
 
 class MissingExtraError(NewsdedupError, ImportError):

@@ -8,6 +8,8 @@ None of it holds text or decision JSON: those stay in the file and are read for 
 articles an add touches. Opening an index reads the ``lookup`` column of the retained
 articles (fingerprints, band keys, verified matches, terms) and rebuilds all of this; another
 process's writes are caught up by re-reading the rows written since (``written`` column).
+What is read is checked (``_index_integrity``): blobs by their checksums and shapes, rows by
+theirs, and once loaded, the stored groups and stories against the articles' ids.
 """
 
 from __future__ import annotations
@@ -18,89 +20,28 @@ import math
 import sys
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._boilerplate import CorpusFrequencies
 from ._config import DedupConfig
-from ._errors import IndexStoreError
 from ._features import Features
-from ._index_codec import decode_arrays, decode_features, encode_arrays, encode_features
+from ._index_blobs import Lookup, check_features
+from ._index_codec import decode_features
+from ._index_integrity import damaged
 from ._index_lookup import Growable
-from ._index_paragraphs import ParagraphIndex, Staged, band_keys
+from ._index_paragraphs import ParagraphIndex, Staged
 from ._index_store import IndexStore, MemoryRow
-from ._index_terms import StoryTerms, TermCounts, story_terms
+from ._index_terms import StoryTerms, TermCounts
 
-__all__ = ["Lookup", "Memory", "blob_hash", "encode_article", "lookup_of"]
+__all__ = ["Memory", "blob_hash"]
 
 I64 = npt.NDArray[np.int64]
 #: Decoded features kept in memory (most recently used), so neighbouring adds reuse them.
 FEATURE_CACHE = 8_000
-#: Features are stored without these arrays; the lookup blob holds them.
-_IN_LOOKUP = frozenset({"terms", "fingerprints"})
 #: Rows registered together when the index is opened.
 _LOAD_CHUNK = 4096
-
-
-@attrs.frozen(slots=True)
-class Lookup:
-    """The per-article arrays the in-memory lookups are built from (the ``lookup`` column)."""
-
-    fingerprints: npt.NDArray[np.uint64]
-    band_keys: npt.NDArray[np.uint32]
-    has_shingles: npt.NDArray[np.bool_]
-    match_paragraph: I64
-    match_fingerprint: npt.NDArray[np.uint64]
-    story_terms: npt.NDArray[np.uint64]
-    terms: npt.NDArray[Any]
-
-    def encode(self) -> bytes:
-        """The ``lookup`` blob."""
-        return encode_arrays({field.name: getattr(self, field.name)
-                              for field in attrs.fields(Lookup)})
-
-    @classmethod
-    def decode(cls, blob: bytes) -> Lookup:
-        """Read a ``lookup`` blob back (``ValueError`` if it is not one)."""
-        arrays, _ = decode_arrays(blob)
-        try:
-            return cls(**{field.name: arrays[field.name] for field in attrs.fields(Lookup)})
-        except KeyError as error:
-            raise ValueError(f"lookup blob without {error}") from error
-
-
-def lookup_of(features: Features, config: DedupConfig, matches: Sequence[tuple[int, int]],
-              frequencies: CorpusFrequencies,
-              keys: npt.NDArray[np.uint32] | None = None) -> list[Lookup]:
-    """The :class:`Lookup` of each article of ``features``; ``matches`` are verified
-    ``(paragraph number in features, matched fingerprint)`` pairs to remember,
-    ``frequencies`` weigh the story terms, ``keys`` are the paragraphs' band keys if
-    already computed."""
-    if keys is None:
-        keys = band_keys(features.shingles, config)
-    strong = story_terms(features, frequencies)
-    pairs = np.array(matches, dtype=object).reshape(-1, 2)
-    match_rows = pairs[:, 0].astype(np.int64)
-    match_prints = pairs[:, 1].astype(np.uint64)
-    owner = features.paragraph_article[match_rows]
-    out = []
-    for number in range(features.n_articles):
-        start, stop = features.article_paragraphs[number:number + 2]
-        terms_start, terms_stop = features.article_terms[number:number + 2]
-        mine = owner == number
-        out.append(Lookup(features.fingerprints[start:stop], keys[start:stop],
-                          features.shingles.sizes[start:stop] > 0,
-                          match_rows[mine] - start, match_prints[mine], strong[number],
-                          features.terms[terms_start:terms_stop]))
-    return out
-
-
-def encode_article(features: Features) -> bytes:
-    """The ``features`` blob of one article (its terms and fingerprints go to the lookup)."""
-    return encode_features(features, _IN_LOOKUP)
 
 
 class Memory:
@@ -118,6 +59,8 @@ class Memory:
         self.digest = Growable(np.bool_, False)
         self.decision_hash = Growable(np.int64)
         self.lookup_hash = Growable(np.int64)
+        #: Rows of the ``matches`` table each article is in.
+        self.n_matches = Growable(np.int64)
         self.state: list[tuple[str | None, ...]] = []
         self.group_members: dict[str, set[int]] = {}
         self.story_members: dict[str, set[int]] = {}
@@ -148,6 +91,7 @@ class Memory:
         self.alive.extend(np.ones(len(ids), dtype=bool))
         self.digest.extend(np.zeros(len(ids), dtype=bool))
         self.decision_hash.extend(np.zeros(len(ids), dtype=np.int64))
+        self.n_matches.extend(np.zeros(len(ids), dtype=np.int64))
         self.n_alive += len(ids)
         if not lookups:
             return slots
@@ -204,7 +148,7 @@ class Memory:
         count = int(self.paragraphs.slot_count.values[slot])
         flags = np.zeros(count, dtype=np.uint8)
         families = np.zeros(count, dtype=np.int32)
-        for paragraph, flag, family in json.loads(boilerplate or "[]"):
+        for paragraph, flag, family in _flags(boilerplate, count):
             flags[paragraph], families[paragraph] = flag, family
         self.paragraphs.set_flags(slot, flags, families)
 
@@ -237,7 +181,8 @@ class Memory:
     # -- loading --------------------------------------------------------------------------
 
     def load(self, store: IndexStore) -> None:
-        """Rebuild everything from the retained articles of ``store``."""
+        """Rebuild everything from the retained articles of ``store``, then check the stored
+        groups and stories against the articles' ids."""
         rows: list[MemoryRow] = []
         for row in store.memory_rows():
             rows.append(row)
@@ -245,7 +190,16 @@ class Memory:
                 self._register(store, rows)
                 rows = []
         self._register(store, rows)
-        self.batch = int(store.meta().get("batches", "0"))
+        self.batch = store.batches()
+        for table, members in (("groups", self.group_members),
+                               ("stories", self.story_members)):
+            sizes = store.sizes(table)
+            if sizes != {key: len(slots) for key, slots in members.items()}:
+                wrong = sorted(key for key in set(sizes) | set(members)
+                               if sizes.get(key) != len(members.get(key, ())))
+                damaged(store.path, f"{len(wrong)} of the stored {table} do not match the "
+                                    f"articles' ids and sizes (first: {wrong[0]!r}): rows "
+                                    f"were deleted, added or edited")
 
     def catch_up(self, store: IndexStore) -> bool:
         """Apply the rows other processes wrote since :attr:`batch`; False when that cannot be
@@ -267,19 +221,26 @@ class Memory:
         for row in changed:
             slot = self.slot_of.get(row.id)
             if slot is not None and self.alive.values[slot]:
-                self.set_state(slot, row.state, row.digest, row.decision_hash or 0,
-                               row.boilerplate)
+                self._set_row_state(store, slot, row)
             elif row.retained:
                 arriving.append(row)
         self._register(store, arriving)
-        self.batch = int(store.meta().get("batches", "0"))
+        self.batch = store.batches()
         return True
 
     def _lookups_of(self, store: IndexStore, slots: Sequence[int]) -> list[Lookup]:
         """The lookups of stored slots, read back from the file (their terms are needed)."""
-        blobs = store.rows("lookup", [self.ids[slot] for slot in slots])
-        return [Lookup.decode(blobs[self.ids[slot]]) for slot in slots
-                if blobs.get(self.ids[slot]) is not None]
+        blobs = store.lookups([self.ids[slot] for slot in slots])
+        out = []
+        for slot in slots:
+            article_id = self.ids[slot]
+            blob = blobs.get(article_id)
+            if blob is not None:
+                try:
+                    out.append(Lookup.decode(blob, article_id))
+                except ValueError as error:
+                    raise_unreadable(store, article_id, error)
+        return out
 
     def _register(self, store: IndexStore, rows: Sequence[MemoryRow]) -> None:
         if not rows:
@@ -287,13 +248,25 @@ class Memory:
         lookups = []
         for row in rows:
             try:
-                lookups.append(Lookup.decode(row.lookup or b""))
+                lookup = Lookup.decode(row.lookup or b"", row.id)
+                if lookup.band_keys.shape[1] != self.paragraphs.bands:
+                    raise ValueError(f"{lookup.band_keys.shape[1]} LSH bands, expected "
+                                     f"{self.paragraphs.bands}")
             except ValueError as error:
                 raise_unreadable(store, row.id, error)
+            lookups.append(lookup)
         slots = self.add_slots([row.id for row in rows], [row.published for row in rows],
                                lookups, [blob_hash(row.lookup or b"") for row in rows])
         for slot, row in zip(slots.tolist(), rows, strict=True):
-            self.set_state(slot, row.state, row.digest, row.decision_hash or 0, row.boilerplate)
+            self._set_row_state(store, slot, row)
+
+    def _set_row_state(self, store: IndexStore, slot: int, row: MemoryRow) -> None:
+        try:
+            self.set_state(slot, row.state, row.digest, row.decision_hash or 0,
+                           row.boilerplate)
+        except ValueError as error:
+            raise_unreadable(store, row.id, error)
+        self.n_matches.values[slot] = row.n_matches
 
     # -- features --------------------------------------------------------------------------
 
@@ -313,9 +286,12 @@ class Memory:
                 raise_unreadable(store, article_id, "no stored features")
             features_blob, lookup_blob = blobs[article_id]
             try:
-                lookup = Lookup.decode(lookup_blob)
-                found[slot] = decode_features(features_blob, {
-                    "terms": lookup.terms, "fingerprints": lookup.fingerprints})
+                lookup = Lookup.decode(lookup_blob or b"", article_id)
+                found[slot] = decode_features(features_blob or b"", {
+                    "terms": lookup.terms, "fingerprints": lookup.fingerprints}, article_id)
+                check_features(found[slot], lookup.fingerprints.size)
+                if lookup.fingerprints.size != int(self.paragraphs.slot_count.values[slot]):
+                    raise ValueError("a lookup other than the one loaded")
             except ValueError as error:
                 raise_unreadable(store, article_id, error)
             self.cache(slot, found[slot])
@@ -334,5 +310,21 @@ def blob_hash(blob: bytes) -> int:
 
 def raise_unreadable(store: IndexStore, article_id: str, error: object) -> NoReturn:
     """Raise the error for stored index data that cannot be decoded."""
-    raise IndexStoreError(f"{store.path}: the stored data of article {article_id!r} is "
-                          f"unreadable ({error}); the file is corrupt")
+    damaged(store.path, f"the stored data of article {article_id!r} is unreadable ({error})")
+
+
+def _flags(boilerplate: str | None, count: int) -> list[tuple[int, int, int]]:
+    """The ``[[paragraph, flag, families]]`` of a ``boilerplate`` column (``ValueError`` if
+    malformed: a row written by the index always parses)."""
+    try:
+        entries = json.loads(boilerplate or "[]")
+    except ValueError as error:
+        raise ValueError(f"'boilerplate' is not JSON ({error})") from error
+    if not isinstance(entries, list) or not all(
+            isinstance(entry, list) and len(entry) == 3
+            and all(type(value) is int for value in entry)
+            and 0 <= entry[0] < count and entry[1] in (1, 2) and 0 <= entry[2] < 2**31
+            for entry in entries):
+        raise ValueError(f"'boilerplate' is not a list of [paragraph, flag, families] for "
+                         f"{count} paragraphs")
+    return [(entry[0], entry[1], entry[2]) for entry in entries]

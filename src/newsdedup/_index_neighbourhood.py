@@ -31,18 +31,18 @@ run covers everything (a batch run over the stored features, nothing frozen).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._article import Article, without_text
+from ._article import without_text
 from ._boilerplate import CorpusFrequencies
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._features import Collected, concat_features
+from ._index_integrity import damaged, stored_article
 from ._index_memory import Memory
 from ._index_paragraphs import RECURRING
 from ._index_place import Incoming
@@ -163,10 +163,11 @@ class _Closure:
     def close(self, slots: set[int], index: dict[str, set[int]], field: int) -> set[int]:
         """``slots`` with all members of their stored groups (``field`` 0) or stories (1)."""
         out = set(slots)
-        for slot in slots:
-            key = self.memory.state[slot][field]
-            if key is not None:
-                out |= index.get(key, set())
+        state = self.memory.state
+        # Each group or story once: per slot, a group of thousands was merged thousands of
+        # times (quadratic in a syndicated story's copies).
+        for key in {state[slot][field] for slot in slots} - {None}:
+            out |= index.get(key or "", set())
         return out - self.leaving
 
 
@@ -254,7 +255,7 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
     stored_slots = [slot for slot in slots if slot < first_new]
     keep_text = (canonical_key is not None or config.story_embedding_weight > 0.0
                  or config.rewrite_threshold is not None)
-    records = store.rows("record", (memory.ids[slot] for slot in stored_slots))
+    records = store.records_text(memory.ids[slot] for slot in stored_slots)
     stored_features = dict(zip(stored_slots, memory.features(store, stored_slots), strict=True))
     new_rows = np.split(np.arange(incoming.staged.uid.size),
                         incoming.features.article_paragraphs[1:-1])
@@ -262,8 +263,10 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
     frozen_paragraphs: dict[int, dict[int, int]] = {}
     for position, slot in enumerate(slots):
         if slot < first_new:
-            article = Article.from_mapping(json.loads(records[memory.ids[slot]]),
-                                           f"stored article {memory.ids[slot]!r}")
+            article_id = memory.ids[slot]
+            if article_id not in records:
+                damaged(store.path, f"the row of article {article_id!r} is missing")
+            article = stored_article(store.path, article_id, records[article_id])
             part = stored_features[slot]
             uids = memory.paragraphs.occurrence_uid.values[
                 memory.paragraphs.slot_occurrences(np.array([slot]))]
@@ -318,11 +321,20 @@ def _story_region(memory: Memory, result: DedupResult, slots: list[int],
     for slot in slots:
         local.setdefault(result.articles[position[slot]].story_id, []).append(slot)
     region, frontier = set(core), list(core)
+    seen_local: set[str] = set()
+    seen_stored: set[str] = set()
     while frontier:
         slot = frontier.pop()
-        neighbours = list(local[result.articles[position[slot]].story_id])
-        if slot < len(memory.ids) and memory.state[slot][1] is not None:
-            neighbours += memory.story_members.get(memory.state[slot][1] or "", ())
+        # Each story once (per slot, a story of thousands was listed thousands of times).
+        neighbours: list[int] = []
+        story = result.articles[position[slot]].story_id
+        if story not in seen_local:
+            seen_local.add(story)
+            neighbours += local[story]
+        stored = memory.state[slot][1] if slot < len(memory.ids) else None
+        if stored is not None and stored not in seen_stored:
+            seen_stored.add(stored)
+            neighbours += memory.story_members.get(stored, ())
         for other in neighbours:
             if other not in region and other in position:
                 region.add(other)
@@ -355,12 +367,16 @@ def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int
                    for b in result.articles[position[slot]].boilerplate_paragraphs
                    if b.reason == "recurring" and b.index not in frozen)
 
+    same_members: dict[tuple[str | None, str], bool] = {}
+
     def group_differs(slot: int) -> bool:
         article = result.articles[position[slot]]
         stored_group, _, stored_canonical, _ = memory.state[slot]
-        stored = {memory.ids[m] for m in memory.group_members.get(stored_group or "", ())}
-        members = {member.id for member in groups[article.group_id].members}
-        return members != stored or article.canonical_id != stored_canonical
+        key = (stored_group, article.group_id)
+        if key not in same_members:  # once per group, not per member
+            stored = {memory.ids[m] for m in memory.group_members.get(stored_group or "", ())}
+            same_members[key] = stored == {m.id for m in groups[article.group_id].members}
+        return not same_members[key] or article.canonical_id != stored_canonical
 
     grown = {slot for slot in halo
              if flags_differ(slot) or families_differ(slot) or group_differs(slot)}

@@ -20,7 +20,8 @@ from ._article import Article
 from ._boilerplate import CorpusFrequencies
 from ._config import DedupConfig
 from ._features import Features, collect_features, split_features
-from ._index_memory import Lookup, Memory, lookup_of
+from ._index_blobs import Lookup, lookup_of
+from ._index_memory import Memory
 from ._index_paragraphs import Staged, band_keys
 from ._index_store import IndexStore
 from ._shingle import ShingleSets

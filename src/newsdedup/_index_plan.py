@@ -7,9 +7,8 @@ killed add leaves both as they were, and a query is a plan that is never applied
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import attrs
@@ -21,7 +20,11 @@ from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._errors import InputError
 from ._features import Features
-from ._index_memory import Lookup, Memory, blob_hash, encode_article
+from ._index_blobs import Lookup, encode_article
+from ._index_diff import keyed_writes, pair_writes, unless_stored, with_matches, write_stats
+from ._index_groups import part_key, split_group
+from ._index_integrity import checked, damaged, text_hash
+from ._index_memory import Memory, blob_hash
 from ._index_neighbourhood import Neighbourhood, run_neighbourhood
 from ._index_paragraphs import PATTERN, RECURRING
 from ._index_place import Incoming, place_articles
@@ -30,19 +33,15 @@ from ._index_result import (
     IndexChange,
     decision_from_record,
     decision_records,
+    dumps,
     record_of,
 )
 from ._index_store import STATE_FIELDS, IndexStore, Writes
 
-__all__ = ["Plan", "apply_plan", "dumps", "plan_add", "plan_refresh"]
+__all__ = ["Plan", "apply_plan", "dumps", "plan_add", "plan_refresh", "with_matches"]
 
 I64 = npt.NDArray[np.int64]
 _NO_STATE: tuple[str | None, ...] = (None, None, None, None)
-
-
-def dumps(value: Any) -> str:
-    """Compact, key-sorted JSON (what the file stores)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _record(article: Article) -> str:
@@ -54,8 +53,7 @@ def _record(article: Article) -> str:
 
 
 def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(),
-                          "little", signed=True)
+    return text_hash(text)
 
 
 def _state(decision: Mapping[str, Any]) -> tuple[str | None, ...]:
@@ -116,7 +114,7 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
     """Plan the add of ``items`` (or, with ``query``, what it would answer)."""
     incoming = coerce_articles(items)
     records = {article.id: _record(article) for article in incoming}
-    stored = store.rows("record", records)
+    stored = store.records_text(records)
     status = {article.id: "query" if query else "added" if article.id not in stored
               else "unchanged" if stored[article.id] == records[article.id] else "updated"
               for article in incoming}
@@ -131,22 +129,21 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
     leaving_terms = [_terms(part) for part in memory.features(store, leaving_list)]
     inc, lookups = place_articles(memory, store, main, config, leaving_terms)
     nb = run_neighbourhood(memory, store, inc, leaving, config, canonical_key)
-    decided = _decided(memory, nb)
+    decided = _decided(memory, nb, {article.id for article in main})
     new_features = list(inc.parts)
     late_decisions: dict[str, dict[str, Any]] = {}
     late_articles = [article for article in changed if article.id in late]
     if late_articles:  # decided against the retained articles, then stored as expired
         both, both_lookups = place_articles(memory, store, main + late_articles, config,
-                                        leaving_terms)
+                                            leaving_terms)
         late_run = run_neighbourhood(memory, store, both, leaving, config, canonical_key)
         late_decisions = {key: {**value[0], "expired": True} for key, value in
-                          _decided(memory, late_run).items() if key in late}
+                          _decided(memory, late_run, late).items() if key in late}
         lookups += both_lookups[len(main):]
         new_features += both.parts[len(main):]
     writes, states, changes = _writes(memory, store, nb, decided, expired, late_decisions,
-                                      query)
-    stored_decisions = store.rows("decision", [a.id for a in incoming
-                                               if status[a.id] == "unchanged"])
+                                      query, leaving)
+    stored_decisions = store.decisions([a.id for a in incoming if status[a.id] == "unchanged"])
     decisions = []
     for article in incoming:
         if article.id in late_decisions:
@@ -154,14 +151,16 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
         elif status[article.id] != "unchanged":
             record = decided[article.id][0]
         else:
-            record = json.loads(stored_decisions[article.id] or "{}")
+            record = with_matches(store, article.id, stored_decisions[article.id])
             if memory.slot_of.get(article.id) in expired:
                 record["expired"] = True
-        decisions.append(decision_from_record(record, status[article.id]))
+        decisions.append(checked(store.path, f"the stored decision of article "
+                                             f"{article.id!r}",
+                                 partial(decision_from_record, record, status[article.id])))
     stored_articles = main + late_articles
     upserts = [] if query else [
-        (article.id, records[article.id], _timestamp(article), encode_article(part),
-         lookup.encode())
+        (article.id, records[article.id], _timestamp(article),
+         encode_article(part, article.id), lookup.encode(article.id))
         for article, part, lookup in zip(stored_articles, new_features, lookups, strict=True)]
     writes = attrs.evolve(writes, upserts=upserts,
                           expire=sorted(memory.ids[slot] for slot in expired) + sorted(late))
@@ -175,7 +174,7 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
         lookups[:len(main)], [blob_hash(upsert[4]) for upsert in upserts[:len(main)]],
         new_features[:len(main)], states,
         {"core": len(nb.core), "run": len(nb.slots), "rounds": nb.rounds, "full": nb.full,
-         "settled": nb.settled})
+         "settled": nb.settled, **write_stats(writes)})
 
 
 def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
@@ -183,12 +182,12 @@ def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
     """Plan a full recomputation from the stored features (no new article)."""
     inc, _ = place_articles(memory, store, [], config, [])
     nb = run_neighbourhood(memory, store, inc, set(), config, canonical_key, full=True)
-    writes, states, changes = _writes(memory, store, nb, _decided(memory, nb), set(), {},
-                                      False)
+    writes, states, changes = _writes(memory, store, nb, _decided(memory, nb, set()), set(),
+                                      {}, False, set())
     outcome = AddResult((), tuple(IndexChange(0, batch, *change) for change in changes))
     return Plan(outcome, writes, [], inc, [], [], [], [], [], states,
                 {"core": len(nb.core), "run": len(nb.slots), "rounds": 1, "full": True,
-                 "settled": True})
+                 "settled": True, **write_stats(writes)})
 
 
 def _terms(features: Features) -> npt.NDArray[np.unsignedinteger]:
@@ -217,12 +216,13 @@ def _expiry(memory: Memory, retention_days: float | None, changed: Sequence[Arti
     return expired, late
 
 
-def _decided(memory: Memory, nb: Neighbourhood) -> dict[str, tuple[dict[str, Any], int]]:
-    """``{id: (decision record, position in the run)}`` of the core and story region."""
-    ids = [memory.ids[slot] if slot < len(memory.ids) else nb.result.articles[n].id
-           for n, slot in enumerate(nb.slots)]
+def _decided(memory: Memory, nb: Neighbourhood, listed: Collection[str]
+             ) -> dict[str, tuple[dict[str, Any], int]]:
+    """``{id: (decision record, position in the run)}`` of the core and story region; the
+    records of ``listed`` articles include their matches."""
+    ids = _run_ids(memory, nb)
     wanted = {ids[n] for n, slot in enumerate(nb.slots) if slot in nb.region}
-    records = decision_records(nb.result, only=wanted)
+    records = decision_records(nb.result, only=wanted, with_matches=listed)
     out = {}
     for position, article_id in enumerate(ids):
         if article_id in records:
@@ -233,11 +233,20 @@ def _decided(memory: Memory, nb: Neighbourhood) -> dict[str, tuple[dict[str, Any
     return out
 
 
+def _run_ids(memory: Memory, nb: Neighbourhood) -> list[str]:
+    """The id of each article of the run, by position."""
+    first_new = len(memory.ids)
+    return [memory.ids[slot] if slot < first_new else nb.result.articles[n].id
+            for n, slot in enumerate(nb.slots)]
+
+
 def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
             decided: dict[str, tuple[dict[str, Any], int]], expired: set[int],
-            late: dict[str, dict[str, Any]], query: bool
+            late: dict[str, dict[str, Any]], query: bool, leaving: set[int]
             ) -> tuple[Writes, list[StateWrite], list[tuple[str, str, str | None, str | None]]]:
-    """The decisions, group and story records and events a neighbourhood run changes."""
+    """The decisions, group and story records, matches and events a neighbourhood run
+    changes (``leaving``: the stored articles that leave with it, ``expired`` among them):
+    only those that differ from what is stored are written."""
     changes: list[tuple[str, str, str | None, str | None]] = []
     states: list[StateWrite] = []
     n_ids = len(memory.ids)
@@ -256,7 +265,7 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
         return Writes(), states, changes
     patch_ids = [article_id for article_id, (_, position) in decided.items()
                  if slot_of_position[position] not in nb.core]
-    old_decisions = store.rows("decision", patch_ids + [memory.ids[s] for s in expired])
+    old_decisions = store.decisions(patch_ids + [memory.ids[s] for s in expired])
     new_group_ids, new_story_ids, patched_groups = set(), set(), {}
     old_group_ids = {memory.state[s][0] for s in nb.core if s < n_ids} | {
         memory.state[s][0] for s in expired}
@@ -266,13 +275,19 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
         slot = slot_of_position[position]
         old_state = memory.state[slot] if slot < n_ids else _NO_STATE
         if slot not in nb.core:  # story region only: keep the group, take the story
-            stored = json.loads(old_decisions[article_id])
+            stored = old_decisions.get(article_id)
+            if stored is None:
+                damaged(store.path, f"article {article_id!r} is stored without a decision")
+            stored = dict(stored)
             stored["story_id"], stored["story_canonical_id"] = (record["story_id"],
                                                                 record["story_canonical_id"])
-            if stored["story_id"] != old_state[1] and stored["group_id"] is not None:
+            if stored["story_id"] != old_state[1] and stored.get("group_id") is not None:
                 patched_groups[stored["group_id"]] = stored["story_id"]
             record = stored
-        new_state = _state(record)
+        else:  # its matches are rows of their own
+            record = {key: value for key, value in record.items() if key != "matches"}
+        new_state = checked(store.path, f"the stored decision of article {article_id!r}",
+                            partial(_state, record))
         new_group_ids.add(new_state[0])
         new_story_ids.add(new_state[1])
         encoded = dumps(record)
@@ -283,8 +298,10 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
         changes.extend((article_id, field, old, new) for field, old, new
                        in zip(STATE_FIELDS, old_state, new_state, strict=True) if old != new)
     for slot in sorted(expired):
+        # Its last decision stays readable, its matches in it (their rows go).
         article_id = memory.ids[slot]
-        record = {**json.loads(old_decisions[article_id] or "{}"), "expired": True}
+        record = {**with_matches(store, article_id, old_decisions.get(article_id)),
+                  "expired": True}
         encoded = dumps(record)
         states.append(StateWrite(slot, article_id, memory.state[slot], encoded,
                                  _boilerplate(record), bool(record.get("is_digest")),
@@ -297,15 +314,26 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
         changes.extend((article_id, field, None, new) for field, new
                        in zip(STATE_FIELDS, _state(record), strict=True) if new is not None)
     result = nb.result
-    groups: dict[str, str | None] = {key: None for key in old_group_ids - new_group_ids
-                                     if key is not None}
-    groups.update((group.id, dumps(record_of(group))) for group in result.groups
-                  if group.id in new_group_ids and group.id not in patched_groups)
-    for record in store.records("groups", [key for key in patched_groups
+    deleted = {key for key in old_group_ids - new_group_ids if key is not None}
+    groups: dict[str, tuple[str, int] | None] = dict.fromkeys(deleted)
+    considered = [group for group in result.groups
+                  if group.id in new_group_ids and group.id not in patched_groups]
+    parts: dict[tuple[str, str], dict[str, Any]] = {}
+    for group in considered:
+        header, members = split_group(group)
+        groups[group.id] = (dumps(header), len(group.members))
+        parts.update(((group.canonical_id, member), part) for member, part in members.items())
+    for header in store.records("groups", [key for key in patched_groups
                                            if key not in groups]):
-        groups[record["id"]] = dumps({**record, "story_id": patched_groups[record["id"]]})
-    stories: dict[str, str | None] = {key: None for key in old_story_ids - new_story_ids
-                                      if key is not None}
+        groups[header["id"]] = (dumps({**header, "story_id": patched_groups[header["id"]]}),
+                                len(header.get("members", ())))
+    affected = {member.id for group in considered for member in group.members}
+    affected.update(memory.ids[slot] for key in deleted
+                    for slot in memory.group_members.get(key, ()))
+    member_writes = keyed_writes(store.member_keys(affected), parts, part_key)
+    stories: dict[str, tuple[str, int] | None] = {key: None for key in
+                                                  old_story_ids - new_story_ids
+                                                  if key is not None}
     # A story's groups are its members' groups as stored after this write (outside the core,
     # a member keeps its stored group even if the run, short of its context, saw another).
     group_of = {article_id: record["group_id"] for article_id, (record, position)
@@ -315,10 +343,15 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
     for story in result.stories:
         if story.id in new_story_ids:
             group_ids = tuple(sorted({group_of[member] for member in story.member_ids}))
-            stories[story.id] = dumps(record_of(attrs.evolve(story, group_ids=group_ids)))
+            stories[story.id] = (dumps(record_of(attrs.evolve(story, group_ids=group_ids))),
+                                 len(story.member_ids))
+    pairs, match_counts = pair_writes(memory, store, nb, _run_ids(memory, nb), leaving)
     writes = Writes(states=[(s.article_id, s.state, s.decision, s.boilerplate, s.digest,
                              s.decision_hash) for s in states],
-                    groups=groups, stories=stories, changes=changes)
+                    groups=unless_stored(store, "groups", groups),
+                    stories=unless_stored(store, "stories", stories),
+                    pairs=pairs, members=member_writes, match_counts=match_counts,
+                    changes=changes)
     return writes, [s for s in states if s.slot >= 0 and s.slot not in expired], changes
 
 
@@ -336,4 +369,8 @@ def apply_plan(memory: Memory, plan: Plan, batch: int) -> None:
         if memory.alive.values[state.slot]:
             memory.set_state(state.slot, state.state, state.digest, state.decision_hash,
                              state.boilerplate)
+    for article_id, count in plan.writes.match_counts.items():
+        slot = memory.slot_of.get(article_id)
+        if slot is not None and memory.alive.values[slot]:
+            memory.n_matches.values[slot] = count
     memory.batch = batch

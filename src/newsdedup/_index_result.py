@@ -1,16 +1,22 @@
 """What the persistent index answers: decisions, change-log events, add results.
 
 Decisions are stored as JSON in the index file; this module turns a
-:class:`~newsdedup.DedupResult` into those records and back into attrs objects.
+:class:`~newsdedup.DedupResult` into those records and back into attrs objects. A retained
+article's stored decision leaves out its matches: each match is stored once, as a row of its
+own (so a copy joining a group of thousands adds thousands of small rows, instead of
+rewriting thousands of decisions that each list thousands of matches), and put back in
+when the decision is read.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
 import attrs
 
+from ._index_integrity import text_hash
 from ._links import INVERSE_RELATION
 from ._result import (
     BoilerplateParagraph,
@@ -25,9 +31,20 @@ from ._result import (
     Story,
 )
 
-__all__ = ["AddResult", "IndexChange", "IndexDecision", "decision_from_record",
-           "decision_records", "group_from_record", "record_of", "story_from_record"]
-
+__all__ = [
+    "AddResult",
+    "IndexChange",
+    "IndexDecision",
+    "decision_from_record",
+    "decision_records",
+    "dumps",
+    "group_from_record",
+    "match_from_record",
+    "match_key",
+    "oriented_record",
+    "record_of",
+    "story_from_record",
+]
 
 
 @attrs.frozen(slots=True)
@@ -106,6 +123,23 @@ class AddResult:
     changes: tuple[IndexChange, ...]
 
     @property
+    def expired(self) -> tuple[str, ...]:
+        """Ids of the articles this add took out of matching because of ``retention_days``:
+        stored ones that fell out of the window (logged as ``expired``), then new ones that
+        arrived already outside it (stored with ``expired=True``); ``len(...)`` counts them.
+
+        >>> from newsdedup import open_index
+        >>> index = open_index(":memory:", retention_days=1)
+        >>> _ = index.add([{"id": "a", "text": "Old news.", "published": "2024-01-01"}])
+        >>> index.add([{"id": "b", "text": "New news.", "published": "2024-01-05"}]).expired
+        ('a',)
+        """
+        left = [change.article_id for change in self.changes if change.field == "expired"]
+        arrived = [decision.id for decision in self.decisions
+                   if decision.expired and decision.status in ("added", "updated")]
+        return tuple(dict.fromkeys(left + arrived))
+
+    @property
     def canonical_changes(self) -> tuple[IndexChange, ...]:
         """Changes of the canonical of articles stored before this add."""
         return tuple(change for change in self.changes
@@ -123,7 +157,13 @@ def _match_from(match: Match, article_id: str) -> Match:
                  b_in_a=match.a_in_b, is_duplicate=match.is_duplicate,
                  shared_paragraphs=tuple(sorted(
                      (SharedParagraph(s.b_index, s.a_index, s.similarity)
-                      for s in match.shared_paragraphs), key=lambda s: (s.a_index, s.b_index))))
+                      for s in match.shared_paragraphs), key=lambda s: (s.a_index, s.b_index))),
+                 score=match.score)
+
+
+def dumps(value: Any) -> str:
+    """Compact, key-sorted JSON (what the file stores)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 _FIELDS: dict[type[Any], tuple[str, ...]] = {}
@@ -154,34 +194,72 @@ def record_of(value: Any) -> Any:
 
 
 def decision_records(result: DedupResult, expired: bool = False,
-                     only: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
+                     only: Collection[str] | None = None,
+                     with_matches: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
     """The JSON-ready decision of every article of ``result`` (or of those ``only``), by id
-    (status not included)."""
+    (status not included); those ``with_matches`` (all, if None) include their matches."""
     wanted = (lambda article_id: True) if only is None else only.__contains__
+    listed = wanted if with_matches is None else with_matches.__contains__
     matches: dict[str, list[dict[str, Any]]] = {a.id: [] for a in result.articles
-                                                if wanted(a.id)}
-    for match in result.matches:
-        for side in (match.a, match.b):
-            if side in matches:
-                matches[side].append(record_of(_match_from(match, side)))
+                                                if wanted(a.id) and listed(a.id)}
+    if matches:
+        for match in result.matches:
+            for side in (match.a, match.b):
+                if side in matches:
+                    matches[side].append(record_of(_match_from(match, side)))
     out = {}
     for article in result.articles:
-        if article.id not in matches:
+        if not wanted(article.id):
             continue
         record = record_of(article)
         del record["metadata"]
-        record["matches"] = matches[article.id]
+        if article.id in matches:
+            record["matches"] = matches[article.id]
         record["expired"] = expired
         out[article.id] = record
     return out
 
 
+#: Relations as numbers in :func:`match_key` (string hashes differ between processes).
+_RELATION_CODES = {"near-duplicate": 1, "contains": 2, "contained-in": 3, "partial-reuse": 4}
+
+
+def match_key(match: Match) -> int:
+    """A number that differs when anything but the ids of a match differs: stored with each
+    match so that an add rewrites only the matches it changes. It is Python's hash of the
+    values (no strings, so equal in every process); a key computed by another Python that
+    hashes differently only makes a match look changed and be written again.
+
+    >>> one = Match("a", "b", "near-duplicate", 0.9, 0.95, 0.95, 0.9, True, ())
+    >>> match_key(one) == match_key(attrs.evolve(one, a="c")) != match_key(
+    ...     attrs.evolve(one, jaccard=0.8))
+    True
+    """
+    relation = _RELATION_CODES.get(match.relation)
+    if relation is None:
+        relation = _RELATION_CODES[match.relation] = text_hash(match.relation)
+    return hash((relation, match.jaccard, match.containment, match.a_in_b, match.b_in_a,
+                 match.is_duplicate, match.score, tuple([(s.a_index, s.b_index, s.similarity)
+                                            for s in match.shared_paragraphs])))
+
+
+def match_from_record(record: Mapping[str, Any]) -> Match:
+    """The :class:`Match` of a stored match record."""
+    return Match(**{**record, "shared_paragraphs": tuple(
+        SharedParagraph(**s) for s in record["shared_paragraphs"])})
+
+
+def oriented_record(record: Mapping[str, Any], article_id: str) -> dict[str, Any]:
+    """A stored match record (``a`` < ``b``) as listed in the decision of ``article_id``."""
+    if record["a"] == article_id:
+        return dict(record)
+    result: dict[str, Any] = record_of(_match_from(match_from_record(record), article_id))
+    return result
+
+
 def decision_from_record(record: Mapping[str, Any], status: str) -> IndexDecision:
     fields = dict(record)
-    fields["matches"] = tuple(
-        Match(**{**m, "shared_paragraphs": tuple(SharedParagraph(**s)
-                                                 for s in m["shared_paragraphs"])})
-        for m in record["matches"])
+    fields["matches"] = tuple(match_from_record(m) for m in record["matches"])
     fields["repeated_paragraphs"] = tuple(RepeatedParagraph(**r)
                                           for r in record["repeated_paragraphs"])
     fields["boilerplate_paragraphs"] = tuple(BoilerplateParagraph(**b)

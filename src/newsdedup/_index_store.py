@@ -3,137 +3,74 @@
 Everything the index knows lives in one SQLite database in WAL mode, so a reader in another
 process sees the last committed add while a writer works on the next one. Every write goes
 through :meth:`IndexStore.apply`, called inside one ``BEGIN IMMEDIATE`` transaction: a process
-killed half-way leaves the file exactly as it was before that add.
+killed half-way (or a disk that fills up) leaves the file exactly as it was before that add.
+Creating and opening the file is ``_index_file``'s; checking what is read back,
+``_index_integrity``'s: every read here hands back checked values or raises
+:class:`~newsdedup.IndexStoreError`.
 
-Schema (version 2)::
-
-    meta      key -> value: format marker, schema_version, config, retention_days,
-              generation (bumped by every write, so caches in other processes notice),
-              batches (number of the last write), featurizer (fingerprint of the map step)
-    articles  seq, id, record (the Article as JSON), published (UTC seconds), retained,
-              group_id, story_id, canonical_id, story_canonical_id, decision (JSON),
-              features (the article's Features, _index_codec), lookup (what the in-memory
-              lookups are rebuilt from: fingerprints, band keys, verified paragraph matches,
-              salient and content terms), boilerplate (JSON [[paragraph, flag, families]]),
-              digest, decision_hash, written (the batch that last wrote the row)
-    groups    id -> DuplicateGroup as JSON (retained articles only)
-    stories   id -> Story as JSON
-    changes   seq, batch, article_id, field, old, new: the event log behind changes()
-
-Version 1 files (no stored features) are migrated on open: see ``_index_memory.migrate``.
-This module knows rows and bytes, not deduplication.
+The schema is ``_index_schema``'s; the checked reads, ``_index_reads``'s. This module knows
+rows and bytes, not deduplication.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
-
-import attrs
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import NoReturn
 
 from ._errors import IndexStoreError
+from ._index_file import connect, translate
+from ._index_integrity import (
+    RECOVERY,
+    ROW_CHECK_FUNCTION,
+    damaged,
+    keyed_check,
+    meta_check,
+    row_check,
+    text_hash,
+)
+from ._index_reads import CHUNK, StoredReads
+from ._index_schema import (
+    ADDED_ARTICLE_COLUMNS,
+    ARTICLE_CHECK_SQL,
+    COLUMNS_OF,
+    COUNTS,
+    DECISION_CHECK_SQL,
+    FORMAT,
+    NEW_TABLES,
+    RECORD_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    STATE_FIELDS,
+    TABLES,
+    MemoryRow,
+    Writes,
+)
 
-__all__ = ["FORMAT", "SCHEMA_VERSION", "STATE_FIELDS", "IndexStore", "MemoryRow", "Writes"]
-
-#: Marker stored in ``meta`` so that a foreign SQLite file is never mistaken for an index.
-FORMAT = "newsdedup-index"
-#: Bumped whenever the tables change; newer files are refused, older ones migrated.
-SCHEMA_VERSION = 2
-
-_ARTICLES_V1 = """
-CREATE TABLE articles (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    record TEXT NOT NULL,
-    published REAL,
-    retained INTEGER NOT NULL DEFAULT 1,
-    group_id TEXT,
-    story_id TEXT,
-    canonical_id TEXT,
-    story_canonical_id TEXT,
-    decision TEXT
-)"""
-#: Columns version 2 adds to ``articles`` (a version 1 file gets them by ALTER TABLE).
-_COLUMNS_V2 = ("features BLOB", "lookup BLOB", "boilerplate TEXT", "digest INTEGER",
-               "decision_hash INTEGER", "written INTEGER NOT NULL DEFAULT 0")
-_SCHEMA = [
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    _ARTICLES_V1[:-1] + "".join(f",\n    {column}" for column in _COLUMNS_V2) + ")",
-    "CREATE INDEX articles_retained ON articles (retained, seq)",
-    "CREATE INDEX articles_written ON articles (written)",
-    "CREATE TABLE groups (id TEXT PRIMARY KEY, record TEXT NOT NULL)",
-    "CREATE TABLE stories (id TEXT PRIMARY KEY, record TEXT NOT NULL)",
-    """CREATE TABLE changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    batch INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    old TEXT,
-    new TEXT
-)""",
-]
-
-#: The four ids an article's display depends on; a change in any of them is logged.
-STATE_FIELDS = ("group_id", "story_id", "canonical_id", "story_canonical_id")
-_MEMORY_COLUMNS = ("id, published, retained, group_id, story_id, canonical_id, "
-                   "story_canonical_id, lookup, boilerplate, digest, decision_hash, written")
-#: Ids per ``IN (...)`` query (SQLite limits the number of bound parameters).
-_CHUNK = 900
+__all__ = ["COUNTS", "FORMAT", "SCHEMA_VERSION", "STATE_FIELDS", "IndexStore", "MemoryRow",
+           "Writes"]
 
 
-@attrs.frozen(slots=True)
-class MemoryRow:
-    """What the in-memory index needs of one stored article (no text, no decision JSON)."""
-
-    id: str
-    published: float | None
-    retained: bool
-    state: tuple[str | None, ...]
-    lookup: bytes | None
-    boilerplate: str | None
-    digest: bool
-    decision_hash: int | None
-    written: int
-
-
-@attrs.frozen(slots=True)
-class Writes:
-    """Everything one write changes, applied in a single transaction by :meth:`IndexStore.apply`.
-
-    ``upserts`` insert or replace articles: ``(id, record, published, features, lookup)``;
-    ``states`` set an article's ``(id, state ids, decision, boilerplate, digest,
-    decision_hash)``; ``expire`` marks articles as out of the retention window; ``groups``
-    and ``stories`` map ids to JSON to store, or to None to delete; ``changes`` are
-    ``(article_id, field, old, new)`` events.
-    """
-
-    upserts: Sequence[tuple[str, str, float | None, bytes, bytes]] = ()
-    states: Sequence[tuple[str, tuple[str | None, ...], str, str, bool, int]] = ()
-    expire: Sequence[str] = ()
-    groups: dict[str, str | None] = attrs.Factory(dict)
-    stories: dict[str, str | None] = attrs.Factory(dict)
-    changes: Sequence[tuple[str, str, str | None, str | None]] = ()
-
-
-class IndexStore:
+class IndexStore(StoredReads):
     """A connection to one index file (or ``":memory:"``), validated on open.
 
-    ``schema_version`` is the version found in the file: below :data:`SCHEMA_VERSION`, the
-    caller must migrate (see :meth:`upgrade_tables`) before reading features.
+    ``create``: a missing file is created (else an error); ``read_only``: open without write
+    access (also chosen when the file cannot be written; :attr:`read_only` says why).
+    ``settings`` are ``meta`` rows a new file is created with. ``schema_version`` is the
+    version found in the file: below :data:`SCHEMA_VERSION`, the caller must migrate
+    (``_index_migrate``) before reading anything but ``meta`` and the article records.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 60.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 60.0,
+                 create: bool = True, read_only: bool = False,
+                 settings: Mapping[str, str] | None = None) -> None:
         self.path = os.fspath(path)
         self.schema_version = SCHEMA_VERSION
-        try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                       check_same_thread=False)
-        except sqlite3.Error as error:
-            raise IndexStoreError(f"{self.path}: cannot open the index file ({error})") from error
+        self._settings = dict(settings or {})
+        self._db, self.read_only = connect(self.path, timeout=timeout, create=create,
+                                           read_only=read_only, initialise=self._initialise)
         try:
             self._open()
         except BaseException:
@@ -142,48 +79,45 @@ class IndexStore:
 
     # -- opening and validation ---------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _translated(self, action: str) -> Iterator[None]:
-        """Turn SQLite errors into IndexStoreError naming the file (never a deep crash)."""
+    def _initialise(self, db: sqlite3.Connection) -> None:
+        """Create the tables and ``meta`` rows of a new index (on a new, empty file)."""
+        db.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except sqlite3.DatabaseError as error:
-            message = str(error)
-            if "not a database" in message or "malformed" in message:
-                raise IndexStoreError(
-                    f"{self.path}: not a newsdedup index, or the file is corrupt "
-                    f"(SQLite: {message}) while trying to {action}") from error
-            raise IndexStoreError(f"{self.path}: cannot {action}: {message}") from error
+            if not db.execute("SELECT name FROM sqlite_master").fetchall():
+                # Not executescript(): it would commit the open transaction first.
+                for statement in SCHEMA:
+                    db.execute(statement)
+                meta = {"format": FORMAT, "schema_version": str(SCHEMA_VERSION),
+                        "generation": "0", "batches": "0", **dict.fromkeys(COUNTS, "0"),
+                        **self._settings}
+                meta["checksum"] = meta_check(meta)
+                db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
 
     def _open(self) -> None:
         with self._translated("open the index"):
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
-            # FULL also survives power loss, at one fsync per add (adds are large batches).
-            self._db.execute("PRAGMA synchronous=FULL")
+            if self.read_only is None:
+                if self.path != ":memory:":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                # FULL also survives power loss, at one fsync per add (adds are large batches).
+                self._db.execute("PRAGMA synchronous=FULL")
+            self._db.create_function(ROW_CHECK_FUNCTION, -1, row_check, deterministic=True)
+            self._db.create_function("newsdedup_text_hash", 1, text_hash, deterministic=True)
+            self._db.create_function("newsdedup_keyed_check", 2, keyed_check,
+                                     deterministic=True)
             tables = self._tables()
+        if "meta" not in tables:
             if not tables:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    if not self._tables():  # another process may have won the race
-                        # Not executescript(): it would commit the open transaction first.
-                        for statement in _SCHEMA:
-                            self._db.execute(statement)
-                        self._set_meta({"format": FORMAT,
-                                        "schema_version": str(SCHEMA_VERSION),
-                                        "generation": "0", "batches": "0"})
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-            elif "meta" not in tables:
-                raise IndexStoreError(
-                    f"{self.path}: not a newsdedup index (an SQLite database without the "
-                    f"'meta' table; tables: {', '.join(sorted(tables))})")
+                self._foreign("an SQLite database without any table")
+            self._foreign(f"an SQLite database without the 'meta' table; tables: "
+                          f"{', '.join(sorted(tables))}")
         meta = self.meta()
         if meta.get("format") != FORMAT:
-            raise IndexStoreError(f"{self.path}: not a newsdedup index (format marker "
-                                  f"{meta.get('format')!r}, expected {FORMAT!r})")
+            self._foreign(f"format marker {meta.get('format')!r}, expected {FORMAT!r}")
         version = meta.get("schema_version", "")
         if not version.isdigit():
             raise IndexStoreError(f"{self.path}: index has an unreadable schema version "
@@ -193,25 +127,88 @@ class IndexStore:
                 f"{self.path}: index schema version {version} is newer than this newsdedup "
                 f"supports ({SCHEMA_VERSION}); upgrade newsdedup to open it")
         self.schema_version = int(version)
+        missing = (set(COLUMNS_OF) if self.schema_version == SCHEMA_VERSION else TABLES) - tables
+        if missing:
+            damaged(self.path, f"the table(s) {', '.join(sorted(missing))} are missing")
+        if self.schema_version < SCHEMA_VERSION and self.read_only is not None:
+            raise IndexStoreError(
+                f"{self.path}: the index was written by an older newsdedup (schema version "
+                f"{version}) and must be migrated to version {SCHEMA_VERSION}, which needs "
+                f"write access ({self.read_only}): open it once writable")
+        if self.schema_version == SCHEMA_VERSION:
+            with self._translated("open the index"):
+                columns = {table: {row[1] for row in self._db.execute(
+                    f"PRAGMA table_info({table})")} for table in COLUMNS_OF}
+            for table, expected in COLUMNS_OF.items():
+                if not expected <= columns[table]:
+                    damaged(self.path, f"the table {table} lacks the column(s) "
+                                       f"{', '.join(sorted(expected - columns[table]))}")
+            self.check_meta(meta)
+
+    def _foreign(self, why: str) -> NoReturn:
+        raise IndexStoreError(f"{self.path}: not a newsdedup index ({why}); if it is one, it is "
+                              f"damaged: " + RECOVERY.replace("FILE", self.path))
+
+    def check_meta(self, meta: Mapping[str, str]) -> None:
+        """Raise the damage error unless ``meta`` is complete, its checksum holds and the
+        tables hold as many rows as it counts."""
+        for key in ("generation", "batches", *COUNTS):
+            if not meta.get(key, "").isdigit():
+                damaged(self.path, f"the meta row {key!r} is {meta.get(key)!r}, expected a "
+                                   f"count")
+        if meta.get("checksum") != meta_check(meta):
+            damaged(self.path, "the meta rows (settings and counters) do not match their "
+                               "checksum: edited or damaged")
+        found = self._counts()
+        for key in COUNTS:
+            if found[key] != int(meta[key]):
+                what = "the last change" if key == "changes" else f"{key} rows"
+                damaged(self.path, f"{what}: {found[key]} in the file, {meta[key]} written "
+                                   f"(rows were deleted or added)")
+        if found["decisions"] != found["articles"]:
+            damaged(self.path, f"{found['decisions']} decision rows for {found['articles']} "
+                               f"articles (rows were deleted or added)")
+
+    def _counts(self) -> dict[str, int]:
+        """The row counts of :data:`COUNTS` (and of decisions), counted (index-only scans:
+        cheap)."""
+        with self._translated("count the rows of the index"):
+            found = {table: int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                     for table in ("articles", "decisions", "groups", "members", "stories",
+                                   "matches")}
+            found["retained"] = int(self._db.execute(
+                "SELECT count(*) FROM articles WHERE retained = 1").fetchone()[0])
+            found["changes"] = self.last_change()
+        return found
 
     def _tables(self) -> set[str]:
         rows = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {name for (name,) in rows} - {"sqlite_sequence"}
 
-    def _set_meta(self, values: dict[str, str]) -> None:
+    def _set_meta(self, values: Mapping[str, str]) -> None:
         self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                              values.items())
+        if self.schema_version >= SCHEMA_VERSION:
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('checksum', ?)",
+                             (meta_check(meta),))
 
     def upgrade_tables(self) -> None:
-        """Add the version 2 columns to a version 1 file (inside a write transaction); the
-        caller then fills them and sets ``schema_version``."""
-        with self._translated("migrate the index to schema version 2"):
-            have = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
-            for column in _COLUMNS_V2:
-                if column.split()[0] not in have:
-                    self._db.execute(f"ALTER TABLE articles ADD COLUMN {column}")
+        """Add the version 3 columns and tables to an older file (inside a write
+        transaction); the caller then fills them and sets ``schema_version``."""
+        with self._translated(f"migrate the index to schema version {SCHEMA_VERSION}"):
+            for table, columns in (("articles", ADDED_ARTICLE_COLUMNS),
+                                   ("groups", RECORD_COLUMNS), ("stories", RECORD_COLUMNS),
+                                   ("changes", ("checksum INTEGER",))):
+                have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                for column in columns:
+                    if column.split()[0] not in have:
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
             self._db.execute(
                 "CREATE INDEX IF NOT EXISTS articles_written ON articles (written)")
+            for statement in NEW_TABLES:
+                self._db.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+                                 .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
 
     def close(self) -> None:
         """Close the connection (uncommitted work, if any, is rolled back)."""
@@ -224,126 +221,30 @@ class IndexStore:
         """One transaction: ``write`` takes the write lock at once (``BEGIN IMMEDIATE``).
 
         A read transaction sees one committed snapshot even while another process writes.
+        An error inside rolls it back (if SQLite has not already) and is raised as it was:
+        a failed rollback never hides it.
         """
-        with self._translated("write to the index" if write else "read the index"):
+        action = "write to the index" if write else "read the index"
+        if write and self.read_only is not None:
+            raise IndexStoreError(f"{self.path}: cannot {action}: the index is open "
+                                  f"read-only ({self.read_only})")
+        with self._translated(action):
             self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        try:
+            yield
             self._db.execute("COMMIT")
-
-    # -- reads --------------------------------------------------------------------------
-
-    def meta(self) -> dict[str, str]:
-        """All ``meta`` rows."""
-        with self._translated("read the index metadata"):
-            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except BaseException as error:
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise translate(self.path, action, error) from error
+            raise
 
     def set_meta(self, values: dict[str, str]) -> None:
         """Write ``meta`` rows (call inside a write transaction)."""
         with self._translated("write the index metadata"):
             self._set_meta(values)
-
-    def generation(self) -> int:
-        """The write counter: changes whenever any process commits a write."""
-        with self._translated("read the index metadata"):
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        return int(row[0]) if row else 0
-
-    def memory_rows(self, since: int | None = None) -> Iterator[MemoryRow]:
-        """Rows for the in-memory index, in insertion order: the retained ones, or with
-        ``since``, every row written by a batch after ``since`` (retained or not)."""
-        where = "WHERE retained = 1" if since is None else "WHERE written > ?"
-        with self._translated("read the stored articles"):
-            cursor = self._db.execute(f"SELECT {_MEMORY_COLUMNS} FROM articles {where} "
-                                      "ORDER BY seq", () if since is None else (since,))
-            for row in cursor:
-                yield MemoryRow(row[0], row[1], bool(row[2]), tuple(row[3:7]), row[7], row[8],
-                                bool(row[9]), row[10], row[11])
-
-    def rows(self, table_column: str, ids: Iterable[str]) -> dict[str, Any]:
-        """``{id: value}`` of one column of ``articles`` for the given ids (missing: left out)."""
-        if table_column not in ("record", "decision", "features", "lookup"):
-            raise ValueError(f"unexpected column {table_column!r}")
-        ids = list(ids)
-        out: dict[str, Any] = {}
-        with self._translated(f"read the stored {table_column}s"):
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start:start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                out.update(self._db.execute(
-                    f"SELECT id, {table_column} FROM articles WHERE id IN ({marks})", chunk))
-        return out
-
-    def features(self, ids: Iterable[str]) -> dict[str, tuple[bytes, bytes]]:
-        """``{id: (features blob, lookup blob)}``."""
-        ids = list(ids)
-        out: dict[str, tuple[bytes, bytes]] = {}
-        with self._translated("read the stored features"):
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start:start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                for article_id, features, lookup in self._db.execute(
-                        f"SELECT id, features, lookup FROM articles WHERE id IN ({marks})",
-                        chunk):
-                    out[article_id] = (features, lookup)
-        return out
-
-    def all_rows(self, columns: str) -> list[tuple[Any, ...]]:
-        """``columns`` of every stored article (retained or not), in insertion order."""
-        with self._translated("read the stored articles"):
-            return self._db.execute(f"SELECT {columns} FROM articles ORDER BY seq").fetchall()
-
-    def article(self, article_id: str) -> tuple[str, str | None] | None:
-        """``(record, decision)`` of one article, or None."""
-        with self._translated("read an article"):
-            row = self._db.execute("SELECT record, decision FROM articles WHERE id = ?",
-                                   (article_id,)).fetchone()
-        return None if row is None else (row[0], row[1])
-
-    def count(self, retained_only: bool = True) -> int:
-        """Number of stored articles."""
-        where = " WHERE retained = 1" if retained_only else ""
-        with self._translated("count the stored articles"):
-            return int(self._db.execute(f"SELECT count(*) FROM articles{where}").fetchone()[0])
-
-    def records(self, table: str, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        """The JSON records of ``groups`` or ``stories`` (all, or those ``ids``), by id."""
-        if table not in ("groups", "stories"):
-            raise ValueError(f"expected 'groups' or 'stories', got {table!r}")
-        with self._translated(f"read the {table}"):
-            if ids is None:
-                rows = self._db.execute(f"SELECT record FROM {table} ORDER BY id").fetchall()
-            else:
-                ids, rows = list(ids), []
-                for start in range(0, len(ids), _CHUNK):
-                    chunk = ids[start:start + _CHUNK]
-                    rows += self._db.execute(f"SELECT record FROM {table} WHERE id IN "
-                                             f"({','.join('?' * len(chunk))})", chunk)
-                rows.sort()
-        return [json.loads(record) for (record,) in rows]
-
-    def changes(self, since: int) -> list[tuple[int, int, str, str, str | None, str | None]]:
-        """Events with a sequence number above ``since``, oldest first."""
-        with self._translated("read the change log"):
-            return self._db.execute(
-                "SELECT seq, batch, article_id, field, old, new FROM changes WHERE seq > ? "
-                "ORDER BY seq", (since,)).fetchall()
-
-    def removed_since(self, batch: int) -> list[str]:
-        """Ids deleted by a compaction after ``batch``."""
-        with self._translated("read the change log"):
-            return [row[0] for row in self._db.execute(
-                "SELECT article_id FROM changes WHERE batch > ? AND field = 'removed'",
-                (batch,))]
-
-    def last_change(self) -> int:
-        """Sequence number of the newest event (0 when the log is empty)."""
-        with self._translated("read the change log"):
-            return int(self._db.execute("SELECT coalesce(max(seq), 0) FROM changes")
-                       .fetchone()[0])
 
     # -- writes -------------------------------------------------------------------------
 
@@ -351,58 +252,184 @@ class IndexStore:
         """Apply one add's writes (call inside a write transaction)."""
         db = self._db
         with self._translated("write to the index"):
+            before = self._touched(writes)
             db.executemany(
-                "INSERT INTO articles (id, record, published, features, lookup, written) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "INSERT INTO articles (id, record, published, features, lookup, written, "
+                "record_hash) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "record = excluded.record, published = excluded.published, retained = 1, "
                 "features = excluded.features, lookup = excluded.lookup, "
-                "written = excluded.written",
-                [(*upsert, batch) for upsert in writes.upserts])
+                "written = excluded.written, record_hash = excluded.record_hash",
+                [(*upsert, batch, text_hash(upsert[1])) for upsert in writes.upserts])
             db.executemany(
-                "UPDATE articles SET group_id = ?, story_id = ?, canonical_id = ?, "
-                "story_canonical_id = ?, decision = ?, boilerplate = ?, digest = ?, "
-                "decision_hash = ?, written = ? WHERE id = ?",
-                [(*state, decision, boilerplate, int(digest), digest_hash, batch, article_id)
-                 for article_id, state, decision, boilerplate, digest, digest_hash
+                "INSERT INTO decisions (id, group_id, story_id, canonical_id, "
+                "story_canonical_id, decision, boilerplate, digest, decision_hash, written) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "group_id = excluded.group_id, story_id = excluded.story_id, "
+                "canonical_id = excluded.canonical_id, "
+                "story_canonical_id = excluded.story_canonical_id, "
+                "decision = excluded.decision, boilerplate = excluded.boilerplate, "
+                "digest = excluded.digest, decision_hash = excluded.decision_hash, "
+                "written = excluded.written",
+                [(article_id, *state, decision, boilerplate, int(digest), decision_hash, batch)
+                 for article_id, state, decision, boilerplate, digest, decision_hash
                  in writes.states])
             db.executemany("UPDATE articles SET retained = 0, written = ? WHERE id = ?",
                            [(batch, article_id) for article_id in writes.expire])
+            db.executemany("UPDATE decisions SET n_matches = ?, written = ? WHERE id = ?",
+                           [(count, batch, article_id)
+                            for article_id, count in writes.match_counts.items()])
             for table, rows in (("groups", writes.groups), ("stories", writes.stories)):
                 db.executemany(f"DELETE FROM {table} WHERE id = ?",
                                [(key,) for key, record in rows.items() if record is None])
-                db.executemany(f"INSERT OR REPLACE INTO {table} (id, record) VALUES (?, ?)",
-                               [(key, record) for key, record in rows.items()
-                                if record is not None])
-            db.executemany(
-                "INSERT INTO changes (batch, article_id, field, old, new) VALUES (?, ?, ?, ?, ?)",
-                [(batch, *change) for change in writes.changes])
-            self._bump(batch)
+                db.executemany(
+                    f"INSERT OR REPLACE INTO {table} (id, record, size, checksum) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(key, record[0], record[1], keyed_check(key, record[0]))
+                     for key, record in rows.items() if record is not None])
+            for table, (left, right), keyed in (("matches", ("a", "b"), writes.pairs),
+                                                ("members", ("canonical", "member"),
+                                                 writes.members)):
+                db.executemany(f"DELETE FROM {table} WHERE {left} = ? AND {right} = ?",
+                               [pair for pair, record in keyed.items() if record is None])
+                db.executemany(
+                    f"INSERT OR REPLACE INTO {table} ({left}, {right}, record, key, checksum) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(a, b, record[0], record[1], keyed_check(f"{a}\x00{b}", record[0]))
+                     for (a, b), record in keyed.items() if record is not None])
+            self._log(batch, writes.changes)
+            db.execute(f"UPDATE articles SET checksum = {ARTICLE_CHECK_SQL} WHERE written = ?",
+                       (batch,))
+            db.execute(f"UPDATE decisions SET checksum = {DECISION_CHECK_SQL} "
+                       "WHERE written = ?", (batch,))
+            after = self._touched(writes)
+            self._bump(batch, {key: after[key] - before[key] for key in after})
 
-    def replace_lookups(self, rows: Sequence[tuple[str, bytes, bytes, str, bool, int]]) -> None:
-        """Set ``(id, features, lookup, boilerplate, digest, decision_hash)`` of stored rows
-        (a migration; inside a write transaction)."""
-        with self._translated("store the migrated features"):
+    def _touched(self, writes: Writes) -> dict[str, int]:
+        """Rows among those ``writes`` touch, per count of :data:`COUNTS` (compared before
+        and after the writes: the counts' changes, without counting whole tables)."""
+        ids = list(dict.fromkeys([*(upsert[0] for upsert in writes.upserts), *writes.expire]))
+        out = {"articles": 0, "retained": 0}
+        for retained, in self._select("retained", ids):
+            out["articles"] += 1
+            out["retained"] += retained == 1
+        for table, rows in (("groups", writes.groups), ("stories", writes.stories)):
+            out[table] = sum(1 for _ in self._select("1", rows, table))
+        for table, (left, right), keyed in (("matches", ("a", "b"), writes.pairs),
+                                            ("members", ("canonical", "member"),
+                                             writes.members)):
+            pairs = list(keyed)
+            out[table] = 0
+            for start in range(0, len(pairs), CHUNK // 2):
+                chunk = pairs[start:start + CHUNK // 2]
+                out[table] += int(self._db.execute(
+                    f"SELECT count(*) FROM {table} WHERE ({left}, {right}) IN (VALUES "
+                    + ",".join(["(?, ?)"] * len(chunk)) + ")",
+                    [side for pair in chunk for side in pair]).fetchone()[0])
+        return out
+
+    def _log(self, batch: int, changes: Iterable[tuple[str, str, str | None, str | None]]
+             ) -> None:
+        """Append events to the change log, numbered on from the last, with checksums."""
+        first = self.last_change() + 1
+        rows = [(seq, batch, *change) for seq, change in enumerate(changes, first)]
+        self._db.executemany(
+            "INSERT INTO changes (seq, batch, article_id, field, old, new, checksum) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*row, row_check(*row)) for row in rows])
+
+    def migrate_blobs(self, rows: Sequence[tuple[str, bytes, bytes]]) -> None:
+        """Set ``(id, features, lookup)`` of stored articles (a migration; inside a write
+        transaction)."""
+        with self._translated("store the migrated rows"):
+            self._db.executemany("UPDATE articles SET features = ?, lookup = ? WHERE id = ?",
+                                 [(features, lookup, article_id)
+                                  for article_id, features, lookup in rows])
+
+    def migrate_decisions(self, rows: Sequence[tuple[str, tuple[str | None, ...], str | None,
+                                                     str, bool, int]]) -> None:
+        """Store ``(id, state ids, decision, boilerplate, digest, decision_hash)`` as the
+        decision rows of an older file's articles, and clear what the articles table held of
+        them (a migration; inside a write transaction)."""
+        with self._translated("store the migrated rows"):
             self._db.executemany(
-                "UPDATE articles SET features = ?, lookup = ?, boilerplate = ?, digest = ?, "
-                "decision_hash = ? WHERE id = ?",
-                [(features, lookup, boilerplate, int(digest), decision_hash, article_id)
-                 for article_id, features, lookup, boilerplate, digest, decision_hash in rows])
+                "INSERT OR REPLACE INTO decisions (id, group_id, story_id, canonical_id, "
+                "story_canonical_id, decision, boilerplate, digest, decision_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(article_id, *state, decision, boilerplate, int(digest), decision_hash)
+                 for article_id, state, decision, boilerplate, digest, decision_hash in rows])
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+            legacy = [column for column in ("decision", "boilerplate") if column in have]
+            if legacy:  # the large ones: space back to the file
+                self._db.executemany(
+                    f"UPDATE articles SET {', '.join(f'{c} = NULL' for c in legacy)} "
+                    "WHERE id = ?", [(row[0],) for row in rows])
 
-    def _bump(self, batch: int) -> None:
+    def insert_pairs(self, pairs: Mapping[tuple[str, str], tuple[str, int]]) -> None:
+        """Store ``{(a, b): (match JSON, key)}`` (a migration; inside a write transaction)."""
+        with self._translated("store the migrated matches"):
+            self._db.executemany(
+                "INSERT OR REPLACE INTO matches (a, b, record, key, checksum) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(a, b, record, key, keyed_check(f"{a}\x00{b}", record))
+                 for (a, b), (record, key) in pairs.items()])
+
+    def group_records_after(self, after: str, limit: int) -> list[tuple[str, str]]:
+        """``(id, record)`` of up to ``limit`` groups with ids after ``after`` (a
+        migration)."""
+        with self._translated("read the groups"):
+            return self._db.execute("SELECT id, record FROM groups WHERE id > ? ORDER BY id "
+                                    "LIMIT ?", (after, limit)).fetchall()
+
+    def replace_groups(self, headers: Mapping[str, str],
+                       parts: Mapping[tuple[str, str], tuple[str, int]]) -> None:
+        """Store group ``headers`` over the records of an older file, and their members'
+        ``parts`` (a migration; inside a write transaction)."""
+        with self._translated("store the migrated groups"):
+            self._db.executemany("UPDATE groups SET record = ? WHERE id = ?",
+                                 [(header, key) for key, header in headers.items()])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO members (canonical, member, record, key, checksum) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(canonical, member, record, key,
+                  keyed_check(f"{canonical}\x00{member}", record))
+                 for (canonical, member), (record, key) in parts.items()])
+
+    def finish_migration(self) -> None:
+        """Checksums and sizes of every article, group and story row (the end of a
+        migration, after :meth:`migrate_rows`; inside a write transaction)."""
+        with self._translated("store the migrated rows"):
+            self._db.execute("UPDATE articles SET record_hash = newsdedup_text_hash(record)")
+            self._db.execute(
+                "UPDATE decisions SET n_matches = (SELECT count(*) FROM matches WHERE "
+                "matches.a = decisions.id) + (SELECT count(*) FROM matches WHERE "
+                "matches.b = decisions.id)")
+            self._db.execute(f"UPDATE articles SET checksum = {ARTICLE_CHECK_SQL}")
+            self._db.execute(f"UPDATE decisions SET checksum = {DECISION_CHECK_SQL}")
+            for table, members in (("groups", "members"), ("stories", "member_ids")):
+                self._db.execute(
+                    f"UPDATE {table} SET size = json_array_length(record, '$.{members}'), "
+                    "checksum = newsdedup_keyed_check(id, record)")
+            self._db.execute(f"UPDATE changes SET checksum = {ROW_CHECK_FUNCTION}(seq, batch, "
+                             "article_id, field, old, new)")
+            self._set_meta({key: str(value) for key, value in self._counts().items()})
+
+    def _bump(self, batch: int, counts: Mapping[str, int] | None = None) -> None:
         meta = self.meta()
-        self._set_meta({"generation": str(int(meta.get("generation", "0")) + 1),
-                        "batches": str(batch)})
+        values = {"generation": str(int(meta.get("generation", "0")) + 1),
+                  "batches": str(batch), "changes": str(self.last_change())}
+        for key, change in (counts or {}).items():
+            values[key] = str(int(meta.get(key, "0")) + change)
+        self._set_meta(values)
 
     def delete_expired(self, batch: int) -> list[str]:
         """Delete articles outside the retention window; log one event each (in a write txn)."""
         with self._translated("compact the index"):
             ids = [row[0] for row in self._db.execute(
                 "SELECT id FROM articles WHERE retained = 0 ORDER BY seq")]
+            self._db.execute("DELETE FROM decisions WHERE id IN (SELECT id FROM articles "
+                             "WHERE retained = 0)")
             self._db.execute("DELETE FROM articles WHERE retained = 0")
-            self._db.executemany(
-                "INSERT INTO changes (batch, article_id, field, old, new) "
-                "VALUES (?, ?, 'removed', NULL, NULL)", [(batch, i) for i in ids])
-            self._bump(batch)
+            self._log(batch, [(article_id, "removed", None, None) for article_id in ids])
+            self._bump(batch, {"articles": -len(ids)})
         return ids
 
     def vacuum(self) -> None:
