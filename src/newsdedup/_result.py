@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._atomic_file import atomic_output
 from ._config import DedupConfig
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -558,8 +559,12 @@ class DedupResult:
             yield dumps_record(article.to_record())
 
     def write_jsonl(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_records` to ``path`` as JSONL (UTF-8)."""
-        with open(path, "w", encoding="utf-8") as handle:
+        """Write :meth:`to_records` to ``path`` as JSONL (UTF-8).
+
+        The file is replaced at once, when every line is written (see ``_atomic_file``): a
+        write that fails leaves the previous file, or none, never a partial one.
+        """
+        with atomic_output(path) as handle:
             for line in self.iter_jsonl():
                 handle.write(line + "\n")
 
