@@ -296,11 +296,11 @@ def test_wordless_and_surrogate_inputs_give_a_result_or_one_line(
     assert main(["dedup", str(quiet), "-o", "-"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
     broken = tmp_path / "broken.jsonl"
-    broken.write_text('{"id": "a", "text": "half \\ud83d"}\n', "utf-8")
+    broken.write_text('{"id": "a\\ud83d", "text": "half"}\n', "utf-8")
     assert main(["dedup", str(broken), "-o", "-"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"newsdedup dedup: error: {broken} line 1 (article 'a'): 'text' "
-                          "holds a lone surrogate") and err.count("\n") == 1
+    assert err.startswith(f"newsdedup dedup: error: {broken} line 1: 'id' holds a lone "
+                          "surrogate") and err.count("\n") == 1
 
 
 def test_jsonl_on_stdout_is_utf8_whatever_the_locale(tmp_path: Path) -> None:

@@ -197,8 +197,8 @@ def test_read_jsonl_missing_file_is_oserror(tmp_path: Path) -> None:
 def test_read_jsonl_lone_surrogate_escape_names_line(tmp_path: Path) -> None:
     """A JSON escape of half a surrogate pair is refused with the file, line and field."""
     message = jsonl_error(tmp_path, [record(id="a", text="x"),
-                                     '{"id": "b", "text": "cut emoji \\ud83d"}'])
-    assert "in.jsonl line 2 (article 'b'): 'text' holds a lone surrogate (U+D83D" in message
+                                     '{"id": "b", "text": "x", "title": "cut emoji \\ud83d"}'])
+    assert "in.jsonl line 2 (article 'b'): 'title' holds a lone surrogate (U+D83D" in message
 
 
 @pytest.mark.parametrize(("line", "problem"), [
