@@ -164,29 +164,17 @@ def test_coerce_accepts_generators_and_keeps_order() -> None:
     assert [article.id for article in coerce_articles(generated)] == ["c", "a", "b"]
 
 
-@pytest.mark.parametrize("field", ["id", "title", "url", "source"])
+@pytest.mark.parametrize("field", ["id", "text", "title", "url", "source"])
 def test_lone_surrogate_is_refused_naming_record_and_field(field: str) -> None:
-    """A lone surrogate (not valid Unicode, unwritable as UTF-8) in a field written back out
-    is an InputError naming the record, the field and the position, from a mapping and on the
-    class."""
+    """A lone surrogate (not valid Unicode, unwritable as UTF-8) in any field (all are written
+    back out, the text too) is an InputError naming the record, the field and the position,
+    from a mapping and on the class."""
     record = {"id": "a", "text": "x", field: "half an emoji \ud83d"}
     with pytest.raises(InputError, match=rf"^article 0.*'{field}' holds a lone surrogate "
                                          r"\(U\+D83D at character 14\)"):
         coerce_articles([record])
     with pytest.raises(InputError, match=rf"'{field}' holds a lone surrogate"):
         Article(**record)  # type: ignore[arg-type]
-
-
-def test_text_may_hold_lone_surrogates() -> None:
-    """The text is only read, never written out: a lone surrogate in it is kept as given, and
-    the article runs through dedup()."""
-    from newsdedup import dedup
-
-    text = "A broken emoji \ud83d in a sentence with enough words to shingle."
-    assert Article("a", text).text == text
-    articles = coerce_articles([{"id": "a", "text": text}, {"id": "b", "text": text}])
-    result = dedup(articles)
-    assert result.article("a").group_id == result.article("b").group_id
 
 
 def test_surrogate_pairs_and_astral_characters_are_kept() -> None:

@@ -88,9 +88,8 @@ def require_unicode(value: str, field: str, where: str) -> None:
     Such a string is not Unicode text: it cannot be encoded as UTF-8, so it could be neither
     written to JSONL, SQLite or Arrow nor printed, and replacing the character would alter
     what the user gave. JSON lets one in through an escape (``"\\ud800"``), like a broken
-    emoji cut in half upstream. Checked on every field a result writes back out (id, title,
-    url, source, extra); the text is only read (tokenized with its surrogates kept apart),
-    never written, so it may hold them.
+    emoji cut in half upstream. Checked on every field, since results write them all back
+    out (the text too, in JSONL records, tables and reports).
 
     >>> require_unicode("caf\\u00e9 \\U0001F600", "text", "article 'a'")
     >>> try:
@@ -155,6 +154,7 @@ def _check_text(instance: Article, attribute: attrs.Attribute[str], value: objec
             f"article {instance.id!r}: expected 'text' to be a string, got "
             f"{type(value).__name__} {value!r:.80}"
         )
+    require_unicode(value, "text", f"article {instance.id!r}")
 
 
 def _check_extra(instance: Article, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -233,6 +233,7 @@ class Article:
             raise InputError(
                 f"{label}: expected 'text' to be a string, got {type(text).__name__} {text!r:.80}"
             )
+        require_unicode(text, "text", label)
         published = parse_published(record.get("published"), label)
         title, url, source = (_optional_str(record.get(name), name, label)
                               for name in ("title", "url", "source"))
