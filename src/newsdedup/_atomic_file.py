@@ -13,9 +13,9 @@ import os
 import secrets
 import stat
 from collections.abc import Iterator
-from typing import TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
-__all__ = ["atomic_output"]
+__all__ = ["atomic_binary_output", "atomic_output"]
 
 
 @contextlib.contextmanager
@@ -34,13 +34,27 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     >>> target.read_text()
     '{}\\n'
     """
+    with _replacing(path, binary=False) as handle:
+        yield cast(TextIO, handle)
+
+
+@contextlib.contextmanager
+def atomic_binary_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """:func:`atomic_output` for bytes (a Parquet file, say)."""
+    with _replacing(path, binary=True) as handle:
+        yield cast(BinaryIO, handle)
+
+
+@contextlib.contextmanager
+def _replacing(path: str | os.PathLike[str], binary: bool) -> Iterator[IO[Any]]:
+    mode, encoding = ("wb", None) if binary else ("w", "utf-8")
     destination = os.path.realpath(path)
     try:
         existing: os.stat_result | None = os.stat(destination)
     except FileNotFoundError:
         existing = None
     if existing is not None and not stat.S_ISREG(existing.st_mode):
-        with open(destination, "w", encoding="utf-8") as direct:
+        with open(destination, mode, encoding=encoding) as direct:
             yield direct
         return
     folder, name = os.path.split(destination)
@@ -51,7 +65,7 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     except OSError as exc:  # name the file the user asked for, not the temporary one
         raise type(exc)(exc.errno, exc.strerror, os.fspath(path)) from exc
     try:
-        with open(descriptor, "w", encoding="utf-8") as handle:
+        with open(descriptor, mode, encoding=encoding) as handle:
             yield handle
             handle.flush()
             if existing is not None:
