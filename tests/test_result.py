@@ -157,3 +157,16 @@ def test_results_pickle_with_their_views(result) -> None:  # type: ignore[no-unt
     assert again == result
     group = again.group(again.article("copy").group_id)
     assert "Read original article here" in group._repr_html_()
+
+
+def test_paragraph_past_the_last_names_the_range() -> None:
+    """result.paragraph() past the article's last paragraph says how many it has."""
+    result = dedup([{"id": "a", "text": "..."}, {"id": "b", "text": "One.\nTwo."},
+                    {"id": "c", "text": ""}])
+    assert result.paragraph("a", 0) == "..."
+    with pytest.raises(IndexError, match=r"article 'a' has one paragraph, ¶0; there is no ¶3"):
+        result.paragraph("a", 3)
+    with pytest.raises(IndexError, match=r"'b' has paragraphs ¶0 to ¶1; there is no ¶2"):
+        result.paragraph("b", 2)
+    with pytest.raises(IndexError, match=r"'c' has no paragraphs"):
+        result.paragraph("c", 0)

@@ -526,11 +526,18 @@ class DedupResult:
         """The text of paragraph ``index`` (``¶index``) of an article, as every finding counts
         them (``ValueError`` if the run did not keep texts).
 
+        An index past the last paragraph is an ``IndexError`` saying how many there are.
+
         >>> from newsdedup import dedup
         >>> dedup([{"id": "a", "text": "One.\\nTwo."}]).paragraph("a", 1)
         'Two.'
         """
-        return self.article(article_id).paragraphs[index]
+        paragraphs = self.article(article_id).paragraphs
+        if not -len(paragraphs) <= index < len(paragraphs):
+            have = (f"paragraphs ¶0 to ¶{len(paragraphs) - 1}" if len(paragraphs) > 1 else
+                    "one paragraph, ¶0" if paragraphs else "no paragraphs")
+            raise IndexError(f"article {article_id!r} has {have}; there is no ¶{index}")
+        return paragraphs[index]
 
     @property
     def has_text(self) -> bool:
