@@ -12,9 +12,15 @@ around ``dedup()`` only, and reported with the growth exponent between consecuti
 ``repeat``        one article repeating one paragraph N times
 ``near``          N one-paragraph articles, each one word off a 60-word text (pairwise
                   near-duplicates: LSH buckets far beyond their pairing limit)
+``paragraph``     one article of one paragraph of 100 N random words (2,500: ~2 MB)
+``crowded-shingles``  one paragraph of 100 N words chosen so that every shingle falls in
+                  one bucket of the shingle sort (see ``benchmarks/_crafted.py``)
+``crowded-terms`` one paragraph of 100 N distinct words whose story-term keys all fall in
+                  one bucket of the term sort
 
-It also reports whether the answer is right (one group for ``copies``, ``edited`` and
-``near``; N groups for ``shared``) and the same in reversed input order.
+It also reports whether the answer is right (one group for ``copies``, ``edited``,
+``near`` and the one-article shapes; N groups for ``shared``) and the same in reversed
+input order. Only the ``dedup()`` call is timed, not the generation of the input.
 """
 
 from __future__ import annotations
@@ -31,7 +37,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-SHAPES = ("copies", "edited", "shared", "repeat", "near")
+SHAPES = ("copies", "edited", "shared", "repeat", "near", "paragraph", "crowded-shingles",
+          "crowded-terms")
+#: N is scaled by this for shapes whose N counts something small (paragraphs, words).
+SCALE = {"repeat": 10, "paragraph": 100, "crowded-shingles": 100, "crowded-terms": 100}
 
 
 def _paragraph(rng: random.Random, vocabulary: list[str], n_words: int = 60) -> str:
@@ -64,6 +73,13 @@ def build(shape: str, n: int) -> list[dict[str, Any]]:
                 for number in range(n)]
     if shape == "repeat":
         return [{"id": "a", "text": "\n\n".join([_paragraph(rng, words)] * n)}]
+    if shape in ("paragraph", "crowded-shingles", "crowded-terms"):
+        from . import _crafted
+
+        generate = {"paragraph": _crafted.random_paragraph,
+                    "crowded-shingles": _crafted.crowded_shingle_paragraph,
+                    "crowded-terms": _crafted.crowded_term_paragraph}[shape]
+        return [{"id": "a", "text": generate(n)}]
     if shape == "near":
         base = _paragraph(rng, words).split()
         articles = []
@@ -125,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     for shape in options.shapes:
         previous: dict[str, Any] | None = None
         for n in options.sizes:
-            size = n * 10 if shape == "repeat" else n
+            size = n * SCALE.get(shape, 1)
             forward = run(shape, size)
             if "error" in forward:
                 print(f"| {shape} | {size:,} | failed: {forward['error']} |")

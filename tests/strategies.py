@@ -7,6 +7,8 @@ Array strategies build the CSR layouts and run lengths the numpy helpers work on
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -106,3 +108,82 @@ def to_shingle_sets(sets: list[set[int]]) -> ShingleSets:
 
 run_lengths = st.lists(st.integers(0, 12), max_size=15)
 """Lengths of consecutive runs (zero-length runs included)."""
+
+
+# --- Hostile input, for tests/test_fuzz.py -----------------------------------------------------
+
+any_character = st.characters(exclude_categories=())
+"""Any code point: controls, unassigned, private use and lone surrogates included."""
+
+hostile_texts = st.one_of(
+    st.text(any_character, max_size=60),
+    st.text(st.sampled_from(".,;:!?*-_—…·•\"'()[]{}<>#@&%$€ \n\t\u200b\u00ad\ufeff"), max_size=40),
+    st.sampled_from(["", " ", "\n\n", "...", "***", "\U0001F600\U0001F525", "\x00\x1f\x7f",
+                     "\ud83d", "\udc00 x", "\r\r\r", "\u2028\u2029", "\ufffd" * 5]),
+    paragraphs(1, 12),
+    article_texts,
+    st.tuples(st.sampled_from(["word ", "a b c d e f ", "\U0001F600", ". ", "\n"]),
+              st.integers(100, 20_000)).map(lambda repeat: repeat[0] * repeat[1]),
+)
+"""Article texts a hostile or broken feed may send: arbitrary code points, punctuation only,
+invisible characters, lone surrogates, huge repeats, and ordinary paragraphs (so that some
+articles do match)."""
+
+hostile_ids = st.one_of(st.text(any_character, max_size=8), st.sampled_from(["a", "b", "a\x1fb"]))
+"""Ids, including empty, blank, duplicated and surrogate-holding ones."""
+
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(any_character, max_size=12))
+json_values = st.recursive(json_scalars, lambda children: st.one_of(
+    st.lists(children, max_size=3), st.dictionaries(st.text(max_size=5), children, max_size=3)),
+    max_leaves=8)
+"""JSON-like values, NaN, infinities and lone surrogates included."""
+
+published_values = st.one_of(
+    st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**62), 2**62),
+    st.sampled_from(["2023-07-26", "2023-07-26T10:00:00Z", "0001-01-01T00:00:00+01:00",
+                     "9999-12-31T23:59:59-01:00", "yesterday", "", "2023-02-30", "NaN"]),
+    st.text(any_character, max_size=10))
+"""Values of 'published': dates, timestamps out of range, NaN, garbage."""
+
+
+@st.composite
+def hostile_records(draw: st.DrawFn) -> dict[str, object]:
+    """One input record: usually well formed, often with one field wrong or missing."""
+    record: dict[str, object] = {"id": draw(hostile_ids), "text": draw(hostile_texts)}
+    for field in ("title", "url", "source"):
+        if draw(st.booleans()):
+            record[field] = draw(st.one_of(st.text(any_character, max_size=20), json_scalars))
+    if draw(st.booleans()):
+        record["published"] = draw(published_values)
+    if draw(st.integers(0, 4)) == 0:
+        record[draw(st.sampled_from(["id", "text"]))] = draw(json_values)
+    if draw(st.integers(0, 6)) == 0:
+        del record[draw(st.sampled_from(["id", "text"]))]
+    for _ in range(draw(st.integers(0, 2))):
+        record[draw(st.text(max_size=6))] = draw(json_values)
+    return record
+
+
+@st.composite
+def hostile_jsonl(draw: st.DrawFn) -> bytes:
+    """A JSONL file: records (NaN allowed), malformed JSON, non-objects, invalid UTF-8, BOMs
+    and blank lines."""
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        kind = draw(st.integers(0, 9))
+        if kind <= 5:
+            text = json.dumps(draw(hostile_records()), ensure_ascii=draw(st.booleans()))
+            line = text.encode("utf-8", "surrogatepass")
+        elif kind == 6:
+            line = json.dumps(draw(json_values)).encode("utf-8", "surrogatepass")
+        elif kind == 7:
+            line = draw(st.text(max_size=30)).encode("utf-8")
+        elif kind == 8:
+            line = draw(st.binary(max_size=30)).replace(b"\n", b"")
+        else:
+            line = draw(st.sampled_from([b"", b"  ", b"\xef\xbb\xbf{}", b'{"id": "a", "text"',
+                                         b"[" * 5000]))
+        lines.append(line)
+    return b"\n".join(lines) + draw(st.sampled_from([b"", b"\n", b"\r\n"]))

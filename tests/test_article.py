@@ -162,3 +162,46 @@ def test_coerce_accepts_generators_and_keeps_order() -> None:
     """Any iterable works, and the order of the input is kept."""
     generated = ({"id": name, "text": "x"} for name in ["c", "a", "b"])
     assert [article.id for article in coerce_articles(generated)] == ["c", "a", "b"]
+
+
+@pytest.mark.parametrize("field", ["id", "text", "title", "url", "source"])
+def test_lone_surrogate_is_refused_naming_record_and_field(field: str) -> None:
+    """A lone surrogate (not valid Unicode, unwritable as UTF-8) in any field (all are written
+    back out, the text too) is an InputError naming the record, the field and the position,
+    from a mapping and on the class."""
+    record = {"id": "a", "text": "x", field: "half an emoji \ud83d"}
+    with pytest.raises(InputError, match=rf"^article 0.*'{field}' holds a lone surrogate "
+                                         r"\(U\+D83D at character 14\)"):
+        coerce_articles([record])
+    with pytest.raises(InputError, match=rf"'{field}' holds a lone surrogate"):
+        Article(**record)  # type: ignore[arg-type]
+
+
+def test_surrogate_pairs_and_astral_characters_are_kept() -> None:
+    """Valid text outside the basic plane (emoji, historic scripts) passes untouched."""
+    text = "Fire \U0001F525 and \U00010107 numbers"
+    assert coerce_articles([{"id": "\U0001F600", "text": text}])[0].text == text
+
+
+@pytest.mark.parametrize("extra", [{"tags": ["ok", "bad \udc00"]}, {"meta": {"k": "\ud800"}},
+                                   {"bad \ud800 key": 1}])
+def test_lone_surrogate_inside_extra_fields_is_refused(extra: dict[str, object]) -> None:
+    """Extra fields are written back out, so a lone surrogate inside them is refused too."""
+    with pytest.raises(InputError, match=r"^article 0 \(article 'a'\): .*lone surrogate"):
+        coerce_articles([{"id": "a", "text": "x", **extra}])
+
+
+def test_non_string_field_names_are_refused() -> None:
+    """A record keyed by a non-string (it could not be written as JSON) names the key."""
+    with pytest.raises(InputError, match=r"expected field names to be strings, got int 7"):
+        coerce_articles([{"id": "a", "text": "x", 7: "seven"}])
+    with pytest.raises(InputError, match=r"expected field names to be strings"):
+        Article("a", "x", extra={("t", 1): "tuple key"})
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_published_out_of_range_in_utc_names_article(value: str) -> None:
+    """A date that leaves datetime's range once moved to UTC is an InputError."""
+    with pytest.raises(InputError, match=r"article 0 \(article 'a'\): 'published' .* out of "
+                                         r"range in UTC"):
+        coerce_articles([{"id": "a", "text": "x", "published": value}])

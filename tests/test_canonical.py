@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from newsdedup import Article
+import pytest
+
+from newsdedup import Article, InputError
 from newsdedup._canonical import RULES, decisive_rule, rank_keys
 
 
@@ -45,3 +47,40 @@ def test_only_member_and_user_key() -> None:
                      canonical_key=lambda art: art.source != "wire")
     assert min(keys) == keys[1]
     assert decisive_rule(keys[1], keys[0], user_key=True) == "user key"
+
+
+def _user_keys(articles: list[Article], key: object) -> list[tuple]:  # type: ignore[type-arg]
+    count = len(articles)
+    return rank_keys(articles, [1] * count, [1] * count, [0] * count,
+                     canonical_key=key)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("key", "clash"), [
+    (lambda a: a.published, r"'b' \(key None of type NoneType\) and 'a' \(key datetime"),
+    (lambda a: {"a": 1, "b": "late", "c": 2}[a.id],
+     r"'b' \(key 'late' of type str\) and 'a' \(key 1"),
+    (lambda a: (1, None) if a.id == "a" else (1, 2), r"'b' \(key \(1, 2\) of type tuple\)"),
+])
+def test_incomparable_user_keys_name_both_articles(key: object, clash: str) -> None:
+    """Keys of mixed types are an InputError naming two articles whose keys clash (before
+    grouping, instead of a TypeError from inside the sort)."""
+    articles = [Article("a", "x", published="2023-01-01"), Article("b", "x"), Article("c", "x")]
+    with pytest.raises(InputError, match=r"^canonical_key: the keys of articles " + clash):
+        _user_keys(articles, key)
+
+
+def test_nan_user_key_is_refused() -> None:
+    """A NaN key (which would make the canonical depend on input order) names its article."""
+    articles = [Article("a", "x"), Article("b", "x")]
+    with pytest.raises(InputError, match=r"canonical_key: article 'b' got the key \(0, nan\)"):
+        _user_keys(articles, lambda art: (0, float("nan") if art.id == "b" else 1.0))
+
+
+def test_incomparable_user_keys_fail_dedup_with_input_error() -> None:
+    """Through dedup(): an InputError, not a TypeError from the group step."""
+    from newsdedup import dedup
+
+    text = "The same words in both copies of this short article."
+    with pytest.raises(InputError, match="cannot be compared"):
+        dedup([{"id": "a", "text": text, "published": "2023-01-01"}, {"id": "b", "text": text}],
+              canonical_key=lambda art: art.published)

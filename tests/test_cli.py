@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -216,3 +217,112 @@ def test_report_command_writes_a_page(demo_jsonl: Path, tmp_path: Path,
     assert text.startswith("<!DOCTYPE html>") and "<title>Demo &lt;b&gt;</title>" in text
     assert "<link" not in text and not re.search(r"(src|href)=\"?(https?:)?//", text)
     assert "wrote the report" in capsys.readouterr().err
+
+
+def _jsonl(path: Path, *records: dict[str, str]) -> Path:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    return path
+
+
+def test_output_naming_an_input_is_refused(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """-o naming an input file (directly, through a link, or a .txt of an input folder) is
+    refused before anything is read, and the input is left as it was."""
+    source = _jsonl(tmp_path / "in.jsonl", {"id": "a", "text": "Some words."})
+    before = source.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(source)
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Other words.", "utf-8")
+    for output in (source, tmp_path / "link.jsonl", folder / "b.txt"):
+        assert main(["dedup", str(source), str(folder), "-o", str(output)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"newsdedup dedup: error: {output}: this is the input ")
+        assert err.count("\n") == 1
+    assert main(["dedup", str(source), "-o", str(tmp_path / "out.jsonl"), "--on-error", "skip",
+                 "--errors", str(source)]) == 2
+    assert "this is the input" in capsys.readouterr().err
+    assert main(["report", str(folder), "-o", str(folder / "b.txt")]) == 2
+    assert "this is the input" in capsys.readouterr().err
+    assert source.read_bytes() == before
+    assert (folder / "b.txt").read_text("utf-8") == "Other words."
+
+
+def test_output_in_a_missing_folder_is_refused_up_front(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An output whose folder does not exist fails before the (long) run, naming it."""
+    source = _jsonl(tmp_path / "in.jsonl", {"id": "a", "text": "Some words."})
+    monkeypatch.setattr("newsdedup._pipeline.dedup", None)  # never reached
+    assert main(["dedup", str(source), "-o", str(tmp_path / "nope" / "out.jsonl")]) == 2
+    assert "the folder" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_fifo_input_is_refused_without_hanging(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A named pipe as input exits 2 at once with one line naming it."""
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    assert main(["dedup", str(fifo), "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert capsys.readouterr().err == (f"newsdedup dedup: error: {fifo}: expected a regular "
+                                       "file, but it is a FIFO (named pipe)\n")
+
+
+def test_file_errors_name_the_file_without_errno(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An output that cannot be written reads `path: reason`, not `[Errno 21] ...`."""
+    source = _jsonl(tmp_path / "in.jsonl", {"id": "a", "text": "Some words."})
+    assert main(["dedup", str(source), "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"newsdedup dedup: error: {tmp_path}: Is a directory\n"
+
+
+def test_failed_run_leaves_no_partial_output(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad record late in the input leaves the previous output untouched."""
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "ok"}\n{"id": "b", "text": null}\n', "utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n", "utf-8")
+    assert main(["dedup", str(source), "-o", str(out)]) == 2
+    assert out.read_text("utf-8") == "previous\n"
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_wordless_and_surrogate_inputs_give_a_result_or_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Articles without words run; a lone surrogate is one error line naming the record."""
+    quiet = _jsonl(tmp_path / "dots.jsonl", {"id": "a", "text": "..."}, {"id": "b", "text": "***"})
+    assert main(["dedup", str(quiet), "-o", "-"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a\\ud83d", "text": "half"}\n', "utf-8")
+    assert main(["dedup", str(broken), "-o", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsdedup dedup: error: {broken} line 1: 'id' holds a lone "
+                          "surrogate") and err.count("\n") == 1
+
+
+def test_jsonl_on_stdout_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """With an ASCII-only stdout encoding, `-o -` still writes UTF-8 JSON lines."""
+    source = _jsonl(tmp_path / "in.jsonl", {"id": "café", "text": "Crème brûlée für alle."})
+    done = subprocess.run([sys.executable, "-m", "newsdedup", "dedup", str(source), "-o", "-"],
+                          capture_output=True, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.decode("utf-8"))["id"] == "café"
+
+
+def test_interrupt_exits_130_without_traceback(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C prints one line and exits 130."""
+    source = _jsonl(tmp_path / "in.jsonl", {"id": "a", "text": "Some words."})
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("newsdedup._pipeline.dedup", interrupted)
+    assert main(["dedup", str(source), "-o", str(tmp_path / "out.jsonl")]) == 130
+    assert capsys.readouterr().err == "newsdedup dedup: interrupted\n"
+    assert not (tmp_path / "out.jsonl").exists()

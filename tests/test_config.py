@@ -46,3 +46,31 @@ def test_config_is_frozen() -> None:
 def test_window_can_be_disabled() -> None:
     """story_window_days=None turns the time window off."""
     assert DedupConfig(story_window_days=None).story_window_days is None
+
+
+@pytest.mark.parametrize("seed", [2**32, 2**70, -1])
+def test_seed_outside_numpy_range_is_a_config_error(seed: int) -> None:
+    """Seeds numpy's RandomState refuses (>= 2**32) are a ConfigError giving the range."""
+    with pytest.raises(ConfigError, match=r"seed: expected an integer from 0 to 2\*\*32 - 1"):
+        DedupConfig(seed=seed)
+
+
+def test_seed_range_ends_are_accepted_and_run() -> None:
+    """Seed 0 and 2**32 - 1 are valid and run end to end."""
+    from newsdedup import dedup
+
+    for seed in (0, 2**32 - 1):
+        assert len(dedup([{"id": "a", "text": "one two three"}], seed=seed).groups) == 1
+
+
+def test_shingle_size_above_the_kernel_limit_is_a_config_error() -> None:
+    """Shingles of more than 64 words are refused when the config is built, not mid-run."""
+    assert DedupConfig(shingle_size=64).shingle_size == 64
+    with pytest.raises(ConfigError, match="shingle_size: expected an integer from 1 to 64"):
+        DedupConfig(shingle_size=65)
+
+
+def test_nan_window_is_a_config_error() -> None:
+    """A NaN story window (neither a window nor None) is refused."""
+    with pytest.raises(ConfigError, match="story_window_days"):
+        DedupConfig(story_window_days=float("nan"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Hashable, Sequence
 from fractions import Fraction
 from itertools import combinations
@@ -336,8 +337,10 @@ def test_read_labels_reads_ids_and_stringifies(tmp_path: Path) -> None:
     ('{"id": "", "event": "x"}\n', "line 1: expected 'id' to be a non-empty"),
     ('{"id": "a", "event": "x"}\n{"id": "a", "event": "y"}\n',
      "line 2: duplicate id 'a' \\(first on line 1\\)"),
+    ("[" * 100_000 + "]" * 100_000 + "\n", "line 1: invalid JSON \\(nested too deeply\\)"),
+    ('{"id": "a", "event": ' + "7" * 5000 + "}\n", "line 1: invalid JSON \\(Exceeds the limit"),
 ], ids=["invalid json", "not an object", "missing id", "missing field", "null label",
-        "empty id", "duplicate id"])
+        "empty id", "duplicate id", "deep nesting", "giant integer"])
 def test_read_labels_errors_name_file_and_line(tmp_path: Path, content: str,
                                                message: str) -> None:
     """Malformed records raise InputError naming the file and the line."""
@@ -345,6 +348,15 @@ def test_read_labels_errors_name_file_and_line(tmp_path: Path, content: str,
     path.write_text(content, "utf-8")
     with pytest.raises(InputError, match=message):
         read_labels(path, "event")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_read_labels_refuses_a_fifo_without_waiting(tmp_path: Path) -> None:
+    """A named pipe as a labels file is refused at once instead of waiting for a writer."""
+    fifo = tmp_path / "gold.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"gold\.jsonl: expected a regular file, but it is a FIFO"):
+        read_labels(fifo, "event")
 
 
 def test_evaluate_files_field_defaults(files: tuple[Path, Path]) -> None:

@@ -72,8 +72,10 @@ def test_a_title_with_a_line_break_is_one_title() -> None:
 
 def test_chunks_concatenate_to_one_chunk() -> None:
     """Features of consecutive chunks, concatenated, equal those of one chunk."""
+    # Articles refuse lone surrogates (the tokenizer's handling of them is tested apart).
+    odd = [text.replace("\ud800", "\ufffd") for text in mangled_texts(3, 40)]
     articles = list(generate_corpus(60, seed=3).articles) + [
-        Article(f"odd{n}", text, title=text[:20]) for n, text in enumerate(mangled_texts(3, 40))]
+        Article(f"odd{n}", text, title=text[:20]) for n, text in enumerate(odd)]
     whole = extract_features(articles, DedupConfig())
     for cuts in ([0, 1, len(articles)], [0, 17, 18, 50, len(articles)], [0, 99, len(articles)]):
         parts = [extract_features(articles[a:b], DedupConfig())

@@ -86,3 +86,19 @@ def test_report_screenshot(demo_report: Path, tmp_path: Path) -> None:
               f"--screenshot={shot}", demo_report.as_uri())
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000
+
+
+def test_failed_report_keeps_the_previous_file(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report that fails while being built leaves the previous file, not an empty one."""
+    path = tmp_path / "report.html"
+    path.write_text("previous report", "utf-8")
+
+    def broken(*args: object) -> str:
+        raise MemoryError
+
+    monkeypatch.setattr("newsdedup._html_report.report_html", broken)
+    with pytest.raises(MemoryError):
+        write_report(dedup([Article("a", "Some words.")]), str(path))
+    assert path.read_text("utf-8") == "previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import re
 import subprocess
 import sys
@@ -193,6 +194,70 @@ def test_read_jsonl_missing_file_is_oserror(tmp_path: Path) -> None:
         list(read_jsonl(tmp_path / "absent.jsonl"))
 
 
+def test_read_jsonl_lone_surrogate_escape_names_line(tmp_path: Path) -> None:
+    """A JSON escape of half a surrogate pair is refused with the file, line and field."""
+    message = jsonl_error(tmp_path, [record(id="a", text="x"),
+                                     '{"id": "b", "text": "x", "title": "cut emoji \\ud83d"}'])
+    assert "in.jsonl line 2 (article 'b'): 'title' holds a lone surrogate (U+D83D" in message
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"id": "a", "text": "x", "n": ' + "9" * 5000 + "}", "invalid JSON: Exceeds the limit"),
+])
+def test_read_jsonl_pathological_json_names_line(tmp_path: Path, line: str,
+                                                 problem: str) -> None:
+    """JSON that the parser cannot take (nesting, giant integers) is an InputError too."""
+    assert problem in jsonl_error(tmp_path, [record(id="z", text="x"), line])
+
+
+def test_read_jsonl_line_longer_than_the_limit(tmp_path: Path) -> None:
+    """A line longer than max_bytes is refused (read in bounded pieces), naming its line."""
+    path = write_jsonl(tmp_path / "in.jsonl", [record(id="a", text="x"),
+                                              record(id="b", text="y" * 5000)])
+    with pytest.raises(InputError, match=r"in\.jsonl line 2: longer than 1,000 bytes"):
+        list(read_jsonl(path, max_bytes=1000))
+    assert [a.id for a in read_jsonl(path, max_bytes=6000)] == ["a", "b"]
+    with pytest.raises(InputError, match=r"max_bytes: expected a positive integer, got 0"):
+        list(read_jsonl(path, max_bytes=0))
+
+
+def test_read_jsonl_reads_a_gigantic_line_in_bounded_memory(tmp_path: Path) -> None:
+    """Lines are read with a size bound: a 20 MB line is refused without being read whole."""
+    import tracemalloc
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "' + b"x" * 20_000_000 + b'"}\n')
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="longer than 1,048,576 bytes"):
+            list(read_jsonl(path, max_bytes=2**20))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_read_jsonl_refuses_a_fifo_without_waiting(tmp_path: Path) -> None:
+    """A named pipe given as input is refused at once (opening it would wait for a writer)."""
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"in\.jsonl: expected a regular file, but it is a "
+                                         r"FIFO \(named pipe\)"):
+        list(read_jsonl(fifo))
+    with pytest.raises(InputError, match="FIFO"):
+        load_inputs([fifo])
+
+
+def test_read_jsonl_refuses_a_folder(tmp_path: Path) -> None:
+    """A folder named like a JSONL file is refused by name, not an IsADirectoryError."""
+    (tmp_path / "in.jsonl").mkdir()
+    with pytest.raises(InputError, match=r"in\.jsonl: expected a regular file, but it is a "
+                                         r"folder"):
+        list(read_jsonl(tmp_path / "in.jsonl"))
+
+
 # --- read_text_folder --------------------------------------------------------------------------
 
 
@@ -255,6 +320,67 @@ def test_read_text_folder_without_txt_files(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("x", "utf-8")
     with pytest.raises(InputError, match=r"no \.txt files in this folder"):
         list(read_text_folder(tmp_path))
+
+
+def test_read_text_folder_refuses_a_link_leading_outside(tmp_path: Path) -> None:
+    """A .txt link pointing out of the folder (say to /etc/shadow) is refused, naming it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    secret = tmp_path / "secret"
+    secret.write_text("root:x:0:0", "utf-8")
+    (folder / "a.txt").write_text("An article.", "utf-8")
+    (folder / "evil.txt").symlink_to(secret)
+    with pytest.raises(InputError, match=r"evil\.txt: a symbolic link to .*secret, outside the "
+                                         r"folder"):
+        list(read_text_folder(folder))
+    (folder / "evil.txt").unlink()
+    (folder / "evil.txt").symlink_to(Path("..") / "in" / ".." / "secret")
+    with pytest.raises(InputError, match="outside the folder"):
+        list(read_text_folder(folder))
+
+
+def test_read_text_folder_follows_links_inside_it(tmp_path: Path) -> None:
+    """A link to another file of the same folder is read like the file."""
+    (tmp_path / "a.txt").write_text("Same text.", "utf-8")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    assert [(a.id, a.text) for a in read_text_folder(tmp_path)] == [
+        ("a", "Same text."), ("b", "Same text.")]
+
+
+def test_read_text_folder_refuses_a_broken_link(tmp_path: Path) -> None:
+    """A .txt link to nothing is an error naming it, not a silently missing article."""
+    (tmp_path / "a.txt").symlink_to(tmp_path / "gone.txt")
+    with pytest.raises(InputError, match=r"a\.txt: a symbolic link to nothing"):
+        list(read_text_folder(tmp_path))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_read_text_folder_refuses_a_fifo(tmp_path: Path) -> None:
+    """A named pipe called x.txt in the folder is refused at once, never waited on."""
+    (tmp_path / "a.txt").write_text("An article.", "utf-8")
+    os.mkfifo(tmp_path / "b.txt")
+    with pytest.raises(InputError, match=r"b\.txt: expected a regular file, but it is a FIFO"):
+        list(read_text_folder(tmp_path))
+    with pytest.raises(InputError, match="FIFO"):
+        load_inputs([tmp_path / "b.txt"])
+
+
+def test_read_text_folder_refuses_a_file_over_the_limit(tmp_path: Path) -> None:
+    """A .txt file larger than max_bytes is refused by its size, before it is read."""
+    (tmp_path / "big.txt").write_text("word " * 400, "utf-8")
+    with pytest.raises(InputError, match=r"big\.txt: 2,000 bytes, more than 1,000, the limit "
+                                         r"of one article"):
+        list(read_text_folder(tmp_path, max_bytes=1000))
+    with pytest.raises(InputError, match="more than 1,000"):
+        load_inputs([tmp_path / "big.txt"], max_bytes=1000)
+    assert len(load_inputs([tmp_path], max_bytes=2000)[0].text) == 2000
+
+
+def test_subfolders_named_txt_are_skipped(tmp_path: Path) -> None:
+    """A folder called x.txt inside the input folder is not an article (not recursive)."""
+    (tmp_path / "a.txt").write_text("An article.", "utf-8")
+    (tmp_path / "sub.txt").mkdir()
+    assert [a.id for a in read_text_folder(tmp_path)] == ["a"]
 
 
 # --- from_dataframe ----------------------------------------------------------------------------

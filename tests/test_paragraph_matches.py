@@ -98,3 +98,11 @@ def test_bands_signed_in_blocks_find_the_same_matches(monkeypatch: pytest.Monkey
         assert np.array_equal(matches.right, reference.right)
         assert np.array_equal(matches.jaccard, reference.jaccard)
     assert reference.left.size > 10
+
+
+def test_no_paragraph_with_a_shingle_gives_no_clusters() -> None:
+    """Paragraphs without words (only "...", "***") match nothing and belong to no cluster."""
+    features = extract_features([Article("a", "..."), Article("b", "***\n\n!!")], CONFIG)
+    matches = match_paragraphs(features, CONFIG)
+    assert matches.representative.size == 0 and matches.left.size == 0
+    assert matches.cluster_of_paragraph.tolist() == [-1] * matches.unique_of.size

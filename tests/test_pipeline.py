@@ -152,6 +152,29 @@ def test_empty_text_is_reported_not_dropped() -> None:
     assert result.article("e").n_paragraphs == 0
 
 
+@pytest.mark.parametrize("texts", [
+    ["...", "..."], ["***"], ["\U0001F600\U0001F525", "!!!\n\n???", "   \n\n\t"],
+    ["...", "\u200b\u00ad", "\u2014 \u2014"],
+])
+def test_batch_without_a_word_gives_one_group_per_article(texts: list[str]) -> None:
+    """Articles without any word (punctuation, emoji, invisible characters) each get their own
+    group and story instead of crashing the paragraph step."""
+    result = dedup([{"id": f"a{n}", "text": text} for n, text in enumerate(texts)])
+    assert [a.id for a in result.articles] == [f"a{n}" for n in range(len(texts))]
+    assert len(result.groups) == len(texts) and len(result.stories) == len(texts)
+    assert not result.matches
+    assert len(result.to_records()) == len(texts)
+
+
+def test_wordless_articles_mixed_with_normal_ones() -> None:
+    """Wordless articles next to real copies: the copies still group, the rest stand alone."""
+    body = "The storm hit the coast at dawn, officials said.\n\nRescue teams were sent north."
+    result = dedup([{"id": "w1", "text": "..."}, {"id": "n1", "text": body},
+                    {"id": "w2", "text": "***"}, {"id": "n2", "text": body}])
+    assert result.article("n1").group_id == result.article("n2").group_id
+    assert len({result.article(i).group_id for i in ("w1", "w2", "n1")}) == 3
+
+
 def test_every_group_lies_inside_one_story(ecbplus: list[dict[str, str]]) -> None:
     """Two levels stay consistent: all members of a group share its story."""
     result = dedup(ecbplus)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import newsdedup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +56,15 @@ def test_design_contract_names() -> None:
     story = result.stories[0]
     assert story.member_ids and story.canonical_id
     assert isinstance(result.to_records(), list)
+
+
+def test_readme_python_example_runs_as_written(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's "Use it from Python" snippet (texts "...") runs and writes its output."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Use it from Python"):]
+    snippet = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert snippet is not None
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet.group(1), "README.md", "exec"), {})
+    assert len((tmp_path / "out.jsonl").read_text("utf-8").splitlines()) == 2

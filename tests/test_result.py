@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from newsdedup import Article, dedup
+from newsdedup import Article, DedupResult, dedup
 
 TEXT = "\n\n".join(f"Paragraph {n}: the flood reached the old bridge in the valley town, "
                    f"and volunteers stacked sandbags along street number {n}." for n in range(6))
@@ -42,6 +43,23 @@ def test_write_jsonl_round_trips(result, tmp_path: Path) -> None:  # type: ignor
     result.write_jsonl(path)
     lines = path.read_text("utf-8").splitlines()
     assert [json.loads(line) for line in lines] == json.loads(json.dumps(result.to_records()))
+
+
+def test_write_jsonl_failing_midway_keeps_the_previous_file(
+        result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A write that fails after some lines leaves the previous output, not a partial one."""
+    path = tmp_path / "out.jsonl"
+    path.write_text("previous run\n", "utf-8")
+
+    def failing(self: object) -> Iterator[str]:
+        yield "{}"
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(DedupResult, "iter_jsonl", failing)
+    with pytest.raises(OSError, match="No space left"):
+        result.write_jsonl(path)
+    assert path.read_text("utf-8") == "previous run\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 
 
 def test_to_pandas(result) -> None:  # type: ignore[no-untyped-def]
@@ -139,3 +157,16 @@ def test_results_pickle_with_their_views(result) -> None:  # type: ignore[no-unt
     assert again == result
     group = again.group(again.article("copy").group_id)
     assert "Read original article here" in group._repr_html_()
+
+
+def test_paragraph_past_the_last_names_the_range() -> None:
+    """result.paragraph() past the article's last paragraph says how many it has."""
+    result = dedup([{"id": "a", "text": "..."}, {"id": "b", "text": "One.\nTwo."},
+                    {"id": "c", "text": ""}])
+    assert result.paragraph("a", 0) == "..."
+    with pytest.raises(IndexError, match=r"article 'a' has one paragraph, ¶0; there is no ¶3"):
+        result.paragraph("a", 3)
+    with pytest.raises(IndexError, match=r"'b' has paragraphs ¶0 to ¶1; there is no ¶2"):
+        result.paragraph("b", 2)
+    with pytest.raises(IndexError, match=r"'c' has no paragraphs"):
+        result.paragraph("c", 0)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._shingle import ShingleSets, set_fingerprints, shingle_sets
+from newsdedup._hashing import fmix64
+from newsdedup._shingle import _POSITION_KEYS, ShingleSets, set_fingerprints, shingle_sets
 from newsdedup._tokenize import hash_tokens
 from strategies import paragraph_lists
 
@@ -128,3 +130,23 @@ def test_fingerprints_ignore_order_but_not_content() -> None:
                        np.array([1, 2, 1, 2, 1, 3], dtype=np.uint64))
     prints = set_fingerprints(sets)
     assert prints[0] == prints[1] and prints[0] != prints[2]
+
+
+def _reference_shingles(text: str, size: int) -> npt.NDArray[np.uint32]:
+    """np.unique of the shingle values of one paragraph of >= size tokens, in plain numpy."""
+    hashes = hash_tokens([text]).hashes
+    combined = np.zeros(hashes.size - size + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for position in range(size):
+            combined += hashes[position:position + combined.size] * _POSITION_KEYS[position]
+    return np.unique((fmix64(combined) >> np.uint64(32)).astype(np.uint32))
+
+
+@pytest.mark.parametrize("n_words", [50_000, 400_000])
+def test_one_huge_paragraph_equals_a_plain_sort(n_words: int) -> None:
+    """A paragraph of hundreds of thousands of words (its sort falls back to the linear
+    path) gives exactly np.unique of its shingle values."""
+    rng = np.random.default_rng(n_words)
+    vocabulary = [f"w{number}" for number in range(20_000)]
+    text = " ".join(vocabulary[k] for k in rng.integers(0, len(vocabulary), n_words))
+    assert np.array_equal(_sets([text], 5).row(0), _reference_shingles(text, 5))

@@ -115,3 +115,22 @@ def test_empty_result_tables_keep_their_columns() -> None:
     frame = result.to_pandas()
     assert len(frame) == 0 and "published" in frame.columns
     assert result.to_arrow("matches").num_rows == 0
+
+
+def test_failed_parquet_write_keeps_the_previous_file(result, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Parquet write failing half way leaves the previous file, and no temporary one."""
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "articles.parquet"
+    path.write_bytes(b"previous")
+
+    def failing(table: object, where: Any) -> None:
+        where.write(b"PAR1 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", failing)
+    with pytest.raises(OSError, match="No space left"):
+        result.write_parquet(path)
+    assert path.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["articles.parquet"]

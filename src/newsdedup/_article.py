@@ -17,7 +17,14 @@ import attrs
 
 from ._errors import InputError
 
-__all__ = ["Article", "coerce_articles", "iter_articles", "parse_published", "without_text"]
+__all__ = [
+    "Article",
+    "coerce_articles",
+    "iter_articles",
+    "parse_published",
+    "require_unicode",
+    "without_text",
+]
 
 _KNOWN_FIELDS = ("id", "text", "title", "url", "source", "published")
 
@@ -69,11 +76,67 @@ def parse_published(value: object, where: str) -> dt.datetime | None:
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError as exc:  # e.g. 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise InputError(f"{where}: 'published' {value!r} is out of range in UTC") from exc
+
+
+def require_unicode(value: str, field: str, where: str) -> None:
+    """Refuse a string holding a lone surrogate (U+D800-U+DFFF outside a pair).
+
+    Such a string is not Unicode text: it cannot be encoded as UTF-8, so it could be neither
+    written to JSONL, SQLite or Arrow nor printed, and replacing the character would alter
+    what the user gave. JSON lets one in through an escape (``"\\ud800"``), like a broken
+    emoji cut in half upstream. Checked on every field, since results write them all back
+    out (the text too, in JSONL records, tables and reports).
+
+    >>> require_unicode("caf\\u00e9 \\U0001F600", "text", "article 'a'")
+    >>> try:
+    ...     require_unicode("broken \\ud83d", "text", "article 'a'")
+    ... except InputError as error:
+    ...     print(str(error)[:66])
+    article 'a': 'text' holds a lone surrogate (U+D83D at character 7)
+    """
+    if value.isascii():  # O(1) in CPython: most ids and many texts stop here
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{where}: {field!r} holds a lone surrogate (U+{ord(value[exc.start]):04X} at "
+            f"character {exc.start}), which is not valid Unicode and cannot be written out "
+            "unchanged; repair or remove it upstream") from None
+
+
+def _check_extra_fields(extra: Mapping[Any, Any], where: str) -> None:
+    """Field names of ``extra`` are strings, and no string inside it has a lone surrogate."""
+    pending: list[tuple[str, object]] = []
+    for key, value in extra.items():
+        if not isinstance(key, str):
+            raise InputError(f"{where}: expected field names to be strings, got "
+                             f"{type(key).__name__} {key!r:.80}")
+        require_unicode(key, "field name", where)
+        pending.append((key, value))
+    # Iterative, not recursive: a record nested thousands deep must not overflow the stack.
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, str):
+            require_unicode(value, field, where)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str):
+                    require_unicode(key, field, where)
+                pending.append((field, item))
+        elif isinstance(value, list | tuple | set | frozenset):
+            pending.extend((field, item) for item in value)
 
 
 def _optional_str(value: object, field: str, where: str) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None:
+        return value
+    if isinstance(value, str):
+        require_unicode(value, field, where)
         return value
     raise InputError(f"{where}: expected {field!r} to be a string or missing, got "
                      f"{type(value).__name__} {value!r}")
@@ -82,6 +145,7 @@ def _optional_str(value: object, field: str, where: str) -> str | None:
 def _check_id(instance: Article, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"article {value!r}: expected a non-empty 'id' string, got {value!r}")
+    require_unicode(value, "id", f"article {value!r}")
 
 
 def _check_text(instance: Article, attribute: attrs.Attribute[str], value: object) -> None:
@@ -90,12 +154,14 @@ def _check_text(instance: Article, attribute: attrs.Attribute[str], value: objec
             f"article {instance.id!r}: expected 'text' to be a string, got "
             f"{type(value).__name__} {value!r:.80}"
         )
+    require_unicode(value, "text", f"article {instance.id!r}")
 
 
 def _check_extra(instance: Article, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Mapping):
         raise InputError(f"article {instance.id!r}: expected 'extra' to be a mapping, got "
                          f"{type(value).__name__}")
+    _check_extra_fields(value, f"article {instance.id!r}")
 
 
 def _check_optional_str(instance: Article, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -158,6 +224,7 @@ class Article:
                              f" (quote it: \"{raw_id}\")")
         if not isinstance(raw_id, str) or not raw_id.strip():
             raise InputError(f"{where}: expected a non-empty 'id' string, got {raw_id!r}")
+        require_unicode(raw_id, "id", where)
         label = f"{where} (article {raw_id!r})"
         if "text" not in record:
             raise InputError(f"{label}: missing the 'text' field")
@@ -166,10 +233,13 @@ class Article:
             raise InputError(
                 f"{label}: expected 'text' to be a string, got {type(text).__name__} {text!r:.80}"
             )
+        require_unicode(text, "text", label)
         published = parse_published(record.get("published"), label)
         title, url, source = (_optional_str(record.get(name), name, label)
                               for name in ("title", "url", "source"))
         extra = {key: value for key, value in record.items() if key not in _KNOWN_FIELDS}
+        if extra:
+            _check_extra_fields(extra, label)
         # Every field is validated above: build the instance without running the validators
         # a second time (a stream of a million records pays for each check).
         article: Article = object.__new__(cls)

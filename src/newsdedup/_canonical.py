@@ -13,6 +13,10 @@ Default rule, in order (design.md):
 
 A user can pass ``canonical_key``: a function of an :class:`~newsdedup.Article` whose smallest
 value wins, with the smallest id breaking ties; the rule is then reported as ``user key``.
+Its values must be mutually comparable (all numbers, all strings, tuples of one shape, ...)
+and never NaN, which compares neither smaller nor larger than anything and so would make the
+canonical depend on input order: either is an :class:`~newsdedup.InputError` naming the
+articles, raised before any group is built.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._article import Article
+from ._errors import InputError
 
 __all__ = ["RULES", "CanonicalKey", "Preference", "RankKey", "decisive_rule", "preference",
            "rank_keys"]
@@ -94,17 +99,79 @@ def rank_keys(
     ``neighbour_max_content`` is the largest content size among the article and its
     duplicates; ``noise`` counts its boilerplate and repeated paragraphs.
     """
+    if canonical_key is not None:
+        user_keys = [(canonical_key(article), article.id) for article in articles]
+        _check_user_keys(user_keys, articles)
+        return user_keys
     keys: list[RankKey] = []
     for number, article in enumerate(articles):
-        if canonical_key is not None:
-            keys.append((canonical_key(article), article.id))
-            continue
         published = (0, article.published.timestamp()) if article.published else (1, 0.0)
         reference = max(int(neighbour_max_content[number]), 1)
         relative = int(content_size[number]) / reference
         completeness = min(_COMPLETENESS_STEPS - 1, math.floor(relative * _COMPLETENESS_STEPS))
         keys.append((published, -completeness, int(noise[number]), article.id))
     return keys
+
+
+class _Incomparable(Exception):
+    def __init__(self, first: int, second: int, error: TypeError) -> None:
+        super().__init__(first, second, error)
+        self.first, self.second, self.error = first, second, error
+
+
+class _Probe:
+    """A key that reports which two articles' keys could not be compared."""
+
+    __slots__ = ("key", "number")
+
+    def __init__(self, key: RankKey, number: int) -> None:
+        self.key, self.number = key, number
+
+    def __lt__(self, other: _Probe) -> bool:
+        try:
+            return bool(self.key < other.key)
+        except TypeError as error:
+            raise _Incomparable(self.number, other.number, error) from None
+
+
+def _is_nan(value: object) -> bool:
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, tuple | list):
+        return any(_is_nan(item) for item in value)
+    return False
+
+
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(article: Article, value: object) -> str:
+    return f"{article.id!r} (key {_short_repr(value)} of type {type(value).__name__})"
+
+
+def _check_user_keys(keys: list[RankKey], articles: Sequence[Article]) -> None:
+    """InputError unless the user's keys sort consistently (see the module docstring)."""
+    for (value, _), article in zip(keys, articles, strict=True):
+        if _is_nan(value):
+            raise InputError(
+                f"canonical_key: article {article.id!r} got the key {_short_repr(value)}, which "
+                "holds NaN: NaN is neither smaller nor larger than any key, so the canonical "
+                "would depend on input order; return a number (e.g. math.inf) instead")
+    try:
+        sorted(keys)
+    except TypeError:
+        try:
+            sorted(_Probe(key, number) for number, key in enumerate(keys))
+        except _Incomparable as clash:
+            first, second = articles[clash.first], articles[clash.second]
+            raise InputError(
+                f"canonical_key: the keys of articles {_describe(first, keys[clash.first][0])}"
+                f" and {_describe(second, keys[clash.second][0])} cannot be compared "
+                f"({clash.error}); return values of one orderable kind, e.g. all numbers or "
+                "tuples of the same shape (None sorts with nothing)") from clash.error
+        raise  # pragma: no cover - a comparison that fails only once
 
 
 def decisive_rule(winner: RankKey, runner_up: RankKey | None, user_key: bool) -> str:

@@ -1,4 +1,11 @@
-"""The ``newsdedup`` command line: ``demo``, ``dedup``, ``report``, ``eval``, ``index``."""
+"""The ``newsdedup`` command line: ``demo``, ``dedup``, ``report``, ``eval``, ``index``.
+
+A failure the user can fix (a malformed record, a missing or unreadable file, an output that
+would overwrite an input, a bad option) prints one ``newsdedup COMMAND: error: ...`` line
+naming the file or record and exits with status 2; Ctrl-C exits with 130. Tracebacks are
+left for bugs. JSONL goes to standard output as UTF-8 whatever the locale, and output files
+are replaced only once completely written.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from ._config import DedupConfig
@@ -145,6 +153,52 @@ def _output_records(args: argparse.Namespace, result: Any,
         yield record
 
 
+def _write_stdout_lines(lines: Iterable[str]) -> int:
+    """Write ``lines`` to stdout as UTF-8 (JSONL is UTF-8 by definition, whatever the
+    locale's encoding, which may be ASCII); return how many were written."""
+    binary = getattr(sys.stdout, "buffer", None)
+    written = 0
+    if binary is None:  # a text-only stream (some notebook or IDE consoles)
+        for line in lines:
+            sys.stdout.write(line + "\n")
+            written += 1
+        return written
+    sys.stdout.flush()
+    for line in lines:
+        binary.write(line.encode("utf-8") + b"\n")
+        written += 1
+    binary.flush()
+    return written
+
+
+def _check_outputs(args: argparse.Namespace, *outputs: str | None) -> None:
+    """Before any work: an InputError if an output would land in a missing folder, or is one
+    of the input files (or a .txt file of an input folder) under any name: a link or another
+    path to the same file counts."""
+    for output in outputs:
+        if output is None or output == "-":
+            continue
+        folder = os.path.dirname(os.path.abspath(output))
+        if not os.path.isdir(folder):
+            raise InputError(f"{output}: cannot write it, the folder {folder} does not exist")
+        try:
+            target = os.stat(output)
+        except OSError:
+            continue  # a new file is no input; another problem is reported when writing
+        for name in args.inputs:
+            path = Path(name)
+            candidates = ([entry for entry in path.iterdir() if entry.suffix == ".txt"]
+                          if path.is_dir() else [path])
+            for candidate in candidates:
+                try:
+                    found = os.stat(candidate)
+                except OSError:
+                    continue
+                if (found.st_dev, found.st_ino) == (target.st_dev, target.st_ino):
+                    raise InputError(f"{output}: this is the input {candidate}; write the "
+                                     "output to another file (an input is never overwritten)")
+
+
 def _load(args: argparse.Namespace, keep_text: bool) -> tuple[Any, _Skipped]:
     """Run dedup on the inputs (streamed unless ``keep_text``); refuse an empty input."""
     from ._loaders import iter_inputs, load_inputs
@@ -167,8 +221,10 @@ def _load(args: argparse.Namespace, keep_text: bool) -> tuple[Any, _Skipped]:
 
 
 def _run_dedup(args: argparse.Namespace) -> int:
+    from ._atomic_file import atomic_output
     from ._result import dumps_record
 
+    _check_outputs(args, args.output, args.errors)
     # Texts are not held in memory: the output reads the inputs a second time.
     result, _ = _load(args, keep_text=False)
     from ._report import brief_canonicals
@@ -177,11 +233,9 @@ def _run_dedup(args: argparse.Namespace) -> int:
     records = _output_records(args, result, titles)
     written = 0
     if args.output == "-":
-        for record in records:
-            sys.stdout.write(dumps_record(record) + "\n")
-            written += 1
+        written = _write_stdout_lines(dumps_record(record) for record in records)
     else:
-        with open(args.output, "w", encoding="utf-8") as handle:
+        with atomic_output(args.output) as handle:
             for record in records:
                 handle.write(dumps_record(record) + "\n")
                 written += 1
@@ -200,6 +254,7 @@ def _run_dedup(args: argparse.Namespace) -> int:
 def _run_report(args: argparse.Namespace) -> int:
     from ._html_report import write_report
 
+    _check_outputs(args, args.output, args.errors)
     result, _ = _load(args, keep_text=True)
     write_report(result, args.output, title=args.title,
                  source=f"{len(result.articles):,} articles from {', '.join(args.inputs)}")
@@ -227,9 +282,8 @@ def _run_index(args: argparse.Namespace) -> int:
             outcome = index.add(articles)
         else:
             outcome = index.query_batch(articles)
-        for decision in outcome.decisions:
-            sys.stdout.write(json.dumps(decision.to_record(), ensure_ascii=False,
-                                        sort_keys=True) + "\n")
+        _write_stdout_lines(json.dumps(decision.to_record(), ensure_ascii=False,
+                                       sort_keys=True) for decision in outcome.decisions)
         print(f"{len(outcome.decisions)} decisions, {len(outcome.changes)} changes, "
               f"{len(index)} articles in {args.db}", file=sys.stderr)
     return 0
@@ -301,6 +355,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _describe(error: OSError) -> str:
+    """``path: reason`` for a failed file operation (``[Errno 2] ...`` says less)."""
+    if error.filename is None or error.strerror is None:
+        return str(error)
+    names = os.fsdecode(error.filename)
+    if error.filename2 is not None:
+        names += f" -> {os.fsdecode(error.filename2)}"
+    return f"{names}: {error.strerror}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsdedup`` command; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -317,6 +381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdedup {args.command}: error: --errors needs --on-error skip",
               file=sys.stderr)
         return 2
+    if hasattr(sys.stdout, "reconfigure"):
+        # The summary quotes articles: a character the terminal cannot show is escaped.
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         if args.command == "demo":
             return _run_demo(args)
@@ -333,8 +400,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as error:
-        print(f"newsdedup {args.command}: error: {error}", file=sys.stderr)
+        print(f"newsdedup {args.command}: error: {_describe(error)}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print(f"newsdedup {args.command}: error: out of memory; split the input into smaller "
+              "runs, or use an index (newsdedup index add)", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"newsdedup {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ builds one from the defaults. Every field is documented with the reason for its 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
@@ -28,7 +29,8 @@ def _positive_int(instance: object, attribute: attrs.Attribute[int], value: obje
 def _optional_positive(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if (isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value)
+            or value <= 0):
         raise ConfigError(f"{attribute.name}: expected a positive number or None, got {value!r}")
 
 
@@ -37,14 +39,34 @@ def _optional_unit(instance: object, attribute: attrs.Attribute[Any], value: obj
         _unit_interval(instance, attribute, value)
 
 
-def _weight(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-        raise ConfigError(f"{attribute.name}: expected a number in [0, 1], got {value!r}")
-
-
 def _non_negative_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{attribute.name}: expected an integer >= 0, got {value!r}")
+
+
+#: Seeds numpy's RandomState takes (datasketch draws its permutations from one): 0..2**32-1.
+MAX_SEED = 2**32 - 1
+#: Longest shingle, in words: each position of an n-gram has its own hash multiplier.
+MAX_SHINGLE_SIZE = 64
+
+
+def _seed(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise ConfigError(f"{attribute.name}: expected an integer from 0 to 2**32 - 1 "
+                          f"({MAX_SEED}, the seeds of numpy's RandomState that datasketch "
+                          f"uses), got {value!r}")
+
+
+def _shingle_size(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if (isinstance(value, bool) or not isinstance(value, int)
+            or not 1 <= value <= MAX_SHINGLE_SIZE):
+        raise ConfigError(f"{attribute.name}: expected an integer from 1 to {MAX_SHINGLE_SIZE}, "
+                          f"got {value!r}")
+
+
+def _weight(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{attribute.name}: expected a number in [0, 1], got {value!r}")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -58,13 +80,14 @@ class DedupConfig:
     newsdedup._errors.ConfigError: num_perm: expected a positive integer, got 0
     """
 
-    #: Words (characters for CJK/Thai scripts) per shingle. 5 is the usual choice for
+    #: Words (characters for CJK/Thai scripts) per shingle, 1 to 64. 5 is the usual choice for
     #: near-duplicate news: common 5-word phrases are rare, so shared shingles mean shared text.
-    shingle_size: int = attrs.field(default=5, validator=_positive_int)
+    shingle_size: int = attrs.field(default=5, validator=_shingle_size)
     #: MinHash permutations per paragraph signature (datasketch's default, 128).
     num_perm: int = attrs.field(default=128, validator=_positive_int)
     #: Seed of the MinHash permutations; equal seeds give datasketch-compatible signatures.
-    seed: int = attrs.field(default=1, validator=_non_negative_int)
+    #: From 0 to 2**32 - 1, the range of numpy's RandomState, which datasketch seeds with it.
+    seed: int = attrs.field(default=1, validator=_seed)
     #: Jaccard similarity at which the LSH bands are tuned: pairs above it are found with
     #: high probability (see docs/design.md, "Choosing bands and rows"). Below the paragraph
     #: thresholds so that partly rewritten paragraphs still become candidates.

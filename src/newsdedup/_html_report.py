@@ -208,7 +208,10 @@ def _articles_section(result: DedupResult) -> str:
 
 def write_report(result: DedupResult, path: str, title: str = "newsdedup report",
                  source: str = "") -> None:
-    """Write :func:`report_html` to ``path`` (UTF-8)."""
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(report_html(result, title, source))
+    """Write :func:`report_html` to ``path`` (UTF-8), replacing it only once complete."""
+    from ._atomic_file import atomic_output
+
+    html = report_html(result, title, source)
+    with atomic_output(path) as handle:
+        handle.write(html)
 

@@ -65,6 +65,8 @@ class ParagraphMatches:
     @property
     def cluster_of_paragraph(self) -> I64:
         """Paragraph cluster of each paragraph (-1 for paragraphs without shingles)."""
+        if self.cluster_of_unique.size == 0:  # no paragraph has a shingle (e.g. all "...")
+            return np.full(self.unique_of.size, -1, dtype=np.int64)
         return np.where(self.unique_of >= 0,
                         self.cluster_of_unique[np.maximum(self.unique_of, 0)], -1)
 

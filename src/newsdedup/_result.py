@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._atomic_file import atomic_output
 from ._config import DedupConfig
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -525,11 +526,18 @@ class DedupResult:
         """The text of paragraph ``index`` (``¶index``) of an article, as every finding counts
         them (``ValueError`` if the run did not keep texts).
 
+        An index past the last paragraph is an ``IndexError`` saying how many there are.
+
         >>> from newsdedup import dedup
         >>> dedup([{"id": "a", "text": "One.\\nTwo."}]).paragraph("a", 1)
         'Two.'
         """
-        return self.article(article_id).paragraphs[index]
+        paragraphs = self.article(article_id).paragraphs
+        if not -len(paragraphs) <= index < len(paragraphs):
+            have = (f"paragraphs ¶0 to ¶{len(paragraphs) - 1}" if len(paragraphs) > 1 else
+                    "one paragraph, ¶0" if paragraphs else "no paragraphs")
+            raise IndexError(f"article {article_id!r} has {have}; there is no ¶{index}")
+        return paragraphs[index]
 
     @property
     def has_text(self) -> bool:
@@ -558,8 +566,12 @@ class DedupResult:
             yield dumps_record(article.to_record())
 
     def write_jsonl(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_records` to ``path`` as JSONL (UTF-8)."""
-        with open(path, "w", encoding="utf-8") as handle:
+        """Write :meth:`to_records` to ``path`` as JSONL (UTF-8).
+
+        The file is replaced at once, when every line is written (see ``_atomic_file``): a
+        write that fails leaves the previous file, or none, never a partial one.
+        """
+        with atomic_output(path) as handle:
             for line in self.iter_jsonl():
                 handle.write(line + "\n")
 

@@ -121,6 +121,8 @@ def _shingle_kernel(hashes: U64, token_start: npt.NDArray[np.int64], size: int,
             produced = 0
         if produced > 1:
             block = values[written:written + produced]
+            # Linear in the worst case too (a 100 MB paragraph, words chosen to crowd one
+            # bucket): see _hashsort.
             sort_hashes(block, scratch, buckets)
             distinct = 1
             for index in range(1, produced):

@@ -255,8 +255,11 @@ def to_polars(result: DedupResult, table: str) -> polars.DataFrame:
 
 
 def write_parquet(result: DedupResult, path: str | os.PathLike[str], table: str) -> None:
-    """Write one table to a Parquet file."""
+    """Write one table to a Parquet file, replacing it only once complete."""
     arrow_table = to_arrow(result, table)
     import pyarrow.parquet
 
-    pyarrow.parquet.write_table(arrow_table, os.fspath(path))
+    from ._atomic_file import atomic_binary_output
+
+    with atomic_binary_output(path) as handle:
+        pyarrow.parquet.write_table(arrow_table, handle)

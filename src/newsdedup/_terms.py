@@ -323,6 +323,8 @@ def _count_terms(token_hashes: U64, paragraph_start: I64, token_salient: npt.NDA
                 used[n_used] = slot
                 n_used += 1
             table_salient[slot] += 1
+        # Linear in the worst case too (millions of distinct words, or words chosen to crowd
+        # one bucket): see _hashsort.
         sort_slots_by_hash(used[:n_used], table_keys, order, buckets)
         for number in range(n_used):
             slot = order[number]

@@ -30,6 +30,7 @@ Conventions for degenerate inputs, chosen so that a perfect prediction always sc
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -41,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import InputError
+from ._loaders import open_regular
 
 __all__ = [
     "ClusterScores",
@@ -287,7 +289,7 @@ def read_labels(path: str | os.PathLike[str], field: str, id_field: str = "id") 
     """
     labels: dict[str, str] = {}
     first_line: dict[str, int] = {}
-    with open(path, encoding="utf-8") as handle:
+    with io.TextIOWrapper(open_regular(path), encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -297,6 +299,10 @@ def read_labels(path: str | os.PathLike[str], field: str, id_field: str = "id") 
             except json.JSONDecodeError as error:
                 raise InputError(f"{where}: invalid JSON ({error.msg} at column "
                                  f"{error.colno})") from None
+            except RecursionError:
+                raise InputError(f"{where}: invalid JSON (nested too deeply)") from None
+            except ValueError as error:  # e.g. an integer of more than 4,300 digits
+                raise InputError(f"{where}: invalid JSON ({error})") from None
             if not isinstance(record, dict):
                 raise InputError(f"{where}: expected a JSON object, got "
                                  f"{type(record).__name__}")
@@ -322,12 +328,12 @@ def _scalar(record: dict[str, Any], name: str, where: str) -> str:
 
 def _default_pred_field(pred_path: str | os.PathLike[str], field: str) -> str:
     """``f"{field}_id"`` if the first record of ``pred_path`` has it, else ``field``."""
-    with open(pred_path, encoding="utf-8") as handle:
+    with io.TextIOWrapper(open_regular(pred_path), encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
                 try:
                     record = json.loads(line)
-                except json.JSONDecodeError:
+                except (ValueError, RecursionError):
                     break  # read_labels reports it with its line number
                 if isinstance(record, dict) and f"{field}_id" in record:
                     return f"{field}_id"
