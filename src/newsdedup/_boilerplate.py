@@ -26,6 +26,7 @@ the reason ``"pattern"``, so a single article's own footer is recognised.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -46,8 +47,13 @@ __all__ = ["Boilerplate", "CorpusFrequencies", "find_boilerplate"]
 
 I64 = npt.NDArray[np.int64]
 
-#: Carriers per block whose topics are compared (the first ones by id).
+#: Carriers per block whose topics are compared (the first ones by a hash of their id).
 _TOPIC_SAMPLE = 25
+#: Families of one site carry boilerplate unless they are about one thing: their topic
+#: cosine stays below this multiple of ``story_threshold`` (a roundup and a repost of one
+#: article on one aggregator share its lead and are about it; two reports of one beat on a
+#: site share its footer and are about two events).
+_SITE_TOPIC_FACTOR = 2.0
 
 
 @attrs.frozen(slots=True)
@@ -94,14 +100,14 @@ class CorpusFrequencies:
 
 
 def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
-                     site: Sequence[str | None], id_rank: I64,
+                     site: Sequence[str | None], ids: Sequence[str],
                      frequencies: CorpusFrequencies | None = None,
                      titles: Sequence[str | None] | None = None,
                      copy_family: I64 | None = None) -> Boilerplate:
     """Flag boilerplate paragraphs (see the module docstring for the rule).
 
-    ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``id_rank[a]`` the
-    rank of its id, used to pick a deterministic sample of the carriers of a huge block.
+    ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``ids[a]`` its id,
+    whose hash picks a deterministic sample of the carriers of a huge block.
     ``frequencies`` replaces the document frequencies of ``features`` in the topic check.
     ``titles`` (one per article, None: untitled) let a block that is most of its carriers'
     text be recognised as a site template (``_templates``). ``copy_family`` (per article, -1:
@@ -179,7 +185,8 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     family_count = np.zeros(n_blocks, dtype=np.int64)
     boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
     template_blocks = np.zeros(n_blocks, dtype=bool)
-    topic_checks: list[tuple[int, I64, I64]] = []
+    topic_checks: list[tuple[int, I64, I64, float]] = []
+    id_hash = _IdHashes(ids)
     if copy_family is None:
         copy_family = np.full(n_articles, -1, dtype=np.int64)
     carrier_offsets, all_carriers, all_families, counts = _families(
@@ -192,18 +199,20 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
         carriers = all_carriers[carrier_offsets[number]:carrier_offsets[number + 1]]
         family = all_families[carrier_offsets[number]:carrier_offsets[number + 1]]
         template_blocks[block] = True
-        if _site_template(carriers, family, site):
-            boilerplate_blocks[block] = True
-            continue
-        # A bounded, input-order independent sample keeps huge blocks cheap.
-        sample = carriers[np.argsort(id_rank[carriers], kind="stable")[:_TOPIC_SAMPLE]]
-        topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)]))
+        # On one site, families need only not be about one thing (a site's footer on
+        # articles of one beat); across sites, they must be about different things.
+        limit = (min(1.0, _SITE_TOPIC_FACTOR * config.story_threshold)
+                 if _site_template(carriers, family, site) else config.story_threshold)
+        # A bounded sample, by a hash of the ids: independent of the input order, and not
+        # of one topic when ids are ordered by section or date.
+        sample = carriers[np.lexsort((carriers, id_hash.of(carriers)))[:_TOPIC_SAMPLE]]
+        topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)], limit))
     if topic_checks:
-        rows = np.unique(np.concatenate([sample for _, sample, _ in topic_checks]))
+        rows = np.unique(np.concatenate([sample for _, sample, _, _ in topic_checks]))
         vectors = _article_vectors(features, rows, frequencies)
-        for block, sample, sample_family in topic_checks:
+        for block, sample, sample_family, limit in topic_checks:
             boilerplate_blocks[block] = _mean_cross_family_cosine(
-                vectors, np.searchsorted(rows, sample), sample_family) < config.story_threshold
+                vectors, np.searchsorted(rows, sample), sample_family) < limit
     in_some_block = np.flatnonzero(paragraph_block >= 0)
     flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
     recurring[flagged] = True
@@ -228,6 +237,25 @@ def _templates(features: Features, titles: Sequence[str | None] | None, blocks: 
     flagged_blocks = blocks[template_blocks(blocks, offsets, carriers, features, titles)]
     template[np.isin(paragraph_block, flagged_blocks) & (paragraph_block >= 0)] = True
     return template
+
+
+class _IdHashes:
+    """Stable 64-bit hashes of article ids (BLAKE2b), computed for the articles asked."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self._ids = ids
+        self._known: dict[int, int] = {}
+
+    def of(self, articles: I64) -> npt.NDArray[np.uint64]:
+        values = []
+        for article in articles.tolist():
+            value = self._known.get(article)
+            if value is None:
+                digest = hashlib.blake2b(self._ids[article].encode("utf-8", "surrogatepass"),
+                                         digest_size=8).digest()
+                value = self._known[article] = int.from_bytes(digest, "little")
+            values.append(value)
+        return np.array(values, dtype=np.uint64)
 
 
 def _article_vectors(features: Features, rows: I64,

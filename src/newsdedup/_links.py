@@ -369,9 +369,11 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # ... nor do a few edited words (as for near-duplicates): a copy is contained in its
     # original up to near_duplicate_edits words.
     budget = config.near_duplicate_edits * config.shingle_size
-    inside_a = np.where(soon & (a_in_b >= 0.5)
+    # (Only for a text covering excerpt_coverage of the other: a line or two sharing a
+    # stock phrase has few shingles to differ by, and is nobody's copy.)
+    inside_a = np.where(soon & (a_in_b >= 0.5) & (b_in_a >= config.excerpt_coverage)
                         & (scores.left_size - scores.intersection <= budget), 1.0, inside_a)
-    inside_b = np.where(soon & (b_in_a >= 0.5)
+    inside_b = np.where(soon & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
                         & (scores.right_size - scores.intersection <= budget), 1.0, inside_b)
     a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
     a_contained = ~near & (inside_a >= config.containment_threshold) & a_first

@@ -129,7 +129,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     stage("repeats and boilerplate")
     repeats = find_repeats(features, matches, settings)
     boilerplate = find_boilerplate(features, matches, settings,
-                                   [site_of(article) for article in corpus], id_rank,
+                                   [site_of(article) for article in corpus],
+                                   [article.id for article in corpus],
                                    corpus_frequencies, [article.title for article in corpus],
                                    copy_families(features, matches, settings, earliest_first))
     stage("article links")
