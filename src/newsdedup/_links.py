@@ -608,20 +608,20 @@ def _candidate_pass(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offse
                                 out[written] = _pair_code(carriers[i], carriers[j], n_classes)
                             written += 1
                 continue
+            # A popular side takes part through its hubs only, paired with every carrier of
+            # the other side (a small side's carriers are paired with the popular side's
+            # hubs, never with all its carriers: that is what would be quadratic).
             for this, that, that_start, that_stop in (
                     (unique, other, second_start, second_stop),
                     (other, unique, first_start, first_stop)):
-                if hub_row[this] >= 0:
-                    chosen, hub_start = hubs, hub_offsets[hub_row[this]]
-                    hub_stop = hub_offsets[hub_row[this] + 1]
-                else:
-                    chosen, hub_start = carriers, carrier_offsets[this]
-                    hub_stop = carrier_offsets[this + 1]
+                if hub_row[this] < 0:
+                    continue
+                hub_start, hub_stop = hub_offsets[hub_row[this]], hub_offsets[hub_row[this] + 1]
                 for h in range(hub_start, hub_stop):
                     for j in range(that_start, that_stop):
-                        if chosen[h] != carriers[j]:
+                        if hubs[h] != carriers[j]:
                             if write:
-                                out[written] = _pair_code(chosen[h], carriers[j], n_classes)
+                                out[written] = _pair_code(hubs[h], carriers[j], n_classes)
                             written += 1
                 if that == this:
                     break
@@ -665,23 +665,30 @@ def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray
     if not candidates:
         return digest
     overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
-    same_text: dict[int, list[int]] = defaultdict(list)
+    same_text: dict[int, set[int]] = defaultdict(set)
     for left, right in zip(a[overlapping].tolist(), b[overlapping].tolist(), strict=True):
-        same_text[left].append(right)
-        same_text[right].append(left)
+        same_text[left].add(right)
+        same_text[right].add(left)
     for big, smalls in candidates.items():
+        # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
+        # part covering most is the best partner for every other (see docs/design.md), so
+        # copies of one text are one part at once, in one pass.
+        widest, most = max(smalls, key=lambda entry: (entry[1], -entry[0]))
+        apart = [small for small, covered in smalls
+                 if small != widest and most + covered - 1.0 < _SAME_TEXT * covered]
+        if not apart:
+            continue
         members = {small for small, _ in smalls}
         parent = {small: small for small in members}
         for small in members:
-            for other in same_text.get(small, ()):
-                if other in members:
-                    parent[_root(parent, small)] = _root(parent, other)
-        # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
-        # part covering most is the best partner for every other (see docs/design.md).
-        widest, most = max(smalls, key=lambda entry: (entry[1], -entry[0]))
-        for small, covered in smalls:
-            if most + covered - 1.0 >= _SAME_TEXT * covered:
-                parent[_root(parent, small)] = _root(parent, widest)
+            if small not in apart:
+                parent[small] = widest
+        for small in apart:
+            linked = same_text.get(small, set())
+            # The smaller side of the two sets is scanned: a hub's links are thousands.
+            for other in (linked & members if len(linked) < len(members)
+                          else members & linked):
+                parent[_root(parent, small)] = _root(parent, other)
         digest[big] = len({_root(parent, small) for small in members}) >= 2
     return digest
 
