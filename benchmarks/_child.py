@@ -47,6 +47,7 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._pipeline", "build_groups", "groups"),
     ("newsdedup._pipeline", "group_vectors", "stories"),
     ("newsdedup._pipeline", "build_stories", "stories"),
+    ("newsdedup._pipeline", "find_rewrites", "rewrites"),
     ("newsdedup._pipeline", "assemble", "canonical/assembly"),
 ]
 
@@ -155,8 +156,8 @@ def bare_kernel(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: in
 
 
 def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = False,
-                stage_detail_parallel: bool = False) -> tuple[Any, dict[str, Any]]:
-    """``dedup(make_source(), workers=workers)`` with every stage timed.
+                stage_detail_parallel: bool = False, **config: Any) -> tuple[Any, dict[str, Any]]:
+    """``dedup(make_source(), workers=workers, **config)`` with every stage timed.
 
     Returns the result and the measurements: wall and CPU seconds, the seconds of
     near-duplicate detection (until the story step begins), exclusive seconds per stage, the
@@ -189,7 +190,7 @@ def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = Fa
     wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
         source = make_source()
-        result = newsdedup.dedup(source, workers=workers)
+        result = newsdedup.dedup(source, workers=workers, **config)
         del source
     finally:
         pipeline_module.group_vectors = group_vectors  # type: ignore[assignment]

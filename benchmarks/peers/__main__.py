@@ -124,12 +124,13 @@ def _fastest_peer(entry: dict[str, Any]) -> dict[str, Any] | None:
 
 def table(results: list[dict[str, Any]]) -> str:
     """The summary table (markdown)."""
+    reference = next((label for label, run in results[0]["runs"].items()
+                      if run["system"] == "newsdedup"), None)
     lines = ["| corpus | system | articles/s end to end | near-dup articles/s | CPU s | "
-             "peak RSS MB | precision / recall | newsdedup dedup() ÷ this |",
+             f"peak RSS MB | precision / recall | {reference or 'newsdedup'} ÷ this |",
              "|---|---|---:|---:|---:|---:|---|---:|"]
     for entry in results:
-        newsdedup = [run for run in entry["runs"].values() if run["system"] == "newsdedup"]
-        whole = _rate(newsdedup[0]) if newsdedup else None
+        whole = _rate(entry["runs"][reference]) if reference in entry["runs"] else None
         for label, run in entry["runs"].items():
             quality = run.get("quality")
             shown = (f"{quality['precision']:.3f} / {quality['recall']:.3f}" if quality
@@ -213,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", nargs="+", choices=list(PEERS), default=list(PEERS))
     parser.add_argument("--workers", type=int, nargs="+", default=[1],
                         help="newsdedup's workers (one run each)")
+    parser.add_argument("--rewrites", choices=("on", "off", "both"), default="both",
+                        help="newsdedup with its default rewrite matches, without them "
+                             "(rewrite_threshold=None), or one run of each")
     parser.add_argument("--peer-threads", type=int, default=1,
                         help="threads a peer may use (RAYON_NUM_THREADS etc.)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each system, rotated")
@@ -225,10 +229,14 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.quick:
         options.corpus, options.sizes, options.input, options.repeat = "synthetic", [300], None, 1
-    systems: list[tuple[str, str, dict[str, Any]]] = [
-        (f"newsdedup, {workers} worker(s)", "newsdedup",
-         {"workers": workers, "profile": options.profile and workers == 1})
-        for workers in options.workers]
+    systems: list[tuple[str, str, dict[str, Any]]] = []
+    for workers in options.workers:
+        for rewrites in (("on", "off") if options.rewrites == "both" else (options.rewrites,)):
+            label = f"newsdedup, {workers} worker(s)" + (", rewrites off" * (rewrites == "off"))
+            systems.append((label, "newsdedup", {
+                "label": label, "workers": workers,
+                "config": {"rewrite_threshold": None} if rewrites == "off" else {},
+                "profile": options.profile and workers == 1 and rewrites == "on"}))
     skipped = {}
     for peer in options.peers:
         missing = missing_requirement(peer)

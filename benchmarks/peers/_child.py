@@ -41,13 +41,13 @@ def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
     records = corpus.records
     corpus_rss = current_rss_mb()
     result, timed = timed_dedup(lambda: records, args["workers"],
-                                profile=bool(args.get("profile")))
+                                profile=bool(args.get("profile")), **args.get("config", {}))
     peak = peak_rss_mb()
     ids = [group.member_ids for group in result.groups]
     found = {(left, right) if left < right else (right, left)
              for members in ids for index, left in enumerate(members)
              for right in members[index + 1:]}
-    return {"system": "newsdedup", "label": f"newsdedup, {args['workers']} worker(s)",
+    return {"system": "newsdedup", "label": args["label"], "config": args.get("config", {}),
             "workers": args["workers"], "n": len(records), "bytes": corpus.n_bytes,
             "corpus": corpus.name, **timed, "corpus_rss_mb": corpus_rss, "peak_rss_mb": peak,
             "groups": len(result.groups), "quality": corpus.quality(found)}
