@@ -52,6 +52,8 @@ AGGREGATORS = (
 START = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 #: Chance that a text's turn in a round also brings a roundup of its topic (~1 page in 27).
 ROUNDUP_CHANCE = 0.6
+#: Part of the cached file's name: change it whenever the corpus this module builds changes.
+VERSION = 1
 _CURLY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
@@ -190,7 +192,7 @@ def build(size: int, seed: int = 0) -> list[dict[str, Any]]:
 
 def write(size: int, seed: int = 0, path: Path | None = None) -> Path:
     """Write the corpus as JSONL (to the temp folder by default, reused when present)."""
-    path = path or Path(tempfile.gettempdir()) / f"newsdedup-reposts-{size}-{seed}.jsonl"
+    path = path or Path(tempfile.gettempdir()) / f"newsdedup-reposts-v{VERSION}-{size}-{seed}.jsonl"
     if not path.exists():
         partial = path.with_suffix(".tmp")
         with partial.open("w", encoding="utf-8") as handle:

@@ -13,8 +13,8 @@ verification, newsdedup's article rule, connected components); only its MinHash 
 differ, each written the way its documentation recommends (one module per peer:
 ``rensa_minhash``, ``datasketch_fast``, ``datatrove_minhash``, ``datasketch_plain``).
 newsdedup runs its whole ``dedup()`` (stories, canonical versions and provenance included),
-and the time of its near-duplicate detection (everything before the story step) is reported
-beside it.
+with its default rewrite matches and without them (``--rewrites``), and the time of its
+near-duplicate detection (everything before the story step) is reported beside it.
 
 Every system runs in a fresh process (so its peak RSS is its own), one after the other and
 interleaved: with ``--repeat R`` the systems run R times each, in an order rotated every
@@ -154,7 +154,8 @@ def headline(results: list[dict[str, Any]]) -> str:
             lines.append(
                 f"{entry['corpus']}: {run['label']}: whole dedup() "
                 f"{_rate(run) / _rate(fastest):.2f}× the fastest peer's near-duplicate "
-                f"detection ({fastest['label']}, {_rate(fastest):,.0f} articles/s); its own "
+                f"detection ({fastest['label']}, {_rate(fastest):,.0f} articles/s; in CPU "
+                f"seconds {fastest['cpu_seconds'] / run['cpu_seconds']:.2f}×); its own "
                 f"near-duplicate detection "
                 f"{_rate(run, 'near_duplicate_seconds') / _rate(fastest):.2f}×")
     return "\n".join(lines)
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                           "platform": platform.platform(),
                           "load_average": os.getloadavg()},
               "command": " ".join(["python -m benchmarks.peers", *(argv or sys.argv[1:])]),
-              "skipped": skipped, "results": results}
+              "peer_threads": options.peer_threads, "skipped": skipped, "results": results}
     (options.out / f"{name}.json").write_text(json.dumps(report, indent=1))
     for corpus, text in profiles.items():
         slug = "".join(c if c.isalnum() else "-" for c in corpus)

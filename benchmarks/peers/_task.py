@@ -63,7 +63,8 @@ BANDS, ROWS = 32, 4
 BOILERPLATE_SHARE, BOILERPLATE_MIN = 0.005, 20
 
 _NON_WORD_ASCII = re.compile(r"[\W_]+", re.ASCII)
-#: Quotes and dashes: token_text turns them into spaces like any other punctuation.
+#: Quotes, dashes, ellipsis and no-break space: token_text turns them into spaces, like any
+#: other punctuation (NFKC first, for the last two).
 _TYPOGRAPHIC = str.maketrans(dict.fromkeys("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f"
                                            "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
                                            "\u00ab\u00bb\u2039\u203a\u2032\u2033"
@@ -261,10 +262,11 @@ def duplicate_groups(paragraphs: Paragraphs, candidates: Iterable[tuple[int, Ite
                     counts.duplicate_pairs += 1
                     parent[left] = right
 
-    for articles in carriers:  # exact repeats: the first carrier with each other one, then all
-        if len(articles) > 1:
+    for articles in carriers:  # exact repeats: the first carrier with each other one, then
+        if len(articles) > 1:   # the pairs of those not joined to it
             link(articles[:1], articles[1:])
-            link(articles[1:], articles[1:])
+            first = root(articles[0])
+            link([article for article in articles[1:] if root(article) != first], articles[1:])
     verified: set[tuple[int, int]] = set()
     for number, others in candidates:
         for other in others:
