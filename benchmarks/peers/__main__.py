@@ -107,7 +107,8 @@ def measure(spec: dict[str, Any], systems: list[tuple[str, str, dict[str, Any]]]
     for label, measured in runs.items():
         median = statistics.median_low([run["seconds"] for run in measured])
         run = next(run for run in measured if run["seconds"] == median)
-        run["all_seconds"] = [run["seconds"] for run in measured]
+        run["all_seconds"] = [other["seconds"] for other in measured]
+        run["all_cpu_seconds"] = [other["cpu_seconds"] for other in measured]
         chosen[label] = run
     n = next(iter(chosen.values()))["n"]
     return {"corpus": spec["label"], "n": n, "runs": chosen}
@@ -180,7 +181,11 @@ def stage_table(results: list[dict[str, Any]]) -> str:
 
 
 def exponents(results: list[dict[str, Any]]) -> str:
-    """CPU and wall exponents of each system between consecutive sizes and first to last."""
+    """CPU and wall exponents of each system between consecutive sizes and first to last.
+
+    The CPU seconds are each system's least over its runs: other processes on the machine
+    add CPU time (cache and memory contention) as well as waiting, never take it away.
+    """
     sized = sorted(results, key=lambda entry: entry["n"])
     if len(sized) < 2 or sized[0]["n"] == sized[-1]["n"]:
         return ""
@@ -197,7 +202,7 @@ def exponents(results: list[dict[str, Any]]) -> str:
                 cells.append("")
                 continue
             scale = math.log(two["n"] / one["n"])
-            cpu = math.log(two["cpu_seconds"] / one["cpu_seconds"]) / scale
+            cpu = math.log(min(two["all_cpu_seconds"]) / min(one["all_cpu_seconds"])) / scale
             wall = math.log(two["seconds"] / one["seconds"]) / scale
             cells.append(f"{cpu:.2f} (wall {wall:.2f})")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -212,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000])
     parser.add_argument("--input", type=Path, nargs="+",
                         help="JSONL corpora instead (labels: a 'group' or 'duplicate_of' field)")
-    parser.add_argument("--peers", nargs="+", choices=list(PEERS), default=list(PEERS))
+    parser.add_argument("--peers", nargs="*", choices=list(PEERS), default=list(PEERS),
+                        help="peers to run (none: newsdedup alone)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1],
                         help="newsdedup's workers (one run each)")
     parser.add_argument("--rewrites", choices=("on", "off", "both"), default="both",
@@ -272,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     print(stage_table(results))
     spread = exponents(results)
     if spread:
-        print("\nCPU exponent (wall in brackets), log(t2/t1) / log(n2/n1):\n")
+        print("\nCPU exponent (least CPU seconds of the runs; wall of the median run in "
+              "brackets), log(t2/t1) / log(n2/n1):\n")
         print(spread)
     for peer, why in skipped.items():
         print(f"\nskipped {peer}: {why}")
