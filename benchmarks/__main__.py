@@ -40,7 +40,7 @@ from typing import Any
 RESULTS = Path(__file__).parent / "results"
 STAGE_ORDER = ["normalize/split", "patterns", "terms", "shingle", "features (other)",
                "sign", "candidates", "verify", "repeats+boilerplate", "links", "groups", "stories",
-               "canonical/assembly", "driver (other)"]
+               "rewrites", "canonical/assembly", "driver (other)"]
 
 
 def child(mode: str, args: dict[str, Any], timeout: float) -> dict[str, Any]:

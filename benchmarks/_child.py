@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._pipeline", "build_groups", "groups"),
     ("newsdedup._pipeline", "group_vectors", "stories"),
     ("newsdedup._pipeline", "build_stories", "stories"),
+    ("newsdedup._pipeline", "find_rewrites", "rewrites"),
     ("newsdedup._pipeline", "assemble", "canonical/assembly"),
 ]
 
@@ -153,6 +155,59 @@ def bare_kernel(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: in
     return out
 
 
+def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = False,
+                stage_detail_parallel: bool = False, **config: Any) -> tuple[Any, dict[str, Any]]:
+    """``dedup(make_source(), workers=workers, **config)`` with every stage timed.
+
+    Returns the result and the measurements: wall and CPU seconds, the seconds of
+    near-duplicate detection (until the story step begins), exclusive seconds per stage, the
+    peak RSS after each stage, and a pyinstrument profile when asked.
+    """
+    import newsdedup
+    import newsdedup._pipeline as pipeline_module
+
+    timer = StageTimer()
+    if workers == 1 or stage_detail_parallel:
+        timer.wrap_all(NEWSDEDUP_STAGES)
+    else:  # the features' threads cannot report into this timer: only top-level stages
+        timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] == "newsdedup._pipeline"])
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
+    # Near-duplicate detection ends where the story step begins: everything before it (input,
+    # features including content terms, matching, boilerplate, links, groups) is timed as one.
+    marks: dict[str, float] = {}
+    group_vectors = pipeline_module.group_vectors  # the story step's first call
+
+    def marked_group_vectors(*call_args: Any, **call_kwargs: Any) -> Any:
+        marks.setdefault("stories_start", time.perf_counter())
+        return group_vectors(*call_args, **call_kwargs)
+
+    pipeline_module.group_vectors = marked_group_vectors  # type: ignore[assignment]
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    try:
+        source = make_source()
+        result = newsdedup.dedup(source, workers=workers, **config)
+        del source
+    finally:
+        pipeline_module.group_vectors = group_vectors  # type: ignore[assignment]
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    profile_text = None
+    if profiler is not None:
+        profiler.stop()
+        profile_text = profiler.output_text(unicode=False, color=False)
+    timer.restore()
+    stages = dict(timer.wall)
+    stages["driver (other)"] = max(wall - sum(stages.values()), 0.0)
+    return result, {"seconds": wall, "cpu_seconds": cpu,
+                    "near_duplicate_seconds": marks.get("stories_start", wall0 + wall) - wall0,
+                    "stages": stages, "stage_cpu": dict(timer.cpu),
+                    "peak_rss_after_stage_mb": timer.peak_after, "profile": profile_text}
+
+
 def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
     """dedup() end to end, stage by stage, plus the signature stage against the bare kernel."""
     import newsdedup
@@ -167,58 +222,19 @@ def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
                                                                args.get("limit"))
         ids = [record["id"] for record in records]
     corpus_rss = current_rss_mb()
-    timer = StageTimer()
-    if args["workers"] == 1 or args.get("stage_detail_parallel"):
-        timer.wrap_all(NEWSDEDUP_STAGES)
-    else:  # the features' threads cannot report into this timer: only top-level stages
-        timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] == "newsdedup._pipeline"])
-    profiler = None
-    if args.get("profile"):
-        from pyinstrument import Profiler
-
-        profiler = Profiler(interval=0.005)
-        profiler.start()
-    # Near-duplicate detection ends where the story step begins: everything before it (input,
-    # features including content terms, matching, boilerplate, links, groups) is timed as one.
-    import newsdedup._pipeline as pipeline_module
-
-    marks: dict[str, float] = {}
-    group_vectors = pipeline_module.group_vectors  # the story step's first call
-
-    def marked_group_vectors(*call_args: Any, **call_kwargs: Any) -> Any:
-        marks.setdefault("stories_start", time.perf_counter())
-        return group_vectors(*call_args, **call_kwargs)
-
-    pipeline_module.group_vectors = marked_group_vectors  # type: ignore[assignment]
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    try:
-        source = records if records is not None else newsdedup.read_jsonl(path)
-        result = newsdedup.dedup(source, workers=args["workers"])
-        del source
-    finally:
-        pipeline_module.group_vectors = group_vectors  # type: ignore[assignment]
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    profile_text = None
-    if profiler is not None:
-        profiler.stop()
-        profile_text = profiler.output_text(unicode=False, color=False)
-    timer.restore()
+    result, timed = timed_dedup(
+        lambda: records if records is not None else newsdedup.read_jsonl(path),
+        args["workers"], profile=bool(args.get("profile")),
+        stage_detail_parallel=bool(args.get("stage_detail_parallel")))
     peak = peak_rss_mb()
-    stages = dict(timer.wall)
-    stages["driver (other)"] = max(wall - sum(stages.values()), 0.0)
 
     found = {tuple(sorted(pair)) for group in result.groups
              for pair in itertools.combinations(group.member_ids, 2)}
     out: dict[str, Any] = {
         "system": "newsdedup", "workers": args["workers"], "n": len(ids), "bytes": n_bytes,
-        "streamed": bool(args.get("stream")),
-        "generate_seconds": generate_seconds, "seconds": wall, "cpu_seconds": cpu,
-        "near_duplicate_seconds": marks.get("stories_start", time.perf_counter()) - wall0,
-        "stages": stages, "stage_cpu": dict(timer.cpu), "corpus_rss_mb": corpus_rss,
-        "peak_rss_after_stage_mb": timer.peak_after,
-        "peak_rss_mb": peak, "groups": len(result.groups), "stories": len(result.stories),
-        "quality": pair_quality(found, ids, generated),
-        "profile": profile_text,
+        "streamed": bool(args.get("stream")), "generate_seconds": generate_seconds, **timed,
+        "corpus_rss_mb": corpus_rss, "peak_rss_mb": peak, "groups": len(result.groups),
+        "stories": len(result.stories), "quality": pair_quality(found, ids, generated),
     }
     del result
     if args.get("kernel"):
