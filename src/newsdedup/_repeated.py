@@ -12,10 +12,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import gather_rows
 from ._config import DedupConfig
 from ._features import Features
-from ._paragraph_matches import ParagraphMatches, unique_positions
+from ._jit import kernel
+from ._paragraph_matches import ParagraphMatches
 
 __all__ = ["Repeats", "find_repeats"]
 
@@ -38,6 +38,84 @@ class Repeats:
     kind: tuple[str, ...]
 
 
+@kernel
+def _near_repeats(article_paragraphs: I64, unique_of: I64, left_offsets: I64, right: I64,
+                  match_of: I64, pair_codes: I64) -> tuple[I64, I64, I64]:
+    """Pairs (occurrence of a match's left unique paragraph, first occurrence of its right
+    one in the same article, match number), for every article.
+
+    Per article, the cheaper of two ways: look up every pair of its paragraphs among the
+    matches (``pair_codes``, sorted), or scan the matches of each of its paragraphs. A
+    paragraph matched a thousand ways, repeated in a thousand articles of eight paragraphs
+    each, costs 64 lookups per article, not a thousand scans.
+    """
+    n_unique = left_offsets.size - 1
+    first_in = np.full(n_unique, -1, dtype=np.int64)
+    capacity = 64
+    out_left = np.empty(capacity, dtype=np.int64)
+    out_right = np.empty(capacity, dtype=np.int64)
+    out_pair = np.empty(capacity, dtype=np.int64)
+    written = 0
+    for article in range(article_paragraphs.size - 1):
+        start, stop = article_paragraphs[article], article_paragraphs[article + 1]
+        worded = 0
+        scans = 0
+        for paragraph in range(stop - 1, start - 1, -1):
+            unique = unique_of[paragraph]
+            if unique >= 0:
+                first_in[unique] = paragraph
+                worded += 1
+                scans += left_offsets[unique + 1] - left_offsets[unique]
+        if worded >= 2:
+            for paragraph in range(start, stop):
+                unique = unique_of[paragraph]
+                if unique < 0:
+                    continue
+                if worded * worded <= scans:
+                    for other in range(start, stop):
+                        partner = unique_of[other]
+                        if partner <= unique or first_in[partner] != other:
+                            continue
+                        code = unique * n_unique + partner
+                        k = np.searchsorted(pair_codes, code)
+                        if k < pair_codes.size and pair_codes[k] == code:
+                            if written == capacity:
+                                capacity *= 2
+                                out_left = _grown(out_left, capacity)
+                                out_right = _grown(out_right, capacity)
+                                out_pair = _grown(out_pair, capacity)
+                            out_left[written] = paragraph
+                            out_right[written] = other
+                            out_pair[written] = match_of[k]
+                            written += 1
+                else:
+                    for k in range(left_offsets[unique], left_offsets[unique + 1]):
+                        other = first_in[right[k]]
+                        if other < 0:
+                            continue
+                        if written == capacity:
+                            capacity *= 2
+                            out_left = _grown(out_left, capacity)
+                            out_right = _grown(out_right, capacity)
+                            out_pair = _grown(out_pair, capacity)
+                        out_left[written] = paragraph
+                        out_right[written] = other
+                        out_pair[written] = match_of[k]
+                        written += 1
+        for paragraph in range(start, stop):
+            if unique_of[paragraph] >= 0:
+                first_in[unique_of[paragraph]] = -1
+    return out_left[:written].copy(), out_right[:written].copy(), out_pair[:written].copy()
+
+
+@kernel
+def _grown(values: I64, capacity: int) -> I64:
+    """``values`` copied into a new array of ``capacity``."""
+    out = np.empty(capacity, dtype=np.int64)
+    out[:values.size] = values
+    return out
+
+
 def find_repeats(features: Features, matches: ParagraphMatches,
                  config: DedupConfig) -> Repeats:
     """Find repeated paragraphs inside each article."""
@@ -56,15 +134,15 @@ def find_repeats(features: Features, matches: ParagraphMatches,
     exact_paragraph = sorted_rows[~run_start]
     exact_of = first_of_run[~run_start]
 
-    # Near repeats: occurrences of both members of a matched pair in the same article.
-    offsets, members = unique_positions(matches)
-    positions, owner = gather_rows(offsets, matches.left)
-    left_rows = members[positions]
-    wanted = article[left_rows] * max(n_unique, 1) + matches.right[owner]
-    found = np.minimum(np.searchsorted(sorted_codes, wanted), sorted_codes.size - 1)
-    hit = sorted_codes[found] == wanted if sorted_codes.size else np.zeros(0, dtype=bool)
-    left_rows, pair = left_rows[hit], owner[hit]
-    right_rows = sorted_rows[found[hit]]  # first occurrence of the right paragraph
+    # Near repeats: each occurrence of a matched pair's left member with the first occurrence
+    # of its right member in the same article.
+    by_left = np.lexsort((matches.right, matches.left))
+    left_offsets = np.zeros(n_unique + 1, dtype=np.int64)
+    np.cumsum(np.bincount(matches.left, minlength=n_unique), out=left_offsets[1:])
+    left_rows, right_rows, pair = _near_repeats(
+        features.article_paragraphs, unique_of, left_offsets, matches.right[by_left],
+        by_left.astype(np.int64), matches.left[by_left] * np.int64(max(n_unique, 1))
+        + matches.right[by_left])
     near_first = np.minimum(left_rows, right_rows)
     near_second = np.maximum(left_rows, right_rows)
 
