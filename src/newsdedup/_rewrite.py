@@ -33,6 +33,8 @@ from scipy.sparse import csr_matrix
 
 from ._config import DedupConfig
 from ._features import Features
+from ._hashing import fmix64
+from ._jit import kernel
 from ._normalize import normalize_text
 from ._result import Match, SharedParagraph
 
@@ -46,6 +48,8 @@ REWRITE = "rewrite"
 #: Characters per n-gram: 4 is the usual choice for text reuse across languages (long enough
 #: to be specific, short enough to survive inflection and small edits).
 _NGRAM = 4
+#: Columns of the n-gram vectors (hashing trick).
+_BUCKETS = 1 << 22
 # Odd multiplier of the polynomial hash of an n-gram's code points.
 _PRIME = np.uint64(0x100000001B3)
 
@@ -133,7 +137,8 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     for k in range(a.size):
         left, right = rows[left_position[k]], rows[right_position[k]]
         if left.size and right.size:
-            block = (paragraph_vectors[left] @ paragraph_vectors[right].T).toarray()
+            block = _cosine_block(paragraph_vectors.indptr, paragraph_vectors.indices,
+                                  paragraph_vectors.data, left, right)
             for i, j in _best_pairs(block, config.rewrite_paragraph_threshold):
                 pair_first.append(int(left[i]))
                 pair_second.append(int(right[j]))
@@ -171,10 +176,12 @@ def _paragraph_rows(texts: Sequence[str], features: Features, allowed: npt.NDArr
     if not hashes:
         return csr_matrix((0, 1)), np.zeros(0, dtype=np.int64), rows, np.zeros(0, np.int64)
     lengths = np.array([h.size for h in hashes], dtype=np.int64)
-    distinct, columns = np.unique(np.concatenate(hashes), return_inverse=True)
+    # Columns by the hashing trick (no global sort of the n-grams): two n-grams sharing a
+    # bucket add a few thousandths to a cosine.
+    columns = (fmix64(np.concatenate(hashes)) % np.uint64(_BUCKETS)).astype(np.int64)
     paragraph_of = np.repeat(np.arange(lengths.size), lengths)
-    counts = csr_matrix((np.ones(columns.size), (paragraph_of, columns.ravel())),
-                        shape=(lengths.size, max(distinct.size, 1)))
+    counts = csr_matrix((np.ones(columns.size), (paragraph_of, columns)),
+                        shape=(lengths.size, _BUCKETS))
     counts.sum_duplicates()
     return counts, np.array(owner, dtype=np.int64), rows, np.array(numbers, dtype=np.int64)
 
@@ -190,6 +197,30 @@ def _weigh(paragraphs: csr_matrix) -> csr_matrix:
     weighted.data /= np.repeat(np.maximum(norms, 1e-12), np.diff(weighted.indptr))
     weighted.sort_indices()
     return weighted
+
+
+@kernel
+def _cosine_block(indptr: npt.NDArray[np.int32], indices: npt.NDArray[np.int32], data: F64,
+                  left: I64, right: I64) -> F64:
+    """Dot products of rows ``left`` with rows ``right`` of a CSR matrix whose rows have
+    sorted column indices (one merge per pair of rows: no transpose of the matrix)."""
+    block = np.zeros((left.size, right.size))
+    for i in range(left.size):
+        for j in range(right.size):
+            a, a_stop = indptr[left[i]], indptr[left[i] + 1]
+            b, b_stop = indptr[right[j]], indptr[right[j] + 1]
+            total = 0.0
+            while a < a_stop and b < b_stop:
+                if indices[a] < indices[b]:
+                    a += 1
+                elif indices[a] > indices[b]:
+                    b += 1
+                else:
+                    total += data[a] * data[b]
+                    a += 1
+                    b += 1
+            block[i, j] = total
+    return block
 
 
 def _best_pairs(block: F64, threshold: float) -> list[tuple[int, int]]:
