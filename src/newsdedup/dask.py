@@ -94,7 +94,8 @@ def _check_table(table: str, tables: Mapping[str, Any]) -> Any:
 
 def dedup(data: Any, config: DedupConfig | None = None, *,
           canonical_key: Callable[..., Any] | None = None, keep_text: bool = False,
-          partition_articles: int = 20_000, **options: Any) -> DaskResult:
+          partition_articles: int = 20_000, stats: dict[str, Any] | None = None,
+          **options: Any) -> DaskResult:
     """Run the pipeline on the current Dask scheduler (a ``distributed.Client`` if one is
     active) and return its tables as Dask DataFrames.
 
@@ -106,7 +107,7 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     those of :func:`newsdedup.dedup`; the results equal ``newsdedup.dedup(articles, ...,
     keep_text=keep_text)`` on the same articles in the same order (partition order, then
     row order). ``partition_articles`` sizes the blocks of the map step when the input is
-    given as paths of JSONL.
+    given as paths of JSONL. ``stats``, a dict, receives the wall time of each phase.
     """
     dask = _require_dask()
     settings = DedupConfig.from_options(config, **options)
@@ -114,7 +115,7 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
     from . import _dask_steps
 
-    tables = _dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text)
+    tables = _dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats)
     return DaskResult(tables)
 
 
