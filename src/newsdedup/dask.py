@@ -14,6 +14,7 @@ how the work is split and what each worker holds).
 from __future__ import annotations
 
 import importlib
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -94,32 +95,35 @@ def _check_table(table: str, tables: Mapping[str, Any]) -> Any:
 
 def dedup(data: Any, config: DedupConfig | None = None, *,
           canonical_key: Callable[..., Any] | None = None, keep_text: bool = False,
-          partition_articles: int = 20_000, stats: dict[str, Any] | None = None,
-          **options: Any) -> DaskResult:
+          blocksize: str | int | None = "64MiB", stats: dict[str, Any] | None = None,
+          regions: bool = False, **options: Any) -> DaskResult:
     """Run the pipeline on the current Dask scheduler (a ``distributed.Client`` if one is
     active) and return its tables as Dask DataFrames.
 
     ``data`` is a Dask Bag of article mappings (``id``, ``text``, optional ``title``,
     ``url``, ``source``, ``published``, other fields), a Dask DataFrame with those columns,
     or one or more paths (a string or a list): ``*.parquet`` files or folders are read with
-    ``dask.dataframe.read_parquet``, anything else as JSONL (``.jsonl.gz`` too), split into
-    blocks. ``config``, ``options``, ``canonical_key`` (picklable) and ``keep_text`` are
+    ``dask.dataframe.read_parquet``, anything else as JSONL in blocks of ``blocksize`` bytes
+    (one partition each; ``.gz`` files cannot be split: give ``blocksize=None``).
+    ``config``, ``options``, ``canonical_key`` (picklable) and ``keep_text`` are
     those of :func:`newsdedup.dedup`; the results equal ``newsdedup.dedup(articles, ...,
     keep_text=keep_text)`` on the same articles in the same order (partition order, then
-    row order). ``partition_articles`` sizes the blocks of the map step when the input is
-    given as paths of JSONL. ``stats``, a dict, receives the wall time of each phase.
+    row order). ``stats``, a dict, receives the wall time of each phase; with ``regions``
+    the run also shuffles the LSH band keys into text regions and reports them there (a
+    measurement for ``docs/dask.md``: the reduce does not use them yet).
     """
     dask = _require_dask()
     settings = DedupConfig.from_options(config, **options)
-    partitions = _partitions(dask, data, partition_articles)
+    partitions = _partitions(dask, data, blocksize)
     keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
     from . import _dask_steps
 
-    tables = _dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats)
+    tables = _dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats,
+                             regions)
     return DaskResult(tables)
 
 
-def _partitions(dask: Any, data: Any, partition_articles: int) -> list[Any]:
+def _partitions(dask: Any, data: Any, blocksize: str | int | None) -> list[Any]:
     """The input as a list of delayed partitions, each a list of articles or mappings."""
     db, dd = dask.bag, dask.dataframe
 
@@ -130,7 +134,8 @@ def _partitions(dask: Any, data: Any, partition_articles: int) -> list[Any]:
         if all(p.endswith(".parquet") or os.path.isdir(p) for p in paths):
             data = dd.read_parquet(paths)
         else:
-            data = _read_jsonl(db, paths, partition_articles)
+            data = db.read_text(paths, blocksize=blocksize).map(_json_line).filter(
+                _is_record)
     if isinstance(data, dd.DataFrame):
         return [dask.delayed(_frame_records)(part) for part in data.to_delayed()]
     if isinstance(data, db.Bag):
@@ -139,17 +144,13 @@ def _partitions(dask: Any, data: Any, partition_articles: int) -> list[Any]:
                      f"Parquet or JSONL files; got {type(data).__name__}")
 
 
-def _read_jsonl(db: Any, paths: list[str], partition_articles: int) -> Any:
-    """JSONL files as a Bag of records, ``partition_articles`` lines per partition."""
-    from ._loaders import read_jsonl
+def _json_line(line: str) -> Any:
+    """One JSONL line as a record (blank lines become None and are dropped)."""
+    return json.loads(line) if line.strip() else None
 
-    def load(path: str) -> list[Any]:
-        return list(read_jsonl(path))
 
-    # One file per partition, then split: read_jsonl's validation (and error messages
-    # naming the file and line) is kept.
-    bag = db.from_sequence(paths, npartitions=len(paths)).map(load).flatten()
-    return bag.repartition(npartitions=max(1, bag.count().compute() // partition_articles))
+def _is_record(record: Any) -> bool:
+    return record is not None
 
 
 def _frame_records(frame: pandas.DataFrame) -> list[Any]:
