@@ -159,3 +159,25 @@ def test_missing_extra_names_the_pip_line(monkeypatch: pytest.MonkeyPatch) -> No
     module = importlib.import_module("newsdedup.dask")
     with pytest.raises(MissingExtraError, match=r"pip install 'newsdedup\[dask\]'"):
         module.dedup([{"id": "a", "text": "x"}])
+
+
+@needs_dask
+def test_a_dying_worker_is_retried_and_the_result_is_identical(client: Any,
+                                                               tmp_path: Path) -> None:
+    """The first attempt of one map task kills its worker process; Dask restarts the worker,
+    reruns the task, and the tables are still those of local dedup()."""
+    records = _seeds_with_reposts()
+    marker = str(tmp_path / "died")
+
+    def die_once(part: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        import os
+
+        if any(r["id"] == "repost-0" for r in part) and not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(1)
+        return part
+
+    bag = db.from_sequence(records, npartitions=3).map_partitions(die_once)
+    result = nd_dask.dedup(bag)
+    assert Path(marker).exists()
+    _assert_same_tables(records, result)
