@@ -292,6 +292,9 @@ _WRAPPER_SHARE = 0.25
 #: A paragraph of at least this many tokens is text of an article; shorter lines (a header,
 #: a dateline, "No one was injured.") may be a site's or a repost's own.
 TEXT_TOKENS = 12
+#: A text line with at least this share of its shingles in the other article is an edited
+#: line of it (two edited words in a 19-word sentence leave a third), not a line of its own.
+_EDITED_LINE_SHARE = 0.25
 #: Below this Jaccard, two articles are not near-duplicates however few words differ (a short
 #: text has too few shingles for the count of differing words to mean anything).
 _EDITED_MIN_JACCARD = 0.4
@@ -496,13 +499,16 @@ def _edits_within(features: Features, matches: ParagraphMatches,
                   allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
                   wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """Where ``wanted``, whether every text line of ``inner[k]`` (a content paragraph of
-    ``TEXT_TOKENS`` tokens or more) is shared with ``outer[k]`` (the same paragraph, or one
-    it matches): the words ``inner`` does not share are edits inside the text both carry.
+    ``TEXT_TOKENS`` tokens or more) is ``outer[k]``'s too: the same paragraph, one it
+    matches, or one with a few edited words, i.e. ``_EDITED_LINE_SHARE`` of its shingles
+    in ``outer``'s text. The words ``inner`` does not share are then edits inside the text
+    both carry.
 
     A few edited words are a copy's; a sentence of its own is not an edit, however few
-    shingles it has: two formulaic reports of one station ("... in the 2700 block of School
-    Street Thursday", "He left with about $7,800 ...") differ in a line the other lacks.
-    Headers, datelines and other short lines may differ (a repost's own wrapper).
+    shingles it has: two formulaic reports of one station differ in a line the other
+    lacks ("He left with about $7,800 and fled on foot toward Pine Street": one shingle of
+    nine in the other report). Headers, datelines and other short lines may differ (a
+    repost's own wrapper).
     """
     result = wanted.copy()
     pairs = np.flatnonzero(wanted)
@@ -515,12 +521,22 @@ def _edits_within(features: Features, matches: ParagraphMatches,
     bounds = offsets.tolist()
     shared = mine.tolist()
     article_paragraphs = features.article_paragraphs.tolist()
+    shingles = features.shingles
     for k, pair in enumerate(pairs.tolist()):
         carried = set(shared[bounds[k]:bounds[k + 1]])
         article = int(inner[pair])
-        result[pair] = all(paragraph in carried for paragraph in
-                           range(article_paragraphs[article], article_paragraphs[article + 1])
-                           if text_line[paragraph])
+        own = [paragraph for paragraph in range(article_paragraphs[article],
+                                                article_paragraphs[article + 1])
+               if text_line[paragraph] and paragraph not in carried]
+        if not own:
+            continue
+        other = int(outer[pair])
+        text = np.concatenate([shingles.row(paragraph) for paragraph in
+                               range(article_paragraphs[other], article_paragraphs[other + 1])
+                               if allowed[paragraph]] or [np.zeros(0, shingles.values.dtype)])
+        result[pair] = all(
+            np.isin(shingles.row(paragraph), text).mean() >= _EDITED_LINE_SHARE
+            for paragraph in own)
     return result
 
 
