@@ -10,6 +10,7 @@ kernel writes in place: dtype, shape and bytes (floats bit for bit). Skipped wit
 
 from __future__ import annotations
 
+import itertools
 import os
 from typing import Any
 
@@ -21,7 +22,13 @@ from hypothesis import strategies as st
 
 pytest.importorskip("numba")
 
-from reference_kernels import (  # noqa: E402
+from newsdedup import _kernels
+from newsdedup import _patterns as package_patterns
+from newsdedup import _terms as package_terms
+from newsdedup._paragraphs import _BREAK_POINTS, _LATIN1_KINDS, _SPACE_POINTS
+from newsdedup._shingle import _POSITION_KEYS
+from newsdedup._tokenize import CharClass
+from reference_kernels import (
     _boilerplate,
     _copy_families,
     _hashing,
@@ -42,13 +49,6 @@ from reference_kernels import (  # noqa: E402
     _tokenize,
     _verify,
 )
-
-from newsdedup import _kernels  # noqa: E402
-from newsdedup import _patterns as package_patterns  # noqa: E402
-from newsdedup import _terms as package_terms  # noqa: E402
-from newsdedup._paragraphs import _BREAK_POINTS, _LATIN1_KINDS, _SPACE_POINTS  # noqa: E402
-from newsdedup._shingle import _POSITION_KEYS  # noqa: E402
-from newsdedup._tokenize import CharClass  # noqa: E402
 
 I64 = npt.NDArray[np.int64]
 SEEDS = st.integers(0, 2**32 - 1)
@@ -103,7 +103,7 @@ def sorted_sets(rng: np.random.Generator, offsets: I64, dtype: Any,
                 distinct: int) -> npt.NDArray[Any]:
     """Ascending, distinct values in each CSR row (rows may come out shorter: repeats go)."""
     rows = [np.unique(hashes(rng, int(stop - start), dtype, distinct))
-            for start, stop in zip(offsets[:-1], offsets[1:], strict=True)]
+            for start, stop in itertools.pairwise(offsets)]
     offsets[1:] = np.cumsum([row.size for row in rows])
     return np.concatenate(rows).astype(dtype) if rows else np.zeros(0, dtype)
 
@@ -247,8 +247,8 @@ def test_ascii_salient_words(seed: int, size: int) -> None:
     n_tokens = int(np.count_nonzero(word & ~np.concatenate([[False], word[:-1]])))
     run_both(_kernels.ascii_salient_kernel, _terms._ascii_salient_kernel, raw,
              package_terms._ASCII_CLASSES, n_tokens)
-    assert _kernels.TERM_CLASS_FLAGS == {name: int(getattr(CharClass, name))
-                                         for name in _kernels.TERM_CLASS_FLAGS}
+    flags = {name: int(getattr(CharClass, name)) for name in _kernels.TERM_CLASS_FLAGS}
+    assert flags == _kernels.TERM_CLASS_FLAGS
 
 
 @EXAMPLES
@@ -404,7 +404,7 @@ def test_shared_cluster_weights(seed: int) -> None:
     classes = int(rng.integers(1, 10))
     offsets = csr(rng, classes, 8)
     cluster = np.concatenate([np.sort(rng.integers(0, 6, int(stop - start)))
-                              for start, stop in zip(offsets[:-1], offsets[1:], strict=True)])
+                              for start, stop in itertools.pairwise(offsets)])
     a = rng.integers(0, classes, 15).astype(np.int64)
     b = rng.integers(0, classes, 15).astype(np.int64)
     run_both(_kernels.shared_weights, _copy_families._shared_weights, offsets,
@@ -416,7 +416,7 @@ def _sparse_rows(rng: np.random.Generator, rows: int, columns: int,
     indptr = csr(rng, rows, min(columns, 12))
     indices = np.concatenate([np.zeros(0, np.int64)] + [
         np.sort(rng.permutation(columns)[:stop - start])
-        for start, stop in zip(indptr[:-1], indptr[1:], strict=True)]).astype(index_dtype)
+        for start, stop in itertools.pairwise(indptr)]).astype(index_dtype)
     data = rng.choice([0.0, 0.25, 0.5, 1 / 3, 0.7, 2.0], indptr[-1]) + rng.random(
         indptr[-1]) * (rng.random(indptr[-1]) < 0.5)
     return indptr, indices, data
@@ -446,7 +446,7 @@ def test_group_vectors(seed: int, articles: int, terms: int) -> None:
     rng = np.random.default_rng(seed)
     offsets = csr(rng, articles, min(terms, 10))
     term_ids = np.concatenate([np.sort(rng.permutation(terms)[:stop - start])
-                               for start, stop in zip(offsets[:-1], offsets[1:], strict=True)]
+                               for start, stop in itertools.pairwise(offsets)]
                               ).astype(np.int32)
     counts = rng.integers(1, 256, term_ids.size).astype(np.uint8)
     boost = 2.2 * (1.0 + 2.0 * rng.random(terms))

@@ -197,7 +197,8 @@ class StoryTerms:
         first_stamp = self._next_stamp  # each query takes its size + 1 values from here
         self._next_stamp += int(offsets[-1]) + lengths.size
         return _shared_terms(offsets, base_left, base_right, np.asarray(base, dtype=np.int64),
-                             delta_left, delta_right, np.asarray(delta, dtype=np.int64), np.ascontiguousarray(alive),
+                             delta_left, delta_right, np.asarray(delta, dtype=np.int64),
+                             np.ascontiguousarray(alive),
                              np.ascontiguousarray(times, dtype=np.float64),
                              np.ascontiguousarray(published, dtype=np.float64), float(window),
                              MAX_POSTINGS, MIN_SHARED, MAX_CANDIDATES, self._counted,
