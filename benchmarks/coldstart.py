@@ -13,8 +13,10 @@ installs it into a fresh virtualenv, and times, each in a fresh process:
    pays);
 2. ``again``: the same in a second process (anything cached by the first is there);
 3. ``read-only``: the same with the installed package read-only (``chmod -R a-w`` on
-   ``site-packages/newsdedup``, restored after; run as another user when this one is root,
-   since root writes through permissions), as in a container that runs as non-root.
+   ``site-packages/newsdedup``, restored after), as in a container that runs as non-root.
+   Root writes through permissions, so as root the process also sees the folder through a
+   read-only bind mount (``unshare -r -m``: a private mount namespace, nothing changes
+   outside it).
 
 Each line gives the seconds of the import, of the first ``dedup()`` call, of both (inside
 the process) and of the whole process (interpreter start-up included). Results go to stdout
@@ -38,8 +40,9 @@ from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
-#: A user without write access to the install, for the read-only run as root.
-_NOBODY = 65534
+#: Runs "$3" with Python "$2", the folder "$1" bind-mounted read-only over itself.
+_READ_ONLY = ('mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && '
+              'exec "$2" -c "$3"')
 
 _PROBE = """
 import json, time
@@ -61,11 +64,15 @@ def _run(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]
     return done
 
 
-def _probe(python: Path, user: int | None = None) -> dict[str, Any]:
-    """Time the import and the first call in a fresh process."""
+def _probe(python: Path, read_only: Path | None = None) -> dict[str, Any]:
+    """Time the import and the first call in a fresh process (with ``read_only`` mounted
+    read-only)."""
+    command = [str(python), "-c", _PROBE]
+    if read_only is not None:
+        command = ["unshare", "-r", "-m", "sh", "-c", _READ_ONLY, "sh", str(read_only),
+                   str(python), _PROBE]
     start = time.perf_counter()
-    done = _run([str(python), "-c", _PROBE], cwd="/", user=user,
-                env={"PATH": os.environ.get("PATH", ""), "HOME": "/tmp"})
+    done = _run(command, cwd="/", env={"PATH": os.environ.get("PATH", ""), "HOME": "/tmp"})
     wall = time.perf_counter() - start
     measured: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     measured["process"] = wall
@@ -109,12 +116,8 @@ def measure(source: Path, workdir: Path) -> dict[str, Any]:
         cache.unlink()
     _set_writable(package, False)
     try:
-        user = _NOBODY if os.geteuid() == 0 else None
-        if user is not None:
-            for path in [workdir, *workdir.parents]:
-                if path != Path("/"):
-                    path.chmod(path.stat().st_mode | stat.S_IXOTH | stat.S_IROTH)
-        runs["read-only"] = _probe(python, user=user)
+        as_root = os.geteuid() == 0 and shutil.which("unshare") is not None
+        runs["read-only"] = _probe(python, read_only=package if as_root else None)
     finally:
         _set_writable(package, True)
     return {"source": str(source), "wheel": wheel.name, "wheel_bytes": wheel.stat().st_size,
