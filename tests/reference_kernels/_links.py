@@ -207,20 +207,20 @@ def _candidate_pass(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offse
                                 out[written] = _pair_code(carriers[i], carriers[j], n_classes)
                             written += 1
                 continue
+            # A popular side takes part through its hubs only, paired with every carrier of
+            # the other side (a small side's carriers are paired with the popular side's
+            # hubs, never with all its carriers: that is what would be quadratic).
             for this, that, that_start, that_stop in (
                     (unique, other, second_start, second_stop),
                     (other, unique, first_start, first_stop)):
-                if hub_row[this] >= 0:
-                    chosen, hub_start = hubs, hub_offsets[hub_row[this]]
-                    hub_stop = hub_offsets[hub_row[this] + 1]
-                else:
-                    chosen, hub_start = carriers, carrier_offsets[this]
-                    hub_stop = carrier_offsets[this + 1]
+                if hub_row[this] < 0:
+                    continue
+                hub_start, hub_stop = hub_offsets[hub_row[this]], hub_offsets[hub_row[this] + 1]
                 for h in range(hub_start, hub_stop):
                     for j in range(that_start, that_stop):
-                        if chosen[h] != carriers[j]:
+                        if hubs[h] != carriers[j]:
                             if write:
-                                out[written] = _pair_code(chosen[h], carriers[j], n_classes)
+                                out[written] = _pair_code(hubs[h], carriers[j], n_classes)
                             written += 1
                 if that == this:
                     break
