@@ -83,33 +83,144 @@ cdef int compare_key_index(const void* left, const void* right) noexcept nogil:
     return -1 if a.index < b.index else (1 if a.index > b.index else 0)
 
 
-cdef int compare_value_index(const void* left, const void* right) noexcept nogil:
-    """Order of (value, index) pairs: by value, then index (what a stable sort gives)."""
-    cdef const ValueIndex* a = <const ValueIndex*>left
-    cdef const ValueIndex* b = <const ValueIndex*>right
-    if a.value < b.value:
-        return -1
-    if a.value > b.value:
-        return 1
-    return -1 if a.index < b.index else (1 if a.index > b.index else 0)
+ctypedef fused sortable_t:
+    int32_t
+    int64_t
 
 
-cdef int compare_int64(const void* left, const void* right) noexcept nogil:
-    cdef int64_t a = (<const int64_t*>left)[0]
-    cdef int64_t b = (<const int64_t*>right)[0]
-    return -1 if a < b else (1 if a > b else 0)
+cdef void sort_values(sortable_t* values, int64_t count) noexcept nogil:
+    """Sort ``values[:count]`` ascending (a quicksort, median of three, insertion sort on
+    short ranges; inlined comparisons, unlike libc's qsort). Equal values are equal: the
+    order among them does not show."""
+    cdef int64_t low = 0, high = count - 1, i, j, middle
+    cdef sortable_t pivot, swap
+    while high - low > 16:
+        middle = low + (high - low) // 2
+        if values[middle] < values[low]:
+            values[middle], values[low] = values[low], values[middle]
+        if values[high] < values[low]:
+            values[high], values[low] = values[low], values[high]
+        if values[high] < values[middle]:
+            values[high], values[middle] = values[middle], values[high]
+        pivot = values[middle]
+        i = low
+        j = high
+        while i <= j:
+            while values[i] < pivot:
+                i += 1
+            while values[j] > pivot:
+                j -= 1
+            if i <= j:
+                swap = values[i]
+                values[i] = values[j]
+                values[j] = swap
+                i += 1
+                j -= 1
+        # Recurse into the smaller part, loop on the larger: bounded stack.
+        if j - low < high - i:
+            sort_values(values + low, j - low + 1)
+            low = i
+        else:
+            sort_values(values + i, high - i + 1)
+            high = j
+    for i in range(low + 1, high + 1):
+        swap = values[i]
+        j = i
+        while j > low and values[j - 1] > swap:
+            values[j] = values[j - 1]
+            j -= 1
+        values[j] = swap
 
 
-cdef int compare_int32(const void* left, const void* right) noexcept nogil:
-    cdef int32_t a = (<const int32_t*>left)[0]
-    cdef int32_t b = (<const int32_t*>right)[0]
-    return -1 if a < b else (1 if a > b else 0)
+cdef double select_value(double* values, int64_t count, int64_t k) noexcept nogil:
+    """The ``k``-th smallest of ``values[:count]`` (0-based; ``values`` is reordered), in
+    linear expected time: what ``np.partition(values, k)[k]`` gives."""
+    cdef int64_t low = 0, high = count - 1, i, j, middle
+    cdef double pivot, swap
+    while low < high:
+        middle = low + (high - low) // 2
+        if values[middle] < values[low]:
+            values[middle], values[low] = values[low], values[middle]
+        if values[high] < values[low]:
+            values[high], values[low] = values[low], values[high]
+        if values[high] < values[middle]:
+            values[high], values[middle] = values[middle], values[high]
+        pivot = values[middle]
+        i = low
+        j = high
+        while i <= j:
+            while values[i] < pivot:
+                i += 1
+            while values[j] > pivot:
+                j -= 1
+            if i <= j:
+                swap = values[i]
+                values[i] = values[j]
+                values[j] = swap
+                i += 1
+                j -= 1
+        if k <= j:
+            high = j
+        elif k >= i:
+            low = i
+        else:
+            return values[k]
+    return values[k]
 
 
-cdef int compare_double(const void* left, const void* right) noexcept nogil:
-    cdef double a = (<const double*>left)[0]
-    cdef double b = (<const double*>right)[0]
-    return -1 if a < b else (1 if a > b else 0)
+cdef void stable_sort_by_value(ValueIndex* items, ValueIndex* scratch,
+                               int64_t count) noexcept nogil:
+    """Sort ``items[:count]`` by value, equal values in their order (a stable merge sort,
+    as ``np.argsort(kind="mergesort")``); ``scratch`` holds ``count`` items."""
+    cdef int64_t start, i, j, width, left, middle, right, out
+    cdef ValueIndex item
+    cdef ValueIndex* source = items
+    cdef ValueIndex* target = scratch
+    cdef ValueIndex* swap
+    # Runs of 16 by insertion, then merges of doubling width.
+    start = 0
+    while start < count:
+        right = imin(start + 16, count)
+        for i in range(start + 1, right):
+            item = items[i]
+            j = i
+            while j > start and items[j - 1].value > item.value:
+                items[j] = items[j - 1]
+                j -= 1
+            items[j] = item
+        start = right
+    width = 16
+    while width < count:
+        left = 0
+        while left < count:
+            middle = imin(left + width, count)
+            right = imin(left + 2 * width, count)
+            i = left
+            j = middle
+            out = left
+            while i < middle and j < right:
+                if source[j].value < source[i].value:
+                    target[out] = source[j]
+                    j += 1
+                else:
+                    target[out] = source[i]
+                    i += 1
+                out += 1
+            while i < middle:
+                target[out] = source[i]
+                i += 1
+                out += 1
+            while j < right:
+                target[out] = source[j]
+                j += 1
+                out += 1
+            left = right
+        swap = source
+        source = target
+        target = swap
+        width *= 2
+    if source != items:
+        memcpy(items, source, count * sizeof(ValueIndex))
 
 
 cdef object int64_array(const int64_t* data, int64_t count):

@@ -61,7 +61,7 @@ def families(const int64_t[::1] blocks, const int64_t[::1] block_offsets,
                 # The block's distinct carriers, ascending (np.unique).
                 for position in range(start, stop):
                     carriers[position - start] = articles_by_block[position]
-                qsort(carriers, stop - start, sizeof(int64_t), compare_int64)
+                sort_values(carriers, stop - start)
                 size = 0
                 for position in range(stop - start):
                     if size == 0 or carriers[position] != carriers[size - 1]:

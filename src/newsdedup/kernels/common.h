@@ -1,4 +1,4 @@
-/* Hash mixers and constants shared by the kernels (see kernels/README.md). */
+/* Hash mixers and constants shared by the kernels (see README.md beside this file). */
 #ifndef NEWSDEDUP_KERNELS_COMMON_H
 #define NEWSDEDUP_KERNELS_COMMON_H
 

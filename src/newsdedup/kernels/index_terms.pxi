@@ -154,11 +154,11 @@ def shared_terms(const int64_t[::1] offsets, const int64_t[::1] base_left,
                 for number in range(n_reached):
                     slot = reached[number]
                     keys[number] = (counted[slot] - stamp) * (n_alive + 1) + slot
-                qsort(keys, n_reached, sizeof(int64_t), compare_int64)
+                sort_values(keys, n_reached)
                 n_chosen = imin(max_candidates, n_reached)
                 for number in range(n_chosen):
                     reached[number] = keys[n_reached - 1 - number] % (n_alive + 1)
-                qsort(reached, n_chosen, sizeof(int64_t), compare_int64)
+                sort_values(reached, n_chosen)
                 for number in range(n_chosen):
                     out[written, 0] = query
                     out[written, 1] = reached[number]

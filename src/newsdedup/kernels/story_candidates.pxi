@@ -21,8 +21,7 @@ def strongest_kernel(const int64_t[::1] indptr, const double[::1] data, int64_t 
                     continue
                 # The (stop - start - keep)-th smallest value (np.partition's pivot).
                 memcpy(scratch, &data[start], (stop - start) * sizeof(double))
-                qsort(scratch, stop - start, sizeof(double), compare_double)
-                cut = scratch[stop - start - keep]
+                cut = select_value(scratch, stop - start, stop - start - keep)
                 for entry in range(start, stop):
                     if data[entry] < cut:
                         out[entry] = False
@@ -38,6 +37,7 @@ def probe_kernel(const int64_t[::1] indptr, const index_t[::1] indices, const do
     cdef Py_ssize_t row
     cdef int64_t start, stop, entry, longest = 0, total, position
     cdef ValueIndex* order = NULL
+    cdef ValueIndex* scratch = NULL
     probed = np.zeros(data.shape[0], dtype=np.bool_)
     cdef uint8_t[::1] out = probed
     try:
@@ -45,6 +45,7 @@ def probe_kernel(const int64_t[::1] indptr, const index_t[::1] indices, const do
             for row in range(indptr.shape[0] - 1):
                 longest = imax(longest, indptr[row + 1] - indptr[row])
             order = <ValueIndex*>checked_malloc(longest * sizeof(ValueIndex))
+            scratch = <ValueIndex*>checked_malloc(longest * sizeof(ValueIndex))
             for row in range(indptr.shape[0] - 1):
                 start = indptr[row]
                 stop = indptr[row + 1]
@@ -54,7 +55,7 @@ def probe_kernel(const int64_t[::1] indptr, const index_t[::1] indices, const do
                     order[entry - start].value = -(
                         data[entry] / <double>imax(postings[indices[entry]], 1))
                     order[entry - start].index = entry - start
-                qsort(order, stop - start, sizeof(ValueIndex), compare_value_index)
+                stable_sort_by_value(order, scratch, stop - start)
                 total = 0
                 for position in range(stop - start):
                     total += postings[indices[start + order[position].index]]
@@ -62,6 +63,7 @@ def probe_kernel(const int64_t[::1] indptr, const index_t[::1] indices, const do
                         out[start + order[position].index] = True
     finally:
         free(order)
+        free(scratch)
     return probed
 
 

@@ -87,7 +87,7 @@ def group_rows(const int64_t[::1] offsets, const int32_t[::1] term_ids,
                             seen[term] = True
                             touched[n_touched] = term
                             n_touched += 1
-                qsort(touched, n_touched, sizeof(int32_t), compare_int32)
+                sort_values(touched, n_touched)
                 for number in range(n_touched):
                     term = touched[number]
                     out_indices[written] = term
