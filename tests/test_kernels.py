@@ -41,6 +41,8 @@ from reference_kernels import (
     _minhash,
     _paragraphs,
     _patterns,
+    _repeated,
+    _rewrite,
     _shared,
     _shingle,
     _story_candidates,
@@ -561,3 +563,36 @@ def test_sorted_run_lookups(seed: int, size: int, key_dtype: Any, value_dtype: A
     delta_right = rng.integers(0, 3, queries.size).astype(np.int64)
     run_both(_kernels.gather, _index_lookup._gather, base_left, base_right, values, delta_left,
              delta_right, rng.integers(0, 9, 3).astype(value_dtype))
+
+
+@EXAMPLES
+@given(SEEDS, st.integers(1, 12), st.integers(1, 15))
+def test_near_repeats(seed: int, articles: int, uniques: int) -> None:
+    """Near repeats inside articles, by pair lookups or by scans of each paragraph's matches
+    (paragraphs matched many ways push articles to the lookups)."""
+    rng = np.random.default_rng(seed)
+    article_paragraphs = csr(rng, articles, 9)
+    unique_of = rng.integers(-1, uniques, int(article_paragraphs[-1])).astype(np.int64)
+    # Matches as ParagraphMatches holds them (left < right), ordered by (left, right): the
+    # match numbers, the pair codes and the scans all follow that order.
+    pairs = sorted({(int(min(x, y)), int(max(x, y)))
+                    for x, y in rng.integers(0, uniques, (40, 2)) if x != y})
+    left = np.array([x for x, _ in pairs], dtype=np.int64)
+    right = np.array([y for _, y in pairs], dtype=np.int64)
+    left_offsets = np.zeros(uniques + 1, dtype=np.int64)
+    np.cumsum(np.bincount(left, minlength=uniques), out=left_offsets[1:])
+    run_both(_kernels.near_repeats, _repeated._near_repeats, article_paragraphs, unique_of,
+             left_offsets, right, rng.permutation(left.size).astype(np.int64),
+             left * np.int64(uniques) + right)
+
+
+@EXAMPLES
+@given(SEEDS, st.integers(0, 25), st.integers(1, 30), st.sampled_from([np.int32, np.int64]))
+def test_rewrite_cosine_blocks(seed: int, rows: int, columns: int, index_dtype: Any) -> None:
+    """Cosines of blocks of rows, one merge per pair of rows."""
+    rng = np.random.default_rng(seed)
+    indptr, indices, data = _sparse_rows(rng, rows, columns, index_dtype)
+    left = rng.integers(0, max(rows, 1), rng.integers(0, 6) if rows else 0).astype(np.int64)
+    right = rng.integers(0, max(rows, 1), rng.integers(0, 6) if rows else 0).astype(np.int64)
+    run_both(_kernels.cosine_block, _rewrite._cosine_block, indptr.astype(index_dtype),
+             indices, data, left, right)

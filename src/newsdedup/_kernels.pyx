@@ -223,6 +223,15 @@ cdef void stable_sort_by_value(ValueIndex* items, ValueIndex* scratch,
         memcpy(items, source, count * sizeof(ValueIndex))
 
 
+cdef int64_t* grow_int64(int64_t* values, int64_t capacity) except NULL nogil:
+    """``values`` reallocated to ``capacity`` entries (MemoryError if it cannot be)."""
+    cdef int64_t* grown = <int64_t*>realloc(values, capacity * sizeof(int64_t))
+    if grown == NULL:
+        with gil:
+            raise MemoryError(f"could not grow a kernel buffer to {capacity} entries")
+    return grown
+
+
 cdef object int64_array(const int64_t* data, int64_t count):
     """A new numpy array holding ``data[:count]``."""
     array = np.empty(count, dtype=np.int64)
@@ -243,9 +252,11 @@ include "kernels/paragraphs.pxi"
 include "kernels/patterns.pxi"
 include "kernels/terms.pxi"
 include "kernels/links.pxi"
+include "kernels/repeated.pxi"
 include "kernels/shared.pxi"
 include "kernels/boilerplate.pxi"
 include "kernels/copy_families.pxi"
+include "kernels/rewrite.pxi"
 include "kernels/story_candidates.pxi"
 include "kernels/story_vectors.pxi"
 include "kernels/index_terms.pxi"
