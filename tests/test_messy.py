@@ -418,8 +418,6 @@ def test_rewrites_do_not_merge_groups(rewrites: tuple[MessyCorpus, DedupResult])
     assert all(group[p.a] != group[p.b] for p in corpus.pairs)
 
 
-@pytest.mark.xfail(strict=True, reason="#15: reposts split off (cut, moved paragraph) and "
-                   "roundups make content boilerplate on one site")
 @pytest.mark.parametrize("variant", ["with sites", "without sites"])
 def test_feed_groups(feed: MessyCorpus, feed_results: dict[str, DedupResult],
                      variant: str) -> None:

@@ -7,8 +7,8 @@ that carry it.
 
 Matches are reported so that their number grows with the articles, not with the square of a
 group's size: each member of a group is matched with its canonical (a star: the other pairs
-of a group are copies of one text), and each link between copy classes of different groups
-is reported once, between the classes' representatives (their best members).
+of a group are copies of one text), and two groups sharing text are matched once, by the
+representatives of their closest linked copy classes.
 
 Assembly creates one object per article, group member, paragraph pair and canonical paragraph,
 so it is written for the count of objects: arrays are turned into lists once, each link's
@@ -89,11 +89,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
                                                               strict=True)
             for member in members[1:]]
     group_of = groups.group_of.tolist()
-    representative = links.classes.representative.tolist()
-    link_a, link_b = links.a.tolist(), links.b.tolist()
-    across = [(representative[a], representative[b]) for a, b in zip(link_a, link_b, strict=True)
-              if group_of[representative[a]] != group_of[representative[b]]]
-    pairs = star + across
+    pairs = star + _across_groups(links, groups.group_of)
     shared = _shared_lists(features, matches, content, pairs, paragraph_index)
 
     def relation_to(member: int, canonical: int) -> tuple[str, float, float]:
@@ -211,6 +207,27 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         matches=tuple(sorted(match_results, key=lambda m: (m.a, m.b))),
         config=config,
     )
+
+
+def _across_groups(links: ArticleLinks, group_of: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """One article pair per pair of groups that share text: the representatives of their
+    closest linked classes (highest Jaccard, then containment, then the lowest class
+    numbers), so that two groups of many copies each give one match, not one per copy."""
+    representative = links.classes.representative
+    first, second = group_of[representative[links.a]], group_of[representative[links.b]]
+    apart = np.flatnonzero(first != second)
+    if apart.size == 0:
+        return []
+    low, high = np.minimum(first[apart], second[apart]), np.maximum(first[apart], second[apart])
+    containment = np.maximum(links.a_in_b[apart], links.b_in_a[apart])
+    order = np.lexsort((links.b[apart], links.a[apart], -containment, -links.jaccard[apart],
+                        high, low))
+    key = low[order] * np.int64(max(len(group_of), 1)) + high[order]
+    first_of_pair = np.ones(order.size, dtype=bool)
+    first_of_pair[1:] = key[1:] != key[:-1]
+    chosen = apart[order[first_of_pair]]
+    return list(zip(representative[links.a[chosen]].tolist(),
+                    representative[links.b[chosen]].tolist(), strict=True))
 
 
 class _LinkView:

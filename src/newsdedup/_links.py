@@ -148,8 +148,9 @@ def _unions(features: Features, allowed: npt.NDArray[np.bool_],
 #: A unique paragraph carried by at most this many copy classes links all of them pairwise;
 #: one carried by more (a wire paragraph syndicated thousands of times, a quote everyone
 #: runs) links each carrier with its ``LINK_HUBS`` best-ranked carriers only, so that the
-#: links grow linearly with the carriers (see the module docstring).
-ALL_PAIRS_CARRIERS = 64
+#: links grow linearly with the carriers (see the module docstring). Every paragraph below
+#: the limit costs up to its square: 16, as many as the hubs.
+ALL_PAIRS_CARRIERS = 16
 #: Best-ranked carriers of a popular paragraph that every other carrier is compared with.
 LINK_HUBS = 16
 #: Two articles contained in a third are parts of one text when one is in the other to this

@@ -167,9 +167,9 @@ class Match:
     score for a rewrite, whose ``shared_paragraphs`` are the rewritten paragraph pairs.
 
     Matches grow with the articles, not with the square of a group: each member of a group is
-    matched with its canonical only, and articles of different groups sharing text are
-    matched once per pair of distinct texts (exact copies of a text are represented by their
-    best-ranked copy). In a notebook, a match shows its shared paragraphs side by side.
+    matched with its canonical only, and two groups sharing text are matched once (by the
+    closest pair of their articles). In a notebook, a match shows its shared paragraphs side by
+    side.
     """
 
     a: str
