@@ -10,7 +10,7 @@ hashfunc=lambda v: v)`` updated with :func:`minhash_inputs` of the same shingles
 :func:`to_lean_minhash` turns it into a ``datasketch.LeanMinHash`` that can be inserted into,
 or query, a ``datasketch.MinHashLSH``.
 
-The kernel is one compiled loop over the shingles (see ``_jit``); its inner loop over the
+The kernel is one compiled loop over the shingles (``kernels/minhash.h``); its inner loop over the
 permutations runs on SIMD lanes.
 """
 

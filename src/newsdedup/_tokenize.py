@@ -7,7 +7,7 @@ encoded once to UTF-8 and every token is hashed in one compiled pass over those 
 The polynomial hash of a token's bytes ``v[0..n-1]`` is ``sum((v[j] + 1) * Q**j)`` modulo
 2**64, with ``Q`` the inverse of the FNV prime, then mixed with its length and
 :func:`~newsdedup._hashing.fmix64`; one compiled pass over the bytes of the batch computes
-every token's hash (see ``_jit``).
+every token's hash (``kernels/tokenize.pxi``).
 
 :func:`hash_texts` does the normalization as well, for a whole batch at once: it gives exactly
 ``hash_tokens([token_text(t) for t in texts])``, but the normalization runs once over the
