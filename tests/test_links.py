@@ -121,3 +121,28 @@ def test_a_lead_excerpt_is_a_contained_copy() -> None:
     assert result.article("excerpt").group_id == result.article(seed.id).group_id
     off = dedup([seed, excerpt], excerpt_coverage=0.6)
     assert off.article("excerpt").group_id != off.article(seed.id).group_id
+
+
+_REPORT = ("Police in Harrisville are looking for a suspect who robbed a liquor store in the "
+           "{block} block of {street} Street {day}.\n\n{left}\n\nInvestigators remained at the "
+           "scene for several hours.\n\nAnyone with information is asked to call the "
+           "Harrisville Police Department at (555) 104-3299.")
+
+
+def test_a_line_of_its_own_is_not_an_edit() -> None:
+    """Two formulaic reports of one station, days apart, differ in few shingles, but each has
+    a sentence the other lacks: not copies. A repost with edited words is one."""
+    first = Article("first", _REPORT.format(
+        block=2700, street="School", day="Thursday",
+        left="He left with about $7,800 and fled on foot toward Pine Street."),
+        published="2023-09-14T22:00:00Z")
+    second = Article("second", _REPORT.format(
+        block=3600, street="Main", day="Saturday",
+        left="He left with about $400 and fled on foot toward Route 9. No one was injured."),
+        published="2023-09-17T15:00:00Z")
+    repost = Article("repost", "Valley Wire | September 15, 2023\n\n" + first.text.replace(
+        "remained", "stayed").replace("several", "two"), published="2023-09-15T08:00:00Z")
+    result = dedup([first, second, repost])
+    assert result.article("second").group_id != result.article("first").group_id
+    assert not _match(result, "first", "second").is_duplicate  # type: ignore[attr-defined]
+    assert result.article("repost").group_id == result.article("first").group_id

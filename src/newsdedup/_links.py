@@ -51,7 +51,7 @@ from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
 from ._verify import PairSimilarity
 
-__all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "ArticleLinks",
+__all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "TEXT_TOKENS", "ArticleLinks",
            "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles"]
 
 I64 = npt.NDArray[np.int64]
@@ -161,6 +161,12 @@ _SAME_TEXT = 0.5
 _WRAPPER_TOKENS = 15
 #: ... and such lines make up at most this share of the repost.
 _WRAPPER_SHARE = 0.25
+#: A paragraph of at least this many tokens is text of an article; shorter lines (a header,
+#: a dateline, "No one was injured.") may be a site's or a repost's own.
+TEXT_TOKENS = 12
+#: A text line with at least this share of its shingles in the other article is an edited
+#: line of it (two edited words in a 19-word sentence leave a third), not a line of its own.
+_EDITED_LINE_SHARE = 0.25
 #: Below this Jaccard, two articles are not near-duplicates however few words differ (a short
 #: text has too few shingles for the count of differing words to mean anything).
 _EDITED_MIN_JACCARD = 0.4
@@ -228,9 +234,12 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # words: an age, a street) by time: reposts follow their original within days.
     soon = ~(gap > (np.inf if config.edited_copy_days is None
                     else config.edited_copy_days * 86400.0))
-    near = (jaccard >= config.article_threshold) | (
-        soon & (jaccard >= _EDITED_MIN_JACCARD)
-        & (edits <= config.near_duplicate_edits * config.shingle_size))
+    budget = config.near_duplicate_edits * config.shingle_size
+    edited = ((jaccard < config.article_threshold) & soon & (jaccard >= _EDITED_MIN_JACCARD)
+              & (edits <= budget))
+    edited &= _edits_within(features, matches, allowed, rep_a, rep_b, edited)
+    edited &= _edits_within(features, matches, allowed, rep_b, rep_a, edited)
+    near = (jaccard >= config.article_threshold) | edited
     rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
     # Containment as a copy sees it: a repost's own lines around the text it copies (a
     # "Source: ... | Curated by ..." header, a byline) do not count against it.
@@ -241,13 +250,16 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
                                       scores.intersection, near | a_smaller, config)
     # ... nor do a few edited words (as for near-duplicates): a copy is contained in its
     # original up to near_duplicate_edits words.
-    budget = config.near_duplicate_edits * config.shingle_size
     # (Only for a text covering excerpt_coverage of the other: a line or two sharing a
     # stock phrase has few shingles to differ by, and is nobody's copy.)
-    inside_a = np.where(soon & (a_in_b >= 0.5) & (b_in_a >= config.excerpt_coverage)
-                        & (scores.left_size - scores.intersection <= budget), 1.0, inside_a)
-    inside_b = np.where(soon & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
-                        & (scores.right_size - scores.intersection <= budget), 1.0, inside_b)
+    edited_a = (soon & (a_in_b >= 0.5) & (b_in_a >= config.excerpt_coverage)
+                & (scores.left_size - scores.intersection <= budget))
+    edited_b = (soon & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
+                & (scores.right_size - scores.intersection <= budget))
+    edited_a &= _edits_within(features, matches, allowed, rep_a, rep_b, edited_a)
+    edited_b &= _edits_within(features, matches, allowed, rep_b, rep_a, edited_b)
+    inside_a = np.where(edited_a, 1.0, inside_a)
+    inside_b = np.where(edited_b, 1.0, inside_b)
     a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
     a_contained = ~near & (inside_a >= config.containment_threshold) & a_first
     b_contained = ~near & ~a_contained & (inside_b >= config.containment_threshold)
@@ -352,6 +364,51 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
         # once): the share is capped at 1.
         result[pair] = max(contained[pair],
                            min(1.0, float(intersection[pair]) / (total - wrapper)))
+    return result
+
+
+def _edits_within(features: Features, matches: ParagraphMatches,
+                  allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+                  wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether every text line of ``inner[k]`` (a content paragraph of
+    ``TEXT_TOKENS`` tokens or more) is ``outer[k]``'s too: the same paragraph, one it
+    matches, or one with a few edited words, i.e. ``_EDITED_LINE_SHARE`` of its shingles
+    in ``outer``'s text. The words ``inner`` does not share are then edits inside the text
+    both carry.
+
+    A few edited words are a copy's; a sentence of its own is not an edit, however few
+    shingles it has: two formulaic reports of one station differ in a line the other
+    lacks ("He left with about $7,800 and fled on foot toward Pine Street": one shingle of
+    nine in the other report). Headers, datelines and other short lines may differ (a
+    repost's own wrapper).
+    """
+    result = wanted.copy()
+    pairs = np.flatnonzero(wanted)
+    if pairs.size == 0:
+        return result
+    offsets, mine, _, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                            allowed, matches.partners(), inner[pairs],
+                                            outer[pairs])
+    text_line = (allowed & (features.token_counts >= TEXT_TOKENS)).tolist()
+    bounds = offsets.tolist()
+    shared = mine.tolist()
+    article_paragraphs = features.article_paragraphs.tolist()
+    shingles = features.shingles
+    for k, pair in enumerate(pairs.tolist()):
+        carried = set(shared[bounds[k]:bounds[k + 1]])
+        article = int(inner[pair])
+        own = [paragraph for paragraph in range(article_paragraphs[article],
+                                                article_paragraphs[article + 1])
+               if text_line[paragraph] and paragraph not in carried]
+        if not own:
+            continue
+        other = int(outer[pair])
+        text = np.concatenate([shingles.row(paragraph) for paragraph in
+                               range(article_paragraphs[other], article_paragraphs[other + 1])
+                               if allowed[paragraph]] or [np.zeros(0, shingles.values.dtype)])
+        result[pair] = all(
+            np.isin(shingles.row(paragraph), text).mean() >= _EDITED_LINE_SHARE
+            for paragraph in own)
     return result
 
 
