@@ -15,11 +15,10 @@ with the project's own hash functions:
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
-from newsdedup._hashing import fmix64_scalar
+from newsdedup._hashing import fmix64
 from newsdedup._shingle import _POSITION_KEYS
 from newsdedup._tokenize import _LENGTH_SALT, _Q, hash_tokens
 
@@ -46,27 +45,34 @@ def random_paragraph(n_words: int, seed: int = 0) -> str:
     return " ".join(vocabulary[rng.integers(0, vocabulary.size, n_words)].tolist())
 
 
-@numba.njit(cache=False)
 def _crowded_chain(word_hashes: npt.NDArray[np.uint64], position_keys: npt.NDArray[np.uint64],
                    n_words: int, size: int, top_bits: int, seed: int) -> npt.NDArray[np.int64]:
-    """Word numbers such that every ``size``-word shingle has its top ``top_bits`` bits 0."""
-    np.random.seed(seed)
+    """Word numbers such that every ``size``-word shingle has its top ``top_bits`` bits 0.
+
+    Each next word is searched among the vocabulary (a random block of it at a time) for one
+    that completes the shingle so; numpy does a block per step.
+    """
+    rng = np.random.default_rng(seed)
     n_vocabulary = word_hashes.size
     chain = np.empty(n_words, dtype=np.int64)
-    for number in range(min(size - 1, n_words)):
-        chain[number] = np.random.randint(0, n_vocabulary)
+    chain[:min(size - 1, n_words)] = rng.integers(0, n_vocabulary, min(size - 1, n_words))
+    keys = [int(key) for key in position_keys[:size]]
+    hashes = [int(value) for value in word_hashes]
+    with np.errstate(over="ignore"):
+        last = word_hashes * position_keys[size - 1]
     shift = np.uint64(64 - top_bits)
+    block = 512
     for number in range(size - 1, n_words):
-        partial = np.uint64(0)
-        for position in range(size - 1):
-            partial += word_hashes[chain[number - size + 1 + position]] * position_keys[position]
-        start = np.random.randint(0, n_vocabulary)
+        partial = sum(hashes[chain[number - size + 1 + position]] * keys[position]
+                      for position in range(size - 1)) % 2**64
+        start = int(rng.integers(0, n_vocabulary))
         chain[number] = start  # kept if no word fits (about 1e-7 with 4,096 words)
-        for step in range(n_vocabulary):
-            word = (start + step) % n_vocabulary
-            combined = partial + word_hashes[word] * position_keys[size - 1]
-            if fmix64_scalar(combined) >> shift == 0:
-                chain[number] = word
+        for offset in range(0, n_vocabulary, block):
+            words = (start + offset + np.arange(block)) % n_vocabulary
+            with np.errstate(over="ignore"):
+                fits = np.flatnonzero(fmix64(last[words] + np.uint64(partial)) >> shift == 0)
+            if fits.size:
+                chain[number] = words[fits[0]]
                 break
     return chain
 
@@ -81,29 +87,24 @@ def crowded_shingle_paragraph(n_words: int, seed: int = 0, shingle_size: int = 5
     return " ".join(np.array(vocabulary)[chain].tolist())
 
 
-@numba.njit(cache=False)
 def _crowded_words(n_words: int, top_bits: int, seed: int, q: np.uint64,
                    length_salt: np.uint64) -> npt.NDArray[np.uint8]:
     """``n_words`` random 8-letter words (bytes, end to end) whose token hash has its top
-    ``top_bits`` bits 0 (the formula of ``_tokenize._hash_token_kernel``)."""
-    np.random.seed(seed)
-    out = np.empty(n_words * 8, dtype=np.uint8)
-    found = 0
+    ``top_bits`` bits 0 (the formula of ``_tokenize.hash_token_bytes``), drawn in blocks."""
+    rng = np.random.default_rng(seed)
+    found: list[npt.NDArray[np.uint8]] = []
+    count = 0
     shift = np.uint64(64 - top_bits)
-    word = np.empty(8, dtype=np.uint8)
-    while found < n_words:
-        polynomial = np.uint64(0)
-        power = np.uint64(1)
-        letters = np.random.randint(0, 26**8)  # one draw, eight base-26 digits
-        for position in range(8):
-            word[position] = 97 + letters % 26
-            letters //= 26
-            polynomial += (np.uint64(word[position]) + np.uint64(1)) * power
-            power *= q
-        if fmix64_scalar(polynomial ^ (np.uint64(8) * length_salt)) >> shift == 0:
-            out[found * 8:found * 8 + 8] = word
-            found += 1
-    return out
+    powers = np.array([pow(int(q), position, 2**64) for position in range(8)], dtype=np.uint64)
+    while count < n_words:
+        letters = rng.integers(97, 123, (1 << 18, 8)).astype(np.uint8)
+        with np.errstate(over="ignore"):
+            polynomial = ((letters.astype(np.uint64) + np.uint64(1)) * powers).sum(
+                axis=1, dtype=np.uint64)
+            keep = fmix64(polynomial ^ (np.uint64(8) * length_salt)) >> shift == 0
+        found.append(letters[keep])
+        count += int(keep.sum())
+    return np.concatenate(found)[:n_words].ravel()
 
 
 def crowded_term_paragraph(n_words: int, seed: int = 0) -> str:

@@ -95,7 +95,7 @@ def run_dask(path: str, workers: int, regions: bool) -> dict[str, Any]:
                       dashboard_address=None, memory_limit=0) as cluster, \
             Client(cluster) as client:
         pids = list(client.run(os.getpid).values())
-        # Warm the workers (imports, numba's cached kernels) outside the measured run.
+        # Warm the workers (imports) outside the measured run.
         client.run(lambda: __import__("newsdedup").dedup([{"id": "w", "text": "warm up"}]))
         sampler = _Sampler(pids)
         stats: dict[str, Any] = {}

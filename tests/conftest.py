@@ -17,8 +17,9 @@ from newsdedup._index_memory import Memory
 from newsdedup._paragraphs import split_paragraphs
 from newsdedup._tokenize import hash_texts, hash_tokens
 
-# The first call of a compiled kernel in a process compiles it (or loads it from numba's
-# cache): a per-example deadline would fail whichever test happens to call it first.
+# The first call of a reference kernel (tests/reference_kernels) in a process compiles it
+# with numba (or loads it from numba's cache): a per-example deadline would fail whichever
+# test happens to call it first.
 settings.register_profile("newsdedup", deadline=None)
 settings.load_profile("newsdedup")
 

@@ -9,31 +9,70 @@
 'a'
 """
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
-from . import synthetic
 from ._article import Article
-from ._canonical import RULES as CANONICAL_RULES
 from ._config import DedupConfig
 from ._demo import demo_articles, seed_articles
 from ._errors import ConfigError, IndexStoreError, InputError, MissingExtraError, NewsdedupError
-from ._index import AddResult, DedupIndex, IndexChange, IndexDecision, open_index
-from ._loaders import from_dataframe, load_inputs, read_jsonl, read_text_folder
-from ._minhash import signatures, to_lean_minhash
-from ._pipeline import dedup
-from ._result import (
-    ArticleResult,
-    BoilerplateParagraph,
-    Carrier,
-    DedupResult,
-    DuplicateGroup,
-    GroupMember,
-    Match,
-    ParagraphProvenance,
-    RepeatedParagraph,
-    SharedParagraph,
-    Story,
-)
+
+if TYPE_CHECKING:
+    from . import synthetic
+    from ._canonical import RULES as CANONICAL_RULES
+    from ._index import AddResult, DedupIndex, IndexChange, IndexDecision, open_index
+    from ._loaders import from_dataframe, load_inputs, read_jsonl, read_text_folder
+    from ._minhash import signatures, to_lean_minhash
+    from ._pipeline import dedup
+    from ._result import (
+        ArticleResult,
+        BoilerplateParagraph,
+        Carrier,
+        DedupResult,
+        DuplicateGroup,
+        GroupMember,
+        Match,
+        ParagraphProvenance,
+        RepeatedParagraph,
+        SharedParagraph,
+        Story,
+    )
+
+# The rest of the public names are imported on first use (PEP 562), so that ``import
+# newsdedup`` stays light: the pipeline brings numpy, scipy and regex, the index sqlite3.
+_LAZY = {
+    "CANONICAL_RULES": ("._canonical", "RULES"),
+    **{name: ("._index", name) for name in (
+        "AddResult", "DedupIndex", "IndexChange", "IndexDecision", "open_index")},
+    **{name: ("._loaders", name) for name in (
+        "from_dataframe", "load_inputs", "read_jsonl", "read_text_folder")},
+    "signatures": ("._minhash", "signatures"),
+    "to_lean_minhash": ("._minhash", "to_lean_minhash"),
+    "dedup": ("._pipeline", "dedup"),
+    **{name: ("._result", name) for name in (
+        "ArticleResult", "BoilerplateParagraph", "Carrier", "DedupResult", "DuplicateGroup",
+        "GroupMember", "Match", "ParagraphProvenance", "RepeatedParagraph", "SharedParagraph",
+        "Story")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (see ``_LAZY``)."""
+    if name == "synthetic":
+        value: Any = importlib.import_module(".synthetic", __name__)
+    elif name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module, __name__), attribute)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.1.0"
 

@@ -34,7 +34,7 @@ from ._canonical import Preference
 from ._config import DedupConfig
 from ._copies import copy_classes
 from ._features import Features
-from ._jit import kernel
+from ._kernels import shared_weights as _shared_weights
 from ._links import ALL_PAIRS_CARRIERS, TEXT_TOKENS, class_pairs
 from ._paragraph_matches import ParagraphMatches
 
@@ -98,31 +98,3 @@ def copy_families(features: Features, matches: ParagraphMatches, config: DedupCo
     family[with_class] = label[classes.class_of[with_class]]
     return family
 
-
-@kernel
-def _shared_weights(offsets: I64, cluster: I64, size: I64, a: I64, b: I64) -> I64:
-    """For each class pair, the shingles of their shared clusters (the smaller side's)."""
-    out = np.zeros(a.size, dtype=np.int64)
-    for pair in range(a.size):
-        left, left_stop = offsets[a[pair]], offsets[a[pair] + 1]
-        right, right_stop = offsets[b[pair]], offsets[b[pair] + 1]
-        total = 0
-        while left < left_stop and right < right_stop:
-            if cluster[left] < cluster[right]:
-                left += 1
-            elif cluster[left] > cluster[right]:
-                right += 1
-            else:
-                # All entries of this cluster on each side.
-                this = cluster[left]
-                mine = 0
-                while left < left_stop and cluster[left] == this:
-                    mine += size[left]
-                    left += 1
-                theirs = 0
-                while right < right_stop and cluster[right] == this:
-                    theirs += size[right]
-                    right += 1
-                total += min(mine, theirs)
-        out[pair] = total
-    return out

@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 import numpy.typing as npt
 
-from ._jit import kernel
+from ._kernels import fmix64_scalar
 
 __all__ = ["U64", "fmix64", "fmix64_scalar", "stable_id"]
 
@@ -36,16 +36,6 @@ def fmix64(values: U64) -> U64:
         mixed = mixed * _M2
         result: U64 = mixed ^ (mixed >> _S33)
         return result
-
-
-@kernel
-def fmix64_scalar(value: np.uint64) -> np.uint64:
-    """:func:`fmix64` of one ``uint64``, for compiled kernels (see ``_jit``)."""
-    mixed = value ^ (value >> np.uint64(33))
-    mixed = mixed * np.uint64(0xFF51AFD7ED558CCD)
-    mixed = mixed ^ (mixed >> np.uint64(33))
-    mixed = mixed * np.uint64(0xC4CEB9FE1A85EC53)
-    return mixed ^ (mixed >> np.uint64(33))
 
 
 #: Bytes of a group or story id digest: 128 bits, so that even billions of ids never collide

@@ -28,7 +28,8 @@ from ._arrays import pairs_in_runs
 from ._config import DedupConfig
 from ._hashing import fmix64
 from ._index_lookup import Growable, SortedMultimap
-from ._jit import kernel
+from ._kernels import find_roots as _find_roots
+from ._kernels import walk as _walk
 from ._lsh import choose_bands
 from ._minhash import signatures
 from ._shingle import ShingleSets
@@ -84,38 +85,6 @@ class Staged:
     new_keys: U32
     new_first: I64
     candidates: I64
-
-
-@kernel
-def _find_roots(parent: I64, nodes: I64) -> I64:
-    """Union-find roots of ``nodes`` (halving the paths on the way)."""
-    roots = np.empty(nodes.size, dtype=np.int64)
-    for index in range(nodes.size):
-        node = nodes[index]
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        roots[index] = node
-    return roots
-
-
-@kernel
-def _walk(uids: I64, head: I64, following: I64, alive: npt.NDArray[np.bool_]) -> I64:
-    """The live occurrences of ``uids``, following each uid's chain."""
-    found = np.empty(16, dtype=np.int64)
-    count = 0
-    for uid in uids:
-        occurrence = head[uid]
-        while occurrence >= 0:
-            if alive[occurrence]:
-                if count == found.size:
-                    grown = np.empty(2 * found.size, dtype=np.int64)
-                    grown[:count] = found
-                    found = grown
-                found[count] = occurrence
-                count += 1
-            occurrence = following[occurrence]
-    return found[:count].copy()
 
 
 class ParagraphIndex:

@@ -10,7 +10,7 @@ hashfunc=lambda v: v)`` updated with :func:`minhash_inputs` of the same shingles
 :func:`to_lean_minhash` turns it into a ``datasketch.LeanMinHash`` that can be inserted into,
 or query, a ``datasketch.MinHashLSH``.
 
-The kernel is one compiled loop over the shingles (see ``_jit``); its inner loop over the
+The kernel is one compiled loop over the shingles (``kernels/minhash.h``); its inner loop over the
 permutations runs on SIMD lanes.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._jit import kernel
+from ._kernels import signature_kernel as _signature_kernel
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
 
@@ -80,42 +80,19 @@ def signatures(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
         a, b = a[start:stop], b[start:stop]
     if rows is None:
         rows = np.arange(len(sets), dtype=np.int64)
+    # The kernel reads C-contiguous arrays (views of the caller's arrays are copied).
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+    offsets = np.ascontiguousarray(sets.offsets, dtype=np.int64)
     out = np.empty((rows.size, a.size), dtype=np.uint32)
-    values = minhash_inputs(sets.values)
+    values = np.ascontiguousarray(minhash_inputs(sets.values))
 
     def sign(bounds: tuple[int, int]) -> None:
-        _signature_kernel(sets.offsets, values, rows[bounds[0]:bounds[1]], a, b,
+        _signature_kernel(offsets, values, rows[bounds[0]:bounds[1]], a, b,
                           out[bounds[0]:bounds[1]])
 
     map_in_threads(sign, split_range(rows.size, workers), workers)
     return out
-
-
-@kernel
-def _fmix32(value: np.uint32) -> np.uint32:
-    mixed = np.uint32(value ^ (value >> np.uint32(16)))
-    mixed = np.uint32(mixed * np.uint32(0x85EBCA6B))
-    mixed = np.uint32(mixed ^ (mixed >> np.uint32(13)))
-    mixed = np.uint32(mixed * np.uint32(0xC2B2AE35))
-    return np.uint32(mixed ^ (mixed >> np.uint32(16)))
-
-
-@kernel
-def _signature_kernel(offsets: npt.NDArray[np.int64], values: U32, rows: npt.NDArray[np.int64],
-                      a: U32, b: U32, out: U32) -> None:
-    """Fill ``out[k]`` with the minimum of ``a * fmix32(value) + b`` over the (32-bit) shingles
-    of row ``rows[k]`` (uint32 arithmetic, wrapping), or EMPTY_VALUE if it has none."""
-    num_perm = a.size
-    for number in range(rows.size):
-        row = rows[number]
-        signature = out[number]
-        signature[:] = EMPTY_VALUE
-        for position in range(offsets[row], offsets[row + 1]):
-            mixed = _fmix32(values[position])
-            for permutation in range(num_perm):
-                permuted = np.uint32(a[permutation] * mixed + b[permutation])
-                if permuted < signature[permutation]:
-                    signature[permutation] = permuted
 
 
 def to_lean_minhash(signature: npt.ArrayLike, seed: int = 1) -> Any:

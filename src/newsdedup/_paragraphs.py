@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from ._jit import kernel
+from ._kernels import line_spans as _line_spans
 
 __all__ = ["chunk_paragraphs", "paragraph_spans", "split_paragraphs"]
 
@@ -79,50 +79,6 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     paragraphs = [joined[start:end] for start, end in zip(absolute[:, 0].tolist(),
                                                           absolute[:, 1].tolist(), strict=True)]
     return offsets, absolute - text_starts[owner][:, None], paragraphs
-
-
-@kernel
-def _line_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
-                latin1: npt.NDArray[np.uint8], breaks: npt.NDArray[np.uint32],
-                spaces: npt.NDArray[np.uint32]) -> I64:
-    """``(start, end)`` of every line of ``points`` that holds a non-space character,
-    stripped of its leading and trailing spaces.
-
-    ``latin1`` classes the first 256 code points (0: other, 1: space, 2: line break); above
-    them, ``breaks`` and ``spaces`` (sorted) are searched.
-    """
-    spans = np.empty((points.size // 2 + 1, 2), dtype=np.int64)
-    count = 0
-    first = -1
-    last = -1
-    for position in range(points.size):
-        point = points[position]
-        if point < 256:
-            kind = latin1[point]
-        else:
-            kind = 0
-            index = np.searchsorted(breaks, point)
-            if index < breaks.size and breaks[index] == point:
-                kind = 2
-            else:
-                index = np.searchsorted(spaces, point)
-                if index < spaces.size and spaces[index] == point:
-                    kind = 1
-        if kind == 0:
-            if first < 0:
-                first = position
-            last = position
-        elif kind == 2:
-            if first >= 0:
-                spans[count, 0] = first
-                spans[count, 1] = last + 1
-                count += 1
-            first = -1
-    if first >= 0:
-        spans[count, 0] = first
-        spans[count, 1] = last + 1
-        count += 1
-    return spans[:count].copy()
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import regex
 
 from ._hashing import U64
-from ._jit import kernel
+from ._kernels import pattern_candidate_kernel as _pattern_candidate_kernel
 from ._normalize import normalize_text
 from ._tokenize import TokenBatch, hash_texts
 
@@ -88,38 +88,21 @@ _KEY_FILTER = np.zeros(1 << 16, dtype=np.bool_)
 _KEY_FILTER[(_KEY_HASHES & np.uint64(0xFFFF)).astype(np.int64)] = True
 
 
-def _candidates(tokens: TokenBatch, token_counts: I64) -> npt.NDArray[np.bool_]:
-    """Paragraphs holding a key token, a key token pair, or only a whole-paragraph word."""
-    return _candidate_kernel(tokens.hashes, tokens.paragraph, token_counts, _KEY_FILTER,
-                             _KEY_HASHES, _KEY_ROLES, tokens.n_paragraphs)
-
-
-@kernel
 def _candidate_kernel(hashes: U64, paragraph: I64, token_counts: I64,
                       key_filter: npt.NDArray[np.bool_], key_hashes: U64,
                       key_roles: npt.NDArray[np.uint64], n_paragraphs: int
                       ) -> npt.NDArray[np.bool_]:
-    candidate = np.zeros(n_paragraphs, dtype=np.bool_)
-    pair_bits = np.uint64((1 << len(_WORD_PAIRS)) - 1)
-    previous_role = np.uint64(0)
-    previous_paragraph = -1
-    for token in range(hashes.size):
-        role = np.uint64(0)
-        if key_filter[np.int64(hashes[token] & np.uint64(0xFFFF))]:
-            slot = np.searchsorted(key_hashes, hashes[token])
-            if slot < key_hashes.size and key_hashes[slot] == hashes[token]:
-                role = key_roles[slot]
-        owner = paragraph[token]
-        if role & np.uint64(_SINGLE):
-            candidate[owner] = True
-        if role & np.uint64(_WHOLE) and token_counts[owner] == 1:
-            candidate[owner] = True
-        if owner == previous_paragraph and (
-                (previous_role >> np.uint64(_FIRST)) & (role >> np.uint64(_SECOND)) & pair_bits):
-            candidate[owner] = True
-        previous_role = role
-        previous_paragraph = owner
-    return candidate
+    """Candidate flags per paragraph, one compiled pass over the tokens (``kernels/
+    patterns.pxi``), with this module's role bits."""
+    return _pattern_candidate_kernel(hashes, paragraph, token_counts, key_filter, key_hashes,
+                                     key_roles, n_paragraphs, len(_WORD_PAIRS), _SINGLE,
+                                     _WHOLE, _FIRST, _SECOND)
+
+
+def _candidates(tokens: TokenBatch, token_counts: I64) -> npt.NDArray[np.bool_]:
+    """Paragraphs holding a key token, a key token pair, or only a whole-paragraph word."""
+    return _candidate_kernel(tokens.hashes, tokens.paragraph, token_counts, _KEY_FILTER,
+                             _KEY_HASHES, _KEY_ROLES, tokens.n_paragraphs)
 
 
 def pattern_boilerplate(texts: Sequence[str], tokens: TokenBatch, token_counts: I64,

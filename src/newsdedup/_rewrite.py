@@ -34,7 +34,7 @@ from scipy.sparse import csr_matrix
 from ._config import DedupConfig
 from ._features import Features
 from ._hashing import fmix64
-from ._jit import kernel
+from ._kernels import cosine_block as _cosine_block
 from ._normalize import normalize_text
 from ._result import Match, SharedParagraph
 
@@ -197,30 +197,6 @@ def _weigh(paragraphs: csr_matrix) -> csr_matrix:
     weighted.data /= np.repeat(np.maximum(norms, 1e-12), np.diff(weighted.indptr))
     weighted.sort_indices()
     return weighted
-
-
-@kernel
-def _cosine_block(indptr: npt.NDArray[np.int32], indices: npt.NDArray[np.int32], data: F64,
-                  left: I64, right: I64) -> F64:
-    """Dot products of rows ``left`` with rows ``right`` of a CSR matrix whose rows have
-    sorted column indices (one merge per pair of rows: no transpose of the matrix)."""
-    block = np.zeros((left.size, right.size))
-    for i in range(left.size):
-        for j in range(right.size):
-            a, a_stop = indptr[left[i]], indptr[left[i] + 1]
-            b, b_stop = indptr[right[j]], indptr[right[j] + 1]
-            total = 0.0
-            while a < a_stop and b < b_stop:
-                if indices[a] < indices[b]:
-                    a += 1
-                elif indices[a] > indices[b]:
-                    b += 1
-                else:
-                    total += data[a] * data[b]
-                    a += 1
-                    b += 1
-            block[i, j] = total
-    return block
 
 
 def _best_pairs(block: F64, threshold: float) -> list[tuple[int, int]]:

@@ -27,7 +27,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
-from ._jit import kernel
+from ._kernels import dot_kernel as _dot_kernel
+from ._kernels import probe_kernel as _probe_kernel
+from ._kernels import strongest_kernel as _strongest_kernel
 
 __all__ = ["candidate_pairs", "pair_cosines", "probe_terms", "strongest_terms"]
 
@@ -75,43 +77,6 @@ def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
     postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
     return _select(index, indptr, _probe_kernel(indptr, index.indices, index.data, postings,
                                                 budget))
-
-
-@kernel
-def _strongest_kernel(indptr: I64, data: F64, keep: int) -> npt.NDArray[np.bool_]:
-    """Whether each entry is at or above its row's ``keep``-th largest value."""
-    kept = np.ones(data.size, dtype=np.bool_)
-    for row in range(indptr.size - 1):
-        start, stop = indptr[row], indptr[row + 1]
-        if stop - start <= keep:
-            continue
-        cut = np.partition(data[start:stop].copy(), stop - start - keep)[stop - start - keep]
-        for entry in range(start, stop):
-            if data[entry] < cut:
-                kept[entry] = False
-    return kept
-
-
-@kernel
-def _probe_kernel(indptr: I64, indices: npt.NDArray[np.int32], data: F64, postings: I64,
-                  budget: int) -> npt.NDArray[np.bool_]:
-    """Whether each row probes each of its entries: by weight per posting (a stable order:
-    ties keep the row's term order) while the running total of postings stays in budget."""
-    probed = np.zeros(data.size, dtype=np.bool_)
-    for row in range(indptr.size - 1):
-        start, stop = indptr[row], indptr[row + 1]
-        if stop == start:
-            continue
-        value = np.empty(stop - start)
-        for entry in range(start, stop):
-            value[entry - start] = -(data[entry] / max(postings[indices[entry]], 1))
-        order = np.argsort(value, kind="mergesort")
-        total = 0
-        for position in order:
-            total += postings[indices[start + position]]
-            if total <= budget:
-                probed[start + position] = True
-    return probed
 
 
 def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> csr_matrix:
@@ -173,25 +138,6 @@ def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
     if not vectors.has_sorted_indices:
         vectors = vectors.sorted_indices()  # a copy: the caller's matrix stays as it is
     return _dot_kernel(vectors.indptr.astype(np.int64), vectors.indices, vectors.data,
-                       np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+                       np.ascontiguousarray(rows, dtype=np.int64),
+                       np.ascontiguousarray(cols, dtype=np.int64))
 
-
-@kernel
-def _dot_kernel(indptr: I64, indices: npt.NDArray[np.int32], data: F64, rows: I64,
-                cols: I64) -> F64:
-    result = np.zeros(rows.size)
-    for pair in range(rows.size):
-        first, first_end = indptr[rows[pair]], indptr[rows[pair] + 1]
-        second, second_end = indptr[cols[pair]], indptr[cols[pair] + 1]
-        total = 0.0
-        while first < first_end and second < second_end:
-            if indices[first] < indices[second]:
-                first += 1
-            elif indices[first] > indices[second]:
-                second += 1
-            else:
-                total += data[first] * data[second]
-                first += 1
-                second += 1
-        result[pair] = total
-    return result

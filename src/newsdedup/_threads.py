@@ -1,9 +1,9 @@
 """Running compiled kernels on several threads, with results identical to one thread.
 
-The kernels release the GIL (see ``_jit``), so a step that splits its work into independent
-parts (rows of a matrix, bands of an LSH index, ranges of articles) runs the parts on a small
-thread pool. Parts are fixed by position and results come back in order, so the outcome does
-not depend on the number of threads.
+The compiled kernels release the GIL (``kernels/README.md``), so a step that splits its work
+into independent parts (rows of a matrix, bands of an LSH index, ranges of articles) runs the
+parts on a small thread pool. Parts are fixed by position and results come back in order, so
+the outcome does not depend on the number of threads.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ encoded once to UTF-8 and every token is hashed in one compiled pass over those 
 The polynomial hash of a token's bytes ``v[0..n-1]`` is ``sum((v[j] + 1) * Q**j)`` modulo
 2**64, with ``Q`` the inverse of the FNV prime, then mixed with its length and
 :func:`~newsdedup._hashing.fmix64`; one compiled pass over the bytes of the batch computes
-every token's hash (see ``_jit``).
+every token's hash (``kernels/tokenize.pxi``).
 
 :func:`hash_texts` does the normalization as well, for a whole batch at once: it gives exactly
 ``hash_tokens([token_text(t) for t in texts])``, but the normalization runs once over the
@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from ._hashing import U64, fmix64_scalar
-from ._jit import kernel
+from ._hashing import U64
+from ._kernels import TOKEN_LENGTH_SALT, TOKEN_Q
+from ._kernels import hash_token_kernel as _hash_token_kernel
 from ._normalize import _QUOTES_AND_DASHES
 
 __all__ = [
@@ -46,9 +47,9 @@ __all__ = [
 ]
 
 # The inverse modulo 2**64 of the FNV prime 0x100000001B3 (odd, so invertible).
-_Q = np.uint64(pow(0x100000001B3, -1, 2**64))
+_Q = np.uint64(TOKEN_Q)
 _SPACE, _NEWLINE = 0x20, 0x0A
-_LENGTH_SALT = np.uint64(0x9E3779B97F4A7C15)
+_LENGTH_SALT = np.uint64(TOKEN_LENGTH_SALT)
 
 
 @attrs.frozen(slots=True)
@@ -260,45 +261,3 @@ def hash_token_bytes(data: bytes, n_paragraphs: int) -> TokenBatch:
     hashes, paragraph = _hash_token_kernel(np.frombuffer(data, dtype=np.uint8))
     return TokenBatch(hashes, paragraph, n_paragraphs)
 
-
-@kernel
-def _hash_token_kernel(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64]]:
-    """Token hashes and paragraph numbers of ``raw`` (see :func:`hash_token_bytes`).
-
-    A token of bytes ``v[0..n-1]`` hashes to ``fmix64(sum((v[j] + 1) * Q**j) ^ n * SALT)``
-    modulo 2**64 (the polynomial described in the module docstring).
-    """
-    count = 0
-    inside = False
-    for byte in raw:
-        in_token = byte != _SPACE and byte != _NEWLINE
-        if in_token and not inside:
-            count += 1
-        inside = in_token
-    hashes = np.empty(count, dtype=np.uint64)
-    paragraph = np.empty(count, dtype=np.int64)
-    token = 0
-    current = 0
-    position = 0
-    size = raw.size
-    while position < size:
-        byte = raw[position]
-        if byte == _NEWLINE:
-            current += 1
-            position += 1
-            continue
-        if byte == _SPACE:
-            position += 1
-            continue
-        polynomial = np.uint64(0)
-        power = np.uint64(1)
-        start = position
-        while position < size and raw[position] != _SPACE and raw[position] != _NEWLINE:
-            polynomial += (np.uint64(raw[position]) + np.uint64(1)) * power
-            power *= _Q
-            position += 1
-        length = np.uint64(position - start)
-        hashes[token] = fmix64_scalar(polynomial ^ (length * _LENGTH_SALT))
-        paragraph[token] = current
-        token += 1
-    return hashes, paragraph

@@ -12,8 +12,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._jit import kernel
-from ._shingle import ShingleSets, ShingleValues
+from ._kernels import count_shared
+from ._kernels import intersection_kernel as _intersection_kernel
+from ._shingle import ShingleSets
 
 __all__ = ["PairSimilarity", "count_shared", "pair_similarity"]
 
@@ -72,37 +73,9 @@ def pair_similarity(sets: ShingleSets, left: I64, right: I64) -> PairSimilarity:
     >>> sim.intersection.tolist(), sim.jaccard.round(2).tolist()
     ([1], [0.25])
     """
-    left = np.asarray(left, dtype=np.int64)
-    right = np.asarray(right, dtype=np.int64)
+    left = np.ascontiguousarray(left, dtype=np.int64)
+    right = np.ascontiguousarray(right, dtype=np.int64)
     sizes = sets.sizes
     intersection = _intersection_kernel(sets.offsets, sets.values, left, right)
     return PairSimilarity(left, right, intersection, sizes[left], sizes[right])
 
-
-@kernel
-def _intersection_kernel(offsets: I64, values: ShingleValues, left: I64, right: I64) -> I64:
-    """Size of the intersection of sorted rows ``left[k]`` and ``right[k]``, by merging."""
-    intersection = np.zeros(left.size, dtype=np.int64)
-    for pair in range(left.size):
-        intersection[pair] = count_shared(values, offsets[left[pair]], offsets[left[pair] + 1],
-                                          values, offsets[right[pair]],
-                                          offsets[right[pair] + 1])
-    return intersection
-
-
-@kernel
-def count_shared(left: ShingleValues, first: int, first_end: int, right: ShingleValues,
-                 second: int, second_end: int) -> int:
-    """How many values the ascending runs ``left[first:first_end]`` and
-    ``right[second:second_end]`` (each without repeats) share, by one merge."""
-    shared = 0
-    while first < first_end and second < second_end:
-        if left[first] < right[second]:
-            first += 1
-        elif left[first] > right[second]:
-            second += 1
-        else:
-            shared += 1
-            first += 1
-            second += 1
-    return shared

@@ -1,0 +1,264 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+# cython: cdivision=True, nonecheck=False, cpow=True, embedsignature=False
+"""The compiled kernels of newsdedup, built with the package (C99, ``-O3``).
+
+Every loop that visits each byte, token, shingle or term of a corpus lives here, one file
+of ``kernels/`` per module of the data flow (``kernels/minhash.pxi`` holds the loops of
+``_minhash``, and so on); the Python modules call them under their old names. Each kernel
+releases the GIL for its loops (``with nogil``), so the ``workers`` threads run side by
+side, and touches no Python object inside them: arrays arrive as typed memoryviews
+(contiguous, checked for dtype when called), outputs are numpy arrays allocated before or
+after the loops. The arithmetic is the arithmetic of the numba kernels these replaced
+(unsigned integers wrap modulo 2**n, floating point in the same order, no contraction into
+fused multiply-adds), so results are bit-identical to theirs; ``tests/test_kernels.py``
+checks them against those reference implementations on random inputs.
+"""
+
+from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc, qsort, realloc
+from libc.string cimport memcpy, memset
+from libc.math cimport log, sqrt, fabs
+
+import numpy as np
+
+cdef extern from "kernels/common.h" nogil:
+    uint64_t nd_fmix64(uint64_t value)
+    uint32_t nd_fmix32(uint32_t value)
+    uint64_t ND_TOKEN_Q
+    uint64_t ND_LENGTH_SALT
+    uint64_t ND_SHORT_SALT
+    uint64_t ND_SET_SALT
+    uint64_t ND_FNV_PRIME
+    uint64_t ND_TOP_HALF
+
+ctypedef fused hash_t:
+    uint32_t
+    uint64_t
+
+ctypedef fused other_hash_t:
+    uint32_t
+    uint64_t
+
+ctypedef fused point_t:
+    uint8_t
+    uint32_t
+
+ctypedef fused index_t:
+    int32_t
+    int64_t
+
+
+cdef inline int64_t imin(int64_t a, int64_t b) noexcept nogil:
+    return a if a < b else b
+
+
+cdef inline int64_t imax(int64_t a, int64_t b) noexcept nogil:
+    return a if a > b else b
+
+
+cdef void* checked_malloc(size_t size) except NULL nogil:
+    cdef void* memory = malloc(size if size > 0 else 1)
+    if memory == NULL:
+        with gil:
+            raise MemoryError(f"could not allocate {size} bytes of kernel scratch")
+    return memory
+
+
+cdef struct KeyIndex:
+    int64_t key
+    int64_t index
+
+
+cdef struct ValueIndex:
+    double value
+    int64_t index
+
+
+cdef int compare_key_index(const void* left, const void* right) noexcept nogil:
+    """Order of (key, index) pairs: by key, then index (what a stable sort gives)."""
+    cdef const KeyIndex* a = <const KeyIndex*>left
+    cdef const KeyIndex* b = <const KeyIndex*>right
+    if a.key != b.key:
+        return -1 if a.key < b.key else 1
+    return -1 if a.index < b.index else (1 if a.index > b.index else 0)
+
+
+ctypedef fused sortable_t:
+    int32_t
+    int64_t
+
+
+cdef void sort_values(sortable_t* values, int64_t count) noexcept nogil:
+    """Sort ``values[:count]`` ascending (a quicksort, median of three, insertion sort on
+    short ranges; inlined comparisons, unlike libc's qsort). Equal values are equal: the
+    order among them does not show."""
+    cdef int64_t low = 0, high = count - 1, i, j, middle
+    cdef sortable_t pivot, swap
+    while high - low > 16:
+        middle = low + (high - low) // 2
+        if values[middle] < values[low]:
+            values[middle], values[low] = values[low], values[middle]
+        if values[high] < values[low]:
+            values[high], values[low] = values[low], values[high]
+        if values[high] < values[middle]:
+            values[high], values[middle] = values[middle], values[high]
+        pivot = values[middle]
+        i = low
+        j = high
+        while i <= j:
+            while values[i] < pivot:
+                i += 1
+            while values[j] > pivot:
+                j -= 1
+            if i <= j:
+                swap = values[i]
+                values[i] = values[j]
+                values[j] = swap
+                i += 1
+                j -= 1
+        # Recurse into the smaller part, loop on the larger: bounded stack.
+        if j - low < high - i:
+            sort_values(values + low, j - low + 1)
+            low = i
+        else:
+            sort_values(values + i, high - i + 1)
+            high = j
+    for i in range(low + 1, high + 1):
+        swap = values[i]
+        j = i
+        while j > low and values[j - 1] > swap:
+            values[j] = values[j - 1]
+            j -= 1
+        values[j] = swap
+
+
+cdef double select_value(double* values, int64_t count, int64_t k) noexcept nogil:
+    """The ``k``-th smallest of ``values[:count]`` (0-based; ``values`` is reordered), in
+    linear expected time: what ``np.partition(values, k)[k]`` gives."""
+    cdef int64_t low = 0, high = count - 1, i, j, middle
+    cdef double pivot, swap
+    while low < high:
+        middle = low + (high - low) // 2
+        if values[middle] < values[low]:
+            values[middle], values[low] = values[low], values[middle]
+        if values[high] < values[low]:
+            values[high], values[low] = values[low], values[high]
+        if values[high] < values[middle]:
+            values[high], values[middle] = values[middle], values[high]
+        pivot = values[middle]
+        i = low
+        j = high
+        while i <= j:
+            while values[i] < pivot:
+                i += 1
+            while values[j] > pivot:
+                j -= 1
+            if i <= j:
+                swap = values[i]
+                values[i] = values[j]
+                values[j] = swap
+                i += 1
+                j -= 1
+        if k <= j:
+            high = j
+        elif k >= i:
+            low = i
+        else:
+            return values[k]
+    return values[k]
+
+
+cdef void stable_sort_by_value(ValueIndex* items, ValueIndex* scratch,
+                               int64_t count) noexcept nogil:
+    """Sort ``items[:count]`` by value, equal values in their order (a stable merge sort,
+    as ``np.argsort(kind="mergesort")``); ``scratch`` holds ``count`` items."""
+    cdef int64_t start, i, j, width, left, middle, right, out
+    cdef ValueIndex item
+    cdef ValueIndex* source = items
+    cdef ValueIndex* target = scratch
+    cdef ValueIndex* swap
+    # Runs of 16 by insertion, then merges of doubling width.
+    start = 0
+    while start < count:
+        right = imin(start + 16, count)
+        for i in range(start + 1, right):
+            item = items[i]
+            j = i
+            while j > start and items[j - 1].value > item.value:
+                items[j] = items[j - 1]
+                j -= 1
+            items[j] = item
+        start = right
+    width = 16
+    while width < count:
+        left = 0
+        while left < count:
+            middle = imin(left + width, count)
+            right = imin(left + 2 * width, count)
+            i = left
+            j = middle
+            out = left
+            while i < middle and j < right:
+                if source[j].value < source[i].value:
+                    target[out] = source[j]
+                    j += 1
+                else:
+                    target[out] = source[i]
+                    i += 1
+                out += 1
+            while i < middle:
+                target[out] = source[i]
+                i += 1
+                out += 1
+            while j < right:
+                target[out] = source[j]
+                j += 1
+                out += 1
+            left = right
+        swap = source
+        source = target
+        target = swap
+        width *= 2
+    if source != items:
+        memcpy(items, source, count * sizeof(ValueIndex))
+
+
+cdef int64_t* grow_int64(int64_t* values, int64_t capacity) except NULL nogil:
+    """``values`` reallocated to ``capacity`` entries (MemoryError if it cannot be)."""
+    cdef int64_t* grown = <int64_t*>realloc(values, capacity * sizeof(int64_t))
+    if grown == NULL:
+        with gil:
+            raise MemoryError(f"could not grow a kernel buffer to {capacity} entries")
+    return grown
+
+
+cdef object int64_array(const int64_t* data, int64_t count):
+    """A new numpy array holding ``data[:count]``."""
+    array = np.empty(count, dtype=np.int64)
+    cdef int64_t[::1] view = array
+    if count:
+        memcpy(&view[0], data, count * sizeof(int64_t))
+    return array
+
+
+include "kernels/hashing.pxi"
+include "kernels/hashsort.pxi"
+include "kernels/tokenize.pxi"
+include "kernels/shingle.pxi"
+include "kernels/minhash.pxi"
+include "kernels/verify.pxi"
+include "kernels/lsh.pxi"
+include "kernels/paragraphs.pxi"
+include "kernels/patterns.pxi"
+include "kernels/terms.pxi"
+include "kernels/links.pxi"
+include "kernels/repeated.pxi"
+include "kernels/shared.pxi"
+include "kernels/boilerplate.pxi"
+include "kernels/copy_families.pxi"
+include "kernels/rewrite.pxi"
+include "kernels/story_candidates.pxi"
+include "kernels/story_vectors.pxi"
+include "kernels/index_terms.pxi"
+include "kernels/index_paragraphs.pxi"
+include "kernels/index_lookup.pxi"

@@ -1,0 +1,137 @@
+# _story_vectors: each group's summed normalized row, then IDF weights and kept columns.
+
+#: BM25's term-frequency saturation constant, and the extra weight of a term always
+#: written as a salient word (shared with _index_terms' strongest terms).
+cdef double BM25_K1 = 1.2
+cdef double NAME_BOOST = 2.0
+STORY_BM25_K1 = BM25_K1
+STORY_NAME_BOOST = NAME_BOOST
+
+
+cdef inline double py_max(double a, double b) noexcept nogil:
+    """Python's ``max(a, b)`` of two floats: ``a`` unless ``b`` is larger."""
+    return b if b > a else a
+
+
+cdef inline double py_min(double a, double b) noexcept nogil:
+    """Python's ``min(a, b)`` of two floats: ``a`` unless ``b`` is smaller."""
+    return b if b < a else a
+
+
+def group_rows(const int64_t[::1] offsets, const int32_t[::1] term_ids,
+               const uint8_t[::1] counts, const double[::1] boost,
+               const int64_t[::1] group_starts, const int64_t[::1] members, int64_t n_terms):
+    """Each group's row: the sum of its members' normalized weighted rows (CSR, columns
+    ascending). An article's weights are ``tf / (tf + k1) * boost``, divided by their norm."""
+    cdef int64_t n_groups = group_starts.shape[0] - 1, capacity = 0, group, first, last
+    cdef int64_t article, n_touched, position, entry, number, written = 0, start, stop
+    cdef int32_t term
+    cdef double tf, weight, norm
+    cdef uint8_t* seen = NULL
+    cdef int32_t* touched = NULL
+    cdef double* accumulator = NULL
+    indptr = np.zeros(n_groups + 1, dtype=np.int64)
+    cdef int64_t[::1] out_indptr = indptr
+    cdef int32_t[::1] out_indices
+    cdef double[::1] out_data
+    try:
+        with nogil:
+            seen = <uint8_t*>checked_malloc(n_terms)
+            memset(seen, 0, n_terms)
+            touched = <int32_t*>checked_malloc(n_terms * sizeof(int32_t))
+            # First the exact size: a group of copies has far fewer distinct terms than
+            # entries.
+            for group in range(n_groups):
+                first = group_starts[group]
+                last = group_starts[group + 1]
+                if last - first == 1:
+                    article = members[first]
+                    capacity += offsets[article + 1] - offsets[article]
+                    continue
+                n_touched = 0
+                for position in range(first, last):
+                    article = members[position]
+                    for entry in range(offsets[article], offsets[article + 1]):
+                        if not seen[term_ids[entry]]:
+                            seen[term_ids[entry]] = True
+                            touched[n_touched] = term_ids[entry]
+                            n_touched += 1
+                for number in range(n_touched):
+                    seen[touched[number]] = False
+                capacity += n_touched
+        indices = np.empty(capacity, dtype=np.int32)
+        data = np.empty(capacity, dtype=np.float64)
+        out_indices = indices
+        out_data = data
+        with nogil:
+            accumulator = <double*>checked_malloc(n_terms * sizeof(double))
+            for number in range(n_terms):
+                accumulator[number] = 0.0
+            for group in range(n_groups):
+                n_touched = 0
+                for position in range(group_starts[group], group_starts[group + 1]):
+                    article = members[position]
+                    start = offsets[article]
+                    stop = offsets[article + 1]
+                    norm = 0.0
+                    for entry in range(start, stop):
+                        tf = <double>counts[entry]
+                        weight = tf / (tf + BM25_K1) * boost[term_ids[entry]]
+                        norm += weight * weight
+                    norm = py_max(sqrt(norm), 1e-12)
+                    for entry in range(start, stop):
+                        term = term_ids[entry]
+                        tf = <double>counts[entry]
+                        accumulator[term] += tf / (tf + BM25_K1) * boost[term] / norm
+                        if not seen[term]:
+                            seen[term] = True
+                            touched[n_touched] = term
+                            n_touched += 1
+                sort_values(touched, n_touched)
+                for number in range(n_touched):
+                    term = touched[number]
+                    out_indices[written] = term
+                    out_data[written] = accumulator[term]
+                    accumulator[term] = 0.0
+                    seen[term] = False
+                    written += 1
+                out_indptr[group + 1] = written
+    finally:
+        free(seen)
+        free(touched)
+        free(accumulator)
+    return indptr, indices, data
+
+
+def weigh_and_keep(int64_t[::1] indptr, int32_t[::1] indices, double[::1] data,
+                   const double[::1] idf, const double[::1] full_idf, const uint8_t[::1] shared,
+                   const int32_t[::1] column, double[::1] own_share):
+    """In place: multiply each row by the IDF, normalize it (terms of IDF 0 do not count),
+    keep the shared terms (their columns renumbered) and return how many entries are kept;
+    ``indptr`` is updated, and ``own_share`` gets each row's norm over its norm with every
+    term weighed by ``full_idf``."""
+    cdef int64_t kept = 0, start = indptr[0], stop, entry
+    cdef Py_ssize_t row
+    cdef int32_t term
+    cdef double norm, full, value
+    with nogil:
+        for row in range(indptr.shape[0] - 1):
+            stop = indptr[row + 1]
+            norm = 0.0
+            full = 0.0
+            for entry in range(start, stop):
+                value = data[entry] * idf[indices[entry]]
+                norm += value * value
+                value = data[entry] * full_idf[indices[entry]]
+                full += value * value
+            own_share[row] = py_min(1.0, sqrt(norm) / py_max(sqrt(full), 1e-12))
+            norm = py_max(sqrt(norm), 1e-12)
+            for entry in range(start, stop):
+                term = indices[entry]
+                if shared[term]:
+                    data[kept] = data[entry] * idf[term] / norm
+                    indices[kept] = column[term]
+                    kept += 1
+            start = stop
+            indptr[row + 1] = kept
+    return kept
