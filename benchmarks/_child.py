@@ -33,7 +33,7 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._features", "set_fingerprints", "shingle"),
     ("newsdedup._pipeline", "match_paragraphs", "candidates"),
     ("newsdedup._paragraph_matches", "signatures", "sign"),
-    ("newsdedup._paragraph_matches", "candidate_pairs", "candidates"),
+    ("newsdedup._paragraph_matches", "lsh_candidate_pairs", "candidates"),
     ("newsdedup._paragraph_matches", "pair_similarity", "verify"),
     ("newsdedup._pipeline", "find_repeats", "repeats+boilerplate"),
     ("newsdedup._pipeline", "find_boilerplate", "repeats+boilerplate"),

@@ -213,7 +213,7 @@ def recall_table(size: int) -> str:
         _CANDIDATE_TERMS,
         _PROBE_BUDGET,
     )
-    from newsdedup._story_candidates import candidate_pairs, pair_cosines
+    from newsdedup._story_candidates import pair_cosines, story_candidate_pairs
 
     _, _, marks = _captured_run(size)
     vectors, _, times, config = marks["args"][:4]
@@ -228,7 +228,7 @@ def recall_table(size: int) -> str:
         if window is not None:
             keep &= ~(np.abs(times[rows] - times[cols]) > window * 86400.0)
         exact.update((rows[keep] * n_groups + cols[keep]).tolist())
-    rows, cols = candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
+    rows, cols = story_candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
                                  _CANDIDATE_SHARE * threshold)
     if window is not None:
         inside = ~(np.abs(times[rows] - times[cols]) > window * 86400.0)

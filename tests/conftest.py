@@ -13,7 +13,7 @@ import pytest
 from hypothesis import settings
 
 from newsdedup import Article, DedupIndex
-from newsdedup._index_memory import Memory
+from newsdedup._index_state import IndexState
 from newsdedup._paragraphs import split_paragraphs
 from newsdedup._tokenize import hash_texts, hash_tokens
 
@@ -45,7 +45,7 @@ def add_in_batches(index: DedupIndex, articles: list[Article], sizes: list[int])
         start += size
 
 
-def synced_memory(index: DedupIndex) -> Memory:
+def synced_memory(index: DedupIndex) -> IndexState:
     """The index's in-memory lookups, brought up to date with its file first."""
     index.query("sync")  # a query catches the memory up with what other connections wrote
     memory = index._memory

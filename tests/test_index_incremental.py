@@ -353,9 +353,9 @@ def test_unreadable_stored_features_raise_index_store_error(tmp_path: Path) -> N
 
 def test_a_tiny_feature_cache_gives_the_same_result() -> None:
     """Features evicted from the cache while a run gathers them are read again, not lost."""
-    from newsdedup import _index_memory
+    from newsdedup import _index_state
 
-    with neighbourhood_only(), mock.patch.object(_index_memory, "FEATURE_CACHE", 2):
+    with neighbourhood_only(), mock.patch.object(_index_state, "FEATURE_CACHE", 2):
         index = open_index(":memory:")
         add_in_batches(index, POOL, [7])
         assert _decisions(index) == _expected(REFERENCE)

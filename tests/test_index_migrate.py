@@ -15,11 +15,12 @@ import numpy as np
 from conftest import downgrade_to_schema_1, load_seeds
 from newsdedup import Article, DedupConfig, dedup
 from newsdedup._features import extract_features
+from newsdedup._hashing import digest64
 from newsdedup._index_codec import decode_features, flatten
-from newsdedup._index_memory import Lookup, Memory, blob_hash
 from newsdedup._index_migrate import featurizer_fingerprint, migrate
 from newsdedup._index_plan import dumps
 from newsdedup._index_result import decision_records, oriented_record, record_of
+from newsdedup._index_state import IndexState, Lookup
 from newsdedup._index_store import IndexStore
 from newsdedup._paragraph_matches import match_paragraphs
 from newsdedup._synthetic import generate_corpus
@@ -108,7 +109,7 @@ def test_migration_stores_each_article_features_lookup_and_flags(tmp_path: Path)
             for b in record["boilerplate_paragraphs"]]
         flagged += bool(record["boilerplate_paragraphs"])
         assert digest == record["is_digest"]
-        assert decision_hash == blob_hash(decision.encode("utf-8"))
+        assert decision_hash == digest64(decision.encode("utf-8"))
     assert flagged >= 2
 
 
@@ -121,7 +122,7 @@ def test_migration_remembers_the_paragraph_matches_between_retained_articles(
     store = _v1_store(tmp_path / "v1.db", articles, [])
     with store.transaction(write=True):
         migrate(store, CONFIG, refeaturize=True)
-    memory = Memory(CONFIG)
+    memory = IndexState(CONFIG)
     memory.load(store)
     lookups = [Lookup.decode(blob, key) for key, blob in store.all_rows("id, lookup")]
     assert sum(lookup.match_paragraph.size for lookup in lookups) > 0

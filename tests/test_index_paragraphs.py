@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from conftest import add_in_batches, load_seeds
 from newsdedup import Article, DedupConfig, DedupIndex, dedup, open_index
 from newsdedup._features import extract_features
-from newsdedup._index_memory import Memory
 from newsdedup._index_paragraphs import NO_FLAG, PATTERN, RECURRING, ParagraphIndex, band_keys
+from newsdedup._index_state import IndexState
 from newsdedup._lsh import choose_bands
 from newsdedup._minhash import signatures
 from newsdedup._paragraph_matches import match_paragraphs
@@ -35,7 +35,7 @@ CORPUS = list(generate_corpus(90, seed=21, article_bytes=500, copies_rate=0.5,
 Carrier = tuple[str, int]  # (article id, paragraph index)
 
 
-def _memory(index: DedupIndex) -> Memory:
+def _memory(index: DedupIndex) -> IndexState:
     memory = index._memory
     assert memory is not None
     return memory

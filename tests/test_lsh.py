@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from newsdedup._lsh import HUBS, candidate_pairs, choose_bands, collision_probability
+from newsdedup._lsh import HUBS, choose_bands, collision_probability, lsh_candidate_pairs
 
 U32 = npt.NDArray[np.uint32]
 
@@ -82,7 +82,7 @@ def test_collision_probability_is_an_s_curve() -> None:
     assert all(later >= earlier for earlier, later in itertools.pairwise(curve))
 
 
-# --- candidate_pairs --------------------------------------------------------------------------
+# --- lsh_candidate_pairs --------------------------------------------------------------------------
 
 
 def test_crafted_signatures() -> None:
@@ -99,7 +99,7 @@ def test_crafted_signatures() -> None:
         ],
         dtype=np.uint32,
     )
-    found = candidate_pairs(signature_matrix, bands=3, rows=2)
+    found = lsh_candidate_pairs(signature_matrix, bands=3, rows=2)
     assert _pairs(found) == {(0, 1), (0, 2), (0, 3)}
     assert found.dtype == np.int64 and found.shape == (3, 2)
 
@@ -107,32 +107,32 @@ def test_crafted_signatures() -> None:
 def test_same_values_in_different_bands_do_not_collide() -> None:
     """Equal values in different band positions do not make a candidate."""
     signature_matrix = np.array([[1, 2, 3, 4], [3, 4, 1, 2]], dtype=np.uint32)
-    assert candidate_pairs(signature_matrix, bands=2, rows=2).shape == (0, 2)
+    assert lsh_candidate_pairs(signature_matrix, bands=2, rows=2).shape == (0, 2)
 
 
 def test_values_beyond_the_bands_are_ignored() -> None:
     """Columns after bands * rows do not create candidates."""
     signature_matrix = np.array([[1, 2, 9], [3, 4, 9]], dtype=np.uint32)
-    assert candidate_pairs(signature_matrix, bands=2, rows=1).shape == (0, 2)
+    assert lsh_candidate_pairs(signature_matrix, bands=2, rows=1).shape == (0, 2)
 
 
 def test_too_many_bands_raise_value_error() -> None:
     """Asking for more values than a signature has raises ValueError."""
     with pytest.raises(ValueError, match="exceed 4 values"):
-        candidate_pairs(np.zeros((2, 4), dtype=np.uint32), bands=3, rows=2)
+        lsh_candidate_pairs(np.zeros((2, 4), dtype=np.uint32), bands=3, rows=2)
 
 
 def test_no_and_one_signature_give_no_pairs() -> None:
     """Fewer than two rows give an empty (0, 2) array."""
     for n_rows in (0, 1):
-        found = candidate_pairs(np.zeros((n_rows, 8), dtype=np.uint32), bands=4, rows=2)
+        found = lsh_candidate_pairs(np.zeros((n_rows, 8), dtype=np.uint32), bands=4, rows=2)
         assert found.shape == (0, 2)
 
 
 def test_small_bucket_yields_all_pairs() -> None:
     """A bucket of k <= max_bucket rows yields all k*(k-1)/2 pairs."""
     signature_matrix = np.zeros((10, 4), dtype=np.uint32)
-    found = candidate_pairs(signature_matrix, bands=2, rows=2, max_bucket=10)
+    found = lsh_candidate_pairs(signature_matrix, bands=2, rows=2, max_bucket=10)
     assert _pairs(found) == {(left, right) for left in range(10) for right in range(left + 1, 10)}
 
 
@@ -144,7 +144,7 @@ def test_big_bucket_yields_connected_linear_pairs(n_members: int, max_bucket: in
     signature_matrix = rng.integers(0, 2**32, size=(n_members + 20, 8), dtype=np.uint32)
     members = np.sort(rng.choice(signature_matrix.shape[0], n_members, replace=False))
     signature_matrix[members] = signature_matrix[members[0]]
-    found = _pairs(candidate_pairs(signature_matrix, bands=4, rows=2, max_bucket=max_bucket))
+    found = _pairs(lsh_candidate_pairs(signature_matrix, bands=4, rows=2, max_bucket=max_bucket))
     assert len(found) == _hub_pair_count(n_members)
     assert all(left in members and right in members for left, right in found)
     components = _components(signature_matrix.shape[0], found)
@@ -163,7 +163,7 @@ def test_big_and_small_buckets_together() -> None:
         np.full((30, 4), 1, dtype=np.uint32),
         np.full((4, 4), 2, dtype=np.uint32),
     ])
-    found = _pairs(candidate_pairs(signature_matrix, bands=2, rows=2, max_bucket=5))
+    found = _pairs(lsh_candidate_pairs(signature_matrix, bands=2, rows=2, max_bucket=5))
     small = {(left, right) for left in range(30, 34) for right in range(left + 1, 34)}
     assert small <= found
     assert len(found - small) == _hub_pair_count(30)
@@ -176,9 +176,9 @@ def test_big_bucket_pairs_follow_priority_not_row_order(n_rows: int, rng: random
     the hubs are the members of the smallest priority, wherever they sit."""
     signature_matrix = np.zeros((n_rows, 4), dtype=np.uint32)
     priority = np.array(rng.sample(range(10 * n_rows), n_rows), dtype=np.int64)
-    found = _pairs(candidate_pairs(signature_matrix, 2, 2, max_bucket=10, priority=priority))
+    found = _pairs(lsh_candidate_pairs(signature_matrix, 2, 2, max_bucket=10, priority=priority))
     permutation = np.array(rng.sample(range(n_rows), n_rows))
-    shuffled = _pairs(candidate_pairs(signature_matrix[permutation], 2, 2, max_bucket=10,
+    shuffled = _pairs(lsh_candidate_pairs(signature_matrix[permutation], 2, 2, max_bucket=10,
                                       priority=priority[permutation]))
     back = {tuple(sorted((int(permutation[i]), int(permutation[j])))) for i, j in shuffled}
     assert back == found
@@ -199,7 +199,7 @@ def test_pairs_are_unique_sorted_and_exactly_the_band_matches(
 ) -> None:
     """Pairs are unique with i < j, each shares a band, and all band-sharers are connected."""
     bands, rows = split
-    found = candidate_pairs(signature_matrix, bands, rows, max_bucket=max_bucket)
+    found = lsh_candidate_pairs(signature_matrix, bands, rows, max_bucket=max_bucket)
     pairs = [tuple(pair) for pair in found.tolist()]
     assert len(pairs) == len(set(pairs))
     assert pairs == sorted(pairs)
@@ -229,5 +229,5 @@ def test_identical_rows_are_always_candidates(signature_matrix: U32, data: st.Da
                                             unique=True)))
     signature_matrix = signature_matrix.copy()
     signature_matrix[right] = signature_matrix[left]
-    found = _pairs(candidate_pairs(signature_matrix, bands=4, rows=2))
+    found = _pairs(lsh_candidate_pairs(signature_matrix, bands=4, rows=2))
     assert (left, right) in found

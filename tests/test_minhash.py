@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
 from newsdedup._features import Features, extract_features
-from newsdedup._lsh import candidate_pairs, choose_bands
+from newsdedup._lsh import choose_bands, lsh_candidate_pairs
 from newsdedup._minhash import (
     EMPTY_VALUE,
     minhash_inputs,
@@ -124,8 +124,8 @@ def test_minhash_inputs_are_the_upper_32_bits() -> None:
 # --- (2) LSH candidates equal datasketch's MinHashLSH -----------------------------------------
 
 
-def test_candidate_pairs_equal_datasketch_lsh(corpus_features: Features) -> None:
-    """MinHashLSH(params=choose_bands(0.3, 128)) finds exactly the pairs candidate_pairs does."""
+def test_lsh_candidate_pairs_equal_datasketch_lsh(corpus_features: Features) -> None:
+    """MinHashLSH(params=choose_bands(0.3, 128)) finds the pairs lsh_candidate_pairs does."""
     signature_matrix = signatures(corpus_features.shingles)
     n_rows = signature_matrix.shape[0]
     bands, rows = choose_bands(0.3, 128)
@@ -141,7 +141,7 @@ def test_candidate_pairs_equal_datasketch_lsh(corpus_features: Features) -> None
         if other != index
     }
     # max_bucket = n_rows: every bucket yields all its pairs, as a MinHashLSH query does.
-    found = candidate_pairs(signature_matrix, bands, rows, max_bucket=n_rows)
+    found = lsh_candidate_pairs(signature_matrix, bands, rows, max_bucket=n_rows)
     assert {(int(left), int(right)) for left, right in found} == expected
     # The edited copies make real near-duplicates, so the comparison is not vacuous.
     edited = np.flatnonzero(corpus_features.paragraph_article >= N_DOCUMENTS)

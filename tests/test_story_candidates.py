@@ -7,9 +7,9 @@ import pytest
 from scipy.sparse import csr_matrix, random_array
 
 from newsdedup._story_candidates import (
-    candidate_pairs,
     pair_cosines,
     probe_terms,
+    story_candidate_pairs,
     strongest_terms,
 )
 
@@ -59,7 +59,7 @@ def test_unbounded_budget_finds_every_pair_reaching_the_floor() -> None:
     vectors = _vectors(3)
     index = strongest_terms(vectors, 12)
     product = (index @ index.T).toarray()
-    rows, cols = candidate_pairs(vectors, keep=12, budget=10**9, floor=0.05)
+    rows, cols = story_candidate_pairs(vectors, keep=12, budget=10**9, floor=0.05)
     expected = {(i, j) for i, j in zip(*np.nonzero(product >= 0.05), strict=True) if i < j}
     assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
 
@@ -76,13 +76,13 @@ def test_pair_found_when_only_one_side_probes_the_shared_term() -> None:
     vectors = csr_matrix(dense / np.linalg.norm(dense, axis=1, keepdims=True))
     probe = probe_terms(strongest_terms(vectors, 3), budget=2).toarray()
     assert probe[1, 2] == 0.0 and probe[0, 2] > 0.0
-    rows, cols = candidate_pairs(vectors, keep=3, budget=2, floor=0.1)
+    rows, cols = story_candidate_pairs(vectors, keep=3, budget=2, floor=0.1)
     assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (1, 5)]
 
 
-def test_candidate_pairs_ordered_and_unique() -> None:
+def test_story_candidate_pairs_ordered_and_unique() -> None:
     """Pairs come once each, as (smaller row, larger row), in increasing order."""
-    rows, cols = candidate_pairs(_vectors(4), keep=16, budget=40, floor=0.02)
+    rows, cols = story_candidate_pairs(_vectors(4), keep=16, budget=40, floor=0.02)
     assert (rows < cols).all()
     keys = rows * 10**6 + cols
     assert (np.diff(keys) > 0).all()
@@ -116,5 +116,5 @@ def test_pair_cosines_of_no_pairs_is_empty() -> None:
 @pytest.mark.parametrize("shape", [(0, 1), (1, 1), (3, 5)])
 def test_empty_or_blank_rows_give_no_candidates(shape: tuple[int, int]) -> None:
     """No rows, one row, or rows without entries: no pairs and no error."""
-    rows, cols = candidate_pairs(csr_matrix(shape), keep=4, budget=10, floor=0.0)
+    rows, cols = story_candidate_pairs(csr_matrix(shape), keep=4, budget=10, floor=0.0)
     assert rows.size == cols.size == 0

@@ -12,7 +12,7 @@ from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
 from newsdedup._features import Features, extract_features
 from newsdedup._links import article_content_sizes, article_shingle_sets
-from newsdedup._lsh import candidate_pairs
+from newsdedup._lsh import lsh_candidate_pairs
 from newsdedup._minhash import signatures
 from newsdedup._threads import map_in_threads, split_range
 
@@ -47,8 +47,8 @@ def test_signatures_lsh_and_unions_do_not_depend_on_threads() -> None:
     for workers in (2, 3):
         assert np.array_equal(signatures(sets, 128, 1, columns=64, rows=rows, workers=workers),
                               one)
-        assert np.array_equal(candidate_pairs(one, 32, 2, workers=workers),
-                              candidate_pairs(one, 32, 2))
+        assert np.array_equal(lsh_candidate_pairs(one, 32, 2, workers=workers),
+                              lsh_candidate_pairs(one, 32, 2))
         split = article_shingle_sets(features, allowed, chosen, workers)
         whole = article_shingle_sets(features, allowed, chosen)
         assert np.array_equal(split.offsets, whole.offsets)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
+
+from ._types import I64
 
 __all__ = ["gather_rows", "pairs_in_runs", "ranks"]
 
-I64 = npt.NDArray[np.int64]
 
 
 def ranks(lengths: I64) -> I64:

@@ -42,10 +42,10 @@ from ._kernels import families as _families
 from ._paragraph_matches import ParagraphMatches
 from ._templates import template_blocks
 from ._terms import document_frequencies, term_ids
+from ._types import I64
 
 __all__ = ["Boilerplate", "CorpusFrequencies", "find_boilerplate"]
 
-I64 = npt.NDArray[np.int64]
 
 #: Carriers per block whose topics are compared (the first ones by a hash of their id).
 _TOPIC_SAMPLE = 25

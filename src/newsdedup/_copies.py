@@ -21,10 +21,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ._hashing import fmix64
+from ._types import I64
 
 __all__ = ["CopyClasses", "copy_classes"]
 
-I64 = npt.NDArray[np.int64]
 
 _SECOND_HASH_SALT = np.uint64(0x9E3779B97F4A7C15)
 

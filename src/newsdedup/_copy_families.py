@@ -26,7 +26,6 @@ popular paragraphs, so the work stays linear), and scored on short per-class clu
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -37,10 +36,10 @@ from ._features import Features
 from ._kernels import shared_weights as _shared_weights
 from ._links import ALL_PAIRS_CARRIERS, TEXT_TOKENS, class_pairs
 from ._paragraph_matches import ParagraphMatches
+from ._types import I64
 
 __all__ = ["copy_families"]
 
-I64 = npt.NDArray[np.int64]
 
 
 def copy_families(features: Features, matches: ParagraphMatches, config: DedupConfig,

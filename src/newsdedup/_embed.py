@@ -14,15 +14,14 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from ._article import Article
 from ._errors import missing_extra
 from ._features import Features
+from ._types import F64
 
 __all__ = ["article_embeddings"]
 
-F64 = npt.NDArray[np.float64]
 _BATCH = 32
 
 

@@ -23,13 +23,13 @@ import numpy.typing as npt
 from ._arrays import gather_rows
 from ._article import Article, iter_articles, without_text
 from ._config import DedupConfig
-from ._hashing import U64
-from ._memory import release_free_memory
+from ._heap_trim import release_free_memory
 from ._paragraphs import chunk_paragraphs
 from ._patterns import pattern_boilerplate
 from ._shingle import ShingleSets, set_fingerprints, shingle_sets
 from ._terms import content_terms
 from ._tokenize import hash_token_bytes, token_bytes
+from ._types import I64, U64
 
 __all__ = [
     "Collected",
@@ -42,7 +42,6 @@ __all__ = [
     "split_features",
 ]
 
-I64 = npt.NDArray[np.int64]
 
 #: Articles per chunk: a few MB of text, so the byte-level scratch arrays stay small.
 CHUNK_ARTICLES = 512

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-import numpy.typing as npt
 
 from ._kernels import fmix64_scalar
+from ._types import U64
 
-__all__ = ["U64", "fmix64", "fmix64_scalar", "stable_id"]
+__all__ = ["digest64", "fmix64", "fmix64_scalar", "stable_id"]
 
-U64 = npt.NDArray[np.uint64]
 
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
@@ -61,3 +60,13 @@ def stable_id(prefix: str, parts: list[str]) -> str:
         digest.update(len(encoded).to_bytes(8, "little"))
         digest.update(encoded)
     return f"{prefix}-{digest.hexdigest()}"
+
+
+def digest64(data: bytes) -> int:
+    """A signed 64-bit BLAKE2b digest of ``data``: the one hash of stored rows, blobs and
+    record texts (signed, so that SQLite stores it as an INTEGER).
+
+    >>> digest64(b"a") == digest64(b"a") != digest64(b"b")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)

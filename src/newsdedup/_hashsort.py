@@ -16,15 +16,11 @@ order), so which one ran never shows in a result.
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
-
 from . import _kernels
 from ._kernels import sort_hashes, sort_slots_by_hash
 
 __all__ = ["sort_hashes", "sort_slots_by_hash"]
 
-I64 = npt.NDArray[np.int64]
 #: Bucket counts are powers of two up to this (the ``buckets`` scratch needs one more).
 MAX_BUCKETS: int = _kernels.HASHSORT_MAX_BUCKETS
 #: Moves the insertion pass may make per value before the run is radix-sorted instead. Runs

@@ -31,9 +31,9 @@ from ._article import Article
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._errors import ConfigError, IndexStoreError
+from ._heap_trim import release_free_memory
 from ._index_groups import join_group
 from ._index_integrity import checked, damaged, parsed_json, stored_article
-from ._index_memory import Memory
 from ._index_migrate import featurizer_fingerprint, migrate
 from ._index_plan import Plan, apply_plan, dumps, plan_add, plan_refresh, with_matches
 from ._index_result import (
@@ -43,8 +43,8 @@ from ._index_result import (
     decision_from_record,
     story_from_record,
 )
+from ._index_state import IndexState
 from ._index_store import SCHEMA_VERSION, IndexStore
-from ._memory import release_free_memory
 from ._result import DuplicateGroup, Story
 
 __all__ = ["AddResult", "DedupIndex", "IndexChange", "IndexDecision", "open_index"]
@@ -91,7 +91,7 @@ class DedupIndex:
         self.retention_days = retention_days
         self._canonical_key = canonical_key
         self._generation = -1
-        self._memory: Memory | None = None
+        self._memory: IndexState | None = None
         self._lock = threading.RLock()
         #: What the last add, query or refresh recomputed (sizes, rounds, rows and bytes
         #: written; for benchmarks).
@@ -115,14 +115,14 @@ class DedupIndex:
 
     # -- the in-memory lookups ----------------------------------------------------------
 
-    def _sync(self) -> Memory:
+    def _sync(self) -> IndexState:
         """The in-memory lookups, brought up to date with what any process committed (call
         inside a transaction)."""
         generation = self._store.generation()
         memory = self._memory
         if memory is None or (generation != self._generation
                               and not memory.catch_up(self._store)):
-            memory = Memory(self.config)
+            memory = IndexState(self.config)
             memory.load(self._store)
             release_free_memory()  # the load's temporaries: gigabytes at a million articles
         self._memory, self._generation = memory, generation

@@ -23,10 +23,10 @@ from ._features import Features
 from ._index_codec import decode_arrays, encode_arrays, encode_features, flatten
 from ._index_paragraphs import band_keys
 from ._index_terms import story_terms
+from ._types import I64
 
 __all__ = ["Lookup", "check_features", "encode_article", "lookup_of"]
 
-I64 = npt.NDArray[np.int64]
 #: Features are stored without these arrays; the lookup blob holds them.
 _IN_LOOKUP = frozenset({"terms", "fingerprints"})
 

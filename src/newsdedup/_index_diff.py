@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._index_integrity import damaged, keyed_check
-from ._index_memory import Memory
 from ._index_neighbourhood import Neighbourhood
 from ._index_result import dumps, match_key, oriented_record, record_of
+from ._index_state import IndexState
 from ._index_store import IndexStore, Writes
 
 __all__ = ["keyed_writes", "pair_writes", "unless_stored", "with_matches", "write_stats"]
@@ -71,7 +71,7 @@ def keyed_writes(stored: Mapping[tuple[str, str], int],
     return writes
 
 
-def pair_writes(memory: Memory, store: IndexStore, nb: Neighbourhood, ids: Sequence[str],
+def pair_writes(memory: IndexState, store: IndexStore, nb: Neighbourhood, ids: Sequence[str],
                 leaving: set[int]
                 ) -> tuple[dict[tuple[str, str], tuple[str, int] | None], dict[str, int]]:
     """The match rows to write (or delete, None) and the new match counts of the articles

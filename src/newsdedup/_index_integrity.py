@@ -21,7 +21,6 @@ A check is not a signature: anyone can recompute it. It catches damage and carel
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -29,6 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 from ._article import Article
 from ._errors import IndexStoreError, InputError
+from ._hashing import digest64
 
 __all__ = ["ROW_CHECK_FUNCTION", "checked", "damaged", "expect_int",
            "expect_text", "expect_time", "keyed_check", "meta_check", "parsed_json",
@@ -58,8 +58,7 @@ def text_hash(text: str) -> int:
     >>> text_hash("a") == text_hash("a") != text_hash("b")
     True
     """
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                          digest_size=8).digest(), "little", signed=True)
+    return digest64(text.encode("utf-8", "surrogatepass"))
 
 
 def row_check(*values: Any) -> int:

@@ -19,10 +19,10 @@ import numpy.typing as npt
 
 from ._kernels import gather as _gather
 from ._kernels import run_bounds as _run_bounds
+from ._types import I64
 
 __all__ = ["Growable", "SortedMultimap"]
 
-I64 = npt.NDArray[np.int64]
 #: The delta is merged into the base once it holds this share of the base's entries, or
 #: ``_MAX_DELTA`` entries: every insert rewrites the delta, so it must stay small however
 #: large the base grows (a merge into the base is then due every few dozen adds).
@@ -120,10 +120,10 @@ class SortedMultimap:
             return
         self._flush()
         order = np.argsort(keys, kind="stable")
-        delta = _merge(self._runs[1], (keys[order], values[order]))
+        delta = _merge_runs(self._runs[1], (keys[order], values[order]))
         base = self._runs[0]
         if delta[0].size >= max(_MIN_DELTA, min(_MERGE_SHARE * base[0].size, _MAX_DELTA)):
-            self._runs = [_merge(base, delta), self._empty()]
+            self._runs = [_merge_runs(base, delta), self._empty()]
         else:
             self._runs[1] = delta
 
@@ -174,7 +174,7 @@ class SortedMultimap:
         self._runs = [(keys[order], values[order]), self._empty()]
 
 
-def _merge(first: tuple[npt.NDArray[Any], npt.NDArray[Any]],
+def _merge_runs(first: tuple[npt.NDArray[Any], npt.NDArray[Any]],
            second: tuple[npt.NDArray[Any], npt.NDArray[Any]]
            ) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     """Merge two key-sorted runs in linear time (``second``'s entries after equal keys)."""

@@ -27,14 +27,15 @@ import numpy as np
 from ._article import Article
 from ._config import DedupConfig
 from ._features import extract_features, split_features
+from ._hashing import digest64
 from ._index_blobs import encode_article, lookup_of
 from ._index_codec import LEGACY_MAGIC, add_checksum, flatten
 from ._index_groups import part_key, split_group
 from ._index_integrity import damaged, parsed_json, stored_article, text_hash
-from ._index_memory import Memory, blob_hash
 from ._index_place import place_articles
 from ._index_plan import _boilerplate, dumps
 from ._index_result import group_from_record, match_from_record, match_key, oriented_record
+from ._index_state import IndexState
 from ._index_store import SCHEMA_VERSION, IndexStore
 
 __all__ = ["featurizer_fingerprint", "migrate"]
@@ -68,7 +69,7 @@ def migrate(store: IndexStore, config: DedupConfig, refeaturize: bool) -> None:
     its record if ``refeaturize`` (call inside a write transaction)."""
     legacy = store.schema_version < SCHEMA_VERSION
     store.upgrade_tables()
-    memory = Memory(config)
+    memory = IndexState(config)
     columns = "id, record, retained, features, lookup" + (
         ", decision, group_id, story_id, canonical_id, story_canonical_id" if legacy else "")
     retained_ids = {row[0] for row in store.all_rows("id, retained") if row[1]}
@@ -100,7 +101,7 @@ def migrate(store: IndexStore, config: DedupConfig, refeaturize: bool) -> None:
                     "featurizer": featurizer_fingerprint(config)})
 
 
-def _featurize(store: IndexStore, memory: Memory, config: DedupConfig,
+def _featurize(store: IndexStore, memory: IndexState, config: DedupConfig,
                chunk: list[tuple[Any, ...]]) -> None:
     """Featurize a chunk of rows from their records and store their features and lookups."""
     articles = [stored_article(store.path, article_id, record)
@@ -123,7 +124,7 @@ def _featurize(store: IndexStore, memory: Memory, config: DedupConfig,
     slots = memory.add_slots([a.id for a in retained],
                              [a.published.timestamp() if a.published else None
                               for a in retained], lookups[:len(retained)],
-                             [blob_hash(blob[2]) for blob in blobs[:len(retained)]])
+                             [digest64(blob[2]) for blob in blobs[:len(retained)]])
     for slot, part in zip(slots.tolist(), parts, strict=False):
         memory.cache(slot, part)
 

@@ -35,7 +35,6 @@ from collections.abc import Iterable
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
 from ._article import without_text
 from ._boilerplate import CorpusFrequencies
@@ -43,18 +42,18 @@ from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._features import Collected, concat_features
 from ._index_integrity import damaged, stored_article
-from ._index_memory import Memory
 from ._index_paragraphs import RECURRING
 from ._index_place import Incoming
+from ._index_state import IndexState
 from ._index_store import IndexStore
 from ._pipeline import dedup_collected
 from ._result import DedupResult
 from ._story_vectors import StoryContext
+from ._types import I64
 
 __all__ = ["FROZEN_FAMILIES", "FULL_RUN_BELOW", "FULL_RUN_SHARE", "Neighbourhood",
            "run_neighbourhood"]
 
-I64 = npt.NDArray[np.int64]
 #: Clusters decided recurring boilerplate across at least this many unrelated article
 #: families keep that decision between refreshes (see the module docstring).
 FROZEN_FAMILIES = 3
@@ -98,7 +97,7 @@ class Neighbourhood:
 class _Closure:
     """Working state of one neighbourhood: frozen-cluster decisions and carriers, cached."""
 
-    def __init__(self, memory: Memory, incoming: Incoming, leaving: set[int]) -> None:
+    def __init__(self, memory: IndexState, incoming: Incoming, leaving: set[int]) -> None:
         self.memory, self.incoming, self.leaving = memory, incoming, leaving
         paragraphs = memory.paragraphs
         self.n_uids = paragraphs.n_uids
@@ -171,7 +170,7 @@ class _Closure:
         return out - self.leaving
 
 
-def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
+def run_neighbourhood(memory: IndexState, store: IndexStore, incoming: Incoming,
                       leaving: set[int], config: DedupConfig,
                       canonical_key: CanonicalKey | None, full: bool = False) -> Neighbourhood:
     """Re-decide what ``incoming`` (and the ``leaving`` stored slots) can change; with
@@ -227,7 +226,7 @@ def run_neighbourhood(memory: Memory, store: IndexStore, incoming: Incoming,
         core |= closure.close(grown, memory.group_members, 0)
 
 
-def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> set[int]:
+def _story_candidates(memory: IndexState, incoming: Incoming, leaving: set[int]) -> set[int]:
     """Stored articles sharing strong terms with the incoming ones, within the largest gap
     at which the story step can link them (``story_max_gap_days``; ``story_window_days``
     None: no limit)."""
@@ -244,7 +243,7 @@ def _story_candidates(memory: Memory, incoming: Incoming, leaving: set[int]) -> 
     return set(pairs[:, 1].tolist())
 
 
-def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closure,
+def _run(memory: IndexState, store: IndexStore, incoming: Incoming, closure: _Closure,
          slots: list[int], frequencies: CorpusFrequencies, config: DedupConfig,
          canonical_key: CanonicalKey | None, full: bool, leaving: set[int]
          ) -> tuple[DedupResult, dict[int, dict[int, int]]]:
@@ -304,7 +303,7 @@ def _run(memory: Memory, store: IndexStore, incoming: Incoming, closure: _Closur
     return result, frozen_paragraphs
 
 
-def _roots_or_minus_one(memory: Memory, uids: I64) -> I64:
+def _roots_or_minus_one(memory: IndexState, uids: I64) -> I64:
     """Cluster root of each uid (-1 for paragraphs without shingles)."""
     roots = np.full(uids.size, -1, dtype=np.int64)
     has = uids >= 0
@@ -312,7 +311,7 @@ def _roots_or_minus_one(memory: Memory, uids: I64) -> I64:
     return roots
 
 
-def _story_region(memory: Memory, result: DedupResult, slots: list[int],
+def _story_region(memory: IndexState, result: DedupResult, slots: list[int],
                   core: set[int]) -> set[int]:
     """The core and every article of the run sharing a story with it, before or after the
     run, transitively (the stored stories of the run's articles lie inside the run)."""
@@ -342,7 +341,7 @@ def _story_region(memory: Memory, result: DedupResult, slots: list[int],
     return region
 
 
-def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int],
+def _sensor(memory: IndexState, result: DedupResult, slots: list[int], core: set[int],
             halo: set[int], frozen_paragraphs: dict[int, dict[int, int]]) -> set[int]:
     """Halo articles whose stored state the run contradicts: other boilerplate flags, family
     counts (of clusters not frozen), digest flag or group, or a link with a core article whose
@@ -391,7 +390,7 @@ def _sensor(memory: Memory, result: DedupResult, slots: list[int], core: set[int
     return grown
 
 
-def _flagged(memory: Memory, slot: int) -> set[int]:
+def _flagged(memory: IndexState, slot: int) -> set[int]:
     """Paragraph indices of ``slot`` stored as boilerplate."""
     first = int(memory.paragraphs.slot_first.values[slot])
     count = int(memory.paragraphs.slot_count.values[slot])

@@ -33,11 +33,10 @@ from ._kernels import walk as _walk
 from ._lsh import choose_bands
 from ._minhash import signatures
 from ._shingle import ShingleSets
+from ._types import I64, U32
 
 __all__ = ["NO_FLAG", "PATTERN", "RECURRING", "ParagraphIndex", "Staged", "band_keys"]
 
-I64 = npt.NDArray[np.int64]
-U32 = npt.NDArray[np.uint32]
 #: Boilerplate flag of an occurrence, as last decided.
 NO_FLAG, PATTERN, RECURRING = 0, 1, 2
 _MULTIPLIER = np.uint64(0x100000001B3)

@@ -21,15 +21,15 @@ from ._boilerplate import CorpusFrequencies
 from ._config import DedupConfig
 from ._features import Features, collect_features, split_features
 from ._index_blobs import Lookup, lookup_of
-from ._index_memory import Memory
 from ._index_paragraphs import Staged, band_keys
+from ._index_state import IndexState
 from ._index_store import IndexStore
 from ._shingle import ShingleSets
+from ._types import I64
 from ._verify import pair_similarity
 
 __all__ = ["Incoming", "features_terms", "place_articles", "verify_candidates"]
 
-I64 = npt.NDArray[np.int64]
 
 
 @attrs.frozen(slots=True)
@@ -55,7 +55,7 @@ class Incoming:
     parts: list[Features]
 
 
-def place_articles(memory: Memory, store: IndexStore, articles: list[Article],
+def place_articles(memory: IndexState, store: IndexStore, articles: list[Article],
                    config: DedupConfig,
                    leaving_terms: Sequence[npt.NDArray[np.unsignedinteger]]
                    ) -> tuple[Incoming, list[Lookup]]:
@@ -82,7 +82,7 @@ def place_articles(memory: Memory, store: IndexStore, articles: list[Article],
                     parts), lookups
 
 
-def verify_candidates(memory: Memory, store: IndexStore, incoming_features: Features,
+def verify_candidates(memory: IndexState, store: IndexStore, incoming_features: Features,
                       staged: Staged, config: DedupConfig) -> I64:
     """The candidate uid pairs of ``staged`` that pass the pipeline's exact paragraph test."""
     pairs = staged.candidates

@@ -20,11 +20,11 @@ from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._errors import InputError
 from ._features import Features
+from ._hashing import digest64
 from ._index_blobs import Lookup, encode_article
 from ._index_diff import keyed_writes, pair_writes, unless_stored, with_matches, write_stats
 from ._index_groups import part_key, split_group
 from ._index_integrity import checked, damaged, text_hash
-from ._index_memory import Memory, blob_hash
 from ._index_neighbourhood import Neighbourhood, run_neighbourhood
 from ._index_paragraphs import PATTERN, RECURRING
 from ._index_place import Incoming, place_articles
@@ -36,11 +36,11 @@ from ._index_result import (
     dumps,
     record_of,
 )
+from ._index_state import IndexState
 from ._index_store import STATE_FIELDS, IndexStore, Writes
 
 __all__ = ["Plan", "apply_plan", "dumps", "plan_add", "plan_refresh", "with_matches"]
 
-I64 = npt.NDArray[np.int64]
 _NO_STATE: tuple[str | None, ...] = (None, None, None, None)
 
 
@@ -108,7 +108,7 @@ def _post_fix(record: dict[str, Any], frozen: Mapping[int, int]) -> None:
     record["boilerplate_paragraphs"] = [entries[index] for index in sorted(entries)]
 
 
-def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
+def plan_add(memory: IndexState, store: IndexStore, config: DedupConfig,
              canonical_key: CanonicalKey | None, retention_days: float | None,
              items: Iterable[Article | Mapping[str, Any]], batch: int, query: bool) -> Plan:
     """Plan the add of ``items`` (or, with ``query``, what it would answer)."""
@@ -171,13 +171,13 @@ def plan_add(memory: Memory, store: IndexStore, config: DedupConfig,
     return Plan(
         outcome, writes, leaving_list, inc,
         [article.id for article in main], [_timestamp(article) for article in main],
-        lookups[:len(main)], [blob_hash(upsert[4]) for upsert in upserts[:len(main)]],
+        lookups[:len(main)], [digest64(upsert[4]) for upsert in upserts[:len(main)]],
         new_features[:len(main)], states,
         {"core": len(nb.core), "run": len(nb.slots), "rounds": nb.rounds, "full": nb.full,
          "settled": nb.settled, **write_stats(writes)})
 
 
-def plan_refresh(memory: Memory, store: IndexStore, config: DedupConfig,
+def plan_refresh(memory: IndexState, store: IndexStore, config: DedupConfig,
                  canonical_key: CanonicalKey | None, batch: int) -> Plan:
     """Plan a full recomputation from the stored features (no new article)."""
     inc, _ = place_articles(memory, store, [], config, [])
@@ -195,7 +195,7 @@ def _terms(features: Features) -> npt.NDArray[np.unsignedinteger]:
     return terms
 
 
-def _expiry(memory: Memory, retention_days: float | None, changed: Sequence[Article],
+def _expiry(memory: IndexState, retention_days: float | None, changed: Sequence[Article],
             replaced: set[int]) -> tuple[set[int], set[str]]:
     """Stored slots that leave the retention window with this add, and incoming ids that
     arrive already outside it."""
@@ -216,7 +216,7 @@ def _expiry(memory: Memory, retention_days: float | None, changed: Sequence[Arti
     return expired, late
 
 
-def _decided(memory: Memory, nb: Neighbourhood, listed: Collection[str]
+def _decided(memory: IndexState, nb: Neighbourhood, listed: Collection[str]
              ) -> dict[str, tuple[dict[str, Any], int]]:
     """``{id: (decision record, position in the run)}`` of the core and story region; the
     records of ``listed`` articles include their matches."""
@@ -233,14 +233,14 @@ def _decided(memory: Memory, nb: Neighbourhood, listed: Collection[str]
     return out
 
 
-def _run_ids(memory: Memory, nb: Neighbourhood) -> list[str]:
+def _run_ids(memory: IndexState, nb: Neighbourhood) -> list[str]:
     """The id of each article of the run, by position."""
     first_new = len(memory.ids)
     return [memory.ids[slot] if slot < first_new else nb.result.articles[n].id
             for n, slot in enumerate(nb.slots)]
 
 
-def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
+def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
             decided: dict[str, tuple[dict[str, Any], int]], expired: set[int],
             late: dict[str, dict[str, Any]], query: bool, leaving: set[int]
             ) -> tuple[Writes, list[StateWrite], list[tuple[str, str, str | None, str | None]]]:
@@ -355,7 +355,7 @@ def _writes(memory: Memory, store: IndexStore, nb: Neighbourhood,
     return writes, [s for s in states if s.slot >= 0 and s.slot not in expired], changes
 
 
-def apply_plan(memory: Memory, plan: Plan, batch: int) -> None:
+def apply_plan(memory: IndexState, plan: Plan, batch: int) -> None:
     """Bring the memory up to date with a committed plan."""
     memory.remove(plan.leaving, [])
     if plan.new_ids:

@@ -25,12 +25,10 @@ from ._kernels import count_into as _count_into
 from ._kernels import counts_of as _counts_of
 from ._kernels import shared_terms as _shared_terms
 from ._kernels import strongest_terms as _strongest
+from ._types import F64, I64, U64
 
 __all__ = ["StoryTerms", "TermCounts", "story_terms"]
 
-I64 = npt.NDArray[np.int64]
-U64 = npt.NDArray[np.uint64]
-F64 = npt.NDArray[np.float64]
 #: Strongest terms of each article kept for story candidates.
 STORY_TERMS = 12
 #: Strong terms a stored article must share with a new one to be its story candidate (or

@@ -5,12 +5,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-I32 = npt.NDArray[np.int32]
-I64 = npt.NDArray[np.int64]
-U8 = npt.NDArray[np.uint8]
-U32 = npt.NDArray[np.uint32]
-U64 = npt.NDArray[np.uint64]
-F64 = npt.NDArray[np.float64]
+from ._types import F64, I32, I64, U8, U32, U64
+
 Bools = npt.NDArray[np.bool_]
 Hashes = npt.NDArray[np.uint32] | npt.NDArray[np.uint64]
 Unsigned = npt.NDArray[Any]

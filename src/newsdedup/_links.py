@@ -49,13 +49,12 @@ from ._paragraph_matches import ParagraphMatches
 from ._shared import shared_paragraphs
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
+from ._types import F64, I64
 from ._verify import PairSimilarity
 
 __all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "TEXT_TOKENS", "ArticleLinks",
            "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 NEAR_DUPLICATE = "near-duplicate"
 CONTAINS = "contains"

@@ -33,10 +33,10 @@ import numpy.typing as npt
 from ._kernels import LSH_HUBS
 from ._kernels import band_pair_codes as _band_pair_codes
 from ._threads import map_in_threads, split_range
+from ._types import I64
 
-__all__ = ["candidate_pairs", "choose_bands", "collision_probability"]
+__all__ = ["choose_bands", "collision_probability", "lsh_candidate_pairs"]
 
-I64 = npt.NDArray[np.int64]
 
 _FALSE_POSITIVE_WEIGHT = 0.1
 _FALSE_NEGATIVE_WEIGHT = 0.9
@@ -82,7 +82,7 @@ def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return best[2], best[3]
 
 
-def candidate_pairs(
+def lsh_candidate_pairs(
     signatures: npt.NDArray[np.uint32], bands: int, rows: int, max_bucket: int = 64,
     workers: int = 1, priority: I64 | None = None,
 ) -> npt.NDArray[np.int64]:
@@ -94,7 +94,7 @@ def candidate_pairs(
 
     >>> import numpy as np
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7]], dtype=np.uint32)
-    >>> candidate_pairs(sig, bands=2, rows=2).tolist()
+    >>> lsh_candidate_pairs(sig, bands=2, rows=2).tolist()
     [[0, 1]]
     """
     n_rows = signatures.shape[0]

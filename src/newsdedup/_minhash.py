@@ -25,10 +25,10 @@ import numpy.typing as npt
 from ._kernels import signature_kernel as _signature_kernel
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
+from ._types import U32
 
 __all__ = ["EMPTY_VALUE", "minhash_inputs", "permutations", "signatures", "to_lean_minhash"]
 
-U32 = npt.NDArray[np.uint32]
 
 #: Signature value of an empty paragraph (datasketch's empty MinHash has it everywhere).
 EMPTY_VALUE = np.uint32(0xFFFFFFFF)

@@ -18,14 +18,13 @@ from scipy.sparse.csgraph import connected_components
 
 from ._config import DedupConfig
 from ._features import Features
-from ._lsh import candidate_pairs, choose_bands
+from ._lsh import choose_bands, lsh_candidate_pairs
 from ._minhash import signatures
+from ._types import F64, I64
 from ._verify import pair_similarity
 
 __all__ = ["ParagraphMatches", "match_paragraphs", "unique_positions"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 #: LSH bands signed and bucketed together (8 bands of 2 rows: 16 signature values a row).
 _BANDS_PER_BLOCK = 8
@@ -107,7 +106,7 @@ def match_paragraphs(features: Features, config: DedupConfig,
         block_signatures = signatures(
             sets, config.num_perm, config.seed, rows=representative, workers=config.workers,
             columns=(first_band * rows, (first_band + block) * rows))
-        found.append(candidate_pairs(block_signatures, block, rows, workers=config.workers,
+        found.append(lsh_candidate_pairs(block_signatures, block, rows, workers=config.workers,
                                      priority=priority))
         del block_signatures
     pairs = (np.unique(np.concatenate(found), axis=0) if len(found) > 1

@@ -16,10 +16,10 @@ import numpy.typing as npt
 import regex
 
 from ._kernels import line_spans as _line_spans
+from ._types import I64
 
 __all__ = ["chunk_paragraphs", "paragraph_spans", "split_paragraphs"]
 
-I64 = npt.NDArray[np.int64]
 
 #: Line boundaries: those of str.splitlines(), \r\n counted once.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"

@@ -17,14 +17,13 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from ._hashing import U64
 from ._kernels import pattern_candidate_kernel as _pattern_candidate_kernel
 from ._normalize import normalize_text
 from ._tokenize import TokenBatch, hash_texts
+from ._types import I64, U64
 
 __all__ = ["BOILERPLATE_PATTERN", "PATTERN_MAX_TOKENS", "pattern_boilerplate"]
 
-I64 = npt.NDArray[np.int64]
 
 BOILERPLATE_PATTERN = regex.compile(
     r"\b(read (the )?(original|full|more|source) (article|story|post)"

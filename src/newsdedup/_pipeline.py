@@ -25,8 +25,8 @@ from ._copies import copy_classes
 from ._copy_families import copy_families
 from ._features import Collected, Features, collect_features
 from ._groups import GroupAssignment, build_groups
+from ._heap_trim import release_free_memory
 from ._links import PARTIAL_REUSE, ArticleLinks, article_content_sizes, link_articles
-from ._memory import release_free_memory
 from ._paragraph_matches import match_paragraphs
 from ._progress import run_progress, stage
 from ._repeated import find_repeats
@@ -36,10 +36,10 @@ from ._shingle import ShingleSets
 from ._stories import StoryAssignment, build_stories, group_vectors
 from ._story_vectors import StoryContext
 from ._templates import template_pages, titles_as_terms
+from ._types import I64
 
 __all__ = ["copy_links", "dedup", "dedup_collected", "site_of"]
 
-I64 = npt.NDArray[np.int64]
 
 
 def dedup(

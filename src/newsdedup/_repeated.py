@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
 from ._config import DedupConfig
 from ._features import Features
 from ._kernels import near_repeats as _near_repeats
 from ._paragraph_matches import ParagraphMatches
+from ._types import F64, I64
 
 __all__ = ["Repeats", "find_repeats"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 EXACT = "exact"
 NEAR_DUPLICATE = "near-duplicate"

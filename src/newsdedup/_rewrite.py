@@ -37,11 +37,10 @@ from ._hashing import fmix64
 from ._kernels import cosine_block as _cosine_block
 from ._normalize import normalize_text
 from ._result import Match, SharedParagraph
+from ._types import F64, I64
 
 __all__ = ["REWRITE", "Rewrites", "find_rewrites", "rewrite_matches"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 #: The relation of a rewrite match.
 REWRITE = "rewrite"

@@ -17,11 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ._kernels import shared_kernel as _shared_kernel
+from ._types import F64, I64
 
 __all__ = ["shared_paragraphs"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 
 def shared_paragraphs(article_paragraphs: I64, unique_of: I64, content: npt.NDArray[np.bool_],

@@ -19,10 +19,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._hashing import U64, fmix64
+from ._hashing import fmix64
 from ._kernels import fingerprint_kernel as _fingerprint_kernel
 from ._kernels import shingle_kernel as _shingle_kernel
 from ._tokenize import TokenBatch
+from ._types import U64
 
 __all__ = ["ShingleSets", "ShingleValues", "set_fingerprints", "shingle_sets"]
 

@@ -27,14 +27,13 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ._types import F64, I64
+
 __all__ = ["average_linkage_clusters"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 
 def average_linkage_clusters(n_nodes: int, first: I64, second: I64, similarity: F64,
@@ -103,8 +102,8 @@ def _cluster(n_nodes: int, first: I64, second: I64, total: F64, sizes: I64,
     # mean of means that all reach it).
     settled = (edges == nodes * (nodes - 1) // 2) & (weakest >= threshold)
     open_edges = ~settled[component[first]]
-    parent = _merge(n_nodes, first[open_edges], second[open_edges], total[open_edges], sizes,
-                    threshold)
+    parent = _merge_clusters(n_nodes, first[open_edges], second[open_edges], total[open_edges],
+                             sizes, threshold)
     root = _roots(parent)[:n_nodes]
     # A settled component is one cluster: point all its nodes at one representative.
     representative = np.full(n_components, -1, dtype=np.int64)
@@ -113,7 +112,7 @@ def _cluster(n_nodes: int, first: I64, second: I64, total: F64, sizes: I64,
     return result
 
 
-def _merge(n_nodes: int, first: I64, second: I64, total: F64, sizes: I64,
+def _merge_clusters(n_nodes: int, first: I64, second: I64, total: F64, sizes: I64,
            threshold: float) -> I64:
     """Parent of each node and of each cluster merged (``n_nodes + step``), -1 at the roots.
 

@@ -26,19 +26,17 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
 from ._config import DedupConfig
 from ._groups import GroupAssignment
 from ._sparse_linkage import average_linkage_clusters
-from ._story_candidates import candidate_pairs, pair_cosines
+from ._story_candidates import pair_cosines, story_candidate_pairs
 from ._story_vectors import group_vectors
+from ._types import F64, I64
 
 __all__ = ["StoryAssignment", "build_stories", "group_vectors"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 #: Strongest terms per group in the candidate index.
 _CANDIDATE_TERMS = 64
@@ -86,7 +84,7 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     n_groups = len(groups.canonical)
     if n_groups == 0:
         return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
-    rows, cols = candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
+    rows, cols = story_candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
                                  _CANDIDATE_SHARE * config.story_threshold)
     spans = _spans(group_times)
     gap_days = None

@@ -30,11 +30,10 @@ from scipy.sparse import csr_matrix
 from ._kernels import dot_kernel as _dot_kernel
 from ._kernels import probe_kernel as _probe_kernel
 from ._kernels import strongest_kernel as _strongest_kernel
+from ._types import F64, I64
 
-__all__ = ["candidate_pairs", "pair_cosines", "probe_terms", "strongest_terms"]
+__all__ = ["pair_cosines", "probe_terms", "story_candidate_pairs", "strongest_terms"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 #: Rows per block of the probe product (bounds the memory of its output).
 _BLOCK_ROWS = 4096
@@ -91,14 +90,14 @@ def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> c
                       shape=matrix.shape)
 
 
-def candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
+def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
                     floor: float) -> tuple[I64, I64]:
     """Pairs ``i < j`` of rows found by the bounded probe (see the module docstring).
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
     >>> v = csr_matrix(np.array([[0.8, 0.6, 0.0], [0.6, 0.0, 0.8], [0.0, 0.0, 1.0]]))
-    >>> rows, cols = candidate_pairs(v, keep=2, budget=100, floor=0.3)
+    >>> rows, cols = story_candidate_pairs(v, keep=2, budget=100, floor=0.3)
     >>> list(zip(rows.tolist(), cols.tolist()))
     [(0, 1), (1, 2)]
     """

@@ -43,12 +43,10 @@ from ._kernels import STORY_BM25_K1, STORY_NAME_BOOST
 from ._kernels import group_rows as _group_rows
 from ._kernels import weigh_and_keep as _weigh_and_keep
 from ._terms import term_ids as number_terms
+from ._types import F64, I32
 
 __all__ = ["StoryContext", "group_vectors"]
 
-I32 = npt.NDArray[np.int32]
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 #: BM25's term-frequency saturation constant (its usual value).
 _BM25_K1: float = STORY_BM25_K1

@@ -31,12 +31,11 @@ import numpy.typing as npt
 
 from ._features import Features
 from ._tokenize import hash_texts
+from ._types import I64
 
 __all__ = ["TITLE_WEIGHT", "template_blocks", "template_pages", "title_terms",
            "titles_as_terms"]
 
-I64 = npt.NDArray[np.int64]
-U32 = npt.NDArray[np.uint32]
 
 #: Weight of a title token in an article's content terms (see ``_terms``).
 TITLE_WEIGHT = 2

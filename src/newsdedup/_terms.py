@@ -23,7 +23,6 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from ._hashing import U64
 from ._kernels import TERM_MAX_COUNT
 from ._kernels import ascii_salient_kernel as _ascii_salient_kernel
 from ._kernels import count_members as _count_members
@@ -37,6 +36,7 @@ from ._tokenize import (
     code_points,
     hash_texts,
 )
+from ._types import I64, U8, U32, U64
 
 __all__ = [
     "SALIENT_WORD",
@@ -47,9 +47,6 @@ __all__ = [
     "term_ids",
 ]
 
-I64 = npt.NDArray[np.int64]
-U8 = npt.NDArray[np.uint8]
-U32 = npt.NDArray[np.uint32]
 #: Largest count a term of one article keeps (counts are stored in 8 bits; the story weight
 #: of a term saturates long before: BM25's tf part is 2.19 at 255 and 2.20 at 10,000).
 MAX_COUNT: int = TERM_MAX_COUNT

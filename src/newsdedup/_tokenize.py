@@ -29,10 +29,10 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from ._hashing import U64
 from ._kernels import TOKEN_LENGTH_SALT, TOKEN_Q
 from ._kernels import hash_token_kernel as _hash_token_kernel
 from ._normalize import _QUOTES_AND_DASHES
+from ._types import U64
 
 __all__ = [
     "CharClass",

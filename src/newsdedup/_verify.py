@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
 from ._kernels import count_shared
 from ._kernels import intersection_kernel as _intersection_kernel
 from ._shingle import ShingleSets
+from ._types import F64, I64
 
 __all__ = ["PairSimilarity", "count_shared", "pair_similarity"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 @attrs.frozen(slots=True)
 class PairSimilarity:

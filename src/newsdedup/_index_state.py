@@ -14,7 +14,6 @@ theirs, and once loaded, the stored groups and stories against the articles' ids
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import sys
@@ -27,6 +26,7 @@ import numpy.typing as npt
 
 from ._config import DedupConfig
 from ._features import Features
+from ._hashing import digest64
 from ._index_blobs import Lookup, check_features
 from ._index_codec import decode_features
 from ._index_integrity import damaged
@@ -34,17 +34,17 @@ from ._index_lookup import Growable
 from ._index_paragraphs import ParagraphIndex, Staged
 from ._index_store import IndexStore, MemoryRow
 from ._index_terms import StoryTerms, TermCounts
+from ._types import I64
 
-__all__ = ["Memory", "blob_hash"]
+__all__ = ["IndexState"]
 
-I64 = npt.NDArray[np.int64]
 #: Decoded features kept in memory (most recently used), so neighbouring adds reuse them.
 FEATURE_CACHE = 8_000
 #: Rows registered together when the index is opened.
 _LOAD_CHUNK = 4096
 
 
-class Memory:
+class IndexState:
     """The in-memory state of an index (see the module docstring)."""
 
     def __init__(self, config: DedupConfig) -> None:
@@ -212,7 +212,7 @@ class Memory:
         for row in changed:
             slot = self.slot_of.get(row.id)
             if slot is not None and self.alive.values[slot] and (
-                    row.lookup is None or blob_hash(row.lookup) != self.lookup_hash.values[slot]):
+                    row.lookup is None or digest64(row.lookup) != self.lookup_hash.values[slot]):
                 return False
         leaving = [self.slot_of[row.id] for row in changed
                    if not row.retained and row.id in self.slot_of]
@@ -256,7 +256,7 @@ class Memory:
                 raise_unreadable(store, row.id, error)
             lookups.append(lookup)
         slots = self.add_slots([row.id for row in rows], [row.published for row in rows],
-                               lookups, [blob_hash(row.lookup or b"") for row in rows])
+                               lookups, [digest64(row.lookup or b"") for row in rows])
         for slot, row in zip(slots.tolist(), rows, strict=True):
             self._set_row_state(store, slot, row)
 
@@ -302,10 +302,6 @@ class Memory:
         self._features[slot] = features
         while len(self._features) > FEATURE_CACHE:
             self._features.popitem(last=False)
-
-
-def blob_hash(blob: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "little", signed=True)
 
 
 def raise_unreadable(store: IndexStore, article_id: str, error: object) -> NoReturn:

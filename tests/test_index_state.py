@@ -1,4 +1,4 @@
-"""_index_memory: lookups round-trip, and the memory rebuilt from the file (on open or by
+"""_index_state: lookups round-trip, and the memory rebuilt from the file (on open or by
 catching up with another connection) equals the one built add by add."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 
 from conftest import add_in_batches, load_seeds, synced_memory
 from newsdedup import Article, DedupConfig, DedupIndex, open_index
-from newsdedup import _index_memory as memory_module
+from newsdedup import _index_state as memory_module
 from newsdedup._features import extract_features
 from newsdedup._index_codec import flatten
-from newsdedup._index_memory import Memory
+from newsdedup._index_state import IndexState
 from newsdedup._index_store import IndexStore
 from newsdedup._index_terms import TermCounts
 from newsdedup._synthetic import generate_corpus
@@ -27,7 +27,7 @@ CORPUS = sorted(generate_corpus(70, seed=3, article_bytes=500, copies_rate=0.5,
                 key=lambda article: (article.published, article.id))
 
 
-def _snapshot(memory: Memory, store: IndexStore) -> dict[str, Any]:
+def _snapshot(memory: IndexState, store: IndexStore) -> dict[str, Any]:
     """Everything the memory says about the retained articles, by id (slots may differ)."""
     alive = [slot for slot in range(len(memory.ids)) if memory.alive.values[slot]]
     paragraphs = memory.paragraphs
@@ -118,7 +118,7 @@ def test_features_are_read_back_exactly_and_cached_least_recently_used(
     cache keeps only the most recently used ones."""
     path = tmp_path / "news.db"
     open_index(path).add(CORPUS[:12])
-    memory = Memory(CONFIG)
+    memory = IndexState(CONFIG)
     store = IndexStore(path)
     memory.load(store)
     with mock.patch.object(memory_module, "FEATURE_CACHE", 3):
