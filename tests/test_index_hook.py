@@ -9,11 +9,10 @@ import numpy.typing as npt
 import pytest
 
 from newsdedup import DedupConfig, _boilerplate, dedup
-from newsdedup._boilerplate import CorpusFrequencies
 from newsdedup._features import collect_features
 from newsdedup._pipeline import dedup_collected
 from newsdedup._synthetic import generate_corpus
-from newsdedup._terms import document_frequencies
+from newsdedup._terms import CorpusFrequencies, document_frequencies
 
 ARTICLES = generate_corpus(300, seed=4, article_bytes=600).articles
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from conftest import add_in_batches, load_seeds, synced_memory
 from newsdedup import Article, DedupConfig, DedupIndex, open_index
 from newsdedup import _index_terms as terms_module
-from newsdedup._boilerplate import CorpusFrequencies
 from newsdedup._features import Features, extract_features
 from newsdedup._index_terms import STORY_TERMS, StoryTerms, TermCounts, story_terms
 from newsdedup._synthetic import generate_corpus
+from newsdedup._terms import CorpusFrequencies
 
 CONFIG = DedupConfig()
 #: Dated over 30 days: a 10-day retention window expires some as later ones arrive.

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("numba")
 
-from newsdedup import _kernels
+from newsdedup import _kernels, _story_weights
 from newsdedup import _patterns as package_patterns
 from newsdedup import _terms as package_terms
 from newsdedup._paragraphs import _BREAK_POINTS, _LATIN1_KINDS, _SPACE_POINTS
@@ -458,7 +458,9 @@ def test_group_vectors(seed: int, articles: int, terms: int) -> None:
     group_starts = np.zeros(groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(group_of, minlength=groups), out=group_starts[1:])
     arguments = (offsets, term_ids, counts, boost, group_starts, members, terms)
-    run_both(_kernels.group_rows, _story_vectors._group_rows, *arguments)
+    # The compiled loops take k1 (and the name boost) from _story_weights on every call;
+    # the references keep them as constants: the same values.
+    run_both(_story_weights.group_rows, _story_vectors._group_rows, *arguments)
     indptr, indices, data = _story_vectors._group_rows(*arguments)
     full_idf = 1.0 + rng.random(terms) * 3
     shared = rng.random(terms) < 0.7
@@ -493,7 +495,7 @@ def test_strongest_story_terms(seed: int, articles: int, per_article: int) -> No
     rng = np.random.default_rng(seed)
     offsets = csr(rng, articles, 30)
     size = int(offsets[-1])
-    run_both(_kernels.strongest_terms, _index_terms._strongest, offsets,
+    run_both(_story_weights.strongest_terms, _index_terms._strongest, offsets,
              hashes(rng, size, np.uint64, 1000), rng.integers(0, 6, size).astype(np.uint8),
              rng.integers(0, 6, size).astype(np.uint8), rng.integers(0, 5, size).astype(np.int64),
              float(rng.integers(1, 100)), per_article)

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix, diags
 
-from newsdedup import DedupConfig, _story_vectors
+from newsdedup import DedupConfig, _story_vectors, _story_weights
 from newsdedup._article import coerce_articles
-from newsdedup._boilerplate import CorpusFrequencies
 from newsdedup._features import Features, extract_features_parallel, select_features
 from newsdedup._groups import GroupAssignment, build_groups
 from newsdedup._story_vectors import StoryContext, group_vectors
+from newsdedup._terms import CorpusFrequencies
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_a_run_over_part_of_a_corpus_weighs_its_groups_as_the_whole(
     the IDF is the whole corpus's (single-article groups make the estimate of groups
     outside exact; the salient-word boost, which stays the run's own, is switched off).
     Without the context the cosines differ."""
-    monkeypatch.setattr(_story_vectors, "_NAME_BOOST", 0.0)
+    monkeypatch.setattr(_story_weights, "NAME_BOOST", 0.0)
     n = ecbplus_features.n_articles
     part = select_features(ecbplus_features, np.arange(60))
     whole = group_vectors(ecbplus_features, _singletons(n))[:60]

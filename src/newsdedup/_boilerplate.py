@@ -16,7 +16,7 @@ tells them apart is what else the carriers share:
 4. Boilerplate belongs to a site, not to a story. The families must either come from one
    source (a site's template: same ``source``, or the same web domain in ``url``), or be
    about different things: the mean cosine similarity of their content-term vectors stays
-   below ``story_threshold``. A quote or a wire lead reused by several reports of one event
+   below ``TOPIC_THRESHOLD``. A quote or a wire lead reused by several reports of one event
    is shared by otherwise different articles too, but those articles are about the same
    event, so it stays content (a partial reuse).
 
@@ -27,7 +27,7 @@ the reason ``"pattern"``, so a single article's own footer is recognised.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import attrs
 import numpy as np
@@ -41,16 +41,20 @@ from ._hashing import fmix64
 from ._kernels import families as _families
 from ._paragraph_matches import ParagraphMatches
 from ._templates import template_blocks
-from ._terms import document_frequencies, term_ids
+from ._terms import CorpusFrequencies, document_frequencies, term_ids
 from ._types import I64
 
-__all__ = ["Boilerplate", "CorpusFrequencies", "find_boilerplate"]
+__all__ = ["TOPIC_THRESHOLD", "Boilerplate", "find_boilerplate"]
 
 
+#: Families about different things: the mean cosine of their content-term vectors stays
+#: below this. Its own value, not the story step's ``story_threshold`` (whose default it
+#: equals, 0.18): the two rules are tuned apart.
+TOPIC_THRESHOLD = 0.18
 #: Carriers per block whose topics are compared (the first ones by a hash of their id).
 _TOPIC_SAMPLE = 25
 #: Families of one site carry boilerplate unless they are about one thing: their topic
-#: cosine stays below this multiple of ``story_threshold`` (a roundup and a repost of one
+#: cosine stays below this multiple of ``TOPIC_THRESHOLD`` (a roundup and a repost of one
 #: article on one aggregator share its lead and are about it; two reports of one beat on a
 #: site share its footer and are about two events).
 _SITE_TOPIC_FACTOR = 2.0
@@ -83,20 +87,6 @@ class Boilerplate:
     def any(self) -> npt.NDArray[np.bool_]:
         """Paragraphs flagged for any reason."""
         return self.recurring | self.pattern | self.template
-
-
-@attrs.frozen(slots=True)
-class CorpusFrequencies:
-    """Document frequencies of content terms over a corpus larger than the one being run.
-
-    The incremental index runs the pipeline over the neighbourhood of new articles; the topic
-    check must weigh terms as a run over the whole index would, so it passes these.
-    ``n_articles`` is that corpus's size, ``lookup(terms)`` the number of its articles holding
-    each of the given distinct terms.
-    """
-
-    n_articles: int
-    lookup: Callable[[np.ndarray], I64]
 
 
 def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
@@ -201,8 +191,8 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
         template_blocks[block] = True
         # On one site, families need only not be about one thing (a site's footer on
         # articles of one beat); across sites, they must be about different things.
-        limit = (min(1.0, _SITE_TOPIC_FACTOR * config.story_threshold)
-                 if _site_template(carriers, family, site) else config.story_threshold)
+        limit = (min(1.0, _SITE_TOPIC_FACTOR * TOPIC_THRESHOLD)
+                 if _site_template(carriers, family, site) else TOPIC_THRESHOLD)
         # A bounded sample, by a hash of the ids: independent of the input order, and not
         # of one topic when ids are ordered by section or date.
         sample = carriers[np.lexsort((carriers, id_hash.of(carriers)))[:_TOPIC_SAMPLE]]

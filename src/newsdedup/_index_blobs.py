@@ -17,12 +17,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._boilerplate import CorpusFrequencies
 from ._config import DedupConfig
 from ._features import Features
 from ._index_codec import decode_arrays, encode_arrays, encode_features, flatten
 from ._index_paragraphs import band_keys
 from ._index_terms import story_terms
+from ._terms import CorpusFrequencies
 from ._types import I64
 
 __all__ = ["Lookup", "check_features", "encode_article", "lookup_of"]

@@ -37,7 +37,6 @@ import attrs
 import numpy as np
 
 from ._article import without_text
-from ._boilerplate import CorpusFrequencies
 from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._features import Collected, concat_features
@@ -49,6 +48,7 @@ from ._index_store import IndexStore
 from ._pipeline import dedup_collected
 from ._result import DedupResult
 from ._story_vectors import StoryContext
+from ._terms import CorpusFrequencies
 from ._types import I64
 
 __all__ = ["FROZEN_FAMILIES", "FULL_RUN_BELOW", "FULL_RUN_SHARE", "Neighbourhood",

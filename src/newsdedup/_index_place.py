@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ._article import Article
-from ._boilerplate import CorpusFrequencies
 from ._config import DedupConfig
 from ._features import Features, collect_features, split_features
 from ._index_blobs import Lookup, lookup_of
@@ -25,6 +24,7 @@ from ._index_paragraphs import Staged, band_keys
 from ._index_state import IndexState
 from ._index_store import IndexStore
 from ._shingle import ShingleSets
+from ._terms import CorpusFrequencies
 from ._types import I64
 from ._verify import pair_similarity
 

@@ -18,13 +18,13 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from ._boilerplate import CorpusFrequencies
 from ._features import Features
 from ._index_lookup import SortedMultimap
 from ._kernels import count_into as _count_into
 from ._kernels import counts_of as _counts_of
 from ._kernels import shared_terms as _shared_terms
-from ._kernels import strongest_terms as _strongest
+from ._story_weights import strongest_terms
+from ._terms import CorpusFrequencies
 from ._types import F64, I64, U64
 
 __all__ = ["StoryTerms", "TermCounts", "story_terms"]
@@ -129,17 +129,18 @@ class TermCounts:
 
 def story_terms(features: Features, frequencies: CorpusFrequencies,
                 per_article: int = STORY_TERMS) -> list[U64]:
-    """Each article's strongest content terms, as the story step weighs them: saturated term
-    frequency, boosted for terms mostly written as salient words (names, places, figures),
-    times the inverse document frequency over the index; up to ``per_article``, strongest
+    """Each article's strongest content terms, as the story step weighs them (see
+    ``_story_weights``): saturated term frequency, boosted for terms mostly written as
+    salient words (names, places, figures), times the inverse document frequency over the
+    index; up to ``per_article``, strongest
     first (ties: smaller hash)."""
     terms = features.terms.astype(np.uint64)
     if per_article < 1:
         return [np.zeros(0, dtype=np.uint64) for _ in range(features.n_articles)]
     offsets = features.article_terms.astype(np.int64)
-    kept, counts = _strongest(offsets, terms, features.term_counts, features.term_salient,
-                              frequencies.lookup(terms), float(frequencies.n_articles),
-                              per_article)
+    kept, counts = strongest_terms(offsets, terms, features.term_counts,
+                                   features.term_salient, frequencies.lookup(terms),
+                                   float(frequencies.n_articles), per_article)
     return np.split(kept, np.cumsum(counts)[:-1])
 
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ._article import Article
 from ._assemble import assemble
-from ._boilerplate import CorpusFrequencies, find_boilerplate
+from ._boilerplate import find_boilerplate
 from ._canonical import CanonicalKey, preference, rank_keys
 from ._config import DedupConfig
 from ._copies import copy_classes
@@ -36,6 +36,7 @@ from ._shingle import ShingleSets
 from ._stories import StoryAssignment, build_stories, group_vectors
 from ._story_vectors import StoryContext
 from ._templates import template_pages, titles_as_terms
+from ._terms import CorpusFrequencies
 from ._types import I64
 
 __all__ = ["copy_links", "dedup", "dedup_collected", "site_of"]

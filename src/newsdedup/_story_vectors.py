@@ -1,9 +1,10 @@
 """Group term vectors: what each duplicate group is about, as one weighted, normalized row.
 
 1. **Article weights.** Each content term of an article (``Features.terms``: title tokens
-   and the tokens of its non-boilerplate paragraphs) weighs a BM25-style saturated term
-   frequency ``tf·(k1+1)/(tf+k1)``, so a word repeated ten times does not drown the rest,
-   times ``1 + _NAME_BOOST·s``, where ``s`` is the share of the term's occurrences in the
+   and the tokens of its non-boilerplate paragraphs) weighs as ``_story_weights`` defines
+   (one definition with the index): a BM25-style saturated term frequency
+   ``tf·(k1+1)/(tf+k1)``, so a word repeated ten times does not drown the rest, times
+   ``1 + NAME_BOOST·s``, where ``s`` is the share of the term's occurrences in the
    corpus written as a salient word (capitalised inside a sentence, or carrying a digit):
    names, places and figures tell two earthquakes apart. ``s`` is measured on the corpus, so
    no word list is needed and scripts without case get no boost.
@@ -36,25 +37,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
-from ._boilerplate import CorpusFrequencies
 from ._features import Features
 from ._groups import GroupAssignment
-from ._kernels import STORY_BM25_K1, STORY_NAME_BOOST
-from ._kernels import group_rows as _group_rows
 from ._kernels import weigh_and_keep as _weigh_and_keep
+from ._story_weights import SALIENT_SHARE, group_rows, term_boost
+from ._terms import CorpusFrequencies
 from ._terms import term_ids as number_terms
 from ._types import F64, I32
 
 __all__ = ["StoryContext", "group_vectors"]
 
 
-#: BM25's term-frequency saturation constant (its usual value).
-_BM25_K1: float = STORY_BM25_K1
-#: Extra weight of a term always written as a salient word (a name, a place, a figure).
-_NAME_BOOST: float = STORY_NAME_BOOST
-#: A term written as a salient word at least this share of the time is a name, place or
-#: figure: counted in its group's norm even when no other group holds it.
-_SALIENT_SHARE = 0.5
 #: Entries per slice of the per-entry steps (a few MB per temporary array).
 _CHUNK_ENTRIES = 1 << 20
 
@@ -113,8 +106,8 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
     member_order = np.argsort(groups.group_of, kind="stable")
     group_starts = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(groups.group_of, minlength=n_groups), out=group_starts[1:])
-    indptr, indices, data = _group_rows(offsets, term_ids, counts, boost,
-                                        group_starts, member_order, n_terms)
+    indptr, indices, data = group_rows(offsets, term_ids, counts, boost,
+                                       group_starts, member_order, n_terms)
     del term_ids, counts
     document_frequency = np.bincount(indices[:indptr[-1]], minlength=n_terms).astype(float)
     shared = document_frequency > 1
@@ -141,7 +134,7 @@ def _boost(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np
            n_terms: int) -> tuple[F64, npt.NDArray[np.bool_]]:
     """``(k1 + 1) * (1 + boost * salient share)`` of every term, over the whole corpus, and
     whether the term is a salient one (written as a salient word at least
-    ``_SALIENT_SHARE`` of the time)."""
+    ``SALIENT_SHARE`` of the time)."""
     total = np.zeros(n_terms)
     marked = np.zeros(n_terms)
     for start in range(0, term_ids.size, _CHUNK_ENTRIES):
@@ -149,6 +142,5 @@ def _boost(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np
         total += np.bincount(term_ids[part], weights=counts[part], minlength=n_terms)
         marked += np.bincount(term_ids[part], weights=salient[part], minlength=n_terms)
     share = np.minimum(marked / np.maximum(total, 1.0), 1.0)
-    result: F64 = (_BM25_K1 + 1.0) * (1.0 + _NAME_BOOST * share)
-    return result, share >= _SALIENT_SHARE
+    return term_boost(share), share >= SALIENT_SHARE
 

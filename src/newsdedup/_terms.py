@@ -16,7 +16,7 @@ text (:func:`salient_texts`) and tokenized on their own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -41,6 +41,7 @@ from ._types import I64, U8, U32, U64
 __all__ = [
     "SALIENT_WORD",
     "ContentTerms",
+    "CorpusFrequencies",
     "content_terms",
     "document_frequencies",
     "salient_texts",
@@ -199,3 +200,16 @@ def document_frequencies(terms: U32 | U64, of: U32 | U64) -> I64:
         raise ValueError("document_frequencies: the values to count must be distinct")
     return _count_members(terms, of)
 
+
+@attrs.frozen(slots=True)
+class CorpusFrequencies:
+    """Document frequencies of content terms over a corpus larger than the one being run.
+
+    The incremental index runs the pipeline over the neighbourhood of new articles; the topic
+    check must weigh terms as a run over the whole index would, so it passes these.
+    ``n_articles`` is that corpus's size, ``lookup(terms)`` the number of its articles holding
+    each of the given distinct terms.
+    """
+
+    n_articles: int
+    lookup: Callable[[np.ndarray], I64]

@@ -44,9 +44,10 @@ def counts_of(const uint64_t[::1] keys, const int64_t[::1] counts, const uint8_t
 
 def strongest_terms(const int64_t[::1] offsets, const uint64_t[::1] terms,
                     const uint8_t[::1] occurrences, const uint8_t[::1] salient,
-                    const int64_t[::1] frequency, double n_articles, int64_t per_article):
+                    const int64_t[::1] frequency, double n_articles, int64_t per_article,
+                    double k1, double name_boost):
     """The ``per_article`` terms of most weight of each article (see
-    ``_index_terms.story_terms``), concatenated in that order, and how many each has."""
+    ``_story_weights.strongest_terms``), concatenated in that order, and how many each has."""
     cdef int64_t n = offsets.shape[0] - 1, written = 0, article, size, entry, position, rank
     cdef double tf, share, idf, weight
     cdef double* best_weight = NULL
@@ -67,8 +68,8 @@ def strongest_terms(const int64_t[::1] offsets, const uint64_t[::1] terms,
                     tf = <double>occurrences[entry]
                     share = py_min(<double>salient[entry] / py_max(tf, 1.0), 1.0)
                     idf = log((1.0 + n_articles) / (1.0 + <double>frequency[entry])) + 1.0
-                    weight = (tf * (BM25_K1 + 1.0) / (tf + BM25_K1)
-                              * (1.0 + NAME_BOOST * share) * idf)
+                    weight = (tf * (k1 + 1.0) / (tf + k1)
+                              * (1.0 + name_boost * share) * idf)
                     if size == per_article and weight <= best_weight[size - 1]:
                         continue
                     position = imin(size, per_article - 1)

@@ -1,11 +1,6 @@
 # _story_vectors: each group's summed normalized row, then IDF weights and kept columns.
 
-#: BM25's term-frequency saturation constant, and the extra weight of a term always
-#: written as a salient word (shared with _index_terms' strongest terms).
-cdef double BM25_K1 = 1.2
-cdef double NAME_BOOST = 2.0
-STORY_BM25_K1 = BM25_K1
-STORY_NAME_BOOST = NAME_BOOST
+# BM25's k1 and the name boost are _story_weights' (passed in on every call).
 
 
 cdef inline double py_max(double a, double b) noexcept nogil:
@@ -20,7 +15,8 @@ cdef inline double py_min(double a, double b) noexcept nogil:
 
 def group_rows(const int64_t[::1] offsets, const int32_t[::1] term_ids,
                const uint8_t[::1] counts, const double[::1] boost,
-               const int64_t[::1] group_starts, const int64_t[::1] members, int64_t n_terms):
+               const int64_t[::1] group_starts, const int64_t[::1] members, int64_t n_terms,
+               double k1):
     """Each group's row: the sum of its members' normalized weighted rows (CSR, columns
     ascending). An article's weights are ``tf / (tf + k1) * boost``, divided by their norm."""
     cdef int64_t n_groups = group_starts.shape[0] - 1, capacity = 0, group, first, last
@@ -76,13 +72,13 @@ def group_rows(const int64_t[::1] offsets, const int32_t[::1] term_ids,
                     norm = 0.0
                     for entry in range(start, stop):
                         tf = <double>counts[entry]
-                        weight = tf / (tf + BM25_K1) * boost[term_ids[entry]]
+                        weight = tf / (tf + k1) * boost[term_ids[entry]]
                         norm += weight * weight
                     norm = py_max(sqrt(norm), 1e-12)
                     for entry in range(start, stop):
                         term = term_ids[entry]
                         tf = <double>counts[entry]
-                        accumulator[term] += tf / (tf + BM25_K1) * boost[term] / norm
+                        accumulator[term] += tf / (tf + k1) * boost[term] / norm
                         if not seen[term]:
                             seen[term] = True
                             touched[n_touched] = term
