@@ -84,3 +84,17 @@ def test_incomparable_user_keys_fail_dedup_with_input_error() -> None:
     with pytest.raises(InputError, match="cannot be compared"):
         dedup([{"id": "a", "text": text, "published": "2023-01-01"}, {"id": "b", "text": text}],
               canonical_key=lambda art: art.published)
+
+
+def test_story_canonical_rules_are_named_constants() -> None:
+    """A story's canonical is its only group's, its largest group's, or the better one's."""
+    from types import SimpleNamespace
+
+    from newsdedup._canonical import LARGEST_GROUP, ONLY_GROUP, story_canonicals
+
+    groups = SimpleNamespace(members=[[0, 1], [2], [3]], canonical=[0, 2, 3])
+    keys = [(0, "a"), (1, "b"), (0, "c"), (1, "d")]
+    canonicals, rules = story_canonicals([[0], [0, 1], [1, 2]], groups, keys, user_key=False)
+    assert canonicals == [0, 0, 2]
+    assert rules == [ONLY_GROUP, LARGEST_GROUP, RULES[0]]
+    assert (ONLY_GROUP, LARGEST_GROUP) == ("only group", "largest group")

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from ._article import Article
 from ._boilerplate import Boilerplate
-from ._canonical import decisive_rule
+from ._canonical import decisive_rule, story_canonicals
 from ._config import DedupConfig
 from ._features import Features
 from ._groups import GroupAssignment
@@ -134,7 +134,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
                                                    tuple(Carrier(*c) for c in found)))
         return tuple(entries)
 
-    story_canonical, story_rule = _story_canonicals(story_groups, groups, keys, user_key)
+    story_canonical, story_rule = story_canonicals(story_groups, groups, keys, user_key)
     group_results = []
     for number, members in enumerate(groups.members):
         canonical = groups.canonical[number]
@@ -284,23 +284,6 @@ def _shared_lists(features: Features, matches: ParagraphMatches,
                      rounded[bounds[k]:bounds[k + 1]], strict=True))
             for k in range(len(pairs))]
 
-
-def _story_canonicals(story_groups: list[list[int]], groups: GroupAssignment,
-                      keys: list[Any], user_key: bool) -> tuple[list[int], list[str]]:
-    """Each story's canonical (the canonical of its largest, then best, group) and rule."""
-    canonicals: list[int] = []
-    rules: list[str] = []
-    for gs in story_groups:
-        ranked = sorted(gs, key=lambda g: (-len(groups.members[g]), keys[groups.canonical[g]]))
-        best = groups.canonical[ranked[0]]
-        canonicals.append(best)
-        if len(ranked) == 1:
-            rules.append("only group")
-        elif len(groups.members[ranked[0]]) > len(groups.members[ranked[1]]):
-            rules.append("largest group")
-        else:
-            rules.append(decisive_rule(keys[best], keys[groups.canonical[ranked[1]]], user_key))
-    return canonicals, rules
 
 
 def _paragraph_findings(features: Features, repeats: Repeats, boilerplate: Boilerplate,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -32,13 +32,20 @@ import numpy.typing as npt
 from ._article import Article
 from ._errors import InputError
 
-__all__ = ["RULES", "CanonicalKey", "Preference", "RankKey", "decisive_rule", "preference",
-           "rank_keys"]
+if TYPE_CHECKING:  # _groups imports this module's RankKey
+    from ._groups import GroupAssignment
+
+__all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "Preference", "RankKey",
+           "decisive_rule", "preference", "rank_keys", "story_canonicals"]
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "least boilerplate", "smallest id")
 USER_RULE = "user key"
 ONLY_MEMBER = "only member"
+#: The rules a story's canonical can report besides those of the groups' rule: the canonical
+#: of the story's only group, or of its group with the most members.
+ONLY_GROUP = "only group"
+LARGEST_GROUP = "largest group"
 
 CanonicalKey = Callable[[Article], Any]
 RankKey = tuple[Any, ...]
@@ -184,3 +191,23 @@ def decisive_rule(winner: RankKey, runner_up: RankKey | None, user_key: bool) ->
         if mine != theirs:
             return RULES[step]
     return RULES[-1]
+
+
+def story_canonicals(story_groups: list[list[int]], groups: GroupAssignment,
+                     keys: list[Any], user_key: bool) -> tuple[list[int], list[str]]:
+    """Each story's canonical and the rule that chose it: the canonical of its largest
+    group (``ONLY_GROUP`` / ``LARGEST_GROUP``), among groups of equal size the best by the
+    groups' rule (``decisive_rule`` between the two best canonicals)."""
+    canonicals: list[int] = []
+    rules: list[str] = []
+    for gs in story_groups:
+        ranked = sorted(gs, key=lambda g: (-len(groups.members[g]), keys[groups.canonical[g]]))
+        best = groups.canonical[ranked[0]]
+        canonicals.append(best)
+        if len(ranked) == 1:
+            rules.append(ONLY_GROUP)
+        elif len(groups.members[ranked[0]]) > len(groups.members[ranked[1]]):
+            rules.append(LARGEST_GROUP)
+        else:
+            rules.append(decisive_rule(keys[best], keys[groups.canonical[ranked[1]]], user_key))
+    return canonicals, rules

@@ -19,14 +19,15 @@ import numpy.typing as npt
 from ._article import Article
 from ._assemble import assemble
 from ._boilerplate import find_boilerplate
-from ._canonical import CanonicalKey, preference, rank_keys
+from ._canonical import CanonicalKey, preference
+from ._canonical_inputs import canonical_keys, content_sizes, noise_counts, user_rank_keys
 from ._config import DedupConfig
 from ._copies import copy_classes
 from ._copy_families import copy_families
 from ._features import Collected, Features, collect_features
 from ._groups import GroupAssignment, build_groups
 from ._heap_trim import release_free_memory
-from ._links import PARTIAL_REUSE, ArticleLinks, article_content_sizes, link_articles
+from ._links import PARTIAL_REUSE, ArticleLinks, link_articles
 from ._paragraph_matches import match_paragraphs
 from ._progress import run_progress, stage
 from ._repeated import find_repeats
@@ -114,12 +115,26 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
             canonical_key: CanonicalKey | None,
             corpus_frequencies: CorpusFrequencies | None = None,
             story_context: StoryContext | None = None) -> DedupResult:
-    """The steps after the map step; takes the one item of ``handed_over`` out of the list."""
+    """The steps after the map step; takes the one item of ``handed_over`` out of the list.
+
+    Each step is a module of its own; this only wires them, in the order of ``design.md``:
+
+    1. paragraph matches (``_paragraph_matches``), by earliest-first priority;
+    2. repeats (``_repeated``) and boilerplate (``_boilerplate``, with ``_copy_families``);
+    3. article links (``_copies``, ``_links``) over the content paragraphs, ranked by the
+       canonical rule's inputs known so far (``_canonical_inputs.noise_counts``);
+    4. groups (``_groups``) under the canonical rule's keys (``_canonical_inputs``);
+    5. stories (``_story_vectors``, ``_stories``) and rewrites (``_rewrite``);
+    6. assembly of the result (``_assemble``).
+
+    The largest arrays (shingle sets, then content terms) are dropped as soon as no step
+    reads them.
+    """
     collected = handed_over.pop()
     corpus, features, empty = collected.articles, collected.features, collected.empty
     del collected
     # Each step's temporaries are about the size of the shingle sets: released after each
-    # step (see _memory) when that is worth it, not after the index's small runs.
+    # step (see _heap_trim) when that is worth it, not after the index's small runs.
     scale = int(features.shingles.values.nbytes + features.terms.nbytes)
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
@@ -140,55 +155,24 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     templates = template_pages(features, boilerplate.template)
     allowed = ((features.shingles.sizes > 0) & ~boilerplate.any
                & ~templates[features.paragraph_article])
-    # For the canonical rule, template-like lines are neither content nor clean text.
-    not_content = boilerplate.any | boilerplate.template_like
-    noise = (np.bincount(features.paragraph_article[not_content], minlength=len(corpus))
-             + np.bincount(features.paragraph_article[repeats.paragraph], minlength=len(corpus)))
-    user_keys = (rank_keys(corpus, [], [], [], canonical_key) if canonical_key is not None
-                 else None)
+    noise = noise_counts(features, boilerplate, repeats, len(corpus))
+    user_keys = user_rank_keys(corpus, canonical_key)
     ranking = preference(corpus, noise.tolist(), id_rank, user_keys)
     classes = copy_classes(features.paragraph_article, matches.unique_of, allowed, len(corpus),
                            ranking.rank)
     links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank)
     release_free_memory(freed=scale)
-
-    template_content = allowed & boilerplate.template_like
-    # Only articles with template-like paragraphs have a content size other than the
-    # size of their link set.
-    content = links.content_size.copy()
-    templated = np.zeros(len(corpus), dtype=bool)
-    templated[features.paragraph_article[template_content]] = True
-    if templated.any():
-        sizes = article_content_sizes(features, allowed & ~template_content, templated,
-                                      settings.workers)
-        content[templated] = sizes[templated]
-    # Shingle sets, the largest arrays, are not read after this point.
-    features = attrs.evolve(features, shingles=ShingleSets(
-        np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
+    content = content_sizes(features, links, allowed, boilerplate.template_like,
+                            settings.workers)
+    features = _without_shingles(features)
     release_free_memory(freed=scale)
     stage("groups")
-    # The most complete duplicate of each article: copies of one text share their class's.
-    representative = classes.representative
+    keys = canonical_keys(corpus, content, classes, links, noise, user_keys)
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
-    class_max = content[representative]
-    np.maximum.at(class_max, dup_a, content[representative[dup_b]])
-    np.maximum.at(class_max, dup_b, content[representative[dup_a]])
-    neighbour_max = content.copy()
-    with_class = classes.class_of >= 0
-    neighbour_max[with_class] = class_max[classes.class_of[with_class]]
-    keys = (user_keys if user_keys is not None else
-            rank_keys(corpus, content.tolist(), neighbour_max.tolist(), noise.tolist()))
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of)
 
     stage("stories")
-    # First and last publication time of each group: the story step reads the gap between
-    # the nearest members of two groups.
-    group_times = np.full((len(groups.canonical), 2), np.nan)
-    for number, members in enumerate(groups.members):
-        dates = [published.timestamp() for m in members
-                 if (published := corpus[m].published) is not None]
-        if dates:
-            group_times[number] = min(dates), max(dates)
+    group_times = _group_times(corpus, groups)
     must_link = copy_links(links, groups)
     embeddings = None
     if settings.story_embedding_weight > 0.0:
@@ -215,6 +199,25 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
                     groups, stories.story_of_group, keys, canonical_key is not None, settings,
                     rewrites)
+
+
+def _without_shingles(features: Features) -> Features:
+    """``features`` without their shingle sets, the largest arrays, which no step after the
+    links (and the content sizes) reads."""
+    return attrs.evolve(features, shingles=ShingleSets(
+        np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
+
+
+def _group_times(corpus: list[Article], groups: GroupAssignment) -> npt.NDArray[np.float64]:
+    """First and last publication time of each group (NaN: no dated member): the story step
+    reads the gap between the nearest members of two groups."""
+    group_times = np.full((len(groups.canonical), 2), np.nan)
+    for number, members in enumerate(groups.members):
+        dates = [published.timestamp() for m in members
+                 if (published := corpus[m].published) is not None]
+        if dates:
+            group_times[number] = min(dates), max(dates)
+    return group_times
 
 
 def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
