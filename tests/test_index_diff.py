@@ -54,7 +54,7 @@ def test_a_copy_joining_a_group_writes_one_match_and_one_member(
     assert list(last.members) == [("copy-0000", "copy-0039")]
     assert len(last.states) == 40 and len(last.upserts) == 1
     assert sum(record is not None for record in last.groups.values()) == 1
-    sizes = [len(state[2]) for state in last.states]
+    sizes = [len(row.decision or "") for row in last.states]
     assert max(sizes) < 2_000  # a decision does not list the group's matches
 
 
@@ -107,7 +107,7 @@ def test_only_the_decisions_that_changed_are_written(
         after = {key: index.get(key).to_record() for key in ids}
         changed = {key for key in ids if {**after[key], "matches": None} != {
             **before[key], "matches": None}}
-        assert {state[0] for state in captured[-1].states} == changed | new
+        assert {row.id for row in captured[-1].states} == changed | new
         matched = {key for key in ids if after[key]["matches"] != before[key]["matches"]}
         assert {side for pair in captured[-1].pairs for side in pair} - new == matched
     index.add([background[0]])  # unchanged

@@ -19,6 +19,7 @@ from newsdedup._index_result import (
     decision_records,
     group_from_record,
     record_of,
+    stored_boilerplate,
     story_from_record,
 )
 from newsdedup._result import Match, SharedParagraph
@@ -184,3 +185,13 @@ def test_canonical_changes_are_moves_of_stored_articles() -> None:
                IndexChange(4, 1, "b", "group_id", "g1", "g2"),
                IndexChange(5, 1, "c", "expired", None, None))
     assert AddResult((), changes).canonical_changes == changes[1:3]
+
+
+def test_stored_boilerplate_holds_index_flag_and_families() -> None:
+    """A decision's boilerplate column: ``[index, flag, families]``, recurring or pattern."""
+    from newsdedup._index_paragraphs import PATTERN, RECURRING
+
+    decision = {"boilerplate_paragraphs": [
+        {"index": 2, "reason": "recurring", "families": 3},
+        {"index": 5, "reason": "pattern", "families": 0}]}
+    assert stored_boilerplate(decision) == f"[[2,{RECURRING},3],[5,{PATTERN},0]]"

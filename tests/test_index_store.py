@@ -23,24 +23,25 @@ from newsdedup._index_store import (
     FORMAT,
     SCHEMA_VERSION,
     STATE_FIELDS,
+    ArticleRow,
+    DecisionRow,
     IndexStore,
     Writes,
 )
 from newsdedup._synthetic import generate_corpus
 
 
-def _upsert(article_id: str, published: float | None = None,
-            text: str = "x") -> tuple[str, str, float | None, bytes, bytes]:
+def _upsert(article_id: str, published: float | None = None, text: str = "x") -> ArticleRow:
     record = json.dumps({"id": article_id, "text": text})
-    return (article_id, record, published, f"F{article_id}".encode(),
-            f"L{article_id}".encode())
+    return ArticleRow(article_id, record, published, f"F{article_id}".encode(),
+                      f"L{article_id}".encode())
 
 
 def _state(article_id: str, group: str, decision: dict[str, Any] | None = None,
-           digest: bool = False) -> tuple[str, tuple[str | None, ...], str, str, bool, int]:
+           digest: bool = False) -> DecisionRow:
     text = json.dumps(decision or {"id": article_id})
-    return (article_id, (group, f"s-{group}", article_id, article_id), text, "[[0,2,3]]",
-            digest, text_hash(text))
+    return DecisionRow(article_id, (group, f"s-{group}", article_id, article_id), text,
+                       "[[0,2,3]]", digest, text_hash(text))
 
 
 def _record(key: str, members: int = 1) -> tuple[str, int]:

@@ -37,8 +37,8 @@ def with_matches(store: IndexStore, article_id: str,
 
 def write_stats(writes: Writes) -> dict[str, int]:
     """Rows and bytes one write stores (for benchmarks: what an add costs the file)."""
-    text = (sum(len(upsert[1]) + len(upsert[3]) + len(upsert[4]) for upsert in writes.upserts)
-            + sum(len(state[2]) + len(state[3]) for state in writes.states)
+    text = (sum(len(row.record) + len(row.features) + len(row.lookup) for row in writes.upserts)
+            + sum(len(row.decision or "") + len(row.boilerplate) for row in writes.states)
             + sum(len(record[0]) for rows in (writes.groups, writes.stories, writes.pairs)
                   for record in rows.values() if record is not None)
             + sum(len(change[0]) + len(change[1]) + len(change[2] or "") + len(change[3] or "")

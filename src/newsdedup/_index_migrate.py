@@ -33,10 +33,16 @@ from ._index_codec import LEGACY_MAGIC, add_checksum, flatten
 from ._index_groups import part_key, split_group
 from ._index_integrity import damaged, parsed_json, stored_article, text_hash
 from ._index_place import place_articles
-from ._index_plan import _boilerplate, dumps
-from ._index_result import group_from_record, match_from_record, match_key, oriented_record
+from ._index_result import (
+    dumps,
+    group_from_record,
+    match_from_record,
+    match_key,
+    oriented_record,
+    stored_boilerplate,
+)
 from ._index_state import IndexState
-from ._index_store import SCHEMA_VERSION, IndexStore
+from ._index_store import SCHEMA_VERSION, BlobRow, DecisionRow, IndexStore
 
 __all__ = ["featurizer_fingerprint", "migrate"]
 
@@ -81,7 +87,7 @@ def migrate(store: IndexStore, config: DedupConfig, refeaturize: bool) -> None:
         if refeaturize:
             _featurize(store, memory, config, chunk)
         else:
-            store.migrate_blobs([(row[0], *_checksummed(store, row)) for row in chunk])
+            store.migrate_blobs([BlobRow(row[0], *_checksummed(store, row)) for row in chunk])
         if not legacy:
             continue
         pairs: dict[tuple[str, str], tuple[str, int]] = {}
@@ -89,8 +95,8 @@ def migrate(store: IndexStore, config: DedupConfig, refeaturize: bool) -> None:
         for article_id, _, retained, _, _, decision, *state in chunk:
             if decision is not None and retained:
                 decision = _split(store.path, article_id, decision, retained_ids, pairs)
-            decisions.append((article_id, tuple(state), decision,
-                              *_decision_columns(store.path, article_id, decision)))
+            decisions.append(DecisionRow(article_id, tuple(state), decision,
+                                         *_decision_columns(store.path, article_id, decision)))
         store.migrate_decisions(decisions)
         store.insert_pairs(pairs)
     if legacy:
@@ -117,14 +123,14 @@ def _featurize(store: IndexStore, memory: IndexState, config: DedupConfig,
         parts += split_features(features)
         lookups += lookup_of(features, config, [], memory.term_counts.frequencies(
             memory.term_counts.delta([], []), max(memory.n_alive, 1)))
-    blobs = [(article.id, encode_article(part, article.id), lookup.encode(article.id))
+    blobs = [BlobRow(article.id, encode_article(part, article.id), lookup.encode(article.id))
              for article, part, lookup in zip(retained + expired, parts, lookups, strict=True)]
     # In the file before the next chunk reads them (the feature cache holds only a part).
     store.migrate_blobs(blobs)
     slots = memory.add_slots([a.id for a in retained],
                              [a.published.timestamp() if a.published else None
                               for a in retained], lookups[:len(retained)],
-                             [digest64(blob[2]) for blob in blobs[:len(retained)]])
+                             [digest64(blob.lookup) for blob in blobs[:len(retained)]])
     for slot, part in zip(slots.tolist(), parts, strict=False):
         memory.cache(slot, part)
 
@@ -196,6 +202,7 @@ def _decision_columns(path: str, article_id: str,
                               if decision else {"boilerplate_paragraphs": [],
                                                 "is_digest": False})
     try:
-        return _boilerplate(record), bool(record["is_digest"]), text_hash(decision or "")
+        return (stored_boilerplate(record), bool(record["is_digest"]),
+                text_hash(decision or ""))
     except (KeyError, TypeError) as error:
         damaged(path, f"the stored decision of article {article_id!r} is malformed ({error})")

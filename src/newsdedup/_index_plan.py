@@ -26,7 +26,6 @@ from ._index_diff import keyed_writes, pair_writes, unless_stored, with_matches,
 from ._index_groups import part_key, split_group
 from ._index_integrity import checked, damaged, text_hash
 from ._index_neighbourhood import Neighbourhood, run_neighbourhood
-from ._index_paragraphs import PATTERN, RECURRING
 from ._index_place import Incoming, place_articles
 from ._index_result import (
     AddResult,
@@ -35,9 +34,10 @@ from ._index_result import (
     decision_records,
     dumps,
     record_of,
+    stored_boilerplate,
 )
 from ._index_state import IndexState
-from ._index_store import STATE_FIELDS, IndexStore, Writes
+from ._index_store import STATE_FIELDS, ArticleRow, DecisionRow, IndexStore, Writes
 
 __all__ = ["Plan", "apply_plan", "dumps", "plan_add", "plan_refresh", "with_matches"]
 
@@ -60,10 +60,12 @@ def _state(decision: Mapping[str, Any]) -> tuple[str | None, ...]:
     return tuple(decision[field] for field in STATE_FIELDS)
 
 
-def _boilerplate(decision: Mapping[str, Any]) -> str:
-    """The paragraph flags of a decision, as stored for the in-memory index."""
-    return dumps([[entry["index"], RECURRING if entry["reason"] == "recurring" else PATTERN,
-                   entry["families"]] for entry in decision["boilerplate_paragraphs"]])
+def _decision_row(article_id: str, state: tuple[str | None, ...], record: Mapping[str, Any],
+                  digest: bool) -> DecisionRow:
+    """The ``decisions`` row of an article's decision ``record`` with ``state``."""
+    encoded = dumps(record)
+    return DecisionRow(article_id, state, encoded, stored_boilerplate(record), digest,
+                       _hash(encoded))
 
 
 @attrs.frozen(slots=True)
@@ -71,12 +73,7 @@ class StateWrite:
     """A decision to store for one article (by slot; new articles by their new slot)."""
 
     slot: int
-    article_id: str
-    state: tuple[str | None, ...]
-    decision: str
-    boilerplate: str
-    digest: bool
-    decision_hash: int
+    row: DecisionRow
 
 
 @attrs.frozen(slots=True)
@@ -159,8 +156,8 @@ def plan_add(memory: IndexState, store: IndexStore, config: DedupConfig,
                                  partial(decision_from_record, record, status[article.id])))
     stored_articles = main + late_articles
     upserts = [] if query else [
-        (article.id, records[article.id], _timestamp(article),
-         encode_article(part, article.id), lookup.encode(article.id))
+        ArticleRow(article.id, records[article.id], _timestamp(article),
+                   encode_article(part, article.id), lookup.encode(article.id))
         for article, part, lookup in zip(stored_articles, new_features, lookups, strict=True)]
     writes = attrs.evolve(writes, upserts=upserts,
                           expire=sorted(memory.ids[slot] for slot in expired) + sorted(late))
@@ -171,7 +168,7 @@ def plan_add(memory: IndexState, store: IndexStore, config: DedupConfig,
     return Plan(
         outcome, writes, leaving_list, inc,
         [article.id for article in main], [_timestamp(article) for article in main],
-        lookups[:len(main)], [digest64(upsert[4]) for upsert in upserts[:len(main)]],
+        lookups[:len(main)], [digest64(row.lookup) for row in upserts[:len(main)]],
         new_features[:len(main)], states,
         {"core": len(nb.core), "run": len(nb.slots), "rounds": nb.rounds, "full": nb.full,
          "settled": nb.settled, **write_stats(writes)})
@@ -290,11 +287,9 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
                             partial(_state, record))
         new_group_ids.add(new_state[0])
         new_story_ids.add(new_state[1])
-        encoded = dumps(record)
-        digest = _hash(encoded)
-        if slot >= n_ids or digest != memory.decision_hash.values[slot]:
-            states.append(StateWrite(slot, article_id, new_state, encoded,
-                                     _boilerplate(record), bool(record["is_digest"]), digest))
+        row = _decision_row(article_id, new_state, record, bool(record["is_digest"]))
+        if slot >= n_ids or row.decision_hash != memory.decision_hash.values[slot]:
+            states.append(StateWrite(slot, row))
         changes.extend((article_id, field, old, new) for field, old, new
                        in zip(STATE_FIELDS, old_state, new_state, strict=True) if old != new)
     for slot in sorted(expired):
@@ -302,15 +297,12 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
         article_id = memory.ids[slot]
         record = {**with_matches(store, article_id, old_decisions.get(article_id)),
                   "expired": True}
-        encoded = dumps(record)
-        states.append(StateWrite(slot, article_id, memory.state[slot], encoded,
-                                 _boilerplate(record), bool(record.get("is_digest")),
-                                 _hash(encoded)))
+        states.append(StateWrite(slot, _decision_row(article_id, memory.state[slot], record,
+                                                     bool(record.get("is_digest")))))
         changes.append((article_id, "expired", None, None))
     for article_id, record in late.items():
-        encoded = dumps(record)
-        states.append(StateWrite(-1, article_id, _state(record), encoded, _boilerplate(record),
-                                 bool(record["is_digest"]), _hash(encoded)))
+        states.append(StateWrite(-1, _decision_row(article_id, _state(record), record,
+                                                   bool(record["is_digest"]))))
         changes.extend((article_id, field, None, new) for field, new
                        in zip(STATE_FIELDS, _state(record), strict=True) if new is not None)
     result = nb.result
@@ -346,8 +338,7 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
             stories[story.id] = (dumps(record_of(attrs.evolve(story, group_ids=group_ids))),
                                  len(story.member_ids))
     pairs, match_counts = pair_writes(memory, store, nb, _run_ids(memory, nb), leaving)
-    writes = Writes(states=[(s.article_id, s.state, s.decision, s.boilerplate, s.digest,
-                             s.decision_hash) for s in states],
+    writes = Writes(states=[state.row for state in states],
                     groups=unless_stored(store, "groups", groups),
                     stories=unless_stored(store, "stories", stories),
                     pairs=pairs, members=member_writes, match_counts=match_counts,
@@ -367,8 +358,9 @@ def apply_plan(memory: IndexState, plan: Plan, batch: int) -> None:
     memory.term_counts.apply(plan.incoming.term_delta, memory.n_alive)
     for state in plan.states:
         if memory.alive.values[state.slot]:
-            memory.set_state(state.slot, state.state, state.digest, state.decision_hash,
-                             state.boilerplate)
+            row = state.row
+            memory.set_state(state.slot, row.state, row.digest, row.decision_hash,
+                             row.boilerplate)
     for article_id, count in plan.writes.match_counts.items():
         slot = memory.slot_of.get(article_id)
         if slot is not None and memory.alive.values[slot]:

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ._index_integrity import text_hash
+from ._index_paragraphs import PATTERN, RECURRING
 from ._links import INVERSE_RELATION
 from ._result import (
     BoilerplateParagraph,
@@ -43,6 +44,7 @@ __all__ = [
     "match_key",
     "oriented_record",
     "record_of",
+    "stored_boilerplate",
     "story_from_record",
 ]
 
@@ -280,3 +282,11 @@ def group_from_record(record: Mapping[str, Any]) -> DuplicateGroup:
 def story_from_record(record: Mapping[str, Any]) -> Story:
     return Story(**{**record, "member_ids": tuple(record["member_ids"]),
                     "group_ids": tuple(record["group_ids"])})
+
+
+def stored_boilerplate(decision: Mapping[str, Any]) -> str:
+    """The boilerplate paragraphs of a decision record as the ``decisions`` table's
+    ``boilerplate`` column holds them for the in-memory index: ``[[index, flag, families]]``
+    with the flags of ``_index_paragraphs`` (``RECURRING`` or ``PATTERN``)."""
+    return dumps([[entry["index"], RECURRING if entry["reason"] == "recurring" else PATTERN,
+                   entry["families"]] for entry in decision["boilerplate_paragraphs"]])

@@ -43,7 +43,8 @@ from ._index_integrity import ROW_CHECK_FUNCTION
 __all__ = ["ADDED_ARTICLE_COLUMNS", "ARTICLE_CHECKED", "ARTICLE_CHECK_SQL", "CHANGE_FIELDS",
            "COLUMNS_OF", "COUNTS", "DECISION_CHECKED", "DECISION_CHECK_SQL", "FORMAT",
            "MEMORY_COLUMNS", "NEW_TABLES", "RECORD_COLUMNS", "SCHEMA", "SCHEMA_VERSION",
-           "STATE_FIELDS", "TABLES", "MemoryRow", "Writes"]
+           "STATE_FIELDS", "TABLES", "ArticleRow", "BlobRow", "DecisionRow", "MemoryRow",
+           "Writes"]
 
 #: Marker stored in ``meta`` so that a foreign SQLite file is never mistaken for an index.
 FORMAT = "newsdedup-index"
@@ -176,20 +177,61 @@ class MemoryRow:
 
 
 @attrs.frozen(slots=True)
+class ArticleRow:
+    """An article to insert or replace in the ``articles`` table (it becomes retained)."""
+
+    id: str
+    #: The article as JSON (``Article.to_dict``).
+    record: str
+    #: Publication time in seconds (None: undated).
+    published: float | None
+    #: Its encoded features (``_index_blobs.encode_article``).
+    features: bytes
+    #: Its encoded lookups (``_index_blobs.Lookup.encode``).
+    lookup: bytes
+
+
+@attrs.frozen(slots=True)
+class BlobRow:
+    """The featurized columns of a stored article, set again by a migration."""
+
+    id: str
+    features: bytes
+    lookup: bytes
+
+
+@attrs.frozen(slots=True)
+class DecisionRow:
+    """An article's decision to store in the ``decisions`` table."""
+
+    id: str
+    #: ``STATE_FIELDS``: group, story, canonical and story canonical ids.
+    state: tuple[str | None, ...]
+    #: The decision as JSON (None: an older file's article never decided; migration only).
+    decision: str | None
+    #: Its boilerplate paragraphs as the in-memory index reads them
+    #: (``_index_result.stored_boilerplate``).
+    boilerplate: str
+    #: Whether the article is a digest page.
+    digest: bool
+    #: ``text_hash`` of ``decision``.
+    decision_hash: int
+
+
+@attrs.frozen(slots=True)
 class Writes:
     """Everything one write changes, applied in a single transaction by :meth:`IndexStore.apply`.
 
-    ``upserts`` insert or replace articles: ``(id, record, published, features, lookup)``;
-    ``states`` set an article's ``(id, state ids, decision, boilerplate, digest,
-    decision_hash)``; ``expire`` marks articles as out of the retention window; ``groups``
-    and ``stories`` map ids to ``(JSON, size)`` to store, or to None to delete; ``pairs`` map
-    ``(a, b)`` to a match's ``(JSON, key)`` or None, ``members`` ``(canonical, member)`` to a
-    group member's; ``match_counts`` set articles' ``n_matches``; ``changes`` are
-    ``(article_id, field, old, new)`` events.
+    ``upserts`` insert or replace articles (:class:`ArticleRow`); ``states`` set articles'
+    decisions (:class:`DecisionRow`); ``expire`` marks articles as out of the retention
+    window; ``groups`` and ``stories`` map ids to ``(JSON, size)`` to store, or to None to
+    delete; ``pairs`` map ``(a, b)`` to a match's ``(JSON, key)`` or None, ``members``
+    ``(canonical, member)`` to a group member's; ``match_counts`` set articles'
+    ``n_matches``; ``changes`` are ``(article_id, field, old, new)`` events.
     """
 
-    upserts: Sequence[tuple[str, str, float | None, bytes, bytes]] = ()
-    states: Sequence[tuple[str, tuple[str | None, ...], str, str, bool, int]] = ()
+    upserts: Sequence[ArticleRow] = ()
+    states: Sequence[DecisionRow] = ()
     expire: Sequence[str] = ()
     groups: dict[str, tuple[str, int] | None] = attrs.Factory(dict)
     stories: dict[str, tuple[str, int] | None] = attrs.Factory(dict)

@@ -45,12 +45,15 @@ from ._index_schema import (
     SCHEMA_VERSION,
     STATE_FIELDS,
     TABLES,
+    ArticleRow,
+    BlobRow,
+    DecisionRow,
     MemoryRow,
     Writes,
 )
 
-__all__ = ["COUNTS", "FORMAT", "SCHEMA_VERSION", "STATE_FIELDS", "IndexStore", "MemoryRow",
-           "Writes"]
+__all__ = ["COUNTS", "FORMAT", "SCHEMA_VERSION", "STATE_FIELDS", "ArticleRow", "BlobRow",
+           "DecisionRow", "IndexStore", "MemoryRow", "Writes"]
 
 
 class IndexStore(StoredReads):
@@ -259,7 +262,8 @@ class IndexStore(StoredReads):
                 "record = excluded.record, published = excluded.published, retained = 1, "
                 "features = excluded.features, lookup = excluded.lookup, "
                 "written = excluded.written, record_hash = excluded.record_hash",
-                [(*upsert, batch, text_hash(upsert[1])) for upsert in writes.upserts])
+                [(row.id, row.record, row.published, row.features, row.lookup, batch,
+                  text_hash(row.record)) for row in writes.upserts])
             db.executemany(
                 "INSERT INTO decisions (id, group_id, story_id, canonical_id, "
                 "story_canonical_id, decision, boilerplate, digest, decision_hash, written) "
@@ -270,9 +274,8 @@ class IndexStore(StoredReads):
                 "decision = excluded.decision, boilerplate = excluded.boilerplate, "
                 "digest = excluded.digest, decision_hash = excluded.decision_hash, "
                 "written = excluded.written",
-                [(article_id, *state, decision, boilerplate, int(digest), decision_hash, batch)
-                 for article_id, state, decision, boilerplate, digest, decision_hash
-                 in writes.states])
+                [(row.id, *row.state, row.decision, row.boilerplate, int(row.digest),
+                  row.decision_hash, batch) for row in writes.states])
             db.executemany("UPDATE articles SET retained = 0, written = ? WHERE id = ?",
                            [(batch, article_id) for article_id in writes.expire])
             db.executemany("UPDATE decisions SET n_matches = ?, written = ? WHERE id = ?",
@@ -307,7 +310,7 @@ class IndexStore(StoredReads):
     def _touched(self, writes: Writes) -> dict[str, int]:
         """Rows among those ``writes`` touch, per count of :data:`COUNTS` (compared before
         and after the writes: the counts' changes, without counting whole tables)."""
-        ids = list(dict.fromkeys([*(upsert[0] for upsert in writes.upserts), *writes.expire]))
+        ids = list(dict.fromkeys([*(row.id for row in writes.upserts), *writes.expire]))
         out = {"articles": 0, "retained": 0}
         for retained, in self._select("retained", ids):
             out["articles"] += 1
@@ -336,32 +339,29 @@ class IndexStore(StoredReads):
             "INSERT INTO changes (seq, batch, article_id, field, old, new, checksum) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*row, row_check(*row)) for row in rows])
 
-    def migrate_blobs(self, rows: Sequence[tuple[str, bytes, bytes]]) -> None:
-        """Set ``(id, features, lookup)`` of stored articles (a migration; inside a write
+    def migrate_blobs(self, rows: Sequence[BlobRow]) -> None:
+        """Set the features and lookups of stored articles (a migration; inside a write
         transaction)."""
         with self._translated("store the migrated rows"):
             self._db.executemany("UPDATE articles SET features = ?, lookup = ? WHERE id = ?",
-                                 [(features, lookup, article_id)
-                                  for article_id, features, lookup in rows])
+                                 [(row.features, row.lookup, row.id) for row in rows])
 
-    def migrate_decisions(self, rows: Sequence[tuple[str, tuple[str | None, ...], str | None,
-                                                     str, bool, int]]) -> None:
-        """Store ``(id, state ids, decision, boilerplate, digest, decision_hash)`` as the
-        decision rows of an older file's articles, and clear what the articles table held of
-        them (a migration; inside a write transaction)."""
+    def migrate_decisions(self, rows: Sequence[DecisionRow]) -> None:
+        """Store the decision rows of an older file's articles, and clear what the articles
+        table held of them (a migration; inside a write transaction)."""
         with self._translated("store the migrated rows"):
             self._db.executemany(
                 "INSERT OR REPLACE INTO decisions (id, group_id, story_id, canonical_id, "
                 "story_canonical_id, decision, boilerplate, digest, decision_hash) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(article_id, *state, decision, boilerplate, int(digest), decision_hash)
-                 for article_id, state, decision, boilerplate, digest, decision_hash in rows])
+                [(row.id, *row.state, row.decision, row.boilerplate, int(row.digest),
+                  row.decision_hash) for row in rows])
             have = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
             legacy = [column for column in ("decision", "boilerplate") if column in have]
             if legacy:  # the large ones: space back to the file
                 self._db.executemany(
                     f"UPDATE articles SET {', '.join(f'{c} = NULL' for c in legacy)} "
-                    "WHERE id = ?", [(row[0],) for row in rows])
+                    "WHERE id = ?", [(row.id,) for row in rows])
 
     def insert_pairs(self, pairs: Mapping[tuple[str, str], tuple[str, int]]) -> None:
         """Store ``{(a, b): (match JSON, key)}`` (a migration; inside a write transaction)."""
