@@ -42,7 +42,7 @@ from ._kernels import families as _families
 from ._paragraph_matches import ParagraphMatches
 from ._templates import template_blocks
 from ._terms import CorpusFrequencies, document_frequencies, term_ids
-from ._types import I64
+from ._types import F64, I64
 
 __all__ = ["TOPIC_THRESHOLD", "Boilerplate", "find_boilerplate"]
 
@@ -89,6 +89,27 @@ class Boilerplate:
         return self.recurring | self.pattern | self.template
 
 
+@attrs.frozen(slots=True)
+class _Blocks:
+    """Shared paragraph clusters grouped into blocks by their exact set of carriers (step 1).
+
+    Attributes:
+        n_blocks: number of blocks.
+        paragraph_block: block of each paragraph (-1: in none).
+        article_offsets, blocks_by_article: CSR of each article's blocks, one entry per
+            shared cluster it carries.
+        block_offsets, articles_by_block: CSR of each block's carrier articles, one entry
+            per shared cluster of the block.
+    """
+
+    n_blocks: int
+    paragraph_block: I64
+    article_offsets: I64
+    blocks_by_article: I64
+    block_offsets: I64
+    articles_by_block: I64
+
+
 def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
                      site: Sequence[str | None], ids: Sequence[str],
                      frequencies: CorpusFrequencies | None = None,
@@ -102,15 +123,43 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     ``titles`` (one per article, None: untitled) let a block that is most of its carriers'
     text be recognised as a site template (``_templates``). ``copy_family`` (per article, -1:
     none; see ``_copy_families``) relates carriers that are copies of one text.
+
+    The steps of the module docstring: blocks of shared clusters (1, :func:`_blocks`); the
+    candidates, a minor share of their carriers' text (2, :func:`_mean_shares`; the others
+    may be site templates, :func:`_templates`); the candidates recurring across enough
+    families whose topics differ, or of one site (3 and 4, :func:`_recurring_blocks`).
     """
     n_paragraphs = matches.unique_of.size
     recurring = np.zeros(n_paragraphs, dtype=bool)
     families_out = np.zeros(n_paragraphs, dtype=np.int64)
     pattern = features.pattern_boilerplate.copy()
+    blocks = _blocks(features, matches)
+    if blocks is None:
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring),
+                           np.zeros_like(recurring))
+    mean_share = _mean_shares(features, blocks)
+    candidate_blocks = np.flatnonzero(mean_share <= config.boilerplate_max_share)
+    content_blocks = np.flatnonzero(mean_share > config.boilerplate_max_share)
+    paragraph_block = blocks.paragraph_block
+    template = _templates(features, titles, content_blocks, blocks.block_offsets,
+                          blocks.articles_by_block, paragraph_block)
+    if candidate_blocks.size == 0:
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring), template)
+    boilerplate_blocks, template_blocks, family_count = _recurring_blocks(
+        features, blocks, candidate_blocks, config, site, ids, frequencies, copy_family)
+    in_some_block = np.flatnonzero(paragraph_block >= 0)
+    flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
+    recurring[flagged] = True
+    families_out[flagged] = family_count[paragraph_block[flagged]]
+    template_like = np.zeros(n_paragraphs, dtype=bool)
+    template_like[in_some_block[template_blocks[paragraph_block[in_some_block]]]] = True
+    return Boilerplate(recurring, pattern, families_out, template_like & ~recurring, template)
+
+
+def _blocks(features: Features, matches: ParagraphMatches) -> _Blocks | None:
+    """The blocks of the clusters carried by two or more articles (None: no such cluster)."""
     cluster = matches.cluster_of_paragraph
     article = features.paragraph_article
-    sizes = features.shingles.sizes
-
     # Distinct (cluster, article) carriers; keep clusters carried by 2+ articles. Most
     # clusters are one paragraph of one article: leave those out before sorting.
     has_cluster = np.flatnonzero(cluster >= 0)
@@ -124,8 +173,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     shared = carriers_per_cluster[carrier_cluster] >= 2
     carrier_cluster, carrier_article = carrier_cluster[shared], carrier_article[shared]
     if carrier_cluster.size == 0:
-        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring),
-                           np.zeros_like(recurring))
+        return None
 
     # Block key of each shared cluster: an order-independent hash of its carrier set.
     mixed = fmix64(carrier_article.astype(np.uint64) + np.uint64(1))
@@ -138,21 +186,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     block_of_cluster = np.full(n_clusters, -1, dtype=np.int64)
     block_of_cluster[shared_clusters] = block_of_shared
     n_blocks = int(block_of_shared.max()) + 1
-
-    # Share of each carrier's shingles that lies in the block, averaged over carriers.
-    article_size = np.bincount(article, weights=sizes, minlength=n_articles)
     paragraph_block = np.where(cluster >= 0, block_of_cluster[np.maximum(cluster, 0)], -1)
-    in_block = np.flatnonzero(paragraph_block >= 0)
-    key = paragraph_block[in_block] * n_articles + article[in_block]
-    block_article, key_inverse = np.unique(key, return_inverse=True)
-    block_size = np.bincount(key_inverse, weights=sizes[in_block])
-    carrier_size = article_size[block_article % n_articles]
-    share = np.divide(block_size, carrier_size, out=np.ones(block_size.size),
-                      where=carrier_size > 0)
-    key_block = block_article // n_articles
-    mean_share = np.bincount(key_block, weights=share, minlength=n_blocks) / np.maximum(
-        np.bincount(key_block, minlength=n_blocks), 1)
-    candidate_blocks = np.flatnonzero(mean_share <= config.boilerplate_max_share)
 
     # (article, block) incidence, to find what else each carrier shares.
     carrier_block = block_of_cluster[carrier_cluster]
@@ -164,12 +198,36 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     block_offsets = np.zeros(n_blocks + 1, dtype=np.int64)
     np.cumsum(np.bincount(carrier_block, minlength=n_blocks), out=block_offsets[1:])
     articles_by_block = carrier_article[cluster_order]
-    content_blocks = np.flatnonzero(mean_share > config.boilerplate_max_share)
-    template = _templates(features, titles, content_blocks, block_offsets, articles_by_block,
-                          paragraph_block)
-    if candidate_blocks.size == 0:
-        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring), template)
+    return _Blocks(n_blocks, paragraph_block, article_offsets, blocks_by_article,
+                   block_offsets, articles_by_block)
 
+
+def _mean_shares(features: Features, blocks: _Blocks) -> F64:
+    """Share of each carrier's shingles that lies in the block, averaged over carriers."""
+    article = features.paragraph_article
+    sizes = features.shingles.sizes
+    n_articles, n_blocks = features.n_articles, blocks.n_blocks
+    article_size = np.bincount(article, weights=sizes, minlength=n_articles)
+    in_block = np.flatnonzero(blocks.paragraph_block >= 0)
+    key = blocks.paragraph_block[in_block] * n_articles + article[in_block]
+    block_article, key_inverse = np.unique(key, return_inverse=True)
+    block_size = np.bincount(key_inverse, weights=sizes[in_block])
+    carrier_size = article_size[block_article % n_articles]
+    share = np.divide(block_size, carrier_size, out=np.ones(block_size.size),
+                      where=carrier_size > 0)
+    key_block = block_article // n_articles
+    mean_share: F64 = np.bincount(key_block, weights=share, minlength=n_blocks) / np.maximum(
+        np.bincount(key_block, minlength=n_blocks), 1)
+    return mean_share
+
+
+def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64,
+                      config: DedupConfig, site: Sequence[str | None], ids: Sequence[str],
+                      frequencies: CorpusFrequencies | None, copy_family: I64 | None
+                      ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64]:
+    """Which blocks are boilerplate, which template-like (recurring across enough families,
+    whatever their topics), and the number of families carrying each candidate block."""
+    n_blocks, n_articles = blocks.n_blocks, features.n_articles
     is_candidate = np.zeros(n_blocks, dtype=bool)
     is_candidate[candidate_blocks] = True
     family_count = np.zeros(n_blocks, dtype=np.int64)
@@ -180,8 +238,8 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     if copy_family is None:
         copy_family = np.full(n_articles, -1, dtype=np.int64)
     carrier_offsets, all_carriers, all_families, counts = _families(
-        candidate_blocks, block_offsets, articles_by_block, article_offsets, blocks_by_article,
-        is_candidate, copy_family)
+        candidate_blocks, blocks.block_offsets, blocks.articles_by_block,
+        blocks.article_offsets, blocks.blocks_by_article, is_candidate, copy_family)
     family_count[candidate_blocks] = counts
     for number, block in enumerate(candidate_blocks.tolist()):
         if family_count[block] < max(2, config.boilerplate_min_articles):
@@ -203,13 +261,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
         for block, sample, sample_family, limit in topic_checks:
             boilerplate_blocks[block] = _mean_cross_family_cosine(
                 vectors, np.searchsorted(rows, sample), sample_family) < limit
-    in_some_block = np.flatnonzero(paragraph_block >= 0)
-    flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
-    recurring[flagged] = True
-    families_out[flagged] = family_count[paragraph_block[flagged]]
-    template_like = np.zeros(n_paragraphs, dtype=bool)
-    template_like[in_some_block[template_blocks[paragraph_block[in_some_block]]]] = True
-    return Boilerplate(recurring, pattern, families_out, template_like & ~recurring, template)
+    return boilerplate_blocks, template_blocks, family_count
 
 
 def _templates(features: Features, titles: Sequence[str | None] | None, blocks: I64,
