@@ -69,71 +69,31 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
     ``content`` flags the paragraphs that count as content (what links compare); with the
     paragraph ``matches`` it tells which paragraphs two articles share (``_shared``).
     ``rewrites`` (``_rewrite``) become matches of their own.
+
+    1. Ids: each group's and story's stable id, from its members' ids (:func:`_result_ids`).
+    2. The article pairs reported: each member with its group's canonical (a star), and one
+       pair per pair of linked groups (:func:`_across_groups`), with the paragraphs each
+       pair shares.
+    3. Groups: members with their relation to the canonical, and the canonical's paragraphs
+       with the members carrying each (:class:`_Provenance`); stories with their canonical
+       (``_canonical.story_canonicals``).
+    4. One result per article (:func:`_article_results`).
+    5. Matches: the pairs of step 2 (:func:`_match_results`), then the rewrites.
     """
     rewrites = Rewrites.none() if rewrites is None else rewrites
     ids = [article.id for article in corpus]
     paragraph_start = features.article_paragraphs.tolist()
     paragraph_index = features.paragraph_index.tolist()
     view = _LinkView(links)
-    group_ids = [stable_id("g", [ids[m] for m in members]) for members in groups.members]
-    n_stories = int(story_of_group.max()) + 1 if story_of_group.size else 0
-    story_groups: list[list[int]] = [[] for _ in range(n_stories)]
-    for group, story in enumerate(story_of_group.tolist()):
-        story_groups[story].append(group)
-    story_ids = [stable_id("s", [ids[m] for g in gs for m in groups.members[g]])
-                 for gs in story_groups]
+    group_ids, story_groups, story_ids = _result_ids(ids, groups, story_of_group)
 
-    # The article pairs reported: each member with its group's canonical (a star), and each
-    # link between classes of different groups, by the classes' representatives.
     star = [(canonical, member) for canonical, members in zip(groups.canonical, groups.members,
                                                               strict=True)
             for member in members[1:]]
-    group_of = groups.group_of.tolist()
     pairs = star + _across_groups(links, groups.group_of)
     shared = _shared_lists(features, matches, content, pairs, paragraph_index)
 
-    def relation_to(member: int, canonical: int) -> tuple[str, float, float]:
-        if member == canonical:
-            return CANONICAL, 1.0, 1.0
-        relation, jaccard, member_in, canonical_in = view.read(member, canonical)
-        # Rounded as in every other score of the result (a member and its match agree).
-        return relation, round(jaccard, 6), round(max(member_in, canonical_in), 6)
-
-    is_boilerplate = boilerplate.any.tolist()
-    alone: dict[tuple[int, bool], ParagraphProvenance] = {}
-    # A group without other members: its provenance depends only on which of its canonical's
-    # paragraphs are boilerplate, so equal flag patterns share one (immutable) tuple.
-    single: dict[tuple[bool, ...], tuple[ParagraphProvenance, ...]] = {}
-    star_shared = iter(shared[:len(star)])
-
-    def provenance(canonical: int, members: tuple[int, ...]) -> tuple[ParagraphProvenance, ...]:
-        if len(members) == 1:
-            flags = tuple(is_boilerplate[paragraph_start[canonical]:
-                                         paragraph_start[canonical + 1]])
-            found_tuple = single.get(flags)
-            if found_tuple is None:
-                found_tuple = single[flags] = tuple(
-                    ParagraphProvenance(index, flag, ()) for index, flag in enumerate(flags))
-            return found_tuple
-        carriers: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
-        for member in members[1:]:
-            for mine, theirs, similarity in next(star_shared):
-                carriers[mine].append((ids[member], theirs, similarity))
-        entries = []
-        for index, paragraph in enumerate(range(paragraph_start[canonical],
-                                                paragraph_start[canonical + 1])):
-            found = carriers.get(index)
-            if found is None:
-                key = (index, is_boilerplate[paragraph])
-                if key not in alone:
-                    alone[key] = ParagraphProvenance(index, key[1], ())
-                entries.append(alone[key])
-            else:
-                found.sort()  # by article id, then paragraph index
-                entries.append(ParagraphProvenance(index, is_boilerplate[paragraph],
-                                                   tuple(Carrier(*c) for c in found)))
-        return tuple(entries)
-
+    provenance = _Provenance(ids, paragraph_start, boilerplate.any.tolist(), shared[:len(star)])
     story_canonical, story_rule = story_canonicals(story_groups, groups, keys, user_key)
     group_results = []
     for number, members in enumerate(groups.members):
@@ -144,8 +104,9 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             canonical_id=ids[canonical],
             canonical_rule=decisive_rule(keys[canonical], runner_up, user_key),
             story_id=story_ids[int(story_of_group[number])],
-            members=tuple(GroupMember(ids[m], *relation_to(m, canonical)) for m in members),
-            provenance=provenance(canonical, members),
+            members=tuple(GroupMember(ids[m], *_relation_to(view, m, canonical))
+                          for m in members),
+            provenance=provenance.of(canonical, members),
         ))
     story_results = [
         Story(id=story_ids[s], canonical_id=ids[story_canonical[s]], canonical_rule=story_rule[s],
@@ -153,20 +114,112 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
               group_ids=tuple(sorted(group_ids[g] for g in gs)))
         for s, gs in enumerate(story_groups)
     ]
-    repeated, flagged = _paragraph_findings(features, repeats, boilerplate, paragraph_index)
+    article_results = _article_results(
+        corpus, empty, features, repeats, boilerplate, links, groups, view,
+        [ids[canonical] for canonical in story_canonical], group_ids, story_ids,
+        story_of_group, paragraph_start, paragraph_index)
+    match_results = _match_results(ids, view, pairs, shared)
+    match_results.extend(rewrite_matches(rewrites, ids, paragraph_index))
+    return DedupResult(
+        articles=tuple(article_results),
+        groups=tuple(sorted(group_results, key=lambda g: g.id)),
+        stories=tuple(sorted(story_results, key=lambda s: s.id)),
+        matches=tuple(sorted(match_results, key=lambda m: (m.a, m.b))),
+        config=config,
+    )
 
-    article_results = []
+
+def _result_ids(ids: list[str], groups: GroupAssignment, story_of_group: npt.NDArray[np.int64]
+                ) -> tuple[list[str], list[list[int]], list[str]]:
+    """Each group's id, each story's groups (in group order) and each story's id."""
+    group_ids = [stable_id("g", [ids[m] for m in members]) for members in groups.members]
+    n_stories = int(story_of_group.max()) + 1 if story_of_group.size else 0
+    story_groups: list[list[int]] = [[] for _ in range(n_stories)]
+    for group, story in enumerate(story_of_group.tolist()):
+        story_groups[story].append(group)
+    story_ids = [stable_id("s", [ids[m] for g in gs for m in groups.members[g]])
+                 for gs in story_groups]
+    return group_ids, story_groups, story_ids
+
+
+def _relation_to(view: _LinkView, member: int, canonical: int) -> tuple[str, float, float]:
+    """An article's relation to its group's canonical, its Jaccard and containment."""
+    if member == canonical:
+        return CANONICAL, 1.0, 1.0
+    relation, jaccard, member_in, canonical_in = view.read(member, canonical)
+    # Rounded as in every other score of the result (a member and its match agree).
+    return relation, round(jaccard, 6), round(max(member_in, canonical_in), 6)
+
+
+class _Provenance:
+    """The provenance of each group's canonical: each paragraph, whether it is boilerplate,
+    and the members carrying it. Called once per group, in group order: ``star_shared``
+    holds the shared paragraphs of each (canonical, member) pair in that order."""
+
+    def __init__(self, ids: list[str], paragraph_start: list[int], is_boilerplate: list[bool],
+                 star_shared: list[PairList]) -> None:
+        self._ids = ids
+        self._paragraph_start = paragraph_start
+        self._is_boilerplate = is_boilerplate
+        self._star_shared = iter(star_shared)
+        self._alone: dict[tuple[int, bool], ParagraphProvenance] = {}
+        # A group without other members: its provenance depends only on which of its
+        # canonical's paragraphs are boilerplate, so equal flag patterns share one
+        # (immutable) tuple.
+        self._single: dict[tuple[bool, ...], tuple[ParagraphProvenance, ...]] = {}
+
+    def of(self, canonical: int, members: tuple[int, ...]) -> tuple[ParagraphProvenance, ...]:
+        """The provenance of the group of ``members`` (``canonical`` first)."""
+        start, stop = self._paragraph_start[canonical], self._paragraph_start[canonical + 1]
+        if len(members) == 1:
+            flags = tuple(self._is_boilerplate[start:stop])
+            found_tuple = self._single.get(flags)
+            if found_tuple is None:
+                found_tuple = self._single[flags] = tuple(
+                    ParagraphProvenance(index, flag, ()) for index, flag in enumerate(flags))
+            return found_tuple
+        carriers: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
+        for member in members[1:]:
+            for mine, theirs, similarity in next(self._star_shared):
+                carriers[mine].append((self._ids[member], theirs, similarity))
+        entries = []
+        for index, paragraph in enumerate(range(start, stop)):
+            found = carriers.get(index)
+            if found is None:
+                key = (index, self._is_boilerplate[paragraph])
+                if key not in self._alone:
+                    self._alone[key] = ParagraphProvenance(index, key[1], ())
+                entries.append(self._alone[key])
+            else:
+                found.sort()  # by article id, then paragraph index
+                entries.append(ParagraphProvenance(index, self._is_boilerplate[paragraph],
+                                                   tuple(Carrier(*c) for c in found)))
+        return tuple(entries)
+
+
+def _article_results(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Features,
+                     repeats: Repeats, boilerplate: Boilerplate, links: ArticleLinks,
+                     groups: GroupAssignment, view: _LinkView, story_canonical_ids: list[str],
+                     group_ids: list[str], story_ids: list[str],
+                     story_of_group: npt.NDArray[np.int64], paragraph_start: list[int],
+                     paragraph_index: list[int]) -> list[ArticleResult]:
+    """One :class:`ArticleResult` per article, in input order (``paragraph_start``: the
+    features' ``article_paragraphs``, ``paragraph_index`` their ``paragraph_index``)."""
+    ids = [article.id for article in corpus]
+    repeated, flagged = _paragraph_findings(features, repeats, boilerplate, paragraph_index)
+    group_of = groups.group_of.tolist()
     story_of = story_of_group.tolist()
     digest, empty_list = links.digest.tolist(), empty.tolist()
     template_page = template_pages(features, boilerplate.template).tolist()
+    article_results = []
     for number, article in enumerate(corpus):
         group = group_of[number]
         canonical = groups.canonical[group]
         story = story_of[group]
-        relation, jaccard, containment = relation_to(number, canonical)
+        relation, jaccard, containment = _relation_to(view, number, canonical)
         article_results.append(ArticleResult(
             id=article.id, group_id=group_ids[group], story_id=story_ids[story],
-            canonical_id=ids[canonical], story_canonical_id=ids[story_canonical[story]],
+            canonical_id=ids[canonical], story_canonical_id=story_canonical_ids[story],
             is_canonical=canonical == number, relation=relation, jaccard=jaccard,
             containment=containment,
             n_paragraphs=paragraph_start[number + 1] - paragraph_start[number],
@@ -175,6 +228,12 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             boilerplate_paragraphs=tuple(flagged.get(number, ())),
             is_template=template_page[number], metadata=_metadata(article),
         ))
+    return article_results
+
+
+def _match_results(ids: list[str], view: _LinkView, pairs: list[tuple[int, int]],
+                   shared: list[PairList]) -> list[Match]:
+    """One :class:`Match` per reported article pair, read from the smaller id."""
     match_results = []
     # Equal paragraph pairs recur across matches (copies share paragraphs at the same
     # places): one immutable object per distinct pair.
@@ -199,14 +258,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             containment=round(max(a_in_b, b_in_a), 6), a_in_b=round(a_in_b, 6),
             b_in_a=round(b_in_a, 6), is_duplicate=duplicate,
             shared_paragraphs=tuple(map(shared_object, pair_list)), score=round(jaccard, 6)))
-    match_results.extend(rewrite_matches(rewrites, ids, paragraph_index))
-    return DedupResult(
-        articles=tuple(article_results),
-        groups=tuple(sorted(group_results, key=lambda g: g.id)),
-        stories=tuple(sorted(story_results, key=lambda s: s.id)),
-        matches=tuple(sorted(match_results, key=lambda m: (m.a, m.b))),
-        config=config,
-    )
+    return match_results
 
 
 def _across_groups(links: ArticleLinks, group_of: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
