@@ -243,31 +243,70 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
             ) -> tuple[Writes, list[StateWrite], list[tuple[str, str, str | None, str | None]]]:
     """The decisions, group and story records, matches and events a neighbourhood run
     changes (``leaving``: the stored articles that leave with it, ``expired`` among them):
-    only those that differ from what is stored are written."""
+    only those that differ from what is stored are written.
+
+    1. Decisions (:func:`_decision_writes`): each decided article's, when it differs from the
+       stored one; the expired articles' last ones; the late ones; and the events.
+    2. Group records (:func:`_group_writes`): of the groups the run made or changed, deleted
+       ones, and those whose story changed outside the run's core; their member rows.
+    3. Story records (:func:`_story_writes`).
+    4. Matches and match counts (``_index_diff.pair_writes``).
+
+    A query (``query``) computes the events only: what the add would log.
+    """
+    if query:
+        return Writes(), [], _query_changes(memory, nb, decided, expired)
+    states, changes, new_group_ids, new_story_ids, patched_groups = _decision_writes(
+        memory, store, nb, decided, expired, late)
+    groups, member_writes = _group_writes(memory, store, nb, expired, new_group_ids,
+                                          patched_groups)
+    stories = _story_writes(memory, nb, decided, expired, new_story_ids)
+    pairs, match_counts = pair_writes(memory, store, nb, _run_ids(memory, nb), leaving)
+    writes = Writes(states=[state.row for state in states],
+                    groups=unless_stored(store, "groups", groups),
+                    stories=unless_stored(store, "stories", stories),
+                    pairs=pairs, members=member_writes, match_counts=match_counts,
+                    changes=changes)
+    return writes, [s for s in states if s.slot >= 0 and s.slot not in expired], changes
+
+
+def _query_changes(memory: IndexState, nb: Neighbourhood,
+                   decided: dict[str, tuple[dict[str, Any], int]], expired: set[int]
+                   ) -> list[tuple[str, str, str | None, str | None]]:
+    """The events an add would log (a query writes nothing)."""
+    changes: list[tuple[str, str, str | None, str | None]] = []
+    n_ids = len(memory.ids)
+    for article_id, (record, position) in decided.items():
+        slot = nb.slots[position]
+        old_state = memory.state[slot] if slot < n_ids else _NO_STATE
+        new_state = (_state(record) if slot in nb.core
+                     else (old_state[0], record["story_id"], old_state[2],
+                           record["story_canonical_id"]))
+        changes.extend((article_id, field, old, new) for field, old, new
+                       in zip(STATE_FIELDS, old_state, new_state, strict=True)
+                       if old != new)
+    changes.extend((memory.ids[slot], "expired", None, None) for slot in sorted(expired))
+    return changes
+
+
+def _decision_writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
+                     decided: dict[str, tuple[dict[str, Any], int]], expired: set[int],
+                     late: dict[str, dict[str, Any]]
+                     ) -> tuple[list[StateWrite], list[tuple[str, str, str | None, str | None]],
+                                set[str | None], set[str | None], dict[str, str]]:
+    """The decision rows to write and the events; the group and story ids the decided
+    articles now have, and the groups outside the core whose story changed (their new
+    story id)."""
     changes: list[tuple[str, str, str | None, str | None]] = []
     states: list[StateWrite] = []
     n_ids = len(memory.ids)
     slot_of_position = nb.slots
-    if query:  # the events only: what the add would log
-        for article_id, (record, position) in decided.items():
-            slot = slot_of_position[position]
-            old_state = memory.state[slot] if slot < n_ids else _NO_STATE
-            new_state = (_state(record) if slot in nb.core
-                         else (old_state[0], record["story_id"], old_state[2],
-                               record["story_canonical_id"]))
-            changes.extend((article_id, field, old, new) for field, old, new
-                           in zip(STATE_FIELDS, old_state, new_state, strict=True)
-                           if old != new)
-        changes.extend((memory.ids[slot], "expired", None, None) for slot in sorted(expired))
-        return Writes(), states, changes
     patch_ids = [article_id for article_id, (_, position) in decided.items()
                  if slot_of_position[position] not in nb.core]
     old_decisions = store.decisions(patch_ids + [memory.ids[s] for s in expired])
-    new_group_ids, new_story_ids, patched_groups = set(), set(), {}
-    old_group_ids = {memory.state[s][0] for s in nb.core if s < n_ids} | {
-        memory.state[s][0] for s in expired}
-    old_story_ids = {memory.state[s][1] for s in nb.region if s < n_ids} | {
-        memory.state[s][1] for s in expired}
+    new_group_ids: set[str | None] = set()
+    new_story_ids: set[str | None] = set()
+    patched_groups: dict[str, str] = {}
     for article_id, (record, position) in decided.items():
         slot = slot_of_position[position]
         old_state = memory.state[slot] if slot < n_ids else _NO_STATE
@@ -305,10 +344,20 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
                                                    bool(record["is_digest"]))))
         changes.extend((article_id, field, None, new) for field, new
                        in zip(STATE_FIELDS, _state(record), strict=True) if new is not None)
-    result = nb.result
+    return states, changes, new_group_ids, new_story_ids, patched_groups
+
+
+def _group_writes(memory: IndexState, store: IndexStore, nb: Neighbourhood, expired: set[int],
+                  new_group_ids: set[str | None], patched_groups: dict[str, str]
+                  ) -> tuple[dict[str, tuple[str, int] | None],
+                             dict[tuple[str, str], tuple[str, int] | None]]:
+    """Group headers to store (None: delete) and the member rows that change."""
+    n_ids = len(memory.ids)
+    old_group_ids = {memory.state[s][0] for s in nb.core if s < n_ids} | {
+        memory.state[s][0] for s in expired}
     deleted = {key for key in old_group_ids - new_group_ids if key is not None}
     groups: dict[str, tuple[str, int] | None] = dict.fromkeys(deleted)
-    considered = [group for group in result.groups
+    considered = [group for group in nb.result.groups
                   if group.id in new_group_ids and group.id not in patched_groups]
     parts: dict[tuple[str, str], dict[str, Any]] = {}
     for group in considered:
@@ -322,7 +371,17 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
     affected = {member.id for group in considered for member in group.members}
     affected.update(memory.ids[slot] for key in deleted
                     for slot in memory.group_members.get(key, ()))
-    member_writes = keyed_writes(store.member_keys(affected), parts, part_key)
+    return groups, keyed_writes(store.member_keys(affected), parts, part_key)
+
+
+def _story_writes(memory: IndexState, nb: Neighbourhood,
+                  decided: dict[str, tuple[dict[str, Any], int]], expired: set[int],
+                  new_story_ids: set[str | None]) -> dict[str, tuple[str, int] | None]:
+    """Story records to store (None: delete)."""
+    n_ids = len(memory.ids)
+    slot_of_position = nb.slots
+    old_story_ids = {memory.state[s][1] for s in nb.region if s < n_ids} | {
+        memory.state[s][1] for s in expired}
     stories: dict[str, tuple[str, int] | None] = {key: None for key in
                                                   old_story_ids - new_story_ids
                                                   if key is not None}
@@ -332,18 +391,12 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
                 in decided.items() if slot_of_position[position] in nb.core}
     group_of.update((memory.ids[slot], memory.state[slot][0]) for slot in nb.region
                     if slot < n_ids and memory.ids[slot] not in group_of)
-    for story in result.stories:
+    for story in nb.result.stories:
         if story.id in new_story_ids:
             group_ids = tuple(sorted({group_of[member] for member in story.member_ids}))
             stories[story.id] = (dumps(record_of(attrs.evolve(story, group_ids=group_ids))),
                                  len(story.member_ids))
-    pairs, match_counts = pair_writes(memory, store, nb, _run_ids(memory, nb), leaving)
-    writes = Writes(states=[state.row for state in states],
-                    groups=unless_stored(store, "groups", groups),
-                    stories=unless_stored(store, "stories", stories),
-                    pairs=pairs, members=member_writes, match_counts=match_counts,
-                    changes=changes)
-    return writes, [s for s in states if s.slot >= 0 and s.slot not in expired], changes
+    return stories
 
 
 def apply_plan(memory: IndexState, plan: Plan, batch: int) -> None:
