@@ -36,7 +36,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import gather_rows
+from ._arrays import gather_rows, sorted_unique
 from ._canonical import Preference
 from ._config import DedupConfig
 from ._copies import CopyClasses
@@ -313,7 +313,7 @@ def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Pre
     is_hub_row = np.full(carrier_offsets.size - 1, -1, dtype=np.int64)
     is_hub_row[popular] = np.arange(popular.size)
     partner_offsets, partner, _ = matches.partners()
-    codes = np.unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
+    codes = sorted_unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
                                        partner_offsets, partner, n_classes))
     return codes // max(n_classes, 1), codes % max(n_classes, 1)
 
@@ -403,13 +403,21 @@ def _edits_within(features: Features, matches: ParagraphMatches,
         if not own:
             continue
         other = int(outer[pair])
-        text = np.concatenate([shingles.row(paragraph) for paragraph in
-                               range(article_paragraphs[other], article_paragraphs[other + 1])
-                               if allowed[paragraph]] or [np.zeros(0, shingles.values.dtype)])
-        result[pair] = all(
-            np.isin(shingles.row(paragraph), text).mean() >= _EDITED_LINE_SHARE
-            for paragraph in own)
+        text = sorted_unique(np.concatenate(
+            [shingles.row(paragraph) for paragraph in
+             range(article_paragraphs[other], article_paragraphs[other + 1])
+             if allowed[paragraph]] or [np.zeros(0, shingles.values.dtype)]))
+        result[pair] = all(_share_in(shingles.row(paragraph), text) >= _EDITED_LINE_SHARE
+                           for paragraph in own)
     return result
+
+
+def _share_in(values: ShingleValues, text: ShingleValues) -> float:
+    """The share of ``values`` found in the sorted distinct ``text``."""
+    if values.size == 0 or text.size == 0:
+        return 0.0
+    place = np.minimum(np.searchsorted(text, values), text.size - 1)
+    return float(np.count_nonzero(text[place] == values)) / values.size
 
 
 def _excerpt_leads(features: Features, matches: ParagraphMatches,
