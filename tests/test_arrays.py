@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._arrays import gather_rows, pairs_in_runs, ranks
+from newsdedup._arrays import gather_rows, pairs_in_runs, ranks, sorted_unique
 from strategies import run_lengths
 
 
@@ -98,3 +98,14 @@ def test_gather_rows_matches_brute_force(case: tuple[list[int], list[int]]) -> N
     expected_owner = [index for index, row in enumerate(rows) for _ in range(sizes[row])]
     assert positions.tolist() == expected_positions
     assert owner.tolist() == expected_owner
+
+
+@given(st.lists(st.integers(-2**63, 2**63 - 1), max_size=200),
+       st.sampled_from([np.int64, np.uint32]))
+def test_sorted_unique_is_np_unique(values: list[int], dtype: type) -> None:
+    """sorted_unique gives np.unique's values and dtype, by a sort instead of a hash table."""
+    array = np.array(values, dtype=np.int64).astype(dtype)
+    expected = np.unique(array)
+    found = sorted_unique(array)
+    assert found.dtype == expected.dtype
+    assert found.tolist() == expected.tolist()

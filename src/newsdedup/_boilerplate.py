@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix, diags
 
-from ._arrays import gather_rows
+from ._arrays import gather_rows, sorted_unique
 from ._config import DedupConfig
 from ._features import Features
 from ._hashing import fmix64
@@ -166,7 +166,7 @@ def _blocks(features: Features, matches: ParagraphMatches) -> _Blocks | None:
     paragraphs_per_cluster = np.bincount(cluster[has_cluster])
     has_cluster = has_cluster[paragraphs_per_cluster[cluster[has_cluster]] >= 2]
     n_articles = features.n_articles
-    carrier_code = np.unique(cluster[has_cluster] * n_articles + article[has_cluster])
+    carrier_code = sorted_unique(cluster[has_cluster] * n_articles + article[has_cluster])
     carrier_cluster, carrier_article = carrier_code // n_articles, carrier_code % n_articles
     carriers_per_cluster = np.bincount(carrier_cluster,
                                        minlength=int(cluster.max(initial=-1)) + 1)
@@ -181,7 +181,7 @@ def _blocks(features: Features, matches: ParagraphMatches) -> _Blocks | None:
     block_hash = np.zeros(n_clusters, dtype=np.uint64)
     with np.errstate(over="ignore"):
         np.add.at(block_hash, carrier_cluster, mixed)
-    shared_clusters = np.unique(carrier_cluster)
+    shared_clusters = sorted_unique(carrier_cluster)
     _, block_of_shared = np.unique(block_hash[shared_clusters], return_inverse=True)
     block_of_cluster = np.full(n_clusters, -1, dtype=np.int64)
     block_of_cluster[shared_clusters] = block_of_shared
@@ -256,7 +256,7 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
         sample = carriers[np.lexsort((carriers, id_hash.of(carriers)))[:_TOPIC_SAMPLE]]
         topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)], limit))
     if topic_checks:
-        rows = np.unique(np.concatenate([sample for _, sample, _, _ in topic_checks]))
+        rows = sorted_unique(np.concatenate([sample for _, sample, _, _ in topic_checks]))
         vectors = _article_vectors(features, rows, frequencies)
         for block, sample, sample_family, limit in topic_checks:
             boilerplate_blocks[block] = _mean_cross_family_cosine(
@@ -272,7 +272,7 @@ def _templates(features: Features, titles: Sequence[str | None] | None, blocks: 
     if titles is None or blocks.size == 0:
         return template
     positions, owner = gather_rows(block_offsets, blocks)
-    codes = np.unique(owner * np.int64(features.n_articles) + articles_by_block[positions])
+    codes = sorted_unique(owner * np.int64(features.n_articles) + articles_by_block[positions])
     owner, carriers = codes // features.n_articles, codes % features.n_articles
     offsets = np.zeros(blocks.size + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=blocks.size), out=offsets[1:])

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import sorted_unique
 from ._hashing import fmix64
 from ._types import I64
 
@@ -76,7 +77,7 @@ def copy_classes(paragraph_article: I64, unique_of: I64, content: npt.NDArray[np
     rows = np.flatnonzero(content & (unique_of >= 0))
     # Distinct (article, unique) incidences, sorted by article then unique.
     n_unique_codes = max(int(unique_of.max(initial=0)) + 1, 1)
-    codes = np.unique(paragraph_article[rows] * n_unique_codes + unique_of[rows])
+    codes = sorted_unique(paragraph_article[rows] * n_unique_codes + unique_of[rows])
     article, unique = codes // n_unique_codes, codes % n_unique_codes
     mixed = fmix64(unique.astype(np.uint64) + np.uint64(1))
     salted = fmix64(mixed ^ _SECOND_HASH_SALT)

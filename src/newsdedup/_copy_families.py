@@ -29,6 +29,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ._arrays import sorted_unique
 from ._canonical import Preference
 from ._config import DedupConfig
 from ._copies import copy_classes
@@ -81,7 +82,7 @@ def copy_families(features: Features, matches: ParagraphMatches, config: DedupCo
     # the module docstring): a site's long footer is most of its short pages, and through
     # them it would make one family of every text the site reposts.
     n_clusters = int(clusters.max(initial=-1)) + 1
-    carriers = np.bincount(np.unique(owner * n_clusters + clusters) % n_clusters,
+    carriers = np.bincount(sorted_unique(owner * n_clusters + clusters) % n_clusters,
                            minlength=n_clusters)
     specific = _shared_weights(entry_offsets, entry_cluster,
                                np.where(carriers[entry_cluster] > ALL_PAIRS_CARRIERS, 0,

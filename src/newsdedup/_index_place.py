@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import sorted_unique
 from ._article import Article
 from ._config import DedupConfig
 from ._features import Features, collect_features, split_features
@@ -89,7 +90,7 @@ def verify_candidates(memory: IndexState, store: IndexStore, incoming_features: 
     if pairs.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     n_uids = memory.paragraphs.n_uids
-    stored_uids = np.unique(pairs[pairs < n_uids])
+    stored_uids = sorted_unique(pairs[pairs < n_uids])
     occurrences = memory.paragraphs.representatives(stored_uids)
     live = occurrences >= 0
     stored_uids, occurrences = stored_uids[live], occurrences[live]

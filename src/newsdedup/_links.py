@@ -36,7 +36,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import gather_rows
+from ._arrays import gather_rows, sorted_unique
 from ._canonical import Preference
 from ._config import DedupConfig
 from ._copies import CopyClasses
@@ -236,8 +236,10 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     budget = config.near_duplicate_edits * config.shingle_size
     edited = ((jaccard < config.article_threshold) & soon & (jaccard >= _EDITED_MIN_JACCARD)
               & (edits <= budget))
-    edited &= _edits_within(features, matches, allowed, rep_a, rep_b, edited)
-    edited &= _edits_within(features, matches, allowed, rep_b, rep_a, edited)
+    edited &= _edits_within(features, allowed, rep_a, rep_b,
+                            scores.left_size - scores.intersection, edited)
+    edited &= _edits_within(features, allowed, rep_b, rep_a,
+                            scores.right_size - scores.intersection, edited)
     near = (jaccard >= config.article_threshold) | edited
     rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
     # Containment as a copy sees it: a repost's own lines around the text it copies (a
@@ -255,8 +257,10 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
                 & (scores.left_size - scores.intersection <= budget))
     edited_b = (soon & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
                 & (scores.right_size - scores.intersection <= budget))
-    edited_a &= _edits_within(features, matches, allowed, rep_a, rep_b, edited_a)
-    edited_b &= _edits_within(features, matches, allowed, rep_b, rep_a, edited_b)
+    edited_a &= _edits_within(features, allowed, rep_a, rep_b,
+                              scores.left_size - scores.intersection, edited_a)
+    edited_b &= _edits_within(features, allowed, rep_b, rep_a,
+                              scores.right_size - scores.intersection, edited_b)
     inside_a = np.where(edited_a, 1.0, inside_a)
     inside_b = np.where(edited_b, 1.0, inside_b)
     a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
@@ -312,7 +316,7 @@ def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Pre
     is_hub_row = np.full(carrier_offsets.size - 1, -1, dtype=np.int64)
     is_hub_row[popular] = np.arange(popular.size)
     partner_offsets, partner, _ = matches.partners()
-    codes = np.unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
+    codes = sorted_unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
                                        partner_offsets, partner, n_classes))
     return codes // max(n_classes, 1), codes % max(n_classes, 1)
 
@@ -366,49 +370,52 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
     return result
 
 
-def _edits_within(features: Features, matches: ParagraphMatches,
-                  allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
-                  wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
+                  outer: I64, unshared: I64, wanted: npt.NDArray[np.bool_]
+                  ) -> npt.NDArray[np.bool_]:
     """Where ``wanted``, whether every text line of ``inner[k]`` (a content paragraph of
-    ``TEXT_TOKENS`` tokens or more) is ``outer[k]``'s too: the same paragraph, one it
-    matches, or one with a few edited words, i.e. ``_EDITED_LINE_SHARE`` of its shingles
-    in ``outer``'s text. The words ``inner`` does not share are then edits inside the text
-    both carry.
+    ``TEXT_TOKENS`` tokens or more) has ``_EDITED_LINE_SHARE`` of its shingles in
+    ``outer[k]``'s text: the shingles ``inner`` does not share (``unshared[k]``) are then
+    edits inside lines both carry.
 
     A few edited words are a copy's; a sentence of its own is not an edit, however few
     shingles it has: two formulaic reports of one station differ in a line the other
     lacks ("He left with about $7,800 and fled on foot toward Pine Street": one shingle of
     nine in the other report). Headers, datelines and other short lines may differ (a
-    repost's own wrapper).
+    repost's own wrapper). A line of at least ``unshared / (1 - share)`` shingles passes
+    whatever the edits, so only pairs with a shorter text line are looked at (a thousand
+    near-duplicate briefs edited in a word each: none).
     """
     result = wanted.copy()
-    pairs = np.flatnonzero(wanted)
-    if pairs.size == 0:
-        return result
-    offsets, mine, _, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
-                                            allowed, matches.partners(), inner[pairs],
-                                            outer[pairs])
-    text_line = (allowed & (features.token_counts >= TEXT_TOKENS)).tolist()
-    bounds = offsets.tolist()
-    shared = mine.tolist()
+    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    sizes = features.shingles.sizes
+    # The shortest text line of each article (a large number where there is none).
+    shortest = np.full(features.n_articles, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(shortest, features.paragraph_article[text_line], sizes[text_line])
+    pairs = np.flatnonzero(wanted & (shortest[inner] * (1.0 - _EDITED_LINE_SHARE)
+                                     < unshared))
     article_paragraphs = features.article_paragraphs.tolist()
+    is_text_line = text_line.tolist()
     shingles = features.shingles
-    for k, pair in enumerate(pairs.tolist()):
-        carried = set(shared[bounds[k]:bounds[k + 1]])
-        article = int(inner[pair])
-        own = [paragraph for paragraph in range(article_paragraphs[article],
-                                                article_paragraphs[article + 1])
-               if text_line[paragraph] and paragraph not in carried]
-        if not own:
-            continue
-        other = int(outer[pair])
-        text = np.concatenate([shingles.row(paragraph) for paragraph in
-                               range(article_paragraphs[other], article_paragraphs[other + 1])
-                               if allowed[paragraph]] or [np.zeros(0, shingles.values.dtype)])
-        result[pair] = all(
-            np.isin(shingles.row(paragraph), text).mean() >= _EDITED_LINE_SHARE
-            for paragraph in own)
+    for pair in pairs.tolist():
+        article, other = int(inner[pair]), int(outer[pair])
+        text = sorted_unique(np.concatenate(
+            [shingles.row(paragraph) for paragraph in
+             range(article_paragraphs[other], article_paragraphs[other + 1])
+             if allowed[paragraph]] or [np.zeros(0, shingles.values.dtype)]))
+        result[pair] = all(_share_in(shingles.row(paragraph), text) >= _EDITED_LINE_SHARE
+                           for paragraph in range(article_paragraphs[article],
+                                                  article_paragraphs[article + 1])
+                           if is_text_line[paragraph])
     return result
+
+
+def _share_in(values: ShingleValues, text: ShingleValues) -> float:
+    """The share of ``values`` found in the sorted distinct ``text``."""
+    if values.size == 0 or text.size == 0:
+        return 0.0
+    place = np.minimum(np.searchsorted(text, values), text.size - 1)
+    return float(np.count_nonzero(text[place] == values)) / values.size
 
 
 def _excerpt_leads(features: Features, matches: ParagraphMatches,

@@ -30,6 +30,7 @@ import functools
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import sorted_unique
 from ._kernels import LSH_HUBS
 from ._kernels import band_pair_codes as _band_pair_codes
 from ._threads import map_in_threads, split_range
@@ -105,7 +106,7 @@ def lsh_candidate_pairs(
     matrix = np.ascontiguousarray(signatures[:, :bands * rows])
     order = (np.arange(n_rows, dtype=np.int64) if priority is None
              else np.argsort(priority, kind="stable").astype(np.int64))
-    codes = np.unique(np.concatenate(map_in_threads(
+    codes = sorted_unique(np.concatenate(map_in_threads(
         lambda part: _band_pair_codes(matrix, part[0], part[1], rows, max_bucket, order),
         split_range(bands, workers), workers)))
     return np.stack([codes // n_rows, codes % n_rows], axis=1).astype(np.int64)

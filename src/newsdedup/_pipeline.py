@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import sorted_unique
 from ._article import Article
 from ._assemble import assemble
 from ._boilerplate import find_boilerplate
@@ -244,7 +245,7 @@ def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np
     representative = links.classes.representative
     text_a = groups.group_of[representative[links.a]]
     text_b = groups.group_of[representative[links.b]]
-    by_text = np.unique(np.minimum(text_a, text_b) * np.int64(n_groups)
+    by_text = sorted_unique(np.minimum(text_a, text_b) * np.int64(n_groups)
                         + np.maximum(text_a, text_b))
     fresh = (first != second) & ~np.isin(np.minimum(first, second) * np.int64(n_groups)
                                          + np.maximum(first, second), by_text)

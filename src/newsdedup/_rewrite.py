@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
+from ._arrays import sorted_unique
 from ._config import DedupConfig
 from ._features import Features
 from ._hashing import fmix64
@@ -125,7 +126,7 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
         empty = np.zeros(0, dtype=np.int64)
         return Rewrites(a, b, score, np.zeros(a.size + 1, dtype=np.int64), empty, empty,
                         np.zeros(0))
-    involved = np.unique(np.concatenate([a, b]))
+    involved = sorted_unique(np.concatenate([a, b]))
     paragraphs, _, rows, paragraph_number = _paragraph_rows(texts, features, allowed, involved)
     paragraph_vectors = _weigh(paragraphs)
     left_position, right_position = np.searchsorted(involved, a), np.searchsorted(involved, b)

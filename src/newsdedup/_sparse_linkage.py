@@ -30,6 +30,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ._arrays import sorted_unique
 from ._types import F64, I64
 
 __all__ = ["average_linkage_clusters"]
@@ -62,7 +63,7 @@ def average_linkage_clusters(n_nodes: int, first: I64, second: I64, similarity: 
     if first.size and (first == second).any():
         raise ValueError("average_linkage_clusters: expected no loops, got an edge (n, n)")
     keys = first * np.int64(n_nodes) + second
-    if np.unique(keys).size != keys.size:
+    if sorted_unique(keys).size != keys.size:
         raise ValueError("average_linkage_clusters: expected each pair once, got duplicates")
     if must_link is None or must_link[0].size == 0:
         return _number_by_first_node(_cluster(n_nodes, first, second, similarity,

@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import sorted_unique
 from ._features import Features
 from ._tokenize import hash_texts
 from ._types import I64
@@ -84,7 +85,7 @@ def template_blocks(blocks: I64, carrier_offsets: I64, carriers: I64, features: 
     untitled = np.array([not (t or "").strip() for t in titles], dtype=bool)
     owner = np.repeat(np.arange(blocks.size, dtype=np.int64), np.diff(carrier_offsets))
     has_title = ~untitled[carriers]
-    pairs = np.unique(owner[has_title] * np.int64(len(titles) + 1)
+    pairs = sorted_unique(owner[has_title] * np.int64(len(titles) + 1)
                       + title_code[carriers[has_title]])
     distinct = np.bincount(pairs // (len(titles) + 1), minlength=blocks.size)
     candidates = []

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
+from ._arrays import sorted_unique
 from ._kernels import TERM_MAX_COUNT
 from ._kernels import ascii_salient_kernel as _ascii_salient_kernel
 from ._kernels import count_members as _count_members
@@ -196,7 +197,7 @@ def document_frequencies(terms: U32 | U64, of: U32 | U64) -> I64:
     ...                      np.array([5, 6], dtype=np.uint64)).tolist()
     [2, 0]
     """
-    if np.unique(of).size != of.size:
+    if sorted_unique(of).size != of.size:
         raise ValueError("document_frequencies: the values to count must be distinct")
     return _count_members(terms, of)
 
