@@ -6,7 +6,7 @@ Two index-wide quantities the neighbourhood of an add cannot see by itself:
   topic check weighs terms by these (through ``CorpusFrequencies``), so a neighbourhood run
   makes the check exactly as a run over the whole index would.
 * :class:`StoryTerms`: each article's few strongest terms, weighted as the story step weighs
-  them (names, places and figures count most, see ``_stories``), in an inverted index, so a
+  them (names, places and figures count most, see ``_story_weights``), in an inverted index, so a
   new article finds stored articles about the same event even when they share no text. It
   only proposes candidates; the story step itself decides.
 """

@@ -4,7 +4,7 @@ An article's content terms are the tokens of its title (counted twice) and of it
 not flagged as pattern boilerplate, each with its number of occurrences, and how many of
 those occurrences are *salient words*: a capitalised word inside a sentence (after a
 lower-case letter, a digit, a comma or a semicolon) or any word carrying a digit — names,
-places, figures. Stories weigh terms mostly written so more (see ``_stories``). Only scripts
+places, figures. Stories weigh terms mostly written so more (see ``_story_weights``). Only scripts
 with case and digits have salient words; elsewhere none is, and nothing changes.
 
 Salient words are defined on the original text (case is gone after normalization). For a
