@@ -86,36 +86,45 @@ cdef int compare_key_index(const void* left, const void* right) noexcept nogil:
 ctypedef fused sortable_t:
     int32_t
     int64_t
+    double
+
+
+cdef inline void partition(sortable_t* values, int64_t low, int64_t high, int64_t* i_out,
+                           int64_t* j_out) noexcept nogil:
+    """One Hoare partition of ``values[low:high + 1]`` around the median of three: on return
+    ``values[low:j + 1] <= pivot <= values[i:high + 1]`` (``*i_out``, ``*j_out``)."""
+    cdef int64_t i = low, j = high, middle = low + (high - low) // 2
+    cdef sortable_t pivot, swap
+    if values[middle] < values[low]:
+        values[middle], values[low] = values[low], values[middle]
+    if values[high] < values[low]:
+        values[high], values[low] = values[low], values[high]
+    if values[high] < values[middle]:
+        values[high], values[middle] = values[middle], values[high]
+    pivot = values[middle]
+    while i <= j:
+        while values[i] < pivot:
+            i += 1
+        while values[j] > pivot:
+            j -= 1
+        if i <= j:
+            swap = values[i]
+            values[i] = values[j]
+            values[j] = swap
+            i += 1
+            j -= 1
+    i_out[0] = i
+    j_out[0] = j
 
 
 cdef void sort_values(sortable_t* values, int64_t count) noexcept nogil:
     """Sort ``values[:count]`` ascending (a quicksort, median of three, insertion sort on
     short ranges; inlined comparisons, unlike libc's qsort). Equal values are equal: the
     order among them does not show."""
-    cdef int64_t low = 0, high = count - 1, i, j, middle
-    cdef sortable_t pivot, swap
+    cdef int64_t low = 0, high = count - 1, i, j
+    cdef sortable_t swap
     while high - low > 16:
-        middle = low + (high - low) // 2
-        if values[middle] < values[low]:
-            values[middle], values[low] = values[low], values[middle]
-        if values[high] < values[low]:
-            values[high], values[low] = values[low], values[high]
-        if values[high] < values[middle]:
-            values[high], values[middle] = values[middle], values[high]
-        pivot = values[middle]
-        i = low
-        j = high
-        while i <= j:
-            while values[i] < pivot:
-                i += 1
-            while values[j] > pivot:
-                j -= 1
-            if i <= j:
-                swap = values[i]
-                values[i] = values[j]
-                values[j] = swap
-                i += 1
-                j -= 1
+        partition(values, low, high, &i, &j)
         # Recurse into the smaller part, loop on the larger: bounded stack.
         if j - low < high - i:
             sort_values(values + low, j - low + 1)
@@ -135,30 +144,9 @@ cdef void sort_values(sortable_t* values, int64_t count) noexcept nogil:
 cdef double select_value(double* values, int64_t count, int64_t k) noexcept nogil:
     """The ``k``-th smallest of ``values[:count]`` (0-based; ``values`` is reordered), in
     linear expected time: what ``np.partition(values, k)[k]`` gives."""
-    cdef int64_t low = 0, high = count - 1, i, j, middle
-    cdef double pivot, swap
+    cdef int64_t low = 0, high = count - 1, i, j
     while low < high:
-        middle = low + (high - low) // 2
-        if values[middle] < values[low]:
-            values[middle], values[low] = values[low], values[middle]
-        if values[high] < values[low]:
-            values[high], values[low] = values[low], values[high]
-        if values[high] < values[middle]:
-            values[high], values[middle] = values[middle], values[high]
-        pivot = values[middle]
-        i = low
-        j = high
-        while i <= j:
-            while values[i] < pivot:
-                i += 1
-            while values[j] > pivot:
-                j -= 1
-            if i <= j:
-                swap = values[i]
-                values[i] = values[j]
-                values[j] = swap
-                i += 1
-                j -= 1
+        partition(values, low, high, &i, &j)
         if k <= j:
             high = j
         elif k >= i:
