@@ -42,7 +42,6 @@ from ._types import I64
 __all__ = ["copy_families"]
 
 
-
 def copy_families(features: Features, matches: ParagraphMatches, config: DedupConfig,
                   earliest_first: I64) -> I64:
     """Each article's copy family (see the module docstring; -1: no text with shingles).
@@ -87,10 +86,9 @@ def copy_families(features: Features, matches: ParagraphMatches, config: DedupCo
     specific = _shared_weights(entry_offsets, entry_cluster,
                                np.where(carriers[entry_cluster] > ALL_PAIRS_CARRIERS, 0,
                                         entry_size), a, b)
-    share = config.boilerplate_max_share
-    related = (shared >= share * np.minimum(weight[a], weight[b])) & (
-        (specific >= share * np.minimum(weight[a], weight[b]))
-        | (shared >= share * np.maximum(weight[a], weight[b])))
+    smaller = config.boilerplate_max_share * np.minimum(weight[a], weight[b])
+    larger = config.boilerplate_max_share * np.maximum(weight[a], weight[b])
+    related = (shared >= smaller) & ((specific >= smaller) | (shared >= larger))
     graph = coo_matrix((np.ones(int(related.sum())), (a[related], b[related])),
                        shape=(classes.n_classes, classes.n_classes))
     _, label = connected_components(graph, directed=False)

@@ -50,7 +50,7 @@ from ._shared import shared_paragraphs
 from ._shingle import ShingleSets, ShingleValues
 from ._threads import map_in_threads, split_range
 from ._types import F64, I64
-from ._verify import PairSimilarity
+from ._verify import PairSimilarity, count_shared
 
 __all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "TEXT_TOKENS", "ArticleLinks",
            "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles"]
@@ -234,12 +234,13 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     soon = ~(gap > (np.inf if config.edited_copy_days is None
                     else config.edited_copy_days * 86400.0))
     budget = config.near_duplicate_edits * config.shingle_size
+    shortest_line = _shortest_text_lines(features, allowed)
+    unshared_a = scores.left_size - scores.intersection
+    unshared_b = scores.right_size - scores.intersection
     edited = ((jaccard < config.article_threshold) & soon & (jaccard >= _EDITED_MIN_JACCARD)
               & (edits <= budget))
-    edited &= _edits_within(features, allowed, rep_a, rep_b,
-                            scores.left_size - scores.intersection, edited)
-    edited &= _edits_within(features, allowed, rep_b, rep_a,
-                            scores.right_size - scores.intersection, edited)
+    edited &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a, edited)
+    edited &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b, edited)
     near = (jaccard >= config.article_threshold) | edited
     rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
     # Containment as a copy sees it: a repost's own lines around the text it copies (a
@@ -254,13 +255,13 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # (Only for a text covering excerpt_coverage of the other: a line or two sharing a
     # stock phrase has few shingles to differ by, and is nobody's copy.)
     edited_a = (soon & (a_in_b >= 0.5) & (b_in_a >= config.excerpt_coverage)
-                & (scores.left_size - scores.intersection <= budget))
+                & (unshared_a <= budget))
     edited_b = (soon & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
-                & (scores.right_size - scores.intersection <= budget))
-    edited_a &= _edits_within(features, allowed, rep_a, rep_b,
-                              scores.left_size - scores.intersection, edited_a)
-    edited_b &= _edits_within(features, allowed, rep_b, rep_a,
-                              scores.right_size - scores.intersection, edited_b)
+                & (unshared_b <= budget))
+    edited_a &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a,
+                              edited_a)
+    edited_b &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b,
+                              edited_b)
     inside_a = np.where(edited_a, 1.0, inside_a)
     inside_b = np.where(edited_b, 1.0, inside_b)
     a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
@@ -316,8 +317,8 @@ def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Pre
     is_hub_row = np.full(carrier_offsets.size - 1, -1, dtype=np.int64)
     is_hub_row[popular] = np.arange(popular.size)
     partner_offsets, partner, _ = matches.partners()
-    codes = sorted_unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets, hubs,
-                                       partner_offsets, partner, n_classes))
+    codes = sorted_unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets,
+                                           hubs, partner_offsets, partner, n_classes))
     return codes // max(n_classes, 1), codes % max(n_classes, 1)
 
 
@@ -370,8 +371,18 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
     return result
 
 
-def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
-                  outer: I64, unshared: I64, wanted: npt.NDArray[np.bool_]
+def _shortest_text_lines(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:
+    """Shingles of each article's shortest text line (a content paragraph of ``TEXT_TOKENS``
+    tokens or more; the largest int64 where there is none)."""
+    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    shortest = np.full(features.n_articles, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(shortest, features.paragraph_article[text_line],
+                  features.shingles.sizes[text_line])
+    return shortest
+
+
+def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], shortest_line: I64,
+                  inner: I64, outer: I64, unshared: I64, wanted: npt.NDArray[np.bool_]
                   ) -> npt.NDArray[np.bool_]:
     """Where ``wanted``, whether every text line of ``inner[k]`` (a content paragraph of
     ``TEXT_TOKENS`` tokens or more) has ``_EDITED_LINE_SHARE`` of its shingles in
@@ -383,39 +394,32 @@ def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], inner: I64
     lacks ("He left with about $7,800 and fled on foot toward Pine Street": one shingle of
     nine in the other report). Headers, datelines and other short lines may differ (a
     repost's own wrapper). A line of at least ``unshared / (1 - share)`` shingles passes
-    whatever the edits, so only pairs with a shorter text line are looked at (a thousand
-    near-duplicate briefs edited in a word each: none).
+    whatever the edits, so only pairs whose article's shortest text line
+    (``shortest_line``, see :func:`_shortest_text_lines`) is shorter are looked at (a
+    thousand near-duplicate briefs edited in a word each: none).
     """
     result = wanted.copy()
-    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
-    sizes = features.shingles.sizes
-    # The shortest text line of each article (a large number where there is none).
-    shortest = np.full(features.n_articles, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(shortest, features.paragraph_article[text_line], sizes[text_line])
-    pairs = np.flatnonzero(wanted & (shortest[inner] * (1.0 - _EDITED_LINE_SHARE)
+    pairs = np.flatnonzero(wanted & (shortest_line[inner] * (1.0 - _EDITED_LINE_SHARE)
                                      < unshared))
+    if pairs.size == 0:
+        return result
+    chosen = np.zeros(features.n_articles, dtype=bool)
+    chosen[outer[pairs]] = True
+    texts = article_shingle_sets(features, allowed, chosen)
+    text_line = (allowed & (features.token_counts >= TEXT_TOKENS)).tolist()
     article_paragraphs = features.article_paragraphs.tolist()
-    is_text_line = text_line.tolist()
-    shingles = features.shingles
+    line_offsets = features.shingles.offsets.tolist()
+    text_offsets = texts.offsets.tolist()
     for pair in pairs.tolist():
         article, other = int(inner[pair]), int(outer[pair])
-        text = sorted_unique(np.concatenate(
-            [shingles.row(paragraph) for paragraph in
-             range(article_paragraphs[other], article_paragraphs[other + 1])
-             if allowed[paragraph]] or [np.zeros(0, shingles.values.dtype)]))
-        result[pair] = all(_share_in(shingles.row(paragraph), text) >= _EDITED_LINE_SHARE
-                           for paragraph in range(article_paragraphs[article],
-                                                  article_paragraphs[article + 1])
-                           if is_text_line[paragraph])
+        result[pair] = all(
+            count_shared(features.shingles.values, line_offsets[paragraph],
+                         line_offsets[paragraph + 1], texts.values, text_offsets[other],
+                         text_offsets[other + 1])
+            >= _EDITED_LINE_SHARE * (line_offsets[paragraph + 1] - line_offsets[paragraph])
+            for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1])
+            if text_line[paragraph])
     return result
-
-
-def _share_in(values: ShingleValues, text: ShingleValues) -> float:
-    """The share of ``values`` found in the sorted distinct ``text``."""
-    if values.size == 0 or text.size == 0:
-        return 0.0
-    place = np.minimum(np.searchsorted(text, values), text.size - 1)
-    return float(np.count_nonzero(text[place] == values)) / values.size
 
 
 def _excerpt_leads(features: Features, matches: ParagraphMatches,

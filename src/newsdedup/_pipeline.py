@@ -246,7 +246,7 @@ def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np
     text_a = groups.group_of[representative[links.a]]
     text_b = groups.group_of[representative[links.b]]
     by_text = sorted_unique(np.minimum(text_a, text_b) * np.int64(n_groups)
-                        + np.maximum(text_a, text_b))
+                            + np.maximum(text_a, text_b))
     fresh = (first != second) & ~np.isin(np.minimum(first, second) * np.int64(n_groups)
                                          + np.maximum(first, second), by_text)
     canonical = np.asarray(groups.canonical, dtype=np.int64)

@@ -86,7 +86,7 @@ def template_blocks(blocks: I64, carrier_offsets: I64, carriers: I64, features: 
     owner = np.repeat(np.arange(blocks.size, dtype=np.int64), np.diff(carrier_offsets))
     has_title = ~untitled[carriers]
     pairs = sorted_unique(owner[has_title] * np.int64(len(titles) + 1)
-                      + title_code[carriers[has_title]])
+                          + title_code[carriers[has_title]])
     distinct = np.bincount(pairs // (len(titles) + 1), minlength=blocks.size)
     candidates = []
     for number in np.flatnonzero(distinct >= 2).tolist():
