@@ -45,7 +45,7 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._links", "article_shingle_sets", "links"),
     ("newsdedup._canonical_inputs", "rank_keys", "groups"),
     ("newsdedup._pipeline", "build_groups", "groups"),
-    ("newsdedup._pipeline", "group_vectors", "stories"),
+    ("newsdedup._pipeline", "story_vectors", "stories"),
     ("newsdedup._pipeline", "build_stories", "stories"),
     ("newsdedup._pipeline", "find_rewrites", "rewrites"),
     ("newsdedup._pipeline", "assemble", "canonical/assembly"),
@@ -180,20 +180,20 @@ def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = Fa
     # Near-duplicate detection ends where the story step begins: everything before it (input,
     # features including content terms, matching, boilerplate, links, groups) is timed as one.
     marks: dict[str, float] = {}
-    group_vectors = pipeline_module.group_vectors  # the story step's first call
+    story_vectors = pipeline_module.story_vectors  # the story step's first call
 
-    def marked_group_vectors(*call_args: Any, **call_kwargs: Any) -> Any:
+    def marked_story_vectors(*call_args: Any, **call_kwargs: Any) -> Any:
         marks.setdefault("stories_start", time.perf_counter())
-        return group_vectors(*call_args, **call_kwargs)
+        return story_vectors(*call_args, **call_kwargs)
 
-    pipeline_module.group_vectors = marked_group_vectors  # type: ignore[assignment]
+    pipeline_module.story_vectors = marked_story_vectors  # type: ignore[assignment]
     wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
         source = make_source()
         result = newsdedup.dedup(source, workers=workers, **config)
         del source
     finally:
-        pipeline_module.group_vectors = group_vectors  # type: ignore[assignment]
+        pipeline_module.story_vectors = story_vectors  # type: ignore[assignment]
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     profile_text = None
     if profiler is not None:

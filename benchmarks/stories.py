@@ -149,12 +149,12 @@ def stand_in_table() -> str:
 
 
 def _captured_run(size: int) -> tuple[Any, Any, dict[str, Any]]:
-    """``dedup()`` over ``generate_corpus(size, seed=0)`` with the story step (group vectors,
+    """``dedup()`` over ``generate_corpus(size, seed=0)`` with the story step (story vectors,
     then build_stories) timed and its arguments kept."""
     from newsdedup._synthetic import generate_corpus
 
     corpus = generate_corpus(size, seed=0)
-    original_vectors, original_stories = pipeline.group_vectors, pipeline.build_stories
+    original_vectors, original_stories = pipeline.story_vectors, pipeline.build_stories
     marks: dict[str, Any] = {}
 
     def timed_vectors(features: Any, groups: Any, *rest: Any) -> Any:
@@ -171,13 +171,13 @@ def _captured_run(size: int) -> tuple[Any, Any, dict[str, Any]]:
         finally:
             marks["exit"] = time.perf_counter()
 
-    pipeline.group_vectors = timed_vectors
+    pipeline.story_vectors = timed_vectors
     pipeline.build_stories = timed_stories
     try:
         marks["start"] = time.perf_counter()
         result = dedup(corpus.articles)
     finally:
-        pipeline.group_vectors = original_vectors
+        pipeline.story_vectors = original_vectors
         pipeline.build_stories = original_stories
     return corpus, result, marks
 
@@ -193,8 +193,8 @@ def scaling_table(sizes: list[int], repeat: int) -> str:
         again = []
         for _ in range(repeat):
             start = time.perf_counter()
-            pipeline.build_stories(pipeline.group_vectors(*marks["vector_args"]),
-                                   *marks["args"][1:])
+            vectors = pipeline.story_vectors(*marks["vector_args"])
+            pipeline.build_stories(vectors.terms, *marks["args"][1:-1], vectors.names)
             again.append(time.perf_counter() - start)
         best = min(again, default=stories)
         scores = score_clustering({a.id: a.story_id for a in result.articles},

@@ -18,6 +18,7 @@ def test_defaults_are_documented_values() -> None:
     ("num_perm", 0), ("shingle_size", -1), ("shingle_size", 2.5), ("article_threshold", 0.0),
     ("article_threshold", 1.5), ("lsh_threshold", "high"), ("story_window_days", -3),
     ("workers", 0), ("boilerplate_patterns", "yes"), ("min_coverage", True),
+    ("story_name_agreement", 1.5), ("story_name_agreement", "high"),
 ])
 def test_invalid_values_name_the_option(name: str, value: object) -> None:
     """An invalid value raises ConfigError naming the option and the value."""

@@ -109,6 +109,26 @@ def test_gap_penalty_lowers_far_pairs() -> None:
     assert build_stories(vectors, groups, beyond, DedupConfig(story_threshold=0.1)).n_stories == 2
 
 
+def test_reports_naming_other_things_are_two_stories_within_the_window() -> None:
+    """Alike in words (cosine 0.9) but naming other people and places (name cosine 0.2):
+    two stories within the window, one story with story_name_agreement=None or without
+    name vectors, and one story beyond the window (a follow-up names new people)."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.9, np.sqrt(1 - 0.81)]]))
+    names = csr_matrix(np.array([[1.0, 0.0], [0.2, np.sqrt(1 - 0.04)]]))
+    groups = build_groups(2, [], [], [0, 1])
+    day = 86400.0
+    near = np.array([0.0, 2 * day])
+    far = np.array([0.0, 20 * day])
+    config = DedupConfig(story_gap_penalty=0.0)
+    assert build_stories(vectors, groups, near, config, names=names).n_stories == 2
+    assert build_stories(vectors, groups, near, config).n_stories == 1
+    assert build_stories(vectors, groups, near, DedupConfig(story_name_agreement=None),
+                         names=names).n_stories == 1
+    assert build_stories(vectors, groups, far, config, names=names).n_stories == 1
+    agreeing = csr_matrix(np.array([[1.0, 0.0], [0.5, np.sqrt(0.75)]]))
+    assert build_stories(vectors, groups, near, config, names=agreeing).n_stories == 1
+
+
 def test_group_spans_give_the_gap_between_nearest_members() -> None:
     """A group whose last member is near another group's first is within the window."""
     vectors = csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8]]))

@@ -10,7 +10,7 @@ from newsdedup import DedupConfig, _story_vectors, _story_weights
 from newsdedup._article import coerce_articles
 from newsdedup._features import Features, extract_features_parallel, select_features
 from newsdedup._groups import GroupAssignment, build_groups
-from newsdedup._story_vectors import StoryContext, group_vectors
+from newsdedup._story_vectors import StoryContext, group_vectors, story_vectors
 from newsdedup._terms import CorpusFrequencies
 
 
@@ -28,18 +28,23 @@ def _pairs(n: int) -> GroupAssignment:
                         [(k,) for k in range(n)])
 
 
-def _reference_vectors(features: Features, groups: GroupAssignment) -> csr_matrix:
-    """The group vectors computed the plain way: np.unique, COO matrices, diagonal scalings."""
+def _reference_vectors(features: Features, groups: GroupAssignment,
+                       names_only: bool = False) -> csr_matrix:
+    """The group vectors computed the plain way: np.unique, COO matrices, diagonal scalings
+    (``names_only``: from the salient terms alone, as the name vectors are)."""
     _, term_ids = np.unique(features.terms, return_inverse=True)
     counts = features.term_counts.astype(np.float64)
     n_terms = int(term_ids.max()) + 1
     share = (np.bincount(term_ids, weights=features.term_salient, minlength=n_terms)
              / np.maximum(np.bincount(term_ids, weights=counts, minlength=n_terms), 1.0))
     weights = (counts * 2.2 / (counts + 1.2)) * (1.0 + 2.0 * np.minimum(share, 1.0))[term_ids]
+    if names_only:
+        weights *= (share >= 0.5)[term_ids]
     owner = np.repeat(np.arange(features.n_articles), np.diff(features.article_terms))
     articles = csr_matrix((weights, (owner, term_ids)), shape=(features.n_articles, n_terms))
+    articles.eliminate_zeros()
     norms = np.sqrt(np.asarray(articles.multiply(articles).sum(axis=1)).ravel())
-    articles = diags(1.0 / norms) @ articles
+    articles = diags(1.0 / np.maximum(norms, 1e-12)) @ articles
     n_groups = len(groups.canonical)
     sums = csr_matrix((np.ones(features.n_articles),
                        (groups.group_of, np.arange(features.n_articles))),
@@ -61,6 +66,38 @@ def test_group_vectors_equal_the_plain_computation(ecbplus_features: Features) -
     reference = _reference_vectors(features, groups)
     np.testing.assert_allclose((vectors @ vectors.T).toarray(),
                                (reference @ reference.T).toarray(), atol=1e-12)
+
+
+def test_name_vectors_equal_the_plain_computation(ecbplus_features: Features) -> None:
+    """Name vectors give the cosines of the plain computation over the salient terms alone,
+    and the term vectors beside them are group_vectors' own."""
+    features = ecbplus_features
+    groups = _pairs(features.n_articles)
+    vectors = story_vectors(features, groups)
+    reference = _reference_vectors(features, groups, names_only=True)
+    np.testing.assert_allclose((vectors.names @ vectors.names.T).toarray(),
+                               (reference @ reference.T).toarray(), atol=1e-12)
+    terms = group_vectors(features, groups)
+    assert (vectors.terms != terms).nnz == 0
+
+
+def test_reports_of_one_event_name_more_in_common(ecbplus: list[dict[str, str]],
+                                                  ecbplus_features: Features) -> None:
+    """On ECB+ (one topic: two events of one kind), documents of one event have a higher
+    mean name cosine than documents of the topic's other event."""
+    features = ecbplus_features
+    rows = ecbplus[:features.n_articles]
+    names = story_vectors(features, build_groups(features.n_articles, [], [],
+                                                 [(k,) for k in range(features.n_articles)])
+                          ).names
+    cosines = (names @ names.T).toarray()
+    same, other = [], []
+    for i in range(len(rows)):
+        for j in range(i + 1, len(rows)):
+            if rows[i]["topic"] == rows[j]["topic"]:
+                (same if rows[i]["event"] == rows[j]["event"] else other).append(cosines[i, j])
+    assert len(same) > 50 and len(other) > 50
+    assert np.mean(same) > 2.0 * np.mean(other)
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 1000])

@@ -35,8 +35,8 @@ from ._repeated import find_repeats
 from ._result import DedupResult, attach_texts
 from ._rewrite import Rewrites, find_rewrites
 from ._shingle import ShingleSets
-from ._stories import StoryAssignment, build_stories, group_vectors
-from ._story_vectors import StoryContext
+from ._stories import StoryAssignment, build_stories
+from ._story_vectors import StoryContext, story_vectors
 from ._templates import template_pages, titles_as_terms
 from ._terms import CorpusFrequencies
 from ._types import I64
@@ -190,9 +190,10 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
     own_share = np.ones(len(groups.canonical))
-    vectors = group_vectors(story_input, groups, story_context, own_share)
+    vectors = story_vectors(story_input, groups, story_context, own_share)
     release_free_memory(freed=scale)
-    stories = build_stories(vectors, groups, group_times, settings, embeddings, must_link)
+    stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
+                            must_link, vectors.names)
     del vectors
     rewrites = _rewrites(corpus, features, allowed, links, groups, stories, own_share,
                          settings)

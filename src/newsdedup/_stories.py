@@ -16,6 +16,13 @@
    clustering (``_sparse_linkage``): a cluster joins another only when the *mean*
    similarity of all their pairs (0 for pairs below the threshold) reaches the threshold, so
    one bridging article cannot chain two events together the way connected components do.
+4. **Names agree.** Two events of one kind are told in the same words (a quake's magnitude
+   and damage, an arrest's charges) but name other people and places. Each merge must
+   also reach ``story_name_agreement`` on the cosine of the two clusters' name vectors
+   (``GroupVectors.names``: names, places and figures only, each group's own counted),
+   taken over the pairs compared in step 2. Between whole clusters, not pairs: a long
+   report naming much besides its event still joins the cluster of the event's other
+   reports, whose names together cover its own.
 
 Optionally (``story_embedding_weight > 0``, the ``[embed]`` extra) each pair's similarity is a
 blend of the lexical cosine and the cosine of sentence embeddings; candidates still come from
@@ -30,7 +37,7 @@ from scipy.sparse import csr_matrix
 
 from ._config import DedupConfig
 from ._groups import GroupAssignment
-from ._sparse_linkage import average_linkage_clusters
+from ._sparse_linkage import Agreement, average_linkage_clusters
 from ._story_candidates import pair_cosines, story_candidate_pairs
 from ._story_vectors import group_vectors
 from ._types import F64, I64
@@ -69,7 +76,8 @@ def _group_embeddings(embeddings: F64, groups: GroupAssignment) -> F64:
 
 def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64,
                   config: DedupConfig, embeddings: F64 | None = None,
-                  must_link: tuple[I64, I64] | None = None) -> StoryAssignment:
+                  must_link: tuple[I64, I64] | None = None,
+                  names: csr_matrix | None = None) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
     ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
@@ -80,6 +88,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     whatever their similarity and dates (articles linked by copied text, see ``_pipeline``).
     ``embeddings`` (one row per article, see ``_embed``) are blended in with
     ``config.story_embedding_weight``; without them the similarity is purely lexical.
+    ``names`` (``GroupVectors.names``) give step 4's agreement; without them, or with
+    ``config.story_name_agreement`` None, names are not checked.
     """
     n_groups = len(groups.canonical)
     if n_groups == 0:
@@ -109,9 +119,18 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
         similarity = ((1.0 - weight) * similarity
                       + weight * np.einsum("ij,ij->i", semantic[rows], semantic[cols]))
     linked = similarity >= config.story_threshold
+    agreement = None
+    if names is not None and config.story_name_agreement is not None:
+        agreed = pair_cosines(names, rows, cols)
+        if gap_days is not None and config.story_window_days is not None:
+            # Beyond the window the gap penalty asks more of a pair already, and a follow-up
+            # weeks later names whom the first reports could not (a suspect arrested, a
+            # victim identified): such pairs count as agreeing.
+            agreed[np.nan_to_num(gap_days, nan=0.0) > config.story_window_days] = 1.0
+        agreement = Agreement(rows, cols, agreed, config.story_name_agreement)
     story_of_group = average_linkage_clusters(n_groups, rows[linked], cols[linked],
                                               similarity[linked], config.story_threshold,
-                                              must_link)
+                                              must_link, agreement)
     return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, rows, cols,
                            similarity)
 

@@ -43,9 +43,9 @@ from ._kernels import weigh_and_keep as _weigh_and_keep
 from ._story_weights import SALIENT_SHARE, group_rows, term_boost
 from ._terms import CorpusFrequencies
 from ._terms import term_ids as number_terms
-from ._types import F64, I32
+from ._types import F64, I32, I64
 
-__all__ = ["StoryContext", "group_vectors"]
+__all__ = ["GroupVectors", "StoryContext", "group_vectors", "story_vectors"]
 
 
 #: Entries per slice of the per-entry steps (a few MB per temporary array).
@@ -60,6 +60,17 @@ class StoryContext:
 
     frequencies: CorpusFrequencies
     n_groups: int
+
+
+@attrs.frozen(slots=True)
+class GroupVectors:
+    """The groups' term vectors (``terms``, see :func:`group_vectors`) and the same built
+    from their names, places and figures alone (``names``: the salient terms, see
+    ``_story_weights.SALIENT_SHARE``), whose cosine says how far two groups name the same
+    things, each group's own names counted in its norm."""
+
+    terms: csr_matrix
+    names: csr_matrix
 
 
 def group_vectors(features: Features | list[Features], groups: GroupAssignment,
@@ -86,10 +97,37 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
     >>> round(float((vectors[0] @ vectors[1].T).toarray()[0, 0]), 2)
     1.0
     """
+    return _vectors(features, groups, context, own_share, with_names=False).terms
+
+
+def story_vectors(features: Features | list[Features], groups: GroupAssignment,
+                  context: StoryContext | None = None, own_share: F64 | None = None
+                  ) -> GroupVectors:
+    """:func:`group_vectors` and the groups' name vectors (:class:`GroupVectors`), from one
+    pass over the content terms (``features`` may be handed over as there).
+
+    >>> from newsdedup import Article, DedupConfig
+    >>> from newsdedup._features import extract_features
+    >>> from newsdedup._groups import build_groups
+    >>> texts = ["A quake hit Lima and Cusco on Monday.", "A quake hit Lima on Monday.",
+    ...          "A quake hit Quito and Cuenca on Monday."]
+    >>> features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+    ...                             DedupConfig())
+    >>> names = story_vectors(features, build_groups(3, [], [], [0, 1, 2])).names
+    >>> [round(float((names[0] @ names[n].T).toarray()[0, 0]), 2) for n in (1, 2)]
+    [0.69, 0.16]
+    """
+    return _vectors(features, groups, context, own_share, with_names=True)
+
+
+def _vectors(features: Features | list[Features], groups: GroupAssignment,
+             context: StoryContext | None, own_share: F64 | None,
+             with_names: bool) -> GroupVectors:
     given = features.pop() if isinstance(features, list) else features
     term_ids, distinct = number_terms(given.terms)
     n_terms = max(distinct.size, 1)
     outside = None  # articles outside the run holding each term
+    outside_articles = 0
     if context is not None:
         outside = np.zeros(n_terms)
         # An article's terms are distinct: counting entries counts the articles holding one.
@@ -101,33 +139,66 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
     boost, salient_term = _boost(term_ids, counts, given.term_salient, n_terms)
     del distinct
     del given  # terms and salient flags are not read again
-    # Members of each group in article order (the order their rows are summed in).
-    n_groups = len(groups.canonical)
-    member_order = np.argsort(groups.group_of, kind="stable")
-    group_starts = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(groups.group_of, minlength=n_groups), out=group_starts[1:])
-    indptr, indices, data = group_rows(offsets, term_ids, counts, boost,
-                                       group_starts, member_order, n_terms)
-    del term_ids, counts
-    document_frequency = np.bincount(indices[:indptr[-1]], minlength=n_terms).astype(float)
-    shared = document_frequency > 1
-    all_groups = float(n_groups)
-    if context is not None and outside is not None:
-        # Held by one group here and by articles outside: shared with their groups.
-        shared |= outside > 0
-        document_frequency += outside * (context.n_groups / max(outside_articles, 1))
-        all_groups += context.n_groups
-    # A name, place or figure of a single group is never shared, but it says what sets the
-    # group apart: it counts in the group's norm (lowering its cosines) and is then dropped.
-    # Other single-group words (rare wording, typos) neither count nor stay.
-    counted = shared | salient_term
-    full_idf = np.log((1.0 + all_groups) / (1.0 + document_frequency)) + 1.0
-    idf = np.where(counted, full_idf, 0.0)
-    column = (np.cumsum(shared) - 1).astype(np.int32)
-    share = np.ones(n_groups) if own_share is None else own_share
-    kept = _weigh_and_keep(indptr, indices, data, idf, full_idf, shared, column, share)
-    return csr_matrix((data[:kept], indices[:kept], indptr),
-                      shape=(n_groups, max(int(shared.sum()), 1)))
+    rows = _Rows(groups, n_terms, outside, outside_articles, context)
+    names = csr_matrix((len(groups.canonical), 1))
+    if with_names:
+        named = salient_term[term_ids]
+        # Names per article without a per-entry cumulative sum (8 bytes an entry, gigabytes
+        # at a million articles): sums over each article's run, empty runs set to 0.
+        per_article = np.add.reduceat(np.append(named, False), offsets[:-1], dtype=np.int64)
+        per_article[offsets[:-1] == offsets[1:]] = 0
+        name_offsets = np.zeros_like(offsets)
+        np.cumsum(per_article, out=name_offsets[1:])
+        names = rows.weigh(name_offsets, term_ids[named], counts[named], boost, salient_term,
+                           None)
+    terms = rows.weigh(offsets, term_ids, counts, boost, salient_term, own_share)
+    return GroupVectors(terms, names)
+
+
+@attrs.frozen(slots=True)
+class _Rows:
+    """What turns article term entries into group rows: the groups, the number of distinct
+    terms, and the articles outside the run (``outside``: per term; see the module
+    docstring)."""
+
+    groups: GroupAssignment
+    n_terms: int
+    outside: F64 | None
+    outside_articles: int
+    context: StoryContext | None
+
+    def weigh(self, offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boost: F64,
+              salient_term: npt.NDArray[np.bool_], own_share: F64 | None) -> csr_matrix:
+        """Steps 2 and 3 of the module docstring over the given entries (CSR by article)."""
+        groups, n_terms = self.groups, self.n_terms
+        # Members of each group in article order (the order their rows are summed in).
+        n_groups = len(groups.canonical)
+        member_order = np.argsort(groups.group_of, kind="stable")
+        group_starts = np.zeros(n_groups + 1, dtype=np.int64)
+        np.cumsum(np.bincount(groups.group_of, minlength=n_groups), out=group_starts[1:])
+        indptr, indices, data = group_rows(offsets, term_ids, counts, boost,
+                                           group_starts, member_order, n_terms)
+        document_frequency = np.bincount(indices[:indptr[-1]],
+                                         minlength=n_terms).astype(float)
+        shared = document_frequency > 1
+        all_groups = float(n_groups)
+        if self.context is not None and self.outside is not None:
+            # Held by one group here and by articles outside: shared with their groups.
+            shared |= self.outside > 0
+            document_frequency += self.outside * (self.context.n_groups
+                                                  / max(self.outside_articles, 1))
+            all_groups += self.context.n_groups
+        # A name, place or figure of a single group is never shared, but it says what sets
+        # the group apart: it counts in the group's norm (lowering its cosines) and is then
+        # dropped. Other single-group words (rare wording, typos) neither count nor stay.
+        counted = shared | salient_term
+        full_idf = np.log((1.0 + all_groups) / (1.0 + document_frequency)) + 1.0
+        idf = np.where(counted, full_idf, 0.0)
+        column = (np.cumsum(shared) - 1).astype(np.int32)
+        share = np.ones(n_groups) if own_share is None else own_share
+        kept = _weigh_and_keep(indptr, indices, data, idf, full_idf, shared, column, share)
+        return csr_matrix((data[:kept], indices[:kept], indptr),
+                          shape=(n_groups, max(int(shared.sum()), 1)))
 
 
 def _boost(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np.uint8],
