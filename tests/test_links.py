@@ -199,11 +199,19 @@ def test_a_copy_that_dropped_a_name_still_agrees() -> None:
                    published="2022-03-10T13:00:00Z")
     result = dedup([dropped, kept])
     assert result.article("dropped").group_id == result.article("kept").group_id
+    # Two copies each correcting one figure differently are still copies of one another.
+    three = Article("three", first.text.replace("several hours", "3 hours"),
+                    published="2022-03-10T12:00:00Z")
+    four = Article("four", first.text.replace("several hours", "4 hours"),
+                   published="2022-03-10T13:00:00Z")
+    corrected = dedup([three, four])
+    assert corrected.article("three").group_id == corrected.article("four").group_id
 
 
 def test_edited_line_names_kernel() -> None:
-    """The compiled check: a line naming a word the other lacks fails only when it is an
-    edited line of the other (a quarter of its shingles, not all, in one paragraph)."""
+    """The compiled check: a line naming words the other lacks (more than one, and more than
+    a quarter of its names) fails only when it is an edited line of the other (a quarter of
+    its shingles, not all, in one paragraph)."""
     from newsdedup import DedupConfig
     from newsdedup._features import extract_features
     from newsdedup._kernels import edited_line_names
@@ -215,11 +223,18 @@ def test_edited_line_names_kernel() -> None:
     kept = edited_line_names(features.article_paragraphs, text_line, allowed,
                              features.shingles.offsets, features.shingles.values,
                              features.name_offsets, features.names, features.article_terms,
-                             features.terms, np.array([1, 2, 0]), np.array([0, 0, 2]), 0.25)
+                             features.terms, np.array([1, 2, 0]), np.array([0, 0, 2]), 0.25,
+                             1, 0.25)
     assert kept.tolist() == [False, True, True]
+    # Allowing six new names a line (the lead names five of its own): all kept.
+    assert edited_line_names(features.article_paragraphs, text_line, allowed,
+                             features.shingles.offsets, features.shingles.values,
+                             features.name_offsets, features.names, features.article_terms,
+                             features.terms, np.array([1]), np.array([0]), 0.25, 6,
+                             0.25).tolist() == [True]
     # Its own line, sharing no shingle, is no edit: with share 1.01 nothing is an edit.
     assert edited_line_names(features.article_paragraphs, text_line, allowed,
                              features.shingles.offsets, features.shingles.values,
                              features.name_offsets, features.names, features.article_terms,
-                             features.terms, np.array([1]), np.array([0]), 1.01).tolist() == [
-        True]
+                             features.terms, np.array([1]), np.array([0]), 1.01, 1,
+                             0.25).tolist() == [True]

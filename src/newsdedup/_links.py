@@ -167,6 +167,12 @@ TEXT_TOKENS = 12
 #: A text line with at least this share of its shingles in the other article is an edited
 #: line of it (two edited words in a 19-word sentence leave a third), not a line of its own.
 _EDITED_LINE_SHARE = 0.25
+#: An edited line may name words its original lacks: one (a corrected toll), or up to
+#: ``_NEW_NAME_SHARE`` of its names (two copies edited in one figure each differ in two of a
+#: line's many). A report of another incident names an age, a street and a town of its own
+#: in a lead of six names.
+_NEW_NAMES = 1
+_NEW_NAME_SHARE = 0.25
 #: Below this Jaccard, two articles are not near-duplicates however few words differ (a short
 #: text has too few shingles for the count of differing words to mean anything).
 _EDITED_MIN_JACCARD = 0.4
@@ -266,8 +272,9 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
                               edited_a)
     edited_b &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b,
                               edited_b)
-    agree = _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b,
-                         edited_a | edited_b)
+    # (Only where it can make a contained copy: a near-duplicate is one already.)
+    agree = near | _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b,
+                                (edited_a | edited_b) & ~near)
     edited_a &= agree
     edited_b &= agree
     inside_a = np.where(edited_a, 1.0, inside_a)
@@ -455,11 +462,12 @@ def _names_agree(features: Features, allowed: npt.NDArray[np.bool_], a: I64, b: 
 
 def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
                 outer: I64, wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-    """Where ``wanted``, whether ``inner[k]``'s edited lines name nothing that is not a word
-    of ``outer[k]``: every salient word (``Features.names``) of each text line (a content
-    paragraph of ``TEXT_TOKENS`` tokens or more) that has ``_EDITED_LINE_SHARE`` of its
-    shingles, but not all, in one of ``outer``'s content paragraphs is among ``outer``'s
-    content terms (a compiled loop).
+    """Where ``wanted``, whether no edited line of ``inner[k]`` names words ``outer[k]``
+    lacks beyond ``_NEW_NAMES`` and ``_NEW_NAME_SHARE`` of its names: the salient words
+    (``Features.names``) of each text line (a content paragraph of ``TEXT_TOKENS`` tokens or
+    more) that has ``_EDITED_LINE_SHARE`` of its shingles, but not all, in one of
+    ``outer``'s content paragraphs, looked up in ``outer``'s content terms (a compiled
+    loop).
 
     Lines ``outer`` holds whole name what it names; lines of ``inner``'s own (a repost's
     footer naming its site) are not edits, and containment already counts them. A word
@@ -474,7 +482,7 @@ def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
             features.article_paragraphs, text_line, allowed, features.shingles.offsets,
             features.shingles.values, features.name_offsets, features.names,
             features.article_terms, features.terms, inner[pairs], outer[pairs],
-            _EDITED_LINE_SHARE)
+            _EDITED_LINE_SHARE, _NEW_NAMES, _NEW_NAME_SHARE)
     return result
 
 
