@@ -31,25 +31,28 @@ NEWSDEDUP_STAGES = [
     ("newsdedup._features", "content_terms", "terms"),
     ("newsdedup._features", "shingle_sets", "shingle"),
     ("newsdedup._features", "set_fingerprints", "shingle"),
-    ("newsdedup._pipeline", "match_paragraphs", "candidates"),
+    ("newsdedup._reduce", "match_paragraphs", "candidates"),
     ("newsdedup._paragraph_matches", "signatures", "sign"),
     ("newsdedup._paragraph_matches", "lsh_candidate_pairs", "candidates"),
     ("newsdedup._paragraph_matches", "pair_similarity", "verify"),
-    ("newsdedup._pipeline", "find_repeats", "repeats+boilerplate"),
-    ("newsdedup._pipeline", "find_boilerplate", "repeats+boilerplate"),
-    ("newsdedup._pipeline", "copy_classes", "links"),
-    ("newsdedup._pipeline", "link_articles", "links"),
+    ("newsdedup._reduce", "find_repeats", "repeats+boilerplate"),
+    ("newsdedup._reduce", "find_boilerplate", "repeats+boilerplate"),
+    ("newsdedup._reduce", "copy_classes", "links"),
+    ("newsdedup._reduce", "link_articles", "links"),
     ("newsdedup._links", "article_content_sizes", "links"),
     ("newsdedup._links", "_link_similarity_kernel", "verify"),
     ("newsdedup._canonical_inputs", "article_content_sizes", "links"),
     ("newsdedup._links", "article_shingle_sets", "links"),
     ("newsdedup._canonical_inputs", "rank_keys", "groups"),
-    ("newsdedup._pipeline", "build_groups", "groups"),
-    ("newsdedup._pipeline", "story_vectors", "stories"),
-    ("newsdedup._pipeline", "build_stories", "stories"),
-    ("newsdedup._pipeline", "find_rewrites", "rewrites"),
-    ("newsdedup._pipeline", "assemble", "canonical/assembly"),
+    ("newsdedup._reduce", "build_groups", "groups"),
+    ("newsdedup._reduce", "story_vectors", "stories"),
+    ("newsdedup._reduce", "build_stories", "stories"),
+    ("newsdedup._reduce", "find_rewrites", "rewrites"),
+    ("newsdedup._reduce", "assemble", "canonical/assembly"),
 ]
+#: The modules whose targets are the top-level stages (the batch driver's map step, then
+#: the steps after it): the only ones timed when the features run on several threads.
+TOP_LEVEL_MODULES = ("newsdedup._pipeline", "newsdedup._reduce")
 
 
 def peak_rss_mb() -> float:
@@ -164,13 +167,13 @@ def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = Fa
     peak RSS after each stage, and a pyinstrument profile when asked.
     """
     import newsdedup
-    import newsdedup._pipeline as pipeline_module
+    import newsdedup._reduce as reduce_module
 
     timer = StageTimer()
     if workers == 1 or stage_detail_parallel:
         timer.wrap_all(NEWSDEDUP_STAGES)
     else:  # the features' threads cannot report into this timer: only top-level stages
-        timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] == "newsdedup._pipeline"])
+        timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] in TOP_LEVEL_MODULES])
     profiler = None
     if profile:
         from pyinstrument import Profiler
@@ -180,20 +183,20 @@ def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = Fa
     # Near-duplicate detection ends where the story step begins: everything before it (input,
     # features including content terms, matching, boilerplate, links, groups) is timed as one.
     marks: dict[str, float] = {}
-    story_vectors = pipeline_module.story_vectors  # the story step's first call
+    story_vectors = reduce_module.story_vectors  # the story step's first call
 
     def marked_story_vectors(*call_args: Any, **call_kwargs: Any) -> Any:
         marks.setdefault("stories_start", time.perf_counter())
         return story_vectors(*call_args, **call_kwargs)
 
-    pipeline_module.story_vectors = marked_story_vectors  # type: ignore[assignment]
+    reduce_module.story_vectors = marked_story_vectors  # type: ignore[assignment]
     wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
         source = make_source()
         result = newsdedup.dedup(source, workers=workers, **config)
         del source
     finally:
-        pipeline_module.story_vectors = story_vectors  # type: ignore[assignment]
+        reduce_module.story_vectors = story_vectors  # type: ignore[assignment]
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     profile_text = None
     if profiler is not None:

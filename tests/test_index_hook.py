@@ -10,7 +10,7 @@ import pytest
 
 from newsdedup import DedupConfig, _boilerplate, dedup
 from newsdedup._features import collect_features
-from newsdedup._pipeline import dedup_collected
+from newsdedup._reduce import dedup_collected
 from newsdedup._synthetic import generate_corpus
 from newsdedup._terms import CorpusFrequencies, document_frequencies
 

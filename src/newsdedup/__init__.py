@@ -17,6 +17,7 @@ from ._article import Article
 from ._config import DedupConfig
 from ._demo import demo_articles, seed_articles
 from ._errors import ConfigError, IndexStoreError, InputError, MissingExtraError, NewsdedupError
+from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from . import synthetic
@@ -73,8 +74,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
-
-__version__ = "0.1.0"
 
 # A library logs and lets the application decide where to (``newsdedup -v`` does).
 logging.getLogger("newsdedup").addHandler(logging.NullHandler())

@@ -19,6 +19,7 @@ are one shared (immutable) object each.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,7 @@ from ._result import (
     SharedParagraph,
     Story,
 )
-from ._rewrite import Rewrites, rewrite_matches
+from ._rewrite import REWRITE, Rewrites
 from ._shared import shared_paragraphs
 from ._templates import template_pages
 
@@ -259,6 +260,32 @@ def _match_results(ids: list[str], view: _LinkView, pairs: list[tuple[int, int]]
             b_in_a=round(b_in_a, 6), is_duplicate=duplicate,
             shared_paragraphs=tuple(map(shared_object, pair_list)), score=round(jaccard, 6)))
     return match_results
+
+
+def rewrite_matches(rewrites: Rewrites, ids: Sequence[str],
+                    paragraph_index: Sequence[int]) -> list[Match]:
+    """The rewrites as :class:`Match` objects (relation ``"rewrite"``, read from the smaller
+    id; no shingle is shared, so Jaccard and containments are 0)."""
+    matches = []
+    for n, (a, b) in enumerate(zip(rewrites.a.tolist(), rewrites.b.tolist(), strict=True)):
+        pairs = [(paragraph_index[first], paragraph_index[second], round(similarity, 6))
+                 for first, second, similarity in zip(
+                     rewrites.paragraph_first[rewrites.pair_offsets[n]:
+                                              rewrites.pair_offsets[n + 1]].tolist(),
+                     rewrites.paragraph_second[rewrites.pair_offsets[n]:
+                                               rewrites.pair_offsets[n + 1]].tolist(),
+                     rewrites.paragraph_similarity[rewrites.pair_offsets[n]:
+                                                   rewrites.pair_offsets[n + 1]].tolist(),
+                     strict=True)]
+        if ids[a] > ids[b]:
+            a, b = b, a
+            pairs = [(second, first, similarity) for first, second, similarity in pairs]
+        matches.append(Match(
+            a=ids[a], b=ids[b], relation=REWRITE, jaccard=0.0, containment=0.0, a_in_b=0.0,
+            b_in_a=0.0, is_duplicate=False,
+            shared_paragraphs=tuple(SharedParagraph(*pair) for pair in sorted(pairs)),
+            score=round(float(rewrites.score[n]), 6)))
+    return matches
 
 
 def _across_groups(links: ArticleLinks, group_of: npt.NDArray[np.int64]) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from ._canonical import CanonicalKey
 from ._config import DedupConfig
 from ._errors import InputError
 from ._features import Collected, collect_features, concat_features
-from ._pipeline import _reduce
+from ._reduce import reduce_collected
 from ._result import attach_texts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +44,7 @@ def reduce_partitions(parts: list[Collected], settings: DedupConfig,
     features = concat_features([part.features for part in parts])
     parts.clear()
     texts = [article.text for article in articles] if keep_text else None
-    result = _reduce([Collected(articles, features, empty)], settings, canonical_key)
+    result = reduce_collected([Collected(articles, features, empty)], settings, canonical_key)
     if texts is not None:
         attach_texts(result, texts)
     return {table: result.to_pandas(table) for table in TABLES}

@@ -103,7 +103,7 @@ def _item(content: str) -> str:
 def report_html(result: DedupResult, title: str = "newsdedup report",
                 source: str = "", limits: Limits = REPORT) -> str:
     """The report page of ``result``; ``source`` says what the input was (shown as is)."""
-    from . import __version__
+    from ._version import __version__
 
     catalog = result._catalog
     sections = []

@@ -45,7 +45,7 @@ from ._index_paragraphs import RECURRING
 from ._index_place import Incoming
 from ._index_state import IndexState
 from ._index_store import IndexStore
-from ._pipeline import dedup_collected
+from ._reduce import dedup_collected
 from ._result import DedupResult
 from ._story_vectors import StoryContext
 from ._terms import CorpusFrequencies

@@ -37,10 +37,9 @@ from ._features import Features
 from ._hashing import fmix64
 from ._kernels import cosine_block as _cosine_block
 from ._normalize import normalize_text
-from ._result import Match, SharedParagraph
 from ._types import F64, I64
 
-__all__ = ["REWRITE", "Rewrites", "find_rewrites", "rewrite_matches"]
+__all__ = ["REWRITE", "Rewrites", "find_rewrites"]
 
 
 #: The relation of a rewrite match.
@@ -214,29 +213,3 @@ def _best_pairs(block: F64, threshold: float) -> list[tuple[int, int]]:
             used_right.add(j)
             chosen.append((i, j))
     return sorted(chosen)
-
-
-def rewrite_matches(rewrites: Rewrites, ids: Sequence[str],
-                    paragraph_index: Sequence[int]) -> list[Match]:
-    """The rewrites as :class:`Match` objects (relation ``"rewrite"``, read from the smaller
-    id; no shingle is shared, so Jaccard and containments are 0)."""
-    matches = []
-    for n, (a, b) in enumerate(zip(rewrites.a.tolist(), rewrites.b.tolist(), strict=True)):
-        pairs = [(paragraph_index[first], paragraph_index[second], round(similarity, 6))
-                 for first, second, similarity in zip(
-                     rewrites.paragraph_first[rewrites.pair_offsets[n]:
-                                              rewrites.pair_offsets[n + 1]].tolist(),
-                     rewrites.paragraph_second[rewrites.pair_offsets[n]:
-                                               rewrites.pair_offsets[n + 1]].tolist(),
-                     rewrites.paragraph_similarity[rewrites.pair_offsets[n]:
-                                                   rewrites.pair_offsets[n + 1]].tolist(),
-                     strict=True)]
-        if ids[a] > ids[b]:
-            a, b = b, a
-            pairs = [(second, first, similarity) for first, second, similarity in pairs]
-        matches.append(Match(
-            a=ids[a], b=ids[b], relation=REWRITE, jaccard=0.0, containment=0.0, a_in_b=0.0,
-            b_in_a=0.0, is_duplicate=False,
-            shared_paragraphs=tuple(SharedParagraph(*pair) for pair in sorted(pairs)),
-            score=round(float(rewrites.score[n]), 6)))
-    return matches

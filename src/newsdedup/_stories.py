@@ -85,7 +85,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     ``group_times`` holds each group's publication time in seconds (NaN when undated), or
     one ``(first, last)`` row per group: the time rule reads the days between the nearest
     members of two groups. ``must_link`` pairs of groups (two arrays) always share a story,
-    whatever their similarity and dates (articles linked by copied text, see ``_pipeline``).
+    whatever their similarity and dates (articles linked by copied text, see
+    ``_reduce.copy_links``).
     ``embeddings`` (one row per article, see ``_embed``) are blended in with
     ``config.story_embedding_weight``; without them the similarity is purely lexical.
     ``names`` (``GroupVectors.names``) give step 4's agreement; without them, or with
