@@ -1,4 +1,4 @@
-"""Tests of newsdedup._arrays: runs, pairs in runs and CSR gathers."""
+"""Tests of newsdedup._core.arrays: runs, pairs in runs and CSR gathers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._arrays import gather_rows, pairs_in_runs, ranks, sorted_unique
+from newsdedup._core.arrays import gather_rows, pairs_in_runs, ranks, sorted_unique
 from strategies import run_lengths
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from newsdedup import Article, InputError
-from newsdedup._article import coerce_articles, parse_published
+from newsdedup._text.article import coerce_articles, parse_published
 
 UTC = dt.UTC
 

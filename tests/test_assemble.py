@@ -1,4 +1,4 @@
-"""Result assembly (``_assemble``): the public objects built from the steps' arrays.
+"""Result assembly (``_results.assemble``): the public objects built from the steps' arrays.
 
 Run through ``dedup()`` on the seeds with syndicated copies (aggregator headers and
 footers, truncations, a digest), so every kind of finding is present.
@@ -13,7 +13,7 @@ import pytest
 
 from conftest import load_seeds
 from newsdedup import Article, DedupResult, dedup
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
 
 
 @pytest.fixture(scope="module")

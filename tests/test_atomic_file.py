@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdedup._atomic_file import atomic_output
+from newsdedup._core.atomic_file import atomic_output
 
 
 def _leftovers(folder: Path) -> list[str]:

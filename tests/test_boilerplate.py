@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, dedup
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._text.paragraphs import split_paragraphs
 
 FOOTER = ("NewsHub is a curated digest of stories from around the web. Trademarks belong "
           "to their owners.")

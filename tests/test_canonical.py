@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdedup import Article, InputError
-from newsdedup._canonical import RULES, decisive_rule, rank_keys
+from newsdedup._near_duplicates.canonical import RULES, decisive_rule, rank_keys
 
 
 def _keys(articles: list[Article], content: list[int], noise: list[int]) -> list[tuple]:  # type: ignore[type-arg]
@@ -90,7 +90,7 @@ def test_story_canonical_rules_are_named_constants() -> None:
     """A story's canonical is its only group's, its largest group's, or the better one's."""
     from types import SimpleNamespace
 
-    from newsdedup._canonical import LARGEST_GROUP, ONLY_GROUP, story_canonicals
+    from newsdedup._near_duplicates.canonical import LARGEST_GROUP, ONLY_GROUP, story_canonicals
 
     groups = SimpleNamespace(members=[[0, 1], [2], [3]], canonical=[0, 2, 3])
     keys = [(0, "a"), (1, "b"), (0, "c"), (1, "d")]

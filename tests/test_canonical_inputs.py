@@ -1,4 +1,4 @@
-"""The canonical rule's inputs (src/newsdedup/_canonical_inputs.py)."""
+"""The canonical rule's inputs (src/newsdedup/_near_duplicates/canonical_inputs.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from newsdedup import Article
-from newsdedup._canonical_inputs import (
+from newsdedup._near_duplicates.canonical_inputs import (
     canonical_keys,
     neighbour_max_content,
     noise_counts,

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, DedupConfig
-from newsdedup._copies import copy_classes
-from newsdedup._features import extract_features
-from newsdedup._paragraph_matches import match_paragraphs
+from newsdedup._near_duplicates.copies import copy_classes
+from newsdedup._near_duplicates.paragraph_matches import match_paragraphs
+from newsdedup._text.features import extract_features
 
 CONFIG = DedupConfig()
 BODY = ["Flood waters rose across the valley on Monday, forcing hundreds from their homes.",

@@ -6,10 +6,10 @@ import numpy as np
 
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
-from newsdedup._copy_families import copy_families
-from newsdedup._features import collect_features
-from newsdedup._paragraph_matches import match_paragraphs
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._near_duplicates.copy_families import copy_families
+from newsdedup._near_duplicates.paragraph_matches import match_paragraphs
+from newsdedup._text.features import collect_features
+from newsdedup._text.paragraphs import split_paragraphs
 
 FOOTER = ("This story was republished by NewsNow Feed, which gathers the day's news from "
           "trusted sources. NewsNow Feed is not responsible for the content of external sites.")

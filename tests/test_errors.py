@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import newsdedup
-from newsdedup._errors import missing_extra
+from newsdedup._core.errors import missing_extra
 
 
 @pytest.mark.parametrize(("error", "builtin"), [

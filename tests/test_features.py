@@ -10,7 +10,8 @@ import pytest
 
 from conftest import all_paragraphs, assert_same_tokens, load_seeds, mangled_texts
 from newsdedup import Article, DedupConfig
-from newsdedup._features import (
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._text.features import (
     CHUNK_ARTICLES,
     Features,
     concat_features,
@@ -19,10 +20,9 @@ from newsdedup._features import (
     select_features,
     split_features,
 )
-from newsdedup._normalize import token_text
-from newsdedup._paragraphs import split_paragraphs
-from newsdedup._shingle import set_fingerprints
-from newsdedup._synthetic import generate_corpus
+from newsdedup._text.normalize import token_text
+from newsdedup._text.paragraphs import split_paragraphs
+from newsdedup._text.shingle import set_fingerprints
 
 
 def _assert_same_features(left: Features, right: Features) -> None:
@@ -94,7 +94,7 @@ def test_parallel_features_equal_serial(workers: int) -> None:
 
 def test_collected_articles_keep_no_text_unless_asked() -> None:
     """collect_features drops texts (memory) but keeps every other field; keep_text keeps it."""
-    from newsdedup._features import collect_features
+    from newsdedup._text.features import collect_features
 
     articles = [Article("a", "Text one.", title="T", source="s", extra={"k": 1}),
                 Article("b", "  \n ")]
@@ -108,7 +108,7 @@ def test_collected_articles_keep_no_text_unless_asked() -> None:
 
 def test_selected_features_equal_those_computed_alone() -> None:
     """select_features of some articles equals extract_features of just those articles."""
-    from newsdedup._features import select_features
+    from newsdedup._text.features import select_features
 
     articles = [*generate_corpus(40, seed=5).articles, Article("e", "")]
     whole = extract_features(articles, DedupConfig())

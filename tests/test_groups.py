@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._groups import build_groups
+from newsdedup._near_duplicates.groups import build_groups
 
 
 def test_members_link_directly_to_their_canonical() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newsdedup._hashing import fmix64, stable_id
+from newsdedup._core.hashing import fmix64, stable_id
 
 
 def test_fmix64_is_a_fixed_bijection_on_samples() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdedup._hashsort import MOVES_PER_VALUE, _radix_sort, sort_hashes, sort_slots_by_hash
+from newsdedup._core.hashsort import MOVES_PER_VALUE, _radix_sort, sort_hashes, sort_slots_by_hash
 
 
 @given(st.lists(st.integers(0, 2**64 - 1), max_size=600), st.sampled_from([np.uint32, np.uint64]))

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from newsdedup import Article, DuplicateGroup, GroupMember, dedup, demo_articles
-from newsdedup._html import CSS, _align
+from newsdedup._results.html import CSS, _align
 from newsdedup.synthetic import generate_corpus, repost
 
 EVIL = '<script>alert("x")</script>'

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsdedup import Article, dedup, demo_articles
-from newsdedup._html_report import SECTION_LIMITS, report_html, write_report
+from newsdedup._results.html_report import SECTION_LIMITS, report_html, write_report
 from newsdedup.synthetic import generate_corpus, repost
 
 CHROMIUM = next((path for path in (shutil.which("chromium"), shutil.which("chromium-browser"),
@@ -97,7 +97,7 @@ def test_failed_report_keeps_the_previous_file(tmp_path: Path,
     def broken(*args: object) -> str:
         raise MemoryError
 
-    monkeypatch.setattr("newsdedup._html_report.report_html", broken)
+    monkeypatch.setattr("newsdedup._results.html_report.report_html", broken)
     with pytest.raises(MemoryError):
         write_report(dedup([Article("a", "Some words.")]), str(path))
     assert path.read_text("utf-8") == "previous report"

@@ -25,7 +25,7 @@ import newsdedup
 from conftest import add_in_batches, load_seeds
 from newsdedup import Article, ConfigError, IndexStoreError, dedup, open_index
 from newsdedup._cli import main
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -242,14 +242,14 @@ def test_missing_directory_is_an_index_store_error(tmp_path: Path) -> None:
 _PAUSING_WRITER = textwrap.dedent("""
     import json, sys
     from newsdedup import open_index
-    from newsdedup import _index_store
+    from newsdedup._index import store as store_module
 
-    real_apply = _index_store.IndexStore.apply
+    real_apply = store_module.IndexStore.apply
     def paused_apply(self, writes, batch):
         real_apply(self, writes, batch)
         print("PAUSED", flush=True)
         sys.stdin.readline()
-    _index_store.IndexStore.apply = paused_apply
+    store_module.IndexStore.apply = paused_apply
     index = open_index(sys.argv[1])
     articles = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
     index.add(articles)

@@ -1,4 +1,4 @@
-"""_index_blobs: an article's lookup and features blobs round-trip, and blobs whose arrays do
+"""_index.blobs: an article's lookup and features blobs round-trip, and blobs whose arrays do
 not fit together are refused when read."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 
 from conftest import load_seeds
 from newsdedup import Article, DedupConfig
-from newsdedup._features import extract_features, select_features
-from newsdedup._index_blobs import Lookup, check_features, encode_article, lookup_of
-from newsdedup._index_codec import decode_arrays, decode_features, encode_arrays
-from newsdedup._index_terms import TermCounts, story_terms
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.blobs import Lookup, check_features, encode_article, lookup_of
+from newsdedup._index.codec import decode_arrays, decode_features, encode_arrays
+from newsdedup._index.terms import TermCounts, story_terms
+from newsdedup._text.features import extract_features, select_features
 
 CONFIG = DedupConfig()
 CORPUS = list(generate_corpus(10, seed=3, article_bytes=500).articles)

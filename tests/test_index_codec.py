@@ -1,4 +1,4 @@
-"""_index_codec: feature blobs round-trip bit-exactly and store integers narrowly."""
+"""_index.codec: feature blobs round-trip bit-exactly and store integers narrowly."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import load_seeds
 from newsdedup import Article, DedupConfig
-from newsdedup._features import Features, extract_features, select_features
-from newsdedup._index_codec import (
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.codec import (
     LEGACY_MAGIC,
     MAGIC,
     _checksum,
@@ -25,7 +25,7 @@ from newsdedup._index_codec import (
     encode_features,
     flatten,
 )
-from newsdedup._synthetic import generate_corpus
+from newsdedup._text.features import Features, extract_features, select_features
 from strategies import article_texts
 
 CONFIG = DedupConfig()

@@ -1,4 +1,4 @@
-"""_index_diff: an add writes only the rows that differ from the stored ones.
+"""_index.diff: an add writes only the rows that differ from the stored ones.
 
 A copy of a story joining its group renames the group, so every member's decision changes;
 but its matches and group parts do not. These tests pin what an add writes then: one match
@@ -16,8 +16,8 @@ from unittest import mock
 import pytest
 
 from newsdedup import Article, open_index
-from newsdedup._index_store import IndexStore, Writes
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.store import IndexStore, Writes
 
 STORY = generate_corpus(1, seed=3, article_bytes=3000).articles[0]
 

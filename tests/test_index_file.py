@@ -1,4 +1,4 @@
-"""_index_file: an index is created whole or not at all, an existing file is never silently
+"""_index.file: an index is created whole or not at all, an existing file is never silently
 initialised, read-only files are queried, and a full disk is called a full disk.
 
 Tests that need a real read-only or full file system mount a small tmpfs: they run as root
@@ -21,8 +21,8 @@ from unittest import mock
 import pytest
 
 from newsdedup import IndexStoreError, open_index
-from newsdedup._index_store import IndexStore
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.store import IndexStore
 
 ARTICLES = list(generate_corpus(60, seed=4, article_bytes=600).articles)
 

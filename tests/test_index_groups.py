@@ -1,4 +1,4 @@
-"""_index_groups: a group stored as a header and one row per member reads back exactly."""
+"""_index.groups: a group stored as a header and one row per member reads back exactly."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, dedup
-from newsdedup._index_groups import join_group, part_key, split_group
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.groups import join_group, part_key, split_group
 
 SEEDS = load_seeds(dated=True)
 RESULTS = [

@@ -8,11 +8,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from newsdedup import DedupConfig, _boilerplate, dedup
-from newsdedup._features import collect_features
-from newsdedup._reduce import dedup_collected
-from newsdedup._synthetic import generate_corpus
-from newsdedup._terms import CorpusFrequencies, document_frequencies
+from newsdedup import DedupConfig, dedup
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._near_duplicates import boilerplate as boilerplate_module
+from newsdedup._results.reduce import dedup_collected
+from newsdedup._text.features import collect_features
+from newsdedup._text.terms import CorpusFrequencies, document_frequencies
 
 ARTICLES = generate_corpus(300, seed=4, article_bytes=600).articles
 
@@ -39,13 +40,13 @@ def test_other_frequencies_change_the_topic_check(monkeypatch: pytest.MonkeyPatc
     config = DedupConfig()
     collected = collect_features(ARTICLES, config)
     cosines: list[float] = []
-    real = _boilerplate._mean_cross_family_cosine
+    real = boilerplate_module._mean_cross_family_cosine
 
     def recorded(*args: Any) -> float:
         cosines.append(real(*args))
         return cosines[-1]
 
-    monkeypatch.setattr(_boilerplate, "_mean_cross_family_cosine", recorded)
+    monkeypatch.setattr(boilerplate_module, "_mean_cross_family_cosine", recorded)
     dedup_collected(collected, config)
     batch, cosines[:] = list(cosines), []
     uniform = CorpusFrequencies(10**6, lambda distinct: np.full(distinct.size, 10**6))

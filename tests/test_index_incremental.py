@@ -1,7 +1,7 @@
 """The incremental index's guarantee: neighbourhood runs equal the batch result, except stories.
 
 These tests switch the whole-index shortcut off (small indexes are otherwise recomputed
-whole), so that every add goes through the neighbourhood path of ``_index_neighbourhood``.
+whole), so that every add goes through the neighbourhood path of ``_index.neighbourhood``.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 import newsdedup
 from conftest import add_in_batches, load_seeds
 from newsdedup import Article, IndexStoreError, dedup, open_index
-from newsdedup import _index_neighbourhood as neighbourhood
-from newsdedup._index_integrity import meta_check
-from newsdedup._index_result import decision_records
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index import neighbourhood
+from newsdedup._index.integrity import meta_check
+from newsdedup._index.result import decision_records
 
 
 def _pool() -> list[Article]:
@@ -353,9 +353,9 @@ def test_unreadable_stored_features_raise_index_store_error(tmp_path: Path) -> N
 
 def test_a_tiny_feature_cache_gives_the_same_result() -> None:
     """Features evicted from the cache while a run gathers them are read again, not lost."""
-    from newsdedup import _index_state
+    from newsdedup._index import state as state_module
 
-    with neighbourhood_only(), mock.patch.object(_index_state, "FEATURE_CACHE", 2):
+    with neighbourhood_only(), mock.patch.object(state_module, "FEATURE_CACHE", 2):
         index = open_index(":memory:")
         add_in_batches(index, POOL, [7])
         assert _decisions(index) == _expected(REFERENCE)

@@ -1,4 +1,4 @@
-"""_index_integrity: a damaged or hand-edited index file ends in IndexStoreError, never in
+"""_index.integrity: a damaged or hand-edited index file ends in IndexStoreError, never in
 another exception and never in silently wrong answers.
 
 Each case damages a copy of one small index (truncated or zeroed pages, flipped bytes in
@@ -23,8 +23,8 @@ import pytest
 
 from conftest import load_seeds
 from newsdedup import Article, IndexStoreError, open_index
-from newsdedup._index_integrity import RECOVERY, keyed_check, meta_check, row_check, text_hash
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.integrity import RECOVERY, keyed_check, meta_check, row_check, text_hash
 
 
 def _articles() -> list[Article]:

@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, DedupConfig
-from newsdedup import _index_lookup as lookup_module
-from newsdedup._features import Features, extract_features, select_features
-from newsdedup._index_codec import decode_arrays, decode_features, encode_arrays, encode_features
-from newsdedup._index_lookup import Growable, SortedMultimap
-from newsdedup._index_paragraphs import ParagraphIndex, band_keys
-from newsdedup._index_terms import TermCounts
-from newsdedup._shingle import ShingleSets
+from newsdedup._index import lookup as lookup_module
+from newsdedup._index.codec import decode_arrays, decode_features, encode_arrays, encode_features
+from newsdedup._index.lookup import Growable, SortedMultimap
+from newsdedup._index.paragraphs import ParagraphIndex, band_keys
+from newsdedup._index.terms import TermCounts
+from newsdedup._text.features import Features, extract_features, select_features
+from newsdedup._text.shingle import ShingleSets
 
 _INSERTS = st.lists(st.tuples(st.lists(st.integers(0, 30), max_size=12), st.booleans()),
                     max_size=25)

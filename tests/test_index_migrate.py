@@ -1,4 +1,4 @@
-"""_index_migrate: the featurizer fingerprint, and what a migration writes into each row.
+"""_index.migrate: the featurizer fingerprint, and what a migration writes into each row.
 
 Opening a version 1 file or one of another featurizer end to end is pinned in
 tests/test_index_incremental.py; these tests check the migration's own output.
@@ -14,16 +14,16 @@ import numpy as np
 
 from conftest import downgrade_to_schema_1, load_seeds
 from newsdedup import Article, DedupConfig, dedup
-from newsdedup._features import extract_features
-from newsdedup._hashing import digest64
-from newsdedup._index_codec import decode_features, flatten
-from newsdedup._index_migrate import featurizer_fingerprint, migrate
-from newsdedup._index_plan import dumps
-from newsdedup._index_result import decision_records, oriented_record, record_of
-from newsdedup._index_state import IndexState, Lookup
-from newsdedup._index_store import IndexStore
-from newsdedup._paragraph_matches import match_paragraphs
-from newsdedup._synthetic import generate_corpus
+from newsdedup._core.hashing import digest64
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.codec import decode_features, flatten
+from newsdedup._index.migrate import featurizer_fingerprint, migrate
+from newsdedup._index.plan import dumps
+from newsdedup._index.result import decision_records, oriented_record, record_of
+from newsdedup._index.state import IndexState, Lookup
+from newsdedup._index.store import IndexStore
+from newsdedup._near_duplicates.paragraph_matches import match_paragraphs
+from newsdedup._text.features import extract_features
 
 CONFIG = DedupConfig()
 

@@ -1,4 +1,4 @@
-"""_index_paragraphs: uids, band keys, clusters and occurrences against a batch run's own.
+"""_index.paragraphs: uids, band keys, clusters and occurrences against a batch run's own.
 
 An index built by adds must hold, for the retained articles, exactly the paragraph clusters
 that ``match_paragraphs`` finds over all of them at once, and every occurrence's boilerplate
@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 
 from conftest import add_in_batches, load_seeds
 from newsdedup import Article, DedupConfig, DedupIndex, dedup, open_index
-from newsdedup._features import extract_features
-from newsdedup._index_paragraphs import NO_FLAG, PATTERN, RECURRING, ParagraphIndex, band_keys
-from newsdedup._index_state import IndexState
-from newsdedup._lsh import choose_bands
-from newsdedup._minhash import signatures
-from newsdedup._paragraph_matches import match_paragraphs
-from newsdedup._shingle import shingle_sets
-from newsdedup._synthetic import generate_corpus
-from newsdedup._tokenize import hash_tokens
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.paragraphs import NO_FLAG, PATTERN, RECURRING, ParagraphIndex, band_keys
+from newsdedup._index.state import IndexState
+from newsdedup._near_duplicates.lsh import choose_bands
+from newsdedup._near_duplicates.minhash import signatures
+from newsdedup._near_duplicates.paragraph_matches import match_paragraphs
+from newsdedup._text.features import extract_features
+from newsdedup._text.shingle import shingle_sets
+from newsdedup._text.tokenize import hash_tokens
 from strategies import paragraphs
 
 CONFIG = DedupConfig()

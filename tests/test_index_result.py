@@ -1,4 +1,4 @@
-"""_index_result: decision records, their round trip through JSON, and match orientation."""
+"""_index.result: decision records, their round trip through JSON, and match orientation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from conftest import load_seeds
 from newsdedup import Article, dedup
-from newsdedup._index_result import (
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.result import (
     AddResult,
     IndexChange,
     IndexDecision,
@@ -22,8 +23,7 @@ from newsdedup._index_result import (
     stored_boilerplate,
     story_from_record,
 )
-from newsdedup._result import Match, SharedParagraph
-from newsdedup._synthetic import generate_corpus
+from newsdedup._results.result import Match, SharedParagraph
 
 
 def _articles() -> list[Article]:
@@ -189,7 +189,7 @@ def test_canonical_changes_are_moves_of_stored_articles() -> None:
 
 def test_stored_boilerplate_holds_index_flag_and_families() -> None:
     """A decision's boilerplate column: ``[index, flag, families]``, recurring or pattern."""
-    from newsdedup._index_paragraphs import PATTERN, RECURRING
+    from newsdedup._index.paragraphs import PATTERN, RECURRING
 
     decision = {"boilerplate_paragraphs": [
         {"index": 2, "reason": "recurring", "families": 3},

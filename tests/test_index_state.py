@@ -1,4 +1,4 @@
-"""_index_state: lookups round-trip, and the memory rebuilt from the file (on open or by
+"""_index.state: lookups round-trip, and the memory rebuilt from the file (on open or by
 catching up with another connection) equals the one built add by add."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import pytest
 
 from conftest import add_in_batches, load_seeds, synced_memory
 from newsdedup import Article, DedupConfig, DedupIndex, open_index
-from newsdedup import _index_state as memory_module
-from newsdedup._features import extract_features
-from newsdedup._index_codec import flatten
-from newsdedup._index_state import IndexState
-from newsdedup._index_store import IndexStore
-from newsdedup._index_terms import TermCounts
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index import state as memory_module
+from newsdedup._index.codec import flatten
+from newsdedup._index.state import IndexState
+from newsdedup._index.store import IndexStore
+from newsdedup._index.terms import TermCounts
+from newsdedup._text.features import extract_features
 
 CONFIG = DedupConfig()
 CORPUS = sorted(generate_corpus(70, seed=3, article_bytes=500, copies_rate=0.5,

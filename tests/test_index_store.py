@@ -1,4 +1,4 @@
-"""_index_store: the SQLite file's validation, transactions and row-level reads and writes.
+"""_index.store: the SQLite file's validation, transactions and row-level reads and writes.
 
 Opening a garbage file, a foreign SQLite database, a newer schema or a missing directory
 through ``open_index`` is pinned in tests/test_index.py; these tests drive ``IndexStore``
@@ -17,8 +17,9 @@ import pytest
 
 from conftest import downgrade_to_schema_1
 from newsdedup import IndexStoreError, open_index
-from newsdedup._index_integrity import meta_check, text_hash
-from newsdedup._index_store import (
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.integrity import meta_check, text_hash
+from newsdedup._index.store import (
     COUNTS,
     FORMAT,
     SCHEMA_VERSION,
@@ -28,7 +29,6 @@ from newsdedup._index_store import (
     IndexStore,
     Writes,
 )
-from newsdedup._synthetic import generate_corpus
 
 
 def _upsert(article_id: str, published: float | None = None, text: str = "x") -> ArticleRow:

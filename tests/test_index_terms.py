@@ -1,4 +1,4 @@
-"""_index_terms: document frequencies, strongest story terms and story candidates, against
+"""_index.terms: document frequencies, strongest story terms and story candidates, against
 direct counts and plain-Python models."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from conftest import add_in_batches, load_seeds, synced_memory
 from newsdedup import Article, DedupConfig, DedupIndex, open_index
-from newsdedup import _index_terms as terms_module
-from newsdedup._features import Features, extract_features
-from newsdedup._index_terms import STORY_TERMS, StoryTerms, TermCounts, story_terms
-from newsdedup._synthetic import generate_corpus
-from newsdedup._terms import CorpusFrequencies
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index import terms as terms_module
+from newsdedup._index.terms import STORY_TERMS, StoryTerms, TermCounts, story_terms
+from newsdedup._text.features import Features, extract_features
+from newsdedup._text.terms import CorpusFrequencies
 
 CONFIG = DedupConfig()
 #: Dated over 30 days: a 10-day retention window expires some as later ones arrive.

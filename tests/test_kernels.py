@@ -22,12 +22,13 @@ from hypothesis import strategies as st
 
 pytest.importorskip("numba")
 
-from newsdedup import _kernels, _story_weights
-from newsdedup import _patterns as package_patterns
-from newsdedup import _terms as package_terms
-from newsdedup._paragraphs import _BREAK_POINTS, _LATIN1_KINDS, _SPACE_POINTS
-from newsdedup._shingle import _POSITION_KEYS
-from newsdedup._tokenize import CharClass
+from newsdedup import _kernels
+from newsdedup._stories import weights as weights_module
+from newsdedup._text import patterns as package_patterns
+from newsdedup._text import terms as package_terms
+from newsdedup._text.paragraphs import _BREAK_POINTS, _LATIN1_KINDS, _SPACE_POINTS
+from newsdedup._text.shingle import _POSITION_KEYS
+from newsdedup._text.tokenize import CharClass
 from reference_kernels import (
     _boilerplate,
     _copy_families,
@@ -458,9 +459,9 @@ def test_group_vectors(seed: int, articles: int, terms: int) -> None:
     group_starts = np.zeros(groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(group_of, minlength=groups), out=group_starts[1:])
     arguments = (offsets, term_ids, counts, boost, group_starts, members, terms)
-    # The compiled loops take k1 (and the name boost) from _story_weights on every call;
+    # The compiled loops take k1 (and the name boost) from _stories.weights on every call;
     # the references keep them as constants: the same values.
-    run_both(_story_weights.group_rows, _story_vectors._group_rows, *arguments)
+    run_both(weights_module.group_rows, _story_vectors._group_rows, *arguments)
     indptr, indices, data = _story_vectors._group_rows(*arguments)
     full_idf = 1.0 + rng.random(terms) * 3
     shared = rng.random(terms) < 0.7
@@ -495,7 +496,7 @@ def test_strongest_story_terms(seed: int, articles: int, per_article: int) -> No
     rng = np.random.default_rng(seed)
     offsets = csr(rng, articles, 30)
     size = int(offsets[-1])
-    run_both(_story_weights.strongest_terms, _index_terms._strongest, offsets,
+    run_both(weights_module.strongest_terms, _index_terms._strongest, offsets,
              hashes(rng, size, np.uint64, 1000), rng.integers(0, 6, size).astype(np.uint8),
              rng.integers(0, 6, size).astype(np.uint8), rng.integers(0, 5, size).astype(np.int64),
              float(rng.integers(1, 100)), per_article)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import load_seeds
 from newsdedup import Article, dedup
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._text.paragraphs import split_paragraphs
 
 
 def _match(result: object, a: str, b: str) -> object:
@@ -71,8 +71,8 @@ def test_article_shingle_sets_are_unions_of_allowed_paragraphs() -> None:
     import numpy as np
 
     from newsdedup import DedupConfig
-    from newsdedup._features import extract_features
-    from newsdedup._links import article_shingle_sets
+    from newsdedup._near_duplicates.links import article_shingle_sets
+    from newsdedup._text.features import extract_features
 
     articles = [*load_seeds(), Article("empty", ""), Article("twice", "Same line.\nSame line.")]
     features = extract_features(articles, DedupConfig())
@@ -91,8 +91,8 @@ def test_content_sizes_are_the_sizes_of_the_unions() -> None:
     import numpy as np
 
     from newsdedup import DedupConfig
-    from newsdedup._features import extract_features
-    from newsdedup._links import article_content_sizes, article_shingle_sets
+    from newsdedup._near_duplicates.links import article_content_sizes, article_shingle_sets
+    from newsdedup._text.features import extract_features
 
     articles = [*load_seeds(), Article("empty", ""), Article("twice", "Same line.\nSame line.")]
     features = extract_features(articles, DedupConfig())

@@ -462,7 +462,7 @@ def test_from_dataframe_empty() -> None:
 
 def test_import_does_not_load_pandas() -> None:
     """Importing newsdedup does not import pandas (it is an optional extra)."""
-    code = "import sys, newsdedup._loaders; print('pandas' in sys.modules)"
+    code = "import sys, newsdedup._text.loaders; print('pandas' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout
     assert output.strip() == "False"
@@ -538,7 +538,7 @@ def test_load_inputs_single_path_rejected(tmp_path: Path) -> None:
 
 def test_on_error_skips_and_reports_bad_records(tmp_path: Path) -> None:
     """With on_error, bad lines, bad files and duplicate ids are reported and skipped."""
-    from newsdedup._loaders import iter_inputs
+    from newsdedup._text.loaders import iter_inputs
 
     jsonl = tmp_path / "in.jsonl"
     jsonl.write_bytes(b'{"id": "a", "text": "ok"}\n{"id": "b", "text": 3}\nnot json\n'

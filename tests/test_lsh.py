@@ -1,4 +1,4 @@
-"""Tests of newsdedup._lsh: band choice and candidate pairs from signatures."""
+"""Tests of newsdedup._near_duplicates.lsh: band choice and candidate pairs from signatures."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from newsdedup._lsh import HUBS, choose_bands, collision_probability, lsh_candidate_pairs
+from newsdedup._near_duplicates.lsh import (
+    HUBS,
+    choose_bands,
+    collision_probability,
+    lsh_candidate_pairs,
+)
 
 U32 = npt.NDArray[np.uint32]
 

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import DATA, load_ecbplus, load_seeds
 from newsdedup import DedupResult, dedup
-from newsdedup._messy import (
+from newsdedup._corpora.messy import (
     BaseDocument,
     MessyCorpus,
     base_documents,
@@ -34,6 +34,9 @@ from newsdedup._messy import (
     lookalike_events,
     normalize_quotes,
 )
+from newsdedup._corpora.messy_feed import _permutation, rekey, repost_feed, vocabulary_bands
+from newsdedup._corpora.messy_incidents import SITE_TEMPLATES, incident_crawl
+from newsdedup._corpora.messy_rewrites import rewrite_pairs, rewrite_text
 from newsdedup._messy_eval import (
     canonical_original_rate,
     char_ngram_cosines,
@@ -45,10 +48,7 @@ from newsdedup._messy_eval import (
     same_story,
     score_field,
 )
-from newsdedup._messy_feed import _permutation, rekey, repost_feed, vocabulary_bands
-from newsdedup._messy_incidents import SITE_TEMPLATES, incident_crawl
-from newsdedup._messy_rewrites import rewrite_pairs, rewrite_text
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._text.paragraphs import split_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,7 +150,7 @@ def test_generators_are_deterministic(make) -> None:  # type: ignore[no-untyped-
 
 def test_feed_is_identical_in_a_fresh_process() -> None:
     """No salted hash: a subprocess generates byte-identical articles."""
-    code = ("import json; from test_messy import ecb; from newsdedup._messy_feed import "
+    code = ("import json; from test_messy import ecb; from newsdedup._corpora.messy_feed import "
             "repost_feed; print(json.dumps([a.to_dict() for a in repost_feed(ecb(), 80, 5)."
             "articles], default=str, sort_keys=True))")
     child = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "tests",

@@ -1,4 +1,4 @@
-"""Tests of newsdedup._minhash: bit-exact compatibility with datasketch."""
+"""Tests of newsdedup._near_duplicates.minhash: bit-exact compatibility with datasketch."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from hypothesis import strategies as st
 
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
-from newsdedup._features import Features, extract_features
-from newsdedup._lsh import choose_bands, lsh_candidate_pairs
-from newsdedup._minhash import (
+from newsdedup._near_duplicates.lsh import choose_bands, lsh_candidate_pairs
+from newsdedup._near_duplicates.minhash import (
     EMPTY_VALUE,
     minhash_inputs,
     permutations,
     signatures,
     to_lean_minhash,
 )
-from newsdedup._shingle import ShingleSets, shingle_sets
-from newsdedup._tokenize import hash_tokens
+from newsdedup._text.features import Features, extract_features
+from newsdedup._text.shingle import ShingleSets, shingle_sets
+from newsdedup._text.tokenize import hash_tokens
 from strategies import paragraph_lists
 
 #: ECB+ documents used as the realistic corpus, plus lightly edited copies of some.

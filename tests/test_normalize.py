@@ -1,4 +1,4 @@
-"""Tests of newsdedup._normalize: typographic folding and tokenization-ready text."""
+"""Tests of newsdedup._text.normalize: typographic folding and tokenization-ready text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._normalize import normalize_text, token_text
+from newsdedup._text.normalize import normalize_text, token_text
 from strategies import combining_text, multilingual_text
 
 # --- normalize_text -------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import load_seeds
 from newsdedup import Article, DedupConfig
-from newsdedup._features import extract_features
-from newsdedup._paragraph_matches import match_paragraphs
+from newsdedup._near_duplicates.paragraph_matches import match_paragraphs
+from newsdedup._text.features import extract_features
 
 CONFIG = DedupConfig()
 
@@ -86,13 +86,13 @@ def test_matches_of_an_oversized_bucket_grow_linearly() -> None:
 def test_bands_signed_in_blocks_find_the_same_matches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Signing and bucketing a few LSH bands at a time changes no match."""
     from conftest import load_ecbplus
-    from newsdedup import _paragraph_matches
+    from newsdedup._near_duplicates import paragraph_matches as paragraph_matches_module
 
     articles = [Article(doc["id"], doc["text"]) for doc in load_ecbplus()[:150]]
     features = extract_features(articles, CONFIG)
     reference = match_paragraphs(features, CONFIG)
     for block in (1, 3, 64):
-        monkeypatch.setattr(_paragraph_matches, "_BANDS_PER_BLOCK", block)
+        monkeypatch.setattr(paragraph_matches_module, "_BANDS_PER_BLOCK", block)
         matches = match_paragraphs(features, CONFIG)
         assert np.array_equal(matches.left, reference.left)
         assert np.array_equal(matches.right, reference.right)

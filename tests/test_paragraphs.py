@@ -1,4 +1,4 @@
-"""Tests of newsdedup._paragraphs: paragraph spans into the original text."""
+"""Tests of newsdedup._text.paragraphs: paragraph spans into the original text."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._paragraphs import paragraph_spans, split_paragraphs
+from newsdedup._text.paragraphs import paragraph_spans, split_paragraphs
 from strategies import LINE_BREAKS, article_texts
 
 SEED_FILES = sorted((Path(__file__).parent / "data" / "seeds").glob("*.txt"))
@@ -105,7 +105,7 @@ def test_seed_files_are_present() -> None:
 
 def test_whitespace_table_is_str_isspace() -> None:
     """WHITESPACE holds exactly the characters str.isspace() accepts (what strip() removes)."""
-    from newsdedup._paragraphs import WHITESPACE
+    from newsdedup._text.paragraphs import WHITESPACE
 
     assert sorted(WHITESPACE) == [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
@@ -116,7 +116,7 @@ def test_whitespace_table_is_str_isspace() -> None:
     max_size=30), max_size=8))
 def test_chunk_paragraphs_equals_paragraph_spans_per_text(texts: list[str]) -> None:
     """chunk_paragraphs gives every text's paragraph_spans and paragraph strings."""
-    from newsdedup._paragraphs import chunk_paragraphs
+    from newsdedup._text.paragraphs import chunk_paragraphs
 
     offsets, spans, paragraphs = chunk_paragraphs(texts)
     for number, text in enumerate(texts):

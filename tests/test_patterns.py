@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from conftest import all_paragraphs
-from newsdedup._normalize import normalize_text
-from newsdedup._patterns import BOILERPLATE_PATTERN, PATTERN_MAX_TOKENS, pattern_boilerplate
-from newsdedup._tokenize import hash_token_bytes, token_bytes
+from newsdedup._text.normalize import normalize_text
+from newsdedup._text.patterns import BOILERPLATE_PATTERN, PATTERN_MAX_TOKENS, pattern_boilerplate
+from newsdedup._text.tokenize import hash_token_bytes, token_bytes
 
 
 def test_pattern_prefilter_misses_no_match() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import newsdedup
 from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, Carrier, dedup
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._text.paragraphs import split_paragraphs
 
 
 def seed_id(prefix: str) -> str:
@@ -31,7 +31,7 @@ def test_seeds_are_one_story_and_no_duplicates(seeds: list[Article]) -> None:
 def test_seed_000_repeat_is_flagged(seeds: list[Article]) -> None:
     """Seed 000 repeats its "Generative AI, capable of generating ..." paragraph."""
     article = dedup(seeds).article(seed_id("000"))
-    paragraphs = newsdedup._paragraphs.split_paragraphs(seeds[0].text)
+    paragraphs = newsdedup._text.paragraphs.split_paragraphs(seeds[0].text)
     assert [(r.index, r.repeat_of) for r in article.repeated_paragraphs] == [(11, 7)]
     assert paragraphs[11].startswith("Generative AI, capable of generating")
     assert paragraphs[7].startswith("Generative AI, capable of generating")
@@ -40,7 +40,7 @@ def test_seed_000_repeat_is_flagged(seeds: list[Article]) -> None:
 def test_seed_004_repeats_and_near_repeats_are_flagged(seeds: list[Article]) -> None:
     """Seed 004: the job-description/MLP paragraph and the two stock-image captions."""
     article = dedup(seeds).article(seed_id("004"))
-    paragraphs = newsdedup._paragraphs.split_paragraphs(seeds[4].text)
+    paragraphs = newsdedup._text.paragraphs.split_paragraphs(seeds[4].text)
     found = {(r.index, r.repeat_of) for r in article.repeated_paragraphs}
     assert found == {(7, 4), (9, 8)}
     assert "The MLP is Netflix’s in-house AI program" in paragraphs[4]
@@ -52,7 +52,7 @@ def test_seed_004_repeats_and_near_repeats_are_flagged(seeds: list[Article]) -> 
 def test_seed_004_aggregator_footer_is_boilerplate(seeds: list[Article]) -> None:
     """The aggregator footer of 004 ("Read original article here", ...) is boilerplate."""
     article = dedup(seeds).article(seed_id("004"))
-    paragraphs = newsdedup._paragraphs.split_paragraphs(seeds[4].text)
+    paragraphs = newsdedup._text.paragraphs.split_paragraphs(seeds[4].text)
     flagged = {paragraphs[b.index] for b in article.boilerplate_paragraphs}
     assert "Read original article here" in flagged
     assert any(text.startswith("Denial of responsibility!") for text in flagged)
@@ -98,7 +98,7 @@ def test_chain_does_not_pull_in_unrelated_article() -> None:
 def test_truncated_copy_loses_to_original_without_dates(seeds: list[Article]) -> None:
     """Undated: the original beats its 70% truncated copy by completeness."""
     original = seeds[0]
-    paragraphs = newsdedup._paragraphs.split_paragraphs(original.text)
+    paragraphs = newsdedup._text.paragraphs.split_paragraphs(original.text)
     copy = Article("aaa-copy", "\n".join(paragraphs[: int(len(paragraphs) * 0.7)]))
     result = dedup([copy, original])
     group = result.group(result.article(original.id).group_id)
@@ -243,7 +243,7 @@ def _pool() -> list[Article]:
     seeds = load_seeds()
     pool = list(seeds)
     for n, seed in enumerate(seeds[:3]):
-        paragraphs = newsdedup._paragraphs.split_paragraphs(seed.text)
+        paragraphs = newsdedup._text.paragraphs.split_paragraphs(seed.text)
         pool.append(Article(f"copy-{n}", seed.text + "\n\nRead original article here"))
         edited = list(paragraphs)
         edited[3] = edited[3].replace("Netflix", "the streamer", 1)
@@ -327,14 +327,14 @@ def test_determinism_across_processes() -> None:
 
 def test_parallel_workers_give_identical_result() -> None:
     """workers=2 (a thread pool over chunks) gives exactly the single-threaded result."""
-    from newsdedup import _features
+    from newsdedup._text import features as features_module
 
-    original = _features.CHUNK_ARTICLES
-    _features.CHUNK_ARTICLES = 7  # several chunks on a small corpus
+    original = features_module.CHUNK_ARTICLES
+    features_module.CHUNK_ARTICLES = 7  # several chunks on a small corpus
     try:
         parallel = dedup(POOL, workers=2)
     finally:
-        _features.CHUNK_ARTICLES = original
+        features_module.CHUNK_ARTICLES = original
     assert parallel.articles == REFERENCE.articles
     assert parallel.groups == REFERENCE.groups and parallel.stories == REFERENCE.stories
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-import newsdedup._progress as progress_module
+import newsdedup._core.progress as progress_module
 from newsdedup import dedup, demo_articles
-from newsdedup._progress import STAGES, progress_enabled, run_progress, stage
+from newsdedup._core.progress import STAGES, progress_enabled, run_progress, stage
 
 
 def test_stages_are_logged_with_their_times(caplog: pytest.LogCaptureFixture) -> None:

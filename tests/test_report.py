@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsdedup import dedup, demo_articles
-from newsdedup._report import format_summary
+from newsdedup._results.report import format_summary
 
 
 def test_summary_names_every_finding() -> None:

@@ -1,4 +1,5 @@
-"""Rewrites: paraphrased copies among a story's candidate pairs (src/newsdedup/_rewrite.py)."""
+"""Rewrites: paraphrased copies among a story's candidate pairs
+(src/newsdedup/_stories/rewrite.py)."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from newsdedup import Article, DedupConfig
-from newsdedup._features import extract_features
-from newsdedup._paragraph_matches import match_paragraphs
-from newsdedup._shared import shared_paragraphs
+from newsdedup._near_duplicates.paragraph_matches import match_paragraphs
+from newsdedup._near_duplicates.shared import shared_paragraphs
+from newsdedup._text.features import extract_features
 
 CONFIG = DedupConfig()
 LINES = ["Flood waters rose across the valley on Monday, forcing hundreds from their homes.",

@@ -1,4 +1,4 @@
-"""Tests of newsdedup._shingle: hashed n-gram sets per paragraph."""
+"""Tests of newsdedup._text.shingle: hashed n-gram sets per paragraph."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._hashing import fmix64
-from newsdedup._shingle import _POSITION_KEYS, ShingleSets, set_fingerprints, shingle_sets
-from newsdedup._tokenize import hash_tokens
+from newsdedup._core.hashing import fmix64
+from newsdedup._text.shingle import _POSITION_KEYS, ShingleSets, set_fingerprints, shingle_sets
+from newsdedup._text.tokenize import hash_tokens
 from strategies import paragraph_lists
 
 

@@ -1,4 +1,4 @@
-"""Average linkage on sparse edges (src/newsdedup/_sparse_linkage.py)."""
+"""Average linkage on sparse edges (src/newsdedup/_stories/sparse_linkage.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from newsdedup._sparse_linkage import Agreement, average_linkage_clusters
+from newsdedup._stories.sparse_linkage import Agreement, average_linkage_clusters
 
 
 def _dense_reference(n_nodes: int, first: np.ndarray, second: np.ndarray,

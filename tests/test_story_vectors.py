@@ -1,4 +1,4 @@
-"""Group term vectors (src/newsdedup/_story_vectors.py)."""
+"""Group term vectors (src/newsdedup/_stories/vectors.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix, diags
 
-from newsdedup import DedupConfig, _story_vectors, _story_weights
-from newsdedup._article import coerce_articles
-from newsdedup._features import Features, extract_features_parallel, select_features
-from newsdedup._groups import GroupAssignment, build_groups
-from newsdedup._story_vectors import StoryContext, group_vectors, story_vectors
-from newsdedup._terms import CorpusFrequencies
+from newsdedup import DedupConfig
+from newsdedup._near_duplicates.groups import GroupAssignment, build_groups
+from newsdedup._stories import vectors as vectors_module
+from newsdedup._stories import weights as weights_module
+from newsdedup._stories.vectors import StoryContext, group_vectors, story_vectors
+from newsdedup._text.article import coerce_articles
+from newsdedup._text.features import Features, extract_features_parallel, select_features
+from newsdedup._text.terms import CorpusFrequencies
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +109,7 @@ def test_slices_do_not_change_the_vectors(monkeypatch: pytest.MonkeyPatch,
     the same vectors."""
     groups = _pairs(ecbplus_features.n_articles)
     whole = group_vectors(ecbplus_features, groups)
-    monkeypatch.setattr(_story_vectors, "_CHUNK_ENTRIES", chunk)
+    monkeypatch.setattr(vectors_module, "_CHUNK_ENTRIES", chunk)
     sliced = group_vectors(ecbplus_features, groups)
     assert (sliced.indptr == whole.indptr).all() and (sliced.indices == whole.indices).all()
     np.testing.assert_allclose(sliced.data, whole.data, rtol=1e-12)
@@ -176,7 +178,7 @@ def test_a_run_over_part_of_a_corpus_weighs_its_groups_as_the_whole(
     the IDF is the whole corpus's (single-article groups make the estimate of groups
     outside exact; the salient-word boost, which stays the run's own, is switched off).
     Without the context the cosines differ."""
-    monkeypatch.setattr(_story_weights, "NAME_BOOST", 0.0)
+    monkeypatch.setattr(weights_module, "NAME_BOOST", 0.0)
     n = ecbplus_features.n_articles
     part = select_features(ecbplus_features, np.arange(60))
     whole = group_vectors(ecbplus_features, _singletons(n))[:60]

@@ -1,12 +1,13 @@
-"""Story weighting, one definition for the batch and the index (src/newsdedup/_story_weights.py)."""
+"""Story weighting, one definition for the batch and the index
+(src/newsdedup/_stories/weights.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from newsdedup import _story_weights
-from newsdedup._story_weights import BM25_K1, NAME_BOOST, strongest_terms, term_boost
+from newsdedup._stories import weights as weights_module
+from newsdedup._stories.weights import BM25_K1, NAME_BOOST, strongest_terms, term_boost
 
 
 def _one_article_strongest() -> list[int]:
@@ -33,6 +34,6 @@ def test_a_name_outweighs_a_repeated_word() -> None:
 def test_one_change_reaches_the_batch_and_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the name boost, the repeated word wins in the index, and the batch's term
     factor loses its boost: both read the one constant."""
-    monkeypatch.setattr(_story_weights, "NAME_BOOST", 0.0)
+    monkeypatch.setattr(weights_module, "NAME_BOOST", 0.0)
     assert _one_article_strongest() == [9]
     np.testing.assert_array_equal(term_boost(np.array([1.0])), [2.2])

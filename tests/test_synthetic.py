@@ -20,8 +20,7 @@ import pytest
 
 from conftest import load_seeds
 from newsdedup import Article, ConfigError
-from newsdedup._paragraphs import split_paragraphs
-from newsdedup._synthetic import (
+from newsdedup._corpora.synthetic import (
     ArticleLabels,
     SyntheticCorpus,
     aggregator_boilerplate,
@@ -30,6 +29,7 @@ from newsdedup._synthetic import (
     iter_corpus,
     repost,
 )
+from newsdedup._text.paragraphs import split_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 

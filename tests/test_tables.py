@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from newsdedup import Article, MissingExtraError, dedup, demo_articles
-from newsdedup._tables import TABLES
+from newsdedup._results.tables import TABLES
 
 
 @pytest.fixture(scope="module")

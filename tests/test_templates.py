@@ -8,8 +8,8 @@ import numpy as np
 
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig, dedup
-from newsdedup._features import extract_features
-from newsdedup._templates import template_pages, title_terms, titles_as_terms
+from newsdedup._text.features import extract_features
+from newsdedup._text.templates import template_pages, title_terms, titles_as_terms
 
 TEMPLATE = ("Please check your email for a verification link to finish signing up.\n\n"
             "Get email notifications on the topics you care about. Sign up now.\n\n"

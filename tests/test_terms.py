@@ -7,15 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import all_paragraphs, assert_same_tokens
-from newsdedup._normalize import token_text
-from newsdedup._terms import (
+from newsdedup._text.normalize import token_text
+from newsdedup._text.terms import (
     SALIENT_WORD,
     content_terms,
     document_frequencies,
     salient_texts,
     term_ids,
 )
-from newsdedup._tokenize import hash_texts, hash_tokens
+from newsdedup._text.tokenize import hash_texts, hash_tokens
 
 
 def test_salient_words_in_bulk_equal_the_expression() -> None:

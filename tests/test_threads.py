@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
-from newsdedup._features import Features, extract_features
-from newsdedup._links import article_content_sizes, article_shingle_sets
-from newsdedup._lsh import lsh_candidate_pairs
-from newsdedup._minhash import signatures
-from newsdedup._threads import map_in_threads, split_range
+from newsdedup._core.threads import map_in_threads, split_range
+from newsdedup._near_duplicates.links import article_content_sizes, article_shingle_sets
+from newsdedup._near_duplicates.lsh import lsh_candidate_pairs
+from newsdedup._near_duplicates.minhash import signatures
+from newsdedup._text.features import Features, extract_features
 
 
 def _features() -> Features:

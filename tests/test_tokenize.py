@@ -1,4 +1,4 @@
-"""Tests of newsdedup._tokenize: bulk token hashing."""
+"""Tests of newsdedup._text.tokenize: bulk token hashing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 import numpy as np
 from hypothesis import given, settings
 
-from newsdedup._tokenize import hash_tokens
+from newsdedup._text.tokenize import hash_tokens
 from strategies import paragraph_lists
 
 FIXED_TEXTS = [
@@ -103,7 +103,7 @@ def test_hashes_are_stable_across_processes() -> None:
     """A fresh interpreter with another PYTHONHASHSEED computes the same hashes."""
     code = (
         "import json, sys\n"
-        "from newsdedup._tokenize import hash_tokens\n"
+        "from newsdedup._text.tokenize import hash_tokens\n"
         "batch = hash_tokens(json.loads(sys.argv[1]))\n"
         "print(json.dumps([batch.hashes.tolist(), batch.paragraph.tolist()]))\n"
     )

@@ -1,4 +1,4 @@
-"""Tests of newsdedup._verify: exact similarity of candidate pairs."""
+"""Tests of newsdedup._near_duplicates.verify: exact similarity of candidate pairs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._shingle import ShingleSets
-from newsdedup._verify import pair_similarity
+from newsdedup._near_duplicates.verify import pair_similarity
+from newsdedup._text.shingle import ShingleSets
 from strategies import shingle_set_lists, to_shingle_sets
 
 

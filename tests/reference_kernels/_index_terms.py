@@ -1,4 +1,4 @@
-"""The numba kernels of ``newsdedup._index_terms`` as they were when they were ported to C:
+"""The numba kernels of ``newsdedup._index.terms`` as they were when they were ported to C:
 references for tests/test_kernels.py (compiled by numba, see ``_jit``)."""
 # ruff: noqa
 # mypy: ignore-errors
