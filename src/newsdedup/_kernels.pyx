@@ -10,7 +10,7 @@ side, and touches no Python object inside them: arrays arrive as typed memoryvie
 (contiguous, checked for dtype when called), outputs are numpy arrays allocated before or
 after the loops. The arithmetic is the arithmetic of the numba kernels these replaced
 (unsigned integers wrap modulo 2**n, floating point in the same order, no contraction into
-fused multiply-adds), so results are bit-identical to theirs; ``tests/test_kernels.py``
+fused multiply-adds), so results are bit-identical to theirs; ``tests/core/test_kernels.py``
 checks them against those reference implementations on random inputs.
 """
 

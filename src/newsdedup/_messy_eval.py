@@ -1,6 +1,6 @@
 """Scores of a :func:`~newsdedup.dedup` result against a messy-feed scenario's labels.
 
-Used by ``benchmarks/messy.py`` and ``tests/test_messy.py``; each function reads only the
+Used by ``benchmarks/messy.py`` and ``tests/corpora/test_messy.py``; each function reads only the
 public result (article group, story and canonical ids, matches) and the gold labels of a
 :class:`~newsdedup._corpora.messy.MessyCorpus`.
 

@@ -40,7 +40,7 @@ def permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
 
     Drawn as datasketch's ``affine32`` scheme draws them (all of ``a``, odd, then all of
     ``b``, from ``numpy.random.RandomState(seed)``), without importing datasketch;
-    ``tests/test_minhash.py`` checks them against datasketch itself.
+    ``tests/near_duplicates/test_minhash.py`` checks them against datasketch itself.
     """
     generator = np.random.RandomState(seed)
     a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)

@@ -24,7 +24,7 @@ __all__ = ["chunk_paragraphs", "paragraph_spans", "split_paragraphs"]
 #: Line boundaries: those of str.splitlines(), \r\n counted once.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE = regex.compile(f"[^{LINE_BREAKS}]+")
-#: The characters str.strip() removes (str.isspace(); tests/test_paragraphs.py checks it).
+#: The characters str.strip() removes (str.isspace(); tests/text/test_paragraphs.py checks it).
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
               "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _BREAK_POINTS = np.array(sorted(map(ord, LINE_BREAKS)), dtype=np.uint32)

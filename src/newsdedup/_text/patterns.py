@@ -39,7 +39,7 @@ BOILERPLATE_PATTERN = regex.compile(
 #: Paragraphs longer than this many tokens are never flagged by pattern alone.
 PATTERN_MAX_TOKENS = 120
 
-# Keep in step with the pattern; tests/test_patterns.py compares the prefilter with the
+# Keep in step with the pattern; tests/text/test_patterns.py compares the prefilter with the
 # expression on every paragraph of the test data.
 _SINGLE_WORDS = ("newsletter", "author", "reserved", "denial", "sponsored", "originally",
                  "appeared", "subscribe")

@@ -54,7 +54,7 @@ __all__ = [
 MAX_COUNT: int = TERM_MAX_COUNT
 
 #: The definition of a salient word; :func:`salient_texts` and the ASCII kernel compute it
-#: without running the expression (tests/test_terms.py compares all three).
+#: without running the expression (tests/text/test_terms.py compares all three).
 SALIENT_WORD = regex.compile(
     r"(?<=[\p{Ll}\p{N},;]\s+)[\p{Lu}\p{Lt}][\p{L}\p{M}\p{N}]*|[\p{L}\p{M}]*\p{N}[\p{L}\p{M}\p{N}]*")
 

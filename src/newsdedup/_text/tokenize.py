@@ -156,8 +156,8 @@ _ASCII_ODD_BYTES = re.compile(b"[" + re.escape(_ASCII_ODD) + b"]") if _ASCII_ODD
 def _folded(text: str) -> str:
     """``normalize_text`` up to its whitespace collapsing, which no token depends on.
 
-    Keep in step with :func:`~newsdedup._text.normalize.normalize_text`; ``tests/test_features.py``
-    checks that both paths give the same tokens.
+    Keep in step with :func:`~newsdedup._text.normalize.normalize_text`;
+    ``tests/text/test_features.py`` checks that both paths give the same tokens.
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
     if folded.isascii():

@@ -252,7 +252,7 @@ def _ecbplus_rows() -> list[dict[str, str]]:
     import json
     from pathlib import Path
 
-    path = Path(__file__).parent / "data" / "ecbplus-dev.jsonl"
+    path = Path(__file__).parent.parent / "data" / "ecbplus-dev.jsonl"
     with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 

@@ -1,7 +1,7 @@
 """_index.store: the SQLite file's validation, transactions and row-level reads and writes.
 
 Opening a garbage file, a foreign SQLite database, a newer schema or a missing directory
-through ``open_index`` is pinned in tests/test_index.py; these tests drive ``IndexStore``
+through ``open_index`` is pinned in tests/index/test_driver.py; these tests drive ``IndexStore``
 itself.
 """
 

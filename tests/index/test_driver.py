@@ -27,7 +27,7 @@ from newsdedup import Article, ConfigError, IndexStoreError, dedup, open_index
 from newsdedup._cli import main
 from newsdedup._corpora.synthetic import generate_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _pool() -> list[Article]:

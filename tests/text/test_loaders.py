@@ -25,7 +25,7 @@ from newsdedup import (
     read_text_folder,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 SEEDS = DATA / "seeds"
 SEED_STEMS = sorted(path.stem for path in SEEDS.glob("*.txt"))
 

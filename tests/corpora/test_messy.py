@@ -50,7 +50,7 @@ from newsdedup._messy_eval import (
 )
 from newsdedup._text.paragraphs import split_paragraphs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @functools.cache
@@ -150,8 +150,9 @@ def test_generators_are_deterministic(make) -> None:  # type: ignore[no-untyped-
 
 def test_feed_is_identical_in_a_fresh_process() -> None:
     """No salted hash: a subprocess generates byte-identical articles."""
-    code = ("import json; from test_messy import ecb; from newsdedup._corpora.messy_feed import "
-            "repost_feed; print(json.dumps([a.to_dict() for a in repost_feed(ecb(), 80, 5)."
+    code = ("import json; from corpora.test_messy import ecb; "
+            "from newsdedup._corpora.messy_feed import repost_feed; "
+            "print(json.dumps([a.to_dict() for a in repost_feed(ecb(), 80, 5)."
             "articles], default=str, sort_keys=True))")
     child = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "tests",
                            capture_output=True, text=True, check=True)

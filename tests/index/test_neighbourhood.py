@@ -43,7 +43,7 @@ def _pool() -> list[Article]:
     return pool
 
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 POOL = _pool()
 REFERENCE = dedup(sorted(POOL, key=lambda article: article.id))
 

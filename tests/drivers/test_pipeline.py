@@ -316,11 +316,12 @@ def test_determinism_across_processes() -> None:
     import sys
 
     script = ("import json, sys; sys.path.insert(0, 'tests');"
-              "import test_pipeline as t;"
+              "import drivers.test_pipeline as t;"
               "print(json.dumps(t.REFERENCE.to_records(), sort_keys=True))")
     env = dict(os.environ, PYTHONHASHSEED="12345")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True, env=env, cwd=os.path.dirname(os.path.dirname(__file__)))
+                            check=True, env=env, cwd=root)
     assert json.loads(output.stdout.strip().splitlines()[-1]) == json.loads(
         json.dumps(REFERENCE.to_records(), sort_keys=True))
 

@@ -1,7 +1,7 @@
 """_index.migrate: the featurizer fingerprint, and what a migration writes into each row.
 
 Opening a version 1 file or one of another featurizer end to end is pinned in
-tests/test_index_incremental.py; these tests check the migration's own output.
+tests/index/test_neighbourhood.py; these tests check the migration's own output.
 """
 
 from __future__ import annotations

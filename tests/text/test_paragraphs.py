@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsdedup._text.paragraphs import paragraph_spans, split_paragraphs
 from strategies import LINE_BREAKS, article_texts
 
-SEED_FILES = sorted((Path(__file__).parent / "data" / "seeds").glob("*.txt"))
+SEED_FILES = sorted((Path(__file__).parent.parent / "data" / "seeds").glob("*.txt"))
 
 
 def test_blank_line_separated_paragraphs() -> None:

@@ -31,7 +31,7 @@ from newsdedup._corpora.synthetic import (
 )
 from newsdedup._text.paragraphs import split_paragraphs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def corpus_digest(n_articles: int, seed: int) -> str:
@@ -83,7 +83,7 @@ def test_different_seeds_give_different_corpora() -> None:
 def test_another_process_generates_the_same_bytes() -> None:
     """A fresh interpreter with another hash seed produces a byte-identical corpus."""
     script = ("import sys; sys.path.insert(0, 'tests')\n"
-              "from test_synthetic import corpus_digest; print(corpus_digest(300, 9))")
+              "from corpora.test_synthetic import corpus_digest; print(corpus_digest(300, 9))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     child = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
                            capture_output=True, text=True, check=True)
