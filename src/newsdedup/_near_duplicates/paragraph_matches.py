@@ -49,17 +49,25 @@ class ParagraphMatches:
     jaccard: F64
     containment: F64
     cluster_of_unique: I64
+    # partners(), computed on the first call (several steps read it).
+    _partners: tuple[I64, I64, F64] | None = attrs.field(default=None, init=False,
+                                                          repr=False, eq=False)
 
     def partners(self) -> tuple[I64, I64, F64]:
         """The matched partners of each unique paragraph (CSR ``offsets``, ``partner``,
-        ``jaccard``), each pair listed from both sides, partners ascending."""
+        ``jaccard``), each pair listed from both sides, partners ascending (computed once,
+        then kept)."""
+        if self._partners is not None:
+            return self._partners
         first = np.concatenate([self.left, self.right])
         second = np.concatenate([self.right, self.left])
         jaccard = np.concatenate([self.jaccard, self.jaccard])
         order = np.lexsort((second, first))
         offsets = np.zeros(self.representative.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(first, minlength=self.representative.size), out=offsets[1:])
-        return offsets, second[order], jaccard[order]
+        found = (offsets, second[order], jaccard[order])
+        object.__setattr__(self, "_partners", found)  # a cache on a frozen record
+        return found
 
     @property
     def cluster_of_paragraph(self) -> I64:
