@@ -333,6 +333,16 @@ def test_no_duplicate_group_spans_incidents(crawl: tuple[MessyCorpus, DedupResul
     assert groups_spanning(result, corpus) == []
 
 
+def test_formulaic_reports_of_other_incidents_are_no_copies() -> None:
+    """In a crawl of 1,500 look-alike incidents (thousands of reports in stock sentences,
+    many days apart by a few words: an age, a street, a town), no duplicate group holds two
+    incidents, and every copy is still grouped (group pair recall 1.0)."""
+    corpus = incident_crawl(1500, seed=0)
+    result = dedup(corpus.articles)
+    assert groups_spanning(result, corpus) == []
+    assert score_field(result, corpus, "group").pairwise_recall == 1.0
+
+
 def test_follow_ups_join_their_incident(crawl: tuple[MessyCorpus, DedupResult]) -> None:
     """At least 90% of follow-ups are in the story of their incident's first report."""
     corpus, result = crawl

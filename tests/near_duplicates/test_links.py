@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from conftest import load_seeds
 from newsdedup import Article, dedup
+from newsdedup._near_duplicates import links as links_module
 from newsdedup._text.paragraphs import split_paragraphs
 
 
@@ -146,3 +150,77 @@ def test_a_line_of_its_own_is_not_an_edit() -> None:
     assert result.article("second").group_id != result.article("first").group_id
     assert not _match(result, "first", "second").is_duplicate  # type: ignore[attr-defined]
     assert result.article("repost").group_id == result.article("first").group_id
+
+
+_FIRE = ("A {age}-year-old man was hurt when fire broke out in a home on {street} in {town} "
+         "{day}.\n\nA {age}-year-old man was taken to Memorial Hospital for smoke inhalation."
+         "\n\nFlames were coming through the roof when firefighters arrived.\n\n{extra}\n\n"
+         "It was not immediately clear whether the incident was connected to any others in "
+         "the area.\n\nAnyone with information is asked to call the {town} Police Department "
+         "at (555) {phone}.")
+
+
+def _fire_reports() -> list[Article]:
+    first = Article("first", _FIRE.format(
+        age=55, street="Maple Drive", town="Dunmore", day="Thursday", phone="842-7888",
+        extra="Investigators remained at the scene for several hours."),
+        published="2022-03-10T10:00:00Z")
+    second = Article("second", _FIRE.format(
+        age=64, street="Prospect Street", town="Riverton", day="Monday", phone="202-8093",
+        extra="The Red Cross is helping the family."), published="2022-03-12T10:00:00Z")
+    repost = Article("repost", "Source: wbnd-13.example | Curated by Metro Wire\n\n"
+                     + first.text.replace("when fire broke", "when a fire broke")
+                     .replace("remained at", "stayed at"), published="2022-03-11T08:00:00Z")
+    return [first, second, repost]
+
+
+def test_an_edit_changes_words_not_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A formulaic report of another fire (another age, street, town, phone) holds most of
+    the first report's shingles; it is no copy, because its edited lines name what the
+    first does not. A repost editing words (not names) still is one. Without the names
+    check, both reports would be one group."""
+    result = dedup(_fire_reports())
+    assert result.article("repost").group_id == result.article("first").group_id
+    assert result.article("second").group_id != result.article("first").group_id
+    assert not _match(result, "first", "second").is_duplicate  # type: ignore[attr-defined]
+    monkeypatch.setattr(links_module, "_names_agree",
+                        lambda features, allowed, a, b, unshared_a, unshared_b, wanted:
+                        wanted.copy())
+    unchecked = dedup(_fire_reports())
+    assert unchecked.article("second").group_id == unchecked.article("first").group_id
+
+
+def test_a_copy_that_dropped_a_name_still_agrees() -> None:
+    """Of two copies of one text, one may have lost a figure the other kept: they agree
+    (one of the two names nothing new), and both join the original."""
+    first = _fire_reports()[0]
+    dropped = Article("dropped", first.text.replace(" Thursday.", "."),
+                      published="2022-03-10T12:00:00Z")
+    kept = Article("kept", first.text.replace("when fire broke", "when a fire broke"),
+                   published="2022-03-10T13:00:00Z")
+    result = dedup([dropped, kept])
+    assert result.article("dropped").group_id == result.article("kept").group_id
+
+
+def test_edited_line_names_kernel() -> None:
+    """The compiled check: a line naming a word the other lacks fails only when it is an
+    edited line of the other (a quarter of its shingles, not all, in one paragraph)."""
+    from newsdedup import DedupConfig
+    from newsdedup._kernels import edited_line_names
+    from newsdedup._text.features import extract_features
+
+    reports = _fire_reports()
+    features = extract_features(reports, DedupConfig())
+    allowed = np.ones(features.token_counts.size, dtype=bool)
+    text_line = features.token_counts >= links_module.TEXT_TOKENS
+    kept = edited_line_names(features.article_paragraphs, text_line, allowed,
+                             features.shingles.offsets, features.shingles.values,
+                             features.name_offsets, features.names, features.article_terms,
+                             features.terms, np.array([1, 2, 0]), np.array([0, 0, 2]), 0.25)
+    assert kept.tolist() == [False, True, True]
+    # Its own line, sharing no shingle, is no edit: with share 1.01 nothing is an edit.
+    assert edited_line_names(features.article_paragraphs, text_line, allowed,
+                             features.shingles.offsets, features.shingles.values,
+                             features.name_offsets, features.names, features.article_terms,
+                             features.terms, np.array([1]), np.array([0]), 1.01).tolist() == [
+        True]

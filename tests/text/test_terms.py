@@ -61,6 +61,27 @@ def test_salient_counts_equal_the_expression_on_ascii_and_other_text() -> None:
     assert len(counted) > 1000
 
 
+def test_paragraph_names_are_the_expression_s_words_of_each_paragraph() -> None:
+    """Each paragraph's names are the distinct hashes of its SALIENT_WORD matches (ASCII and
+    other text), sorted; a paragraph naming nothing has none."""
+    paragraphs = all_paragraphs()
+    tokens = hash_texts(paragraphs)
+    terms = content_terms(paragraphs, tokens, np.arange(len(paragraphs)),
+                          np.zeros(len(paragraphs), dtype=bool), [""] * len(paragraphs),
+                          len(paragraphs))
+    reference = hash_tokens([token_text(" ".join(SALIENT_WORD.findall(p))) for p in paragraphs])
+    expected: list[set[int]] = [set() for _ in paragraphs]
+    for paragraph, word in zip(reference.paragraph.tolist(), _terms(reference.hashes),
+                               strict=True):
+        expected[paragraph].add(word)
+    offsets = terms.name_offsets.tolist()
+    found = [terms.names[offsets[n]:offsets[n + 1]].tolist() for n in range(len(paragraphs))]
+    # A salient word whose token text is no token of its paragraph (odd characters) is
+    # still a word the paragraph names: the names are the expression's, not the terms'.
+    assert found == [sorted(words) for words in expected]
+    assert sum(map(len, found)) > 1000 and any(not words for words in found)
+
+
 def test_content_terms_count_titles_twice_and_skip_pattern_paragraphs() -> None:
     """Title tokens weigh 2, a pattern paragraph's tokens are left out, terms are sorted."""
     texts = ["Storm hits Lima.", "Read more here."]

@@ -88,6 +88,10 @@ def check_features(features: Features, paragraphs: int) -> None:
             or features.token_counts.shape != (paragraphs,)
             or features.fingerprints.shape != (paragraphs,)
             or features.pattern_boilerplate.shape != (paragraphs,)
+            or features.name_offsets.shape != (paragraphs + 1,)
+            or int(features.name_offsets[0]) != 0
+            or int(features.name_offsets[-1]) != features.names.size
+            or bool(np.any(np.diff(features.name_offsets) < 0))
             or offsets.shape != (paragraphs + 1,) or int(offsets[0]) != 0
             or int(offsets[-1]) != features.shingles.values.size
             or bool(np.any(np.diff(offsets) < 0))
@@ -105,7 +109,8 @@ def check_features(features: Features, paragraphs: int) -> None:
 _FEATURE_KINDS = {"article_paragraphs": "i", "spans": "i", "token_counts": "i",
                   "shingles.offsets": "i", "shingles.values": "u", "fingerprints": "u",
                   "pattern_boilerplate": "b", "article_terms": "i", "terms": "u",
-                  "term_counts": "u", "term_salient": "u"}
+                  "term_counts": "u", "term_salient": "u", "name_offsets": "i",
+                  "names": "u"}
 
 
 def lookup_of(features: Features, config: DedupConfig, matches: Sequence[tuple[int, int]],

@@ -41,6 +41,7 @@ from .._core.config import DedupConfig
 from .._core.threads import map_in_threads, split_range
 from .._core.types import F64, I64
 from .._kernels import candidate_pass as _candidate_pass
+from .._kernels import edited_line_names as _edited_line_names
 from .._kernels import link_similarity_kernel as _link_similarity_kernel
 from .._kernels import popular_hubs as _popular_hubs
 from .._kernels import union_kernel as _union_kernel
@@ -241,6 +242,9 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
               & (edits <= budget))
     edited &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a, edited)
     edited &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b, edited)
+    # An edit changes words, not names or figures: two formulaic reports of other incidents
+    # differ in a few words too, but those are an age, a street, a town.
+    edited &= _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b, edited)
     near = (jaccard >= config.article_threshold) | edited
     rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
     # Containment as a copy sees it: a repost's own lines around the text it copies (a
@@ -262,6 +266,10 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
                               edited_a)
     edited_b &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b,
                               edited_b)
+    agree = _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b,
+                         edited_a | edited_b)
+    edited_a &= agree
+    edited_b &= agree
     inside_a = np.where(edited_a, 1.0, inside_a)
     inside_b = np.where(edited_b, 1.0, inside_b)
     a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
@@ -274,9 +282,16 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     covers_a = _covers(inside_a, b_in_a, close, config)
     covers_b = _covers(inside_b, a_in_b, close, config)
     # An excerpt (covering less than min_coverage) starts where its original starts.
-    covers_a = _excerpt_leads(features, matches, allowed, rep_a, rep_b, covers_a, b_in_a, config)
-    covers_b = _excerpt_leads(features, matches, allowed, rep_b, rep_a, covers_b, a_in_b, config)
-    duplicate = near | (a_contained & covers_a) | (b_contained & covers_b)
+    covers_a = _excerpt_leads(features, matches, allowed, rep_a, rep_b, covers_a, b_in_a,
+                              edited_a, config)
+    covers_b = _excerpt_leads(features, matches, allowed, rep_b, rep_a, covers_b, a_in_b,
+                              edited_b, config)
+    # A contained copy names nothing its original does not (see _names_kept): a formulaic
+    # report of another incident is contained in one of the same kind up to its lead and its
+    # closing line, which name another age, street and town.
+    copy = (a_contained & covers_a) | (b_contained & covers_b)
+    duplicate = near | (copy & _names_agree(features, allowed, rep_a, rep_b, unshared_a,
+                                            unshared_b, copy))
 
     class_digest = _find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
     # A digest is nobody's duplicate, but two copies of one digest page are each other's.
@@ -422,14 +437,60 @@ def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], shortest_l
     return result
 
 
+def _names_agree(features: Features, allowed: npt.NDArray[np.bool_], a: I64, b: I64,
+                 unshared_a: I64, unshared_b: I64,
+                 wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether one of ``a[k]`` and ``b[k]`` names nothing new in the lines
+    they both carry, edited (:func:`_names_kept`, either way round). A copy may drop a name
+    its original has (one of two copies of a text may have lost a figure the other kept);
+    two formulaic reports of other incidents each name what the other does not (an age, a
+    street, a town). A side with no shingle the other lacks (``unshared_a``,
+    ``unshared_b``) has no edited line: it agrees without a look."""
+    forward: npt.NDArray[np.bool_] = wanted & (unshared_a == 0)
+    forward |= _names_kept(features, allowed, a, b, wanted & ~forward)
+    backward: npt.NDArray[np.bool_] = wanted & ~forward & (unshared_b == 0)
+    backward |= _names_kept(features, allowed, b, a, wanted & ~forward & ~backward)
+    return forward | backward
+
+
+def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
+                outer: I64, wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether ``inner[k]``'s edited lines name nothing that is not a word
+    of ``outer[k]``: every salient word (``Features.names``) of each text line (a content
+    paragraph of ``TEXT_TOKENS`` tokens or more) that has ``_EDITED_LINE_SHARE`` of its
+    shingles, but not all, in one of ``outer``'s content paragraphs is among ``outer``'s
+    content terms (a compiled loop).
+
+    Lines ``outer`` holds whole name what it names; lines of ``inner``'s own (a repost's
+    footer naming its site) are not edits, and containment already counts them. A word
+    counts on the other side written any way (an edit may make "Distribution" follow a
+    lower-case word, and so salient, where the original wrote it after a capital).
+    """
+    result = wanted.copy()
+    pairs = np.flatnonzero(wanted)
+    if pairs.size:
+        text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+        result[pairs] = _edited_line_names(
+            features.article_paragraphs, text_line, allowed, features.shingles.offsets,
+            features.shingles.values, features.name_offsets, features.names,
+            features.article_terms, features.terms, inner[pairs], outer[pairs],
+            _EDITED_LINE_SHARE)
+    return result
+
+
 def _excerpt_leads(features: Features, matches: ParagraphMatches,
                    allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
-                   covers: npt.NDArray[np.bool_], coverage: F64,
+                   covers: npt.NDArray[np.bool_], coverage: F64, edited: npt.NDArray[np.bool_],
                    config: DedupConfig) -> npt.NDArray[np.bool_]:
     """``covers`` where an excerpt (``coverage`` below ``min_coverage``) of ``outer[k]``
     shares ``outer``'s first content paragraph, its lead: a lead excerpt or a cut repost keeps
     the start of its original, while a formulaic report of another incident shares the stock
-    sentences and differs in the lead (another town, another age)."""
+    sentences and differs in the lead (another town, another age).
+
+    An ``edited`` copy (contained up to a few edited words, names and figures kept: see
+    :func:`_edits_within`) may have edited its lead too: its first content paragraph then
+    starts the excerpt when it holds ``_EDITED_LINE_SHARE`` of its shingles in ``outer``'s
+    lead (the rule of an edited line)."""
     result = covers.copy()
     excerpts = np.flatnonzero(covers & (coverage < config.min_coverage))
     if excerpts.size == 0:
@@ -438,10 +499,19 @@ def _excerpt_leads(features: Features, matches: ParagraphMatches,
                                               allowed, matches.partners(), inner[excerpts],
                                               outer[excerpts])
     leads = _first_content(features.article_paragraphs, allowed, outer[excerpts])
+    own_leads = _first_content(features.article_paragraphs, allowed, inner[excerpts])
     bounds = offsets.tolist()
     shared = theirs.tolist()
+    line_offsets = features.shingles.offsets.tolist()
+    values = features.shingles.values
     for k, pair in enumerate(excerpts.tolist()):
-        result[pair] = leads[k] in shared[bounds[k]:bounds[k + 1]]
+        lead, own = leads[k], own_leads[k]
+        result[pair] = lead in shared[bounds[k]:bounds[k + 1]]
+        if not result[pair] and edited[pair] and lead >= 0 and own >= 0:
+            size = line_offsets[own + 1] - line_offsets[own]
+            result[pair] = size > 0 and count_shared(
+                values, line_offsets[own], line_offsets[own + 1], values, line_offsets[lead],
+                line_offsets[lead + 1]) >= _EDITED_LINE_SHARE * size
     return result
 
 

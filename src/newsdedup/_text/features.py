@@ -68,6 +68,10 @@ class Features:
         term_counts: occurrences of each term in its article (at most 255, see ``_text.terms``).
         term_salient: how many of those occurrences were written as a salient word (a name, a
             place, a figure); stories weigh terms that are mostly written so more.
+        name_offsets: CSR offsets of each paragraph's salient words in ``names``.
+        names: the salient words (names, places, figures) of each paragraph, as 32-bit
+            hashes like ``terms``, sorted and distinct per paragraph
+            (``_text.terms.paragraph_names``).
     """
 
     n_articles: int
@@ -81,6 +85,8 @@ class Features:
     terms: npt.NDArray[np.uint32]
     term_counts: npt.NDArray[np.uint8]
     term_salient: npt.NDArray[np.uint8]
+    name_offsets: I64
+    names: npt.NDArray[np.uint32]
 
     @property
     def paragraph_article(self) -> I64:
@@ -127,6 +133,8 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
         terms=terms.terms,
         term_counts=terms.counts,
         term_salient=terms.salient,
+        name_offsets=terms.name_offsets,
+        names=terms.names,
     )
 
 
@@ -142,7 +150,7 @@ def concat_features(parts: Sequence[Features]) -> Features:
 #: Bytes of chunk arrays freed between two calls of release_free_memory while joining.
 _RELEASE_EVERY = 256 << 20
 # Columns holding CSR offsets: joined by shifting, not by plain concatenation.
-_OFFSET_COLUMNS = ("article_paragraphs", "shingle_offsets", "article_terms")
+_OFFSET_COLUMNS = ("article_paragraphs", "shingle_offsets", "article_terms", "name_offsets")
 
 
 def _columns(part: Features) -> dict[str, npt.NDArray[Any]]:
@@ -268,6 +276,7 @@ def select_features(features: Features, articles: I64) -> Features:
     paragraphs, paragraph_owner = gather_rows(features.article_paragraphs, articles)
     shingle_positions, shingle_owner = gather_rows(features.shingles.offsets, paragraphs)
     term_positions, term_owner = gather_rows(features.article_terms, articles)
+    name_positions, name_owner = gather_rows(features.name_offsets, paragraphs)
     return Features(
         n_articles=articles.size,
         article_paragraphs=_offsets(paragraph_owner, articles.size),
@@ -281,6 +290,8 @@ def select_features(features: Features, articles: I64) -> Features:
         terms=features.terms[term_positions],
         term_counts=features.term_counts[term_positions],
         term_salient=features.term_salient[term_positions],
+        name_offsets=_offsets(name_owner, paragraphs.size),
+        names=features.names[name_positions],
     )
 
 
@@ -297,6 +308,7 @@ def split_features(features: Features) -> list[Features]:
     paragraph_offsets = features.article_paragraphs.tolist()
     term_offsets = features.article_terms.tolist()
     shingle_offsets = features.shingles.offsets
+    name_offsets = features.name_offsets
     parts = []
     for article in range(features.n_articles):
         first, last = paragraph_offsets[article], paragraph_offsets[article + 1]
@@ -316,6 +328,8 @@ def split_features(features: Features) -> list[Features]:
             terms=features.terms[terms],
             term_counts=features.term_counts[terms],
             term_salient=features.term_salient[terms],
+            name_offsets=name_offsets[first:last + 1] - name_offsets[first],
+            names=features.names[name_offsets[first]:name_offsets[last]],
         ))
     return parts
 

@@ -45,6 +45,7 @@ __all__ = [
     "CorpusFrequencies",
     "content_terms",
     "document_frequencies",
+    "paragraph_names",
     "salient_texts",
     "term_ids",
 ]
@@ -75,12 +76,16 @@ class ContentTerms:
             255 (a term seen more often counts 255 times, and its salient occurrences are
             scaled alike; weights saturate long before).
         salient: how many of those occurrences were written as a salient word.
+        name_offsets, names: the salient words of each paragraph (CSR, see
+            :func:`paragraph_names`).
     """
 
     offsets: I64
     terms: U32
     counts: U8
     salient: U8
+    name_offsets: I64
+    names: U32
 
 
 def salient_texts(texts: Sequence[str]) -> list[str]:
@@ -144,6 +149,34 @@ def _salient_tokens(texts: Sequence[str], tokens: TokenBatch) -> tuple[npt.NDArr
     return flags, TokenBatch(rest.hashes, others[rest.paragraph], len(texts))
 
 
+def paragraph_names(tokens: TokenBatch, salient: npt.NDArray[np.bool_], others: TokenBatch,
+                    n_paragraphs: int) -> tuple[I64, U32]:
+    """The salient words (names, places, figures) of each paragraph, as CSR ``offsets`` and
+    the words' 32-bit hashes (the upper half of the token hash, as in
+    :class:`ContentTerms`), sorted and distinct within each paragraph. ``tokens`` are the
+    paragraphs' tokens with their ``salient`` flags, ``others`` the salient tokens of
+    paragraphs the flags do not cover (see :func:`_salient_tokens`).
+
+    An edited copy changes words, not names or figures: ``_near_duplicates.links`` checks that every
+    name of a copy's text is a word of its original.
+
+    >>> from newsdedup._text.tokenize import hash_texts
+    >>> texts = ["Fire in Lima, 12 hurt in Lima.", "fire in lima, hurt."]
+    >>> tokens = hash_texts(texts)
+    >>> flags, others = _salient_tokens(texts, tokens)
+    >>> offsets, names = paragraph_names(tokens, flags, others, 2)
+    >>> offsets.tolist()
+    [0, 2, 2]
+    """
+    hashes = np.concatenate([tokens.hashes[salient], others.hashes]) >> np.uint64(32)
+    paragraph = np.concatenate([tokens.paragraph[salient], others.paragraph])
+    keys = sorted_unique((paragraph.astype(np.uint64) << np.uint64(32)) | hashes)
+    offsets = np.zeros(n_paragraphs + 1, dtype=np.int64)
+    np.cumsum(np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=n_paragraphs),
+              out=offsets[1:])
+    return offsets, (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
 def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64,
                   pattern: npt.NDArray[np.bool_], titles: Sequence[str],
                   n_articles: int) -> ContentTerms:
@@ -168,7 +201,8 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
         tokens.hashes, paragraph_start, flags, ~pattern, paragraph_owner,
         title_tokens.hashes, title_tokens.paragraph, others.hashes,
         paragraph_owner[others.paragraph], ~pattern[others.paragraph], n_articles)
-    return ContentTerms(offsets, terms, counts, salient_counts)
+    return ContentTerms(offsets, terms, counts, salient_counts,
+                        *paragraph_names(tokens, flags, others, len(texts)))
 
 
 def term_ids(terms: U32 | U64) -> tuple[npt.NDArray[np.int32], U32 | U64]:

@@ -280,3 +280,74 @@ def candidate_pass(const int64_t[::1] carrier_offsets, const int64_t[::1] carrie
                     if that == this:
                         break
     return written
+
+
+cdef inline bint all_found(const uint32_t* words, int64_t first, int64_t first_end,
+                           const uint32_t* sorted_words, int64_t start,
+                           int64_t stop) noexcept nogil:
+    """Whether every value of ``words[first:first_end]`` is in the ascending run
+    ``sorted_words[start:stop]`` (a binary search each: a line names a few words, an
+    article holds hundreds)."""
+    cdef int64_t low, high, middle
+    cdef uint32_t word
+    while first < first_end:
+        word = words[first]
+        low = start
+        high = stop
+        while low < high:
+            middle = (low + high) >> 1
+            if sorted_words[middle] < word:
+                low = middle + 1
+            else:
+                high = middle
+        if low == stop or sorted_words[low] != word:
+            return False
+        first += 1
+    return True
+
+
+def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] text_line,
+                      const uint8_t[::1] allowed, const int64_t[::1] shingle_offsets,
+                      const hash_t[::1] shingle_values, const int64_t[::1] name_offsets,
+                      const uint32_t[::1] names, const int64_t[::1] term_offsets,
+                      const uint32_t[::1] terms, const int64_t[::1] inner,
+                      const int64_t[::1] outer, double share):
+    """For each pair ``(inner[k], outer[k])``, whether no text line of ``inner`` (marked in
+    ``text_line``) that names a word ``outer``'s terms lack is an edited line of ``outer``:
+    one holding at least ``share`` of its shingles, but not all, in one of ``outer``'s
+    ``allowed`` paragraphs (see ``_near_duplicates.links._names_kept``)."""
+    cdef Py_ssize_t pair, n_pairs = inner.shape[0]
+    kept = np.ones(n_pairs, dtype=np.uint8)
+    cdef uint8_t[::1] out = kept
+    if n_pairs == 0 or shingle_values.shape[0] == 0:
+        return kept.view(np.bool_)
+    cdef const hash_t* values = &shingle_values[0]
+    cdef const uint32_t* name_data = &names[0] if names.shape[0] else NULL
+    cdef const uint32_t* term_data = &terms[0] if terms.shape[0] else NULL
+    cdef int64_t line, paragraph, size, best, found, a, b, n_names
+    with nogil:
+        for pair in range(n_pairs):
+            a = inner[pair]
+            b = outer[pair]
+            for line in range(article_paragraphs[a], article_paragraphs[a + 1]):
+                n_names = name_offsets[line + 1] - name_offsets[line]
+                if not text_line[line] or n_names == 0:
+                    continue
+                if term_data != NULL and all_found(
+                        name_data, name_offsets[line], name_offsets[line + 1], term_data,
+                        term_offsets[b], term_offsets[b + 1]):
+                    continue
+                size = shingle_offsets[line + 1] - shingle_offsets[line]
+                best = 0
+                for paragraph in range(article_paragraphs[b], article_paragraphs[b + 1]):
+                    if allowed[paragraph]:
+                        found = shared_count(values, shingle_offsets[line],
+                                             shingle_offsets[line + 1], values,
+                                             shingle_offsets[paragraph],
+                                             shingle_offsets[paragraph + 1])
+                        if found > best:
+                            best = found
+                if best >= share * size and best < size:
+                    out[pair] = 0
+                    break
+    return kept.view(np.bool_)
