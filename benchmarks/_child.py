@@ -23,33 +23,36 @@ from ._timing import StageTimer
 
 #: Functions dedup() reaches, and the stage each one's time is reported under.
 NEWSDEDUP_STAGES = [
-    ("newsdedup._pipeline", "collect_features", "features (other)"),
-    ("newsdedup._features", "chunk_paragraphs", "normalize/split"),
-    ("newsdedup._features", "token_bytes", "normalize/split"),
-    ("newsdedup._features", "hash_token_bytes", "normalize/split"),
-    ("newsdedup._features", "pattern_boilerplate", "patterns"),
-    ("newsdedup._features", "content_terms", "terms"),
-    ("newsdedup._features", "shingle_sets", "shingle"),
-    ("newsdedup._features", "set_fingerprints", "shingle"),
-    ("newsdedup._pipeline", "match_paragraphs", "candidates"),
-    ("newsdedup._paragraph_matches", "signatures", "sign"),
-    ("newsdedup._paragraph_matches", "lsh_candidate_pairs", "candidates"),
-    ("newsdedup._paragraph_matches", "pair_similarity", "verify"),
-    ("newsdedup._pipeline", "find_repeats", "repeats+boilerplate"),
-    ("newsdedup._pipeline", "find_boilerplate", "repeats+boilerplate"),
-    ("newsdedup._pipeline", "copy_classes", "links"),
-    ("newsdedup._pipeline", "link_articles", "links"),
-    ("newsdedup._links", "article_content_sizes", "links"),
-    ("newsdedup._links", "_link_similarity_kernel", "verify"),
-    ("newsdedup._canonical_inputs", "article_content_sizes", "links"),
-    ("newsdedup._links", "article_shingle_sets", "links"),
-    ("newsdedup._canonical_inputs", "rank_keys", "groups"),
-    ("newsdedup._pipeline", "build_groups", "groups"),
-    ("newsdedup._pipeline", "story_vectors", "stories"),
-    ("newsdedup._pipeline", "build_stories", "stories"),
-    ("newsdedup._pipeline", "find_rewrites", "rewrites"),
-    ("newsdedup._pipeline", "assemble", "canonical/assembly"),
+    ("newsdedup._drivers.pipeline", "collect_features", "features (other)"),
+    ("newsdedup._text.features", "chunk_paragraphs", "normalize/split"),
+    ("newsdedup._text.features", "token_bytes", "normalize/split"),
+    ("newsdedup._text.features", "hash_token_bytes", "normalize/split"),
+    ("newsdedup._text.features", "pattern_boilerplate", "patterns"),
+    ("newsdedup._text.features", "content_terms", "terms"),
+    ("newsdedup._text.features", "shingle_sets", "shingle"),
+    ("newsdedup._text.features", "set_fingerprints", "shingle"),
+    ("newsdedup._results.reduce", "match_paragraphs", "candidates"),
+    ("newsdedup._near_duplicates.paragraph_matches", "signatures", "sign"),
+    ("newsdedup._near_duplicates.paragraph_matches", "lsh_candidate_pairs", "candidates"),
+    ("newsdedup._near_duplicates.paragraph_matches", "pair_similarity", "verify"),
+    ("newsdedup._results.reduce", "find_repeats", "repeats+boilerplate"),
+    ("newsdedup._results.reduce", "find_boilerplate", "repeats+boilerplate"),
+    ("newsdedup._results.reduce", "copy_classes", "links"),
+    ("newsdedup._results.reduce", "link_articles", "links"),
+    ("newsdedup._near_duplicates.links", "article_content_sizes", "links"),
+    ("newsdedup._near_duplicates.links", "_link_similarity_kernel", "verify"),
+    ("newsdedup._near_duplicates.canonical_inputs", "article_content_sizes", "links"),
+    ("newsdedup._near_duplicates.links", "article_shingle_sets", "links"),
+    ("newsdedup._near_duplicates.canonical_inputs", "rank_keys", "groups"),
+    ("newsdedup._results.reduce", "build_groups", "groups"),
+    ("newsdedup._results.reduce", "story_vectors", "stories"),
+    ("newsdedup._results.reduce", "build_stories", "stories"),
+    ("newsdedup._results.reduce", "find_rewrites", "rewrites"),
+    ("newsdedup._results.reduce", "assemble", "canonical/assembly"),
 ]
+#: The modules whose targets are the top-level stages (the batch driver's map step, then
+#: the steps after it): the only ones timed when the features run on several threads.
+TOP_LEVEL_MODULES = ("newsdedup._drivers.pipeline", "newsdedup._results.reduce")
 
 
 def peak_rss_mb() -> float:
@@ -66,7 +69,7 @@ def current_rss_mb() -> float:
 
 def corpus(n: int, seed: int, limit: int | None) -> tuple[list[dict[str, Any]], Any, float, int]:
     """The synthetic corpus as JSON-like records (what a loader yields), its labels, seconds."""
-    from newsdedup._synthetic import generate_corpus
+    from newsdedup._corpora.synthetic import generate_corpus
 
     start = time.perf_counter()
     generated = generate_corpus(n, seed=seed)
@@ -79,7 +82,7 @@ def corpus(n: int, seed: int, limit: int | None) -> tuple[list[dict[str, Any]], 
 def streamed_corpus(n: int, seed: int) -> tuple[Path, dict[str, str], int]:
     """The synthetic corpus written once to a JSONL file (cached between runs), its duplicate
     group label by id, and its size in bytes of text. The file is what a pipeline streams."""
-    from newsdedup._synthetic import iter_corpus
+    from newsdedup._corpora.synthetic import iter_corpus
 
     path = Path(tempfile.gettempdir()) / f"newsdedup-bench-{n}-{seed}.jsonl"
     labels_path = path.with_suffix(".labels.json")
@@ -124,7 +127,7 @@ def bare_kernel(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: in
     Permutations x shingles products per chunk of ~32k shingles, min-reduced per paragraph
     along contiguous rows: the least code around the arithmetic that numpy allows.
     """
-    from newsdedup._minhash import permutations
+    from newsdedup._near_duplicates.minhash import permutations
 
     a, b = permutations(num_perm, seed)
     n_rows = offsets.size - 1
@@ -164,13 +167,13 @@ def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = Fa
     peak RSS after each stage, and a pyinstrument profile when asked.
     """
     import newsdedup
-    import newsdedup._pipeline as pipeline_module
+    import newsdedup._results.reduce as reduce_module
 
     timer = StageTimer()
     if workers == 1 or stage_detail_parallel:
         timer.wrap_all(NEWSDEDUP_STAGES)
     else:  # the features' threads cannot report into this timer: only top-level stages
-        timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] == "newsdedup._pipeline"])
+        timer.wrap_all([t for t in NEWSDEDUP_STAGES if t[0] in TOP_LEVEL_MODULES])
     profiler = None
     if profile:
         from pyinstrument import Profiler
@@ -180,20 +183,20 @@ def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = Fa
     # Near-duplicate detection ends where the story step begins: everything before it (input,
     # features including content terms, matching, boilerplate, links, groups) is timed as one.
     marks: dict[str, float] = {}
-    story_vectors = pipeline_module.story_vectors  # the story step's first call
+    story_vectors = reduce_module.story_vectors  # the story step's first call
 
     def marked_story_vectors(*call_args: Any, **call_kwargs: Any) -> Any:
         marks.setdefault("stories_start", time.perf_counter())
         return story_vectors(*call_args, **call_kwargs)
 
-    pipeline_module.story_vectors = marked_story_vectors  # type: ignore[assignment]
+    reduce_module.story_vectors = marked_story_vectors  # type: ignore[assignment]
     wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
         source = make_source()
         result = newsdedup.dedup(source, workers=workers, **config)
         del source
     finally:
-        pipeline_module.story_vectors = story_vectors  # type: ignore[assignment]
+        reduce_module.story_vectors = story_vectors  # type: ignore[assignment]
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     profile_text = None
     if profiler is not None:
@@ -211,7 +214,7 @@ def timed_dedup(make_source: Callable[[], Any], workers: int, profile: bool = Fa
 def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
     """dedup() end to end, stage by stage, plus the signature stage against the bare kernel."""
     import newsdedup
-    from newsdedup._minhash import signatures
+    from newsdedup._near_duplicates.minhash import signatures
 
     records: list[dict[str, Any]] | None = None
     if args.get("stream"):  # read from a JSONL file while deduplicating: texts never all held
@@ -241,7 +244,7 @@ def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
         # Recomputed after the measured run (its peak is recorded): keeping them from the run
         # would have kept them alive through it.
         from newsdedup import DedupConfig
-        from newsdedup._features import collect_features
+        from newsdedup._text.features import collect_features
 
         source = records if records is not None else newsdedup.read_jsonl(path)
         sets = collect_features(source, DedupConfig()).features.shingles
@@ -264,7 +267,7 @@ def run_newsdedup(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _word_shingles(paragraph: str, size: int) -> set[str]:
-    from newsdedup._normalize import token_text
+    from newsdedup._text.normalize import token_text
 
     words = token_text(paragraph).split()
     if not words:
@@ -278,7 +281,7 @@ def run_datasketch(args: dict[str, Any]) -> dict[str, Any]:
     """Plain datasketch at paragraph level: the way most users write it."""
     from datasketch import MinHash, MinHashLSH
 
-    from newsdedup._paragraphs import split_paragraphs
+    from newsdedup._text.paragraphs import split_paragraphs
 
     records, generated, generate_seconds, n_bytes = corpus(args["n"], args["seed"],
                                                            args.get("limit"))

@@ -8,9 +8,9 @@ with the project's own hash functions:
   paragraph (no line breaks);
 * :func:`crowded_shingle_paragraph`: a chain of words in which *every* 5-word shingle has the
   same top 8 bits, so all of a paragraph's shingles fall in one bucket of the shingle sort
-  (``_hashsort``): the worst case of a bucket sort;
+  (``_core.hashsort``): the worst case of a bucket sort;
 * :func:`crowded_term_paragraph`: distinct 8-letter words whose token hashes (the keys the
-  story terms sort, ``_terms``) all have the same top 8 bits.
+  story terms sort, ``_text.terms``) all have the same top 8 bits.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from newsdedup._hashing import fmix64
-from newsdedup._shingle import _POSITION_KEYS
-from newsdedup._tokenize import _LENGTH_SALT, _Q, hash_tokens
+from newsdedup._core.hashing import fmix64
+from newsdedup._text.shingle import _POSITION_KEYS
+from newsdedup._text.tokenize import _LENGTH_SALT, _Q, hash_tokens
 
 __all__ = ["BUCKET_BITS", "crowded_shingle_paragraph", "crowded_term_paragraph",
            "random_paragraph"]
 
-#: Top bits that pick a bucket in ``_hashsort`` for runs of 256 values or more.
+#: Top bits that pick a bucket in ``_core.hashsort`` for runs of 256 values or more.
 BUCKET_BITS = 8
 _LETTERS = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 
@@ -90,7 +90,7 @@ def crowded_shingle_paragraph(n_words: int, seed: int = 0, shingle_size: int = 5
 def _crowded_words(n_words: int, top_bits: int, seed: int, q: np.uint64,
                    length_salt: np.uint64) -> npt.NDArray[np.uint8]:
     """``n_words`` random 8-letter words (bytes, end to end) whose token hash has its top
-    ``top_bits`` bits 0 (the formula of ``_tokenize.hash_token_bytes``), drawn in blocks."""
+    ``top_bits`` bits 0 (the formula of ``_text.tokenize.hash_token_bytes``), drawn in blocks."""
     rng = np.random.default_rng(seed)
     found: list[npt.NDArray[np.uint8]] = []
     count = 0

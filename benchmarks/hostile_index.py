@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup import Article, open_index
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
 
 
 def _wchar() -> int:

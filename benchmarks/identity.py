@@ -7,8 +7,8 @@ ECB+ development documents (``tests/data/ecbplus-dev.jsonl``) and the synthetic 
 * ``<corpus>-records.json``: ``dedup(...).to_records()``;
 * ``<corpus>-findings.json``: ``result.groups``, ``result.stories`` and ``result.matches``
   (every attrs field, provenance and shared paragraphs included);
-* ``<corpus>-features.npz``: every array of ``_features.extract_features`` over the corpus;
-* ``<corpus>-signatures.npz``: ``_minhash.signatures`` of those shingle sets (128
+* ``<corpus>-features.npz``: every array of ``_text.features.extract_features`` over the corpus;
+* ``<corpus>-signatures.npz``: ``_near_duplicates.minhash.signatures`` of those shingle sets (128
   permutations, every row);
 
 and ``manifest.json``: a SHA-256 of each JSON file and of each array (dtype, shape, bytes).
@@ -32,8 +32,8 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def _corpora() -> dict[str, list[Any]]:
-    from newsdedup._demo import demo_articles
-    from newsdedup._synthetic import generate_corpus
+    from newsdedup._corpora.demo import demo_articles
+    from newsdedup._corpora.synthetic import generate_corpus
 
     with open(DATA / "ecbplus-dev.jsonl", encoding="utf-8") as handle:
         ecb = [json.loads(line) for line in handle if line.strip()]
@@ -72,8 +72,8 @@ def _array_digest(array: np.ndarray) -> str:
 def dump(folder: Path) -> dict[str, str]:
     """Write the files described in the module docstring; return the manifest."""
     from newsdedup import Article, DedupConfig, dedup
-    from newsdedup._features import extract_features
-    from newsdedup._minhash import signatures
+    from newsdedup._near_duplicates.minhash import signatures
+    from newsdedup._text.features import extract_features
 
     folder.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, str] = {}

@@ -7,7 +7,7 @@ Run from the repository root::
     python -m benchmarks.index --quick                         # CI smoke run, seconds
 
 The index is grown in adds of ``--batch`` synthetic articles streamed from
-``newsdedup._synthetic.iter_corpus`` (~3 KB each; the stream is a prefix of one seeded
+``newsdedup._corpora.synthetic.iter_corpus`` (~3 KB each; the stream is a prefix of one seeded
 corpus, so every size sees the same articles). At each checkpoint size it reports:
 
 * **adds/s**: articles per second of the last ``--window`` adds before the checkpoint, and
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup import Article, DedupIndex, dedup, open_index
-from newsdedup._synthetic import iter_corpus
+from newsdedup._corpora.synthetic import iter_corpus
 
 #: The previous index (a full dedup() per add), docs/index.md before the incremental design.
 PREVIOUS = {1000: (684, None), 5000: (134, None), 10000: (59, (16.0, 16.5))}

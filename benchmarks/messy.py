@@ -6,7 +6,7 @@ Run from the repository root::
     python -m benchmarks.messy --sizes 5000 10000 20000
     python -m benchmarks.messy --quick              # smaller everything, < 30 s (warm cache)
 
-Scenarios (generators in ``newsdedup._messy*``, base texts in ``tests/data``):
+Scenarios (generators in ``newsdedup._corpora.messy*``, base texts in ``tests/data``):
 
 1. site-template pages in a crawl of look-alike police reports (``incident_crawl``);
 2. digests carrying a short and a long article (``digest_feed``, ECB+ and the seeds);
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup import DedupResult, dedup
-from newsdedup._messy import (
+from newsdedup._corpora.messy import (
     BaseDocument,
     MessyCorpus,
     base_documents,
@@ -40,6 +40,9 @@ from newsdedup._messy import (
     excerpt_feed,
     lookalike_events,
 )
+from newsdedup._corpora.messy_feed import repost_feed
+from newsdedup._corpora.messy_incidents import incident_crawl
+from newsdedup._corpora.messy_rewrites import rewrite_pairs
 from newsdedup._messy_eval import (
     canonical_original_rate,
     char_ngram_cosines,
@@ -53,9 +56,6 @@ from newsdedup._messy_eval import (
     score_field,
     word_bigram_jaccards,
 )
-from newsdedup._messy_feed import repost_feed
-from newsdedup._messy_incidents import incident_crawl
-from newsdedup._messy_rewrites import rewrite_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

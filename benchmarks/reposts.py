@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup import DedupConfig
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._text.paragraphs import split_paragraphs
 
 from .peers._task import articles_duplicate, normalized, shingle_set
 

@@ -67,7 +67,7 @@ def run_one(path: str, source: str, keep_text: bool, progress: bool, extras: boo
                            "has_text": result.has_text}
     if not extras:
         return out
-    from newsdedup._html_report import report_html
+    from newsdedup._results.html_report import report_html
 
     times: dict[str, float] = {}
     sizes: dict[str, int] = {}

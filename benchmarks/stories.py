@@ -38,11 +38,11 @@ import numpy as np
 from scipy.sparse import csr_matrix, diags
 from scipy.sparse.csgraph import connected_components
 
-import newsdedup._pipeline as pipeline
+import newsdedup._results.reduce as steps
 from newsdedup import dedup
-from newsdedup._article import coerce_articles
-from newsdedup._config import DedupConfig
-from newsdedup._features import extract_features_parallel
+from newsdedup._core.config import DedupConfig
+from newsdedup._text.article import coerce_articles
+from newsdedup._text.features import extract_features_parallel
 from newsdedup.evaluate import score_clustering
 
 ECBPLUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "ecbplus-dev.jsonl"
@@ -151,10 +151,10 @@ def stand_in_table() -> str:
 def _captured_run(size: int) -> tuple[Any, Any, dict[str, Any]]:
     """``dedup()`` over ``generate_corpus(size, seed=0)`` with the story step (story vectors,
     then build_stories) timed and its arguments kept."""
-    from newsdedup._synthetic import generate_corpus
+    from newsdedup._corpora.synthetic import generate_corpus
 
     corpus = generate_corpus(size, seed=0)
-    original_vectors, original_stories = pipeline.story_vectors, pipeline.build_stories
+    original_vectors, original_stories = steps.story_vectors, steps.build_stories
     marks: dict[str, Any] = {}
 
     def timed_vectors(features: Any, groups: Any, *rest: Any) -> Any:
@@ -171,14 +171,14 @@ def _captured_run(size: int) -> tuple[Any, Any, dict[str, Any]]:
         finally:
             marks["exit"] = time.perf_counter()
 
-    pipeline.story_vectors = timed_vectors
-    pipeline.build_stories = timed_stories
+    steps.story_vectors = timed_vectors
+    steps.build_stories = timed_stories
     try:
         marks["start"] = time.perf_counter()
         result = dedup(corpus.articles)
     finally:
-        pipeline.story_vectors = original_vectors
-        pipeline.build_stories = original_stories
+        steps.story_vectors = original_vectors
+        steps.build_stories = original_stories
     return corpus, result, marks
 
 
@@ -193,8 +193,8 @@ def scaling_table(sizes: list[int], repeat: int) -> str:
         again = []
         for _ in range(repeat):
             start = time.perf_counter()
-            vectors = pipeline.story_vectors(*marks["vector_args"])
-            pipeline.build_stories(vectors.terms, *marks["args"][1:-1], vectors.names)
+            vectors = steps.story_vectors(*marks["vector_args"])
+            steps.build_stories(vectors.terms, *marks["args"][1:-1], vectors.names)
             again.append(time.perf_counter() - start)
         best = min(again, default=stories)
         scores = score_clustering({a.id: a.story_id for a in result.articles},
@@ -208,12 +208,12 @@ def scaling_table(sizes: list[int], repeat: int) -> str:
 
 def recall_table(size: int) -> str:
     """Linked pairs found by the bounded candidates against every pair at the threshold."""
-    from newsdedup._stories import (
+    from newsdedup._stories.candidates import pair_cosines, story_candidate_pairs
+    from newsdedup._stories.clusters import (
         _CANDIDATE_SHARE,
         _CANDIDATE_TERMS,
         _PROBE_BUDGET,
     )
-    from newsdedup._story_candidates import pair_cosines, story_candidate_pairs
 
     _, _, marks = _captured_run(size)
     vectors, _, times, config = marks["args"][:4]

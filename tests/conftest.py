@@ -13,9 +13,9 @@ import pytest
 from hypothesis import settings
 
 from newsdedup import Article, DedupIndex
-from newsdedup._index_state import IndexState
-from newsdedup._paragraphs import split_paragraphs
-from newsdedup._tokenize import hash_texts, hash_tokens
+from newsdedup._index.state import IndexState
+from newsdedup._text.paragraphs import split_paragraphs
+from newsdedup._text.tokenize import hash_texts, hash_tokens
 
 # The first call of a reference kernel (tests/reference_kernels) in a process compiles it
 # with numba (or loads it from numba's cache): a per-example deadline would fail whichever

@@ -12,7 +12,7 @@ import json
 import numpy as np
 from hypothesis import strategies as st
 
-from newsdedup._shingle import ShingleSets
+from newsdedup._text.shingle import ShingleSets
 
 #: A small vocabulary: random paragraphs over it share many n-grams.
 VOCABULARY = [

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import load_seeds
 from newsdedup import Article, DedupResult, dedup
-from newsdedup._paragraphs import split_paragraphs
-from newsdedup._synthetic import aggregator_boilerplate, generate_corpus, repost
+from newsdedup._corpora.synthetic import aggregator_boilerplate, generate_corpus, repost
+from newsdedup._text.paragraphs import split_paragraphs
 from newsdedup.evaluate import score_clustering
 
 AGGREGATORS = ("dailyfeed.example", "newsroundup.example", "topstories.example")

@@ -16,9 +16,9 @@ from benchmarks.peers._corpus import load
 
 from conftest import all_paragraphs
 from newsdedup import DedupConfig
-from newsdedup._normalize import token_text
-from newsdedup._paragraphs import split_paragraphs
-from newsdedup._synthetic import generate_corpus
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._text.normalize import token_text
+from newsdedup._text.paragraphs import split_paragraphs
 
 
 def test_doctests() -> None:

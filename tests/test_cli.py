@@ -253,7 +253,7 @@ def test_output_in_a_missing_folder_is_refused_up_front(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """An output whose folder does not exist fails before the (long) run, naming it."""
     source = _jsonl(tmp_path / "in.jsonl", {"id": "a", "text": "Some words."})
-    monkeypatch.setattr("newsdedup._pipeline.dedup", None)  # never reached
+    monkeypatch.setattr("newsdedup._drivers.pipeline.dedup", None)  # never reached
     assert main(["dedup", str(source), "-o", str(tmp_path / "nope" / "out.jsonl")]) == 2
     assert "the folder" in capsys.readouterr().err
 
@@ -322,7 +322,7 @@ def test_interrupt_exits_130_without_traceback(tmp_path: Path,
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("newsdedup._pipeline.dedup", interrupted)
+    monkeypatch.setattr("newsdedup._drivers.pipeline.dedup", interrupted)
     assert main(["dedup", str(source), "-o", str(tmp_path / "out.jsonl")]) == 130
     assert capsys.readouterr().err == "newsdedup dedup: interrupted\n"
     assert not (tmp_path / "out.jsonl").exists()

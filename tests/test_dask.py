@@ -15,7 +15,7 @@ import pytest
 import newsdedup
 from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, MissingExtraError
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._text.paragraphs import split_paragraphs
 
 pandas = pytest.importorskip("pandas")
 

@@ -69,7 +69,7 @@ def _labels(rows: list[dict[str, Any]]) -> dict[str, str] | None:
 def load(spec: dict[str, Any]) -> Corpus:
     """``{"kind": "synthetic", "n": N, "seed": S}`` or ``{"kind": "jsonl", "path": P}``."""
     if spec["kind"] == "synthetic":
-        from newsdedup._synthetic import generate_corpus
+        from newsdedup._corpora.synthetic import generate_corpus
 
         generated = generate_corpus(spec["n"], seed=spec["seed"])
         records = [article.to_dict() for article in generated.articles]

@@ -2,8 +2,8 @@
 
 newsdedup's near-duplicate detection, restated with plain Python sets and dictionaries:
 
-1. **Paragraphs and shingles** (:func:`prepare`): ``newsdedup._paragraphs.split_paragraphs``
-   (every non-blank line is a paragraph), newsdedup's normalization (``_normalize.token_text``:
+1. **Paragraphs and shingles** (:func:`prepare`): ``newsdedup._text.paragraphs.split_paragraphs``
+   (every non-blank line is a paragraph), newsdedup's normalization (``_text.normalize.token_text``:
    NFKC, case folding, everything that is not a letter, mark or digit becomes a space), and
    word 5-grams as strings; a paragraph shorter than five words is one shingle: the shingle
    sets newsdedup hashes. Exact repeats of a normalized paragraph are found with a
@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdedup import DedupConfig
-from newsdedup._normalize import token_text
-from newsdedup._paragraphs import split_paragraphs
+from newsdedup._text.normalize import token_text
+from newsdedup._text.paragraphs import split_paragraphs
 
 __all__ = ["BANDS", "BOILERPLATE_MIN", "BOILERPLATE_SHARE", "NUM_PERM", "ROWS", "SEED",
            "SHINGLE_SIZE", "Paragraphs", "StageClock", "article_pairs", "articles_duplicate",
@@ -72,7 +72,7 @@ _TYPOGRAPHIC = str.maketrans(dict.fromkeys("\u2018\u2019\u201a\u201b\u201c\u201d
 
 
 def normalized(paragraph: str) -> str:
-    """``newsdedup._normalize.token_text(paragraph)``, with a fast path for the common case.
+    """``newsdedup._text.normalize.token_text(paragraph)``, with a fast path for the common case.
 
     ``token_text`` runs NFKC and a Unicode regular expression on every paragraph (~5× the
     cost of the rest of the preparation in pure Python). Text that is ASCII once typographic

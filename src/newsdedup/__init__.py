@@ -13,19 +13,25 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ._article import Article
-from ._config import DedupConfig
-from ._demo import demo_articles, seed_articles
-from ._errors import ConfigError, IndexStoreError, InputError, MissingExtraError, NewsdedupError
+from ._core.config import DedupConfig
+from ._core.errors import (
+    ConfigError,
+    IndexStoreError,
+    InputError,
+    MissingExtraError,
+    NewsdedupError,
+)
+from ._core.version import __version__ as __version__
+from ._corpora.demo import demo_articles, seed_articles
+from ._text.article import Article
 
 if TYPE_CHECKING:
     from . import synthetic
-    from ._canonical import RULES as CANONICAL_RULES
-    from ._index import AddResult, DedupIndex, IndexChange, IndexDecision, open_index
-    from ._loaders import from_dataframe, load_inputs, read_jsonl, read_text_folder
-    from ._minhash import signatures, to_lean_minhash
-    from ._pipeline import dedup
-    from ._result import (
+    from ._drivers.pipeline import dedup
+    from ._index.driver import AddResult, DedupIndex, IndexChange, IndexDecision, open_index
+    from ._near_duplicates.canonical import RULES as CANONICAL_RULES
+    from ._near_duplicates.minhash import signatures, to_lean_minhash
+    from ._results.result import (
         ArticleResult,
         BoilerplateParagraph,
         Carrier,
@@ -38,19 +44,20 @@ if TYPE_CHECKING:
         SharedParagraph,
         Story,
     )
+    from ._text.loaders import from_dataframe, load_inputs, read_jsonl, read_text_folder
 
 # The rest of the public names are imported on first use (PEP 562), so that ``import
 # newsdedup`` stays light: the pipeline brings numpy, scipy and regex, the index sqlite3.
 _LAZY = {
-    "CANONICAL_RULES": ("._canonical", "RULES"),
-    **{name: ("._index", name) for name in (
+    "CANONICAL_RULES": ("._near_duplicates.canonical", "RULES"),
+    **{name: ("._index.driver", name) for name in (
         "AddResult", "DedupIndex", "IndexChange", "IndexDecision", "open_index")},
-    **{name: ("._loaders", name) for name in (
+    **{name: ("._text.loaders", name) for name in (
         "from_dataframe", "load_inputs", "read_jsonl", "read_text_folder")},
-    "signatures": ("._minhash", "signatures"),
-    "to_lean_minhash": ("._minhash", "to_lean_minhash"),
-    "dedup": ("._pipeline", "dedup"),
-    **{name: ("._result", name) for name in (
+    "signatures": ("._near_duplicates.minhash", "signatures"),
+    "to_lean_minhash": ("._near_duplicates.minhash", "to_lean_minhash"),
+    "dedup": ("._drivers.pipeline", "dedup"),
+    **{name: ("._results.result", name) for name in (
         "ArticleResult", "BoilerplateParagraph", "Carrier", "DedupResult", "DuplicateGroup",
         "GroupMember", "Match", "ParagraphProvenance", "RepeatedParagraph", "SharedParagraph",
         "Story")},
@@ -73,8 +80,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
-
-__version__ = "0.1.0"
 
 # A library logs and lets the application decide where to (``newsdedup -v`` does).
 logging.getLogger("newsdedup").addHandler(logging.NullHandler())

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ._config import DedupConfig
-from ._errors import InputError, NewsdedupError
+from ._core.config import DedupConfig
+from ._core.errors import InputError, NewsdedupError
 
 __all__ = ["main"]
 
@@ -63,9 +63,9 @@ def _config(args: argparse.Namespace) -> DedupConfig:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from ._demo import demo_articles
-    from ._pipeline import dedup
-    from ._report import format_summary
+    from ._corpora.demo import demo_articles
+    from ._drivers.pipeline import dedup
+    from ._results.report import format_summary
 
     articles = demo_articles(reposts=not args.seeds_only)
     if args.export_articles:
@@ -80,7 +80,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         result.write_jsonl(args.output)
         print(f"\nwrote {len(result.articles)} records to {args.output}")
     if args.report:
-        from ._html_report import write_report
+        from ._results.html_report import write_report
 
         write_report(result, args.report, source="newsdedup demo: the seed articles"
                      + ("" if args.seeds_only else ", reposts and a digest page"))
@@ -133,7 +133,7 @@ def _output_records(args: argparse.Namespace, result: Any,
                     titles: dict[str, str]) -> Iterator[dict[str, Any]]:
     """The output records: the inputs read again, each with its result, text and fields;
     the titles (or first lines) of the articles named in ``titles`` are filled in."""
-    from ._loaders import iter_inputs
+    from ._text.loaders import iter_inputs
 
     for article in iter_inputs(args.inputs, _ignore if args.on_error == "skip" else None):
         if article.id in titles:
@@ -201,8 +201,8 @@ def _check_outputs(args: argparse.Namespace, *outputs: str | None) -> None:
 
 def _load(args: argparse.Namespace, keep_text: bool) -> tuple[Any, _Skipped]:
     """Run dedup on the inputs (streamed unless ``keep_text``); refuse an empty input."""
-    from ._loaders import iter_inputs, load_inputs
-    from ._pipeline import dedup
+    from ._drivers.pipeline import dedup
+    from ._text.loaders import iter_inputs, load_inputs
 
     skipped = _Skipped(args.errors)
     on_error = skipped if args.on_error == "skip" else None
@@ -221,13 +221,13 @@ def _load(args: argparse.Namespace, keep_text: bool) -> tuple[Any, _Skipped]:
 
 
 def _run_dedup(args: argparse.Namespace) -> int:
-    from ._atomic_file import atomic_output
-    from ._result import dumps_record
+    from ._core.atomic_file import atomic_output
+    from ._results.result import dumps_record
 
     _check_outputs(args, args.output, args.errors)
     # Texts are not held in memory: the output reads the inputs a second time.
     result, _ = _load(args, keep_text=False)
-    from ._report import brief_canonicals
+    from ._results.report import brief_canonicals
 
     titles = dict.fromkeys(brief_canonicals(result), "") if args.summary else {}
     records = _output_records(args, result, titles)
@@ -240,7 +240,7 @@ def _run_dedup(args: argparse.Namespace) -> int:
                 handle.write(dumps_record(record) + "\n")
                 written += 1
     if args.summary:
-        from ._report import format_brief
+        from ._results.report import format_brief
 
         print(format_brief(result, titles=titles), file=sys.stderr)
     else:
@@ -252,7 +252,7 @@ def _run_dedup(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from ._html_report import write_report
+    from ._results.html_report import write_report
 
     _check_outputs(args, args.output, args.errors)
     result, _ = _load(args, keep_text=True)
@@ -265,8 +265,8 @@ def _run_report(args: argparse.Namespace) -> int:
 def _run_index(args: argparse.Namespace) -> int:
     import json
 
-    from ._index import open_index
-    from ._loaders import load_inputs
+    from ._index.driver import open_index
+    from ._text.loaders import load_inputs
 
     retention = {} if args.retention_days is None else {"retention_days": args.retention_days}
     # Only an add may start a new index; a query only reads (so a mistyped path is an error).

@@ -5,7 +5,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._types import F64, I32, I64, U8, U32, U64
+from ._core.types import F64, I32, I64, U8, U32, U64
 
 Bools = npt.NDArray[np.bool_]
 Hashes = npt.NDArray[np.uint32] | npt.NDArray[np.uint64]

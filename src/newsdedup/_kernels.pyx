@@ -4,13 +4,13 @@
 
 Every loop that visits each byte, token, shingle or term of a corpus lives here, one file
 of ``kernels/`` per module of the data flow (``kernels/minhash.pxi`` holds the loops of
-``_minhash``, and so on); the Python modules call them under their old names. Each kernel
-releases the GIL for its loops (``with nogil``), so the ``workers`` threads run side by
+``_near_duplicates.minhash``, and so on); the Python modules call them under their old names. Each
+kernel releases the GIL for its loops (``with nogil``), so the ``workers`` threads run side by
 side, and touches no Python object inside them: arrays arrive as typed memoryviews
 (contiguous, checked for dtype when called), outputs are numpy arrays allocated before or
 after the loops. The arithmetic is the arithmetic of the numba kernels these replaced
 (unsigned integers wrap modulo 2**n, floating point in the same order, no contraction into
-fused multiply-adds), so results are bit-identical to theirs; ``tests/test_kernels.py``
+fused multiply-adds), so results are bit-identical to theirs; ``tests/core/test_kernels.py``
 checks them against those reference implementations on random inputs.
 """
 

@@ -1,11 +1,11 @@
 """Scores of a :func:`~newsdedup.dedup` result against a messy-feed scenario's labels.
 
-Used by ``benchmarks/messy.py`` and ``tests/test_messy.py``; each function reads only the
+Used by ``benchmarks/messy.py`` and ``tests/corpora/test_messy.py``; each function reads only the
 public result (article group, story and canonical ids, matches) and the gold labels of a
-:class:`~newsdedup._messy.MessyCorpus`.
+:class:`~newsdedup._corpora.messy.MessyCorpus`.
 
 >>> from newsdedup import dedup
->>> from newsdedup._messy_incidents import incident_crawl
+>>> from newsdedup._corpora.messy_incidents import incident_crawl
 >>> crawl = incident_crawl(20, seed=0)
 >>> score_field(dedup(crawl.articles), crawl, "story").n_items == len(crawl.articles)
 True
@@ -19,9 +19,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from ._messy import MessyCorpus
-from ._result import DedupResult
-from ._synthetic import ArticleLabels
+from ._corpora.messy import MessyCorpus
+from ._corpora.synthetic import ArticleLabels
+from ._results.result import DedupResult
 from .evaluate import ClusterScores, score_clustering
 
 __all__ = ["canonical_original_rate", "char_ngram_cosines", "groups_spanning", "joined_rates",

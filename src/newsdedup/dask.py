@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._config import DedupConfig
-from ._errors import InputError, missing_extra
+from ._core.config import DedupConfig
+from ._core.errors import InputError, missing_extra
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -116,9 +116,9 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     settings = DedupConfig.from_options(config, **options)
     partitions = _partitions(dask, data, blocksize)
     keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
-    from . import _dask_steps
+    from ._drivers import dask_steps
 
-    tables = _dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats,
+    tables = dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats,
                              regions)
     return DaskResult(tables)
 
@@ -155,7 +155,7 @@ def _is_record(record: Any) -> bool:
 
 def _frame_records(frame: pandas.DataFrame) -> list[Any]:
     """A pandas partition as articles (missing values become None, see ``from_dataframe``)."""
-    from ._loaders import from_dataframe
+    from ._text.loaders import from_dataframe
 
     return list(from_dataframe(frame.reset_index(drop=True)))
 

@@ -41,8 +41,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._errors import InputError
-from ._loaders import open_regular
+from ._core.errors import InputError
+from ._text.loaders import open_regular
 
 __all__ = [
     "ClusterScores",

@@ -35,8 +35,8 @@ Labels as JSONL for ``newsdedup eval`` (``group`` and ``story`` fields):
 
 from __future__ import annotations
 
-from ._syndication import aggregator_boilerplate, digest, repost
-from ._synthetic import ArticleLabels, SyntheticCorpus, generate_corpus, iter_corpus
+from ._corpora.syndication import aggregator_boilerplate, digest, repost
+from ._corpora.synthetic import ArticleLabels, SyntheticCorpus, generate_corpus, iter_corpus
 
 __all__ = ["ArticleLabels", "SyntheticCorpus", "aggregator_boilerplate", "digest",
            "generate_corpus", "iter_corpus", "repost"]

@@ -1,5 +1,5 @@
-"""The numba kernels of ``newsdedup._boilerplate`` as they were when they were ported to C:
-references for tests/test_kernels.py (compiled by numba, see ``_jit``)."""
+"""The numba kernels of ``newsdedup._near_duplicates.boilerplate`` as they were when they were ported to C:
+references for tests/core/test_kernels.py (compiled by numba, see ``_jit``)."""
 # ruff: noqa
 # mypy: ignore-errors
 

@@ -1,5 +1,5 @@
-"""The numba kernels of ``newsdedup._story_candidates`` as they were when they were ported to C:
-references for tests/test_kernels.py (compiled by numba, see ``_jit``)."""
+"""The numba kernels of ``newsdedup._stories.candidates`` as they were when they were ported to C:
+references for tests/core/test_kernels.py (compiled by numba, see ``_jit``)."""
 # ruff: noqa
 # mypy: ignore-errors
 

@@ -1,5 +1,5 @@
-"""The numba kernels of ``newsdedup._story_vectors`` as they were when they were ported to C:
-references for tests/test_kernels.py (compiled by numba, see ``_jit``)."""
+"""The numba kernels of ``newsdedup._stories.vectors`` as they were when they were ported to C:
+references for tests/core/test_kernels.py (compiled by numba, see ``_jit``)."""
 # ruff: noqa
 # mypy: ignore-errors
 

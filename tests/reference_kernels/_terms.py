@@ -1,5 +1,5 @@
-"""The numba kernels of ``newsdedup._terms`` as they were when they were ported to C:
-references for tests/test_kernels.py (compiled by numba, see ``_jit``)."""
+"""The numba kernels of ``newsdedup._text.terms`` as they were when they were ported to C:
+references for tests/core/test_kernels.py (compiled by numba, see ``_jit``)."""
 # ruff: noqa
 # mypy: ignore-errors
 
@@ -21,7 +21,7 @@ U64 = npt.NDArray[np.uint64]
 F64 = npt.NDArray[np.float64]
 ShingleValues = npt.NDArray[np.uint32] | npt.NDArray[np.uint64]
 
-from newsdedup._tokenize import CharClass
+from newsdedup._text.tokenize import CharClass
 
 _WORD, _SPACE, _UPPER = CharClass.WORD, CharClass.SPACE, CharClass.UPPER
 _DIGIT, _LOWER_DIGIT_COMMA = CharClass.DIGIT, CharClass.LOWER_DIGIT_COMMA

@@ -1,4 +1,4 @@
-# _boilerplate: the carriers of candidate blocks and their families (union-find).
+# _near_duplicates.boilerplate: the carriers of candidate blocks and their families (union-find).
 
 
 cdef inline int64_t find_root(const int64_t* parent, int64_t node) noexcept nogil:

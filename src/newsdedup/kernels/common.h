@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-/* MurmurHash3's 64-bit finalizer (_hashing.fmix64). */
+/* MurmurHash3's 64-bit finalizer (_core.hashing.fmix64). */
 static inline uint64_t nd_fmix64(uint64_t value) {
     value ^= value >> 33;
     value *= 0xFF51AFD7ED558CCDULL;
@@ -24,15 +24,15 @@ static inline uint32_t nd_fmix32(uint32_t value) {
     return value;
 }
 
-/* _tokenize: the inverse modulo 2**64 of the FNV prime, and the length salt. */
+/* _text.tokenize: the inverse modulo 2**64 of the FNV prime, and the length salt. */
 #define ND_TOKEN_Q 0xCE965057AFF6957BULL
 #define ND_LENGTH_SALT 0x9E3779B97F4A7C15ULL
-/* _shingle: salts of short paragraphs and of set fingerprints. */
+/* _text.shingle: salts of short paragraphs and of set fingerprints. */
 #define ND_SHORT_SALT 0xD6E8FEB86659FD93ULL
 #define ND_SET_SALT 0x2545F4914F6CDD1DULL
-/* _lsh: the FNV prime that chains a band's values. */
+/* _near_duplicates.lsh: the FNV prime that chains a band's values. */
 #define ND_FNV_PRIME 0x100000001B3ULL
-/* Upper half of a 64-bit hash, in place (_terms). */
+/* Upper half of a 64-bit hash, in place (_text.terms). */
 #define ND_TOP_HALF 0xFFFFFFFF00000000ULL
 
 #endif

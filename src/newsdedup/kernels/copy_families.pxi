@@ -1,4 +1,4 @@
-# _copy_families: the shingles of the clusters two classes share.
+# _near_duplicates.copy_families: the shingles of the clusters two classes share.
 
 
 def shared_weights(const int64_t[::1] offsets, const int64_t[::1] cluster,

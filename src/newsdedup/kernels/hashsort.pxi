@@ -1,4 +1,4 @@
-# _hashsort: sorting runs of hash values by top-bit buckets and one insertion pass, with a
+# _core.hashsort: sorting runs of hash values by top-bit buckets and one insertion pass, with a
 # radix sort when the pass would exceed MOVES_PER_VALUE moves per value (see that module).
 
 cdef enum:
@@ -173,7 +173,7 @@ cdef int64_t sort_slots(const int64_t* slots, int64_t count, const uint64_t* key
 
 def sort_hashes(hash_t[::1] values, hash_t[::1] scratch, int64_t[::1] buckets):
     """Sort ``values`` in place (``scratch`` at least as long, ``buckets`` of 257 entries);
-    returns the insertion pass's moves (see ``_hashsort``)."""
+    returns the insertion pass's moves (see ``_core.hashsort``)."""
     cdef int64_t moves
     with nogil:
         moves = sort_run(&values[0] if values.shape[0] else NULL,

@@ -1,4 +1,4 @@
-# _index_lookup: binary searches through a fence, and gathering the postings of two runs.
+# _index.lookup: binary searches through a fence, and gathering the postings of two runs.
 
 
 cdef inline int64_t fenced_lower_bound(const hash_t* keys, int64_t start, int64_t stop,

@@ -1,4 +1,4 @@
-# _index_paragraphs: union-find roots and the live occurrences of paragraph uids.
+# _index.paragraphs: union-find roots and the live occurrences of paragraph uids.
 
 
 def find_roots(int64_t[::1] parent, const int64_t[::1] nodes):

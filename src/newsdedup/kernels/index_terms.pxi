@@ -1,4 +1,4 @@
-# _index_terms: the index's term counts (a hash table), strongest terms, shared-term probe.
+# _index.terms: the index's term counts (a hash table), strongest terms, shared-term probe.
 
 
 
@@ -47,7 +47,7 @@ def strongest_terms(const int64_t[::1] offsets, const uint64_t[::1] terms,
                     const int64_t[::1] frequency, double n_articles, int64_t per_article,
                     double k1, double name_boost):
     """The ``per_article`` terms of most weight of each article (see
-    ``_story_weights.strongest_terms``), concatenated in that order, and how many each has."""
+    ``_stories.weights.strongest_terms``), concatenated in that order, and how many each has."""
     cdef int64_t n = offsets.shape[0] - 1, written = 0, article, size, entry, position, rank
     cdef double tf, share, idf, weight
     cdef double* best_weight = NULL
@@ -99,7 +99,7 @@ def shared_terms(const int64_t[::1] offsets, const int64_t[::1] base_left,
                  int64_t min_shared, int64_t max_candidates, int64_t[::1] counted,
                  int64_t first_stamp):
     """``StoryTerms.candidates`` over the postings in place (``window < 0``: none); see
-    ``_index_terms._shared_terms`` for the stamps kept in ``counted``."""
+    ``_index.terms._shared_terms`` for the stamps kept in ``counted``."""
     cdef int64_t n_queries = offsets.shape[0] - 1, written = 0, query, need, stamp
     cdef int64_t n_reached, term, run, first, last, position, slot, count, number
     cdef int64_t reached_size = 16, n_alive = alive.shape[0], n_keys, n_chosen

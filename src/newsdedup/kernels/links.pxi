@@ -1,5 +1,5 @@
-# _links: unions of articles' shingle sets (merges of sorted runs), their similarities, and
-# the class pairs to compare (hubs of popular paragraphs).
+# _near_duplicates.links: unions of articles' shingle sets (merges of sorted runs), their
+# similarities, and the class pairs to compare (hubs of popular paragraphs).
 
 
 cdef int64_t merge_union(int64_t article, const int64_t[::1] article_paragraphs,
@@ -230,8 +230,8 @@ def candidate_pass(const int64_t[::1] carrier_offsets, const int64_t[::1] carrie
                    const int64_t[::1] hub_row, const int64_t[::1] hub_offsets,
                    const int64_t[::1] hubs, const int64_t[::1] partner_offsets,
                    const int64_t[::1] partner, int64_t n_classes, int64_t[::1] out, bint write):
-    """One pass of ``_links._candidate_codes``: the number of class pair codes, written to
-    ``out`` when ``write``."""
+    """One pass of ``_near_duplicates.links._candidate_codes``: the number of class pair codes,
+    written to ``out`` when ``write``."""
     cdef int64_t written = 0, unique, side, other, first_start, first_stop, second_start
     cdef int64_t second_stop, i, j, h, this, that, that_start, that_stop, hub_start, hub_stop
     cdef int turn
@@ -317,7 +317,7 @@ def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] 
     ``text_line``) that is an edited line of ``outer`` names more than ``most_new`` words
     ``outer``'s terms lack *and* more than ``name_share`` of its names. An edited line
     holds at least ``share`` of its shingles, but not all, in one of ``outer``'s ``allowed``
-    paragraphs (see ``_links._names_kept``)."""
+    paragraphs (see ``_near_duplicates.links._names_kept``)."""
     cdef Py_ssize_t pair, n_pairs = inner.shape[0]
     kept = np.ones(n_pairs, dtype=np.uint8)
     cdef uint8_t[::1] out = kept

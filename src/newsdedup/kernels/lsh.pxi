@@ -1,9 +1,10 @@
-# _lsh: candidate pairs of each band's buckets (a hash table per band, no sort).
+# _near_duplicates.lsh: candidate pairs of each band's buckets (a hash table per band, no sort).
 
 cdef enum:
     HUBS_PER_BUCKET = 8
 
-#: Members of an oversized bucket that every other member is paired with (_lsh.HUBS).
+#: Members of an oversized bucket that every other member is paired with
+#: (_near_duplicates.lsh.HUBS).
 LSH_HUBS = HUBS_PER_BUCKET
 
 
@@ -17,7 +18,7 @@ cdef inline int64_t pair_code(int64_t first, int64_t second, int64_t n) noexcept
 def band_pair_codes(const uint32_t[:, ::1] signatures, int64_t first_band, int64_t stop_band,
                     int64_t rows, int64_t max_bucket, const int64_t[::1] order):
     """Pair codes ``i * n + j`` (``i < j``) of the buckets of bands ``first_band`` to
-    ``stop_band - 1``, with repeats (see ``_lsh._band_pair_codes``)."""
+    ``stop_band - 1``, with repeats (see ``_near_duplicates.lsh._band_pair_codes``)."""
     cdef int64_t n_rows = signatures.shape[0]
     cdef int64_t capacity = 16
     while capacity < 2 * n_rows:

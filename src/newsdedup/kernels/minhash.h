@@ -1,5 +1,6 @@
-/* _minhash: the signature loop, in C so that its loop over the permutations can be built
- * for several instruction sets (SIMD lanes of 8 or 16 values) and picked at load time. */
+/* _near_duplicates.minhash: the signature loop, in C so that its loop over the permutations
+ * can be built for several instruction sets (SIMD lanes of 8 or 16 values) and picked at
+ * load time. */
 #ifndef NEWSDEDUP_KERNELS_MINHASH_H
 #define NEWSDEDUP_KERNELS_MINHASH_H
 

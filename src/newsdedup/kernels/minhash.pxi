@@ -1,4 +1,4 @@
-# _minhash: MinHash signatures of many rows, datasketch's affine32 scheme.
+# _near_duplicates.minhash: MinHash signatures of many rows, datasketch's affine32 scheme.
 
 cdef extern from "kernels/minhash.h" nogil:
     void nd_sign_rows(const int64_t* offsets, const uint32_t* values, const int64_t* rows,

@@ -1,4 +1,4 @@
-# _paragraphs: spans of the non-blank lines of a batch of texts, one pass over code points.
+# _text.paragraphs: spans of the non-blank lines of a batch of texts, one pass over code points.
 
 
 cdef inline int64_t lower_bound_u32(const uint32_t* keys, int64_t size,

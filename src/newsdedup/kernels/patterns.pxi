@@ -1,4 +1,4 @@
-# _patterns: paragraphs holding a key token, a key token pair, or a whole-paragraph word.
+# _text.patterns: paragraphs holding a key token, a key token pair, or a whole-paragraph word.
 
 
 def pattern_candidate_kernel(const uint64_t[::1] hashes, const int64_t[::1] paragraph,
@@ -6,7 +6,7 @@ def pattern_candidate_kernel(const uint64_t[::1] hashes, const int64_t[::1] para
                              const uint64_t[::1] key_hashes, const uint64_t[::1] key_roles,
                              int64_t n_paragraphs, int64_t n_pairs, int64_t single_bit,
                              int64_t whole_bit, int64_t first_shift, int64_t second_shift):
-    """Candidate flags per paragraph (see ``_patterns._candidates``): role bits ``single_bit``
+    """Candidate flags per paragraph (see ``_text.patterns._candidates``): role bits ``single_bit``
     and ``whole_bit``, then pair ``k``'s first word at bit ``first_shift + k`` and second
     word at ``second_shift + k``."""
     candidate = np.zeros(n_paragraphs, dtype=np.bool_)

@@ -1,4 +1,4 @@
-# _repeated: near repeats inside each article, found by the cheaper of two ways.
+# _near_duplicates.repeated: near repeats inside each article, found by the cheaper of two ways.
 
 
 def near_repeats(const int64_t[::1] article_paragraphs, const int64_t[::1] unique_of,
@@ -6,8 +6,8 @@ def near_repeats(const int64_t[::1] article_paragraphs, const int64_t[::1] uniqu
                  const int64_t[::1] match_of, const int64_t[::1] pair_codes):
     """Pairs (occurrence of a match's left unique paragraph, first occurrence of its right
     one in the same article, match number), for every article (see
-    ``_repeated._near_repeats``): per article, every pair of its paragraphs looked up among
-    the sorted ``pair_codes``, or the matches of each of its paragraphs scanned, whichever
+    ``_near_duplicates.repeated._near_repeats``): per article, every pair of its paragraphs looked
+    up among the sorted ``pair_codes``, or the matches of each of its paragraphs scanned, whichever
     reads less."""
     cdef int64_t n_unique = left_offsets.shape[0] - 1, n_codes = pair_codes.shape[0]
     cdef int64_t capacity = 64, written = 0, article, start, stop, worded, scans, paragraph

@@ -1,4 +1,4 @@
-# _rewrite: cosines of blocks of paragraph rows, one merge per pair of rows.
+# _stories.rewrite: cosines of blocks of paragraph rows, one merge per pair of rows.
 
 
 def cosine_block(const index_t[::1] indptr, const index_t[::1] indices, const double[::1] data,

@@ -1,4 +1,4 @@
-# _shared: the shared paragraphs of article pairs (each paragraph's counterpart).
+# _near_duplicates.shared: the shared paragraphs of article pairs (each paragraph's counterpart).
 
 
 cdef void index_occurrences(const int64_t[::1] article_paragraphs, const int64_t[::1] unique_of,
@@ -84,7 +84,7 @@ def shared_kernel(const int64_t[::1] article_paragraphs, const int64_t[::1] uniq
                   const uint8_t[::1] content, const int64_t[::1] partner_offsets,
                   const int64_t[::1] partner, const double[::1] jaccard,
                   const int64_t[::1] first, const int64_t[::1] second):
-    """See ``_shared.shared_paragraphs``."""
+    """See ``_near_duplicates.shared.shared_paragraphs``."""
     cdef int64_t n_unique = partner_offsets.shape[0] - 1, n_pairs = first.shape[0]
     cdef int64_t capacity = 0, longest = 0, size, pair, a, b, found, written = 0, k
     cdef int64_t previous_a, previous_b, position, stride

@@ -1,4 +1,4 @@
-# _shingle: sorted distinct shingles of each paragraph, and set fingerprints.
+# _text.shingle: sorted distinct shingles of each paragraph, and set fingerprints.
 
 
 def shingle_kernel(const uint64_t[::1] hashes, const int64_t[::1] token_start, int64_t size,
@@ -49,7 +49,7 @@ def shingle_kernel(const uint64_t[::1] hashes, const int64_t[::1] token_start, i
                 produced = 0
             if produced > 1:
                 block = &out[written]
-                # Linear in the worst case too: see _hashsort.
+                # Linear in the worst case too: see _core.hashsort.
                 sort_run(block, scratch, produced, buckets)
                 distinct = 1
                 for index in range(1, produced):
@@ -65,7 +65,7 @@ def shingle_kernel(const uint64_t[::1] hashes, const int64_t[::1] token_start, i
 
 
 def fingerprint_kernel(const int64_t[::1] offsets, const hash_t[::1] values):
-    """An order-independent 64-bit fingerprint of each row (see ``_shingle``)."""
+    """An order-independent 64-bit fingerprint of each row (see ``_text.shingle``)."""
     cdef Py_ssize_t row, n_rows = offsets.shape[0] - 1
     cdef int64_t position
     cdef uint64_t total

@@ -1,4 +1,4 @@
-# _story_candidates: strongest terms of each row, the probe order, and pair cosines.
+# _stories.candidates: strongest terms of each row, the probe order, and pair cosines.
 
 
 def strongest_kernel(const int64_t[::1] indptr, const double[::1] data, int64_t keep):

@@ -1,6 +1,6 @@
-# _story_vectors: each group's summed normalized row, then IDF weights and kept columns.
+# _stories.vectors: each group's summed normalized row, then IDF weights and kept columns.
 
-# BM25's k1 and the name boost are _story_weights' (passed in on every call).
+# BM25's k1 and the name boost are _stories.weights' (passed in on every call).
 
 
 cdef inline double py_max(double a, double b) noexcept nogil:

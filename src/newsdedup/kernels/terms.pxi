@@ -1,13 +1,13 @@
-# _terms: salient words of ASCII text, content terms per article, numbering and counting.
+# _text.terms: salient words of ASCII text, content terms per article, numbering and counting.
 
 cdef enum:
-    # CharClass flags (_tokenize.CharClass).
+    # CharClass flags (_text.tokenize.CharClass).
     CLASS_WORD = 2
     CLASS_SPACE = 16
     CLASS_LOWER_DIGIT_COMMA = 32
     CLASS_UPPER = 64
     CLASS_DIGIT = 128
-    # Largest count a term of one article keeps (_terms.MAX_COUNT).
+    # Largest count a term of one article keeps (_text.terms.MAX_COUNT).
     MAX_TERM_COUNT = 255
 
 TERM_MAX_COUNT = MAX_TERM_COUNT
@@ -20,7 +20,7 @@ TERM_CLASS_FLAGS = {"WORD": CLASS_WORD, "SPACE": CLASS_SPACE,
 def ascii_salient_kernel(const uint8_t[::1] raw, const uint8_t[::1] classes, int64_t n_tokens):
     """Whether each token (run of word characters) of ASCII ``raw`` is a salient word.
 
-    Paragraphs are separated by line breaks; the rule is ``_terms.SALIENT_WORD``'s.
+    Paragraphs are separated by line breaks; the rule is ``_text.terms.SALIENT_WORD``'s.
     """
     salient = np.zeros(n_tokens, dtype=np.bool_)
     cdef uint8_t[::1] out = salient
@@ -118,7 +118,7 @@ def count_terms(const uint64_t[::1] token_hashes, const int64_t[::1] paragraph_s
                 const int64_t[::1] other_owner, const uint8_t[::1] other_kept,
                 int64_t n_articles):
     """Per article, its distinct terms (sorted) with counts and salient marks (see
-    ``_terms._count_terms``): tokens of kept paragraphs weigh 1 (salient by
+    ``_text.terms._count_terms``): tokens of kept paragraphs weigh 1 (salient by
     ``token_salient``), title tokens 2, the general path's salient words 0 (they only mark an
     occurrence as salient); terms of weight 0 are left out."""
     cdef int64_t n_paragraphs = paragraph_start.shape[0] - 1
@@ -201,7 +201,7 @@ def count_terms(const uint64_t[::1] token_hashes, const int64_t[::1] paragraph_s
                         table.slots_used[n_used] = slot
                         n_used += 1
                     table.salient[slot] += 1
-                # Linear in the worst case too: see _hashsort.
+                # Linear in the worst case too: see _core.hashsort.
                 sort_slots(table.slots_used, n_used, table.keys, table.order, buckets)
                 for number in range(n_used):
                     slot = table.order[number]

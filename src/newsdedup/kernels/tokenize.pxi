@@ -1,4 +1,4 @@
-# _tokenize: token hashes of a batch of paragraphs, one pass over its UTF-8 bytes.
+# _text.tokenize: token hashes of a batch of paragraphs, one pass over its UTF-8 bytes.
 
 cdef enum:
     SPACE = 0x20
@@ -9,7 +9,7 @@ TOKEN_LENGTH_SALT = ND_LENGTH_SALT
 
 
 def hash_token_kernel(const uint8_t[::1] raw):
-    """Token hashes and paragraph numbers of ``raw`` (see ``_tokenize.hash_token_bytes``).
+    """Token hashes and paragraph numbers of ``raw`` (see ``_text.tokenize.hash_token_bytes``).
 
     A token of bytes ``v[0..n-1]`` hashes to ``fmix64(sum((v[j] + 1) * Q**j) ^ n * SALT)``
     modulo 2**64.

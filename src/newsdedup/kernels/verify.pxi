@@ -1,4 +1,4 @@
-# _verify: exact intersections of sorted sets, one merge per pair.
+# _near_duplicates.verify: exact intersections of sorted sets, one merge per pair.
 
 
 cdef inline int64_t shared_count(const hash_t* left, int64_t first, int64_t first_end,

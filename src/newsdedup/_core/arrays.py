@@ -1,0 +1,89 @@
+"""Small numpy building blocks shared by the pipeline steps (runs, pairs, CSR gathers)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from .types import I64
+
+__all__ = ["gather_rows", "pairs_in_runs", "ranks", "sorted_unique"]
+
+_Scalar = TypeVar("_Scalar", bound=np.generic)
+
+
+def ranks(lengths: I64) -> I64:
+    """``0..k-1`` for each run length ``k``, concatenated.
+
+    >>> import numpy as np
+    >>> ranks(np.array([3, 0, 2])).tolist()
+    [0, 1, 2, 0, 1]
+    """
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(total, dtype=np.int64) - np.repeat(ends - lengths, lengths)
+
+
+def pairs_in_runs(starts: I64, lengths: I64, max_bucket: int) -> tuple[I64, I64]:
+    """Positions of the pairs that runs ``[start, start + length)`` yield.
+
+    A run of ``k <= max_bucket`` positions yields all ``k*(k-1)/2`` pairs; a longer one yields
+    a star from its first position plus a chain through consecutive positions (``2k - 3``
+    pairs), which keeps every position connected while the work stays linear.
+
+    >>> import numpy as np
+    >>> left, right = pairs_in_runs(np.array([0]), np.array([3]), max_bucket=8)
+    >>> list(zip(left.tolist(), right.tolist()))
+    [(0, 1), (0, 2), (1, 2)]
+    """
+    small = lengths <= max_bucket
+    run_starts, run_lengths = starts[small], lengths[small]
+    offset = ranks(run_lengths)
+    element = np.repeat(run_starts, run_lengths) + offset
+    remaining = np.repeat(run_lengths, run_lengths) - offset - 1
+    left = np.repeat(element, remaining)
+    right = left + 1 + ranks(remaining)
+    big_starts, big_lengths = starts[~small], lengths[~small]
+    member = np.repeat(big_starts, big_lengths - 1) + 1 + ranks(big_lengths - 1)
+    star_left = np.repeat(big_starts, big_lengths - 1)
+    chain_left = member[:-1][np.diff(member) == 1]
+    return (np.concatenate([left, star_left, chain_left]),
+            np.concatenate([right, member, chain_left + 1]))
+
+
+def gather_rows(offsets: I64, rows: I64) -> tuple[I64, I64]:
+    """Positions of all elements of CSR ``rows``, and the index into ``rows`` of each.
+
+    >>> import numpy as np
+    >>> positions, owner = gather_rows(np.array([0, 2, 2, 5]), np.array([2, 0]))
+    >>> positions.tolist(), owner.tolist()
+    ([2, 3, 4, 0, 1], [0, 0, 0, 1, 1])
+    """
+    starts = offsets[rows]
+    lengths = offsets[rows + 1] - starts
+    owner = np.repeat(np.arange(rows.size, dtype=np.int64), lengths)
+    positions = np.repeat(starts, lengths) + ranks(lengths)
+    return positions, owner
+
+
+def sorted_unique(values: npt.NDArray[_Scalar]) -> npt.NDArray[_Scalar]:
+    """The sorted distinct values of an integer array (flattened): ``np.unique(values)``.
+
+    By a sort and one comparison pass. numpy >= 2.3 answers a plain ``np.unique`` of integers
+    through a hash table and then sorts, 10-20x slower on the millions of pair codes the
+    pipeline makes (6.6M 64-bit codes: 7.4 s against 0.43 s; numpy 2.4.6).
+
+    >>> sorted_unique(np.array([3, 1, 3, 2, 1])).tolist()
+    [1, 2, 3]
+    """
+    flat = np.sort(np.ravel(values))
+    if flat.size == 0:
+        return flat
+    keep = np.empty(flat.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(flat[1:], flat[:-1], out=keep[1:])
+    return flat[keep]

@@ -1,0 +1,341 @@
+"""Boilerplate: paragraphs that recur across unrelated articles.
+
+Shared text is either *content* (a syndicated copy carries its original's paragraphs) or
+*boilerplate* (an aggregator's footer, a share prompt, a disclaimer, an author bio). What
+tells them apart is what else the carriers share:
+
+1. Paragraph clusters are grouped into *blocks* by their exact set of carrier articles, so a
+   five-line footer that always travels together is judged as one piece.
+2. A block is a boilerplate candidate when, on average, it makes up at most
+   ``boilerplate_max_share`` of its carriers' text: content copies share most of their text.
+3. Its carriers are split into *families*: two carriers are related when they also share
+   content, i.e. a block that is not itself a candidate (an original and its repost share
+   the body; two reposts sharing only an aggregator's several footer blocks do not). The block must
+   recur in at least ``boilerplate_min_articles`` families, i.e. across articles that share
+   no other text.
+4. Boilerplate belongs to a site, not to a story. The families must either come from one
+   source (a site's template: same ``source``, or the same web domain in ``url``), or be
+   about different things: the mean cosine similarity of their content-term vectors stays
+   below ``TOPIC_THRESHOLD``. A quote or a wire lead reused by several reports of one event
+   is shared by otherwise different articles too, but those articles are about the same
+   event, so it stays content (a partial reuse).
+
+Paragraphs matching well-known boilerplate phrases (see ``_text.features``) are flagged too, with
+the reason ``"pattern"``, so a single article's own footer is recognised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix, diags
+
+from .._core.arrays import gather_rows, sorted_unique
+from .._core.config import DedupConfig
+from .._core.hashing import fmix64
+from .._core.types import F64, I64
+from .._kernels import families as _families
+from .._text.features import Features
+from .._text.templates import template_blocks
+from .._text.terms import CorpusFrequencies, document_frequencies, term_ids
+from .paragraph_matches import ParagraphMatches
+
+__all__ = ["TOPIC_THRESHOLD", "Boilerplate", "find_boilerplate"]
+
+
+#: Families about different things: the mean cosine of their content-term vectors stays
+#: below this. Its own value, not the story step's ``story_threshold`` (whose default it
+#: equals, 0.18): the two rules are tuned apart.
+TOPIC_THRESHOLD = 0.18
+#: Carriers per block whose topics are compared (the first ones by a hash of their id).
+_TOPIC_SAMPLE = 25
+#: Families of one site carry boilerplate unless they are about one thing: their topic
+#: cosine stays below this multiple of ``TOPIC_THRESHOLD`` (a roundup and a repost of one
+#: article on one aggregator share its lead and are about it; two reports of one beat on a
+#: site share its footer and are about two events).
+_SITE_TOPIC_FACTOR = 2.0
+
+
+@attrs.frozen(slots=True)
+class Boilerplate:
+    """Boilerplate flags per paragraph.
+
+    Attributes:
+        recurring: flagged because its block recurs across unrelated articles.
+        pattern: flagged by a built-in boilerplate phrase.
+        template: flagged because its block is a site template standing in for the text of
+            pages whose titles it is not about (see ``_text.templates``).
+        families: for recurring paragraphs, the number of unrelated article families
+            carrying the block (0 otherwise).
+        template_like: paragraphs of blocks that pass every test but the last (they recur
+            across families that share no other text, but are about the same thing). Not
+            reported as boilerplate; the canonical rule does not count them as content, so a
+            repost whose extra lines recur in other reposts does not win by length.
+    """
+
+    recurring: npt.NDArray[np.bool_]
+    pattern: npt.NDArray[np.bool_]
+    families: I64
+    template_like: npt.NDArray[np.bool_]
+    template: npt.NDArray[np.bool_]
+
+    @property
+    def any(self) -> npt.NDArray[np.bool_]:
+        """Paragraphs flagged for any reason."""
+        return self.recurring | self.pattern | self.template
+
+
+@attrs.frozen(slots=True)
+class _Blocks:
+    """Shared paragraph clusters grouped into blocks by their exact set of carriers (step 1).
+
+    Attributes:
+        n_blocks: number of blocks.
+        paragraph_block: block of each paragraph (-1: in none).
+        article_offsets, blocks_by_article: CSR of each article's blocks, one entry per
+            shared cluster it carries.
+        block_offsets, articles_by_block: CSR of each block's carrier articles, one entry
+            per shared cluster of the block.
+    """
+
+    n_blocks: int
+    paragraph_block: I64
+    article_offsets: I64
+    blocks_by_article: I64
+    block_offsets: I64
+    articles_by_block: I64
+
+
+def find_boilerplate(features: Features, matches: ParagraphMatches, config: DedupConfig,
+                     site: Sequence[str | None], ids: Sequence[str],
+                     frequencies: CorpusFrequencies | None = None,
+                     titles: Sequence[str | None] | None = None,
+                     copy_family: I64 | None = None) -> Boilerplate:
+    """Flag boilerplate paragraphs (see the module docstring for the rule).
+
+    ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``ids[a]`` its id,
+    whose hash picks a deterministic sample of the carriers of a huge block.
+    ``frequencies`` replaces the document frequencies of ``features`` in the topic check.
+    ``titles`` (one per article, None: untitled) let a block that is most of its carriers'
+    text be recognised as a site template (``_text.templates``). ``copy_family`` (per article, -1:
+    none; see ``_near_duplicates.copy_families``) relates carriers that are copies of one text.
+
+    The steps of the module docstring: blocks of shared clusters (1, :func:`_blocks`); the
+    candidates, a minor share of their carriers' text (2, :func:`_mean_shares`; the others
+    may be site templates, :func:`_text.templates`); the candidates recurring across enough
+    families whose topics differ, or of one site (3 and 4, :func:`_recurring_blocks`).
+    """
+    n_paragraphs = matches.unique_of.size
+    recurring = np.zeros(n_paragraphs, dtype=bool)
+    families_out = np.zeros(n_paragraphs, dtype=np.int64)
+    pattern = features.pattern_boilerplate.copy()
+    blocks = _blocks(features, matches)
+    if blocks is None:
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring),
+                           np.zeros_like(recurring))
+    mean_share = _mean_shares(features, blocks)
+    candidate_blocks = np.flatnonzero(mean_share <= config.boilerplate_max_share)
+    content_blocks = np.flatnonzero(mean_share > config.boilerplate_max_share)
+    paragraph_block = blocks.paragraph_block
+    template = _templates(features, titles, content_blocks, blocks.block_offsets,
+                          blocks.articles_by_block, paragraph_block)
+    if candidate_blocks.size == 0:
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring), template)
+    boilerplate_blocks, template_blocks, family_count = _recurring_blocks(
+        features, blocks, candidate_blocks, config, site, ids, frequencies, copy_family)
+    in_some_block = np.flatnonzero(paragraph_block >= 0)
+    flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
+    recurring[flagged] = True
+    families_out[flagged] = family_count[paragraph_block[flagged]]
+    template_like = np.zeros(n_paragraphs, dtype=bool)
+    template_like[in_some_block[template_blocks[paragraph_block[in_some_block]]]] = True
+    return Boilerplate(recurring, pattern, families_out, template_like & ~recurring, template)
+
+
+def _blocks(features: Features, matches: ParagraphMatches) -> _Blocks | None:
+    """The blocks of the clusters carried by two or more articles (None: no such cluster)."""
+    cluster = matches.cluster_of_paragraph
+    article = features.paragraph_article
+    # Distinct (cluster, article) carriers; keep clusters carried by 2+ articles. Most
+    # clusters are one paragraph of one article: leave those out before sorting.
+    has_cluster = np.flatnonzero(cluster >= 0)
+    paragraphs_per_cluster = np.bincount(cluster[has_cluster])
+    has_cluster = has_cluster[paragraphs_per_cluster[cluster[has_cluster]] >= 2]
+    n_articles = features.n_articles
+    carrier_code = sorted_unique(cluster[has_cluster] * n_articles + article[has_cluster])
+    carrier_cluster, carrier_article = carrier_code // n_articles, carrier_code % n_articles
+    carriers_per_cluster = np.bincount(carrier_cluster,
+                                       minlength=int(cluster.max(initial=-1)) + 1)
+    shared = carriers_per_cluster[carrier_cluster] >= 2
+    carrier_cluster, carrier_article = carrier_cluster[shared], carrier_article[shared]
+    if carrier_cluster.size == 0:
+        return None
+
+    # Block key of each shared cluster: an order-independent hash of its carrier set.
+    mixed = fmix64(carrier_article.astype(np.uint64) + np.uint64(1))
+    n_clusters = carriers_per_cluster.size
+    block_hash = np.zeros(n_clusters, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.add.at(block_hash, carrier_cluster, mixed)
+    shared_clusters = sorted_unique(carrier_cluster)
+    _, block_of_shared = np.unique(block_hash[shared_clusters], return_inverse=True)
+    block_of_cluster = np.full(n_clusters, -1, dtype=np.int64)
+    block_of_cluster[shared_clusters] = block_of_shared
+    n_blocks = int(block_of_shared.max()) + 1
+    paragraph_block = np.where(cluster >= 0, block_of_cluster[np.maximum(cluster, 0)], -1)
+
+    # (article, block) incidence, to find what else each carrier shares.
+    carrier_block = block_of_cluster[carrier_cluster]
+    by_article = np.argsort(carrier_article, kind="stable")
+    article_offsets = np.zeros(n_articles + 1, dtype=np.int64)
+    np.cumsum(np.bincount(carrier_article, minlength=n_articles), out=article_offsets[1:])
+    blocks_by_article = carrier_block[by_article]
+    cluster_order = np.argsort(carrier_block, kind="stable")
+    block_offsets = np.zeros(n_blocks + 1, dtype=np.int64)
+    np.cumsum(np.bincount(carrier_block, minlength=n_blocks), out=block_offsets[1:])
+    articles_by_block = carrier_article[cluster_order]
+    return _Blocks(n_blocks, paragraph_block, article_offsets, blocks_by_article,
+                   block_offsets, articles_by_block)
+
+
+def _mean_shares(features: Features, blocks: _Blocks) -> F64:
+    """Share of each carrier's shingles that lies in the block, averaged over carriers."""
+    article = features.paragraph_article
+    sizes = features.shingles.sizes
+    n_articles, n_blocks = features.n_articles, blocks.n_blocks
+    article_size = np.bincount(article, weights=sizes, minlength=n_articles)
+    in_block = np.flatnonzero(blocks.paragraph_block >= 0)
+    key = blocks.paragraph_block[in_block] * n_articles + article[in_block]
+    block_article, key_inverse = np.unique(key, return_inverse=True)
+    block_size = np.bincount(key_inverse, weights=sizes[in_block])
+    carrier_size = article_size[block_article % n_articles]
+    share = np.divide(block_size, carrier_size, out=np.ones(block_size.size),
+                      where=carrier_size > 0)
+    key_block = block_article // n_articles
+    mean_share: F64 = np.bincount(key_block, weights=share, minlength=n_blocks) / np.maximum(
+        np.bincount(key_block, minlength=n_blocks), 1)
+    return mean_share
+
+
+def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64,
+                      config: DedupConfig, site: Sequence[str | None], ids: Sequence[str],
+                      frequencies: CorpusFrequencies | None, copy_family: I64 | None
+                      ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64]:
+    """Which blocks are boilerplate, which template-like (recurring across enough families,
+    whatever their topics), and the number of families carrying each candidate block."""
+    n_blocks, n_articles = blocks.n_blocks, features.n_articles
+    is_candidate = np.zeros(n_blocks, dtype=bool)
+    is_candidate[candidate_blocks] = True
+    family_count = np.zeros(n_blocks, dtype=np.int64)
+    boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
+    template_blocks = np.zeros(n_blocks, dtype=bool)
+    topic_checks: list[tuple[int, I64, I64, float]] = []
+    id_hash = _IdHashes(ids)
+    if copy_family is None:
+        copy_family = np.full(n_articles, -1, dtype=np.int64)
+    carrier_offsets, all_carriers, all_families, counts = _families(
+        candidate_blocks, blocks.block_offsets, blocks.articles_by_block,
+        blocks.article_offsets, blocks.blocks_by_article, is_candidate, copy_family)
+    family_count[candidate_blocks] = counts
+    for number, block in enumerate(candidate_blocks.tolist()):
+        if family_count[block] < max(2, config.boilerplate_min_articles):
+            continue
+        carriers = all_carriers[carrier_offsets[number]:carrier_offsets[number + 1]]
+        family = all_families[carrier_offsets[number]:carrier_offsets[number + 1]]
+        template_blocks[block] = True
+        # On one site, families need only not be about one thing (a site's footer on
+        # articles of one beat); across sites, they must be about different things.
+        limit = (min(1.0, _SITE_TOPIC_FACTOR * TOPIC_THRESHOLD)
+                 if _site_template(carriers, family, site) else TOPIC_THRESHOLD)
+        # A bounded sample, by a hash of the ids: independent of the input order, and not
+        # of one topic when ids are ordered by section or date.
+        sample = carriers[np.lexsort((carriers, id_hash.of(carriers)))[:_TOPIC_SAMPLE]]
+        topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)], limit))
+    if topic_checks:
+        rows = sorted_unique(np.concatenate([sample for _, sample, _, _ in topic_checks]))
+        vectors = _article_vectors(features, rows, frequencies)
+        for block, sample, sample_family, limit in topic_checks:
+            boilerplate_blocks[block] = _mean_cross_family_cosine(
+                vectors, np.searchsorted(rows, sample), sample_family) < limit
+    return boilerplate_blocks, template_blocks, family_count
+
+
+def _templates(features: Features, titles: Sequence[str | None] | None, blocks: I64,
+               block_offsets: I64, articles_by_block: I64, paragraph_block: I64
+               ) -> npt.NDArray[np.bool_]:
+    """Paragraphs of the ``blocks`` (most of their carriers' text) that are site templates."""
+    template = np.zeros(paragraph_block.size, dtype=bool)
+    if titles is None or blocks.size == 0:
+        return template
+    positions, owner = gather_rows(block_offsets, blocks)
+    codes = sorted_unique(owner * np.int64(features.n_articles) + articles_by_block[positions])
+    owner, carriers = codes // features.n_articles, codes % features.n_articles
+    offsets = np.zeros(blocks.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=blocks.size), out=offsets[1:])
+    flagged_blocks = blocks[template_blocks(blocks, offsets, carriers, features, titles)]
+    template[np.isin(paragraph_block, flagged_blocks) & (paragraph_block >= 0)] = True
+    return template
+
+
+class _IdHashes:
+    """Stable 64-bit hashes of article ids (BLAKE2b), computed for the articles asked."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self._ids = ids
+        self._known: dict[int, int] = {}
+
+    def of(self, articles: I64) -> npt.NDArray[np.uint64]:
+        values = []
+        for article in articles.tolist():
+            value = self._known.get(article)
+            if value is None:
+                digest = hashlib.blake2b(self._ids[article].encode("utf-8", "surrogatepass"),
+                                         digest_size=8).digest()
+                value = self._known[article] = int.from_bytes(digest, "little")
+            values.append(value)
+        return np.array(values, dtype=np.uint64)
+
+
+def _article_vectors(features: Features, rows: I64,
+                     frequencies: CorpusFrequencies | None = None) -> csr_matrix:
+    """L2-normalized TF-IDF vectors of the content terms of articles ``rows`` (one row each),
+    with document frequencies over the whole corpus (or the given ones)."""
+    positions, owner = gather_rows(features.article_terms, rows)
+    ids, distinct = term_ids(features.terms[positions])
+    if frequencies is None:
+        document_frequency = document_frequencies(features.terms, distinct)
+        n_articles = features.n_articles
+    else:
+        document_frequency = frequencies.lookup(distinct)
+        n_articles = frequencies.n_articles
+    idf = np.log((1.0 + n_articles) / (1.0 + document_frequency)) + 1.0
+    weights = (1.0 + np.log(features.term_counts[positions].astype(np.float64))) * idf[ids]
+    # Terms are sorted by hash within each article and ids follow hash order: the arrays are
+    # already a CSR matrix with sorted, distinct column indices per row.
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=rows.size), out=offsets[1:])
+    matrix = csr_matrix((weights, ids, offsets), shape=(rows.size, max(int(distinct.size), 1)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ matrix)
+
+
+def _site_template(carriers: I64, family: I64, site: Sequence[str | None]) -> bool:
+    """Whether two different families share a site (the same source or web domain)."""
+    families_of_site: dict[str, set[int]] = {}
+    for carrier, label in zip(carriers.tolist(), family.tolist(), strict=True):
+        key = site[carrier]
+        if key is not None:
+            families_of_site.setdefault(key, set()).add(label)
+    return any(len(labels) >= 2 for labels in families_of_site.values())
+
+
+def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -> float:
+    block = vectors[carriers]
+    cosine = (block @ block.T).toarray()
+    different = family[:, None] != family[None, :]
+    return float(cosine[different].mean()) if different.any() else 1.0
+

@@ -1,0 +1,213 @@
+"""The canonical rule: which member represents a duplicate group or a story, and why.
+
+Default rule, in order (design.md):
+
+1. ``earliest published`` - the first version out is the original; undated articles come
+   after dated ones;
+2. ``most complete text`` - most non-boilerplate content, compared relative to the most
+   complete duplicate of the article, in 5% steps (a truncated copy loses; a light edit that
+   adds three words does not win);
+3. ``least boilerplate`` - fewest boilerplate plus repeated paragraphs (an aggregator repost
+   with its footer loses to the original it copies);
+4. ``smallest id`` - a deterministic last resort.
+
+A user can pass ``canonical_key``: a function of an :class:`~newsdedup.Article` whose smallest
+value wins, with the smallest id breaking ties; the rule is then reported as ``user key``.
+Its values must be mutually comparable (all numbers, all strings, tuples of one shape, ...)
+and never NaN, which compares neither smaller nor larger than anything and so would make the
+canonical depend on input order: either is an :class:`~newsdedup.InputError` naming the
+articles, raised before any group is built.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._core.errors import InputError
+from .._text.article import Article
+
+if TYPE_CHECKING:  # _near_duplicates.groups imports this module's RankKey
+    from .groups import GroupAssignment
+
+__all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "Preference", "RankKey",
+           "decisive_rule", "preference", "rank_keys", "story_canonicals"]
+
+#: Names of the default rule's steps, in order; the result reports one of these.
+RULES = ("earliest published", "most complete text", "least boilerplate", "smallest id")
+USER_RULE = "user key"
+ONLY_MEMBER = "only member"
+#: The rules a story's canonical can report besides those of the groups' rule: the canonical
+#: of the story's only group, or of its group with the most members.
+ONLY_GROUP = "only group"
+LARGEST_GROUP = "largest group"
+
+CanonicalKey = Callable[[Article], Any]
+RankKey = tuple[Any, ...]
+
+_COMPLETENESS_STEPS = 20
+
+
+@attrs.frozen(slots=True)
+class Preference:
+    """The canonical rule as far as it is known before articles are linked.
+
+    Links are what tell how complete an article is among its duplicates; before them, the
+    rule's other steps already rank the articles. Huge sets of copies are compared with their
+    best-ranked members only (``_near_duplicates.links``), and each copy class is represented by its
+    best member (``_near_duplicates.copies``): both read this ranking.
+
+    Attributes:
+        rank: each article's rank by the rule without its completeness step (distinct).
+        period: each article's rank by the first step alone (equal dates, equal period;
+            undated last); all 0 under a user key.
+        completeness_steps: steps in which completeness is compared (1 under a user key:
+            completeness does not count).
+        published: each article's publication time in seconds (NaN: undated).
+    """
+
+    rank: npt.NDArray[np.int64]
+    period: npt.NDArray[np.int64]
+    completeness_steps: int
+    published: npt.NDArray[np.float64]
+
+
+def preference(articles: Sequence[Article], noise: Sequence[int],
+               id_rank: npt.NDArray[np.int64],
+               user_keys: Sequence[RankKey] | None = None) -> Preference:
+    """The :class:`Preference` of ``articles`` (``user_keys``: the keys of a user rule)."""
+    n_articles = len(articles)
+    rank = np.empty(n_articles, dtype=np.int64)
+    published = np.array([a.published.timestamp() if a.published else np.nan for a in articles],
+                         dtype=np.float64)
+    if user_keys is not None:
+        rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
+        return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1, published)
+    period = np.unique(np.nan_to_num(published, nan=np.inf), return_inverse=True)[1]
+    period = period.reshape(-1).astype(np.int64)
+    rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), period))] = np.arange(n_articles)
+    return Preference(rank, period, _COMPLETENESS_STEPS, published)
+
+
+def rank_keys(
+    articles: Sequence[Article],
+    content_size: Sequence[int],
+    neighbour_max_content: Sequence[int],
+    noise: Sequence[int],
+    canonical_key: CanonicalKey | None = None,
+) -> list[RankKey]:
+    """Sort keys (smaller is better) of every article, one component per rule step.
+
+    ``neighbour_max_content`` is the largest content size among the article and its
+    duplicates; ``noise`` counts its boilerplate and repeated paragraphs.
+    """
+    if canonical_key is not None:
+        user_keys = [(canonical_key(article), article.id) for article in articles]
+        _check_user_keys(user_keys, articles)
+        return user_keys
+    keys: list[RankKey] = []
+    for number, article in enumerate(articles):
+        published = (0, article.published.timestamp()) if article.published else (1, 0.0)
+        reference = max(int(neighbour_max_content[number]), 1)
+        relative = int(content_size[number]) / reference
+        completeness = min(_COMPLETENESS_STEPS - 1, math.floor(relative * _COMPLETENESS_STEPS))
+        keys.append((published, -completeness, int(noise[number]), article.id))
+    return keys
+
+
+class _Incomparable(Exception):
+    def __init__(self, first: int, second: int, error: TypeError) -> None:
+        super().__init__(first, second, error)
+        self.first, self.second, self.error = first, second, error
+
+
+class _Probe:
+    """A key that reports which two articles' keys could not be compared."""
+
+    __slots__ = ("key", "number")
+
+    def __init__(self, key: RankKey, number: int) -> None:
+        self.key, self.number = key, number
+
+    def __lt__(self, other: _Probe) -> bool:
+        try:
+            return bool(self.key < other.key)
+        except TypeError as error:
+            raise _Incomparable(self.number, other.number, error) from None
+
+
+def _is_nan(value: object) -> bool:
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, tuple | list):
+        return any(_is_nan(item) for item in value)
+    return False
+
+
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(article: Article, value: object) -> str:
+    return f"{article.id!r} (key {_short_repr(value)} of type {type(value).__name__})"
+
+
+def _check_user_keys(keys: list[RankKey], articles: Sequence[Article]) -> None:
+    """InputError unless the user's keys sort consistently (see the module docstring)."""
+    for (value, _), article in zip(keys, articles, strict=True):
+        if _is_nan(value):
+            raise InputError(
+                f"canonical_key: article {article.id!r} got the key {_short_repr(value)}, which "
+                "holds NaN: NaN is neither smaller nor larger than any key, so the canonical "
+                "would depend on input order; return a number (e.g. math.inf) instead")
+    try:
+        sorted(keys)
+    except TypeError:
+        try:
+            sorted(_Probe(key, number) for number, key in enumerate(keys))
+        except _Incomparable as clash:
+            first, second = articles[clash.first], articles[clash.second]
+            raise InputError(
+                f"canonical_key: the keys of articles {_describe(first, keys[clash.first][0])}"
+                f" and {_describe(second, keys[clash.second][0])} cannot be compared "
+                f"({clash.error}); return values of one orderable kind, e.g. all numbers or "
+                "tuples of the same shape (None sorts with nothing)") from clash.error
+        raise  # pragma: no cover - a comparison that fails only once
+
+
+def decisive_rule(winner: RankKey, runner_up: RankKey | None, user_key: bool) -> str:
+    """Name of the first rule step on which ``winner`` beats ``runner_up``."""
+    if runner_up is None:
+        return ONLY_MEMBER
+    if user_key:
+        return USER_RULE if winner[0] != runner_up[0] else RULES[-1]
+    for step, (mine, theirs) in enumerate(zip(winner, runner_up, strict=True)):
+        if mine != theirs:
+            return RULES[step]
+    return RULES[-1]
+
+
+def story_canonicals(story_groups: list[list[int]], groups: GroupAssignment,
+                     keys: list[Any], user_key: bool) -> tuple[list[int], list[str]]:
+    """Each story's canonical and the rule that chose it: the canonical of its largest
+    group (``ONLY_GROUP`` / ``LARGEST_GROUP``), among groups of equal size the best by the
+    groups' rule (``decisive_rule`` between the two best canonicals)."""
+    canonicals: list[int] = []
+    rules: list[str] = []
+    for gs in story_groups:
+        ranked = sorted(gs, key=lambda g: (-len(groups.members[g]), keys[groups.canonical[g]]))
+        best = groups.canonical[ranked[0]]
+        canonicals.append(best)
+        if len(ranked) == 1:
+            rules.append(ONLY_GROUP)
+        elif len(groups.members[ranked[0]]) > len(groups.members[ranked[1]]):
+            rules.append(LARGEST_GROUP)
+        else:
+            rules.append(decisive_rule(keys[best], keys[groups.canonical[ranked[1]]], user_key))
+    return canonicals, rules

@@ -1,0 +1,636 @@
+"""Article links: which articles share text, how much, and in which direction.
+
+Links are made between copy classes (``_near_duplicates.copies``: exact copies are one class, linked
+once). Two classes are compared when at least one of their non-boilerplate paragraphs matches. The
+comparison is exact, over the union of each class's non-boilerplate shingles: Jaccard, and
+containment in both directions. Each linked pair gets a relation, read from ``a`` to ``b``:
+
+``near-duplicate``  Jaccard >= ``article_threshold``
+``contained-in``    ``a``'s text is in ``b`` (containment >= ``containment_threshold``)
+``contains``        ``b``'s text is in ``a``
+``partial-reuse``   they share paragraphs, but neither is a copy of the other
+
+A containment makes the pair *duplicates* only when the shorter article also covers at least
+``min_coverage`` of the longer one, or, for an *excerpt* (a lead, or a repost cut to its first
+paragraphs) contained to ``excerpt_containment``, ``excerpt_coverage`` of it; and an article
+that contains two or more otherwise unrelated articles is a *digest*: it stays linked to each
+("contains") but is never their duplicate, so a digest page cannot merge different articles
+into one group.
+
+**Linear in the copies.** A paragraph carried by a few classes pairs them all. One carried by
+more than ``ALL_PAIRS_CARRIERS`` (a wire story syndicated thousands of times with edits, a
+quote every outlet runs) would make a quadratic number of pairs: its carriers are compared
+only with its ``LINK_HUBS`` *hubs*, the carriers ranked best by the canonical rule (published
+first, most complete, least noise, smallest id; see ``_near_duplicates.canonical.Preference``). A
+group is built around its canonical, which is one of those hubs whenever it carries the paragraph,
+so every copy is still compared with it directly; the pairs of copies with each other, which no
+group decision reads, are not made.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._core.arrays import gather_rows, sorted_unique
+from .._core.config import DedupConfig
+from .._core.threads import map_in_threads, split_range
+from .._core.types import F64, I64
+from .._kernels import candidate_pass as _candidate_pass
+from .._kernels import edited_line_names as _edited_line_names
+from .._kernels import link_similarity_kernel as _link_similarity_kernel
+from .._kernels import popular_hubs as _popular_hubs
+from .._kernels import union_kernel as _union_kernel
+from .._text.features import Features
+from .._text.shingle import ShingleSets, ShingleValues
+from .canonical import Preference
+from .copies import CopyClasses
+from .paragraph_matches import ParagraphMatches
+from .shared import shared_paragraphs
+from .verify import PairSimilarity, count_shared
+
+__all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "TEXT_TOKENS", "ArticleLinks",
+           "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles"]
+
+
+NEAR_DUPLICATE = "near-duplicate"
+CONTAINS = "contains"
+CONTAINED_IN = "contained-in"
+#: The relation read from the other article of a link.
+INVERSE_RELATION = {CONTAINS: CONTAINED_IN, CONTAINED_IN: CONTAINS}
+PARTIAL_REUSE = "partial-reuse"
+
+
+@attrs.frozen(slots=True)
+class ArticleLinks:
+    """Linked pairs of copy classes (class numbers ``a < b``) with exact scores.
+
+    Attributes:
+        classes: the copy classes; two members of one class are near-duplicates with
+            Jaccard 1 (not listed as links).
+        a, b: class numbers.
+        jaccard: Jaccard of their non-boilerplate shingle sets.
+        a_in_b, b_in_a: containment of one in the other.
+        relation: relation of ``a`` to ``b`` (see module docstring).
+        duplicate: whether the pair counts as duplicates for grouping.
+        digest: per article, whether it was recognised as a digest.
+        content_size: per article, number of its distinct non-boilerplate shingles; for an
+            article without links, the sum of its paragraphs' set sizes instead (no union is
+            built for it: it is compared with no other article, and the canonical rule only
+            reads whether that is zero).
+    """
+
+    classes: CopyClasses
+    a: I64
+    b: I64
+    jaccard: F64
+    a_in_b: F64
+    b_in_a: F64
+    relation: tuple[str, ...]
+    duplicate: npt.NDArray[np.bool_]
+    digest: npt.NDArray[np.bool_]
+    content_size: I64
+
+    def duplicate_articles(self) -> tuple[I64, I64]:
+        """Duplicate links as representative article numbers (``a``'s, ``b``'s)."""
+        representative = self.classes.representative
+        return representative[self.a[self.duplicate]], representative[self.b[self.duplicate]]
+
+
+def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_],
+                         chosen: npt.NDArray[np.bool_] | None = None,
+                         workers: int = 1) -> ShingleSets:
+    """Union of the shingle sets of each article's ``allowed`` paragraphs (for the articles
+    marked in ``chosen`` only, if given: the others get empty sets), on ``workers`` threads
+    (each takes a range of articles; the result does not depend on it)."""
+    offsets, values = _unions(features, allowed, chosen, workers, keep=True)
+    return ShingleSets(offsets, values)
+
+
+def article_content_sizes(features: Features, allowed: npt.NDArray[np.bool_],
+                          chosen: npt.NDArray[np.bool_] | None = None,
+                          workers: int = 1) -> I64:
+    """Size of the union of ``allowed`` paragraph sets of each article (0 for articles not
+    marked in ``chosen``, if given), without keeping the sets."""
+    offsets, _ = _unions(features, allowed, chosen, workers, keep=False)
+    sizes: I64 = np.diff(offsets)
+    return sizes
+
+
+def _unions(features: Features, allowed: npt.NDArray[np.bool_],
+            chosen: npt.NDArray[np.bool_] | None, workers: int,
+            keep: bool) -> tuple[I64, ShingleValues]:
+    n_articles = features.n_articles
+    if chosen is None:
+        chosen = np.ones(n_articles, dtype=bool)
+    shingles = features.shingles
+
+    def part(bounds: tuple[int, int]) -> tuple[I64, ShingleValues]:
+        in_range = np.zeros(n_articles, dtype=bool)
+        in_range[bounds[0]:bounds[1]] = chosen[bounds[0]:bounds[1]]
+        return _union_kernel(features.article_paragraphs, allowed, in_range, shingles.offsets,
+                             shingles.values, keep)
+
+    parts = map_in_threads(part, split_range(n_articles, workers), workers)
+    if len(parts) == 1:
+        return parts[0]
+    # Ranges are consecutive: sizes add up, values follow one another in article order.
+    sizes = np.sum([np.diff(offsets) for offsets, _ in parts], axis=0)
+    offsets = np.zeros(n_articles + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return offsets, np.concatenate([values for _, values in parts])
+
+
+#: A unique paragraph carried by at most this many copy classes links all of them pairwise;
+#: one carried by more (a wire paragraph syndicated thousands of times, a quote everyone
+#: runs) links each carrier with its ``LINK_HUBS`` best-ranked carriers only, so that the
+#: links grow linearly with the carriers (see the module docstring). Every paragraph below
+#: the limit costs up to its square: 16, as many as the hubs.
+ALL_PAIRS_CARRIERS = 16
+#: Best-ranked carriers of a popular paragraph that every other carrier is compared with.
+LINK_HUBS = 16
+#: Two articles contained in a third are parts of one text when one is in the other to this
+#: share (a cut repost and a lead excerpt of one article); below it, different texts.
+_SAME_TEXT = 0.5
+#: A repost's own line around the text it copies (a header, a byline) has at most this many
+#: tokens ...
+_WRAPPER_TOKENS = 15
+#: ... and such lines make up at most this share of the repost.
+_WRAPPER_SHARE = 0.25
+#: A paragraph of at least this many tokens is text of an article; shorter lines (a header,
+#: a dateline, "No one was injured.") may be a site's or a repost's own.
+TEXT_TOKENS = 12
+#: A text line with at least this share of its shingles in the other article is an edited
+#: line of it (two edited words in a 19-word sentence leave a third), not a line of its own.
+_EDITED_LINE_SHARE = 0.25
+#: An edited line may name words its original lacks: one (a corrected toll), or up to
+#: ``_NEW_NAME_SHARE`` of its names (two copies edited in one figure each differ in two of a
+#: line's many). A report of another incident names an age, a street and a town of its own
+#: in a lead of six names.
+_NEW_NAMES = 1
+_NEW_NAME_SHARE = 0.25
+#: Below this Jaccard, two articles are not near-duplicates however few words differ (a short
+#: text has too few shingles for the count of differing words to mean anything).
+_EDITED_MIN_JACCARD = 0.4
+
+
+def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.NDArray[np.bool_],
+                  classes: CopyClasses, preference: Preference, config: DedupConfig,
+                  id_rank: I64 | None = None) -> ArticleLinks:
+    """Link the copy classes whose content paragraphs match (see the module docstring).
+
+    ``id_rank`` (each article's rank by id; default: its position) orients an exact
+    containment tie, equal containment both ways: the class whose representative has the
+    lower rank is the contained one, so that the relation does not depend on the input order.
+    """
+    n_articles = features.n_articles
+    n_classes = classes.n_classes
+    shingles = features.shingles
+    representative = classes.representative
+
+    def content_of(chosen: npt.NDArray[np.bool_]) -> I64:
+        articles = np.zeros(n_articles, dtype=bool)
+        articles[representative[chosen]] = True
+        sizes: I64 = article_content_sizes(features, allowed, articles, config.workers)
+        return sizes[representative]
+
+    a, b = class_pairs(classes, matches, preference, content_of)
+
+    # Each linked pair is compared over its two representatives' unions, built when needed
+    # and not kept; classes without links get the sum of their paragraphs' set sizes (see
+    # ArticleLinks.content_size), unless they hold several copies: those were compared too.
+    rep_a, rep_b = representative[a], representative[b]
+    parts = map_in_threads(
+        lambda bounds: _link_similarity_kernel(
+            features.article_paragraphs, allowed, shingles.offsets, shingles.values,
+            rep_a[bounds[0]:bounds[1]], rep_b[bounds[0]:bounds[1]]),
+        split_range(a.size, config.workers), config.workers)
+    scores = PairSimilarity(rep_a, rep_b, *(np.concatenate([part[k] for part in parts])
+                                            if parts else np.zeros(0, dtype=np.int64)
+                                            for k in range(3)))
+    article = features.paragraph_article
+    content_size = np.bincount(article, weights=np.where(allowed, shingles.sizes, 0),
+                               minlength=n_articles).astype(np.int64)
+    copied = np.flatnonzero(classes.sizes() > 1)
+    if copied.size:
+        chosen = np.zeros(n_articles, dtype=bool)
+        chosen[representative[copied]] = True
+        sizes = article_content_sizes(features, allowed, chosen, config.workers)
+        content_size[representative[copied]] = sizes[representative[copied]]
+    content_size[rep_a] = scores.left_size
+    content_size[rep_b] = scores.right_size
+    with_class = classes.class_of >= 0
+    content_size[with_class] = content_size[representative[classes.class_of[with_class]]]
+
+    jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
+    # A few edited words change shingle_size shingles each: on a short article, three of them
+    # pull the Jaccard far below article_threshold. Estimated from the shingles each side
+    # does not share (a substitution leaves shingle_size on each).
+    edits = np.maximum(scores.left_size, scores.right_size) - scores.intersection
+    # Below article_threshold (a contained copy, a few edited words) there is less text to
+    # prove copying: the two must also be published close together (or one be undated).
+    gap = np.abs(preference.published[rep_a] - preference.published[rep_b])
+    close = ~(gap > (np.inf if config.copy_window_days is None
+                     else config.copy_window_days * 86400.0))
+    # Edited copies are told from formulaic reports of other events (which differ in as few
+    # words: an age, a street) by time: reposts follow their original within days.
+    soon = ~(gap > (np.inf if config.edited_copy_days is None
+                    else config.edited_copy_days * 86400.0))
+    budget = config.near_duplicate_edits * config.shingle_size
+    shortest_line = _shortest_text_lines(features, allowed)
+    unshared_a = scores.left_size - scores.intersection
+    unshared_b = scores.right_size - scores.intersection
+    edited = ((jaccard < config.article_threshold) & soon & (jaccard >= _EDITED_MIN_JACCARD)
+              & (edits <= budget))
+    edited &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a, edited)
+    edited &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b, edited)
+    # An edit changes words, not names or figures: two formulaic reports of other incidents
+    # differ in a few words too, but those are an age, a street, a town.
+    edited &= _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b, edited)
+    near = (jaccard >= config.article_threshold) | edited
+    rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
+    # Containment as a copy sees it: a repost's own lines around the text it copies (a
+    # "Source: ... | Curated by ..." header, a byline) do not count against it.
+    a_smaller = scores.left_size < scores.right_size
+    inside_a = _unwrapped_containment(features, matches, allowed, rep_a, rep_b, a_in_b, b_in_a,
+                                      scores.intersection, near | ~a_smaller, config)
+    inside_b = _unwrapped_containment(features, matches, allowed, rep_b, rep_a, b_in_a, a_in_b,
+                                      scores.intersection, near | a_smaller, config)
+    # ... nor do a few edited words (as for near-duplicates): a copy is contained in its
+    # original up to near_duplicate_edits words.
+    # (Only for a text covering excerpt_coverage of the other: a line or two sharing a
+    # stock phrase has few shingles to differ by, and is nobody's copy.)
+    edited_a = (soon & (a_in_b >= 0.5) & (b_in_a >= config.excerpt_coverage)
+                & (unshared_a <= budget))
+    edited_b = (soon & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
+                & (unshared_b <= budget))
+    edited_a &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a,
+                              edited_a)
+    edited_b &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b,
+                              edited_b)
+    # (Only where it can make a contained copy: a near-duplicate is one already.)
+    agree = near | _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b,
+                                (edited_a | edited_b) & ~near)
+    edited_a &= agree
+    edited_b &= agree
+    inside_a = np.where(edited_a, 1.0, inside_a)
+    inside_b = np.where(edited_b, 1.0, inside_b)
+    a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
+    a_contained = ~near & (inside_a >= config.containment_threshold) & a_first
+    b_contained = ~near & ~a_contained & (inside_b >= config.containment_threshold)
+    relation = np.full(a.size, PARTIAL_REUSE, dtype=object)
+    relation[near] = NEAR_DUPLICATE
+    relation[a_contained] = CONTAINED_IN
+    relation[b_contained] = CONTAINS
+    covers_a = _covers(inside_a, b_in_a, close, config)
+    covers_b = _covers(inside_b, a_in_b, close, config)
+    # An excerpt (covering less than min_coverage) starts where its original starts.
+    covers_a = _excerpt_leads(features, matches, allowed, rep_a, rep_b, covers_a, b_in_a,
+                              edited_a, config)
+    covers_b = _excerpt_leads(features, matches, allowed, rep_b, rep_a, covers_b, a_in_b,
+                              edited_b, config)
+    # A contained copy names nothing its original does not (see _names_kept): a formulaic
+    # report of another incident is contained in one of the same kind up to its lead and its
+    # closing line, which name another age, street and town.
+    copy = (a_contained & covers_a) | (b_contained & covers_b)
+    duplicate = near | (copy & _names_agree(features, allowed, rep_a, rep_b, unshared_a,
+                                            unshared_b, copy))
+
+    class_digest = _find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
+    # A digest is nobody's duplicate, but two copies of one digest page are each other's.
+    duplicate &= (~class_digest[a] & ~class_digest[b]) | (near & class_digest[a]
+                                                         & class_digest[b])
+    digest = np.zeros(n_articles, dtype=bool)
+    digest[with_class] = class_digest[classes.class_of[with_class]]
+    return ArticleLinks(
+        classes=classes, a=a, b=b, jaccard=jaccard, a_in_b=a_in_b, b_in_a=b_in_a,
+        relation=tuple(relation.tolist()), duplicate=duplicate, digest=digest,
+        content_size=content_size,
+    )
+
+
+def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Preference,
+                content_of: Callable[[npt.NDArray[np.bool_]], I64]) -> tuple[I64, I64]:
+    """The pairs ``(a, b)``, ``a < b``, of copy classes to compare: classes carrying one
+    unique paragraph or the two of a match; a popular paragraph's carriers are paired with its
+    hubs only (see the module docstring), ranked by ``preference`` with the completeness
+    ``content_of(chosen)`` gives each class (called once, for the classes carrying a popular
+    paragraph)."""
+    n_classes = classes.n_classes
+    representative = classes.representative
+    carrier_offsets, carriers = _carriers_by_unique(classes, matches.representative.size)
+    popular = np.flatnonzero(np.diff(carrier_offsets) > ALL_PAIRS_CARRIERS)
+    # Hubs of popular paragraphs: their best carriers by the canonical rule, with each
+    # carrier's completeness taken relative to the most complete carrier of the paragraph.
+    hub_offsets = np.zeros(1, dtype=np.int64)
+    hubs = np.zeros(0, dtype=np.int64)
+    if popular.size:
+        positions, _ = gather_rows(carrier_offsets, popular)
+        chosen = np.zeros(n_classes, dtype=bool)
+        chosen[carriers[positions]] = True
+        hub_offsets, hubs = _popular_hubs(
+            popular, carrier_offsets, carriers, content_of(chosen),
+            preference.period[representative], preference.rank[representative],
+            preference.completeness_steps, LINK_HUBS)
+    is_hub_row = np.full(carrier_offsets.size - 1, -1, dtype=np.int64)
+    is_hub_row[popular] = np.arange(popular.size)
+    partner_offsets, partner, _ = matches.partners()
+    codes = sorted_unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets,
+                                           hubs, partner_offsets, partner, n_classes))
+    return codes // max(n_classes, 1), codes % max(n_classes, 1)
+
+
+def _unwrapped_containment(features: Features, matches: ParagraphMatches,
+                           allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+                           contained: F64, coverage: F64, intersection: I64,
+                           skip: npt.NDArray[np.bool_], config: DedupConfig) -> F64:
+    """Containment of ``inner[k]`` in ``outer[k]`` without the short lines a repost wraps
+    around the text it copies (a "Source: ... | Curated by ..." header, a byline): content
+    paragraphs of at most ``_WRAPPER_TOKENS`` tokens before the first and after the last
+    paragraph shared with ``outer``, together at most ``_WRAPPER_SHARE`` of ``inner``.
+
+    Computed where it can make a contained copy: ``inner`` the smaller (``skip`` false), not
+    yet contained, covering ``excerpt_coverage`` of ``outer``; elsewhere, and where an edge
+    holds a longer paragraph (text of its own, or what a longer article has and a cut copy
+    lost), ``contained`` as it is.
+    """
+    result = contained.copy()
+    wanted = np.flatnonzero(~skip & (contained >= 0.5) & (contained < config.excerpt_containment)
+                            & (coverage >= config.excerpt_coverage))
+    if wanted.size == 0:
+        return result
+    offsets, mine, _, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                            allowed, matches.partners(), inner[wanted],
+                                            outer[wanted])
+    sizes = np.where(allowed, features.shingles.sizes, 0).astype(np.int64).tolist()
+    tokens = features.token_counts.tolist()
+    is_content = allowed.tolist()
+    bounds = offsets.tolist()
+    shared = mine.tolist()
+    article_paragraphs = features.article_paragraphs
+    for k, pair in enumerate(wanted.tolist()):
+        matched = shared[bounds[k]:bounds[k + 1]]
+        if not matched:
+            continue
+        start = int(article_paragraphs[inner[pair]])
+        stop = int(article_paragraphs[inner[pair] + 1])
+        edges = [p for p in (*range(start, min(matched)), *range(max(matched) + 1, stop))
+                 if is_content[p]]
+        if any(tokens[p] > _WRAPPER_TOKENS for p in edges):
+            continue
+        total = sum(sizes[start:stop])
+        wrapper = sum(sizes[p] for p in edges)
+        if wrapper > _WRAPPER_SHARE * total or wrapper >= total:
+            continue
+        # The shingles of a text may repeat across its paragraphs (the union counts them
+        # once): the share is capped at 1.
+        result[pair] = max(contained[pair],
+                           min(1.0, float(intersection[pair]) / (total - wrapper)))
+    return result
+
+
+def _shortest_text_lines(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:
+    """Shingles of each article's shortest text line (a content paragraph of ``TEXT_TOKENS``
+    tokens or more; the largest int64 where there is none)."""
+    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    shortest = np.full(features.n_articles, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(shortest, features.paragraph_article[text_line],
+                  features.shingles.sizes[text_line])
+    return shortest
+
+
+def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], shortest_line: I64,
+                  inner: I64, outer: I64, unshared: I64, wanted: npt.NDArray[np.bool_]
+                  ) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether every text line of ``inner[k]`` (a content paragraph of
+    ``TEXT_TOKENS`` tokens or more) has ``_EDITED_LINE_SHARE`` of its shingles in
+    ``outer[k]``'s text: the shingles ``inner`` does not share (``unshared[k]``) are then
+    edits inside lines both carry.
+
+    A few edited words are a copy's; a sentence of its own is not an edit, however few
+    shingles it has: two formulaic reports of one station differ in a line the other
+    lacks ("He left with about $7,800 and fled on foot toward Pine Street": one shingle of
+    nine in the other report). Headers, datelines and other short lines may differ (a
+    repost's own wrapper). A line of at least ``unshared / (1 - share)`` shingles passes
+    whatever the edits, so only pairs whose article's shortest text line
+    (``shortest_line``, see :func:`_shortest_text_lines`) is shorter are looked at (a
+    thousand near-duplicate briefs edited in a word each: none).
+    """
+    result = wanted.copy()
+    pairs = np.flatnonzero(wanted & (shortest_line[inner] * (1.0 - _EDITED_LINE_SHARE)
+                                     < unshared))
+    if pairs.size == 0:
+        return result
+    chosen = np.zeros(features.n_articles, dtype=bool)
+    chosen[outer[pairs]] = True
+    texts = article_shingle_sets(features, allowed, chosen)
+    text_line = (allowed & (features.token_counts >= TEXT_TOKENS)).tolist()
+    article_paragraphs = features.article_paragraphs.tolist()
+    line_offsets = features.shingles.offsets.tolist()
+    text_offsets = texts.offsets.tolist()
+    for pair in pairs.tolist():
+        article, other = int(inner[pair]), int(outer[pair])
+        result[pair] = all(
+            count_shared(features.shingles.values, line_offsets[paragraph],
+                         line_offsets[paragraph + 1], texts.values, text_offsets[other],
+                         text_offsets[other + 1])
+            >= _EDITED_LINE_SHARE * (line_offsets[paragraph + 1] - line_offsets[paragraph])
+            for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1])
+            if text_line[paragraph])
+    return result
+
+
+def _names_agree(features: Features, allowed: npt.NDArray[np.bool_], a: I64, b: I64,
+                 unshared_a: I64, unshared_b: I64,
+                 wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether one of ``a[k]`` and ``b[k]`` names nothing new in the lines
+    they both carry, edited (:func:`_names_kept`, either way round). A copy may drop a name
+    its original has (one of two copies of a text may have lost a figure the other kept);
+    two formulaic reports of other incidents each name what the other does not (an age, a
+    street, a town). A side with no shingle the other lacks (``unshared_a``,
+    ``unshared_b``) has no edited line: it agrees without a look."""
+    forward: npt.NDArray[np.bool_] = wanted & (unshared_a == 0)
+    forward |= _names_kept(features, allowed, a, b, wanted & ~forward)
+    backward: npt.NDArray[np.bool_] = wanted & ~forward & (unshared_b == 0)
+    backward |= _names_kept(features, allowed, b, a, wanted & ~forward & ~backward)
+    return forward | backward
+
+
+def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
+                outer: I64, wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether no edited line of ``inner[k]`` names words ``outer[k]``
+    lacks beyond ``_NEW_NAMES`` and ``_NEW_NAME_SHARE`` of its names: the salient words
+    (``Features.names``) of each text line (a content paragraph of ``TEXT_TOKENS`` tokens or
+    more) that has ``_EDITED_LINE_SHARE`` of its shingles, but not all, in one of
+    ``outer``'s content paragraphs, looked up in ``outer``'s content terms (a compiled
+    loop).
+
+    Lines ``outer`` holds whole name what it names; lines of ``inner``'s own (a repost's
+    footer naming its site) are not edits, and containment already counts them. A word
+    counts on the other side written any way (an edit may make "Distribution" follow a
+    lower-case word, and so salient, where the original wrote it after a capital).
+    """
+    result = wanted.copy()
+    pairs = np.flatnonzero(wanted)
+    if pairs.size:
+        text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+        result[pairs] = _edited_line_names(
+            features.article_paragraphs, text_line, allowed, features.shingles.offsets,
+            features.shingles.values, features.name_offsets, features.names,
+            features.article_terms, features.terms, inner[pairs], outer[pairs],
+            _EDITED_LINE_SHARE, _NEW_NAMES, _NEW_NAME_SHARE)
+    return result
+
+
+def _excerpt_leads(features: Features, matches: ParagraphMatches,
+                   allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+                   covers: npt.NDArray[np.bool_], coverage: F64, edited: npt.NDArray[np.bool_],
+                   config: DedupConfig) -> npt.NDArray[np.bool_]:
+    """``covers`` where an excerpt (``coverage`` below ``min_coverage``) of ``outer[k]``
+    shares ``outer``'s first content paragraph, its lead: a lead excerpt or a cut repost keeps
+    the start of its original, while a formulaic report of another incident shares the stock
+    sentences and differs in the lead (another town, another age).
+
+    An ``edited`` copy (contained up to a few edited words, names and figures kept: see
+    :func:`_edits_within`) may have edited its lead too: its first content paragraph then
+    starts the excerpt when it holds ``_EDITED_LINE_SHARE`` of its shingles in ``outer``'s
+    lead (the rule of an edited line)."""
+    result = covers.copy()
+    excerpts = np.flatnonzero(covers & (coverage < config.min_coverage))
+    if excerpts.size == 0:
+        return result
+    offsets, _, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                              allowed, matches.partners(), inner[excerpts],
+                                              outer[excerpts])
+    leads = _first_content(features.article_paragraphs, allowed, outer[excerpts])
+    own_leads = _first_content(features.article_paragraphs, allowed, inner[excerpts])
+    bounds = offsets.tolist()
+    shared = theirs.tolist()
+    line_offsets = features.shingles.offsets.tolist()
+    values = features.shingles.values
+    for k, pair in enumerate(excerpts.tolist()):
+        lead, own = leads[k], own_leads[k]
+        result[pair] = lead in shared[bounds[k]:bounds[k + 1]]
+        if not result[pair] and edited[pair] and lead >= 0 and own >= 0:
+            size = line_offsets[own + 1] - line_offsets[own]
+            result[pair] = size > 0 and count_shared(
+                values, line_offsets[own], line_offsets[own + 1], values, line_offsets[lead],
+                line_offsets[lead + 1]) >= _EDITED_LINE_SHARE * size
+    return result
+
+
+def _first_content(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
+                   articles: I64) -> list[int]:
+    """Each article's first content paragraph (-1: none)."""
+    content = np.flatnonzero(allowed)
+    first = np.searchsorted(content, article_paragraphs[articles])
+    found = np.minimum(first, max(content.size - 1, 0))
+    valid = (first < content.size) & (content[found] < article_paragraphs[articles + 1]) if (
+        content.size) else np.zeros(articles.size, dtype=bool)
+    result: list[int] = np.where(valid, content[found] if content.size else -1, -1).tolist()
+    return result
+
+
+def _covers(contained: F64, coverage: F64, close: npt.NDArray[np.bool_],
+            config: DedupConfig) -> npt.NDArray[np.bool_]:
+    """Whether a contained copy (its ``contained`` share is in the other, which it covers to
+    ``coverage``) published ``close`` to the other is a duplicate: it covers
+    ``min_coverage``, or it is an excerpt."""
+    excerpt = (contained >= config.excerpt_containment) & (coverage >= config.excerpt_coverage)
+    covers: npt.NDArray[np.bool_] = close & ((coverage >= config.min_coverage) | excerpt)
+    return covers
+
+
+def _carriers_by_unique(classes: CopyClasses, n_unique: int) -> tuple[I64, I64]:
+    """The copy classes carrying each unique paragraph (CSR, classes ascending)."""
+    owner = np.repeat(np.arange(classes.n_classes, dtype=np.int64), np.diff(classes.unique_offsets))
+    order = np.lexsort((owner, classes.uniques))
+    offsets = np.zeros(n_unique + 1, dtype=np.int64)
+    np.cumsum(np.bincount(classes.uniques, minlength=n_unique), out=offsets[1:])
+    return offsets, owner[order]
+
+
+def _candidate_codes(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offsets: I64,
+                     hubs: I64, partner_offsets: I64, partner: I64, n_classes: int) -> I64:
+    """Codes ``i * n + j`` (``i < j``) of the class pairs to compare, with repeats.
+
+    Classes carrying one unique paragraph, or the two paragraphs of a match, are paired:
+    all pairs while no paragraph involved is popular (``ALL_PAIRS_CARRIERS``); otherwise the
+    popular side (``hub_row[u] >= 0``: row of ``u`` in the hubs) takes part through its hubs
+    only. Counted first, then written, so the output is allocated once.
+    """
+    arguments = (carrier_offsets, carriers, hub_row, hub_offsets, hubs, partner_offsets,
+                 partner, n_classes)
+    out = np.empty(_candidate_pass(*arguments, np.empty(0, dtype=np.int64), False),
+                   dtype=np.int64)
+    _candidate_pass(*arguments, out, True)
+    return out
+
+
+def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray[np.bool_],
+                  config: DedupConfig, n_classes: int) -> npt.NDArray[np.bool_]:
+    """Classes containing two or more classes that are different texts.
+
+    A class contains another when the other's text is in it to ``containment_threshold``,
+    also when their Jaccard makes them near-duplicates (a long article with a short one
+    appended is a digest of the two, not a copy of the long one). Two contained classes are
+    one text when they overlap by ``_SAME_TEXT`` of the smaller: as their link says, or as
+    their coverage of the container forces (two copies covering 97% of it share at least
+    94%; a cut repost and a lead excerpt of one article are parts of one text). A digest
+    carries two or more texts that do not overlap so (its articles, which may quote each
+    other).
+    """
+    threshold = config.containment_threshold
+    a_inside = (a_in_b >= threshold) & a_first
+    b_inside = (b_in_a >= threshold) & ~a_inside
+    # (container, contained, share of the container the contained one covers)
+    contained_by: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for small, big, covered in zip(a[a_inside].tolist(), b[a_inside].tolist(),
+                                   b_in_a[a_inside].tolist(), strict=True):
+        contained_by[big].append((small, covered))
+    for big, small, covered in zip(a[b_inside].tolist(), b[b_inside].tolist(),
+                                   a_in_b[b_inside].tolist(), strict=True):
+        contained_by[big].append((small, covered))
+    digest = np.zeros(n_classes, dtype=bool)
+    candidates = {big: smalls for big, smalls in contained_by.items() if len(smalls) >= 2}
+    if not candidates:
+        return digest
+    overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
+    same_text: dict[int, set[int]] = defaultdict(set)
+    for left, right in zip(a[overlapping].tolist(), b[overlapping].tolist(), strict=True):
+        same_text[left].add(right)
+        same_text[right].add(left)
+    for big, smalls in candidates.items():
+        # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
+        # part covering most is the best partner for every other (see docs/design.md), so
+        # copies of one text are one part at once, in one pass.
+        widest, most = max(smalls, key=lambda entry: (entry[1], -entry[0]))
+        apart = [small for small, covered in smalls
+                 if small != widest and most + covered - 1.0 < _SAME_TEXT * covered]
+        if not apart:
+            continue
+        members = {small for small, _ in smalls}
+        parent = {small: small for small in members}
+        for small in members:
+            if small not in apart:
+                parent[small] = widest
+        for small in apart:
+            linked = same_text.get(small, set())
+            # The smaller side of the two sets is scanned: a hub's links are thousands.
+            for other in (linked & members if len(linked) < len(members)
+                          else members & linked):
+                parent[_root(parent, small)] = _root(parent, other)
+        digest[big] = len({_root(parent, small) for small in members}) >= 2
+    return digest
+
+
+def _root(parent: dict[int, int], node: int) -> int:
+    """The root of ``node`` in a union-find forest (paths halved on the way)."""
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node

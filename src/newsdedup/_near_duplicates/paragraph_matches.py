@@ -1,0 +1,154 @@
+"""Paragraph matches: identical paragraphs collapsed, near ones found by LSH and verified.
+
+Steps: paragraphs with identical shingle sets share one *unique paragraph* (so a footer seen
+ten thousand times is hashed into LSH once); LSH over the unique paragraphs proposes
+candidates; :func:`~newsdedup._near_duplicates.verify.pair_similarity` checks each exactly; a pair
+*matches* when its Jaccard reaches ``paragraph_jaccard`` or the shorter paragraph is contained in
+the longer one to ``paragraph_containment``. Matched unique paragraphs form *paragraph clusters*
+(connected components), the unit of boilerplate detection.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .._core.config import DedupConfig
+from .._core.types import F64, I64
+from .._text.features import Features
+from .lsh import choose_bands, lsh_candidate_pairs
+from .minhash import signatures
+from .verify import pair_similarity
+
+__all__ = ["ParagraphMatches", "match_paragraphs", "unique_positions"]
+
+
+#: LSH bands signed and bucketed together (8 bands of 2 rows: 16 signature values a row).
+_BANDS_PER_BLOCK = 8
+
+@attrs.frozen(slots=True)
+class ParagraphMatches:
+    """Which paragraphs carry the same or nearly the same text.
+
+    Attributes:
+        unique_of: for each paragraph, its unique-paragraph number (-1: no shingles).
+        representative: for each unique paragraph, the first paragraph carrying it.
+        left, right: matched unique-paragraph pairs (``left < right``).
+        jaccard, containment: exact similarity of each matched pair (containment of the
+            shorter paragraph in the longer).
+        cluster_of_unique: paragraph cluster of each unique paragraph.
+    """
+
+    unique_of: I64
+    representative: I64
+    left: I64
+    right: I64
+    jaccard: F64
+    containment: F64
+    cluster_of_unique: I64
+    # partners(), computed on the first call (several steps read it).
+    _partners: tuple[I64, I64, F64] | None = attrs.field(default=None, init=False,
+                                                          repr=False, eq=False)
+
+    def partners(self) -> tuple[I64, I64, F64]:
+        """The matched partners of each unique paragraph (CSR ``offsets``, ``partner``,
+        ``jaccard``), each pair listed from both sides, partners ascending (computed once,
+        then kept)."""
+        if self._partners is not None:
+            return self._partners
+        first = np.concatenate([self.left, self.right])
+        second = np.concatenate([self.right, self.left])
+        jaccard = np.concatenate([self.jaccard, self.jaccard])
+        order = np.lexsort((second, first))
+        offsets = np.zeros(self.representative.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(first, minlength=self.representative.size), out=offsets[1:])
+        found = (offsets, second[order], jaccard[order])
+        object.__setattr__(self, "_partners", found)  # a cache on a frozen record
+        return found
+
+    @property
+    def cluster_of_paragraph(self) -> I64:
+        """Paragraph cluster of each paragraph (-1 for paragraphs without shingles)."""
+        if self.cluster_of_unique.size == 0:  # no paragraph has a shingle (e.g. all "...")
+            return np.full(self.unique_of.size, -1, dtype=np.int64)
+        return np.where(self.unique_of >= 0,
+                        self.cluster_of_unique[np.maximum(self.unique_of, 0)], -1)
+
+
+def match_paragraphs(features: Features, config: DedupConfig,
+                     article_priority: I64 | None = None) -> ParagraphMatches:
+    """Find identical and near-identical paragraphs across all articles of ``features``.
+
+    ``article_priority`` (smaller first; default: article number) orders the paragraphs of
+    an oversized LSH bucket by the best article carrying each (see ``_near_duplicates.lsh``).
+    """
+    sets = features.shingles
+    has_shingles = sets.sizes > 0
+    prints = features.fingerprints
+    candidates_rows = np.flatnonzero(has_shingles)
+    _, first_position, inverse = np.unique(prints[candidates_rows], return_index=True,
+                                           return_inverse=True)
+    # Number unique paragraphs by first appearance, so numbering follows input order.
+    appearance = np.argsort(first_position, kind="stable")
+    renumber = np.empty_like(appearance)
+    renumber[appearance] = np.arange(appearance.size)
+    unique_of = np.full(len(sets), -1, dtype=np.int64)
+    unique_of[candidates_rows] = renumber[inverse]
+    representative = candidates_rows[np.sort(first_position)]
+    n_unique = representative.size
+    if article_priority is None:
+        article_priority = np.arange(features.n_articles, dtype=np.int64)
+    priority = np.full(n_unique, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(priority, unique_of[candidates_rows],
+                  article_priority[features.paragraph_article[candidates_rows]])
+
+    bands, rows = choose_bands(config.lsh_threshold, config.num_perm)
+    # Only the unique paragraphs are signed, only with the permutations the bands use, and a
+    # few bands at a time: the signatures of a large corpus never all sit in memory.
+    found = []
+    for first_band in range(0, bands, _BANDS_PER_BLOCK):
+        block = min(bands - first_band, _BANDS_PER_BLOCK)
+        block_signatures = signatures(
+            sets, config.num_perm, config.seed, rows=representative, workers=config.workers,
+            columns=(first_band * rows, (first_band + block) * rows))
+        found.append(lsh_candidate_pairs(block_signatures, block, rows, workers=config.workers,
+                                     priority=priority))
+        del block_signatures
+    pairs = (np.unique(np.concatenate(found), axis=0) if len(found) > 1
+             else found[0] if found else np.zeros((0, 2), dtype=np.int64)).reshape(-1, 2)
+    similarity = pair_similarity(sets, representative[pairs[:, 0]], representative[pairs[:, 1]])
+    jaccard = similarity.jaccard
+    containment = similarity.smaller_contained
+    keep = (jaccard >= config.paragraph_jaccard) | (containment >= config.paragraph_containment)
+    left, right = pairs[keep, 0], pairs[keep, 1]
+
+    graph = coo_matrix((np.ones(left.size), (left, right)), shape=(n_unique, n_unique))
+    _, labels = connected_components(graph, directed=False)
+    return ParagraphMatches(
+        unique_of=unique_of,
+        representative=representative,
+        left=left,
+        right=right,
+        jaccard=jaccard[keep],
+        containment=containment[keep],
+        cluster_of_unique=labels.astype(np.int64),
+    )
+
+
+def _occurrences(unique_of: I64, n_unique: int, allowed: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+    """Paragraph numbers grouped by unique paragraph (CSR), only where ``allowed``."""
+    rows = np.flatnonzero((unique_of >= 0) & allowed)
+    order = np.argsort(unique_of[rows], kind="stable")
+    members = rows[order]
+    offsets = np.zeros(n_unique + 1, dtype=np.int64)
+    np.cumsum(np.bincount(unique_of[members], minlength=n_unique), out=offsets[1:])
+    return offsets, members
+
+
+def unique_positions(matches: ParagraphMatches) -> tuple[I64, I64]:
+    """CSR of all paragraph occurrences per unique paragraph (see ``_occurrences``)."""
+    return _occurrences(matches.unique_of, matches.representative.size,
+                        np.ones(matches.unique_of.size, dtype=bool))

@@ -1,0 +1,404 @@
+"""Assembly: the pipeline's arrays turned into the public result objects.
+
+Ids of groups and stories are derived from their members' ids (``stable_id``), so the same
+input in any order gives the same ids. Every relation and score is read from the article
+links; provenance lists, for each paragraph of a group's canonical, the members' paragraphs
+that carry it.
+
+Matches are reported so that their number grows with the articles, not with the square of a
+group's size: each member of a group is matched with its canonical (a star: the other pairs
+of a group are copies of one text), and two groups sharing text are matched once, by the
+representatives of their closest linked copy classes.
+
+Assembly creates one object per article, group member, paragraph pair and canonical paragraph,
+so it is written for the count of objects: arrays are turned into lists once, each link's
+paragraph pairs are read once, and the many identical "no other carrier" provenance entries
+are one shared (immutable) object each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._core.config import DedupConfig
+from .._core.hashing import stable_id
+from .._near_duplicates.boilerplate import Boilerplate
+from .._near_duplicates.canonical import decisive_rule, story_canonicals
+from .._near_duplicates.groups import GroupAssignment
+from .._near_duplicates.links import INVERSE_RELATION, NEAR_DUPLICATE, ArticleLinks
+from .._near_duplicates.paragraph_matches import ParagraphMatches
+from .._near_duplicates.repeated import Repeats
+from .._near_duplicates.shared import shared_paragraphs
+from .._stories.rewrite import REWRITE, Rewrites
+from .._text.article import Article
+from .._text.features import Features
+from .._text.templates import template_pages
+from .result import (
+    ArticleResult,
+    BoilerplateParagraph,
+    Carrier,
+    DedupResult,
+    DuplicateGroup,
+    GroupMember,
+    Match,
+    ParagraphProvenance,
+    RepeatedParagraph,
+    SharedParagraph,
+    Story,
+)
+
+__all__ = ["assemble"]
+
+CANONICAL = "canonical"
+
+# A pair's shared paragraphs: (index in the first article, index in the second, similarity).
+PairList = list[tuple[int, int, float]]
+
+
+def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Features,
+             repeats: Repeats, boilerplate: Boilerplate, matches: ParagraphMatches,
+             content: npt.NDArray[np.bool_], links: ArticleLinks, groups: GroupAssignment,
+             story_of_group: npt.NDArray[np.int64], keys: list[Any], user_key: bool,
+             config: DedupConfig, rewrites: Rewrites | None = None) -> DedupResult:
+    """Build the :class:`DedupResult` of a run from the outputs of its steps.
+
+    ``content`` flags the paragraphs that count as content (what links compare); with the
+    paragraph ``matches`` it tells which paragraphs two articles share
+    (``_near_duplicates.shared``). ``rewrites`` (``_stories.rewrite``) become matches of their own.
+
+    1. Ids: each group's and story's stable id, from its members' ids (:func:`_result_ids`).
+    2. The article pairs reported: each member with its group's canonical (a star), and one
+       pair per pair of linked groups (:func:`_across_groups`), with the paragraphs each
+       pair shares.
+    3. Groups: members with their relation to the canonical, and the canonical's paragraphs
+       with the members carrying each (:class:`_Provenance`); stories with their canonical
+       (``_near_duplicates.canonical.story_canonicals``).
+    4. One result per article (:func:`_article_results`).
+    5. Matches: the pairs of step 2 (:func:`_match_results`), then the rewrites.
+    """
+    rewrites = Rewrites.none() if rewrites is None else rewrites
+    ids = [article.id for article in corpus]
+    paragraph_start = features.article_paragraphs.tolist()
+    paragraph_index = features.paragraph_index.tolist()
+    view = _LinkView(links)
+    group_ids, story_groups, story_ids = _result_ids(ids, groups, story_of_group)
+
+    star = [(canonical, member) for canonical, members in zip(groups.canonical, groups.members,
+                                                              strict=True)
+            for member in members[1:]]
+    pairs = star + _across_groups(links, groups.group_of)
+    shared = _shared_lists(features, matches, content, pairs, paragraph_index)
+
+    provenance = _Provenance(ids, paragraph_start, boilerplate.any.tolist(), shared[:len(star)])
+    story_canonical, story_rule = story_canonicals(story_groups, groups, keys, user_key)
+    group_results = []
+    for number, members in enumerate(groups.members):
+        canonical = groups.canonical[number]
+        runner_up = keys[members[1]] if len(members) > 1 else None
+        group_results.append(DuplicateGroup(
+            id=group_ids[number],
+            canonical_id=ids[canonical],
+            canonical_rule=decisive_rule(keys[canonical], runner_up, user_key),
+            story_id=story_ids[int(story_of_group[number])],
+            members=tuple(GroupMember(ids[m], *_relation_to(view, m, canonical))
+                          for m in members),
+            provenance=provenance.of(canonical, members),
+        ))
+    story_results = [
+        Story(id=story_ids[s], canonical_id=ids[story_canonical[s]], canonical_rule=story_rule[s],
+              member_ids=tuple(sorted(ids[m] for g in gs for m in groups.members[g])),
+              group_ids=tuple(sorted(group_ids[g] for g in gs)))
+        for s, gs in enumerate(story_groups)
+    ]
+    article_results = _article_results(
+        corpus, empty, features, repeats, boilerplate, links, groups, view,
+        [ids[canonical] for canonical in story_canonical], group_ids, story_ids,
+        story_of_group, paragraph_start, paragraph_index)
+    match_results = _match_results(ids, view, pairs, shared)
+    match_results.extend(rewrite_matches(rewrites, ids, paragraph_index))
+    return DedupResult(
+        articles=tuple(article_results),
+        groups=tuple(sorted(group_results, key=lambda g: g.id)),
+        stories=tuple(sorted(story_results, key=lambda s: s.id)),
+        matches=tuple(sorted(match_results, key=lambda m: (m.a, m.b))),
+        config=config,
+    )
+
+
+def _result_ids(ids: list[str], groups: GroupAssignment, story_of_group: npt.NDArray[np.int64]
+                ) -> tuple[list[str], list[list[int]], list[str]]:
+    """Each group's id, each story's groups (in group order) and each story's id."""
+    group_ids = [stable_id("g", [ids[m] for m in members]) for members in groups.members]
+    n_stories = int(story_of_group.max()) + 1 if story_of_group.size else 0
+    story_groups: list[list[int]] = [[] for _ in range(n_stories)]
+    for group, story in enumerate(story_of_group.tolist()):
+        story_groups[story].append(group)
+    story_ids = [stable_id("s", [ids[m] for g in gs for m in groups.members[g]])
+                 for gs in story_groups]
+    return group_ids, story_groups, story_ids
+
+
+def _relation_to(view: _LinkView, member: int, canonical: int) -> tuple[str, float, float]:
+    """An article's relation to its group's canonical, its Jaccard and containment."""
+    if member == canonical:
+        return CANONICAL, 1.0, 1.0
+    relation, jaccard, member_in, canonical_in = view.read(member, canonical)
+    # Rounded as in every other score of the result (a member and its match agree).
+    return relation, round(jaccard, 6), round(max(member_in, canonical_in), 6)
+
+
+class _Provenance:
+    """The provenance of each group's canonical: each paragraph, whether it is boilerplate,
+    and the members carrying it. Called once per group, in group order: ``star_shared``
+    holds the shared paragraphs of each (canonical, member) pair in that order."""
+
+    def __init__(self, ids: list[str], paragraph_start: list[int], is_boilerplate: list[bool],
+                 star_shared: list[PairList]) -> None:
+        self._ids = ids
+        self._paragraph_start = paragraph_start
+        self._is_boilerplate = is_boilerplate
+        self._star_shared = iter(star_shared)
+        self._alone: dict[tuple[int, bool], ParagraphProvenance] = {}
+        # A group without other members: its provenance depends only on which of its
+        # canonical's paragraphs are boilerplate, so equal flag patterns share one
+        # (immutable) tuple.
+        self._single: dict[tuple[bool, ...], tuple[ParagraphProvenance, ...]] = {}
+
+    def of(self, canonical: int, members: tuple[int, ...]) -> tuple[ParagraphProvenance, ...]:
+        """The provenance of the group of ``members`` (``canonical`` first)."""
+        start, stop = self._paragraph_start[canonical], self._paragraph_start[canonical + 1]
+        if len(members) == 1:
+            flags = tuple(self._is_boilerplate[start:stop])
+            found_tuple = self._single.get(flags)
+            if found_tuple is None:
+                found_tuple = self._single[flags] = tuple(
+                    ParagraphProvenance(index, flag, ()) for index, flag in enumerate(flags))
+            return found_tuple
+        carriers: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
+        for member in members[1:]:
+            for mine, theirs, similarity in next(self._star_shared):
+                carriers[mine].append((self._ids[member], theirs, similarity))
+        entries = []
+        for index, paragraph in enumerate(range(start, stop)):
+            found = carriers.get(index)
+            if found is None:
+                key = (index, self._is_boilerplate[paragraph])
+                if key not in self._alone:
+                    self._alone[key] = ParagraphProvenance(index, key[1], ())
+                entries.append(self._alone[key])
+            else:
+                found.sort()  # by article id, then paragraph index
+                entries.append(ParagraphProvenance(index, self._is_boilerplate[paragraph],
+                                                   tuple(Carrier(*c) for c in found)))
+        return tuple(entries)
+
+
+def _article_results(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Features,
+                     repeats: Repeats, boilerplate: Boilerplate, links: ArticleLinks,
+                     groups: GroupAssignment, view: _LinkView, story_canonical_ids: list[str],
+                     group_ids: list[str], story_ids: list[str],
+                     story_of_group: npt.NDArray[np.int64], paragraph_start: list[int],
+                     paragraph_index: list[int]) -> list[ArticleResult]:
+    """One :class:`ArticleResult` per article, in input order (``paragraph_start``: the
+    features' ``article_paragraphs``, ``paragraph_index`` their ``paragraph_index``)."""
+    ids = [article.id for article in corpus]
+    repeated, flagged = _paragraph_findings(features, repeats, boilerplate, paragraph_index)
+    group_of = groups.group_of.tolist()
+    story_of = story_of_group.tolist()
+    digest, empty_list = links.digest.tolist(), empty.tolist()
+    template_page = template_pages(features, boilerplate.template).tolist()
+    article_results = []
+    for number, article in enumerate(corpus):
+        group = group_of[number]
+        canonical = groups.canonical[group]
+        story = story_of[group]
+        relation, jaccard, containment = _relation_to(view, number, canonical)
+        article_results.append(ArticleResult(
+            id=article.id, group_id=group_ids[group], story_id=story_ids[story],
+            canonical_id=ids[canonical], story_canonical_id=story_canonical_ids[story],
+            is_canonical=canonical == number, relation=relation, jaccard=jaccard,
+            containment=containment,
+            n_paragraphs=paragraph_start[number + 1] - paragraph_start[number],
+            is_empty=empty_list[number], is_digest=digest[number],
+            repeated_paragraphs=tuple(sorted(repeated.get(number, ()), key=lambda r: r.index)),
+            boilerplate_paragraphs=tuple(flagged.get(number, ())),
+            is_template=template_page[number], metadata=_metadata(article),
+        ))
+    return article_results
+
+
+def _match_results(ids: list[str], view: _LinkView, pairs: list[tuple[int, int]],
+                   shared: list[PairList]) -> list[Match]:
+    """One :class:`Match` per reported article pair, read from the smaller id."""
+    match_results = []
+    # Equal paragraph pairs recur across matches (copies share paragraphs at the same
+    # places): one immutable object per distinct pair.
+    shared_paragraph: dict[tuple[int, int, float], SharedParagraph] = {}
+
+    def shared_object(pair: tuple[int, int, float]) -> SharedParagraph:
+        found = shared_paragraph.get(pair)
+        if found is None:
+            found = shared_paragraph[pair] = SharedParagraph(*pair)
+        return found
+
+    for (a, b), pair_list in zip(pairs, shared, strict=True):
+        relation, jaccard, a_in_b, b_in_a = view.read(a, b)
+        duplicate = view.duplicate(a, b)
+        if ids[a] > ids[b]:  # a match reads from the smaller id: input order must not show
+            a, b, a_in_b, b_in_a = b, a, b_in_a, a_in_b
+            relation = INVERSE_RELATION.get(relation, relation)
+            pair_list = sorted((second, first, similarity)
+                               for first, second, similarity in pair_list)
+        match_results.append(Match(
+            a=ids[a], b=ids[b], relation=relation, jaccard=round(jaccard, 6),
+            containment=round(max(a_in_b, b_in_a), 6), a_in_b=round(a_in_b, 6),
+            b_in_a=round(b_in_a, 6), is_duplicate=duplicate,
+            shared_paragraphs=tuple(map(shared_object, pair_list)), score=round(jaccard, 6)))
+    return match_results
+
+
+def rewrite_matches(rewrites: Rewrites, ids: Sequence[str],
+                    paragraph_index: Sequence[int]) -> list[Match]:
+    """The rewrites as :class:`Match` objects (relation ``"rewrite"``, read from the smaller
+    id; no shingle is shared, so Jaccard and containments are 0)."""
+    matches = []
+    for n, (a, b) in enumerate(zip(rewrites.a.tolist(), rewrites.b.tolist(), strict=True)):
+        pairs = [(paragraph_index[first], paragraph_index[second], round(similarity, 6))
+                 for first, second, similarity in zip(
+                     rewrites.paragraph_first[rewrites.pair_offsets[n]:
+                                              rewrites.pair_offsets[n + 1]].tolist(),
+                     rewrites.paragraph_second[rewrites.pair_offsets[n]:
+                                               rewrites.pair_offsets[n + 1]].tolist(),
+                     rewrites.paragraph_similarity[rewrites.pair_offsets[n]:
+                                                   rewrites.pair_offsets[n + 1]].tolist(),
+                     strict=True)]
+        if ids[a] > ids[b]:
+            a, b = b, a
+            pairs = [(second, first, similarity) for first, second, similarity in pairs]
+        matches.append(Match(
+            a=ids[a], b=ids[b], relation=REWRITE, jaccard=0.0, containment=0.0, a_in_b=0.0,
+            b_in_a=0.0, is_duplicate=False,
+            shared_paragraphs=tuple(SharedParagraph(*pair) for pair in sorted(pairs)),
+            score=round(float(rewrites.score[n]), 6)))
+    return matches
+
+
+def _across_groups(links: ArticleLinks, group_of: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """One article pair per pair of groups that share text: the representatives of their
+    closest linked classes (highest Jaccard, then containment, then the lowest class
+    numbers), so that two groups of many copies each give one match, not one per copy."""
+    representative = links.classes.representative
+    first, second = group_of[representative[links.a]], group_of[representative[links.b]]
+    apart = np.flatnonzero(first != second)
+    if apart.size == 0:
+        return []
+    low, high = np.minimum(first[apart], second[apart]), np.maximum(first[apart], second[apart])
+    containment = np.maximum(links.a_in_b[apart], links.b_in_a[apart])
+    order = np.lexsort((links.b[apart], links.a[apart], -containment, -links.jaccard[apart],
+                        high, low))
+    key = low[order] * np.int64(max(len(group_of), 1)) + high[order]
+    first_of_pair = np.ones(order.size, dtype=bool)
+    first_of_pair[1:] = key[1:] != key[:-1]
+    chosen = apart[order[first_of_pair]]
+    return list(zip(representative[links.a[chosen]].tolist(),
+                    representative[links.b[chosen]].tolist(), strict=True))
+
+
+class _LinkView:
+    """The link between two articles, read from the first: through their copy classes."""
+
+    def __init__(self, links: ArticleLinks) -> None:
+        self._relation = links.relation
+        self._class_of = links.classes.class_of.tolist()
+        self._link_of = {(a, b): n for n, (a, b) in enumerate(zip(
+            links.a.tolist(), links.b.tolist(), strict=True))}
+        self._jaccard, self._a_in_b = links.jaccard.tolist(), links.a_in_b.tolist()
+        self._b_in_a, self._duplicate = links.b_in_a.tolist(), links.duplicate.tolist()
+
+    def _number(self, first: int, second: int) -> tuple[int | None, bool]:
+        """The link of the two articles' classes (None: one class), and whether ``first``'s
+        class is the link's ``b``."""
+        mine, theirs = self._class_of[first], self._class_of[second]
+        if mine == theirs:
+            return None, False
+        return self._link_of[(min(mine, theirs), max(mine, theirs))], mine > theirs
+
+    def read(self, first: int, second: int) -> tuple[str, float, float, float]:
+        """Relation of ``first`` to ``second``, their Jaccard, and the containment of each in
+        the other (``first``'s in ``second`` first)."""
+        n, flipped = self._number(first, second)
+        if n is None:  # copies of one text
+            return NEAR_DUPLICATE, 1.0, 1.0, 1.0
+        relation = self._relation[n]
+        a_in_b, b_in_a = self._a_in_b[n], self._b_in_a[n]
+        if flipped:  # relation is stored from the link's a
+            return INVERSE_RELATION.get(relation, relation), self._jaccard[n], b_in_a, a_in_b
+        return relation, self._jaccard[n], a_in_b, b_in_a
+
+    def duplicate(self, first: int, second: int) -> bool:
+        """Whether the two articles count as duplicates."""
+        n, _ = self._number(first, second)
+        return True if n is None else bool(self._duplicate[n])
+
+
+def _shared_lists(features: Features, matches: ParagraphMatches,
+                  content: npt.NDArray[np.bool_], pairs: list[tuple[int, int]],
+                  paragraph_index: list[int]) -> list[PairList]:
+    """Each pair's shared paragraphs as (index in first, index in second, similarity)."""
+    first = np.array([a for a, _ in pairs], dtype=np.int64)
+    second = np.array([b for _, b in pairs], dtype=np.int64)
+    offsets, mine, theirs, similarity = shared_paragraphs(
+        features.article_paragraphs, matches.unique_of, content, matches.partners(), first,
+        second)
+    mine_index = [paragraph_index[p] for p in mine.tolist()]
+    theirs_index = [paragraph_index[p] for p in theirs.tolist()]
+    rounded = [round(value, 6) for value in similarity.tolist()]
+    bounds = offsets.tolist()
+    return [list(zip(mine_index[bounds[k]:bounds[k + 1]], theirs_index[bounds[k]:bounds[k + 1]],
+                     rounded[bounds[k]:bounds[k + 1]], strict=True))
+            for k in range(len(pairs))]
+
+
+
+def _paragraph_findings(features: Features, repeats: Repeats, boilerplate: Boilerplate,
+                        paragraph_index: list[int]
+                        ) -> tuple[dict[int, list[RepeatedParagraph]],
+                                   dict[int, list[BoilerplateParagraph]]]:
+    """Repeated and boilerplate paragraphs, by article number."""
+    article_of = features.paragraph_article.tolist()
+    repeated: dict[int, list[RepeatedParagraph]] = defaultdict(list)
+    for paragraph, of, jaccard, containment, kind in zip(
+            repeats.paragraph.tolist(), repeats.repeat_of.tolist(), repeats.jaccard.tolist(),
+            repeats.containment.tolist(), repeats.kind, strict=True):
+        repeated[article_of[paragraph]].append(RepeatedParagraph(
+            paragraph_index[paragraph], paragraph_index[of], round(jaccard, 6),
+            round(containment, 6), kind))
+    flagged: dict[int, list[BoilerplateParagraph]] = defaultdict(list)
+    # A footer flagged on thousands of articles is the same finding each time: one object per
+    # distinct (index, reason, families).
+    distinct: dict[tuple[int, str, int], BoilerplateParagraph] = {}
+    flagged_paragraphs = np.flatnonzero(boilerplate.any)
+    recurring = boilerplate.recurring[flagged_paragraphs].tolist()
+    template = boilerplate.template[flagged_paragraphs].tolist()
+    families = boilerplate.families[flagged_paragraphs].tolist()
+    for paragraph, is_recurring, is_template, count in zip(
+            flagged_paragraphs.tolist(), recurring, template, families, strict=True):
+        reason = "template" if is_template else "recurring" if is_recurring else "pattern"
+        key = (paragraph_index[paragraph], reason, count)
+        finding = distinct.get(key)
+        if finding is None:
+            finding = distinct[key] = BoilerplateParagraph(*key)
+        flagged[article_of[paragraph]].append(finding)
+    return repeated, flagged
+
+
+def _metadata(article: Article) -> dict[str, Any]:
+    """``article.to_dict()`` without ``id`` and ``text``: the input's other fields."""
+    out = article.to_dict()
+    del out["id"], out["text"]
+    return out

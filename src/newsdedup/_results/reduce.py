@@ -1,0 +1,242 @@
+"""The steps after the map step, from the features of a corpus to its result.
+
+Shared by the batch driver (``_drivers.pipeline.dedup``), the Dask driver (``_drivers.dask_steps``)
+and the incremental index (:func:`dedup_collected`): paragraph matches (LSH + exact verification)
+-> repeats, boilerplate -> article links -> duplicate groups -> stories -> canonical +
+provenance -> result. Each step is a function of the previous steps' outputs; this module
+only wires them together (``_results.assemble`` builds the public result objects).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._core.arrays import sorted_unique
+from .._core.config import DedupConfig
+from .._core.heap_trim import release_free_memory
+from .._core.progress import stage
+from .._core.types import I64
+from .._near_duplicates.boilerplate import find_boilerplate
+from .._near_duplicates.canonical import CanonicalKey, preference
+from .._near_duplicates.canonical_inputs import (
+    canonical_keys,
+    content_sizes,
+    noise_counts,
+    user_rank_keys,
+)
+from .._near_duplicates.copies import copy_classes
+from .._near_duplicates.copy_families import copy_families
+from .._near_duplicates.groups import GroupAssignment, build_groups
+from .._near_duplicates.links import PARTIAL_REUSE, ArticleLinks, link_articles
+from .._near_duplicates.paragraph_matches import match_paragraphs
+from .._near_duplicates.repeated import find_repeats
+from .._stories.clusters import StoryAssignment, build_stories
+from .._stories.rewrite import Rewrites, find_rewrites
+from .._stories.vectors import StoryContext, story_vectors
+from .._text.article import Article
+from .._text.features import Collected, Features
+from .._text.shingle import ShingleSets
+from .._text.templates import template_pages, titles_as_terms
+from .._text.terms import CorpusFrequencies
+from .assemble import assemble
+from .result import DedupResult
+
+__all__ = ["copy_links", "dedup_collected", "reduce_collected", "site_of"]
+
+
+def dedup_collected(collected: Collected, settings: DedupConfig,
+                    canonical_key: CanonicalKey | None = None,
+                    corpus_frequencies: CorpusFrequencies | None = None,
+                    story_context: StoryContext | None = None) -> DedupResult:
+    """Every step after the map step: :func:`dedup` of articles whose features are computed.
+
+    The incremental index calls this with features it stored; ``collected`` must hold the
+    texts when ``canonical_key`` or the story embeddings need them. ``corpus_frequencies``
+    (the index's document frequencies) replace the run's own in the boilerplate topic check;
+    ``story_context`` (the index around the run) weighs the story step's terms.
+    """
+    return reduce_collected([collected], settings, canonical_key, corpus_frequencies,
+                            story_context)
+
+
+def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
+                     canonical_key: CanonicalKey | None,
+                     corpus_frequencies: CorpusFrequencies | None = None,
+                     story_context: StoryContext | None = None) -> DedupResult:
+    """The steps after the map step; takes the one item of ``handed_over`` out of the list.
+
+    Each step is a module of its own; this only wires them, in the order of ``design.md``:
+
+    1. paragraph matches (``_near_duplicates.paragraph_matches``), by earliest-first priority;
+    2. repeats (``_near_duplicates.repeated``) and boilerplate (``_near_duplicates.boilerplate``,
+       with ``_near_duplicates.copy_families``);
+    3. article links (``_near_duplicates.copies``, ``_near_duplicates.links``) over the content
+       paragraphs, ranked by the canonical rule's inputs known so far
+       (``_near_duplicates.canonical_inputs.noise_counts``);
+    4. groups (``_near_duplicates.groups``) under the canonical rule's keys
+       (``_near_duplicates.canonical_inputs``);
+    5. stories (``_stories.vectors``, ``_stories.clusters``) and rewrites (``_stories.rewrite``);
+    6. assembly of the result (``_results.assemble``).
+
+    The largest arrays (shingle sets, then content terms) are dropped as soon as no step
+    reads them.
+    """
+    collected = handed_over.pop()
+    corpus, features, empty = collected.articles, collected.features, collected.empty
+    del collected
+    # Each step's temporaries are about the size of the shingle sets: released after each
+    # step (see _core.heap_trim) when that is worth it, not after the index's small runs.
+    scale = int(features.shingles.values.nbytes + features.terms.nbytes)
+    id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
+                                    kind="stable"), kind="stable")
+    stage("paragraph matches")
+    earliest_first = _earliest_first(corpus, id_rank)
+    matches = match_paragraphs(features, settings, earliest_first)
+    release_free_memory(freed=scale)
+    stage("repeats and boilerplate")
+    repeats = find_repeats(features, matches, settings)
+    boilerplate = find_boilerplate(features, matches, settings,
+                                   [site_of(article) for article in corpus],
+                                   [article.id for article in corpus],
+                                   corpus_frequencies, [article.title for article in corpus],
+                                   copy_families(features, matches, settings, earliest_first))
+    stage("article links")
+    # A template page (a failed extraction: most of it is a site template) has no content
+    # to compare: the rest of it is chrome too, and would group it with its site's others.
+    templates = template_pages(features, boilerplate.template)
+    allowed = ((features.shingles.sizes > 0) & ~boilerplate.any
+               & ~templates[features.paragraph_article])
+    noise = noise_counts(features, boilerplate, repeats, len(corpus))
+    user_keys = user_rank_keys(corpus, canonical_key)
+    ranking = preference(corpus, noise.tolist(), id_rank, user_keys)
+    classes = copy_classes(features.paragraph_article, matches.unique_of, allowed, len(corpus),
+                           ranking.rank)
+    links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank)
+    release_free_memory(freed=scale)
+    content = content_sizes(features, links, allowed, boilerplate.template_like,
+                            settings.workers)
+    features = _without_shingles(features)
+    release_free_memory(freed=scale)
+    stage("groups")
+    keys = canonical_keys(corpus, content, classes, links, noise, user_keys)
+    dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
+    groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of)
+
+    stage("stories")
+    group_times = _group_times(corpus, groups)
+    must_link = copy_links(links, groups)
+    embeddings = None
+    if settings.story_embedding_weight > 0.0:
+        from .._stories.embed import article_embeddings  # the optional [embed] extra, loaded lazily
+
+        embeddings = article_embeddings(corpus, features)
+    # Content terms are not read after the group vectors: handed over to them, so that
+    # they are freed as soon as they are numbered. (New empty arrays here: a view would
+    # keep the whole array alive.)
+    # Template pages are told by their titles (the template is what they all share).
+    story_input = [titles_as_terms(features, templates, [article.title for article in corpus])]
+    features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
+                            terms=np.zeros(0, features.terms.dtype),
+                            term_counts=np.zeros(0, features.term_counts.dtype),
+                            term_salient=np.zeros(0, features.term_salient.dtype))
+    own_share = np.ones(len(groups.canonical))
+    vectors = story_vectors(story_input, groups, story_context, own_share)
+    release_free_memory(freed=scale)
+    stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
+                            must_link, vectors.names)
+    del vectors
+    rewrites = _rewrites(corpus, features, allowed, links, groups, stories, own_share,
+                         settings)
+    stage("assembly")
+    return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
+                    groups, stories.story_of_group, keys, canonical_key is not None, settings,
+                    rewrites)
+
+
+def _without_shingles(features: Features) -> Features:
+    """``features`` without their shingle sets, the largest arrays, which no step after the
+    links (and the content sizes) reads."""
+    return attrs.evolve(features, shingles=ShingleSets(
+        np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
+
+
+def _group_times(corpus: list[Article], groups: GroupAssignment) -> npt.NDArray[np.float64]:
+    """First and last publication time of each group (NaN: no dated member): the story step
+    reads the gap between the nearest members of two groups."""
+    group_times = np.full((len(groups.canonical), 2), np.nan)
+    for number, members in enumerate(groups.members):
+        dates = [published.timestamp() for m in members
+                 if (published := corpus[m].published) is not None]
+        if dates:
+            group_times[number] = min(dates), max(dates)
+    return group_times
+
+
+def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
+                    ) -> npt.NDArray[np.int64]:
+    """Each article's rank by publication (undated last), then id: independent of the order."""
+    times = np.array([a.published.timestamp() if a.published else np.inf for a in corpus],
+                     dtype=np.float64)
+    order = np.lexsort((id_rank, times))
+    rank = np.empty(len(corpus), dtype=np.int64)
+    rank[order] = np.arange(len(corpus))
+    return rank
+
+
+def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np.bool_],
+              links: ArticleLinks, groups: GroupAssignment, stories: StoryAssignment,
+              own_share: npt.NDArray[np.float64], settings: DedupConfig) -> Rewrites:
+    """Rewrites among the canonicals of the group pairs the story step compared, leaving out
+    pairs of groups already linked by shared text (their match says more), scored by the
+    cosine of the groups' whole term vectors (``own_share``, see ``group_vectors``)."""
+    if settings.rewrite_threshold is None:
+        return Rewrites.none()
+    first, second = stories.pair_first, stories.pair_second
+    n_groups = max(len(groups.canonical), 1)
+    representative = links.classes.representative
+    text_a = groups.group_of[representative[links.a]]
+    text_b = groups.group_of[representative[links.b]]
+    by_text = sorted_unique(np.minimum(text_a, text_b) * np.int64(n_groups)
+                            + np.maximum(text_a, text_b))
+    fresh = (first != second) & ~np.isin(np.minimum(first, second) * np.int64(n_groups)
+                                         + np.maximum(first, second), by_text)
+    canonical = np.asarray(groups.canonical, dtype=np.int64)
+    texts = [article.text for article in corpus]
+    first, second = first[fresh], second[fresh]
+    score = stories.pair_similarity[fresh] * own_share[first] * own_share[second]
+    return find_rewrites(canonical[first], canonical[second], score,
+                         texts if any(texts) else None, features, allowed, settings)
+
+
+def copy_links(links: ArticleLinks, groups: GroupAssignment) -> tuple[I64, I64]:
+    """Pairs of groups joined by copied text: a near-duplicate or contained copy between
+    two of their members (grouped or not, e.g. an excerpt covering little of its source).
+    A story holds both sides of every such pair, whatever their dates. Links of a digest
+    page are left out: it carries several articles of different stories by definition."""
+    representative = links.classes.representative
+    rep_a, rep_b = representative[links.a], representative[links.b]
+    copied = np.array([relation != PARTIAL_REUSE for relation in links.relation], dtype=bool)
+    if copied.size:
+        copied &= ~links.digest[rep_a] & ~links.digest[rep_b]
+    first = groups.group_of[rep_a[copied]].astype(np.int64)
+    second = groups.group_of[rep_b[copied]].astype(np.int64)
+    apart = first != second
+    return first[apart], second[apart]
+
+
+def site_of(article: Article) -> str | None:
+    """The site an article comes from: its ``source``, else the host of its ``url``.
+
+    >>> site_of(Article("a", "", url="https://www.Example.com/news/1"))
+    'example.com'
+    """
+    if article.source:
+        return article.source.strip().casefold()
+    if article.url:
+        host = urlsplit(article.url.strip()).hostname or ""
+        return host.removeprefix("www.") or None
+    return None

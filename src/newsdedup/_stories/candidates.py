@@ -1,0 +1,142 @@
+"""Candidate pairs of similar rows of a sparse matrix, with a work bound per row, and their cosines.
+
+Rows are L2-normalized, non-negative term vectors (one per duplicate group, see
+``_stories.clusters``). Finding every pair whose cosine reaches a threshold exactly costs, for each
+term, the square of the number of rows holding it; with a vocabulary that does not grow as
+fast as the corpus (a news stream keeps using the same names and words) that is quadratic.
+So the work is bounded per row instead:
+
+1. **Index.** Each row keeps its strongest terms (``keep``, ties at the cut kept too); the
+   posting list of a term is the rows keeping it.
+2. **Probe, most weight per posting first.** Each row looks up its kept terms in order of
+   decreasing weight over posting length (what the term can add to a pair's product, per
+   posting read; ties by term id) while the postings read stay within ``budget``. A row's
+   names and figures (strong, and shared by few rows) come first; a common word, or a rare
+   word that is weak in the row, comes last or never. A pair is found when *either* row
+   probes one of the terms they share. Work: at most ``budget`` postings per row, whatever
+   the corpus size; when every row can afford all its kept terms this is the full product.
+3. **Floor.** A pair is kept when, in either direction, the product over the terms probed
+   reaches ``floor`` (a lower bound of the cosine, since weights are non-negative).
+
+:func:`pair_cosines` then gives each candidate's exact cosine over the full rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+
+from .._core.types import F64, I64
+from .._kernels import dot_kernel as _dot_kernel
+from .._kernels import probe_kernel as _probe_kernel
+from .._kernels import strongest_kernel as _strongest_kernel
+
+__all__ = ["pair_cosines", "probe_terms", "story_candidate_pairs", "strongest_terms"]
+
+
+#: Rows per block of the probe product (bounds the memory of its output).
+_BLOCK_ROWS = 4096
+
+
+def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
+    """The entries of each row at or above its ``keep``-th largest value (all of a short row).
+
+    Ties at the cut are all kept, so the result does not depend on the order of a row's
+    entries. The result's rows are sorted by column.
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> m = csr_matrix(np.array([[0.1, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]))
+    >>> strongest_terms(m, 2).toarray().tolist()
+    [[0.0, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]
+    """
+    indptr = matrix.indptr.astype(np.int64)
+    result = _select(matrix, indptr, _strongest_kernel(indptr, matrix.data, keep))
+    result.sort_indices()
+    return result
+
+
+def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
+    """The entries of ``index`` each row probes, best weight per posting first, within budget.
+
+    A term's posting length is the number of rows of ``index`` holding it. Each row takes its
+    entries by decreasing weight over posting length (ties by term id) while the running
+    total of their posting lengths is at most ``budget``.
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> index = csr_matrix(np.array([[0.2, 0.9, 0.1], [0.6, 0.8, 0.0], [1.0, 0.0, 0.0]]))
+    >>> probe_terms(index, budget=3).toarray().tolist()  # postings: 3, 2 and 1
+    [[0.0, 0.9, 0.1], [0.0, 0.8, 0.0], [1.0, 0.0, 0.0]]
+    """
+    index = csr_matrix(index)
+    index.sort_indices()
+    indptr = index.indptr.astype(np.int64)
+    postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
+    return _select(index, indptr, _probe_kernel(indptr, index.indices, index.data, postings,
+                                                budget))
+
+
+def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> csr_matrix:
+    """The entries of ``matrix`` marked in ``chosen`` (same shape, same order)."""
+    row_counts = np.zeros(matrix.shape[0], dtype=np.int64)
+    filled = indptr[1:] > indptr[:-1]
+    # reduceat sums up to the next start: with empty rows left out that is each row's end.
+    row_counts[filled] = np.add.reduceat(chosen, indptr[:-1][filled], dtype=np.int64)
+    kept_indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(row_counts, out=kept_indptr[1:])
+    return csr_matrix((matrix.data[chosen], matrix.indices[chosen], kept_indptr),
+                      shape=matrix.shape)
+
+
+def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
+                    floor: float) -> tuple[I64, I64]:
+    """Pairs ``i < j`` of rows found by the bounded probe (see the module docstring).
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> v = csr_matrix(np.array([[0.8, 0.6, 0.0], [0.6, 0.0, 0.8], [0.0, 0.0, 1.0]]))
+    >>> rows, cols = story_candidate_pairs(v, keep=2, budget=100, floor=0.3)
+    >>> list(zip(rows.tolist(), cols.tolist()))
+    [(0, 1), (1, 2)]
+    """
+    index = strongest_terms(vectors, keep)
+    probe = probe_terms(index, budget)
+    transposed = csr_matrix(index.T)
+    n_rows = index.shape[0]
+    found: list[I64] = []
+    for start in range(0, n_rows, _BLOCK_ROWS):
+        block = (probe[start:start + _BLOCK_ROWS] @ transposed).tocoo()
+        reached = block.data >= floor
+        row = block.row[reached].astype(np.int64) + start
+        col = block.col[reached].astype(np.int64)
+        apart = row != col
+        row, col = row[apart], col[apart]
+        found.append(np.minimum(row, col) * np.int64(n_rows) + np.maximum(row, col))
+    keys = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    keys = keys[np.concatenate([keys[:1] >= 0, keys[1:] != keys[:-1]])]  # both sides: once
+    return keys // n_rows, keys % n_rows
+
+
+def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
+    """Dot product of rows ``rows[k]`` and ``cols[k]`` of ``vectors``, for every ``k``.
+
+    Rows hold their terms in column order, so one compiled merge of the two rows' entries per
+    pair finds the shared terms: the work is the two rows' entries, with no scratch matrix.
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> v = csr_matrix(np.array([[0.6, 0.8, 0.0], [0.0, 0.6, 0.8]]))
+    >>> pair_cosines(v, np.array([0, 0]), np.array([1, 0])).round(2).tolist()
+    [0.48, 1.0]
+    """
+    if rows.size == 0:
+        return np.zeros(0)
+    vectors = csr_matrix(vectors)
+    if not vectors.has_sorted_indices:
+        vectors = vectors.sorted_indices()  # a copy: the caller's matrix stays as it is
+    return _dot_kernel(vectors.indptr.astype(np.int64), vectors.indices, vectors.data,
+                       np.ascontiguousarray(rows, dtype=np.int64),
+                       np.ascontiguousarray(cols, dtype=np.int64))
+

@@ -1,0 +1,144 @@
+"""Stories: duplicate groups about the same news event, whether or not they share text.
+
+1. **What a group is about** (``_stories.vectors``). Its members' content terms (title tokens
+   and the tokens of non-boilerplate paragraphs, see ``_text.features``), weighted by a BM25-style
+   saturated term frequency and boosted for terms the corpus mostly writes as salient words
+   (names, places, figures: what tells two earthquakes apart; measured on the corpus, so no
+   word list, and nothing for scripts without case), and by IDF over groups (no stopword
+   list). A group is the mean of its members' normalized vectors, so forty reposts of one
+   wire story vote once.
+2. **Candidates, with bounded work per group.** Each group probes the posting lists of its
+   strongest terms, those of most weight per posting first, up to a fixed number of postings
+   (``_stories.candidates``), so the work per group does not grow with the corpus; candidates
+   get their exact cosine on the full vectors. Groups further apart in time than
+   ``story_window_days`` are never linked.
+3. **No chaining.** Pairs at ``story_threshold`` are the edges of an average-linkage
+   clustering (``_stories.sparse_linkage``): a cluster joins another only when the *mean*
+   similarity of all their pairs (0 for pairs below the threshold) reaches the threshold, so
+   one bridging article cannot chain two events together the way connected components do.
+4. **Names agree.** Two events of one kind are told in the same words (a quake's magnitude
+   and damage, an arrest's charges) but name other people and places. Each merge must
+   also reach ``story_name_agreement`` on the cosine of the two clusters' name vectors
+   (``GroupVectors.names``: names, places and figures only, each group's own counted),
+   taken over the pairs compared in step 2. Between whole clusters, not pairs: a long
+   report naming much besides its event still joins the cluster of the event's other
+   reports, whose names together cover its own.
+
+Optionally (``story_embedding_weight > 0``, the ``[embed]`` extra) each pair's similarity is a
+blend of the lexical cosine and the cosine of sentence embeddings; candidates still come from
+the lexical index.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from .._core.config import DedupConfig
+from .._core.types import F64, I64
+from .._near_duplicates.groups import GroupAssignment
+from .candidates import pair_cosines, story_candidate_pairs
+from .sparse_linkage import Agreement, average_linkage_clusters
+from .vectors import group_vectors
+
+__all__ = ["StoryAssignment", "build_stories", "group_vectors"]
+
+
+#: Strongest terms per group in the candidate index.
+_CANDIDATE_TERMS = 64
+#: Postings each group may read to find its candidates (the work bound per group).
+_PROBE_BUDGET = 500
+#: Candidate pairs must reach this share of ``story_threshold`` on the probed terms alone.
+_CANDIDATE_SHARE = 0.6
+
+
+@attrs.frozen(slots=True)
+class StoryAssignment:
+    """Stories as group numbers: ``story_of_group[g]`` is group ``g``'s story number;
+    ``pair_first``/``pair_second``/``pair_similarity`` are the candidate group pairs that
+    were compared, with their similarity (later steps, such as rewrites, reuse them)."""
+
+    story_of_group: I64
+    n_stories: int
+    pair_first: I64 = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_second: I64 = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_similarity: F64 = attrs.field(factory=lambda: np.zeros(0))
+
+
+def _group_embeddings(embeddings: F64, groups: GroupAssignment) -> F64:
+    """Normalized mean embedding of each group's members (a group votes once)."""
+    sums = np.zeros((len(groups.canonical), embeddings.shape[1]))
+    np.add.at(sums, groups.group_of, embeddings)
+    result: F64 = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    return result
+
+
+def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64,
+                  config: DedupConfig, embeddings: F64 | None = None,
+                  must_link: tuple[I64, I64] | None = None,
+                  names: csr_matrix | None = None) -> StoryAssignment:
+    """Cluster groups into stories (see the module docstring).
+
+    ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
+    an argument so that a caller can free the content terms before the clustering).
+    ``group_times`` holds each group's publication time in seconds (NaN when undated), or
+    one ``(first, last)`` row per group: the time rule reads the days between the nearest
+    members of two groups. ``must_link`` pairs of groups (two arrays) always share a story,
+    whatever their similarity and dates (articles linked by copied text, see
+    ``_results.reduce.copy_links``).
+    ``embeddings`` (one row per article, see ``_stories.embed``) are blended in with
+    ``config.story_embedding_weight``; without them the similarity is purely lexical.
+    ``names`` (``GroupVectors.names``) give step 4's agreement; without them, or with
+    ``config.story_name_agreement`` None, names are not checked.
+    """
+    n_groups = len(groups.canonical)
+    if n_groups == 0:
+        return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
+    rows, cols = story_candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
+                                 _CANDIDATE_SHARE * config.story_threshold)
+    spans = _spans(group_times)
+    gap_days = None
+    if config.story_window_days is not None:
+        # Days between the nearest members of the two groups (0 when they overlap; NaN,
+        # never excluded, when either is undated).
+        gap_days = np.maximum(np.maximum(spans[rows, 0], spans[cols, 0])
+                              - np.minimum(spans[rows, 1], spans[cols, 1]), 0.0) / 86400.0
+        if config.story_max_gap_days is not None:
+            # Before verification: pairs further apart are never linked.
+            inside = ~(gap_days > max(config.story_max_gap_days, config.story_window_days))
+            rows, cols, gap_days = rows[inside], cols[inside], gap_days[inside]
+    similarity = pair_cosines(vectors, rows, cols)
+    if gap_days is not None and config.story_window_days is not None:
+        # Beyond the window, a pair needs more in common, the more the further apart.
+        beyond = np.nan_to_num(gap_days, nan=0.0) > config.story_window_days
+        similarity[beyond] -= config.story_gap_penalty * np.log2(
+            gap_days[beyond] / config.story_window_days)
+    weight = config.story_embedding_weight
+    if embeddings is not None and weight > 0.0:
+        semantic = _group_embeddings(embeddings, groups)
+        similarity = ((1.0 - weight) * similarity
+                      + weight * np.einsum("ij,ij->i", semantic[rows], semantic[cols]))
+    linked = similarity >= config.story_threshold
+    agreement = None
+    if names is not None and config.story_name_agreement is not None:
+        agreed = pair_cosines(names, rows, cols)
+        if gap_days is not None and config.story_window_days is not None:
+            # Beyond the window the gap penalty asks more of a pair already, and a follow-up
+            # weeks later names whom the first reports could not (a suspect arrested, a
+            # victim identified): such pairs count as agreeing.
+            agreed[np.nan_to_num(gap_days, nan=0.0) > config.story_window_days] = 1.0
+        agreement = Agreement(rows, cols, agreed, config.story_name_agreement)
+    story_of_group = average_linkage_clusters(n_groups, rows[linked], cols[linked],
+                                              similarity[linked], config.story_threshold,
+                                              must_link, agreement)
+    return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, rows, cols,
+                           similarity)
+
+
+def _spans(group_times: F64) -> F64:
+    """``(first, last)`` publication time of each group, from one time or a pair per group."""
+    times = np.asarray(group_times, dtype=np.float64)
+    if times.ndim == 1:
+        return np.stack([times, times], axis=1)
+    return times

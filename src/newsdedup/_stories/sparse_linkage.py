@@ -1,0 +1,309 @@
+"""Average linkage over a sparse similarity graph, cut at a threshold.
+
+Average linkage (UPGMA) repeatedly merges the two clusters whose pairs have the highest mean
+similarity. Here a pair that is not an edge of the graph has similarity 0, so the mean
+between two clusters is the *sum* of the edges joining them over the product of their sizes,
+and two clusters with no edge between them never reach a positive threshold. The merge loop
+therefore only ever looks at edges: a heap of cluster pairs ordered by mean, and per cluster
+the summed similarity to each neighbouring cluster. Its work grows with the edges (times a
+logarithm), where scipy's ``linkage`` needs the dense ``n x n`` matrix of every component.
+
+Stopping when the best mean falls below the threshold gives the clusters of cutting the full
+tree at that height: average linkage has no inversions (merge heights never decrease), so
+``fcluster(linkage(1 - S, "average"), 1 - threshold, "distance")`` finds the same partition,
+up to ties.
+
+*Must-links* (pairs that belong together whatever their similarity, such as an article and
+its copy) are honoured by starting from their connected components instead of single nodes:
+each component is one node standing for its items, and edges between two components add up.
+
+*Agreement* (optional): a second measure over pairs of nodes, such as how far two groups
+name the same people and places, that a merge must also meet. A cluster's agreement with
+another is the summed agreement of their pairs over the norm of their sums: with
+``a_ij`` the cosine of two nodes' unit vectors, the cosine of the clusters' summed vectors
+is ``sum_AB a_ij / sqrt((|A| + 2 sum_A a_ij) (|B| + 2 sum_B a_ij))``, counted over the pairs
+given (the compared ones; a pair not given counts 0). When the two clusters of the best mean
+fall below ``minimum``, they are not merged then; their similarity still counts, and they
+are compared again when either has grown (their names may then agree). The sums are kept
+per cluster pair like the similarities, so the check adds no pass over the nodes.
+
+Two shortcuts keep the Python loop small: a connected component is a single cluster when
+every pair of its nodes is an edge at or above the threshold (every mean then reaches it
+whatever the merge order) and, with an agreement, every such pair reaches ``minimum`` (the
+cosine of two sums of unit vectors whose pairs all reach it reaches it too); a component
+with one node is its own cluster.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+import attrs
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .._core.arrays import sorted_unique
+from .._core.types import F64, I64
+
+__all__ = ["Agreement", "average_linkage_clusters"]
+
+
+@attrs.frozen(slots=True)
+class Agreement:
+    """Agreement ``value[k]`` (a cosine in [0, 1]) of nodes ``first[k]`` and ``second[k]``,
+    each pair at most once, that every merge must reach ``minimum`` on (module docstring).
+    """
+
+    first: I64
+    second: I64
+    value: F64
+    minimum: float
+
+
+def average_linkage_clusters(n_nodes: int, first: I64, second: I64, similarity: F64,
+                             threshold: float,
+                             must_link: tuple[I64, I64] | None = None,
+                             agreement: Agreement | None = None) -> I64:
+    """Cluster label (``0..k-1``) of each node: average linkage on the edges, cut at ``threshold``.
+
+    Edges ``(first[i], second[i])`` are undirected, with positive ``similarity``; each pair of
+    nodes appears at most once and never as a loop. Labels are numbered in the order of each
+    cluster's smallest node, so they depend only on the graph, never on the edge order.
+    ``must_link`` pairs of nodes (two arrays) start in one cluster: the clustering starts from
+    the connected components of those pairs instead of single nodes, with the same rule for
+    every later merge (mean similarity of all pairs of nodes across two clusters).
+    ``agreement``, if given, must also be met by every merge (see the module docstring).
+
+    >>> import numpy as np
+    >>> # a triangle 0-1-2 and a weak bridge 2-3: the bridge alone does not reach the mean
+    >>> average_linkage_clusters(4, np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]),
+    ...                          np.array([0.9, 0.8, 0.85, 0.5]), 0.4).tolist()
+    [0, 0, 0, 1]
+    >>> average_linkage_clusters(4, np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]),
+    ...                          np.array([0.9, 0.8, 0.85, 0.5]), 0.4,
+    ...                          (np.array([3]), np.array([1]))).tolist()
+    [0, 0, 0, 0]
+    >>> # 0 and 1 are alike but name different things: kept apart
+    >>> average_linkage_clusters(3, np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.5]),
+    ...                          0.4, agreement=Agreement(np.array([0, 1]), np.array([1, 2]),
+    ...                                                   np.array([0.1, 0.8]), 0.3)).tolist()
+    [0, 1, 1]
+    """
+    first, second = np.minimum(first, second), np.maximum(first, second)
+    if first.size and (first == second).any():
+        raise ValueError("average_linkage_clusters: expected no loops, got an edge (n, n)")
+    keys = first * np.int64(n_nodes) + second
+    if sorted_unique(keys).size != keys.size:
+        raise ValueError("average_linkage_clusters: expected each pair once, got duplicates")
+    if must_link is None or must_link[0].size == 0:
+        unit, n_units = np.arange(n_nodes, dtype=np.int64), n_nodes
+    else:
+        # Contract each must-link component into one node; edges between two components
+        # add up (the mean between clusters is the summed similarity over the product of
+        # their sizes).
+        linked = csr_matrix((np.ones(must_link[0].size), (must_link[0], must_link[1])),
+                            shape=(n_nodes, n_nodes))
+        n_units, labels = connected_components(linked, directed=False)
+        unit = labels.astype(np.int64)
+    sizes = np.bincount(unit, minlength=n_units).astype(np.int64)
+    edges = _unit_edges(unit, n_units, first, second, similarity)
+    agreed = None
+    if agreement is not None:
+        # Pairs inside one must-link unit add to its own sum (the norm of its summed vector).
+        inside = unit[agreement.first] == unit[agreement.second]
+        inner: F64 = np.bincount(unit[agreement.first][inside], minlength=n_units,
+                                 weights=agreement.value[inside]).astype(np.float64)
+        agreed = _UnitAgreement(_unit_edges(unit, n_units, agreement.first, agreement.second,
+                                            agreement.value), inner, agreement.minimum)
+    root = _cluster(n_units, edges, sizes, threshold, agreed)
+    return _number_by_first_node(root[unit])
+
+
+@attrs.frozen(slots=True)
+class _UnitEdges:
+    """Summed values of node pairs between units (``first < second``, keys ascending)."""
+
+    first: I64
+    second: I64
+    total: F64
+
+
+@attrs.frozen(slots=True)
+class _UnitAgreement:
+    """Summed agreement between units (``edges``), within each unit (``inner``), and the
+    minimum a merge must reach."""
+
+    edges: _UnitEdges
+    inner: F64
+    minimum: float
+
+    def between(self, first: I64, second: I64, sizes: I64) -> F64:
+        """Agreement, as clusters, of each unit pair ``(first[k], second[k])``
+        (``first < second``); ``sizes`` are the units' node counts."""
+        n_units = np.int64(sizes.size)
+        keys = self.edges.first * n_units + self.edges.second
+        wanted = first * n_units + second
+        summed = np.zeros(wanted.size)
+        if keys.size:
+            at = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+            hit = keys[at] == wanted
+            summed[hit] = self.edges.total[at[hit]]
+        norms = np.sqrt((sizes[first] + 2.0 * self.inner[first])
+                        * (sizes[second] + 2.0 * self.inner[second]))
+        result: F64 = summed / np.maximum(norms, 1e-12)
+        return result
+
+
+def _unit_edges(unit: I64, n_units: int, first: I64, second: I64, value: F64) -> _UnitEdges:
+    """The pairs' values summed per pair of units (pairs inside one unit left out)."""
+    left, right = np.minimum(unit[first], unit[second]), np.maximum(unit[first], unit[second])
+    across = left != right
+    keys, inverse = np.unique(left[across] * np.int64(n_units) + right[across],
+                              return_inverse=True)
+    total: F64 = np.bincount(inverse.ravel(), weights=value[across],
+                             minlength=keys.size).astype(np.float64)
+    return _UnitEdges(keys // n_units, keys % n_units, total)
+
+
+def _cluster(n_nodes: int, edges: _UnitEdges, sizes: I64, threshold: float,
+             agreement: _UnitAgreement | None) -> I64:
+    """A representative of each node's cluster. Node ``n`` stands for ``sizes[n]`` items;
+    ``edges.total`` is the summed similarity of the items across each edge."""
+    first, second, total = edges.first, edges.second, edges.total
+    graph = csr_matrix((np.ones(first.size), (first, second)), shape=(n_nodes, n_nodes))
+    _, component = connected_components(graph, directed=False)
+    component = component.astype(np.int64)
+    n_components = int(component.max()) + 1 if n_nodes else 0
+    nodes = np.bincount(component, minlength=n_components)
+    edge_counts = np.bincount(component[first], minlength=n_components)
+    weakest = np.full(n_components, np.inf)
+    np.minimum.at(weakest, component[first], total / (sizes[first] * sizes[second]))
+    if agreement is not None:
+        np.minimum.at(weakest, component[first],
+                      np.where(agreement.between(first, second, sizes) >= agreement.minimum,
+                               np.inf, -np.inf))
+    # A component whose every pair of nodes is an edge with a mean at the threshold (and
+    # agreeing) is one cluster whatever the merge order (a merged cluster's mean to another
+    # is a weighted mean of means that all reach it).
+    settled = (edge_counts == nodes * (nodes - 1) // 2) & (weakest >= threshold)
+    open_edges = ~settled[component[first]]
+    open_agreement = None
+    if agreement is not None:
+        inside = ~settled[component[agreement.edges.first]] & (
+            component[agreement.edges.first] == component[agreement.edges.second])
+        open_agreement = _UnitAgreement(
+            _UnitEdges(agreement.edges.first[inside], agreement.edges.second[inside],
+                       agreement.edges.total[inside]), agreement.inner, agreement.minimum)
+    parent = _merge_clusters(n_nodes, _UnitEdges(first[open_edges], second[open_edges],
+                                                 total[open_edges]),
+                             sizes, threshold, open_agreement)
+    root = _roots(parent)[:n_nodes]
+    # A settled component is one cluster: point all its nodes at one representative.
+    representative = np.full(n_components, -1, dtype=np.int64)
+    np.maximum.at(representative, component, np.arange(n_nodes, dtype=np.int64))
+    result: I64 = np.where(settled[component], representative[component], root)
+    return result
+
+
+def _merge_clusters(n_nodes: int, edges: _UnitEdges, sizes: I64, threshold: float,
+                    agreement: _UnitAgreement | None) -> I64:
+    """Parent of each node and of each cluster merged (``n_nodes + step``), -1 at the roots.
+
+    The heap holds ``(-mean, left, right)`` for cluster pairs whose mean reaches the
+    threshold. A merged cluster gets a fresh number, so every entry naming a cluster merged
+    since it was pushed is stale and skipped; the others are still exact. Ties pop in the
+    order of the cluster numbers, which makes the result deterministic. With an
+    ``agreement``, a popped pair below its minimum is not merged (its entry is spent; the
+    pair is pushed again when either cluster grows).
+    """
+    parent = np.full(2 * n_nodes, -1, dtype=np.int64)
+    size: dict[int, int] = {}
+    links: dict[int, dict[int, float]] = {}
+    heap: list[tuple[float, int, int]] = []
+    node_sizes = sizes.tolist()
+    for left, right, value in zip(edges.first.tolist(), edges.second.tolist(),
+                                  edges.total.tolist(), strict=True):
+        links.setdefault(left, {})[right] = value
+        links.setdefault(right, {})[left] = value
+        size[left], size[right] = node_sizes[left], node_sizes[right]
+        mean = value / (node_sizes[left] * node_sizes[right])
+        if mean >= threshold:
+            heap.append((-mean, left, right))
+    heapq.heapify(heap)
+    # Agreement sums between clusters and within each (only with an agreement).
+    agreed: dict[int, dict[int, float]] = {}
+    inner: dict[int, float] = {}
+    minimum = 0.0
+    if agreement is not None:
+        minimum = agreement.minimum
+        inner = {node: float(agreement.inner[node]) for node in size}
+        for left, right, value in zip(agreement.edges.first.tolist(),
+                                      agreement.edges.second.tolist(),
+                                      agreement.edges.total.tolist(), strict=True):
+            agreed.setdefault(left, {})[right] = value
+            agreed.setdefault(right, {})[left] = value
+    fresh = n_nodes
+    while heap:
+        _, left, right = heapq.heappop(heap)
+        if left not in links or right not in links:
+            continue
+        if agreement is not None:
+            between = agreed.get(left, {}).get(right, 0.0)
+            norms = ((size[left] + 2.0 * inner[left]) * (size[right] + 2.0 * inner[right]))
+            if between < minimum * math.sqrt(norms):
+                continue
+            inner[fresh] = inner.pop(left) + inner.pop(right) + between
+            _fold(agreed, left, right, fresh)
+        left_links = _fold(links, left, right, fresh)
+        merged_size = size.pop(left) + size.pop(right)
+        size[fresh] = merged_size
+        parent[left] = parent[right] = fresh
+        for neighbour, summed in left_links.items():
+            mean = summed / (merged_size * size[neighbour])
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, neighbour, fresh))
+        fresh += 1
+    return parent[:fresh]
+
+
+def _fold(sums: dict[int, dict[int, float]], left: int, right: int,
+          merged: int) -> dict[int, float]:
+    """Replace clusters ``left`` and ``right`` by ``merged`` in the symmetric pair sums
+    ``sums``: its sum to each neighbour is theirs added (the smaller dict folded into the
+    larger). Returns the merged cluster's sums."""
+    left_sums, right_sums = sums.pop(left, {}), sums.pop(right, {})
+    if len(left_sums) < len(right_sums):
+        left_sums, right_sums = right_sums, left_sums
+    for neighbour, summed in right_sums.items():
+        left_sums[neighbour] = left_sums.get(neighbour, 0.0) + summed
+    left_sums.pop(left, None)
+    left_sums.pop(right, None)
+    sums[merged] = left_sums
+    for neighbour, summed in left_sums.items():
+        neighbour_sums = sums[neighbour]
+        neighbour_sums.pop(left, None)
+        neighbour_sums.pop(right, None)
+        neighbour_sums[merged] = summed
+    return left_sums
+
+
+def _roots(parent: I64) -> I64:
+    """The root of every entry of a forest given as parent pointers (-1 at the roots)."""
+    root = np.where(parent < 0, np.arange(parent.size, dtype=np.int64), parent)
+    while True:
+        # Pointer jumping: halves every path per round, so O(log depth) rounds.
+        jumped = root[root]
+        if np.array_equal(jumped, root):
+            return root
+        root = jumped
+
+
+def _number_by_first_node(root: I64) -> I64:
+    """Relabel clusters ``0..k-1`` in the order of their smallest node."""
+    _, first_position, inverse = np.unique(root, return_index=True, return_inverse=True)
+    rank = np.empty(first_position.size, dtype=np.int64)
+    rank[np.argsort(first_position, kind="stable")] = np.arange(first_position.size)
+    labels: I64 = rank[inverse.ravel()]
+    return labels

@@ -1,0 +1,250 @@
+"""Content terms: what an article is about, as counted token hashes.
+
+An article's content terms are the tokens of its title (counted twice) and of its paragraphs
+not flagged as pattern boilerplate, each with its number of occurrences, and how many of
+those occurrences are *salient words*: a capitalised word inside a sentence (after a
+lower-case letter, a digit, a comma or a semicolon) or any word carrying a digit — names,
+places, figures. Stories weigh terms mostly written so more (see ``_stories.weights``). Only scripts
+with case and digits have salient words; elsewhere none is, and nothing changes.
+
+Salient words are defined on the original text (case is gone after normalization). For a
+paragraph of ASCII text, normalization keeps every character in place, so a token *is* the
+word at the same position: one compiled pass over the original bytes marks which tokens are
+salient. Other paragraphs take the general path: their salient words are cut out of the
+text (:func:`salient_texts`) and tokenized on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import regex
+
+from .._core.arrays import sorted_unique
+from .._core.types import I64, U8, U32, U64
+from .._kernels import TERM_MAX_COUNT
+from .._kernels import ascii_salient_kernel as _ascii_salient_kernel
+from .._kernels import count_members as _count_members
+from .._kernels import count_terms as _count_terms
+from .._kernels import first_appearance_ids as _first_appearance_ids
+from .._kernels import renumber as _renumber
+from .tokenize import (
+    CharClass,
+    TokenBatch,
+    char_classes,
+    code_points,
+    hash_texts,
+)
+
+__all__ = [
+    "SALIENT_WORD",
+    "ContentTerms",
+    "CorpusFrequencies",
+    "content_terms",
+    "document_frequencies",
+    "paragraph_names",
+    "salient_texts",
+    "term_ids",
+]
+
+#: Largest count a term of one article keeps (counts are stored in 8 bits; the story weight
+#: of a term saturates long before: BM25's tf part is 2.19 at 255 and 2.20 at 10,000).
+MAX_COUNT: int = TERM_MAX_COUNT
+
+#: The definition of a salient word; :func:`salient_texts` and the ASCII kernel compute it
+#: without running the expression (tests/text/test_terms.py compares all three).
+SALIENT_WORD = regex.compile(
+    r"(?<=[\p{Ll}\p{N},;]\s+)[\p{Lu}\p{Lt}][\p{L}\p{M}\p{N}]*|[\p{L}\p{M}]*\p{N}[\p{L}\p{M}\p{N}]*")
+
+# Classes of the ASCII characters (the table behind char_classes, filled for them).
+_ASCII_CLASSES = char_classes(np.arange(128, dtype=np.uint32)).copy()
+
+
+@attrs.frozen(slots=True)
+class ContentTerms:
+    """Content terms of consecutive articles (CSR: article ``a`` owns
+    ``offsets[a]:offsets[a + 1]``), sorted by hash within each article.
+
+    Attributes:
+        offsets: CSR offsets per article.
+        terms: the upper 32 bits of the tokens' 64-bit hashes (a corpus of a million distinct
+            terms has ~100 pairs of them sharing a value: two rare words counted as one).
+        counts: occurrences of each term in its article (title tokens count twice), at most
+            255 (a term seen more often counts 255 times, and its salient occurrences are
+            scaled alike; weights saturate long before).
+        salient: how many of those occurrences were written as a salient word.
+        name_offsets, names: the salient words of each paragraph (CSR, see
+            :func:`paragraph_names`).
+    """
+
+    offsets: I64
+    terms: U32
+    counts: U8
+    salient: U8
+    name_offsets: I64
+    names: U32
+
+
+def salient_texts(texts: Sequence[str]) -> list[str]:
+    """For each text, its salient words (other characters blanked), in one numpy pass.
+
+    Tokenizes like ``" ".join(SALIENT_WORD.findall(text))``: the expression only matches
+    whole runs of word characters, a run with a digit, or one opening with an upper-case
+    letter after white space that follows a lower-case letter, digit, comma or semicolon.
+    """
+    joined = "\x00".join(texts)
+    if not joined:
+        return list(texts)
+    points = code_points(joined)
+    flags = char_classes(points)
+    separators = np.cumsum([len(text) + 1 for text in texts[:-1]], dtype=np.int64) - 1
+    flags[separators] = 0  # nothing crosses a paragraph boundary
+    word = (flags & CharClass.WORD) != 0
+    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    digits = np.concatenate([[0], np.cumsum((flags & CharClass.DIGIT) != 0)])
+    has_digit = digits[ends] > digits[starts]
+    space = (flags & CharClass.SPACE) != 0
+    last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(points.size)))
+    before = np.maximum(starts - 1, 0)
+    anchor = last_solid[before]
+    after_sentence_text = ((starts > 0) & space[before] & (anchor >= 0)
+                           & ((flags[np.maximum(anchor, 0)] & CharClass.LOWER_DIGIT_COMMA) != 0))
+    capitalised = (flags[starts] & CharClass.UPPER) != 0
+    salient = has_digit | (capitalised & after_sentence_text)
+    # Runs never touch (a non-word character separates them), so +1/-1 marks do not collide.
+    marks = np.zeros(points.size + 1, dtype=np.int8)
+    marks[starts[salient]] = 1
+    marks[ends[salient]] = -1
+    inside = np.cumsum(marks[:-1], dtype=np.int8) > 0
+    blanked = np.where(inside, points, np.uint32(0x20))
+    blanked[separators] = 0x0A
+    return blanked.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass").split("\n")
+
+
+def _salient_tokens(texts: Sequence[str], tokens: TokenBatch) -> tuple[npt.NDArray[np.bool_],
+                                                                      TokenBatch]:
+    """Salient flags of the tokens of ASCII paragraphs, and the salient tokens of the others.
+
+    ``tokens`` are the hashed tokens of ``texts``. The flags cover every token (False for
+    tokens of non-ASCII paragraphs); the batch holds the salient tokens of the non-ASCII
+    paragraphs, numbered like ``texts``.
+    """
+    ascii_text = np.fromiter((text.isascii() for text in texts), dtype=bool, count=len(texts))
+    if ascii_text.all():  # the common case: no masks over every token
+        raw = np.frombuffer("\n".join(texts).encode("ascii"), dtype=np.uint8)
+        return (_ascii_salient_kernel(raw, _ASCII_CLASSES, tokens.hashes.size),
+                TokenBatch(np.zeros(0, np.uint64), np.zeros(0, np.int64), len(texts)))
+    flags = np.zeros(tokens.hashes.size, dtype=bool)
+    in_ascii = ascii_text[tokens.paragraph]
+    if ascii_text.any():
+        raw = np.frombuffer("\n".join(t for t, a in zip(texts, ascii_text, strict=True) if a)
+                            .encode("ascii"), dtype=np.uint8)
+        flags[in_ascii] = _ascii_salient_kernel(raw, _ASCII_CLASSES, int(in_ascii.sum()))
+    others = np.flatnonzero(~ascii_text)
+    rest = hash_texts(salient_texts([texts[number] for number in others.tolist()]))
+    return flags, TokenBatch(rest.hashes, others[rest.paragraph], len(texts))
+
+
+def paragraph_names(tokens: TokenBatch, salient: npt.NDArray[np.bool_], others: TokenBatch,
+                    n_paragraphs: int) -> tuple[I64, U32]:
+    """The salient words (names, places, figures) of each paragraph, as CSR ``offsets`` and
+    the words' 32-bit hashes (the upper half of the token hash, as in
+    :class:`ContentTerms`), sorted and distinct within each paragraph. ``tokens`` are the
+    paragraphs' tokens with their ``salient`` flags, ``others`` the salient tokens of
+    paragraphs the flags do not cover (see :func:`_salient_tokens`).
+
+    An edited copy changes words, not names or figures: ``_near_duplicates.links`` checks that every
+    name of a copy's text is a word of its original.
+
+    >>> from newsdedup._text.tokenize import hash_texts
+    >>> texts = ["Fire in Lima, 12 hurt in Lima.", "fire in lima, hurt."]
+    >>> tokens = hash_texts(texts)
+    >>> flags, others = _salient_tokens(texts, tokens)
+    >>> offsets, names = paragraph_names(tokens, flags, others, 2)
+    >>> offsets.tolist()
+    [0, 2, 2]
+    """
+    hashes = np.concatenate([tokens.hashes[salient], others.hashes]) >> np.uint64(32)
+    paragraph = np.concatenate([tokens.paragraph[salient], others.paragraph])
+    keys = sorted_unique((paragraph.astype(np.uint64) << np.uint64(32)) | hashes)
+    offsets = np.zeros(n_paragraphs + 1, dtype=np.int64)
+    np.cumsum(np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=n_paragraphs),
+              out=offsets[1:])
+    return offsets, (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64,
+                  pattern: npt.NDArray[np.bool_], titles: Sequence[str],
+                  n_articles: int) -> ContentTerms:
+    """Content terms of ``n_articles`` articles.
+
+    ``texts`` are all their paragraphs, ``tokens`` those paragraphs' hashed tokens,
+    ``paragraph_owner`` each paragraph's article, ``pattern`` the paragraphs flagged as
+    pattern boilerplate (left out), ``titles`` one per article ("" for none).
+
+    >>> from newsdedup._text.tokenize import hash_texts
+    >>> texts = ["Quake hits Lima, 7 dead.", "Read more."]
+    >>> terms = content_terms(texts, hash_texts(texts), np.array([0, 0]),
+    ...                       np.array([False, True]), ["Lima quake"], 1)
+    >>> len(terms.terms), int(terms.counts.sum()), int(terms.salient.sum())
+    (5, 9, 2)
+    """
+    flags, others = _salient_tokens(texts, tokens)
+    title_tokens = hash_texts([title.replace("\n", " ") for title in titles])
+    paragraph_start = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tokens.paragraph, minlength=len(texts)), out=paragraph_start[1:])
+    offsets, terms, counts, salient_counts = _count_terms(
+        tokens.hashes, paragraph_start, flags, ~pattern, paragraph_owner,
+        title_tokens.hashes, title_tokens.paragraph, others.hashes,
+        paragraph_owner[others.paragraph], ~pattern[others.paragraph], n_articles)
+    return ContentTerms(offsets, terms, counts, salient_counts,
+                        *paragraph_names(tokens, flags, others, len(texts)))
+
+
+def term_ids(terms: U32 | U64) -> tuple[npt.NDArray[np.int32], U32 | U64]:
+    """Number the distinct values of ``terms``: ``(ids, distinct)`` with ``distinct`` sorted
+    and ``distinct[ids] == terms`` (``np.unique(terms, return_inverse=True)``), in linear
+    time: a hash table numbers them, only the distinct values are sorted. Ids are 32-bit
+    (a corpus has far fewer than 2**31 distinct terms): half the memory of one per entry.
+
+    >>> ids, distinct = term_ids(np.array([9, 3, 9, 7], dtype=np.uint64))
+    >>> ids.tolist(), distinct.tolist()
+    ([2, 0, 2, 1], [3, 7, 9])
+    """
+    ids, keys = _first_appearance_ids(terms)
+    order = np.argsort(keys)
+    rank = np.empty(order.size, dtype=np.int32)
+    rank[order] = np.arange(order.size, dtype=np.int32)
+    _renumber(ids, rank)  # in place: no second array of one id per entry
+    return ids, keys[order]
+
+
+def document_frequencies(terms: U32 | U64, of: U32 | U64) -> I64:
+    """How often each of the distinct values ``of`` occurs in ``terms`` (the number of
+    articles holding it, since an article's terms are distinct).
+
+    >>> document_frequencies(np.array([5, 7, 5, 9], dtype=np.uint64),
+    ...                      np.array([5, 6], dtype=np.uint64)).tolist()
+    [2, 0]
+    """
+    if sorted_unique(of).size != of.size:
+        raise ValueError("document_frequencies: the values to count must be distinct")
+    return _count_members(terms, of)
+
+
+@attrs.frozen(slots=True)
+class CorpusFrequencies:
+    """Document frequencies of content terms over a corpus larger than the one being run.
+
+    The incremental index runs the pipeline over the neighbourhood of new articles; the topic
+    check must weigh terms as a run over the whole index would, so it passes these.
+    ``n_articles`` is that corpus's size, ``lookup(terms)`` the number of its articles holding
+    each of the given distinct terms.
+    """
+
+    n_articles: int
+    lookup: Callable[[np.ndarray], I64]

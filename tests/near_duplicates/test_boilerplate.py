@@ -1,0 +1,82 @@
+"""Boilerplate: site templates and off-topic recurring blocks, never shared content."""
+
+from __future__ import annotations
+
+from conftest import load_ecbplus, load_seeds
+from newsdedup import Article, dedup
+from newsdedup._text.paragraphs import split_paragraphs
+
+FOOTER = ("NewsHub is a curated digest of stories from around the web. Trademarks belong "
+          "to their owners.")
+HEADER = "NewsHub Daily | Your world, curated every morning"
+
+
+def _reposts(articles: list[Article], source: str | None) -> list[Article]:
+    return [Article(f"{a.id}-hub", f"{HEADER}\n\n{a.text}\n\n{FOOTER}", source=source)
+            for a in articles]
+
+
+def _flagged_texts(result_article: object, text: str) -> set[str]:
+    paragraphs = split_paragraphs(text)
+    return {paragraphs[b.index] for b in result_article.boilerplate_paragraphs}  # type: ignore[attr-defined]
+
+
+def test_site_template_on_one_story_is_boilerplate() -> None:
+    """Header and footer of one source's reposts of different seeds are boilerplate."""
+    seeds = load_seeds()
+    reposts = _reposts(seeds, source="newshub.example")
+    result = dedup(seeds + reposts)
+    for repost in reposts:
+        assert {HEADER, FOOTER} <= _flagged_texts(result.article(repost.id), repost.text)
+    for seed in seeds:
+        group = result.group(result.article(seed.id).group_id)
+        assert group.canonical_id == seed.id
+        assert group.member_ids == (seed.id, f"{seed.id}-hub")
+
+
+def test_site_is_read_from_url_domain() -> None:
+    """Without a source field, the URL's domain identifies the site."""
+    seeds = load_seeds()
+    reposts = [Article(r.id, r.text, url=f"https://www.newshub.example/{n}")
+               for n, r in enumerate(_reposts(seeds, source=None))]
+    result = dedup(seeds + reposts)
+    assert all(FOOTER in _flagged_texts(result.article(r.id), r.text) for r in reposts)
+
+
+def test_footer_across_unrelated_stories_is_boilerplate() -> None:
+    """A footer recurring on reports of different events is boilerplate, with no source."""
+    documents = load_ecbplus()
+    chosen = [next(d for d in documents if d["event"] == event)
+              for event in ("1-a", "3-a", "8-b", "14-a")]
+    articles = [Article(d["id"], d["text"] + "\n\n" + FOOTER) for d in chosen]
+    result = dedup(articles)
+    for article in articles:
+        flagged = result.article(article.id).boilerplate_paragraphs
+        assert [b.reason for b in flagged] == ["recurring"]
+        assert flagged[0].families == 4
+    assert not any(match.is_duplicate for match in result.matches)
+
+
+def test_same_story_footer_without_site_is_not_flagged_but_cannot_win() -> None:
+    """Unknown site, one story: not reported as boilerplate, yet the original stays canonical."""
+    seeds = load_seeds()
+    reposts = _reposts(seeds, source=None)
+    result = dedup(reposts + seeds)
+    for seed, repost in zip(seeds, reposts, strict=True):
+        assert FOOTER not in _flagged_texts(result.article(repost.id), repost.text)
+        assert result.article(repost.id).canonical_id == seed.id
+
+
+def test_shared_quote_in_one_story_is_reuse_not_boilerplate() -> None:
+    """Reports of one event sharing one quoted paragraph: partial reuse, no boilerplate."""
+    documents = [d for d in load_ecbplus() if d["event"] == "1-a"]
+    result = dedup(documents)
+    assert not any(b.reason == "recurring"
+                   for a in result.articles for b in a.boilerplate_paragraphs)
+    assert any(m.relation == "partial-reuse" for m in result.matches)
+
+
+def test_patterns_can_be_switched_off(seeds: list[Article]) -> None:
+    """boilerplate_patterns=False leaves only recurrence-based flags."""
+    result = dedup(seeds, boilerplate_patterns=False)
+    assert all(not a.boilerplate_paragraphs for a in result.articles)

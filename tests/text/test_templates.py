@@ -1,0 +1,103 @@
+"""Template pages: one body under unrelated titles is a site template, not a story."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from conftest import load_ecbplus
+from newsdedup import Article, DedupConfig, dedup
+from newsdedup._text.features import extract_features
+from newsdedup._text.templates import template_pages, title_terms, titles_as_terms
+
+TEMPLATE = ("Please check your email for a verification link to finish signing up.\n\n"
+            "Get email notifications on the topics you care about. Sign up now.\n\n"
+            "To continue, please complete the captcha below and confirm you are not a robot.")
+
+
+def _crawl(n_events: int = 12) -> list[Article]:
+    """Real reports of ``n_events`` ECB+ events, and for each a page of the same site whose
+    extraction failed: the site template under that report's title, months apart."""
+    documents = load_ecbplus()[: n_events * 6: 6]
+    start = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
+    articles = []
+    for number, document in enumerate(documents):
+        title = next(s for s in document["text"].split(". ") if "http" not in s)[:90]
+        published = start + dt.timedelta(days=45 * number)
+        articles.append(Article(document["id"], document["text"], title=title,
+                                published=published, source="local.example"))
+        articles.append(Article(document["id"] + "-failed", TEMPLATE, title=title + " (video)",
+                                published=published + dt.timedelta(hours=3),
+                                source="local.example"))
+    return articles
+
+
+def test_template_pages_are_flagged_and_grouped_with_nothing() -> None:
+    """Pages holding only the site template are template pages, each alone in its group."""
+    result = dedup(_crawl())
+    failed = [a for a in result.articles if a.id.endswith("-failed")]
+    assert all(a.is_template for a in failed)
+    assert all({b.reason for b in a.boilerplate_paragraphs} == {"template"} for a in failed)
+    assert all(len(result.group(a.group_id).members) == 1 for a in failed)
+    assert not any(a.is_template for a in result.articles if not a.id.endswith("-failed"))
+
+
+def test_template_pages_do_not_glue_stories() -> None:
+    """No story holds template pages of two events: their stories are told by their titles."""
+    event = {d["id"]: d["event"] for d in load_ecbplus()}
+    result = dedup(_crawl())
+    for story in result.stories:
+        events = {event[m.removesuffix("-failed")] for m in story.member_ids}
+        assert len(events) == 1
+
+
+def test_copies_under_one_headline_are_copies() -> None:
+    """The same body under the same title is one article reposted, not a template."""
+    text = load_ecbplus()[100]["text"]
+    copies = [Article(f"c{k}", text, title="Same headline for every copy") for k in range(3)]
+    result = dedup(copies)
+    assert len(result.groups) == 1 and not any(a.is_template for a in result.articles)
+
+
+def test_copies_under_rewritten_headlines_are_copies() -> None:
+    """Syndicated copies whose outlets rewrote the headline, from words of the body, stay
+    duplicates."""
+    document = load_ecbplus()[100]["text"]
+    words = [w.strip(".,") for w in document.split() if len(w) > 4]
+    copies = [Article(f"c{k}", document, title=" ".join(words[3 * k: 3 * k + 6]))
+              for k in range(4)]
+    result = dedup(copies)
+    assert len(result.groups) == 1 and not any(a.is_template for a in result.articles)
+
+
+def test_without_titles_a_shared_body_stays_a_copy() -> None:
+    """Untitled pages with one body cannot be told from copies: they are copies."""
+    pages = [Article(f"p{k}", TEMPLATE) for k in range(3)]
+    result = dedup(pages)
+    assert len(result.groups) == 1 and not any(a.is_template for a in result.articles)
+
+
+def test_title_terms_count_each_occurrence() -> None:
+    """title_terms gives each title's hashed tokens with their occurrences."""
+    terms = title_terms(["Storm storm hits", None])
+    assert sorted(terms[0].values()) == [1, 2] and terms[1] == {}
+
+
+def test_a_template_page_keeps_only_its_title_terms() -> None:
+    """titles_as_terms leaves a template page the terms of its title, with the title's weight,
+    and every other article its own terms."""
+    articles = [Article("a", "Flood waters rose in the valley.", title="Valley flood"),
+                Article("t", TEMPLATE, title="Valley flood")]
+    features = extract_features(articles, DedupConfig())
+    pages = np.array([False, True])
+    kept = titles_as_terms(features, pages, [a.title for a in articles])
+    own = slice(features.article_terms[0], features.article_terms[1])
+    assert kept.terms[kept.article_terms[0]:kept.article_terms[1]].tolist() == \
+        features.terms[own].tolist()
+    page = slice(kept.article_terms[1], kept.article_terms[2])
+    assert set(kept.terms[page].tolist()) == set(title_terms(["Valley flood"])[0])
+    assert kept.term_counts[page].tolist() == [2, 2]
+    flags = np.zeros(len(features.token_counts), dtype=bool)
+    flags[1:] = True
+    assert template_pages(features, flags).tolist() == [False, True]

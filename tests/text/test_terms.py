@@ -1,0 +1,127 @@
+"""Content terms: salient words by both paths equal the expression; counts and term ids."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import all_paragraphs, assert_same_tokens
+from newsdedup._text.normalize import token_text
+from newsdedup._text.terms import (
+    SALIENT_WORD,
+    content_terms,
+    document_frequencies,
+    salient_texts,
+    term_ids,
+)
+from newsdedup._text.tokenize import hash_texts, hash_tokens
+
+
+def test_salient_words_in_bulk_equal_the_expression() -> None:
+    """The vectorized salient words tokenize like SALIENT_WORD.findall on each paragraph."""
+    paragraphs = all_paragraphs()
+    assert_same_tokens(salient_texts(paragraphs),
+                       [token_text(" ".join(SALIENT_WORD.findall(p))) for p in paragraphs])
+
+
+def _terms(hashes: np.ndarray) -> list[int]:
+    """Content terms of token hashes: their upper 32 bits."""
+    return (hashes >> np.uint64(32)).astype(np.uint32).tolist()  # type: ignore[no-any-return]
+
+
+def _salient_occurrences(paragraphs: list[str]) -> tuple[dict[tuple[int, int], int],
+                                                          set[tuple[int, int]]]:
+    """(article, term) -> salient count, one article per paragraph, via content_terms; and
+    all (article, term) pairs."""
+    tokens = hash_texts(paragraphs)
+    terms = content_terms(paragraphs, tokens, np.arange(len(paragraphs)),
+                          np.zeros(len(paragraphs), dtype=bool), [""] * len(paragraphs),
+                          len(paragraphs))
+    owner = np.repeat(np.arange(len(paragraphs)), np.diff(terms.offsets))
+    pairs = list(zip(owner.tolist(), terms.terms.tolist(), terms.salient.tolist(), strict=True))
+    return {(a, t): c for a, t, c in pairs if c}, {(a, t) for a, t, _ in pairs}
+
+
+def test_salient_counts_equal_the_expression_on_ascii_and_other_text() -> None:
+    """Both the ASCII kernel and the general path count the expression's salient words.
+
+    (A salient word whose token text differs from every token of its paragraph, which odd
+    characters can cause, marks no content term.)
+    """
+    paragraphs = all_paragraphs()
+    assert any(p.isascii() for p in paragraphs) and not all(p.isascii() for p in paragraphs)
+    expected: dict[tuple[int, int], int] = {}
+    reference = hash_tokens([token_text(" ".join(SALIENT_WORD.findall(p))) for p in paragraphs])
+    for article, term in zip(reference.paragraph.tolist(), _terms(reference.hashes),
+                             strict=True):
+        expected[(article, term)] = expected.get((article, term), 0) + 1
+    counted, present = _salient_occurrences(paragraphs)
+    assert counted == {key: count for key, count in expected.items() if key in present}
+    assert len(counted) > 1000
+
+
+def test_paragraph_names_are_the_expression_s_words_of_each_paragraph() -> None:
+    """Each paragraph's names are the distinct hashes of its SALIENT_WORD matches (ASCII and
+    other text), sorted; a paragraph naming nothing has none."""
+    paragraphs = all_paragraphs()
+    tokens = hash_texts(paragraphs)
+    terms = content_terms(paragraphs, tokens, np.arange(len(paragraphs)),
+                          np.zeros(len(paragraphs), dtype=bool), [""] * len(paragraphs),
+                          len(paragraphs))
+    reference = hash_tokens([token_text(" ".join(SALIENT_WORD.findall(p))) for p in paragraphs])
+    expected: list[set[int]] = [set() for _ in paragraphs]
+    for paragraph, word in zip(reference.paragraph.tolist(), _terms(reference.hashes),
+                               strict=True):
+        expected[paragraph].add(word)
+    offsets = terms.name_offsets.tolist()
+    found = [terms.names[offsets[n]:offsets[n + 1]].tolist() for n in range(len(paragraphs))]
+    # A salient word whose token text is no token of its paragraph (odd characters) is
+    # still a word the paragraph names: the names are the expression's, not the terms'.
+    assert found == [sorted(words) for words in expected]
+    assert sum(map(len, found)) > 1000 and any(not words for words in found)
+
+
+def test_content_terms_count_titles_twice_and_skip_pattern_paragraphs() -> None:
+    """Title tokens weigh 2, a pattern paragraph's tokens are left out, terms are sorted."""
+    texts = ["Storm hits Lima.", "Read more here."]
+    terms = content_terms(texts, hash_texts(texts), np.array([0, 0]), np.array([False, True]),
+                          ["Lima storm"], 1)
+    counted = dict(zip(terms.terms.tolist(), terms.counts.tolist(), strict=True))
+    lima, storm, here = _terms(hash_texts(["lima storm here"]).hashes)
+    assert counted[lima] == 3 and counted[storm] == 3 and here not in counted
+    assert terms.terms.dtype == np.uint32
+    assert np.all(np.diff(terms.terms.astype(np.float64)) > 0)
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 1, 2**63]), max_size=200))
+def test_term_ids_number_distinct_values_in_sorted_order(values: list[int]) -> None:
+    """term_ids gives sorted distinct values and ids that map back to every value."""
+    array = np.array(values, dtype=np.uint64)
+    ids, distinct = term_ids(array)
+    assert np.array_equal(distinct, np.unique(array))
+    assert np.array_equal(distinct[ids], array)
+
+
+@given(st.lists(st.integers(0, 50), max_size=300), st.lists(st.integers(0, 60), max_size=40,
+                                                             unique=True))
+def test_document_frequencies_count_each_member(values: list[int], members: list[int]) -> None:
+    """document_frequencies counts the occurrences of each distinct member in the values."""
+    counts = document_frequencies(np.array(values, dtype=np.uint64),
+                                  np.array(members, dtype=np.uint64))
+    assert counts.tolist() == [values.count(member) for member in members]
+
+
+def test_counts_saturate_at_8_bits_keeping_the_salient_share() -> None:
+    """A term seen 700 times counts 255; its salient count is scaled alike."""
+    lima, said = _terms(hash_texts(["lima said"]).hashes)
+    for repeats, expected_said, expected_lima in ((200, (200, 0), (200, 199)),
+                                                   (700, (255, 0), (255, 699 * 255 // 700))):
+        text = " ".join(["Lima said"] * repeats)  # "Lima" salient after "said", not the first
+        terms = content_terms([text], hash_texts([text]), np.array([0]), np.array([False]),
+                              [""], 1)
+        counted = dict(zip(terms.terms.tolist(), zip(terms.counts.tolist(),
+                                                     terms.salient.tolist(), strict=True),
+                           strict=True))
+        assert counted[said] == expected_said
+        assert counted[lima] == expected_lima
