@@ -386,7 +386,6 @@ def test_cut_reposts_join_their_source(excerpts: tuple[MessyCorpus, DedupResult]
     assert count >= 20 and grouped == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="#15: lead excerpts are not contained copies")
 def test_lead_excerpts_join_their_source(excerpts: tuple[MessyCorpus, DedupResult]) -> None:
     """Lead excerpts (30-45% of the paragraphs, verbatim) are in their source's group."""
     corpus, result = excerpts

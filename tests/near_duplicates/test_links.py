@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import load_seeds
+from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, dedup
 from newsdedup._near_duplicates import links as links_module
 from newsdedup._text.paragraphs import split_paragraphs
@@ -125,6 +125,25 @@ def test_a_lead_excerpt_is_a_contained_copy() -> None:
     assert result.article("excerpt").group_id == result.article(seed.id).group_id
     off = dedup([seed, excerpt], excerpt_coverage=0.6)
     assert off.article("excerpt").group_id != off.article(seed.id).group_id
+
+
+def test_a_lead_excerpt_counts_by_paragraphs() -> None:
+    """An article opening with short lines (a link, a headline, a dateline) then long ones:
+    its first three paragraphs hold a third of its paragraphs but little of its text. As a
+    repost cut there, it is a lead excerpt (a run of two paragraphs or more from the lead,
+    30% of them); its first paragraph alone, or three paragraphs from its middle, are not."""
+    source = next(Article(row["id"], row["text"]) for row in load_ecbplus()
+                  if row["id"] == "16_2ecbplus")
+    paragraphs = split_paragraphs(source.text)
+    assert len(paragraphs) <= 10
+    lead = Article("lead", "\n\n".join(paragraphs[:3]))
+    result = dedup([source, lead])
+    match = _match(result, source.id, "lead")
+    assert match.jaccard < 0.2  # it covers little of the text  # type: ignore[attr-defined]
+    assert result.article("lead").group_id == result.article(source.id).group_id
+    for name, part in (("first", paragraphs[:1]), ("middle", paragraphs[3:6])):
+        other = dedup([source, Article(name, "\n\n".join(part))])
+        assert other.article(name).group_id != other.article(source.id).group_id, name
 
 
 _REPORT = ("Police in Harrisville are looking for a suspect who robbed a liquor store in the "

@@ -167,6 +167,10 @@ TEXT_TOKENS = 12
 #: A text line with at least this share of its shingles in the other article is an edited
 #: line of it (two edited words in a 19-word sentence leave a third), not a line of its own.
 _EDITED_LINE_SHARE = 0.25
+#: A lead excerpt counted by paragraphs: a run of at least this many of its original's
+#: first content paragraphs, and this share of them (the issue's lead excerpts carry 30-45%).
+_LEAD_PARAGRAPHS = 2
+_LEAD_SHARE = 0.3
 #: An edited line may name words its original lacks: one (a corrected toll), or up to
 #: ``_NEW_NAME_SHARE`` of its names (two copies edited in one figure each differ in two of a
 #: line's many). A report of another incident names an age, a street and a town of its own
@@ -288,6 +292,12 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     relation[b_contained] = CONTAINS
     covers_a = _covers(inside_a, b_in_a, close, config)
     covers_b = _covers(inside_b, a_in_b, close, config)
+    # A lead excerpt of an article whose first paragraphs are short (a headline line, a
+    # dateline) covers little of its text: it counts by paragraphs (see _lead_prefixes).
+    short_a = close & ~covers_a & (inside_a >= config.excerpt_containment) & (b_in_a > 0)
+    short_b = close & ~covers_b & (inside_b >= config.excerpt_containment) & (a_in_b > 0)
+    covers_a |= _lead_prefixes(features, matches, allowed, rep_a, rep_b, short_a, config)
+    covers_b |= _lead_prefixes(features, matches, allowed, rep_b, rep_a, short_b, config)
     # An excerpt (covering less than min_coverage) starts where its original starts.
     covers_a = _excerpt_leads(features, matches, allowed, rep_a, rep_b, covers_a, b_in_a,
                               edited_a, config)
@@ -520,6 +530,38 @@ def _excerpt_leads(features: Features, matches: ParagraphMatches,
             result[pair] = size > 0 and count_shared(
                 values, line_offsets[own], line_offsets[own + 1], values, line_offsets[lead],
                 line_offsets[lead + 1]) >= _EDITED_LINE_SHARE * size
+    return result
+
+
+def _lead_prefixes(features: Features, matches: ParagraphMatches,
+                   allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+                   wanted: npt.NDArray[np.bool_], config: DedupConfig) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether ``inner[k]`` carries the first content paragraphs of
+    ``outer[k]``, in a run from its lead, at least ``_LEAD_PARAGRAPHS`` of them and
+    ``_LEAD_SHARE`` of ``outer``'s content paragraphs (or ``excerpt_coverage``, if more): a
+    lead excerpt counted by paragraphs ("30-45% of the paragraphs"), whatever share of the
+    shingles those hold."""
+    share = max(_LEAD_SHARE, config.excerpt_coverage)
+    result = np.zeros(wanted.size, dtype=bool)
+    pairs = np.flatnonzero(wanted)
+    if pairs.size == 0:
+        return result
+    offsets, _, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                              allowed, matches.partners(), inner[pairs],
+                                              outer[pairs])
+    content = np.flatnonzero(allowed)
+    article_paragraphs = features.article_paragraphs
+    bounds = offsets.tolist()
+    shared = theirs.tolist()
+    for k, pair in enumerate(pairs.tolist()):
+        other = int(outer[pair])
+        first = int(np.searchsorted(content, article_paragraphs[other]))
+        last = int(np.searchsorted(content, article_paragraphs[other + 1]))
+        carried = set(shared[bounds[k]:bounds[k + 1]])
+        run = 0
+        while first + run < last and int(content[first + run]) in carried:
+            run += 1
+        result[pair] = run >= _LEAD_PARAGRAPHS and run >= share * (last - first)
     return result
 
 
