@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, load_ecbplus
 from newsdedup._cli import main
+from newsdedup._corpora.messy import base_documents, lookalike_events
 
 
 def test_demo_prints_the_seed_story(capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,6 +48,28 @@ def test_dedup_folder_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert records[0]["id"] == "000_c281479aec7ad377"
     assert records[5]["event"] == "1-a"  # input fields are kept
     assert "<DedupResult: 25 articles" in capsys.readouterr().err
+
+
+def test_story_name_agreement_option(tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """--story-name-agreement takes a number or off; the look-alike events of one ECB+ draw
+    (one report per event, one day) keep more stories apart with it than without."""
+    corpus = lookalike_events(base_documents(load_ecbplus()), 0)
+    data = tmp_path / "lookalikes.jsonl"
+    data.write_text("".join(json.dumps(a.to_dict()) + "\n" for a in corpus.articles), "utf-8")
+    stories = {}
+    for value in ("0.3", "off"):
+        out = tmp_path / f"out-{value}.jsonl"
+        assert main(["dedup", str(data), "-o", str(out), "--story-name-agreement", value,
+                     "--no-progress"]) == 0
+        stories[value] = len({json.loads(line)["story_id"]
+                              for line in out.read_text("utf-8").splitlines()})
+    assert stories["0.3"] > stories["off"]
+    with pytest.raises(SystemExit) as stop:
+        main(["dedup", str(data), "-o", str(tmp_path / "x.jsonl"),
+              "--story-name-agreement", "high"])
+    assert stop.value.code == 2
+    assert "expected a number or 'off'" in capsys.readouterr().err
 
 
 def test_bad_input_exits_2_naming_the_line(tmp_path: Path,

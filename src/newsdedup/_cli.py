@@ -37,6 +37,10 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None,
                             metavar=kind.__name__.upper(),
                             help=f"(default {getattr(defaults, name)})")
+    parser.add_argument("--story-name-agreement", type=_unit_or_off, default=None,
+                        metavar="FLOAT|off",
+                        help=f"(default {defaults.story_name_agreement}; off: stories do "
+                             "not check that groups name the same people and places)")
     parser.add_argument("--no-boilerplate-patterns", action="store_true",
                         help="only flag boilerplate that recurs across articles")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -54,9 +58,26 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
                              "line) to this file")
 
 
+# What --story-name-agreement off stands for (None is "not given").
+_OFF = "off"
+
+
+def _unit_or_off(value: str) -> float | str:
+    """A number, or ``off``."""
+    if value.strip().lower() == _OFF:
+        return _OFF
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'off', got {value!r}") from None
+
+
 def _config(args: argparse.Namespace) -> DedupConfig:
     overrides = {name: getattr(args, name) for name, _ in _THRESHOLD_OPTIONS
                  if getattr(args, name) is not None}
+    agreement = getattr(args, "story_name_agreement", None)
+    if agreement is not None:
+        overrides["story_name_agreement"] = None if agreement == _OFF else agreement
     if args.no_boilerplate_patterns:
         overrides["boilerplate_patterns"] = False
     return DedupConfig.from_options(**overrides)
