@@ -307,8 +307,11 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # report of another incident is contained in one of the same kind up to its lead and its
     # closing line, which name another age, street and town.
     copy = (a_contained & covers_a) | (b_contained & covers_b)
-    duplicate = near | (copy & _names_agree(features, allowed, rep_a, rep_b, unshared_a,
-                                            unshared_b, copy))
+    # Edited copies passed the names check above already: only the others are looked at.
+    agreed = edited_a | edited_b
+    duplicate = near | (copy & (agreed | _names_agree(features, allowed, rep_a, rep_b,
+                                                      unshared_a, unshared_b,
+                                                      copy & ~agreed)))
 
     class_digest = _find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
     # A digest is nobody's duplicate, but two copies of one digest page are each other's.

@@ -286,21 +286,12 @@ cdef inline int64_t count_missing(const uint32_t* words, int64_t first, int64_t 
                                   const uint32_t* sorted_words, int64_t start,
                                   int64_t stop) noexcept nogil:
     """How many values of ``words[first:first_end]`` are not in the ascending run
-    ``sorted_words[start:stop]`` (a binary search each: a line names a few words, an
-    article holds hundreds)."""
-    cdef int64_t low, high, middle, missing = 0
-    cdef uint32_t word
+    ``sorted_words[start:stop]`` (a binary search each, ``lower_bound_u32``: a line names a
+    few words, an article holds hundreds)."""
+    cdef int64_t at, missing = 0
     while first < first_end:
-        word = words[first]
-        low = start
-        high = stop
-        while low < high:
-            middle = (low + high) >> 1
-            if sorted_words[middle] < word:
-                low = middle + 1
-            else:
-                high = middle
-        if low == stop or sorted_words[low] != word:
+        at = lower_bound_u32(sorted_words + start, stop - start, words[first])
+        if at == stop - start or sorted_words[start + at] != words[first]:
             missing += 1
         first += 1
     return missing
