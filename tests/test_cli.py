@@ -14,6 +14,7 @@ import pytest
 from conftest import DATA, load_ecbplus
 from newsdedup._cli import main
 from newsdedup._corpora.messy import base_documents, lookalike_events
+from newsdedup._corpora.messy_incidents import incident_crawl
 
 
 def test_demo_prints_the_seed_story(capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,6 +71,22 @@ def test_story_name_agreement_option(tmp_path: Path,
               "--story-name-agreement", "high"])
     assert stop.value.code == 2
     assert "expected a number or 'off'" in capsys.readouterr().err
+
+
+def test_story_day_conflict_option(tmp_path: Path) -> None:
+    """--story-day-conflict-days takes a number or off; on a crawl of look-alike incidents
+    (reports naming their event's weekday) more incidents stay apart with it than without."""
+    corpus = incident_crawl(120, seed=4, template_rate=0.0)
+    data = tmp_path / "crawl.jsonl"
+    data.write_text("".join(json.dumps(a.to_dict()) + "\n" for a in corpus.articles), "utf-8")
+    stories = {}
+    for value in ("2", "off"):
+        out = tmp_path / f"out-{value}.jsonl"
+        assert main(["dedup", str(data), "-o", str(out), "--story-day-conflict-days", value,
+                     "--no-progress"]) == 0
+        stories[value] = len({json.loads(line)["story_id"]
+                              for line in out.read_text("utf-8").splitlines()})
+    assert stories["2"] > stories["off"]
 
 
 def test_bad_input_exits_2_naming_the_line(tmp_path: Path,

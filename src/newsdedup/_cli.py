@@ -37,10 +37,10 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None,
                             metavar=kind.__name__.upper(),
                             help=f"(default {getattr(defaults, name)})")
-    parser.add_argument("--story-name-agreement", type=_unit_or_off, default=None,
-                        metavar="FLOAT|off",
-                        help=f"(default {defaults.story_name_agreement}; off: stories do "
-                             "not check that groups name the same people and places)")
+    for name, off in _OFF_OPTIONS:
+        parser.add_argument(f"--{name.replace('_', '-')}", type=_number_or_off, default=None,
+                            metavar="FLOAT|off",
+                            help=f"(default {getattr(defaults, name)}; off: {off})")
     parser.add_argument("--no-boilerplate-patterns", action="store_true",
                         help="only flag boilerplate that recurs across articles")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -58,11 +58,16 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
                              "line) to this file")
 
 
-# What --story-name-agreement off stands for (None is "not given").
+# Options taking a number or "off" (the option set to None), with what off means.
+_OFF_OPTIONS = (
+    ("story_name_agreement", "stories do not check that groups name the same people and places"),
+    ("story_day_conflict_days", "stories do not compare the days their leads name"),
+)
+# What off stands for on the command line (None is "not given").
 _OFF = "off"
 
 
-def _unit_or_off(value: str) -> float | str:
+def _number_or_off(value: str) -> float | str:
     """A number, or ``off``."""
     if value.strip().lower() == _OFF:
         return _OFF
@@ -75,9 +80,10 @@ def _unit_or_off(value: str) -> float | str:
 def _config(args: argparse.Namespace) -> DedupConfig:
     overrides = {name: getattr(args, name) for name, _ in _THRESHOLD_OPTIONS
                  if getattr(args, name) is not None}
-    agreement = getattr(args, "story_name_agreement", None)
-    if agreement is not None:
-        overrides["story_name_agreement"] = None if agreement == _OFF else agreement
+    for name, _ in _OFF_OPTIONS:
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = None if value == _OFF else value
     if args.no_boilerplate_patterns:
         overrides["boilerplate_patterns"] = False
     return DedupConfig.from_options(**overrides)

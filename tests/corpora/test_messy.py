@@ -350,8 +350,6 @@ def test_follow_ups_join_their_incident(crawl: tuple[MessyCorpus, DedupResult]) 
     assert in_story >= 0.9
 
 
-@pytest.mark.xfail(strict=True, reason="#15: templates glue incidents; look-alike incidents "
-                   "merge")
 def test_crawl_story_ari(crawl: tuple[MessyCorpus, DedupResult]) -> None:
     """Story ARI by incident reaches 0.75 on the crawl."""
     corpus, result = crawl

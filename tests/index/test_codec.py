@@ -68,7 +68,7 @@ def test_flatten_names_every_leaf_field_of_features() -> None:
     assert paths == ["n_articles", "article_paragraphs", "spans", "token_counts",
                      "shingles.offsets", "shingles.values", "fingerprints",
                      "pattern_boilerplate", "article_terms", "terms", "term_counts",
-                     "term_salient", "name_offsets", "names"]
+                     "term_salient", "name_offsets", "names", "named_day"]
 
 
 def test_real_features_round_trip_bit_exactly() -> None:

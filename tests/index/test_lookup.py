@@ -104,7 +104,7 @@ def test_features_with_other_dtypes_round_trip() -> None:
     narrow = Features(**{**{name: getattr(features, name) for name in (
         "n_articles", "article_paragraphs", "spans", "token_counts", "fingerprints",
         "pattern_boilerplate", "article_terms", "term_counts", "term_salient", "name_offsets",
-        "names")},
+        "names", "named_day")},
         "shingles": ShingleSets(features.shingles.offsets,
                                 (features.shingles.values >> np.uint64(32)).astype(np.uint32)),
         "terms": features.terms.astype(np.uint32)})

@@ -209,6 +209,38 @@ def test_an_edit_changes_words_not_names(monkeypatch: pytest.MonkeyPatch) -> Non
     assert unchecked.article("second").group_id == unchecked.article("first").group_id
 
 
+_HOUSE_FIRE = ("A {age}-year-old man was hurt when fire broke out in a home on {street} in "
+               "{town} Thursday.\n\n{first}\n\n{second}\n\nA {age}-year-old man was taken to "
+               "Memorial Hospital for smoke inhalation.\n\n{extra}Investigators remained at "
+               "the scene for several hours.{tail}")
+_RED_CROSS = ("The Red Cross is helping the family. Flames were coming through the roof when "
+              "firefighters arrived.")
+_CAUSE = "The cause of the fire is under investigation."
+
+
+def test_a_formulaic_report_contained_in_another_is_no_copy() -> None:
+    """A report of one fire is contained (0.69) in a longer report of another, seven months
+    later, up to its lead (another age, street and town): they only share stock sentences,
+    so their relation is a partial reuse, not "contains", and their stories stay apart
+    (copies are held in one story whatever their dates). A repost is still a copy."""
+    lakeside = Article("lakeside", _HOUSE_FIRE.format(
+        age=49, street="Jefferson Street", town="Lakeside", first=_RED_CROSS, second=_CAUSE,
+        extra="", tail="\n\nTips can be left anonymously with Lakeside Crime Stoppers at "
+                       "(555) 192-4680."), published="2020-02-06T21:17:25Z")
+    hillcrest = Article("hillcrest", _HOUSE_FIRE.format(
+        age=76, street="School Street", town="Hillcrest", first=_CAUSE, second=_RED_CROSS,
+        extra="It was not immediately clear whether the incident was connected to any others "
+              "in the area. Officers from the Hillcrest Police Department responded to the 500 "
+              "block of School Street around 9:45 a.m., according to a news release.\n\n",
+        tail=""), published="2020-09-18T04:22:42Z")
+    repost = Article("repost", lakeside.text.replace("remained at", "stayed at"),
+                     published="2020-02-07T10:00:00Z")
+    result = dedup([lakeside, hillcrest, repost])
+    assert _match(result, "hillcrest", "lakeside").relation == "partial-reuse"  # type: ignore[attr-defined]
+    assert result.article("lakeside").story_id != result.article("hillcrest").story_id
+    assert result.article("repost").group_id == result.article("lakeside").group_id
+
+
 def test_a_copy_that_dropped_a_name_still_agrees() -> None:
     """Of two copies of one text, one may have lost a figure the other kept: they agree
     (one of the two names nothing new), and both join the original."""

@@ -148,7 +148,10 @@ class DedupConfig:
     story_window_days: float | None = attrs.field(default=7.0, validator=_optional_positive)
     #: Stories: beyond ``story_window_days``, this much is taken off a pair's similarity per
     #: doubling of the gap: a follow-up four weeks later needs a cosine of threshold + 0.04
-    #: (its names and places, which weigh most, in common), eight weeks later + 0.06.
+    #: (its names and places, which weigh most, in common), eight weeks later + 0.06, unless
+    #: its lead names the day of the other's event (``_text.dates``: the gap is then counted
+    #: from that day). Kept small: five real reports of one event (the seeds) two weeks apart
+    #: each have cosines of 0.23-0.47 and stay one story only up to 0.02.
     story_gap_penalty: float = attrs.field(default=0.02, validator=_weight)
     #: Stories: groups whose nearest members are further apart than this many days never
     #: share a story (None: no limit). Thirteen weeks: a trial or an inquiry reported a season
@@ -164,6 +167,13 @@ class DedupConfig:
     #: event (docs/stories.md) story ARI 0.74 to 0.93, event ARI on all of ECB+ unchanged
     #: within 0.01. None: off.
     story_name_agreement: float | None = attrs.field(default=0.3, validator=_optional_unit)
+    #: Stories: two groups whose leads name event days this many days apart or more (a
+    #: weekday or a date, English only: "shot on Elm Street Thursday", see ``_text.dates``)
+    #: report two events and are not linked directly: two robberies in one town that week,
+    #: told in the same stock sentences. 2, not 1: "late Monday" and "early Tuesday" may be
+    #: one night. On the look-alike crawl (docs/messy.md) story ARI 0.28 to 0.7x. None: off.
+    story_day_conflict_days: float | None = attrs.field(default=2.0,
+                                                        validator=_optional_positive)
     #: Stories: share of the sentence-embedding cosine in the similarity of two groups (the
     #: rest is the lexical cosine). 0 keeps stories purely lexical; above 0 needs the
     #: ``[embed]`` extra (a MiniLM model shipped inside a PyPI package, loaded offline).

@@ -97,7 +97,8 @@ def check_features(features: Features, paragraphs: int) -> None:
             or bool(np.any(np.diff(offsets) < 0))
             or features.article_terms.tolist() != [0, terms]
             or features.term_counts.shape != (terms,)
-            or features.term_salient.shape != (terms,)):
+            or features.term_salient.shape != (terms,)
+            or features.named_day.shape != (1,)):
         raise ValueError("arrays of inconsistent sizes")
     for name, value in flatten(features):
         expected = _FEATURE_KINDS.get(name)
@@ -110,7 +111,7 @@ _FEATURE_KINDS = {"article_paragraphs": "i", "spans": "i", "token_counts": "i",
                   "shingles.offsets": "i", "shingles.values": "u", "fingerprints": "u",
                   "pattern_boilerplate": "b", "article_terms": "i", "terms": "u",
                   "term_counts": "u", "term_salient": "u", "name_offsets": "i",
-                  "names": "u"}
+                  "names": "u", "named_day": "i"}
 
 
 def lookup_of(features: Features, config: DedupConfig, matches: Sequence[tuple[int, int]],

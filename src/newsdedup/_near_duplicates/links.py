@@ -305,13 +305,17 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
                               edited_b, config)
     # A contained copy names nothing its original does not (see _names_kept): a formulaic
     # report of another incident is contained in one of the same kind up to its lead and its
-    # closing line, which name another age, street and town.
-    copy = (a_contained & covers_a) | (b_contained & covers_b)
+    # closing line, which name another age, street and town. It is no copy at all, however
+    # little of the other it covers: its relation is a partial reuse (so the story step
+    # does not hold the two together as copies).
+    contained = a_contained | b_contained
     # Edited copies passed the names check above already: only the others are looked at.
     agreed = edited_a | edited_b
-    duplicate = near | (copy & (agreed | _names_agree(features, allowed, rep_a, rep_b,
-                                                      unshared_a, unshared_b,
-                                                      copy & ~agreed)))
+    named = agreed | _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b,
+                                  contained & ~agreed)
+    relation[contained & ~named] = PARTIAL_REUSE
+    copy = ((a_contained & covers_a) | (b_contained & covers_b)) & named
+    duplicate = near | copy
 
     class_digest = _find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
     # A digest is nobody's duplicate, but two copies of one digest page are each other's.

@@ -19,7 +19,7 @@ from .._core.arrays import sorted_unique
 from .._core.config import DedupConfig
 from .._core.heap_trim import release_free_memory
 from .._core.progress import stage
-from .._core.types import I64
+from .._core.types import F64, I64
 from .._near_duplicates.boilerplate import find_boilerplate
 from .._near_duplicates.canonical import CanonicalKey, preference
 from .._near_duplicates.canonical_inputs import (
@@ -38,6 +38,7 @@ from .._stories.clusters import StoryAssignment, build_stories
 from .._stories.rewrite import Rewrites, find_rewrites
 from .._stories.vectors import StoryContext, story_vectors
 from .._text.article import Article
+from .._text.dates import day_values
 from .._text.features import Collected, Features
 from .._text.shingle import ShingleSets
 from .._text.templates import template_pages, titles_as_terms
@@ -147,7 +148,8 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     vectors = story_vectors(story_input, groups, story_context, own_share)
     release_free_memory(freed=scale)
     stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
-                            must_link, vectors.names)
+                            must_link, vectors.names,
+                            _group_named_days(features.named_day, groups))
     del vectors
     rewrites = _rewrites(corpus, features, allowed, links, groups, stories, own_share,
                          settings)
@@ -162,6 +164,16 @@ def _without_shingles(features: Features) -> Features:
     links (and the content sizes) reads."""
     return attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
+
+
+def _group_named_days(named_day: npt.NDArray[np.int32], groups: GroupAssignment) -> F64:
+    """The first and last day the members' leads name, per group (NaN: none; see
+    ``_text.dates``)."""
+    values = day_values(named_day)
+    days = np.full((len(groups.canonical), 2), np.nan)
+    np.fmin.at(days[:, 0], groups.group_of, values)
+    np.fmax.at(days[:, 1], groups.group_of, values)
+    return days
 
 
 def _group_times(corpus: list[Article], groups: GroupAssignment) -> npt.NDArray[np.float64]:

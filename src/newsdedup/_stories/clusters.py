@@ -24,6 +24,15 @@
    report naming much besides its event still joins the cluster of the event's other
    reports, whose names together cover its own.
 
+5. **Time, and the days leads name.** Groups whose nearest members are within
+   ``story_window_days`` are compared on similarity alone; further apart, a pair needs more
+   in common (``story_gap_penalty`` per doubling of the gap), and beyond
+   ``story_max_gap_days`` it is never linked. Leads date their event ("shot on Elm Street
+   Thursday", "the September 4 stabbing"; ``_text.dates``): a follow-up naming the day of
+   another group's report is as near to it as a report of that day, and two groups whose
+   leads name days ``story_day_conflict_days`` apart or more report two events, so are not
+   linked directly (two robberies in one town that week, told in the same stock sentences).
+
 Optionally (``story_embedding_weight > 0``, the ``[embed]`` extra) each pair's similarity is a
 blend of the lexical cosine and the cosine of sentence embeddings; candidates still come from
 the lexical index.
@@ -77,7 +86,8 @@ def _group_embeddings(embeddings: F64, groups: GroupAssignment) -> F64:
 def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64,
                   config: DedupConfig, embeddings: F64 | None = None,
                   must_link: tuple[I64, I64] | None = None,
-                  names: csr_matrix | None = None) -> StoryAssignment:
+                  names: csr_matrix | None = None,
+                  named_days: F64 | None = None) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
     ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
@@ -91,23 +101,23 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     ``config.story_embedding_weight``; without them the similarity is purely lexical.
     ``names`` (``GroupVectors.names``) give step 4's agreement; without them, or with
     ``config.story_name_agreement`` None, names are not checked.
+    ``named_days`` holds the earliest and the latest day each group's leads name (one
+    ``(first, last)`` row per group, days since 1970-01-01, NaN when none; see
+    ``_text.dates``): step 5 of the module docstring.
     """
     n_groups = len(groups.canonical)
     if n_groups == 0:
         return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
     rows, cols = story_candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
                                  _CANDIDATE_SHARE * config.story_threshold)
-    spans = _spans(group_times)
-    gap_days = None
+    gap_days = published_gap = None
     if config.story_window_days is not None:
-        # Days between the nearest members of the two groups (0 when they overlap; NaN,
-        # never excluded, when either is undated).
-        gap_days = np.maximum(np.maximum(spans[rows, 0], spans[cols, 0])
-                              - np.minimum(spans[rows, 1], spans[cols, 1]), 0.0) / 86400.0
+        published_gap, gap_days = _gaps(_spans(group_times), rows, cols, named_days)
         if config.story_max_gap_days is not None:
             # Before verification: pairs further apart are never linked.
             inside = ~(gap_days > max(config.story_max_gap_days, config.story_window_days))
-            rows, cols, gap_days = rows[inside], cols[inside], gap_days[inside]
+            rows, cols = rows[inside], cols[inside]
+            gap_days, published_gap = gap_days[inside], published_gap[inside]
     similarity = pair_cosines(vectors, rows, cols)
     if gap_days is not None and config.story_window_days is not None:
         # Beyond the window, a pair needs more in common, the more the further apart.
@@ -120,20 +130,49 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
         similarity = ((1.0 - weight) * similarity
                       + weight * np.einsum("ij,ij->i", semantic[rows], semantic[cols]))
     linked = similarity >= config.story_threshold
+    if named_days is not None and config.story_day_conflict_days is not None:
+        # Leads naming other days report other events: no direct link (their similarity
+        # counts 0 in the clusters' mean).
+        linked &= ~(_day_distance(named_days[rows], named_days[cols])
+                    >= config.story_day_conflict_days)
     agreement = None
     if names is not None and config.story_name_agreement is not None:
         agreed = pair_cosines(names, rows, cols)
-        if gap_days is not None and config.story_window_days is not None:
-            # Beyond the window the gap penalty asks more of a pair already, and a follow-up
-            # weeks later names whom the first reports could not (a suspect arrested, a
-            # victim identified): such pairs count as agreeing.
-            agreed[np.nan_to_num(gap_days, nan=0.0) > config.story_window_days] = 1.0
+        if published_gap is not None and config.story_window_days is not None:
+            # A follow-up published weeks later names whom the first reports could not (a
+            # suspect arrested, a victim identified): such pairs count as agreeing. Beyond
+            # the window the gap penalty asks more of them already, unless the follow-up
+            # names the day of the other's event.
+            agreed[np.nan_to_num(published_gap, nan=0.0) > config.story_window_days] = 1.0
         agreement = Agreement(rows, cols, agreed, config.story_name_agreement)
     story_of_group = average_linkage_clusters(n_groups, rows[linked], cols[linked],
                                               similarity[linked], config.story_threshold,
                                               must_link, agreement)
     return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, rows, cols,
                            similarity)
+
+
+def _gaps(spans: F64, rows: I64, cols: I64, named_days: F64 | None) -> tuple[F64, F64]:
+    """Days between the publications of each pair's groups (their nearest members; 0 when
+    they overlap, NaN when either is undated), and the same counting the first day each
+    group's leads name as one of its days: a follow-up naming the day of the other's event
+    ("the September 4 stabbing") is as near to it as a report of that day."""
+    published = _day_distance(spans[rows] / 86400.0, spans[cols] / 86400.0)
+    if named_days is None:
+        return published, published
+    days = spans / 86400.0
+    first = named_days[:, [0, 0]]
+    named = np.fmin(_day_distance(first[rows], days[cols]),
+                    _day_distance(first[cols], days[rows]))
+    return published, np.fmin(published, named)
+
+
+def _day_distance(left: F64, right: F64) -> F64:
+    """Distance between the intervals of each row pair, ``(first, last)`` each (0 when they
+    overlap, NaN when either is unknown)."""
+    result: F64 = np.maximum(np.maximum(left[:, 0], right[:, 0])
+                             - np.minimum(left[:, 1], right[:, 1]), 0.0)
+    return result
 
 
 def _spans(group_times: F64) -> F64:

@@ -25,6 +25,7 @@ from .._core.config import DedupConfig
 from .._core.heap_trim import release_free_memory
 from .._core.types import I64, U64
 from .article import Article, iter_articles, without_text
+from .dates import named_days
 from .paragraphs import chunk_paragraphs
 from .patterns import pattern_boilerplate
 from .shingle import ShingleSets, set_fingerprints, shingle_sets
@@ -72,6 +73,8 @@ class Features:
         names: the salient words (names, places, figures) of each paragraph, as 32-bit
             hashes like ``terms``, sorted and distinct per paragraph
             (``_text.terms.paragraph_names``).
+        named_day: per article, the earliest day its lead names (days since 1970-01-01;
+            ``_text.dates.NO_DAY``: none, or undated): the story step's time rules read it.
     """
 
     n_articles: int
@@ -87,6 +90,7 @@ class Features:
     term_salient: npt.NDArray[np.uint8]
     name_offsets: I64
     names: npt.NDArray[np.uint32]
+    named_day: npt.NDArray[np.int32]
 
     @property
     def paragraph_article(self) -> I64:
@@ -135,6 +139,8 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
         term_salient=terms.salient,
         name_offsets=terms.name_offsets,
         names=terms.names,
+        named_day=named_days([article.text for article in articles],
+                                       [article.published for article in articles]),
     )
 
 
@@ -292,6 +298,7 @@ def select_features(features: Features, articles: I64) -> Features:
         term_salient=features.term_salient[term_positions],
         name_offsets=_offsets(name_owner, paragraphs.size),
         names=features.names[name_positions],
+        named_day=features.named_day[articles],
     )
 
 
@@ -330,6 +337,7 @@ def split_features(features: Features) -> list[Features]:
             term_salient=features.term_salient[terms],
             name_offsets=name_offsets[first:last + 1] - name_offsets[first],
             names=features.names[name_offsets[first]:name_offsets[last]],
+            named_day=features.named_day[article:article + 1],
         ))
     return parts
 
