@@ -171,7 +171,10 @@ class DedupConfig:
     #: weekday or a date, English only: "shot on Elm Street Thursday", see ``_text.dates``)
     #: report two events and are not linked directly: two robberies in one town that week,
     #: told in the same stock sentences. 2, not 1: "late Monday" and "early Tuesday" may be
-    #: one night. On the look-alike crawl (docs/messy.md) story ARI 0.28 to 0.7x. None: off.
+    #: one night. On the look-alike crawl (docs/messy.md) story ARI 0.28 to 0.79. It trusts
+    #: leads to date their event as news style does (weekdays within a week, dates beyond):
+    #: texts dated weeks after they were written name days of the wrong week (docs/stories.md).
+    #: None: off.
     story_day_conflict_days: float | None = attrs.field(default=2.0,
                                                         validator=_optional_positive)
     #: Stories: share of the sentence-embedding cosine in the similarity of two groups (the
