@@ -369,12 +369,16 @@ def test_digest_feed_groups_and_canonicals(digests: tuple[MessyCorpus, DedupResu
     assert canonical_original_rate(result, corpus) >= 0.99
 
 
-@pytest.mark.xfail(strict=True, reason="#15: the seeds' reposts are not all in one story")
 def test_seeds_and_their_reposts_are_one_story(
         digests: tuple[MessyCorpus, DedupResult]) -> None:
-    """The five seeds and all their reposts are one story."""
+    """The five seeds and all their reposts are one story, and no digest page (carrying a
+    seed and a short ECB+ article) bridges a seed's story and another event's."""
     corpus, result = digests
     assert same_story(result, corpus, "seeds")
+    seed_story = next(a.story_id for a in result.articles
+                      if corpus.labels[a.id].story == "seeds")
+    assert {corpus.labels[a.id].story for a in result.articles
+            if a.story_id == seed_story} == {"seeds"}
 
 
 def test_cut_reposts_join_their_source(excerpts: tuple[MessyCorpus, DedupResult]) -> None:

@@ -141,6 +141,21 @@ def test_leads_naming_other_days_are_two_stories() -> None:
                          ).n_stories == 1
 
 
+def test_a_group_alone_bridges_no_stories() -> None:
+    """A digest page carrying two articles (cosine 0.7 with each, 0.05 between them) chains
+    them into one story; marked alone, it is a story of its own and they stay apart."""
+    vectors = csr_matrix(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0],
+                                   [0.7, 0.7, np.sqrt(1 - 0.98)]]))
+    groups = build_groups(3, [], [], [0, 1, 2])
+    times = np.zeros(3)
+    config = DedupConfig(story_threshold=0.2)
+    bridged = build_stories(vectors, groups, times, config)
+    assert bridged.n_stories == 1
+    alone = np.array([False, False, True])
+    apart = build_stories(vectors, groups, times, config, alone=alone)
+    assert apart.n_stories == 3
+
+
 def test_a_follow_up_naming_the_day_of_a_report_is_near_it() -> None:
     """A follow-up 60 days later (cosine 0.3, names 0.2) misses the threshold by the gap
     penalty and the name check; naming the day of the report it follows, it is as near as

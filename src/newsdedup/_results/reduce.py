@@ -149,7 +149,8 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     release_free_memory(freed=scale)
     stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
                             must_link, vectors.names,
-                            _group_named_days(features.named_day, groups))
+                            _group_named_days(features.named_day, groups),
+                            _digest_groups(links, groups))
     del vectors
     rewrites = _rewrites(corpus, features, allowed, links, groups, stories, own_share,
                          settings)
@@ -164,6 +165,14 @@ def _without_shingles(features: Features) -> Features:
     links (and the content sizes) reads."""
     return attrs.evolve(features, shingles=ShingleSets(
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
+
+
+def _digest_groups(links: ArticleLinks, groups: GroupAssignment) -> npt.NDArray[np.bool_]:
+    """Groups holding a digest page: stories of their own (a digest carries articles of
+    several stories by definition, and would bridge them)."""
+    alone = np.zeros(len(groups.canonical), dtype=bool)
+    alone[groups.group_of[links.digest]] = True
+    return alone
 
 
 def _group_named_days(named_day: npt.NDArray[np.int32], groups: GroupAssignment) -> F64:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
 from .._core.config import DedupConfig
@@ -87,7 +88,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
                   config: DedupConfig, embeddings: F64 | None = None,
                   must_link: tuple[I64, I64] | None = None,
                   names: csr_matrix | None = None,
-                  named_days: F64 | None = None) -> StoryAssignment:
+                  named_days: F64 | None = None,
+                  alone: npt.NDArray[np.bool_] | None = None) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
     ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
@@ -104,12 +106,17 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     ``named_days`` holds the earliest and the latest day each group's leads name (one
     ``(first, last)`` row per group, days since 1970-01-01, NaN when none; see
     ``_text.dates``): step 5 of the module docstring.
+    ``alone`` marks groups that are stories of their own (digest pages: each carries
+    articles of several stories, and would bridge them).
     """
     n_groups = len(groups.canonical)
     if n_groups == 0:
         return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
     rows, cols = story_candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
                                  _CANDIDATE_SHARE * config.story_threshold)
+    if alone is not None:
+        keep = ~alone[rows] & ~alone[cols]
+        rows, cols = rows[keep], cols[keep]
     gap_days = published_gap = None
     if config.story_window_days is not None:
         published_gap, gap_days = _gaps(_spans(group_times), rows, cols, named_days)
