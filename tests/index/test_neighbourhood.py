@@ -309,12 +309,15 @@ def test_a_file_written_at_schema_2_is_migrated_and_keeps_its_decisions(
     first = sorted(POOL[:60], key=lambda article: article.id)
     with neighbourhood_only():
         index = open_index(path)
-        # Written by full runs (60 articles), so equal to the batch result, stories included.
+        # Written by full runs (60 articles), so equal to the batch result, stories included,
+        # under the file's own configuration (it keeps the defaults of the release that
+        # created it: story_threshold 0.2).
+        assert index.config.story_threshold == 0.2
         assert json.loads(json.dumps({
             "decisions": {a.id: index.get(a.id).to_record() for a in first},
             "groups": [attrs.asdict(g) for g in index.groups()],
             "stories": [attrs.asdict(s) for s in index.stories()]}, sort_keys=True)) == (
-            _batch_everything(dedup(first)))
+            _batch_everything(dedup(first, index.config)))
         with sqlite3.connect(path) as db:
             assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'"
                               ).fetchone() == ("3",)

@@ -19,7 +19,7 @@ from newsdedup import Article, DedupConfig, MissingExtraError, dedup
 from newsdedup._corpora.synthetic import generate_corpus
 from newsdedup._near_duplicates.groups import GroupAssignment, build_groups
 from newsdedup._stories import clusters as clusters_module
-from newsdedup._stories.clusters import build_stories
+from newsdedup._stories.clusters import Digests, build_stories
 from newsdedup._stories.vectors import group_vectors
 from newsdedup._text.article import coerce_articles
 from newsdedup._text.features import Features, extract_features_parallel
@@ -141,19 +141,26 @@ def test_leads_naming_other_days_are_two_stories() -> None:
                          ).n_stories == 1
 
 
-def test_a_group_alone_bridges_no_stories() -> None:
+def test_a_digest_bridges_no_stories() -> None:
     """A digest page carrying two articles (cosine 0.7 with each, 0.05 between them) chains
-    them into one story; marked alone, it is a story of its own and they stay apart."""
+    them into one story; kept out of the clustering, it is a story of its own and they stay
+    apart. A digest of two articles of one story joins that story."""
     vectors = csr_matrix(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0],
                                    [0.7, 0.7, np.sqrt(1 - 0.98)]]))
     groups = build_groups(3, [], [], [0, 1, 2])
     times = np.zeros(3)
     config = DedupConfig(story_threshold=0.2)
-    bridged = build_stories(vectors, groups, times, config)
-    assert bridged.n_stories == 1
-    alone = np.array([False, False, True])
-    apart = build_stories(vectors, groups, times, config, alone=alone)
-    assert apart.n_stories == 3
+    assert build_stories(vectors, groups, times, config).n_stories == 1
+    digest = Digests(np.array([False, False, True]), np.array([2, 2]), np.array([0, 1]))
+    apart = build_stories(vectors, groups, times, config, digests=digest)
+    assert apart.story_of_group.tolist() == [0, 1, 2]
+    one_story = csr_matrix(np.array([[1.0, 0.0, 0.0], [0.6, 0.8, 0.0],
+                                     [0.7, 0.7, np.sqrt(1 - 0.98)]]))
+    joined = build_stories(one_story, groups, times, config, digests=digest)
+    assert joined.story_of_group.tolist() == [0, 0, 0]
+    carrying_one = Digests(np.array([False, False, True]), np.array([2]), np.array([1]))
+    assert build_stories(vectors, groups, times, config,
+                         digests=carrying_one).story_of_group.tolist() == [0, 1, 1]
 
 
 def test_a_follow_up_naming_the_day_of_a_report_is_near_it() -> None:

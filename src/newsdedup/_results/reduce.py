@@ -31,10 +31,16 @@ from .._near_duplicates.canonical_inputs import (
 from .._near_duplicates.copies import copy_classes
 from .._near_duplicates.copy_families import copy_families
 from .._near_duplicates.groups import GroupAssignment, build_groups
-from .._near_duplicates.links import PARTIAL_REUSE, ArticleLinks, link_articles
+from .._near_duplicates.links import (
+    CONTAINED_IN,
+    CONTAINS,
+    PARTIAL_REUSE,
+    ArticleLinks,
+    link_articles,
+)
 from .._near_duplicates.paragraph_matches import match_paragraphs
 from .._near_duplicates.repeated import find_repeats
-from .._stories.clusters import StoryAssignment, build_stories
+from .._stories.clusters import Digests, StoryAssignment, build_stories
 from .._stories.rewrite import Rewrites, find_rewrites
 from .._stories.vectors import StoryContext, story_vectors
 from .._text.article import Article
@@ -150,7 +156,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
                             must_link, vectors.names,
                             _group_named_days(features.named_day, groups),
-                            _digest_groups(links, groups))
+                            _digests(links, groups))
     del vectors
     rewrites = _rewrites(corpus, features, allowed, links, groups, stories, own_share,
                          settings)
@@ -167,12 +173,19 @@ def _without_shingles(features: Features) -> Features:
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
 
 
-def _digest_groups(links: ArticleLinks, groups: GroupAssignment) -> npt.NDArray[np.bool_]:
-    """Groups holding a digest page: stories of their own (a digest carries articles of
-    several stories by definition, and would bridge them)."""
+def _digests(links: ArticleLinks, groups: GroupAssignment) -> Digests:
+    """Groups holding a digest page, and the groups each carries (by a contained copy)."""
     alone = np.zeros(len(groups.canonical), dtype=bool)
     alone[groups.group_of[links.digest]] = True
-    return alone
+    representative = links.classes.representative
+    rep_a, rep_b = representative[links.a], representative[links.b]
+    relation = np.array(links.relation, dtype=object)
+    a_carries = (relation == CONTAINS) & links.digest[rep_a]
+    b_carries = (relation == CONTAINED_IN) & links.digest[rep_b]
+    page = np.concatenate([rep_a[a_carries], rep_b[b_carries]])
+    part = np.concatenate([rep_b[a_carries], rep_a[b_carries]])
+    return Digests(alone, groups.group_of[page].astype(np.int64),
+                   groups.group_of[part].astype(np.int64))
 
 
 def _group_named_days(named_day: npt.NDArray[np.int32], groups: GroupAssignment) -> F64:

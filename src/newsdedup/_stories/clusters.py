@@ -52,7 +52,7 @@ from .candidates import pair_cosines, story_candidate_pairs
 from .sparse_linkage import Agreement, average_linkage_clusters
 from .vectors import group_vectors
 
-__all__ = ["StoryAssignment", "build_stories", "group_vectors"]
+__all__ = ["Digests", "StoryAssignment", "build_stories", "group_vectors"]
 
 
 #: Strongest terms per group in the candidate index.
@@ -61,6 +61,32 @@ _CANDIDATE_TERMS = 64
 _PROBE_BUDGET = 500
 #: Candidate pairs must reach this share of ``story_threshold`` on the probed terms alone.
 _CANDIDATE_SHARE = 0.6
+
+
+@attrs.frozen(slots=True)
+class Digests:
+    """Groups of digest pages (``alone``) and the groups each carries: ``page[k]`` carries
+    ``part[k]`` (see ``build_stories``)."""
+
+    alone: npt.NDArray[np.bool_]
+    page: I64
+    part: I64
+
+    def placed(self, story_of_group: I64) -> I64:
+        """Stories with each digest in the one story of the groups it carries, if they
+        share one (else it keeps its own), numbered again by their first group."""
+        stories = story_of_group.copy()
+        carried = ~self.alone[self.part]
+        page, part_story = self.page[carried], story_of_group[self.part[carried]]
+        for digest in np.flatnonzero(self.alone).tolist():
+            found = np.unique(part_story[page == digest])
+            if found.size == 1:
+                stories[digest] = found[0]
+        _, first, inverse = np.unique(stories, return_index=True, return_inverse=True)
+        rank = np.empty(first.size, dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+        result: I64 = rank[inverse.ravel()]
+        return result
 
 
 @attrs.frozen(slots=True)
@@ -89,7 +115,7 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
                   must_link: tuple[I64, I64] | None = None,
                   names: csr_matrix | None = None,
                   named_days: F64 | None = None,
-                  alone: npt.NDArray[np.bool_] | None = None) -> StoryAssignment:
+                  digests: Digests | None = None) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
     ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
@@ -106,16 +132,17 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     ``named_days`` holds the earliest and the latest day each group's leads name (one
     ``(first, last)`` row per group, days since 1970-01-01, NaN when none; see
     ``_text.dates``): step 5 of the module docstring.
-    ``alone`` marks groups that are stories of their own (digest pages: each carries
-    articles of several stories, and would bridge them).
+    ``digests`` (:class:`Digests`) are groups of digest pages, kept out of the clustering:
+    similar to each article they carry, a digest would chain their stories. Each then joins
+    the story of the groups it carries if they are in one, else is a story of its own.
     """
     n_groups = len(groups.canonical)
     if n_groups == 0:
         return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
     rows, cols = story_candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
                                  _CANDIDATE_SHARE * config.story_threshold)
-    if alone is not None:
-        keep = ~alone[rows] & ~alone[cols]
+    if digests is not None:
+        keep = ~digests.alone[rows] & ~digests.alone[cols]
         rows, cols = rows[keep], cols[keep]
     gap_days = published_gap = None
     if config.story_window_days is not None:
@@ -155,6 +182,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     story_of_group = average_linkage_clusters(n_groups, rows[linked], cols[linked],
                                               similarity[linked], config.story_threshold,
                                               must_link, agreement)
+    if digests is not None:
+        story_of_group = digests.placed(story_of_group)
     return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, rows, cols,
                            similarity)
 
