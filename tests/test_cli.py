@@ -7,11 +7,13 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from conftest import DATA, load_ecbplus
+from newsdedup import Article
 from newsdedup._cli import main
 from newsdedup._corpora.messy import base_documents, lookalike_events
 from newsdedup._corpora.messy_incidents import incident_crawl
@@ -51,23 +53,31 @@ def test_dedup_folder_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "<DedupResult: 25 articles" in capsys.readouterr().err
 
 
+def _stories_by_value(tmp_path: Path, articles: Sequence[Article], option: str,
+                      values: Sequence[str]) -> dict[str, int]:
+    """Number of stories ``newsdedup dedup`` finds in ``articles`` with ``option`` set to
+    each of ``values``."""
+    data = tmp_path / "input.jsonl"
+    data.write_text("".join(json.dumps(a.to_dict()) + "\n" for a in articles), "utf-8")
+    stories = {}
+    for value in values:
+        out = tmp_path / f"out-{value}.jsonl"
+        assert main(["dedup", str(data), "-o", str(out), option, value, "--no-progress"]) == 0
+        stories[value] = len({json.loads(line)["story_id"]
+                              for line in out.read_text("utf-8").splitlines()})
+    return stories
+
+
 def test_story_name_agreement_option(tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     """--story-name-agreement takes a number or off; the look-alike events of one ECB+ draw
     (one report per event, one day) keep more stories apart with it than without."""
     corpus = lookalike_events(base_documents(load_ecbplus()), 0)
-    data = tmp_path / "lookalikes.jsonl"
-    data.write_text("".join(json.dumps(a.to_dict()) + "\n" for a in corpus.articles), "utf-8")
-    stories = {}
-    for value in ("0.3", "off"):
-        out = tmp_path / f"out-{value}.jsonl"
-        assert main(["dedup", str(data), "-o", str(out), "--story-name-agreement", value,
-                     "--no-progress"]) == 0
-        stories[value] = len({json.loads(line)["story_id"]
-                              for line in out.read_text("utf-8").splitlines()})
+    stories = _stories_by_value(tmp_path, corpus.articles, "--story-name-agreement",
+                                ("0.3", "off"))
     assert stories["0.3"] > stories["off"]
     with pytest.raises(SystemExit) as stop:
-        main(["dedup", str(data), "-o", str(tmp_path / "x.jsonl"),
+        main(["dedup", str(tmp_path / "input.jsonl"), "-o", str(tmp_path / "x.jsonl"),
               "--story-name-agreement", "high"])
     assert stop.value.code == 2
     assert "expected a number or 'off'" in capsys.readouterr().err
@@ -77,15 +87,8 @@ def test_story_day_conflict_option(tmp_path: Path) -> None:
     """--story-day-conflict-days takes a number or off; on a crawl of look-alike incidents
     (reports naming their event's weekday) more incidents stay apart with it than without."""
     corpus = incident_crawl(120, seed=4, template_rate=0.0)
-    data = tmp_path / "crawl.jsonl"
-    data.write_text("".join(json.dumps(a.to_dict()) + "\n" for a in corpus.articles), "utf-8")
-    stories = {}
-    for value in ("2", "off"):
-        out = tmp_path / f"out-{value}.jsonl"
-        assert main(["dedup", str(data), "-o", str(out), "--story-day-conflict-days", value,
-                     "--no-progress"]) == 0
-        stories[value] = len({json.loads(line)["story_id"]
-                              for line in out.read_text("utf-8").splitlines()})
+    stories = _stories_by_value(tmp_path, corpus.articles, "--story-day-conflict-days",
+                                ("2", "off"))
     assert stories["2"] > stories["off"]
 
 
