@@ -134,6 +134,7 @@ def test_leads_naming_other_days_are_two_stories() -> None:
     assert stories((8.0, 8.0), (10.0, 10.0)) == 2
     assert stories((8.0, 9.0), (10.0, 11.0)) == 1  # groups' day ranges one day apart
     assert stories((8.0, 8.0), (10.0, 10.0), DedupConfig(story_day_conflict_days=None)) == 1
+    assert stories((8.0, 8.0), (10.0, 10.0), DedupConfig(story_window_days=None)) == 1
     # Copies stay together whatever days their leads name.
     copies = (np.array([0]), np.array([1]))
     assert build_stories(vectors, groups, times, DedupConfig(), must_link=copies,

@@ -179,7 +179,7 @@ class DedupConfig:
     #: one night. On the look-alike crawl (docs/messy.md) story ARI 0.28 to 0.79. It trusts
     #: leads to date their event as news style does (weekdays within a week, dates beyond):
     #: texts dated weeks after they were written name days of the wrong week (docs/stories.md).
-    #: None: off.
+    #: None: off (also when ``story_window_days`` is None: dates are ignored altogether).
     story_day_conflict_days: float | None = attrs.field(default=2.0,
                                                         validator=_optional_positive)
     #: Stories: share of the sentence-embedding cosine in the similarity of two groups (the

@@ -164,9 +164,10 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
         similarity = ((1.0 - weight) * similarity
                       + weight * np.einsum("ij,ij->i", semantic[rows], semantic[cols]))
     linked = similarity >= config.story_threshold
-    if named_days is not None and config.story_day_conflict_days is not None:
+    if (named_days is not None and config.story_day_conflict_days is not None
+            and config.story_window_days is not None):
         # Leads naming other days report other events: no direct link (their similarity
-        # counts 0 in the clusters' mean).
+        # counts 0 in the clusters' mean). With story_window_days None, dates are ignored.
         linked &= ~(_day_distance(named_days[rows], named_days[cols])
                     >= config.story_day_conflict_days)
     agreement = None
