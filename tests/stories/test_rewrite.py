@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsdedup import Article, dedup
+from newsdedup._stories.rewrite import _NGRAM, _PRIME, _ngram_rows, _normalized
+from newsdedup._text.normalize import normalize_text
 
 SOURCE = ("Firefighters in Wellington battled a blaze at the Waitrose supermarket early on Sunday, "
           "and half of the entrance roof collapsed, the fire service said.\n\n"
@@ -60,3 +66,33 @@ def test_text_links_are_not_reported_again_and_rewrites_can_be_off() -> None:
     assert [m.relation for m in result.matches] == ["near-duplicate"]
     off = dedup([Article("src", SOURCE), Article("rw", REWRITE)], rewrite_threshold=None)
     assert not [m for m in off.matches if m.relation == "rewrite"]
+
+
+def _ngram_hashes(text: str) -> np.ndarray:
+    """The reference: one piece's n-gram hashes, a polynomial hash of each n-gram's code
+    points (Horner), or the sum of the code points of a piece shorter than an n-gram."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if points.size < _NGRAM:
+        return points[:0] if points.size == 0 else np.array([points.sum()], dtype=np.uint64)
+    hashes = np.zeros(points.size - _NGRAM + 1, dtype=np.uint64)
+    for offset in range(_NGRAM):
+        hashes = hashes * _PRIME + points[offset:points.size - _NGRAM + 1 + offset]
+    return hashes
+
+
+@given(st.lists(st.text(alphabet="ab дж東", max_size=12), min_size=1, max_size=8))
+def test_ngram_rows_equal_each_piece_hashed_alone(pieces: list[str]) -> None:
+    """The one-pass n-gram hashes of many pieces equal each piece's own, short and empty
+    pieces included (no n-gram spans two pieces)."""
+    hashes, counts = _ngram_rows(pieces)
+    alone = [_ngram_hashes(piece) for piece in pieces]
+    assert counts.tolist() == [h.size for h in alone]
+    assert np.array_equal(hashes, np.concatenate(alone))
+
+
+@given(st.lists(st.text(alphabet="aB ß\u0301\u00a0\n\t“”—\x00ﬁＮ\u200b", max_size=10),
+                min_size=1, max_size=6))
+def test_pieces_normalized_together_equal_each_alone(pieces: list[str]) -> None:
+    """Normalizing all paragraphs in one call gives each its own normalized text (combining
+    marks at a boundary, spaces, line breaks and NULs included)."""
+    assert _normalized(pieces) == [" ".join(normalize_text(p).split()) for p in pieces]

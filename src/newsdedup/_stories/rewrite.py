@@ -82,17 +82,6 @@ class Rewrites:
                    np.zeros(0))
 
 
-def _ngram_hashes(text: str) -> npt.NDArray[np.uint64]:
-    """Hashes of the character n-grams of ``text`` (one space between words)."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if points.size < _NGRAM:
-        return points[:0] if points.size == 0 else np.array([points.sum()], dtype=np.uint64)
-    hashes = np.zeros(points.size - _NGRAM + 1, dtype=np.uint64)
-    for offset in range(_NGRAM):
-        hashes = hashes * _PRIME + points[offset:points.size - _NGRAM + 1 + offset]
-    return hashes
-
-
 def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str] | None,
                   features: Features, allowed: npt.NDArray[np.bool_],
                   config: DedupConfig) -> Rewrites:
@@ -154,7 +143,7 @@ def _paragraph_rows(texts: Sequence[str], features: Features, allowed: npt.NDArr
     """N-gram counts of the allowed paragraphs of the ``involved`` articles (rows, in article
     order), the position in ``involved`` of each row's article, each article's rows and each
     row's paragraph number."""
-    hashes: list[npt.NDArray[np.uint64]] = []
+    pieces: list[str] = []
     owner: list[int] = []
     rows: list[I64] = []
     numbers: list[int] = []
@@ -167,22 +156,62 @@ def _paragraph_rows(texts: Sequence[str], features: Features, allowed: npt.NDArr
             if not allowed[paragraph]:
                 continue
             begin, end = spans[paragraph]
-            normalized = normalize_text(text[begin:end])
-            hashes.append(_ngram_hashes(" ".join(normalized.split())))
+            pieces.append(text[begin:end])
             owner.append(position)
             numbers.append(paragraph)
         rows.append(np.arange(start, len(owner), dtype=np.int64))
-    if not hashes:
+    if not pieces:
         return csr_matrix((0, 1)), np.zeros(0, dtype=np.int64), rows, np.zeros(0, np.int64)
-    lengths = np.array([h.size for h in hashes], dtype=np.int64)
+    hashes, lengths = _ngram_rows(_normalized(pieces))
     # Columns by the hashing trick (no global sort of the n-grams): two n-grams sharing a
     # bucket add a few thousandths to a cosine.
-    columns = (fmix64(np.concatenate(hashes)) % np.uint64(_BUCKETS)).astype(np.int64)
+    columns = (fmix64(hashes) % np.uint64(_BUCKETS)).astype(np.int64)
     paragraph_of = np.repeat(np.arange(lengths.size), lengths)
     counts = csr_matrix((np.ones(columns.size), (paragraph_of, columns)),
                         shape=(lengths.size, _BUCKETS))
     counts.sum_duplicates()
     return counts, np.array(owner, dtype=np.int64), rows, np.array(numbers, dtype=np.int64)
+
+
+#: Joins the paragraphs normalized in one call: kept by ``normalize_text``, never white space.
+_JOIN = "\x00"
+
+
+def _normalized(pieces: list[str]) -> list[str]:
+    """Each piece normalized (``normalize_text``) with one space between words, in one call
+    for all (normalization is per character but for compositions, which a NUL between two
+    pieces stops); pieces holding a NUL themselves are normalized one by one."""
+    if any(_JOIN in piece for piece in pieces):
+        return [" ".join(normalize_text(piece).split()) for piece in pieces]
+    return [" ".join(part.split()) for part in normalize_text(_JOIN.join(pieces)).split(_JOIN)]
+
+
+def _ngram_rows(pieces: list[str]) -> tuple[npt.NDArray[np.uint64], I64]:
+    """The hashes of the character ``_NGRAM``-grams of every piece (a polynomial hash of their
+    code points), concatenated, and how many each piece has; a piece shorter than an n-gram
+    has one, the sum of its code points (none if empty). One pass over the code points of all
+    pieces; an n-gram never spans two."""
+    points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32
+                           ).astype(np.uint64)
+    sizes = np.array([len(piece) for piece in pieces], dtype=np.int64)
+    starts = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    rolling = np.zeros(max(points.size - _NGRAM + 1, 0), dtype=np.uint64)
+    for offset in range(_NGRAM):
+        rolling = rolling * _PRIME + points[offset:offset + rolling.size]
+    counts = np.where(sizes >= _NGRAM, sizes - _NGRAM + 1, np.minimum(sizes, 1))
+    positions = np.repeat(starts[:-1] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    positions += np.arange(int(counts.sum()), dtype=np.int64)
+    short = sizes < _NGRAM
+    if not short.any():
+        return rolling[positions], counts
+    # A piece shorter than an n-gram is one hash: the sum of its code points.
+    out = np.empty(positions.size, dtype=np.uint64)
+    long_rows = np.repeat(~short, counts)
+    out[long_rows] = rolling[positions[long_rows]]
+    out[~long_rows] = [points[starts[k]:starts[k + 1]].sum()
+                       for k in np.flatnonzero(short & (sizes > 0)).tolist()]
+    return out, counts
 
 
 def _weigh(paragraphs: csr_matrix) -> csr_matrix:
