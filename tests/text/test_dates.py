@@ -46,6 +46,15 @@ def test_dates_without_a_year_are_the_latest_before_publication() -> None:
     assert (new_year.date() - dt.date(2023, 7, 30)).days <= MAX_DAYS_BEFORE
 
 
+def test_a_dateline_is_not_the_event() -> None:
+    """A date with its year within a day of publication dates the report: not read (the
+    weekday of the lead is); the same date without a year, or days earlier, is an event."""
+    assert _day("October 14, 2023\n\nA man was shot Thursday.") == dt.date(2023, 10, 12)
+    assert _day("Oct. 13, 2023 - The council met.") is None
+    assert _day("On Oct. 14 the council met.") == dt.date(2023, 10, 14)
+    assert _day("The Oct. 11, 2023 fire was ruled arson.") == dt.date(2023, 10, 11)
+
+
 def test_weekdays_are_the_latest_such_day_on_or_before_publication() -> None:
     """Saturday's report of "Thursday" means two days before; "Saturday" that same day."""
     assert _day("A man was shot on Elm Street Thursday night.") == dt.date(2023, 10, 12)

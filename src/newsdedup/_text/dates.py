@@ -15,7 +15,9 @@ publication dates alone):
   an optional year ("September 4", "Sept. 4, 2023", "4 March 2024"), in the first
   ``LEAD_CHARACTERS`` of the text. Without a year, the date is the latest such day not after
   the day after publication. Only days up to ``MAX_DAYS_BEFORE`` days before publication
-  count (a wrong year, or history recalled, is no event of the feed);
+  count (a wrong year, or history recalled, is no event of the feed), and a date written
+  with its year within a day of the publication is a dateline ("June 06, 2013" under the
+  headline): it dates the report, not its event, and is not read;
 * a **weekday** ("Thursday", "Sunday's crash") in the first ``WEEKDAY_CHARACTERS`` (the
   lead sentence, where a report says when its event happened): the latest such day on or
   before the publication day (UTC).
@@ -130,7 +132,10 @@ def _date_at(text: str, start: int, today: dt.date) -> dt.date | None:
         day_text = before.group("day")
     month = _MONTHS.index(found.group("month")[:3].lower()) + 1
     year = found.group("year")
-    return _resolve(month, int(str(day_text)), int(year) if year else None, today)
+    date = _resolve(month, int(str(day_text)), int(year) if year else None, today)
+    if date is not None and year and abs((today - date).days) <= 1:
+        return None  # a dateline ("June 06, 2013"): it dates the report, not its event
+    return date
 
 
 def _resolve(month: int, day: int, year: int | None, today: dt.date) -> dt.date | None:
