@@ -49,7 +49,7 @@ from .._core.config import DedupConfig
 from .._core.types import F64, I64
 from .._near_duplicates.groups import GroupAssignment
 from .candidates import pair_cosines, story_candidate_pairs
-from .sparse_linkage import Agreement, average_linkage_clusters
+from .sparse_linkage import Agreement, average_linkage_clusters, number_by_first_node
 from .vectors import group_vectors
 
 __all__ = ["Digests", "StoryAssignment", "build_stories", "group_vectors"]
@@ -75,18 +75,17 @@ class Digests:
     def placed(self, story_of_group: I64) -> I64:
         """Stories with each digest in the one story of the groups it carries, if they
         share one (else it keeps its own), numbered again by their first group."""
-        stories = story_of_group.copy()
         carried = ~self.alone[self.part]
         page, part_story = self.page[carried], story_of_group[self.part[carried]]
-        for digest in np.flatnonzero(self.alone).tolist():
-            found = np.unique(part_story[page == digest])
-            if found.size == 1:
-                stories[digest] = found[0]
-        _, first, inverse = np.unique(stories, return_index=True, return_inverse=True)
-        rank = np.empty(first.size, dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-        result: I64 = rank[inverse.ravel()]
-        return result
+        # The lowest and highest story a digest's parts are in: one story when they meet.
+        lowest = np.full(story_of_group.size, np.iinfo(np.int64).max)
+        highest = np.full(story_of_group.size, -1)
+        np.minimum.at(lowest, page, part_story)
+        np.maximum.at(highest, page, part_story)
+        joins = self.alone & (lowest == highest)
+        stories = story_of_group.copy()
+        stories[joins] = lowest[joins]
+        return number_by_first_node(stories)
 
 
 @attrs.frozen(slots=True)
@@ -194,10 +193,10 @@ def _gaps(spans: F64, rows: I64, cols: I64, named_days: F64 | None) -> tuple[F64
     they overlap, NaN when either is undated), and the same counting the first day each
     group's leads name as one of its days: a follow-up naming the day of the other's event
     ("the September 4 stabbing") is as near to it as a report of that day."""
-    published = _day_distance(spans[rows] / 86400.0, spans[cols] / 86400.0)
+    days = spans / 86400.0
+    published = _day_distance(days[rows], days[cols])
     if named_days is None:
         return published, published
-    days = spans / 86400.0
     first = named_days[:, [0, 0]]
     named = np.fmin(_day_distance(first[rows], days[cols]),
                     _day_distance(first[cols], days[rows]))

@@ -47,7 +47,7 @@ from scipy.sparse.csgraph import connected_components
 from .._core.arrays import sorted_unique
 from .._core.types import F64, I64
 
-__all__ = ["Agreement", "average_linkage_clusters"]
+__all__ = ["Agreement", "average_linkage_clusters", "number_by_first_node"]
 
 
 @attrs.frozen(slots=True)
@@ -118,7 +118,7 @@ def average_linkage_clusters(n_nodes: int, first: I64, second: I64, similarity: 
         agreed = _UnitAgreement(_unit_edges(unit, n_units, agreement.first, agreement.second,
                                             agreement.value), inner, agreement.minimum)
     root = _cluster(n_units, edges, sizes, threshold, agreed)
-    return _number_by_first_node(root[unit])
+    return number_by_first_node(root[unit])
 
 
 @attrs.frozen(slots=True)
@@ -300,7 +300,7 @@ def _roots(parent: I64) -> I64:
         root = jumped
 
 
-def _number_by_first_node(root: I64) -> I64:
+def number_by_first_node(root: I64) -> I64:
     """Relabel clusters ``0..k-1`` in the order of their smallest node."""
     _, first_position, inverse = np.unique(root, return_index=True, return_inverse=True)
     rank = np.empty(first_position.size, dtype=np.int64)
