@@ -44,7 +44,7 @@ from .._stories.clusters import Digests, StoryAssignment, build_stories
 from .._stories.rewrite import Rewrites, find_rewrites
 from .._stories.vectors import StoryContext, story_vectors
 from .._text.article import Article
-from .._text.dates import day_values
+from .._text.dates import NO_DAY, day_values
 from .._text.features import Collected, Features
 from .._text.shingle import ShingleSets
 from .._text.templates import template_pages, titles_as_terms
@@ -173,8 +173,11 @@ def _without_shingles(features: Features) -> Features:
         np.zeros(features.shingles.offsets.size, dtype=np.int64), np.zeros(0, np.uint32)))
 
 
-def _digests(links: ArticleLinks, groups: GroupAssignment) -> Digests:
-    """Groups holding a digest page, and the groups each carries (by a contained copy)."""
+def _digests(links: ArticleLinks, groups: GroupAssignment) -> Digests | None:
+    """Groups holding a digest page, and the groups each carries (by a contained copy);
+    None without a digest."""
+    if not links.digest.any():
+        return None
     alone = np.zeros(len(groups.canonical), dtype=bool)
     alone[groups.group_of[links.digest]] = True
     representative = links.classes.representative
@@ -188,9 +191,12 @@ def _digests(links: ArticleLinks, groups: GroupAssignment) -> Digests:
                    groups.group_of[part].astype(np.int64))
 
 
-def _group_named_days(named_day: npt.NDArray[np.int32], groups: GroupAssignment) -> F64:
+def _group_named_days(named_day: npt.NDArray[np.int32], groups: GroupAssignment
+                      ) -> F64 | None:
     """The first and last day the members' leads name, per group (NaN: none; see
-    ``_text.dates``)."""
+    ``_text.dates``); None when no article names one."""
+    if not np.any(named_day != NO_DAY):
+        return None
     values = day_values(named_day)
     days = np.full((len(groups.canonical), 2), np.nan)
     np.fmin.at(days[:, 0], groups.group_of, values)

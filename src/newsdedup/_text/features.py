@@ -140,7 +140,7 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
         name_offsets=terms.name_offsets,
         names=terms.names,
         named_day=named_days([article.text for article in articles],
-                                       [article.published for article in articles]),
+                             [article.published for article in articles]),
     )
 
 
