@@ -290,3 +290,57 @@ def test_edited_line_names_kernel() -> None:
                              features.name_offsets, features.names, features.article_terms,
                              features.terms, np.array([1]), np.array([0]), 1.01, 1,
                              0.25).tolist() == [True]
+
+
+def _roundup_sources() -> tuple[Article, Article]:
+    """Two ECB+ articles of different events, each with at least five paragraphs."""
+    long_ones = [Article(row["id"], row["text"]) for row in load_ecbplus()
+                 if len(split_paragraphs(row["text"])) >= 5]
+    first = long_ones[0]
+    second = next(a for a in long_ones if a.id.split("_")[0] != first.id.split("_")[0])
+    return first, second
+
+
+def _lead(article: Article, count: int) -> str:
+    return "\n\n".join(split_paragraphs(article.text)[:count])
+
+
+def test_a_roundup_of_leads_is_a_digest() -> None:
+    """A roundup page made of the leads of two articles contains neither of them and is a
+    copy of neither: a digest, in no group with their copies. (Before the rule, it was the
+    canonical of a group with a cut repost of the first, which it contains, having been
+    published first.)"""
+    first, second = _roundup_sources()
+    roundup = Article("roundup", "Morning roundup: the stories of the day\n\n"
+                      f"{_lead(first, 4)}\n\n{_lead(second, 2)}", published="2024-03-01")
+    sources = [Article(a.id, a.text, published="2024-03-02") for a in (first, second)]
+    cut = Article("cut", _lead(first, 3), published="2024-03-02T06:00")
+    result = dedup([*sources, roundup, cut])
+    page = result.article("roundup")
+    assert page.is_digest
+    assert not any(result.article(a.id).is_digest for a in (*sources, cut))
+    assert result.group(page.group_id).member_ids == ("roundup",)
+    assert result.article("cut").group_id == result.article(first.id).group_id
+
+
+def test_an_article_made_of_other_articles_middles_is_no_digest() -> None:
+    """An article made wholly of paragraphs of two others, but not of their leads, is a
+    write-up from two wires (as ECB+ has several), not a roundup: no digest."""
+    first, second = _roundup_sources()
+    middle = [split_paragraphs(a.text)[2:4] for a in (first, second)]
+    article = Article("write-up", "\n\n".join([*middle[0], *middle[1]]))
+    result = dedup([first, second, article])
+    assert not result.article("write-up").is_digest
+    shared = {m.b if m.a == "write-up" else m.a for m in result.matches}
+    assert shared == {first.id, second.id}
+    leads = Article("write-up", "\n\n".join([_lead(first, 2), _lead(second, 2)]))
+    assert dedup([first, second, leads]).article("write-up").is_digest
+
+
+def test_a_roundup_needs_its_pieces_to_make_the_page() -> None:
+    """Leads of two articles inside a page that is mostly text of its own: no digest."""
+    first, second = _roundup_sources()
+    own = "\n\n".join(split_paragraphs(load_seeds()[2].text))
+    page = Article("page", f"{own}\n\n{_lead(first, 1)}\n\n{_lead(second, 1)}")
+    result = dedup([first, second, page])
+    assert not result.article("page").is_digest

@@ -15,7 +15,8 @@ A containment makes the pair *duplicates* only when the shorter article also cov
 paragraphs) contained to ``excerpt_containment``, ``excerpt_coverage`` of it; and an article
 that contains two or more otherwise unrelated articles is a *digest*: it stays linked to each
 ("contains") but is never their duplicate, so a digest page cannot merge different articles
-into one group.
+into one group. So is a *roundup*: a page made of the leads of two or more articles, in
+paragraphs apart, that contains none of them (``_carried_digests``).
 
 **Linear in the copies.** A paragraph carried by a few classes pairs them all. One carried by
 more than ``ALL_PAIRS_CARRIERS`` (a wire story syndicated thousands of times with edits, a
@@ -318,6 +319,8 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     duplicate = near | copy
 
     class_digest = _find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
+    class_digest |= _carried_digests(features, matches, allowed, representative, a, b, a_in_b,
+                                     b_in_a, near, config.containment_threshold, n_classes)
     # A digest is nobody's duplicate, but two copies of one digest page are each other's.
     duplicate &= (~class_digest[a] & ~class_digest[b]) | (near & class_digest[a]
                                                          & class_digest[b])
@@ -618,6 +621,126 @@ def _candidate_codes(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offs
                    dtype=np.int64)
     _candidate_pass(*arguments, out, True)
     return out
+
+
+#: A page carries part of another text (a roundup, the lead of one of the articles it
+#: gathers) when at least this share of its content is in that text.
+_PART_SHARE = 0.15
+
+
+def _carried_digests(features: Features, matches: ParagraphMatches,
+                     allowed: npt.NDArray[np.bool_], representative: I64, a: I64, b: I64,
+                     a_in_b: F64, b_in_a: F64, near: npt.NDArray[np.bool_],
+                     threshold: float, n_classes: int) -> npt.NDArray[np.bool_]:
+    """Classes made of parts of two or more different texts: roundups.
+
+    A roundup carries the leads of two or three articles: its content lies in each of them
+    to a part (at least ``_PART_SHARE``), the paragraphs it shares with one it does not
+    share with another, and those pieces make up the page (``threshold`` of its content, as
+    a copy is contained in its original). It contains none of the articles
+    (:func:`_find_digests` sees digests that carry whole articles), and is the copy of none:
+    the lead of one would make it that article's excerpt. The texts must not be one (their
+    link, if any, overlaps by less than ``_SAME_TEXT``): a quote, or a paragraph that two
+    copies of one article share, lies in one piece of the page. An article with a text of
+    its own besides what it shares with two others is no digest. (A copy of the page itself,
+    a near-duplicate, is none of its parts.)
+    """
+    digest = np.zeros(n_classes, dtype=bool)
+    pages = np.concatenate([a, b])
+    texts = np.concatenate([b, a])
+    shares = np.concatenate([a_in_b, b_in_a])
+    keep = np.concatenate([~near, ~near]) & (shares >= _PART_SHARE)
+    pages, texts, shares = pages[keep], texts[keep], shares[keep]
+    if pages.size < 2:
+        return digest
+    order = np.lexsort((shares, pages))
+    pages, texts, shares = pages[order], texts[order], shares[order]
+    # Pieces apart leave room for each other: a page with a part over 1 - _PART_SHARE
+    # of it has no second piece. And two parts covering s1 >= s2 of the page overlap in at
+    # least s1 + s2 - 1 of it: a page whose two smallest parts must overlap by half the
+    # smaller has no two pieces.
+    first = np.ones(pages.size, dtype=bool)
+    first[1:] = pages[1:] != pages[:-1]
+    start = np.flatnonzero(first)
+    count = np.diff(np.append(start, pages.size))
+    second = np.minimum(start + 1, pages.size - 1)
+    possible = ((count >= 2) & (shares[start + count - 1] <= 1.0 - _PART_SHARE)
+                & (shares[second] + 0.5 * shares[start] < 1.0))
+    chosen = np.repeat(possible, count)
+    if not chosen.any():
+        return digest
+    pages, texts = pages[chosen], texts[chosen]
+    text_articles = representative[texts]
+    offsets, mine, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                                 allowed, matches.partners(),
+                                                 representative[pages], text_articles)
+    # A piece is the lead of its text: the text's first content paragraph is in it.
+    leads = _first_content_paragraphs(features, allowed, text_articles)
+    sizes = np.diff(offsets)
+    pair_of = np.repeat(np.arange(pages.size), sizes)
+    is_lead = np.zeros(pages.size, dtype=bool)
+    is_lead[pair_of[theirs == leads[pair_of]]] = True
+    is_lead &= sizes > 0
+    # Two pieces apart: one ends before the other starts (the page's paragraphs are numbered
+    # in order), for some two of the page's lead pieces.
+    low = np.full(pages.size, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(pages.size, -1, dtype=np.int64)
+    np.minimum.at(low, pair_of, mine)
+    np.maximum.at(high, pair_of, mine)
+    page_start = np.flatnonzero(np.r_[True, pages[1:] != pages[:-1]])
+    lowest_end = np.minimum.reduceat(np.where(is_lead, high, np.iinfo(np.int64).max),
+                                     page_start)
+    highest_start = np.maximum.reduceat(np.where(is_lead, low, -1), page_start)
+    apart = np.repeat(lowest_end < highest_start, np.diff(np.append(page_start, pages.size)))
+    pieces_at = np.flatnonzero(apart & is_lead)
+    if not pieces_at.size:
+        return digest
+    texts_seen = np.unique(texts[pieces_at])
+    same = ((np.maximum(a_in_b, b_in_a) >= _SAME_TEXT) & np.isin(a, texts_seen)
+            & np.isin(b, texts_seen))
+    overlapping = set(zip(a[same].tolist(), b[same].tolist(), strict=True))
+    share_of = shares[chosen]
+    by_page: dict[int, dict[frozenset[int], tuple[float, int]]] = defaultdict(dict)
+    for k, page, text, share in zip(pieces_at.tolist(), pages[pieces_at].tolist(),
+                                    texts[pieces_at].tolist(), share_of[pieces_at].tolist(),
+                                    strict=True):
+        piece = frozenset(mine[offsets[k]:offsets[k + 1]].tolist())
+        kept = by_page[page].get(piece)
+        if kept is None or (share, -text) > (kept[0], -kept[1]):
+            by_page[page][piece] = (share, text)
+    for page, pieces in by_page.items():
+        digest[page] = _made_of_pieces(pieces, overlapping, threshold)
+    return digest
+
+
+def _first_content_paragraphs(features: Features, allowed: npt.NDArray[np.bool_],
+                              articles: I64) -> I64:
+    """The first ``allowed`` paragraph of each of ``articles`` (-1 for none)."""
+    starts = features.article_paragraphs[articles]
+    stops = features.article_paragraphs[articles + 1]
+    first = np.full(articles.size, -1, dtype=np.int64)
+    content = np.flatnonzero(allowed)
+    at = np.searchsorted(content, starts)
+    inside = at < content.size
+    found = np.zeros(articles.size, dtype=bool)
+    found[inside] = content[at[inside]] < stops[inside]
+    first[found] = content[at[found]]
+    return first
+
+
+def _made_of_pieces(pieces: dict[frozenset[int], tuple[float, int]],
+                    overlapping: set[tuple[int, int]], threshold: float) -> bool:
+    """Whether pieces of a page (its paragraphs shared with a text: their share of the page
+    and the text), taken widest first, two or more of them in paragraphs apart and of texts
+    that are not one, cover ``threshold`` of the page."""
+    taken: list[tuple[frozenset[int], int]] = []
+    covered = 0.0
+    for piece, (share, text) in sorted(pieces.items(), key=lambda item: (-item[1][0], item[1][1])):
+        if all(not (piece & other) and (min(text, other_text), max(text, other_text))
+               not in overlapping for other, other_text in taken):
+            taken.append((piece, text))
+            covered += share
+    return len(taken) >= 2 and covered >= threshold
 
 
 def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray[np.bool_],
