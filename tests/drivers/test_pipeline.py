@@ -81,18 +81,25 @@ def test_digest_links_both_articles_without_merging(seeds: list[Article]) -> Non
     assert relations[(second.id, "digest")] == "contained-in"
 
 
-def test_chain_does_not_pull_in_unrelated_article() -> None:
-    """A~B and B~C with A and C unrelated: C does not join A's group."""
+def test_a_chain_wanders_two_links_at_most() -> None:
+    """Near-duplicates chained a~b~c~d~e (each window of ten paragraphs two further on):
+    groups are stars around a centre that every member is a direct duplicate of, so no
+    group holds two articles more than two links apart; a member joined through the centre
+    reports its own relation to the canonical (a partial reuse), not a duplicate."""
     words = [f"w{n}" for n in range(600)]
     part = [" ".join(words[i:i + 30]) for i in range(0, 600, 30)]  # 20 paragraphs
-    a = Article("a", "\n\n".join(part[0:10]), published="2023-01-01")
-    b = Article("b", "\n\n".join(part[2:12]), published="2023-01-02")
-    c = Article("c", "\n\n".join(part[4:14]), published="2023-01-03")
-    # Jaccard a~b = b~c = 8/12, a~c = 6/14: a chain under a 0.6 threshold.
-    result = dedup([a, b, c], article_threshold=0.6, containment_threshold=0.95)
-    assert {(m.a, m.b) for m in result.matches if m.is_duplicate} == {("a", "b"), ("b", "c")}
-    assert result.article("b").group_id == result.article("a").group_id
-    assert result.article("c").group_id != result.article("a").group_id
+    articles = [Article(name, "\n\n".join(part[2 * k:2 * k + 10]),
+                        published=f"2023-01-0{k + 1}") for k, name in enumerate("abcde")]
+    # Jaccard of neighbours 8/12, two apart 6/14: a chain under a 0.6 threshold.
+    result = dedup(articles, article_threshold=0.6, containment_threshold=0.95)
+    duplicates = {(m.a, m.b) for m in result.matches if m.is_duplicate}
+    assert ("a", "b") in duplicates and ("a", "c") not in duplicates
+    groups = sorted(sorted(group.member_ids) for group in result.groups)
+    assert groups == [["a", "b", "c"], ["d", "e"]]
+    first = result.group(result.article("a").group_id)
+    assert first.canonical_id == "a"
+    joined = next(member for member in first.members if member.id == "c")
+    assert joined.relation == "partial-reuse" and joined.jaccard == round(6 / 14, 6)
 
 
 def test_truncated_copy_loses_to_original_without_dates(seeds: list[Article]) -> None:

@@ -1,4 +1,4 @@
-"""Greedy canonical-centred grouping (no chaining)."""
+"""Greedy star grouping around centres (chains of two links at most)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,24 @@ from hypothesis import strategies as st
 from newsdedup._near_duplicates.groups import build_groups
 
 
-def test_members_link_directly_to_their_canonical() -> None:
-    """A chain 0-1-2-3 gives groups around the best-ranked ends, never a chain."""
-    groups = build_groups(4, [0, 1, 2], [1, 2, 3], [(n,) for n in range(4)])
-    assert groups.members == ((0, 1), (2, 3))
-    assert groups.canonical == (0, 2)
+def test_members_link_directly_to_their_centre() -> None:
+    """A chain 0-1-2-3-4-5 gives stars, never a chain: the inner links reach three articles
+    each, the best-ranked first (0 and 2 around 1), then 3 with 4, then 5 alone."""
+    groups = build_groups(6, [0, 1, 2, 3, 4], [1, 2, 3, 4, 5], [(n,) for n in range(6)])
+    assert groups.members == ((0, 1, 2), (3, 4), (5,))
+    assert groups.centre == (1, 3, 5)
+    assert groups.canonical == (0, 3, 5)
+
+
+def test_copies_edited_apart_group_around_their_original() -> None:
+    """Reposts each a duplicate of their original only (edited in other words) form one
+    group around it, whose canonical is the best-ranked member: here a repost ranked first
+    (published before the original). Centred on canonicals, the first repost made a group of
+    its own and the original another."""
+    # 0: a repost published first; 1: the original; 2-5: its other reposts.
+    groups = build_groups(6, [1, 1, 1, 1, 1], [0, 2, 3, 4, 5], [(n,) for n in range(6)])
+    assert groups.members == ((0, 1, 2, 3, 4, 5),)
+    assert groups.centre == (1,) and groups.canonical == (0,)
 
 
 def test_article_joins_best_ranked_canonical() -> None:
@@ -26,17 +39,19 @@ def test_article_joins_best_ranked_canonical() -> None:
 @given(st.integers(2, 12).flatmap(lambda n: st.tuples(
     st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
                          max_size=3 * n))))
-def test_every_member_is_linked_to_canonical(case: tuple[int, list[tuple[int, int]]]) -> None:
-    """Property: each non-canonical member has a direct link to its group's canonical."""
+def test_every_member_is_linked_to_its_centre(case: tuple[int, list[tuple[int, int]]]) -> None:
+    """Property: each member but the centre has a direct link to it; the canonical is the
+    best-ranked member, listed first."""
     n, edges = case
     edges = [(a, b) for a, b in edges if a != b]
     links = {frozenset(edge) for edge in edges}
     groups = build_groups(n, [a for a, _ in edges], [b for _, b in edges],
                           [(k,) for k in range(n)])
     assert sorted(m for members in groups.members for m in members) == list(range(n))
-    for canonical, members in zip(groups.canonical, groups.members, strict=True):
-        assert members[0] == canonical
-        assert all(frozenset((canonical, m)) in links for m in members[1:])
+    for canonical, centre, members in zip(groups.canonical, groups.centre, groups.members,
+                                          strict=True):
+        assert members[0] == canonical == min(members) and centre in members
+        assert all(frozenset((centre, m)) in links for m in members if m != centre)
 
 
 @settings(max_examples=60, deadline=None)

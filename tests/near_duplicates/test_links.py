@@ -344,3 +344,59 @@ def test_a_roundup_needs_its_pieces_to_make_the_page() -> None:
     page = Article("page", f"{own}\n\n{_lead(first, 1)}\n\n{_lead(second, 1)}")
     result = dedup([first, second, page])
     assert not result.article("page").is_digest
+
+
+def test_a_roundup_carries_leads_as_runs() -> None:
+    """Pieces of a roundup are runs of the page copying each text's first paragraphs in
+    order. The same four paragraphs interleaved (as the stock sentences of formulaic reports
+    match scattered lines of each other) make no roundup."""
+    first, second = _roundup_sources()
+    one, two = split_paragraphs(first.text)[:2], split_paragraphs(second.text)[:2]
+    runs = Article("page", "\n\n".join([*one, *two]))
+    assert dedup([first, second, runs]).article("page").is_digest
+    interleaved = Article("page", "\n\n".join([one[0], two[0], one[1], two[1]]))
+    assert not dedup([first, second, interleaved]).article("page").is_digest
+
+
+def test_a_member_without_a_link_to_its_canonical_gets_one() -> None:
+    """A group is a star around its centre; its canonical, the best-ranked member, may have
+    no link with a member joined through the centre (they share no matched paragraph, or a
+    popular paragraph linked each to other hubs): link_to_canonicals adds the pair with its
+    exact scores, a relation by the thresholds alone, and no duplicate flag (it made no
+    group); existing links are kept as they are."""
+    from newsdedup import DedupConfig
+    from newsdedup._near_duplicates.copies import CopyClasses
+    from newsdedup._near_duplicates.links import (
+        ArticleLinks,
+        article_shingle_sets,
+        link_to_canonicals,
+    )
+    from newsdedup._text.features import extract_features
+
+    seed = load_seeds()[1]
+    paragraphs = split_paragraphs(seed.text)
+    articles = [Article("cut", "\n\n".join(paragraphs[:5])), seed,
+                Article("other", load_seeds()[3].text)]
+    config = DedupConfig()
+    features = extract_features(articles, config)
+    allowed = features.shingles.sizes > 0
+    index = np.arange(3, dtype=np.int64)
+    classes = CopyClasses(index, index, np.arange(4, dtype=np.int64), index,
+                          np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    links = ArticleLinks(classes=classes, a=np.array([1]), b=np.array([2]),
+                         jaccard=np.array([0.5]), a_in_b=np.array([0.5]),
+                         b_in_a=np.array([0.5]), relation=("partial-reuse",),
+                         duplicate=np.array([True]), digest=np.zeros(3, dtype=bool),
+                         content_size=np.zeros(3, dtype=np.int64))
+    linked = link_to_canonicals(features, allowed, links, (0,), ((0, 1, 2),), config)
+    assert linked.a.tolist() == [1, 0, 0] and linked.b.tolist() == [2, 1, 2]
+    assert linked.relation[0] == "partial-reuse" and linked.duplicate.tolist() == [True, False,
+                                                                                   False]
+    sets = [set(article_shingle_sets(features, allowed).row(k).tolist()) for k in range(3)]
+    for n, (left, right) in enumerate([(0, 1), (0, 2)], start=1):
+        shared = len(sets[left] & sets[right])
+        assert linked.jaccard[n] == shared / len(sets[left] | sets[right])
+        assert linked.a_in_b[n] == shared / len(sets[left])
+        assert linked.b_in_a[n] == shared / len(sets[right])
+    assert linked.relation[1:] == ("contained-in", "partial-reuse")
+    assert link_to_canonicals(features, allowed, linked, (0,), ((0, 1, 2),), config) is linked

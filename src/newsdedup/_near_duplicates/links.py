@@ -23,9 +23,10 @@ more than ``ALL_PAIRS_CARRIERS`` (a wire story syndicated thousands of times wit
 quote every outlet runs) would make a quadratic number of pairs: its carriers are compared
 only with its ``LINK_HUBS`` *hubs*, the carriers ranked best by the canonical rule (published
 first, most complete, least noise, smallest id; see ``_near_duplicates.canonical.Preference``). A
-group is built around its canonical, which is one of those hubs whenever it carries the paragraph,
-so every copy is still compared with it directly; the pairs of copies with each other, which no
-group decision reads, are not made.
+group is a star around the article holding the most copies (``_near_duplicates.groups``): a hub,
+as every carrier is linked with the hubs and a carrier that is no hub with nothing else through
+the paragraph, so every copy is still compared with it directly; the pairs of copies with each
+other, which no group decision reads, are not made.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ from .shared import shared_paragraphs
 from .verify import PairSimilarity, count_shared
 
 __all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "TEXT_TOKENS", "ArticleLinks",
-           "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles"]
+           "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles",
+           "link_to_canonicals"]
 
 
 NEAR_DUPLICATE = "near-duplicate"
@@ -100,6 +102,55 @@ class ArticleLinks:
         """Duplicate links as representative article numbers (``a``'s, ``b``'s)."""
         representative = self.classes.representative
         return representative[self.a[self.duplicate]], representative[self.b[self.duplicate]]
+
+
+def link_to_canonicals(features: Features, allowed: npt.NDArray[np.bool_], links: ArticleLinks,
+                       canonical: tuple[int, ...], members: tuple[tuple[int, ...], ...],
+                       config: DedupConfig) -> ArticleLinks:
+    """``links`` and a link between each group's ``canonical`` and every member (of
+    ``members``, per group) whose class has none with the canonical's.
+
+    A group is a star around its centre (``_near_duplicates.groups``); its canonical, the
+    best member by the rule, need not be the centre, and a member joined through the
+    centre may share no matched paragraph with it. The group's report reads each member's
+    relation to its canonical: such a pair gets its exact scores, a relation by the
+    thresholds alone (``near-duplicate``, ``contains``/``contained-in``, else
+    ``partial-reuse``), and does not count as a duplicate link (it made no group).
+    """
+    class_of = links.classes.class_of
+    known = set(zip(links.a.tolist(), links.b.tolist(), strict=True))
+    missing: set[tuple[int, int]] = set()
+    for best, group in zip(canonical, members, strict=True):
+        mine = int(class_of[best])
+        for member in group[1:]:
+            theirs = int(class_of[member])
+            if mine < 0 or theirs < 0 or mine == theirs:
+                continue
+            pair = (min(mine, theirs), max(mine, theirs))
+            if pair not in known:
+                missing.add(pair)
+    if not missing:
+        return links
+    new_a, new_b = (np.array(side, dtype=np.int64) for side in zip(*sorted(missing), strict=True))
+    representative = links.classes.representative
+    scores = PairSimilarity(representative[new_a], representative[new_b],
+                            *_link_similarity_kernel(
+                                features.article_paragraphs, allowed,
+                                features.shingles.offsets, features.shingles.values,
+                                representative[new_a], representative[new_b]))
+    jaccard, a_in_b, b_in_a = scores.jaccard, scores.left_in_right, scores.right_in_left
+    relation = np.full(new_a.size, PARTIAL_REUSE, dtype=object)
+    contained = np.maximum(a_in_b, b_in_a) >= config.containment_threshold
+    relation[contained & (a_in_b >= b_in_a)] = CONTAINED_IN
+    relation[contained & (a_in_b < b_in_a)] = CONTAINS
+    relation[jaccard >= config.article_threshold] = NEAR_DUPLICATE
+    return attrs.evolve(
+        links, a=np.concatenate([links.a, new_a]), b=np.concatenate([links.b, new_b]),
+        jaccard=np.concatenate([links.jaccard, jaccard]),
+        a_in_b=np.concatenate([links.a_in_b, a_in_b]),
+        b_in_a=np.concatenate([links.b_in_a, b_in_a]),
+        relation=links.relation + tuple(relation.tolist()),
+        duplicate=np.concatenate([links.duplicate, np.zeros(new_a.size, dtype=bool)]))
 
 
 def article_shingle_sets(features: Features, allowed: npt.NDArray[np.bool_],
@@ -623,8 +674,8 @@ def _candidate_codes(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offs
     return out
 
 
-#: A page carries part of another text (a roundup, the lead of one of the articles it
-#: gathers) when at least this share of its content is in that text.
+#: A roundup's piece of one text is at least this share of the page (its paragraphs'
+#: shingles over all of the page's content): the lead of one of three articles.
 _PART_SHARE = 0.15
 
 
@@ -632,18 +683,23 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
                      allowed: npt.NDArray[np.bool_], representative: I64, a: I64, b: I64,
                      a_in_b: F64, b_in_a: F64, near: npt.NDArray[np.bool_],
                      threshold: float, n_classes: int) -> npt.NDArray[np.bool_]:
-    """Classes made of parts of two or more different texts: roundups.
+    """Classes made of the leads of two or more different texts: roundups.
 
-    A roundup carries the leads of two or three articles: its content lies in each of them
-    to a part (at least ``_PART_SHARE``), the paragraphs it shares with one it does not
-    share with another, and those pieces make up the page (``threshold`` of its content, as
-    a copy is contained in its original). It contains none of the articles
-    (:func:`_find_digests` sees digests that carry whole articles), and is the copy of none:
-    the lead of one would make it that article's excerpt. The texts must not be one (their
-    link, if any, overlaps by less than ``_SAME_TEXT``): a quote, or a paragraph that two
-    copies of one article share, lies in one piece of the page. An article with a text of
-    its own besides what it shares with two others is no digest. (A copy of the page itself,
-    a near-duplicate, is none of its parts.)
+    A roundup carries the first paragraphs of two or three articles, one after the other. A
+    *piece* of a page is a run of two or more of its paragraphs that copies a text's first
+    content paragraphs in order, at least ``_PART_SHARE`` of the page.
+    The page is a roundup when pieces of texts that are not one (their link, if any,
+    overlaps by less than ``_SAME_TEXT``), in paragraphs apart, make up ``threshold`` of it
+    (as a copy is contained in its original): it contains none of the articles
+    (:func:`_find_digests` sees digests that carry whole ones) and is the copy of none.
+    Not roundups: an article with text of its own besides, one written from the middle
+    paragraphs of two wires, a formulaic report whose stock sentences each match a line of
+    another (scattered lines, no runs), and copies of the page itself (near-duplicates are
+    no pieces).
+
+    Links tell cheaply which pages may be roundups (each piece's text holds a share of the
+    page; two pieces apart leave room for each other); only those pages' shared paragraphs
+    are read.
     """
     digest = np.zeros(n_classes, dtype=bool)
     pages = np.concatenate([a, b])
@@ -674,15 +730,20 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     offsets, mine, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
                                                  allowed, matches.partners(),
                                                  representative[pages], text_articles)
-    # A piece is the lead of its text: the text's first content paragraph is in it.
+    # A piece is a run of two or more paragraphs of the page, one after the other, matched
+    # one to one with the text's first content paragraphs in order (shared pairs are sorted
+    # by the page's paragraph): as a roundup carries a lead. (Stock sentences that formulaic
+    # reports share match scattered lines of each other.)
     leads = _first_content_paragraphs(features, allowed, text_articles)
     sizes = np.diff(offsets)
     pair_of = np.repeat(np.arange(pages.size), sizes)
-    is_lead = np.zeros(pages.size, dtype=bool)
-    is_lead[pair_of[theirs == leads[pair_of]]] = True
-    is_lead &= sizes > 0
+    position = np.arange(mine.size) - offsets[pair_of]
+    off_run = ((mine != mine[offsets[pair_of]] + position)
+               | (theirs != leads[pair_of] + position) | (leads[pair_of] < 0))
+    is_lead = (sizes >= 2) & (np.bincount(pair_of, weights=off_run,
+                                          minlength=pages.size) == 0)
     # Two pieces apart: one ends before the other starts (the page's paragraphs are numbered
-    # in order), for some two of the page's lead pieces.
+    # in order), for some two of the page's pieces.
     low = np.full(pages.size, np.iinfo(np.int64).max, dtype=np.int64)
     high = np.full(pages.size, -1, dtype=np.int64)
     np.minimum.at(low, pair_of, mine)
@@ -699,14 +760,22 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     same = ((np.maximum(a_in_b, b_in_a) >= _SAME_TEXT) & np.isin(a, texts_seen)
             & np.isin(b, texts_seen))
     overlapping = set(zip(a[same].tolist(), b[same].tolist(), strict=True))
-    share_of = shares[chosen]
+    # A piece's share of the page: its paragraphs' shingles over all the page's content
+    # (not the link's share, which counts stock phrases met anywhere in the text).
+    sizes_of = np.where(allowed, features.shingles.sizes, 0)
+    page_article = representative[pages[pieces_at]]
+    cumulative = np.cumsum(np.r_[0, sizes_of])
+    total = (cumulative[features.article_paragraphs[page_article + 1]]
+             - cumulative[features.article_paragraphs[page_article]])
     by_page: dict[int, dict[frozenset[int], tuple[float, int]]] = defaultdict(dict)
-    for k, page, text, share in zip(pieces_at.tolist(), pages[pieces_at].tolist(),
-                                    texts[pieces_at].tolist(), share_of[pieces_at].tolist(),
-                                    strict=True):
-        piece = frozenset(mine[offsets[k]:offsets[k + 1]].tolist())
+    for k, page, text, page_size in zip(pieces_at.tolist(), pages[pieces_at].tolist(),
+                                        texts[pieces_at].tolist(), total.tolist(),
+                                        strict=True):
+        paragraphs = mine[offsets[k]:offsets[k + 1]]
+        share = float(sizes_of[paragraphs].sum()) / max(page_size, 1)
+        piece = frozenset(paragraphs.tolist())
         kept = by_page[page].get(piece)
-        if kept is None or (share, -text) > (kept[0], -kept[1]):
+        if share >= _PART_SHARE and (kept is None or (share, -text) > (kept[0], -kept[1])):
             by_page[page][piece] = (share, text)
     for page, pieces in by_page.items():
         digest[page] = _made_of_pieces(pieces, overlapping, threshold)

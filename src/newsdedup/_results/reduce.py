@@ -37,6 +37,7 @@ from .._near_duplicates.links import (
     PARTIAL_REUSE,
     ArticleLinks,
     link_articles,
+    link_to_canonicals,
 )
 from .._near_duplicates.paragraph_matches import match_paragraphs
 from .._near_duplicates.repeated import find_repeats
@@ -126,12 +127,18 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     release_free_memory(freed=scale)
     content = content_sizes(features, links, allowed, boilerplate.template_like,
                             settings.workers)
-    features = _without_shingles(features)
-    release_free_memory(freed=scale)
     stage("groups")
     keys = canonical_keys(corpus, content, classes, links, noise, user_keys)
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
-    groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of)
+    dup_relation = [relation for relation, duplicate in zip(
+        links.relation, links.duplicate.tolist(), strict=True) if duplicate]
+    groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of,
+                          a_holds_b=[relation != CONTAINED_IN for relation in dup_relation],
+                          b_holds_a=[relation != CONTAINS for relation in dup_relation])
+    links = link_to_canonicals(features, allowed, links, groups.canonical, groups.members,
+                               settings)
+    features = _without_shingles(features)
+    release_free_memory(freed=scale)
 
     stage("stories")
     group_times = _group_times(corpus, groups)
