@@ -675,8 +675,10 @@ def _candidate_codes(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offs
 
 
 #: A roundup's piece of one text is at least this share of the page (its paragraphs'
-#: shingles over all of the page's content): the lead of one of three articles.
-_PART_SHARE = 0.15
+#: shingles over all of the page's content): a headline and a first sentence beside a long
+#: lead (a piece is two paragraphs or more; at 0.15, reposts 20k pair precision 0.9951,
+#: at 0.05 0.9962, recall and the crawl's digests unchanged).
+_PART_SHARE = 0.05
 
 
 def _carried_digests(features: Features, matches: ParagraphMatches,
