@@ -205,6 +205,15 @@ def test_an_edit_changes_words_not_names(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(links_module, "_names_agree",
                         lambda features, allowed, a, b, unshared_a, unshared_b, wanted:
                         wanted.copy())
+    monkeypatch.setattr(links_module, "_contained_names_kept",
+                        lambda features, allowed, inner, outer, unshared, wanted:
+                        wanted.copy())
+    # The second report's lead, a line of 15 tokens, is no wrapper either (it shares words
+    # with the first's lead): that alone keeps them apart now ...
+    names_unchecked = dedup(_fire_reports())
+    assert names_unchecked.article("second").group_id != names_unchecked.article("first").group_id
+    # ... and without both checks, the two reports are one group.
+    monkeypatch.setattr(links_module, "_WRAPPER_SHARED_SHINGLES", 10**6)
     unchecked = dedup(_fire_reports())
     assert unchecked.article("second").group_id == unchecked.article("first").group_id
 
@@ -400,3 +409,31 @@ def test_a_member_without_a_link_to_its_canonical_gets_one() -> None:
         assert linked.b_in_a[n] == shared / len(sets[right])
     assert linked.relation[1:] == ("contained-in", "partial-reuse")
     assert link_to_canonicals(features, allowed, linked, (0,), ((0, 1, 2),), config) is linked
+
+
+def test_a_contained_copy_names_nothing_its_original_lacks() -> None:
+    """The names check of an edited contained copy reads the copy's lines, not the
+    original's: a short robbery report is contained in a longer one of another town up to
+    its lead, which names another town, block, street and day. The longer report's own
+    lines name nothing new in lines the two share; read that way round, as before, the two
+    passed for a copy and its original."""
+    shared = ("The suspect showed a handgun and demanded cash from the clerk.\n\n"
+              "The suspect was described as a man in his 20s wearing a dark hooded sweatshirt "
+              "and a face mask.\n\nNo other details were immediately released.")
+    longer = Article("yorktown", "Police in Yorktown are looking for a suspect who robbed a "
+                     "Dollar General store in the 400 block of Elm Street Saturday.\n\nHe left "
+                     "with about $4,700 and fled on foot toward River Road.\n\n" + shared
+                     + "\n\nTips can be left anonymously with Yorktown Crime Stoppers at "
+                     "(555) 796-3945.", published="2021-05-02")
+    shorter = Article("millbrook", "Police in Millbrook are looking for a suspect who robbed a "
+                      "pharmacy in the 3400 block of River Road Thursday.\n\n" + shared,
+                      published="2021-05-03")
+    result = dedup([longer, shorter])
+    assert result.article("millbrook").group_id != result.article("yorktown").group_id
+    assert _match(result, "yorktown", "millbrook").relation == "partial-reuse"  # type: ignore[attr-defined]
+    edited = Article("copy", shorter.text.replace("Millbrook", "Yorktown")
+                     .replace("3400", "400").replace("pharmacy", "store")
+                     .replace("River Road Thursday", "Elm Street Saturday"),
+                     published="2021-05-03")
+    assert dedup([longer, edited]).article("copy").group_id == (
+        dedup([longer, edited]).article("yorktown").group_id)

@@ -125,3 +125,18 @@ def test_counts_saturate_at_8_bits_keeping_the_salient_share() -> None:
                            strict=True))
         assert counted[said] == expected_said
         assert counted[lima] == expected_lima
+
+
+def test_names_after_an_article_or_a_time_abbreviation_are_salient() -> None:
+    """A capitalised word after a capitalised article ("A Maplewood family") or after an
+    abbreviation of single lower-case letters ("7 p.m. Tuesday") is a name, as after a
+    lower-case word; after a sentence's end it is not. The bulk path and the ASCII kernel
+    say the same (checked on every paragraph above)."""
+    text = ("A Maplewood family returned home at 7 p.m. Tuesday. The Red Cross helped. "
+            "An Elm Street house and a Quincy shop, e.g. Main Street. "
+            "Smith left. AN Other. THE Place.")
+    assert SALIENT_WORD.findall(text) == ["Maplewood", "7", "Tuesday", "Red", "Cross", "Elm",
+                                          "Street", "Quincy", "Main", "Street"]
+    assert salient_texts([text])[0].split() == SALIENT_WORD.findall(text)
+    counted, _ = _salient_occurrences([text])
+    assert sum(counted.values()) == 10

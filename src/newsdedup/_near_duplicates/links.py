@@ -211,8 +211,10 @@ _SAME_TEXT = 0.5
 #: A repost's own line around the text it copies (a header, a byline) has at most this many
 #: tokens ...
 _WRAPPER_TOKENS = 15
-#: ... and such lines make up at most this share of the repost.
+#: ... and such lines make up at most this share of the repost, and share at most this many
+#: shingles with the text it copies (a header or byline shares none).
 _WRAPPER_SHARE = 0.25
+_WRAPPER_SHARED_SHINGLES = 1
 #: A paragraph of at least this many tokens is text of an article; shorter lines (a header,
 #: a dateline, "No one was injured.") may be a site's or a repost's own.
 TEXT_TOKENS = 12
@@ -329,10 +331,13 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     edited_b &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b,
                               edited_b)
     # (Only where it can make a contained copy: a near-duplicate is one already.)
-    agree = near | _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b,
-                                (edited_a | edited_b) & ~near)
-    edited_a &= agree
-    edited_b &= agree
+    # A contained copy names nothing new in its edited lines; its original, the longer
+    # text, may (it names what its copy cut: a formulaic report of another incident
+    # contained up to its lead may not be taken for that copy's original).
+    edited_a &= near | _contained_names_kept(features, allowed, rep_a, rep_b, unshared_a,
+                                             edited_a & ~near)
+    edited_b &= near | _contained_names_kept(features, allowed, rep_b, rep_a, unshared_b,
+                                             edited_b & ~near)
     inside_a = np.where(edited_a, 1.0, inside_a)
     inside_b = np.where(edited_b, 1.0, inside_b)
     a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
@@ -443,6 +448,11 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
     bounds = offsets.tolist()
     shared = mine.tolist()
     article_paragraphs = features.article_paragraphs
+    chosen = np.zeros(features.n_articles, dtype=bool)
+    chosen[outer[wanted]] = True
+    texts = article_shingle_sets(features, allowed, chosen)
+    text_offsets = texts.offsets.tolist()
+    line_offsets = features.shingles.offsets.tolist()
     for k, pair in enumerate(wanted.tolist()):
         matched = shared[bounds[k]:bounds[k + 1]]
         if not matched:
@@ -452,6 +462,14 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
         edges = [p for p in (*range(start, min(matched)), *range(max(matched) + 1, stop))
                  if is_content[p]]
         if any(tokens[p] > _WRAPPER_TOKENS for p in edges):
+            continue
+        # A wrapper is no variant of a line of the text: a formulaic report's lead naming
+        # another town, block and day ("Police in Dunmore are investigating a stabbing in
+        # the 4800 block of ...", 15 tokens) shares a few words with the other's lead.
+        other = int(outer[pair])
+        if any(count_shared(features.shingles.values, line_offsets[p], line_offsets[p + 1],
+                            texts.values, text_offsets[other], text_offsets[other + 1])
+               > _WRAPPER_SHARED_SHINGLES for p in edges):
             continue
         total = sum(sizes[start:stop])
         wrapper = sum(sizes[p] for p in edges)
@@ -529,6 +547,16 @@ def _names_agree(features: Features, allowed: npt.NDArray[np.bool_], a: I64, b: 
     backward: npt.NDArray[np.bool_] = wanted & ~forward & (unshared_b == 0)
     backward |= _names_kept(features, allowed, b, a, wanted & ~forward & ~backward)
     return forward | backward
+
+
+def _contained_names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
+                          outer: I64, unshared: I64,
+                          wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether ``inner[k]``, contained in ``outer[k]``, names nothing new
+    in its edited lines (:func:`_names_kept`); without a shingle of its own (``unshared``)
+    it has no edited line."""
+    kept: npt.NDArray[np.bool_] = wanted & (unshared == 0)
+    return kept | _names_kept(features, allowed, inner, outer, wanted & ~kept)
 
 
 def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,

@@ -3,9 +3,11 @@
 An article's content terms are the tokens of its title (counted twice) and of its paragraphs
 not flagged as pattern boilerplate, each with its number of occurrences, and how many of
 those occurrences are *salient words*: a capitalised word inside a sentence (after a
-lower-case letter, a digit, a comma or a semicolon) or any word carrying a digit — names,
-places, figures. Stories weigh terms mostly written so more (see ``_stories.weights``). Only scripts
-with case and digits have salient words; elsewhere none is, and nothing changes.
+lower-case letter, a digit, a comma or a semicolon; after a capitalised article, "A", "An"
+or "The", as in "A Maplewood family"; or after an abbreviation of single lower-case letters,
+"7 p.m. Tuesday") or any word carrying a digit — names, places, figures. Stories weigh
+terms mostly written so more (see ``_stories.weights``). Only scripts with case and digits
+have salient words; elsewhere none is, and nothing changes.
 
 Salient words are defined on the original text (case is gone after normalization). For a
 paragraph of ASCII text, normalization keeps every character in place, so a token *is* the
@@ -57,7 +59,10 @@ MAX_COUNT: int = TERM_MAX_COUNT
 #: The definition of a salient word; :func:`salient_texts` and the ASCII kernel compute it
 #: without running the expression (tests/text/test_terms.py compares all three).
 SALIENT_WORD = regex.compile(
-    r"(?<=[\p{Ll}\p{N},;]\s+)[\p{Lu}\p{Lt}][\p{L}\p{M}\p{N}]*|[\p{L}\p{M}]*\p{N}[\p{L}\p{M}\p{N}]*")
+    r"(?<=(?:[\p{Ll}\p{N},;]|(?<![\p{L}\p{M}\p{N}])(?:A|An|The)|\.\p{Ll}\.)\s+)"
+    r"[\p{Lu}\p{Lt}][\p{L}\p{M}\p{N}]*|[\p{L}\p{M}]*\p{N}[\p{L}\p{M}\p{N}]*")
+#: The capitalised articles after which a capitalised word is salient.
+_ARTICLES = ("A", "An", "The")
 
 # Classes of the ASCII characters (the table behind char_classes, filled for them).
 _ASCII_CLASSES = char_classes(np.arange(128, dtype=np.uint32)).copy()
@@ -93,7 +98,8 @@ def salient_texts(texts: Sequence[str]) -> list[str]:
 
     Tokenizes like ``" ".join(SALIENT_WORD.findall(text))``: the expression only matches
     whole runs of word characters, a run with a digit, or one opening with an upper-case
-    letter after white space that follows a lower-case letter, digit, comma or semicolon.
+    letter after white space that follows a lower-case letter, digit, comma or semicolon, a
+    whole run "A", "An" or "The", or a period, lower-case letter and period.
     """
     joined = "\x00".join(texts)
     if not joined:
@@ -111,8 +117,26 @@ def salient_texts(texts: Sequence[str]) -> list[str]:
     last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(points.size)))
     before = np.maximum(starts - 1, 0)
     anchor = last_solid[before]
-    after_sentence_text = ((starts > 0) & space[before] & (anchor >= 0)
-                           & ((flags[np.maximum(anchor, 0)] & CharClass.LOWER_DIGIT_COMMA) != 0))
+    solid = np.maximum(anchor, 0)
+    after_text = (flags[solid] & CharClass.LOWER_DIGIT_COMMA) != 0
+    # After "p.m.": a period, a lower-case letter (not a digit, comma or semicolon), a period.
+    lower = (((flags & CharClass.LOWER_DIGIT_COMMA) != 0) & ((flags & CharClass.DIGIT) == 0)
+             & (points != ord(",")) & (points != ord(";")))
+    period = points == ord(".")
+    after_text |= (anchor >= 2) & period[solid] & lower[np.maximum(anchor - 1, 0)] & period[
+        np.maximum(anchor - 2, 0)]
+    # After an article: the run before ends at the anchor and is "A", "An" or "The".
+    previous = np.searchsorted(ends, solid + 1)
+    previous_run = previous < ends.size
+    previous_run[previous_run] = ends[previous[previous_run]] == solid[previous_run] + 1
+    for article in _ARTICLES:
+        length = len(article)
+        runs = previous_run & (ends[np.minimum(previous, ends.size - 1)]
+                               - starts[np.minimum(previous, ends.size - 1)] == length)
+        for offset, letter in enumerate(article):
+            runs &= points[np.maximum(solid - length + 1 + offset, 0)] == ord(letter)
+        after_text |= runs
+    after_sentence_text = (starts > 0) & space[before] & (anchor >= 0) & after_text
     capitalised = (flags[starts] & CharClass.UPPER) != 0
     salient = has_digit | (capitalised & after_sentence_text)
     # Runs never touch (a non-word character separates them), so +1/-1 marks do not collide.

@@ -26,36 +26,60 @@ def ascii_salient_kernel(const uint8_t[::1] raw, const uint8_t[::1] classes, int
     cdef uint8_t[::1] out = salient
     cdef int64_t token = 0
     cdef uint8_t last_solid = 0  # classes of the last non-space character (0: none)
+    # Where the last non-space character is (-1: none in this paragraph), where the
+    # paragraph starts, and the last word (start, end) when it ends there.
+    cdef Py_ssize_t solid_at = -1, line_start = 0, word_start = -1, word_end = -1
     cdef bint after_space = False, in_sentence, capitalised, has_digit
-    cdef Py_ssize_t position = 0, size = raw.shape[0]
+    cdef Py_ssize_t position = 0, size = raw.shape[0], length
     cdef uint8_t byte, flags
     with nogil:
         while position < size:
             byte = raw[position]
             if byte == NEWLINE:
                 last_solid = 0
+                solid_at = word_end = -1
+                line_start = position + 1
                 after_space = False
                 position += 1
                 continue
             flags = classes[byte]
             if flags & CLASS_WORD:
                 in_sentence = after_space and (last_solid & CLASS_LOWER_DIGIT_COMMA) != 0
+                if after_space and not in_sentence and solid_at >= 0:
+                    # After "p.m." (period, lower-case letter, period) ...
+                    if (raw[solid_at] == 46 and solid_at >= line_start + 2
+                            and 97 <= raw[solid_at - 1] <= 122 and raw[solid_at - 2] == 46):
+                        in_sentence = True
+                    # ... or after a capitalised article: "A", "An", "The".
+                    elif word_end == solid_at + 1:
+                        length = word_end - word_start
+                        if length == 1:
+                            in_sentence = raw[word_start] == 65
+                        elif length == 2:
+                            in_sentence = raw[word_start] == 65 and raw[word_start + 1] == 110
+                        elif length == 3:
+                            in_sentence = (raw[word_start] == 84 and raw[word_start + 1] == 104
+                                           and raw[word_start + 2] == 101)
                 capitalised = (flags & CLASS_UPPER) != 0
                 has_digit = False
+                word_start = position
                 while position < size and raw[position] != NEWLINE and (
                         classes[raw[position]] & CLASS_WORD):
                     if classes[raw[position]] & CLASS_DIGIT:
                         has_digit = True
                     position += 1
+                word_end = position
                 out[token] = has_digit or (capitalised and in_sentence)
                 token += 1
                 last_solid = classes[raw[position - 1]]
+                solid_at = position - 1
                 after_space = False
             else:
                 if flags & CLASS_SPACE:
                     after_space = True
                 else:
                     last_solid = flags
+                    solid_at = position
                     after_space = False
                 position += 1
     return salient
