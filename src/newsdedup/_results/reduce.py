@@ -130,11 +130,11 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     stage("groups")
     keys = canonical_keys(corpus, content, classes, links, noise, user_keys)
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
-    dup_relation = [relation for relation, duplicate in zip(
-        links.relation, links.duplicate.tolist(), strict=True) if duplicate]
+    # A side holds the other when the other is its near-duplicate or contained in it.
+    dup_relation = np.array(links.relation, dtype=object)[links.duplicate]
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of,
-                          a_holds_b=[relation != CONTAINED_IN for relation in dup_relation],
-                          b_holds_a=[relation != CONTAINS for relation in dup_relation])
+                          a_holds_b=(dup_relation != CONTAINED_IN).tolist(),
+                          b_holds_a=(dup_relation != CONTAINS).tolist())
     links = link_to_canonicals(features, allowed, links, groups.canonical, groups.members,
                                settings)
     features = _without_shingles(features)
