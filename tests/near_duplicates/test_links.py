@@ -375,6 +375,7 @@ def test_a_member_without_a_link_to_its_canonical_gets_one() -> None:
     group); existing links are kept as they are."""
     from newsdedup import DedupConfig
     from newsdedup._near_duplicates.copies import CopyClasses
+    from newsdedup._near_duplicates.groups import GroupAssignment
     from newsdedup._near_duplicates.links import (
         ArticleLinks,
         article_shingle_sets,
@@ -397,7 +398,10 @@ def test_a_member_without_a_link_to_its_canonical_gets_one() -> None:
                          b_in_a=np.array([0.5]), relation=("partial-reuse",),
                          duplicate=np.array([True]), digest=np.zeros(3, dtype=bool),
                          content_size=np.zeros(3, dtype=np.int64))
-    linked = link_to_canonicals(features, allowed, links, (0,), ((0, 1, 2),), config)
+    # A group centred on the seed (linked to both: the link to "cut" was not made here),
+    # whose canonical is "cut".
+    groups = GroupAssignment(np.zeros(3, dtype=np.int64), (0,), ((0, 1, 2),), (1,))
+    linked = link_to_canonicals(features, allowed, links, groups, config)
     assert linked.a.tolist() == [1, 0, 0] and linked.b.tolist() == [2, 1, 2]
     assert linked.relation[0] == "partial-reuse" and linked.duplicate.tolist() == [True, False,
                                                                                    False]
@@ -408,7 +412,11 @@ def test_a_member_without_a_link_to_its_canonical_gets_one() -> None:
         assert linked.a_in_b[n] == shared / len(sets[left])
         assert linked.b_in_a[n] == shared / len(sets[right])
     assert linked.relation[1:] == ("contained-in", "partial-reuse")
-    assert link_to_canonicals(features, allowed, linked, (0,), ((0, 1, 2),), config) is linked
+    assert link_to_canonicals(features, allowed, linked, groups, config) is linked
+    # Centred on its canonical, a group's members are linked to it by their duplicate links:
+    # nothing is looked up.
+    centred = GroupAssignment(np.zeros(3, dtype=np.int64), (0,), ((0, 1, 2),), (0,))
+    assert link_to_canonicals(features, allowed, links, centred, config) is links
 
 
 def test_a_contained_copy_names_nothing_its_original_lacks() -> None:

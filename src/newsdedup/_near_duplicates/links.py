@@ -51,6 +51,7 @@ from .._text.features import Features
 from .._text.shingle import ShingleSets, ShingleValues
 from .canonical import Preference
 from .copies import CopyClasses
+from .groups import GroupAssignment
 from .paragraph_matches import ParagraphMatches
 from .shared import shared_paragraphs
 from .verify import PairSimilarity, count_shared
@@ -105,22 +106,29 @@ class ArticleLinks:
 
 
 def link_to_canonicals(features: Features, allowed: npt.NDArray[np.bool_], links: ArticleLinks,
-                       canonical: tuple[int, ...], members: tuple[tuple[int, ...], ...],
-                       config: DedupConfig) -> ArticleLinks:
-    """``links`` and a link between each group's ``canonical`` and every member (of
-    ``members``, per group) whose class has none with the canonical's.
+                       groups: GroupAssignment, config: DedupConfig) -> ArticleLinks:
+    """``links`` and a link between each group's canonical and every member whose class has
+    none with the canonical's.
 
-    A group is a star around its centre (``_near_duplicates.groups``); its canonical, the
-    best member by the rule, need not be the centre, and a member joined through the
-    centre may share no matched paragraph with it. The group's report reads each member's
-    relation to its canonical: such a pair gets its exact scores, a relation by the
-    thresholds alone (``near-duplicate``, ``contains``/``contained-in``, else
-    ``partial-reuse``), and does not count as a duplicate link (it made no group).
+    A group is a star around its centre (``_near_duplicates.groups``), every member linked
+    to it; its canonical, the best member by the rule, need not be the centre, and a member
+    joined through the centre may share no matched paragraph with it. The group's report
+    reads each member's relation to its canonical: such a pair gets its exact scores, a
+    relation by the thresholds alone (``near-duplicate``, ``contains``/``contained-in``,
+    else ``partial-reuse``), and does not count as a duplicate link (it made no group).
     """
     class_of = links.classes.class_of
-    known = set(zip(links.a.tolist(), links.b.tolist(), strict=True))
+    # Only groups whose canonical is not their centre can miss a link; only links touching
+    # those canonicals' classes are looked up.
+    off_centre = [(best, group) for best, centre, group in zip(
+        groups.canonical, groups.centre, groups.members, strict=True) if best != centre]
+    if not off_centre:
+        return links
+    canonical_classes = class_of[[best for best, _ in off_centre]]
+    touching = np.isin(links.a, canonical_classes) | np.isin(links.b, canonical_classes)
+    known = set(zip(links.a[touching].tolist(), links.b[touching].tolist(), strict=True))
     missing: set[tuple[int, int]] = set()
-    for best, group in zip(canonical, members, strict=True):
+    for best, group in off_centre:
         mine = int(class_of[best])
         for member in group[1:]:
             theirs = int(class_of[member])
@@ -542,19 +550,17 @@ def _names_agree(features: Features, allowed: npt.NDArray[np.bool_], a: I64, b: 
     two formulaic reports of other incidents each name what the other does not (an age, a
     street, a town). A side with no shingle the other lacks (``unshared_a``,
     ``unshared_b``) has no edited line: it agrees without a look."""
-    forward: npt.NDArray[np.bool_] = wanted & (unshared_a == 0)
-    forward |= _names_kept(features, allowed, a, b, wanted & ~forward)
-    backward: npt.NDArray[np.bool_] = wanted & ~forward & (unshared_b == 0)
-    backward |= _names_kept(features, allowed, b, a, wanted & ~forward & ~backward)
-    return forward | backward
+    forward = _contained_names_kept(features, allowed, a, b, unshared_a, wanted)
+    return forward | _contained_names_kept(features, allowed, b, a, unshared_b,
+                                           wanted & ~forward)
 
 
 def _contained_names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
                           outer: I64, unshared: I64,
                           wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-    """Where ``wanted``, whether ``inner[k]``, contained in ``outer[k]``, names nothing new
-    in its edited lines (:func:`_names_kept`); without a shingle of its own (``unshared``)
-    it has no edited line."""
+    """Where ``wanted``, whether ``inner[k]`` (contained in ``outer[k]``, for an edited
+    contained copy) names nothing new in its edited lines (:func:`_names_kept`); without a
+    shingle of its own (``unshared``) it has no edited line."""
     kept: npt.NDArray[np.bool_] = wanted & (unshared == 0)
     return kept | _names_kept(features, allowed, inner, outer, wanted & ~kept)
 
@@ -605,8 +611,8 @@ def _excerpt_leads(features: Features, matches: ParagraphMatches,
     offsets, _, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
                                               allowed, matches.partners(), inner[excerpts],
                                               outer[excerpts])
-    leads = _first_content(features.article_paragraphs, allowed, outer[excerpts])
-    own_leads = _first_content(features.article_paragraphs, allowed, inner[excerpts])
+    leads = _first_content(features.article_paragraphs, allowed, outer[excerpts]).tolist()
+    own_leads = _first_content(features.article_paragraphs, allowed, inner[excerpts]).tolist()
     bounds = offsets.tolist()
     shared = theirs.tolist()
     line_offsets = features.shingles.offsets.tolist()
@@ -655,14 +661,14 @@ def _lead_prefixes(features: Features, matches: ParagraphMatches,
 
 
 def _first_content(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
-                   articles: I64) -> list[int]:
+                   articles: I64) -> I64:
     """Each article's first content paragraph (-1: none)."""
     content = np.flatnonzero(allowed)
     first = np.searchsorted(content, article_paragraphs[articles])
     found = np.minimum(first, max(content.size - 1, 0))
     valid = (first < content.size) & (content[found] < article_paragraphs[articles + 1]) if (
         content.size) else np.zeros(articles.size, dtype=bool)
-    result: list[int] = np.where(valid, content[found] if content.size else -1, -1).tolist()
+    result: I64 = np.where(valid, content[found] if content.size else -1, -1).astype(np.int64)
     return result
 
 
@@ -764,14 +770,14 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     # one to one with the text's first content paragraphs in order (shared pairs are sorted
     # by the page's paragraph): as a roundup carries a lead. (Stock sentences that formulaic
     # reports share match scattered lines of each other.)
-    leads = _first_content_paragraphs(features, allowed, text_articles)
+    leads = _first_content(features.article_paragraphs, allowed, text_articles)
     sizes = np.diff(offsets)
     pair_of = np.repeat(np.arange(pages.size), sizes)
     position = np.arange(mine.size) - offsets[pair_of]
     off_run = ((mine != mine[offsets[pair_of]] + position)
                | (theirs != leads[pair_of] + position) | (leads[pair_of] < 0))
-    is_lead = (sizes >= 2) & (np.bincount(pair_of, weights=off_run,
-                                          minlength=pages.size) == 0)
+    is_piece = (sizes >= 2) & (np.bincount(pair_of, weights=off_run,
+                                           minlength=pages.size) == 0)
     # Two pieces apart: one ends before the other starts (the page's paragraphs are numbered
     # in order), for some two of the page's pieces.
     low = np.full(pages.size, np.iinfo(np.int64).max, dtype=np.int64)
@@ -779,11 +785,11 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     np.minimum.at(low, pair_of, mine)
     np.maximum.at(high, pair_of, mine)
     page_start = np.flatnonzero(np.r_[True, pages[1:] != pages[:-1]])
-    lowest_end = np.minimum.reduceat(np.where(is_lead, high, np.iinfo(np.int64).max),
+    lowest_end = np.minimum.reduceat(np.where(is_piece, high, np.iinfo(np.int64).max),
                                      page_start)
-    highest_start = np.maximum.reduceat(np.where(is_lead, low, -1), page_start)
+    highest_start = np.maximum.reduceat(np.where(is_piece, low, -1), page_start)
     apart = np.repeat(lowest_end < highest_start, np.diff(np.append(page_start, pages.size)))
-    pieces_at = np.flatnonzero(apart & is_lead)
+    pieces_at = np.flatnonzero(apart & is_piece)
     if not pieces_at.size:
         return digest
     texts_seen = np.unique(texts[pieces_at])
@@ -810,21 +816,6 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     for page, pieces in by_page.items():
         digest[page] = _made_of_pieces(pieces, overlapping, threshold)
     return digest
-
-
-def _first_content_paragraphs(features: Features, allowed: npt.NDArray[np.bool_],
-                              articles: I64) -> I64:
-    """The first ``allowed`` paragraph of each of ``articles`` (-1 for none)."""
-    starts = features.article_paragraphs[articles]
-    stops = features.article_paragraphs[articles + 1]
-    first = np.full(articles.size, -1, dtype=np.int64)
-    content = np.flatnonzero(allowed)
-    at = np.searchsorted(content, starts)
-    inside = at < content.size
-    found = np.zeros(articles.size, dtype=bool)
-    found[inside] = content[at[inside]] < stops[inside]
-    first[found] = content[at[found]]
-    return first
 
 
 def _made_of_pieces(pieces: dict[frozenset[int], tuple[float, int]],

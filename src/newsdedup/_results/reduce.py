@@ -135,8 +135,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of,
                           a_holds_b=(dup_relation != CONTAINED_IN).tolist(),
                           b_holds_a=(dup_relation != CONTAINS).tolist())
-    links = link_to_canonicals(features, allowed, links, groups.canonical, groups.members,
-                               settings)
+    links = link_to_canonicals(features, allowed, links, groups, settings)
     features = _without_shingles(features)
     release_free_memory(freed=scale)
 
