@@ -126,13 +126,12 @@ def salient_texts(texts: Sequence[str]) -> list[str]:
     after_text |= (anchor >= 2) & period[solid] & lower[np.maximum(anchor - 1, 0)] & period[
         np.maximum(anchor - 2, 0)]
     # After an article: the run before ends at the anchor and is "A", "An" or "The".
-    previous = np.searchsorted(ends, solid + 1)
-    previous_run = previous < ends.size
-    previous_run[previous_run] = ends[previous[previous_run]] == solid[previous_run] + 1
+    previous = np.minimum(np.searchsorted(ends, solid + 1), ends.size - 1)
+    previous_run = ends[previous] == solid + 1
+    previous_length = ends[previous] - starts[previous]
     for article in _ARTICLES:
         length = len(article)
-        runs = previous_run & (ends[np.minimum(previous, ends.size - 1)]
-                               - starts[np.minimum(previous, ends.size - 1)] == length)
+        runs = previous_run & (previous_length == length)
         for offset, letter in enumerate(article):
             runs &= points[np.maximum(solid - length + 1 + offset, 0)] == ord(letter)
         after_text |= runs
