@@ -185,6 +185,7 @@ RUNNABLE = st.fixed_dictionaries({}, optional={
     "story_threshold": st.floats(0.01, 1.0), "workers": st.integers(1, 3),
     "story_window_days": st.none() | st.floats(1e-9, 1e6) | st.just(math.inf),
     "rewrite_threshold": st.none() | st.floats(0.01, 1.0),
+    "rewrite_supported_threshold": st.none() | st.floats(0.01, 1.0),
 })
 
 

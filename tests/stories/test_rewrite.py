@@ -7,8 +7,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdedup import Article, dedup
-from newsdedup._stories.rewrite import _NGRAM, _PRIME, _ngram_rows, _normalized
+from newsdedup import Article, DedupConfig, dedup
+from newsdedup._stories.rewrite import _NGRAM, _PRIME, _ngram_rows, _normalized, find_rewrites
+from newsdedup._text.features import extract_features
 from newsdedup._text.normalize import normalize_text
 
 SOURCE = ("Firefighters in Wellington battled a blaze at the Waitrose supermarket early on Sunday, "
@@ -45,6 +46,49 @@ def test_another_write_up_of_the_story_is_not_a_rewrite() -> None:
     """A different write-up of the same event (same names, other wording) is no rewrite."""
     result = dedup([Article("src", SOURCE), Article("other", OTHER)])
     assert not [m for m in result.matches if m.relation == "rewrite"]
+
+
+PARTIAL = ("Half of the entrance roof collapsed when a blaze hit the Waitrose supermarket in "
+           "Wellington early Sunday, fire services said, as firefighters battled it.\n\n"
+           "Neighbours on the high street said the smoke could be seen from the motorway, and "
+           "several families living above nearby shops spent the morning in a church hall.\n\n"
+           "The town council said bus routes through the centre would be diverted until the "
+           "weekend and asked drivers to avoid the area during the clean-up.")
+
+
+def test_a_rewrite_in_part_needs_a_supporting_paragraph() -> None:
+    """An article rewording the source's lead and going on about other things scores under
+    ``rewrite_threshold`` (its whole cosine is ~0.33); with ``rewrite_supported_threshold``
+    it is a rewrite, supported by the reworded lead. An independent write-up scoring higher
+    (~0.39) has no reworded paragraph and stays out."""
+    pair = [Article("src", SOURCE), Article("part", PARTIAL)]
+    assert not [m for m in dedup(pair).matches if m.relation == "rewrite"]
+    found = [m for m in dedup(pair, rewrite_supported_threshold=0.25).matches
+             if m.relation == "rewrite"]
+    assert len(found) == 1
+    assert 0.25 <= found[0].score < 0.45
+    assert [(p.a_index, p.b_index) for p in found[0].shared_paragraphs] == [(0, 0)]
+    other = dedup([Article("src", SOURCE), Article("other", OTHER)],
+                  rewrite_supported_threshold=0.25)
+    assert not [m for m in other.matches if m.relation == "rewrite"]
+
+
+def test_a_rewrite_in_part_without_texts_is_not_reported() -> None:
+    """Support needs the texts: without them only ``rewrite_threshold`` decides."""
+    texts = [SOURCE, PARTIAL, OTHER]
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    config = DedupConfig(rewrite_supported_threshold=0.25)
+    # (source, part) under the whole threshold; (source, other) at it.
+    pairs = (np.array([0, 0]), np.array([1, 2]), np.array([0.33, 0.5]))
+    allowed = np.ones(features.spans.shape[0], dtype=bool)
+    without = find_rewrites(*pairs, None, features, allowed, config)
+    assert (without.a.tolist(), without.b.tolist()) == ([0], [2])
+    assert without.pair_offsets.tolist() == [0, 0]
+    found = find_rewrites(*pairs, texts, features, allowed, config)
+    assert (found.a.tolist(), found.b.tolist()) == ([0, 0], [1, 2])
+    supporting = found.pair_offsets[1] - found.pair_offsets[0]
+    assert supporting == 1 and found.paragraph_first.size == found.pair_offsets[-1]
 
 
 def test_rewrites_work_in_a_script_without_spaces_or_case() -> None:

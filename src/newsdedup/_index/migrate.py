@@ -49,7 +49,8 @@ __all__ = ["featurizer_fingerprint", "migrate"]
 _PROBE = (
     Article("probe-1", "The Storm hit Lima on 3 May 2024, leaving 12,000 people without power."
             "\n\nOfficials said repairs would take two weeks. Read original article here."),
-    Article("probe-2", "Ünïcode text — 東京で地震。\nA second line, short.", title="Probe"),
+    Article("probe-2", "Ünïcode text — 東京で地震。\nA second line, short. كتاب ٣ ё.",
+            title="Probe"),
 )
 _CHUNK = 512
 

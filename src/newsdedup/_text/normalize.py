@@ -3,7 +3,9 @@
 Two articles that differ only in typography (curly vs straight quotes, en vs em dashes,
 non-breaking spaces, full-width letters, letter case) must produce the same shingles. The
 steps are: NFKC (compatibility forms, full-width letters, ligatures), case folding (a stronger,
-language-neutral lower-casing), folding of quote and dash variants, and collapsing whitespace.
+language-neutral lower-casing), folding of quote and dash variants, of spelling variants of
+one letter (Arabic-script kaf, yeh, alef and heh forms, short vowels and kashida; Cyrillic
+"ё"), of digits of any script to ASCII digits, and collapsing whitespace.
 
 :func:`token_text` goes one step further for tokenization: everything that is not part of a
 word becomes a space, and characters of scripts written without spaces between words (Chinese,
@@ -19,18 +21,54 @@ import regex
 
 __all__ = ["normalize_text", "token_text"]
 
-_QUOTES_AND_DASHES = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u00b4": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
-        "\u00ad": None,  # soft hyphen: invisible, must not split words
-        "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
-    }
-)
+_QUOTES_AND_DASHES: dict[str, str | None] = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u00b4": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
+    "\u00ad": None,  # soft hyphen: invisible, must not split words
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+}
+
+
+# Spelling variants of one letter, and marks that writers add or leave out, in the
+# Arabic script (Arabic, Persian, Urdu): two outlets writing one word with the Arabic or
+# the Persian/Urdu code points of kaf and yeh, with or without short vowels and kashida,
+# must shingle alike (the usual folding of Arabic-script retrieval). Cyrillic "ё" is
+# commonly written "е"; a Ukrainian apostrophe is a letter (U+02BC) or punctuation (U+2019)
+# depending on the keyboard.
+_SCRIPT_VARIANTS: dict[str, str | None] = {
+    "\u0640": None,  # tatweel (kashida): stretches a word, says nothing
+    **{chr(mark): None for mark in range(0x064B, 0x0653)},  # short vowels, shadda, sukun
+    "\u0670": None,  # superscript alef
+    "\u0643": "\u06a9", "\u064a": "\u06cc", "\u0649": "\u06cc",  # kaf, yeh, alef maksura
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # alefs
+    "\u06c1": "\u0647", "\u06d5": "\u0647", "\u0629": "\u0647", "\u06c3": "\u0647",  # heh
+    "\u0451": "\u0435",  # ё
+    "\u02bc": "'",
+}
+
+
+# The zero of every run of ten decimal digits in the Basic Multilingual Plane but ASCII's
+# (Unicode 14, category Nd), listed rather than read from ``unicodedata`` so that the folds,
+# hence the shingles, are the same on every Python version.
+_DIGIT_ZEROS = (0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66,
+                0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810,
+                0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0,
+                0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10)
+# Digits of every script as ASCII digits (NFKC folds full-width digits but not
+# Arabic-Indic, Devanagari, Bengali, Thai ... ones): one figure, one token, whichever
+# digits an outlet prints.
+_DIGITS: dict[str, str | None] = {chr(zero + value): str(value) for zero in _DIGIT_ZEROS
+                                  for value in range(10)}
+
+
+#: What :func:`normalize_text` folds after NFKC and case folding (one code point to one or
+#: none): quote and dash variants, invisible characters, script variants, digits.
+_FOLDS: dict[str, str | None] = {**_QUOTES_AND_DASHES, **_SCRIPT_VARIANTS, **_DIGITS}
+_FOLD_TABLE = str.maketrans(_FOLDS)
 
 # Horizontal whitespace only: line breaks separate paragraphs and are kept.
 _SPACES = regex.compile(r"[^\S\n]+")
@@ -50,7 +88,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("“Ｎetflix’s”  AI\u00a0—  jobs")
     '"netflix\\'s" ai - jobs'
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES_AND_DASHES)
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD_TABLE)
     # Removing invisible characters and case folding ("ß" -> "ss") can bring a combining mark
     # next to a letter it composes with: compose again, or a second pass would change the text.
     folded = unicodedata.normalize("NFKC", folded)

@@ -32,7 +32,7 @@ import regex
 from .._core.types import U64
 from .._kernels import TOKEN_LENGTH_SALT, TOKEN_Q
 from .._kernels import hash_token_kernel as _hash_token_kernel
-from .normalize import _QUOTES_AND_DASHES
+from .normalize import _FOLD_TABLE, _FOLDS
 
 __all__ = [
     "CharClass",
@@ -129,8 +129,8 @@ _DELETED = np.uint32(0xFFFFFFFF)
 
 def _translation_table() -> npt.NDArray[np.uint32]:
     table = np.arange(0x110000, dtype=np.uint32)
-    for source, target in _QUOTES_AND_DASHES.items():
-        table[source] = _DELETED if target is None else ord(str(target))
+    for source, target in _FOLDS.items():
+        table[ord(source)] = _DELETED if target is None else ord(target)
     return table
 
 
@@ -161,7 +161,7 @@ def _folded(text: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
     if folded.isascii():
-        return folded.translate(_QUOTES_AND_DASHES)
+        return folded.translate(_FOLD_TABLE)
     # str.translate with a dict costs a lookup per character; a table lookup in numpy is
     # ~30x faster on long non-ASCII text.
     points = _TRANSLATION[code_points(folded)]
