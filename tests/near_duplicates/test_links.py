@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 import pytest
 
@@ -203,11 +204,11 @@ def test_an_edit_changes_words_not_names(monkeypatch: pytest.MonkeyPatch) -> Non
     assert result.article("second").group_id != result.article("first").group_id
     assert not _match(result, "first", "second").is_duplicate  # type: ignore[attr-defined]
     monkeypatch.setattr(links_module, "_names_agree",
-                        lambda features, allowed, a, b, unshared_a, unshared_b, wanted:
-                        wanted.copy())
+                        lambda features, allowed, a, b, unshared_a, unshared_b, wanted,
+                        strict=None: wanted.copy())
     monkeypatch.setattr(links_module, "_contained_names_kept",
-                        lambda features, allowed, inner, outer, unshared, wanted:
-                        wanted.copy())
+                        lambda features, allowed, inner, outer, unshared, wanted,
+                        strict=None: wanted.copy())
     # The second report's lead, a line of 15 tokens, is no wrapper either (it shares words
     # with the first's lead): that alone keeps them apart now ...
     names_unchecked = dedup(_fire_reports())
@@ -216,6 +217,31 @@ def test_an_edit_changes_words_not_names(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(links_module, "_WRAPPER_SHARED_SHINGLES", 10**6)
     unchecked = dedup(_fire_reports())
     assert unchecked.article("second").group_id == unchecked.article("first").group_id
+
+
+def test_an_edited_copy_weeks_later_keeps_every_name() -> None:
+    """Past ``edited_copy_days``, an edited copy must name nothing new: a repost five weeks
+    after its original, two words edited, is a copy; a report naming another street (one
+    word of the lead) is one within days (an edit may correct a name), not six weeks
+    later, when it is a formulaic report of another incident."""
+    full = _fire_reports()[0]
+    # Three paragraphs: one word of the lead is a fifth of the shingles (Jaccard < 0.8).
+    first = attrs.evolve(full, text="\n\n".join(full.text.split("\n\n")[:3]))
+    weeks_later = "2022-04-14T10:00:00Z"
+    repost = Article("repost", first.text.replace("when fire broke", "when a fire broke")
+                     .replace("coming through", "pouring through"), published=weeks_later)
+    other_street = first.text.replace("Maple Drive", "Maple Avenue")
+    # (A week apart from the repost too, which it would otherwise join as its edit.)
+    result = dedup([first, repost, Article("other", other_street,
+                                           published="2022-04-21T10:00:00Z")])
+    assert result.article("repost").group_id == result.article("first").group_id
+    assert result.article("other").group_id != result.article("first").group_id
+    days_later = dedup([first, Article("other", other_street,
+                                       published="2022-03-11T10:00:00Z")])
+    assert days_later.article("other").group_id == days_later.article("first").group_id
+    # Beyond copy_window_days no edited copy is one.
+    months_later = dedup([first, attrs.evolve(repost, published="2022-07-14T10:00:00Z")])
+    assert months_later.article("repost").group_id != months_later.article("first").group_id
 
 
 _HOUSE_FIRE = ("A {age}-year-old man was hurt when fire broke out in a home on {street} in "

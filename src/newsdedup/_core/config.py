@@ -130,9 +130,11 @@ class DedupConfig:
     #: 20k (three rounds over five weeks) pair recall 0.71 -> 0.86 at precision 0.995 -> 0.992;
     #: the crawl stand-in still has no group spanning two incidents.
     copy_window_days: float | None = attrs.field(default=91.0, validator=_optional_positive)
-    #: Copies told by a few edited words (``near_duplicate_edits``) must follow each other
-    #: within this many days (or one be undated): reposts come within days, while a formulaic
-    #: report of another incident (another age, another street) differs in as few words.
+    #: Copies told by a few edited words (``near_duplicate_edits``) within this many days
+    #: (or one undated) may name one word the other lacks (a corrected name or toll); later,
+    #: within ``copy_window_days``, their edited lines must name nothing new: a repost round
+    #: weeks after its original edits words, while a formulaic report of another incident
+    #: differs in as few, an age, a street, a town. None: the lenient rule at any distance.
     edited_copy_days: float | None = attrs.field(default=3.0, validator=_optional_positive)
     #: A paragraph shared by at least this many unrelated articles is boilerplate.
     boilerplate_min_articles: int = attrs.field(default=2, validator=_positive_int)

@@ -303,20 +303,24 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     close = ~(gap > (np.inf if config.copy_window_days is None
                      else config.copy_window_days * 86400.0))
     # Edited copies are told from formulaic reports of other events (which differ in as few
-    # words: an age, a street) by time: reposts follow their original within days.
+    # words: an age, a street) by time: reposts follow their original within days. Later
+    # (within copy_window_days), an edit must keep every name (a repost round weeks after
+    # the original edits words; a report of another incident changes a street, a town).
     soon = ~(gap > (np.inf if config.edited_copy_days is None
                     else config.edited_copy_days * 86400.0))
+    late = close & ~soon
     budget = config.near_duplicate_edits * config.shingle_size
     shortest_line = _shortest_text_lines(features, allowed)
     unshared_a = scores.left_size - scores.intersection
     unshared_b = scores.right_size - scores.intersection
-    edited = ((jaccard < config.article_threshold) & soon & (jaccard >= _EDITED_MIN_JACCARD)
+    edited = ((jaccard < config.article_threshold) & close & (jaccard >= _EDITED_MIN_JACCARD)
               & (edits <= budget))
     edited &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a, edited)
     edited &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b, edited)
     # An edit changes words, not names or figures: two formulaic reports of other incidents
     # differ in a few words too, but those are an age, a street, a town.
-    edited &= _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b, edited)
+    edited &= _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b, edited,
+                           late)
     near = (jaccard >= config.article_threshold) | edited
     rank = (np.arange(n_articles) if id_rank is None else id_rank)[representative]
     # Containment as a copy sees it: a repost's own lines around the text it copies (a
@@ -330,9 +334,9 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # original up to near_duplicate_edits words.
     # (Only for a text covering excerpt_coverage of the other: a line or two sharing a
     # stock phrase has few shingles to differ by, and is nobody's copy.)
-    edited_a = (soon & (a_in_b >= 0.5) & (b_in_a >= config.excerpt_coverage)
+    edited_a = (close & (a_in_b >= 0.5) & (b_in_a >= config.excerpt_coverage)
                 & (unshared_a <= budget))
-    edited_b = (soon & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
+    edited_b = (close & (b_in_a >= 0.5) & (a_in_b >= config.excerpt_coverage)
                 & (unshared_b <= budget))
     edited_a &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a,
                               edited_a)
@@ -343,9 +347,9 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # text, may (it names what its copy cut: a formulaic report of another incident
     # contained up to its lead may not be taken for that copy's original).
     edited_a &= near | _contained_names_kept(features, allowed, rep_a, rep_b, unshared_a,
-                                             edited_a & ~near)
+                                             edited_a & ~near, late)
     edited_b &= near | _contained_names_kept(features, allowed, rep_b, rep_a, unshared_b,
-                                             edited_b & ~near)
+                                             edited_b & ~near, late)
     inside_a = np.where(edited_a, 1.0, inside_a)
     inside_b = np.where(edited_b, 1.0, inside_b)
     a_first = (inside_a > inside_b) | ((inside_a == inside_b) & (rank[a] < rank[b]))
@@ -377,7 +381,7 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # Edited copies passed the names check above already: only the others are looked at.
     agreed = edited_a | edited_b
     named = agreed | _names_agree(features, allowed, rep_a, rep_b, unshared_a, unshared_b,
-                                  contained & ~agreed)
+                                  contained & ~agreed, late)
     relation[contained & ~named] = PARTIAL_REUSE
     copy = ((a_contained & covers_a) | (b_contained & covers_b)) & named
     duplicate = near | copy
@@ -542,31 +546,34 @@ def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], shortest_l
 
 
 def _names_agree(features: Features, allowed: npt.NDArray[np.bool_], a: I64, b: I64,
-                 unshared_a: I64, unshared_b: I64,
-                 wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+                 unshared_a: I64, unshared_b: I64, wanted: npt.NDArray[np.bool_],
+                 strict: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:
     """Where ``wanted``, whether one of ``a[k]`` and ``b[k]`` names nothing new in the lines
     they both carry, edited (:func:`_names_kept`, either way round). A copy may drop a name
     its original has (one of two copies of a text may have lost a figure the other kept);
     two formulaic reports of other incidents each name what the other does not (an age, a
     street, a town). A side with no shingle the other lacks (``unshared_a``,
-    ``unshared_b``) has no edited line: it agrees without a look."""
-    forward = _contained_names_kept(features, allowed, a, b, unshared_a, wanted)
+    ``unshared_b``) has no edited line: it agrees without a look. Where ``strict``, an
+    edited line may name nothing new at all."""
+    forward = _contained_names_kept(features, allowed, a, b, unshared_a, wanted, strict)
     return forward | _contained_names_kept(features, allowed, b, a, unshared_b,
-                                           wanted & ~forward)
+                                           wanted & ~forward, strict)
 
 
 def _contained_names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
-                          outer: I64, unshared: I64,
-                          wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+                          outer: I64, unshared: I64, wanted: npt.NDArray[np.bool_],
+                          strict: npt.NDArray[np.bool_] | None = None
+                          ) -> npt.NDArray[np.bool_]:
     """Where ``wanted``, whether ``inner[k]`` (contained in ``outer[k]``, for an edited
     contained copy) names nothing new in its edited lines (:func:`_names_kept`); without a
     shingle of its own (``unshared``) it has no edited line."""
     kept: npt.NDArray[np.bool_] = wanted & (unshared == 0)
-    return kept | _names_kept(features, allowed, inner, outer, wanted & ~kept)
+    return kept | _names_kept(features, allowed, inner, outer, wanted & ~kept, strict)
 
 
 def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
-                outer: I64, wanted: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+                outer: I64, wanted: npt.NDArray[np.bool_],
+                strict: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:
     """Where ``wanted``, whether no edited line of ``inner[k]`` names words ``outer[k]``
     lacks beyond ``_NEW_NAMES`` and ``_NEW_NAME_SHARE`` of its names: the salient words
     (``Features.names``) of each text line (a content paragraph of ``TEXT_TOKENS`` tokens or
@@ -578,16 +585,20 @@ def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
     footer naming its site) are not edits, and containment already counts them. A word
     counts on the other side written any way (an edit may make "Distribution" follow a
     lower-case word, and so salient, where the original wrote it after a capital).
+    Where ``strict``, an edited line may name no word ``outer`` lacks.
     """
     result = wanted.copy()
-    pairs = np.flatnonzero(wanted)
-    if pairs.size:
-        text_line = allowed & (features.token_counts >= TEXT_TOKENS)
-        result[pairs] = _edited_line_names(
-            features.article_paragraphs, text_line, allowed, features.shingles.offsets,
-            features.shingles.values, features.name_offsets, features.names,
-            features.article_terms, features.terms, inner[pairs], outer[pairs],
-            _EDITED_LINE_SHARE, _NEW_NAMES, _NEW_NAME_SHARE)
+    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    strict = np.zeros(wanted.size, dtype=bool) if strict is None else strict
+    for chosen, new_names, new_share in ((wanted & ~strict, _NEW_NAMES, _NEW_NAME_SHARE),
+                                         (wanted & strict, 0, 0.0)):
+        pairs = np.flatnonzero(chosen)
+        if pairs.size:
+            result[pairs] = _edited_line_names(
+                features.article_paragraphs, text_line, allowed, features.shingles.offsets,
+                features.shingles.values, features.name_offsets, features.names,
+                features.article_terms, features.terms, inner[pairs], outer[pairs],
+                _EDITED_LINE_SHARE, new_names, new_share)
     return result
 
 
