@@ -46,6 +46,7 @@ from .._core.types import F64, I64
 from .._kernels import cosine_block as _cosine_block
 from .._text.features import Features
 from .._text.normalize import normalize_text
+from .._text.tokenize import folded_text
 
 __all__ = ["REWRITE", "Rewrites", "find_rewrites"]
 
@@ -196,10 +197,10 @@ def _paragraph_rows(texts: Sequence[str], features: Features, allowed: npt.NDArr
     # bucket add a few thousandths to a cosine.
     columns = (fmix64(hashes) % np.uint64(_BUCKETS)).astype(np.int64)
     paragraph_of = np.repeat(np.arange(lengths.size), lengths)
-    counts = csr_matrix((np.ones(columns.size), (paragraph_of, columns)),
+    matrix = csr_matrix((np.ones(columns.size), (paragraph_of, columns)),
                         shape=(lengths.size, _BUCKETS))
-    counts.sum_duplicates()
-    return counts, np.array(owner, dtype=np.int64), rows, np.array(numbers, dtype=np.int64)
+    matrix.sum_duplicates()  # also sorts each row's columns
+    return matrix, np.array(owner, dtype=np.int64), rows, np.array(numbers, dtype=np.int64)
 
 
 #: Joins the paragraphs normalized in one call: kept by ``normalize_text``, never white space.
@@ -209,10 +210,14 @@ _JOIN = "\x00"
 def _normalized(pieces: list[str]) -> list[str]:
     """Each piece normalized (``normalize_text``) with one space between words, in one call
     for all (normalization is per character but for compositions, which a NUL between two
-    pieces stops); pieces holding a NUL themselves are normalized one by one."""
+    pieces stops); pieces holding a NUL themselves are normalized one by one.
+
+    The joined text is only folded (``folded_text``: ``normalize_text`` but its white-space
+    collapsing, a regular expression that costs more than the rest on megabytes), since
+    splitting each piece on white space collapses it anyway."""
     if any(_JOIN in piece for piece in pieces):
         return [" ".join(normalize_text(piece).split()) for piece in pieces]
-    return [" ".join(part.split()) for part in normalize_text(_JOIN.join(pieces)).split(_JOIN)]
+    return [" ".join(part.split()) for part in folded_text(_JOIN.join(pieces)).split(_JOIN)]
 
 
 def _ngram_rows(pieces: list[str]) -> tuple[npt.NDArray[np.uint64], I64]:
@@ -248,12 +253,12 @@ def _weigh(paragraphs: csr_matrix) -> csr_matrix:
     n_rows = paragraphs.shape[0]
     document_frequency = np.bincount(paragraphs.indices, minlength=paragraphs.shape[1])
     idf = np.log((1.0 + n_rows) / (1.0 + document_frequency)) + 1.0
-    weighted = csr_matrix(paragraphs, dtype=np.float64, copy=True)
-    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    weighted.data /= np.repeat(np.maximum(norms, 1e-12), np.diff(weighted.indptr))
-    weighted.sort_indices()
-    return weighted
+    data = (1.0 + np.log(paragraphs.data)) * idf[paragraphs.indices]
+    row_of = np.repeat(np.arange(n_rows), np.diff(paragraphs.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n_rows))
+    data /= np.maximum(norms, 1e-12)[row_of]
+    # Rows keep their sorted columns (``_paragraph_rows`` sums duplicates, which sorts them).
+    return csr_matrix((data, paragraphs.indices, paragraphs.indptr), shape=paragraphs.shape)
 
 
 def _best_pairs(block: F64, threshold: float) -> list[tuple[int, int]]:

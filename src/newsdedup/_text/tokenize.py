@@ -40,6 +40,7 @@ __all__ = [
     "char_classes",
     "code_points",
     "concat_batches",
+    "folded_text",
     "hash_texts",
     "hash_token_bytes",
     "hash_tokens",
@@ -153,7 +154,7 @@ _ASCII_ODD_BYTES = re.compile(b"[" + re.escape(_ASCII_ODD) + b"]") if _ASCII_ODD
     b"(?!)")
 
 
-def _folded(text: str) -> str:
+def folded_text(text: str) -> str:
     """``normalize_text`` up to its whitespace collapsing, which no token depends on.
 
     Keep in step with :func:`~newsdedup._text.normalize.normalize_text`;
@@ -183,7 +184,7 @@ def token_bytes(texts: Sequence[str]) -> tuple[bytes, npt.NDArray[np.bool_]]:
     reverse (``_``, joiners, some number signs): there, a word-bounded match need not be a
     token.
     """
-    folded = _folded("\n".join(texts))
+    folded = folded_text("\n".join(texts))
     ambiguous = np.zeros(len(texts), dtype=bool)
     if folded.isascii():
         data = folded.encode("ascii")
