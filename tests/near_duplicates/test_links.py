@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import attrs
 import numpy as np
 import pytest
@@ -391,6 +393,26 @@ def test_a_roundup_carries_leads_as_runs() -> None:
     assert dedup([first, second, runs]).article("page").is_digest
     interleaved = Article("page", "\n\n".join([one[0], two[0], one[1], two[1]]))
     assert not dedup([first, second, interleaved]).article("page").is_digest
+
+
+def test_a_roundup_may_carry_a_short_articles_lead_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A roundup carrying one article's lead and, before it, only the first paragraph of
+    another (a short article's lead fits in one paragraph) is a digest: that paragraph,
+    copied whole and long, is a piece. Without lone pieces the page is no digest (in a feed
+    it was then the copy of a cut repost of the first article, which it contains)."""
+    first, _ = _roundup_sources()
+    second = next(Article(row["id"], row["text"]) for row in load_ecbplus()
+                  if row["id"].split("_")[0] != first.id.split("_")[0]
+                  and len(re.findall(r"[a-z]{2,}", split_paragraphs(row["text"])[0])) >= 30)
+    lone = split_paragraphs(second.text)[0]
+    page = Article("roundup", f"{lone}\n\n{_lead(first, 3)}", published="2024-03-01")
+    sources = [Article(a.id, a.text, published="2024-03-02") for a in (first, second)]
+    result = dedup([*sources, page])
+    assert result.article("roundup").is_digest
+    assert result.group(result.article("roundup").group_id).member_ids == ("roundup",)
+    monkeypatch.setattr(links_module, "_LONE_PIECE_SHINGLES", 10**6)
+    assert not dedup([*sources, page]).article("roundup").is_digest
 
 
 def test_a_member_without_a_link_to_its_canonical_gets_one() -> None:

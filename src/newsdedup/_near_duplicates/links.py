@@ -724,6 +724,9 @@ def _candidate_codes(carrier_offsets: I64, carriers: I64, hub_row: I64, hub_offs
 #: lead (a piece is two paragraphs or more; at 0.15, reposts 20k pair precision 0.9951,
 #: at 0.05 0.9962, recall and the crawl's digests unchanged).
 _PART_SHARE = 0.05
+#: A roundup piece of one paragraph: a text's first content paragraph copied whole, of at
+#: least this many shingles (a short article whose lead alone is carried).
+_LONE_PIECE_SHINGLES = 20
 
 
 def _carried_digests(features: Features, matches: ParagraphMatches,
@@ -734,7 +737,8 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
 
     A roundup carries the first paragraphs of two or three articles, one after the other. A
     *piece* of a page is a run of two or more of its paragraphs that copies a text's first
-    content paragraphs in order, at least ``_PART_SHARE`` of the page.
+    content paragraphs in order (or that first paragraph alone, copied whole and of
+    ``_LONE_PIECE_SHINGLES`` or more), at least ``_PART_SHARE`` of the page.
     The page is a roundup when pieces of texts that are not one (their link, if any,
     overlaps by less than ``_SAME_TEXT``), in paragraphs apart, make up ``threshold`` of it
     (as a copy is contained in its original): it contains none of the articles
@@ -787,8 +791,18 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     position = np.arange(mine.size) - offsets[pair_of]
     off_run = ((mine != mine[offsets[pair_of]] + position)
                | (theirs != leads[pair_of] + position) | (leads[pair_of] < 0))
-    is_piece = (sizes >= 2) & (np.bincount(pair_of, weights=off_run,
-                                           minlength=pages.size) == 0)
+    in_run = np.bincount(pair_of, weights=off_run, minlength=pages.size) == 0
+    # ... or one paragraph, when it is the text's whole first content paragraph, word for
+    # word, and long (a short text's lead carried alone: a stock sentence is short, and a
+    # formulaic report's lead names its own incident, so is never the same).
+    single = np.flatnonzero((sizes == 1) & in_run)
+    whole_lead = np.zeros(pages.size, dtype=bool)
+    if single.size:
+        page_line, text_line = mine[offsets[single]], theirs[offsets[single]]
+        whole_lead[single] = ((features.fingerprints[page_line]
+                               == features.fingerprints[text_line])
+                              & (features.shingles.sizes[text_line] >= _LONE_PIECE_SHINGLES))
+    is_piece = ((sizes >= 2) & in_run) | whole_lead
     # Two pieces apart: one ends before the other starts (the page's paragraphs are numbered
     # in order), for some two of the page's pieces.
     low = np.full(pages.size, np.iinfo(np.int64).max, dtype=np.int64)
