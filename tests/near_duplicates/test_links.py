@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, dedup
@@ -493,3 +496,69 @@ def test_a_contained_copy_names_nothing_its_original_lacks() -> None:
                      published="2021-05-03")
     assert dedup([longer, edited]).article("copy").group_id == (
         dedup([longer, edited]).article("yorktown").group_id)
+
+
+# --- the compiled line checks against their plain-Python definitions -----------------------
+
+@st.composite
+def _two_texts(draw: st.DrawFn) -> dict[str, object]:
+    """Two articles (0 and 1) of a few paragraphs, each a sorted set of small shingle values,
+    with token counts, content flags, and article 1's text as the union of its content."""
+    counts = [draw(st.integers(1, 5)), draw(st.integers(1, 5))]
+    article_paragraphs = np.array([0, counts[0], counts[0] + counts[1]], dtype=np.int64)
+    sets = [sorted(draw(st.sets(st.integers(0, 40), max_size=12))) for _ in range(sum(counts))]
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in sets], out=offsets[1:])
+    values = np.array([v for s in sets for v in s], dtype=np.uint32)
+    allowed = np.array(draw(st.lists(st.booleans(), min_size=len(sets), max_size=len(sets))))
+    tokens = np.array(draw(st.lists(st.integers(1, 30), min_size=len(sets),
+                                    max_size=len(sets))), dtype=np.int64)
+    text = sorted({v for p in range(counts[0], len(sets)) if allowed[p] for v in sets[p]})
+    return {"article_paragraphs": article_paragraphs, "sets": sets, "offsets": offsets,
+            "values": values, "allowed": allowed, "tokens": tokens,
+            "text_offsets": np.array([0, 0, len(text)], dtype=np.int64),
+            "text_values": np.array(text, dtype=np.uint32), "text": set(text)}
+
+
+@given(_two_texts(), st.sampled_from([0.0, 0.25, 0.5, 1.0]))
+def test_lines_within_kernel_is_its_definition(case: dict[str, Any], share: float) -> None:
+    """Every text line of article 0 has ``share`` of its shingles in article 1's text."""
+    from newsdedup._kernels import lines_within
+
+    text_line = case["allowed"] & (case["tokens"] >= 12)
+    expected = all(len(set(case["sets"][p]) & case["text"]) >= share * len(case["sets"][p])
+                   for p in range(case["article_paragraphs"][1]) if text_line[p])
+    found = lines_within(case["article_paragraphs"], text_line, case["offsets"],
+                         case["values"], case["text_offsets"], case["text_values"],
+                         np.array([0]), np.array([1]), share)
+    assert found.tolist() == [expected]
+
+
+@given(_two_texts(), st.data())
+def test_unwrapped_containment_kernel_is_its_definition(case: dict[str, Any],
+                                                        data: st.DataObject) -> None:
+    """Edges of article 0 around its shared paragraphs: short, sharing at most one shingle
+    with article 1's text, at most a quarter of it: left out of its containment."""
+    from newsdedup._kernels import unwrapped_containment_kernel
+
+    first = int(case["article_paragraphs"][1])
+    shared = sorted(data.draw(st.sets(st.integers(0, first - 1), max_size=first)))
+    sizes = [len(s) if case["allowed"][p] else 0 for p, s in enumerate(case["sets"])]
+    intersection, contained = data.draw(st.integers(0, 40)), data.draw(st.floats(0.0, 1.0))
+    expected = contained
+    if shared:
+        edges = [p for p in (*range(0, shared[0]), *range(shared[-1] + 1, first))
+                 if case["allowed"][p]]
+        total = sum(sizes[:first])
+        wrapper = sum(sizes[p] for p in edges)
+        if (all(case["tokens"][p] <= 15 for p in edges)
+                and all(len(set(case["sets"][p]) & case["text"]) <= 1 for p in edges)
+                and not (wrapper > 0.25 * total or wrapper >= total)):
+            expected = max(contained, min(1.0, intersection / (total - wrapper)))
+    found = unwrapped_containment_kernel(
+        np.array([0, len(shared)], dtype=np.int64), np.array(shared, dtype=np.int64),
+        case["article_paragraphs"], case["allowed"], case["tokens"], case["offsets"],
+        case["values"], case["text_offsets"], case["text_values"], np.array([0]),
+        np.array([1]), np.array([contained]), np.array([intersection], dtype=np.int64),
+        15, 1, 0.25)
+    assert found.tolist() == [expected]

@@ -44,9 +44,11 @@ from .._core.threads import map_in_threads, split_range
 from .._core.types import F64, I64
 from .._kernels import candidate_pass as _candidate_pass
 from .._kernels import edited_line_names as _edited_line_names
+from .._kernels import lines_within as _lines_within
 from .._kernels import link_similarity_kernel as _link_similarity_kernel
 from .._kernels import popular_hubs as _popular_hubs
 from .._kernels import union_kernel as _union_kernel
+from .._kernels import unwrapped_containment_kernel as _unwrapped_containment_kernel
 from .._text.features import Features
 from .._text.shingle import ShingleSets, ShingleValues
 from .canonical import Preference
@@ -454,43 +456,21 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
     offsets, mine, _, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
                                             allowed, matches.partners(), inner[wanted],
                                             outer[wanted])
-    sizes = np.where(allowed, features.shingles.sizes, 0).astype(np.int64).tolist()
-    tokens = features.token_counts.tolist()
-    is_content = allowed.tolist()
-    bounds = offsets.tolist()
-    shared = mine.tolist()
-    article_paragraphs = features.article_paragraphs
     chosen = np.zeros(features.n_articles, dtype=bool)
     chosen[outer[wanted]] = True
     texts = article_shingle_sets(features, allowed, chosen)
-    text_offsets = texts.offsets.tolist()
-    line_offsets = features.shingles.offsets.tolist()
-    for k, pair in enumerate(wanted.tolist()):
-        matched = shared[bounds[k]:bounds[k + 1]]
-        if not matched:
-            continue
-        start = int(article_paragraphs[inner[pair]])
-        stop = int(article_paragraphs[inner[pair] + 1])
-        edges = [p for p in (*range(start, min(matched)), *range(max(matched) + 1, stop))
-                 if is_content[p]]
-        if any(tokens[p] > _WRAPPER_TOKENS for p in edges):
-            continue
-        # A wrapper is no variant of a line of the text: a formulaic report's lead naming
-        # another town, block and day ("Police in Dunmore are investigating a stabbing in
-        # the 4800 block of ...", 15 tokens) shares a few words with the other's lead.
-        other = int(outer[pair])
-        if any(count_shared(features.shingles.values, line_offsets[p], line_offsets[p + 1],
-                            texts.values, text_offsets[other], text_offsets[other + 1])
-               > _WRAPPER_SHARED_SHINGLES for p in edges):
-            continue
-        total = sum(sizes[start:stop])
-        wrapper = sum(sizes[p] for p in edges)
-        if wrapper > _WRAPPER_SHARE * total or wrapper >= total:
-            continue
-        # The shingles of a text may repeat across its paragraphs (the union counts them
-        # once): the share is capped at 1.
-        result[pair] = max(contained[pair],
-                           min(1.0, float(intersection[pair]) / (total - wrapper)))
+    # Edges (before the first and after the last shared paragraph) of at most
+    # _WRAPPER_TOKENS tokens each; a wrapper is no variant of a line of the text (a
+    # formulaic report's lead naming another town, block and day, "Police in Dunmore are
+    # investigating a stabbing in the 4800 block of ...", 15 tokens, shares a few words
+    # with the other's lead: more than _WRAPPER_SHARED_SHINGLES); together at most
+    # _WRAPPER_SHARE of the text. The shingles of a text may repeat across its paragraphs
+    # (the union counts them once): the share is capped at 1.
+    result[wanted] = _unwrapped_containment_kernel(
+        offsets, mine, features.article_paragraphs, allowed, features.token_counts,
+        features.shingles.offsets, features.shingles.values, texts.offsets, texts.values,
+        inner[wanted], outer[wanted], contained[wanted], intersection[wanted],
+        _WRAPPER_TOKENS, _WRAPPER_SHARED_SHINGLES, _WRAPPER_SHARE)
     return result
 
 
@@ -529,19 +509,11 @@ def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], shortest_l
     chosen = np.zeros(features.n_articles, dtype=bool)
     chosen[outer[pairs]] = True
     texts = article_shingle_sets(features, allowed, chosen)
-    text_line = (allowed & (features.token_counts >= TEXT_TOKENS)).tolist()
-    article_paragraphs = features.article_paragraphs.tolist()
-    line_offsets = features.shingles.offsets.tolist()
-    text_offsets = texts.offsets.tolist()
-    for pair in pairs.tolist():
-        article, other = int(inner[pair]), int(outer[pair])
-        result[pair] = all(
-            count_shared(features.shingles.values, line_offsets[paragraph],
-                         line_offsets[paragraph + 1], texts.values, text_offsets[other],
-                         text_offsets[other + 1])
-            >= _EDITED_LINE_SHARE * (line_offsets[paragraph + 1] - line_offsets[paragraph])
-            for paragraph in range(article_paragraphs[article], article_paragraphs[article + 1])
-            if text_line[paragraph])
+    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    result[pairs] = _lines_within(features.article_paragraphs, text_line,
+                                  features.shingles.offsets, features.shingles.values,
+                                  texts.offsets, texts.values, inner[pairs], outer[pairs],
+                                  _EDITED_LINE_SHARE)
     return result
 
 

@@ -348,3 +348,104 @@ def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] 
                     out[pair] = 0
                     break
     return kept.view(np.bool_)
+
+
+def lines_within(const int64_t[::1] article_paragraphs, const uint8_t[::1] text_line,
+                 const int64_t[::1] shingle_offsets, const hash_t[::1] shingle_values,
+                 const int64_t[::1] text_offsets, const hash_t[::1] text_values,
+                 const int64_t[::1] inner, const int64_t[::1] outer, double share):
+    """For each pair ``(inner[k], outer[k])``, whether every text line of ``inner`` (marked
+    in ``text_line``) has at least ``share`` of its shingles in ``outer``'s text (its sorted
+    shingle set, row ``outer[k]`` of ``text_offsets``/``text_values``; see
+    ``_near_duplicates.links._edits_within``)."""
+    cdef Py_ssize_t pair, n_pairs = inner.shape[0]
+    kept = np.ones(n_pairs, dtype=np.uint8)
+    cdef uint8_t[::1] out = kept
+    if n_pairs == 0 or shingle_values.shape[0] == 0:
+        return kept.view(np.bool_)
+    cdef const hash_t* values = &shingle_values[0]
+    cdef const hash_t* text = &text_values[0] if text_values.shape[0] else NULL
+    cdef int64_t line, a, b, size, found
+    with nogil:
+        for pair in range(n_pairs):
+            a = inner[pair]
+            b = outer[pair]
+            for line in range(article_paragraphs[a], article_paragraphs[a + 1]):
+                if not text_line[line]:
+                    continue
+                size = shingle_offsets[line + 1] - shingle_offsets[line]
+                if text == NULL or text_offsets[b] >= text_offsets[b + 1] or size == 0:
+                    found = 0
+                else:
+                    found = shared_count(values, shingle_offsets[line],
+                                         shingle_offsets[line + 1], text, text_offsets[b],
+                                         text_offsets[b + 1])
+                if found < share * size:
+                    out[pair] = 0
+                    break
+    return kept.view(np.bool_)
+
+
+def unwrapped_containment_kernel(const int64_t[::1] offsets, const int64_t[::1] mine,
+                                 const int64_t[::1] article_paragraphs,
+                                 const uint8_t[::1] allowed, const int64_t[::1] token_counts,
+                                 const int64_t[::1] shingle_offsets,
+                                 const hash_t[::1] shingle_values,
+                                 const int64_t[::1] text_offsets,
+                                 const hash_t[::1] text_values, const int64_t[::1] inner,
+                                 const int64_t[::1] outer, const double[::1] contained,
+                                 const int64_t[::1] intersection, int64_t wrapper_tokens,
+                                 int64_t wrapper_shared, double wrapper_share):
+    """For each pair ``k`` (``inner[k]`` in ``outer[k]``, the paragraphs of ``inner`` it
+    shares in ``mine[offsets[k]:offsets[k + 1]]``, ascending), its containment without the
+    wrapper lines (see ``_near_duplicates.links._unwrapped_containment``): the content
+    paragraphs before the first and after the last shared one, each of at most
+    ``wrapper_tokens`` tokens and sharing at most ``wrapper_shared`` shingles with
+    ``outer``'s text (row ``outer[k]`` of ``text_offsets``/``text_values``), together at most
+    ``wrapper_share`` of ``inner``'s shingles, leave the containment; else ``contained[k]``."""
+    cdef Py_ssize_t pair, n_pairs = inner.shape[0]
+    result = np.array(contained, dtype=np.float64, copy=True)
+    cdef double[::1] out = result
+    if n_pairs == 0 or shingle_values.shape[0] == 0:
+        return result
+    cdef const hash_t* values = &shingle_values[0]
+    cdef const hash_t* text = &text_values[0] if text_values.shape[0] else NULL
+    cdef int64_t a, b, start, stop, low, high, p, total, wrapper, size, shared
+    cdef bint wrapped
+    cdef double unwrapped
+    with nogil:
+        for pair in range(n_pairs):
+            if offsets[pair] >= offsets[pair + 1]:
+                continue
+            a = inner[pair]
+            b = outer[pair]
+            start = article_paragraphs[a]
+            stop = article_paragraphs[a + 1]
+            low = mine[offsets[pair]]
+            high = mine[offsets[pair + 1] - 1]
+            total = 0
+            wrapper = 0
+            wrapped = True
+            for p in range(start, stop):
+                size = shingle_offsets[p + 1] - shingle_offsets[p] if allowed[p] else 0
+                total += size
+                if (p >= low and p <= high) or not allowed[p]:
+                    continue
+                if token_counts[p] > wrapper_tokens:
+                    wrapped = False
+                    break
+                if text != NULL and text_offsets[b] < text_offsets[b + 1] and size > 0:
+                    shared = shared_count(values, shingle_offsets[p], shingle_offsets[p + 1],
+                                          text, text_offsets[b], text_offsets[b + 1])
+                    if shared > wrapper_shared:
+                        wrapped = False
+                        break
+                wrapper += size
+            if not wrapped or wrapper > wrapper_share * total or wrapper >= total:
+                continue
+            unwrapped = <double>intersection[pair] / <double>(total - wrapper)
+            if unwrapped > 1.0:
+                unwrapped = 1.0
+            if unwrapped > out[pair]:
+                out[pair] = unwrapped
+    return result
