@@ -70,17 +70,24 @@ def gather_rows(offsets: I64, rows: I64) -> tuple[I64, I64]:
     return positions, owner
 
 
-def sorted_unique(values: npt.NDArray[_Scalar]) -> npt.NDArray[_Scalar]:
+def sorted_unique(values: npt.NDArray[_Scalar], runs: bool = False) -> npt.NDArray[_Scalar]:
     """The sorted distinct values of an integer array (flattened): ``np.unique(values)``.
 
     By a sort and one comparison pass. numpy >= 2.3 answers a plain ``np.unique`` of integers
     through a hash table and then sorts, 10-20x slower on the millions of pair codes the
     pipeline makes (6.6M 64-bit codes: 7.4 s against 0.43 s; numpy 2.4.6).
 
+    ``runs``: the values come mostly in ascending runs (pair codes made carrier by
+    carrier): numpy's stable sort merges runs, ~4-10x faster there than its quicksort and
+    ~20% slower on random values (the same 6.6M codes: 0.12 s against 0.44 s). The result
+    is the same either way.
+
     >>> sorted_unique(np.array([3, 1, 3, 2, 1])).tolist()
     [1, 2, 3]
+    >>> sorted_unique(np.array([1, 2, 3, 1, 2, 5]), runs=True).tolist()
+    [1, 2, 3, 5]
     """
-    flat = np.sort(np.ravel(values))
+    flat = np.sort(np.ravel(values), kind="stable" if runs else None)
     if flat.size == 0:
         return flat
     keep = np.empty(flat.size, dtype=bool)

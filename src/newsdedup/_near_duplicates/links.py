@@ -430,7 +430,8 @@ def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Pre
     is_hub_row[popular] = np.arange(popular.size)
     partner_offsets, partner, _ = matches.partners()
     codes = sorted_unique(_candidate_codes(carrier_offsets, carriers, is_hub_row, hub_offsets,
-                                           hubs, partner_offsets, partner, n_classes))
+                                           hubs, partner_offsets, partner, n_classes),
+                          runs=True)
     return codes // max(n_classes, 1), codes % max(n_classes, 1)
 
 
