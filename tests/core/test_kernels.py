@@ -243,8 +243,9 @@ def test_pattern_candidates(seed: int, size: int) -> None:
 @EXAMPLES
 @given(SEEDS, st.integers(0, 300))
 def test_ascii_salient_words(seed: int, size: int) -> None:
-    """Salient words (capitalised inside a sentence, or carrying a digit) of ASCII text."""
-    alphabet = np.frombuffer(b"aZ9 ,;.\n_B", dtype=np.uint8)
+    """Salient words (capitalised inside a sentence, after "A"/"An"/"The" or "p.m.", or
+    carrying a digit) of ASCII text."""
+    alphabet = np.frombuffer(b"aZ9 ,;.\n_BAnThe", dtype=np.uint8)
     raw = alphabet[np.random.default_rng(seed).integers(0, alphabet.size, size)]
     word = (package_terms._ASCII_CLASSES[raw] & CharClass.WORD) != 0
     n_tokens = int(np.count_nonzero(word & ~np.concatenate([[False], word[:-1]])))

@@ -43,11 +43,19 @@ def _ascii_salient_kernel(raw: npt.NDArray[np.uint8], classes: npt.NDArray[np.ui
                           n_tokens: int) -> npt.NDArray[np.bool_]:
     """Whether each token (run of word characters) of ASCII ``raw`` is a salient word.
 
-    Paragraphs are separated by line breaks; the rule is :data:`SALIENT_WORD`'s.
+    Paragraphs are separated by line breaks; the rule is :data:`SALIENT_WORD`'s: a token
+    with a digit, or a capitalised one after white space that follows a lower-case letter,
+    digit, comma or semicolon, an abbreviation such as "p.m." (period, lower-case letter,
+    period), or a whole word "A", "An" or "The". (Updated with the expression on
+    2026-12-05: the article and abbreviation cases.)
     """
     salient = np.zeros(n_tokens, dtype=np.bool_)
     token = 0
     last_solid = 0  # classes of the last non-space character of this paragraph (0: none)
+    solid_at = -1  # where that character is (-1: none in this paragraph)
+    line_start = 0
+    word_start = -1
+    word_end = -1  # the last word, when the last non-space character ends it
     after_space = False
     position = 0
     size = raw.size
@@ -55,28 +63,48 @@ def _ascii_salient_kernel(raw: npt.NDArray[np.uint8], classes: npt.NDArray[np.ui
         byte = raw[position]
         if byte == _NEWLINE:
             last_solid = 0
+            solid_at = -1
+            word_end = -1
+            line_start = position + 1
             after_space = False
             position += 1
             continue
         flags = classes[byte]
         if flags & _WORD:
             in_sentence = after_space and (last_solid & _LOWER_DIGIT_COMMA) != 0
+            if after_space and not in_sentence and solid_at >= 0:
+                if (raw[solid_at] == 46 and solid_at >= line_start + 2
+                        and 97 <= raw[solid_at - 1] <= 122 and raw[solid_at - 2] == 46):
+                    in_sentence = True
+                elif word_end == solid_at + 1:
+                    length = word_end - word_start
+                    if length == 1:
+                        in_sentence = raw[word_start] == 65
+                    elif length == 2:
+                        in_sentence = raw[word_start] == 65 and raw[word_start + 1] == 110
+                    elif length == 3:
+                        in_sentence = (raw[word_start] == 84 and raw[word_start + 1] == 104
+                                       and raw[word_start + 2] == 101)
             capitalised = (flags & _UPPER) != 0
             has_digit = False
+            word_start = position
             while position < size and raw[position] != _NEWLINE and (
                     classes[raw[position]] & _WORD):
                 if classes[raw[position]] & _DIGIT:
                     has_digit = True
                 position += 1
+            word_end = position
             salient[token] = has_digit or (capitalised and in_sentence)
             token += 1
             last_solid = classes[raw[position - 1]]
+            solid_at = position - 1
             after_space = False
         else:
             if flags & _SPACE:
                 after_space = True
             else:
                 last_solid = flags
+                solid_at = position
                 after_space = False
             position += 1
     return salient
