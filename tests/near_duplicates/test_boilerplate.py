@@ -80,3 +80,30 @@ def test_patterns_can_be_switched_off(seeds: list[Article]) -> None:
     """boilerplate_patterns=False leaves only recurrence-based flags."""
     result = dedup(seeds, boilerplate_patterns=False)
     assert all(not a.boilerplate_paragraphs for a in result.articles)
+
+
+def test_a_lead_that_a_roundup_and_a_repost_carry_on_one_site_is_content() -> None:
+    """An aggregator reposts articles and, on the same site, a roundup carrying one's lead
+    beside another's: two families of one site share the lead, as they share the site's
+    footer. The lead is the article's own text (its first publication, on another site,
+    carries it); the footer was added by the site. Before, the lead was flagged as the
+    site's template, and the roundup then looked like a copy of the other article."""
+    documents = {row["id"]: row for row in load_ecbplus()}
+    chosen = ["9_6ecb", "9_10ecb", "9_3ecb", "9_7ecb", "1_10ecb", "3_1ecb"]
+    originals = [Article(name, documents[name]["text"], source=f"outlet-{n}.example",
+                         published=f"2024-03-0{n + 1}T08:00:00Z")
+                 for n, name in enumerate(chosen)]
+    site = "newshub.example"
+    reposts = [Article(f"{a.id}-hub", f"{a.text}\n\n{FOOTER}", source=site,
+                       published="2024-03-08T08:00:00Z") for a in originals]
+    first, second = originals[:2]
+    lead = "\n\n".join(split_paragraphs(first.text)[:9])
+    other_lead = "\n\n".join(split_paragraphs(second.text)[:2])
+    roundup = Article("roundup", f"{lead}\n\n{other_lead}\n\n{FOOTER}", source=site,
+                      published="2024-03-08T09:00:00Z")
+    result = dedup([*originals, *reposts, roundup])
+    flagged = _flagged_texts(result.article("roundup"), roundup.text)
+    assert FOOTER in flagged
+    assert not flagged & set(split_paragraphs(f"{lead}\n\n{other_lead}"))
+    assert result.article("roundup").is_digest
+    assert result.group(result.article("roundup").group_id).member_ids == ("roundup",)

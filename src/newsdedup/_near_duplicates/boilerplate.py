@@ -114,7 +114,8 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
                      site: Sequence[str | None], ids: Sequence[str],
                      frequencies: CorpusFrequencies | None = None,
                      titles: Sequence[str | None] | None = None,
-                     copy_family: I64 | None = None) -> Boilerplate:
+                     copy_family: I64 | None = None,
+                     earliest_first: I64 | None = None) -> Boilerplate:
     """Flag boilerplate paragraphs (see the module docstring for the rule).
 
     ``site[a]`` is article ``a``'s source or web domain (None if unknown); ``ids[a]`` its id,
@@ -122,7 +123,9 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     ``frequencies`` replaces the document frequencies of ``features`` in the topic check.
     ``titles`` (one per article, None: untitled) let a block that is most of its carriers'
     text be recognised as a site template (``_text.templates``). ``copy_family`` (per article, -1:
-    none; see ``_near_duplicates.copy_families``) relates carriers that are copies of one text.
+    none; see ``_near_duplicates.copy_families``) relates carriers that are copies of one text;
+    with ``earliest_first`` (each article's rank by publication), a block that a copy
+    family's first publication carries is that text's own, not its reposts' site template.
 
     The steps of the module docstring: blocks of shared clusters (1, :func:`_blocks`); the
     candidates, a minor share of their carriers' text (2, :func:`_mean_shares`; the others
@@ -146,7 +149,8 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     if candidate_blocks.size == 0:
         return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring), template)
     boilerplate_blocks, template_blocks, family_count = _recurring_blocks(
-        features, blocks, candidate_blocks, config, site, ids, frequencies, copy_family)
+        features, blocks, candidate_blocks, config, site, ids, frequencies, copy_family,
+        _first_publications(copy_family, earliest_first))
     in_some_block = np.flatnonzero(paragraph_block >= 0)
     flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
     recurring[flagged] = True
@@ -223,7 +227,8 @@ def _mean_shares(features: Features, blocks: _Blocks) -> F64:
 
 def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64,
                       config: DedupConfig, site: Sequence[str | None], ids: Sequence[str],
-                      frequencies: CorpusFrequencies | None, copy_family: I64 | None
+                      frequencies: CorpusFrequencies | None, copy_family: I64 | None,
+                      first_publication: I64 | None = None
                       ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64]:
     """Which blocks are boilerplate, which template-like (recurring across enough families,
     whatever their topics), and the number of families carrying each candidate block."""
@@ -250,7 +255,8 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
         # On one site, families need only not be about one thing (a site's footer on
         # articles of one beat); across sites, they must be about different things.
         limit = (min(1.0, _SITE_TOPIC_FACTOR * TOPIC_THRESHOLD)
-                 if _site_template(carriers, family, site) else TOPIC_THRESHOLD)
+                 if _site_template(carriers, family, site, first_publication)
+                 else TOPIC_THRESHOLD)
         # A bounded sample, by a hash of the ids: independent of the input order, and not
         # of one topic when ids are ordered by section or date.
         sample = carriers[np.lexsort((carriers, id_hash.of(carriers)))[:_TOPIC_SAMPLE]]
@@ -323,10 +329,34 @@ def _article_vectors(features: Features, rows: I64,
     return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ matrix)
 
 
-def _site_template(carriers: I64, family: I64, site: Sequence[str | None]) -> bool:
-    """Whether two different families share a site (the same source or web domain)."""
+def _first_publications(copy_family: I64 | None, earliest_first: I64 | None) -> I64 | None:
+    """Per article, the first publication of its copy family (by ``earliest_first``; -1 for
+    an article in no family or alone in its own)."""
+    if copy_family is None or earliest_first is None:
+        return None
+    first = np.full(copy_family.size, -1, dtype=np.int64)
+    members = np.flatnonzero(copy_family >= 0)
+    if members.size == 0:
+        return first
+    order = members[np.lexsort((earliest_first[members], copy_family[members]))]
+    label = copy_family[order]
+    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
+    sizes = np.diff(np.r_[starts, order.size])
+    first[order] = np.repeat(np.where(sizes >= 2, order[starts], -1), sizes)
+    return first
+
+
+def _site_template(carriers: I64, family: I64, site: Sequence[str | None],
+                   first_publication: I64 | None = None) -> bool:
+    """Whether two different families share a site (the same source or web domain), counting
+    only carriers to which the block was added: a carrier whose copy family's first
+    publication carries the block has it as that text's own (an article's lead in its
+    repost and in one aggregator's roundup beside that aggregator's repost of it)."""
     families_of_site: dict[str, set[int]] = {}
+    carried = set(carriers.tolist())
     for carrier, label in zip(carriers.tolist(), family.tolist(), strict=True):
+        if first_publication is not None and int(first_publication[carrier]) in carried:
+            continue
         key = site[carrier]
         if key is not None:
             families_of_site.setdefault(key, set()).add(label)

@@ -761,21 +761,31 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     leads = _first_content(features.article_paragraphs, allowed, text_articles)
     sizes = np.diff(offsets)
     pair_of = np.repeat(np.arange(pages.size), sizes)
-    position = np.arange(mine.size) - offsets[pair_of]
-    off_run = ((mine != mine[offsets[pair_of]] + position)
-               | (theirs != leads[pair_of] + position) | (leads[pair_of] < 0))
-    in_run = np.bincount(pair_of, weights=off_run, minlength=pages.size) == 0
+    # A line matching the same paragraph of the text as the page's next line is part of it
+    # (a roundup's title line opening the lead it is cut from): the two count as one.
+    title = np.zeros(mine.size, dtype=bool)
+    title[:-1] = ((pair_of[:-1] == pair_of[1:]) & (theirs[:-1] == theirs[1:])
+                  & (mine[1:] == mine[:-1] + 1))
+    run_rows = np.flatnonzero(~title)
+    run_sizes = np.bincount(pair_of[run_rows], minlength=pages.size)
+    run_offsets = np.zeros(pages.size + 1, dtype=np.int64)
+    np.cumsum(run_sizes, out=run_offsets[1:])
+    run_page, run_text, run_pair = mine[run_rows], theirs[run_rows], pair_of[run_rows]
+    position = np.arange(run_rows.size) - run_offsets[run_pair]
+    off_run = ((run_page != run_page[run_offsets[run_pair]] + position)
+               | (run_text != leads[run_pair] + position) | (leads[run_pair] < 0))
+    in_run = np.bincount(run_pair, weights=off_run, minlength=pages.size) == 0
     # ... or one paragraph, when it is the text's whole first content paragraph, word for
     # word, and long (a short text's lead carried alone: a stock sentence is short, and a
     # formulaic report's lead names its own incident, so is never the same).
-    single = np.flatnonzero((sizes == 1) & in_run)
+    single = np.flatnonzero((run_sizes == 1) & in_run)
     whole_lead = np.zeros(pages.size, dtype=bool)
     if single.size:
-        page_line, text_line = mine[offsets[single]], theirs[offsets[single]]
+        page_line, text_line = run_page[run_offsets[single]], run_text[run_offsets[single]]
         whole_lead[single] = ((features.fingerprints[page_line]
                                == features.fingerprints[text_line])
                               & (features.shingles.sizes[text_line] >= _LONE_PIECE_SHINGLES))
-    is_piece = ((sizes >= 2) & in_run) | whole_lead
+    is_piece = ((run_sizes >= 2) & in_run) | whole_lead
     # Two pieces apart: one ends before the other starts (the page's paragraphs are numbered
     # in order), for some two of the page's pieces.
     low = np.full(pages.size, np.iinfo(np.int64).max, dtype=np.int64)

@@ -111,7 +111,8 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
                                    [site_of(article) for article in corpus],
                                    [article.id for article in corpus],
                                    corpus_frequencies, [article.title for article in corpus],
-                                   copy_families(features, matches, settings, earliest_first))
+                                   copy_families(features, matches, settings, earliest_first),
+                                   earliest_first)
     stage("article links")
     # A template page (a failed extraction: most of it is a site template) has no content
     # to compare: the rest of it is chrome too, and would group it with its site's others.
