@@ -92,6 +92,38 @@ def test_story_day_conflict_option(tmp_path: Path) -> None:
     assert stories["2"] > stories["off"]
 
 
+_FIRE = ("Firefighters in Wellington battled a blaze at the Waitrose supermarket early on "
+         "Sunday, and half of the entrance roof collapsed, the fire service said.\n\n"
+         "Robert Pitman, 24, from the town has been charged with arson and will appear before "
+         "Taunton Deane magistrates on Tuesday, police confirmed.\n\n"
+         "The store will stay closed for several weeks while the damage is assessed, a "
+         "spokeswoman for the supermarket chain said.")
+_FIRE_IN_PART = ("Half of the entrance roof collapsed when a blaze hit the Waitrose supermarket "
+                 "in Wellington early Sunday, fire services said, as firefighters battled it."
+                 "\n\nNeighbours on the high street said the smoke could be seen from the "
+                 "motorway, and several families living above nearby shops spent the morning "
+                 "in a church hall.\n\nThe town council said bus routes through the centre "
+                 "would be diverted until the weekend and asked drivers to avoid the area "
+                 "during the clean-up.")
+
+
+def test_rewrite_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--rewrite-supported-threshold finds an article rewriting part of another (shown in the
+    summary's shared text); by default, or with --rewrite-threshold off, it is not shown."""
+    data = tmp_path / "input.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "text": t}) + "\n"
+                            for i, t in (("src", _FIRE), ("part", _FIRE_IN_PART))), "utf-8")
+    summaries = {}
+    for extra in ([], ["--rewrite-supported-threshold", "0.25"],
+                  ["--rewrite-supported-threshold", "0.25", "--rewrite-threshold", "off"]):
+        assert main(["dedup", str(data), "-o", str(tmp_path / "out.jsonl"), "--summary",
+                     "--no-progress", *extra]) == 0
+        summaries[" ".join(extra)] = capsys.readouterr().err
+    assert "rewrite" in summaries["--rewrite-supported-threshold 0.25"]
+    assert "rewrite" not in summaries[""]
+    assert "rewrite" not in summaries["--rewrite-supported-threshold 0.25 --rewrite-threshold off"]
+
+
 def test_bad_input_exits_2_naming_the_line(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """A malformed JSONL line gives exit code 2 and a one-line error naming file and line."""

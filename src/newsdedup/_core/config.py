@@ -199,9 +199,9 @@ class DedupConfig:
     #: Rewrites in part: a pair scoring at least this, under ``rewrite_threshold``, is a
     #: rewrite when one of its paragraph pairs reaches ``rewrite_paragraph_threshold`` (part
     #: of one reworded from the other; the rest of it says something else, which lowers the
-    #: whole cosine). Needs the texts (a list input, ``keep_text=True``). Off by default: it
-    #: reads the texts of most pairs the story step compares (synthetic 10k: ``dedup()``
-    #: 2.0 -> 6.9 s). 0.25 for rewrite detection (ECB+ stand-in recall 0.72 -> 0.85 at
+    #: whole cosine). Reads the texts (a stream's are kept for the run when it is set). Off
+    #: by default: it reads the texts of most pairs the story step compares (synthetic 10k:
+    #: ``dedup()`` 2.0 -> 6.9 s). 0.25 for rewrite detection (ECB+ stand-in recall 0.72 -> 0.85 at
     #: precision 0.95 -> 0.93, docs/stories.md); None: ``rewrite_threshold`` alone.
     rewrite_supported_threshold: float | None = attrs.field(default=None,
                                                             validator=_optional_unit)

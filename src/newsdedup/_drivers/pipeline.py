@@ -58,7 +58,9 @@ def dedup(
     # A user's key or the embeddings may read the text; otherwise only features are kept.
     # A user's key and the embeddings read the text (rewrites' supporting paragraphs too,
     # when the texts are kept anyway).
-    keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
+    # Rewrites in part read the texts of the pairs they check: asked for, they keep a stream's.
+    keep = (keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
+            or settings.rewrite_supported_threshold is not None)
     # Anything but an iterable of records goes to the features step as is, to be refused there.
     countable = isinstance(articles, Iterable) and not isinstance(
         articles, str | bytes | Mapping | Article)

@@ -155,7 +155,9 @@ def summary_rows(result: DedupResult) -> list[tuple[str, str]]:
     largest = max((len(g.members) for g in result.groups), default=0)
     repeated = sum(len(a.repeated_paragraphs) for a in result.articles)
     boilerplate = sum(len(a.boilerplate_paragraphs) for a in result.articles)
-    reuse = sum(1 for m in result.matches if not m.is_duplicate)
+    rewrites = sum(1 for m in result.matches if m.relation == "rewrite")
+    reuse = sum(1 for m in result.matches if not m.is_duplicate) - rewrites
+    rewritten = f", {rewrites:,} rewrite{'s' if rewrites != 1 else ''}" if rewrites else ""
     ratio = removed / n_articles if n_articles else 0.0
     return [
         ("articles", f"{n_articles:,}"),
@@ -164,7 +166,8 @@ def summary_rows(result: DedupResult) -> list[tuple[str, str]]:
         ("duplicate groups", f"{with_duplicates:,} with duplicates, largest {largest:,} "
                              f"articles ({len(result.groups):,} groups in all)"),
         ("stories", f"{len(result.stories):,}"),
-        ("matches", f"{len(result.matches):,} ({reuse:,} partial reuse, not duplicates)"),
+        ("matches", f"{len(result.matches):,} ({reuse:,} partial reuse{rewritten}, not "
+                    "duplicates)"),
         ("repeated paragraphs", f"{repeated:,}"),
         ("boilerplate paragraphs", f"{boilerplate:,}"),
     ]
