@@ -446,9 +446,6 @@ def test_feed_groups(feed: MessyCorpus, feed_results: dict[str, DedupResult],
     assert scores.pairwise_precision >= 0.98 and scores.pairwise_recall >= 0.95
 
 
-@pytest.mark.xfail(strict=True, reason="#15: a roundup whose other part is one short line "
-                   "(a URL line and a title, under 20 shingles) is the excerpt of its long "
-                   "part (3 of 3 roundups grouped before the fifth session, 1 now)")
 def test_feed_roundups_stay_apart(feed: MessyCorpus,
                                   feed_results: dict[str, DedupResult]) -> None:
     """A roundup page never joins a duplicate group."""
