@@ -155,7 +155,9 @@ def summary_rows(result: DedupResult) -> list[tuple[str, str]]:
     largest = max((len(g.members) for g in result.groups), default=0)
     repeated = sum(len(a.repeated_paragraphs) for a in result.articles)
     boilerplate = sum(len(a.boilerplate_paragraphs) for a in result.articles)
-    rewrites = sum(1 for m in result.matches if m.relation == "rewrite")
+    from .._stories.rewrite import REWRITE  # loaded already: the result was made with it
+
+    rewrites = sum(1 for m in result.matches if m.relation == REWRITE)
     reuse = sum(1 for m in result.matches if not m.is_duplicate) - rewrites
     rewritten = f", {rewrites:,} rewrite{'s' if rewrites != 1 else ''}" if rewrites else ""
     ratio = removed / n_articles if n_articles else 0.0
