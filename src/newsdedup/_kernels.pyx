@@ -24,6 +24,8 @@ import numpy as np
 cdef extern from "kernels/common.h" nogil:
     uint64_t nd_fmix64(uint64_t value)
     uint32_t nd_fmix32(uint32_t value)
+    int nd_lowest_bit(uint64_t word)
+    void nd_prefetch(const void* address)
     uint64_t ND_TOKEN_Q
     uint64_t ND_LENGTH_SALT
     uint64_t ND_SHORT_SALT

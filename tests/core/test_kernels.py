@@ -591,12 +591,35 @@ def test_near_repeats(seed: int, articles: int, uniques: int) -> None:
 
 
 @EXAMPLES
-@given(SEEDS, st.integers(0, 25), st.integers(1, 30), st.sampled_from([np.int32, np.int64]))
-def test_rewrite_cosine_blocks(seed: int, rows: int, columns: int, index_dtype: Any) -> None:
-    """Cosines of blocks of rows, one merge per pair of rows."""
+@given(SEEDS, st.integers(0, 12), st.integers(1, 6), st.sampled_from([12, 13, 16]))
+def test_rewrite_ngram_vectors(seed: int, pieces: int, ngram: int, bucket_bits: int) -> None:
+    """Character n-gram TF-IDF rows: columns listed from bit sets equal sorted n-grams, and
+    weights, IDF and norms equal the plain computation (short and empty pieces included)."""
     rng = np.random.default_rng(seed)
-    indptr, indices, data = _sparse_rows(rng, rows, columns, index_dtype)
-    left = rng.integers(0, max(rows, 1), rng.integers(0, 6) if rows else 0).astype(np.int64)
-    right = rng.integers(0, max(rows, 1), rng.integers(0, 6) if rows else 0).astype(np.int64)
-    run_both(_kernels.cosine_block, _rewrite._cosine_block, indptr.astype(index_dtype),
-             indices, data, left, right)
+    sizes = rng.integers(0, 40, pieces)
+    # Few distinct code points (ASCII and beyond), so n-grams repeat within and across pieces.
+    alphabet = np.array([32, 97, 98, 99, 1078, 26481, 128512], dtype=np.uint32)
+    points = alphabet[rng.integers(0, rng.integers(1, alphabet.size + 1), int(sizes.sum()))]
+    starts = np.zeros(pieces + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    run_both(_kernels.ngram_vectors, _rewrite._ngram_vectors, points, starts,
+             0x100000001B3, ngram, 1 << bucket_bits)
+
+
+@EXAMPLES
+@given(SEEDS, st.integers(0, 25), st.integers(1, 30),
+       st.one_of(st.sampled_from([0.0, 0.0625, 0.25, 0.5]), st.floats(0.0, 1.0)))
+def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
+                                    threshold: float) -> None:
+    """Row pairs of article pairs at a threshold (products of the data's values reach it
+    exactly): scattered left rows, each right row added along them, equal the merge of each
+    row pair (same sums, in column order)."""
+    rng = np.random.default_rng(seed)
+    indptr, indices, data = _sparse_rows(rng, rows, columns, np.int32)
+    cuts = np.sort(rng.integers(0, rows + 1, rng.integers(0, 5)))
+    article_rows = np.concatenate([[0], cuts, [rows]]).astype(np.int64)
+    n_articles = article_rows.size - 1
+    left = np.sort(rng.integers(0, n_articles, rng.integers(0, 8))).astype(np.int64)
+    right = rng.integers(0, n_articles, left.size).astype(np.int64)
+    run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, indices, data,
+             article_rows, left, right, threshold, 1 << 5)

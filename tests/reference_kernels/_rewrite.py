@@ -1,14 +1,18 @@
-"""The numba kernels of ``newsdedup._stories.rewrite`` as they were when they were ported to C:
-references for tests/core/test_kernels.py (compiled by numba, see ``_jit``)."""
+"""References for the kernels of ``newsdedup._stories.rewrite`` (tests/core/test_kernels.py):
+``_cosine_block``, the numba kernel as it was when it was ported to C, and the two kernels
+that replaced it, written the plain way (sorted n-grams per piece, one merge per row pair)."""
 # ruff: noqa
 # mypy: ignore-errors
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 from typing import Any
 
+from ._hashing import fmix64_scalar
 from ._jit import kernel
 
 I32 = npt.NDArray[np.int32]
@@ -42,3 +46,74 @@ def _cosine_block(indptr: npt.NDArray[np.int32], indices: npt.NDArray[np.int32],
                     b += 1
             block[i, j] = total
     return block
+
+
+@kernel
+def _piece_columns(points: U32, start: int, stop: int, prime: np.uint64, ngram: int,
+                   buckets: int) -> I64:
+    """The sorted columns (with repeats) of one piece's n-grams."""
+    mask = np.uint64(buckets - 1)
+    if stop - start >= ngram:
+        columns = np.empty(stop - start - ngram + 1, dtype=np.int64)
+        for position in range(start, stop - ngram + 1):
+            value = np.uint64(0)
+            for k in range(ngram):
+                value = value * prime + np.uint64(points[position + k])
+            columns[position - start] = np.int64(fmix64_scalar(value) & mask)
+    elif stop > start:
+        value = np.uint64(0)
+        for position in range(start, stop):
+            value += np.uint64(points[position])
+        columns = np.full(1, np.int64(fmix64_scalar(value) & mask), dtype=np.int64)
+    else:
+        columns = np.zeros(0, dtype=np.int64)
+    return np.sort(columns)
+
+
+def _ngram_vectors(points: U32, starts: I64, prime: int, ngram: int,
+                   buckets: int) -> tuple[I64, I32, F64]:
+    """Each piece's sorted distinct columns with their counts, then ``1 + log tf`` times
+    the smooth IDF over the pieces, each row L2-normalized in column order."""
+    n_pieces = starts.size - 1
+    rows = []
+    for piece in range(n_pieces):
+        columns = _piece_columns(points, int(starts[piece]), int(starts[piece + 1]),
+                                 np.uint64(prime), ngram, buckets)
+        distinct, counts = np.unique(columns, return_counts=True)
+        rows.append((distinct, counts))
+    frequency = np.zeros(buckets, dtype=np.int64)
+    for distinct, _ in rows:
+        frequency[distinct] += 1
+    indptr = np.zeros(n_pieces + 1, dtype=np.int64)
+    indices, data = [], []
+    for piece, (distinct, counts) in enumerate(rows):
+        weights = [(1.0 + math.log(count)) * (math.log((1 + n_pieces) / (1.0 + frequency[column]))
+                                              + 1.0)
+                   for column, count in zip(distinct.tolist(), counts.tolist())]
+        norm = 0.0
+        for weight in weights:
+            norm += weight * weight
+        norm = max(math.sqrt(norm), 1e-12)
+        indices.extend(distinct.tolist())
+        data.extend(weight / norm for weight in weights)
+        indptr[piece + 1] = len(indices)
+    return indptr, np.array(indices, dtype=np.int32), np.array(data, dtype=np.float64)
+
+
+def _supporting_entries(indptr: I64, indices: I32, data: F64, article_rows: I64, left: I64,
+                        right: I64, threshold: float, buckets: int) -> tuple[I64, I64, I64, F64]:
+    """Each article pair's block of row dot products (one merge per row pair), its entries
+    at ``threshold`` or above in row order."""
+    offsets = np.zeros(left.size + 1, dtype=np.int64)
+    first, second, values = [], [], []
+    for pair in range(left.size):
+        left_rows = np.arange(article_rows[left[pair]], article_rows[left[pair] + 1])
+        right_rows = np.arange(article_rows[right[pair]], article_rows[right[pair] + 1])
+        block = _cosine_block(indptr, indices, data, left_rows, right_rows)
+        for i, j in np.argwhere(block >= threshold).tolist():
+            first.append(left_rows[i])
+            second.append(right_rows[j])
+            values.append(block[i, j])
+        offsets[pair + 1] = len(first)
+    return (offsets, np.array(first, dtype=np.int64), np.array(second, dtype=np.int64),
+            np.array(values, dtype=np.float64))

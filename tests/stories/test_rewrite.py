@@ -8,7 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdedup import Article, DedupConfig, dedup
-from newsdedup._stories.rewrite import _NGRAM, _PRIME, _ngram_rows, _normalized, find_rewrites
+from newsdedup._core.hashing import fmix64
+from newsdedup._kernels import ngram_vectors
+from newsdedup._stories.rewrite import _BUCKETS, _NGRAM, _PRIME, _normalized, find_rewrites
 from newsdedup._text.features import extract_features
 from newsdedup._text.normalize import normalize_text
 
@@ -58,8 +60,9 @@ PARTIAL = ("Half of the entrance roof collapsed when a blaze hit the Waitrose su
 
 def test_a_rewrite_in_part_needs_a_supporting_paragraph() -> None:
     """An article rewording the source's lead and going on about other things scores under
-    ``rewrite_threshold`` (its whole cosine is ~0.33); with ``rewrite_supported_threshold``
-    it is a rewrite, supported by the reworded lead. An independent write-up scoring higher
+    ``rewrite_threshold`` (its whole cosine is ~0.33, under the default
+    ``rewrite_supported_threshold`` of 0.4 too); with 0.25 it is a rewrite, supported by the
+    reworded lead. An independent write-up scoring higher
     (~0.39) has no reworded paragraph and stays out."""
     pair = [Article("src", SOURCE), Article("part", PARTIAL)]
     assert not [m for m in dedup(pair).matches if m.relation == "rewrite"]
@@ -71,6 +74,17 @@ def test_a_rewrite_in_part_needs_a_supporting_paragraph() -> None:
     other = dedup([Article("src", SOURCE), Article("other", OTHER)],
                   rewrite_supported_threshold=0.25)
     assert not [m for m in other.matches if m.relation == "rewrite"]
+
+
+def test_a_stream_finds_a_rewrite_in_part_as_a_list_does() -> None:
+    """A generator's texts are not kept on its articles, but the rewrite support reads them
+    (kept on disk for the run): the stream's matches equal the list's."""
+    pair = [Article("src", SOURCE), Article("part", PARTIAL)]
+    listed = dedup(pair, rewrite_supported_threshold=0.25)
+    streamed = dedup((article for article in pair), rewrite_supported_threshold=0.25)
+    assert [m.relation for m in listed.matches] == ["rewrite"]
+    assert streamed.matches == listed.matches
+    assert [a.text for a in streamed.articles] == [None, None]
 
 
 def test_a_rewrite_in_part_without_texts_is_not_reported() -> None:
@@ -125,13 +139,16 @@ def _ngram_hashes(text: str) -> np.ndarray:
 
 
 @given(st.lists(st.text(alphabet="ab дж東", max_size=12), min_size=1, max_size=8))
-def test_ngram_rows_equal_each_piece_hashed_alone(pieces: list[str]) -> None:
-    """The one-pass n-gram hashes of many pieces equal each piece's own, short and empty
-    pieces included (no n-gram spans two pieces)."""
-    hashes, counts = _ngram_rows(pieces)
-    alone = [_ngram_hashes(piece) for piece in pieces]
-    assert counts.tolist() == [h.size for h in alone]
-    assert np.array_equal(hashes, np.concatenate(alone))
+def test_ngram_columns_equal_each_piece_hashed_alone(pieces: list[str]) -> None:
+    """The n-gram columns of many pieces hashed in one pass equal each piece's own, short
+    and empty pieces included (no n-gram spans two pieces)."""
+    points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum([len(piece) for piece in pieces], out=starts[1:])
+    indptr, indices, _ = ngram_vectors(points, starts, int(_PRIME), _NGRAM, _BUCKETS)
+    for k, piece in enumerate(pieces):
+        alone = np.unique(fmix64(_ngram_hashes(piece)) % np.uint64(_BUCKETS))
+        assert indices[indptr[k]:indptr[k + 1]].tolist() == alone.tolist()
 
 
 @given(st.lists(st.text(alphabet="aB ß\u0301\u00a0\n\t“”—\x00ﬁＮ\u200b", max_size=10),

@@ -55,12 +55,10 @@ def dedup(
     settings = DedupConfig.from_options(config, **options)
     if keep_text is None:
         keep_text = isinstance(articles, Sequence) and not isinstance(articles, str | bytes)
-    # A user's key or the embeddings may read the text; otherwise only features are kept.
-    # A user's key and the embeddings read the text (rewrites' supporting paragraphs too,
-    # when the texts are kept anyway).
-    # Rewrites in part read the texts of the pairs they check: asked for, they keep a stream's.
-    keep = (keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
-            or settings.rewrite_supported_threshold is not None)
+    # A user's key and the embeddings read the texts: kept on the articles. Rewrites in part
+    # read the texts of the pairs they check: a stream's are kept on disk for the run.
+    keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
+    spill = not keep and settings.rewrite_supported_threshold is not None
     # Anything but an iterable of records goes to the features step as is, to be refused there.
     countable = isinstance(articles, Iterable) and not isinstance(
         articles, str | bytes | Mapping | Article)
@@ -69,7 +67,7 @@ def dedup(
         # Handed over in a list that the next steps empty: nothing else keeps the features
         # alive, so their largest arrays are freed as soon as no step needs them.
         handed_over = [collect_features(run.count(articles) if countable else articles,
-                                        settings, keep)]
+                                        settings, keep, spill)]
         texts = [article.text for article in handed_over[0].articles] if keep_text else None
         result = reduce_collected(handed_over, settings, canonical_key)
     if texts is not None:

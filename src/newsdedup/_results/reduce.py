@@ -9,6 +9,7 @@ only wires them together (``_results.assemble`` builds the public result objects
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import attrs
@@ -95,6 +96,10 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     """
     collected = handed_over.pop()
     corpus, features, empty = collected.articles, collected.features, collected.empty
+    # The texts: a stream's kept on disk, if they were, else the articles' when kept.
+    texts: Sequence[str] | None = collected.texts
+    if texts is None and any(article.text for article in corpus):
+        texts = [article.text for article in corpus]
     del collected
     # Each step's temporaries are about the size of the shingle sets: released after each
     # step (see _core.heap_trim) when that is worth it, not after the index's small runs.
@@ -165,8 +170,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
                             _group_named_days(features.named_day, groups),
                             _digests(links, groups))
     del vectors
-    rewrites = _rewrites(corpus, features, allowed, links, groups, stories, own_share,
-                         settings)
+    rewrites = _rewrites(texts, features, allowed, links, groups, stories, own_share, settings)
     stage("assembly")
     return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
                     groups, stories.story_of_group, keys, canonical_key is not None, settings,
@@ -234,7 +238,7 @@ def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
     return rank
 
 
-def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np.bool_],
+def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDArray[np.bool_],
               links: ArticleLinks, groups: GroupAssignment, stories: StoryAssignment,
               own_share: npt.NDArray[np.float64], settings: DedupConfig) -> Rewrites:
     """Rewrites among the canonicals of the group pairs the story step compared, leaving out
@@ -252,11 +256,10 @@ def _rewrites(corpus: list[Article], features: Features, allowed: npt.NDArray[np
     fresh = (first != second) & ~np.isin(np.minimum(first, second) * np.int64(n_groups)
                                          + np.maximum(first, second), by_text)
     canonical = np.asarray(groups.canonical, dtype=np.int64)
-    texts = [article.text for article in corpus]
     first, second = first[fresh], second[fresh]
     score = stories.pair_similarity[fresh] * own_share[first] * own_share[second]
     return find_rewrites(canonical[first], canonical[second], score,
-                         texts if any(texts) else None, features, allowed, settings)
+                         texts, features, allowed, settings)
 
 
 def copy_links(links: ArticleLinks, groups: GroupAssignment) -> tuple[I64, I64]:

@@ -29,6 +29,7 @@ from .dates import named_days
 from .paragraphs import chunk_paragraphs
 from .patterns import pattern_boilerplate
 from .shingle import ShingleSets, set_fingerprints, shingle_sets
+from .spill import SpilledTexts
 from .terms import content_terms
 from .tokenize import hash_token_bytes, token_bytes
 
@@ -209,22 +210,27 @@ class Collected:
             asked to be kept (see :func:`collect_features`).
         features: the features of all articles.
         empty: whether each article's text is empty or only white space.
+        texts: the texts of a stream kept apart from its articles, on disk
+            (:class:`~newsdedup._text.spill.SpilledTexts`), when asked for; else None.
     """
 
     articles: list[Article]
     features: Features
     empty: npt.NDArray[np.bool_]
+    texts: Sequence[str] | None = None
 
 
 def collect_features(items: Iterable[Article | Mapping[str, Any]], config: DedupConfig,
-                     keep_text: bool = False) -> Collected:
+                     keep_text: bool = False, spill_text: bool = False) -> Collected:
     """Validate ``items`` and compute their features, streaming, on ``config.workers`` threads.
 
     The input is read lazily, ``CHUNK_ARTICLES`` at a time; each chunk's features are computed
     by a thread of a pool (the compiled kernels release the GIL) while the next chunks are
     read, with at most two chunks per thread in flight. Articles are kept without their text
-    (unless ``keep_text``), so memory is bounded by the features, not by the texts. Chunks are
-    fixed by position and joined in order: the result is identical for any number of workers.
+    (unless ``keep_text``), so memory is bounded by the features, not by the texts; with
+    ``spill_text`` (and not ``keep_text``) the texts are written to disk as they are read
+    (``Collected.texts``). Chunks are fixed by position and joined in order: the result is
+    identical for any number of workers.
 
     >>> collected = collect_features([{"id": "a", "text": "One.\\n\\nTwo."}], DedupConfig())
     >>> collected.articles[0].text, collected.features.n_articles, collected.empty.tolist()
@@ -234,19 +240,23 @@ def collect_features(items: Iterable[Article | Mapping[str, Any]], config: Dedup
     empty: list[bool] = []
     parts: list[dict[str, npt.NDArray[Any]]] = []
     workers = max(1, min(config.workers, os.cpu_count() or 1))
+    spilled = SpilledTexts() if spill_text and not keep_text else None
     pending: deque[Future[Features]] = deque()
     with ThreadPoolExecutor(max_workers=workers) if workers > 1 else _InThread() as pool:
         for chunk in _chunks(iter_articles(items)):
             pending.append(pool.submit(extract_features, chunk, config))
             empty.extend(not article.text.strip() for article in chunk)
             articles.extend(chunk if keep_text else map(without_text, chunk))
+            if spilled is not None:
+                for article in chunk:
+                    spilled.append(article.text)
             while len(pending) > 2 * workers or (pending and pending[0].done()):
                 parts.append(_columns(pending.popleft().result()))
         parts.extend(_columns(future.result()) for future in pending)
         pending.clear()
     if not parts:
         parts.append(_columns(extract_features([], config)))
-    return Collected(articles, _join(parts), np.array(empty, dtype=bool))
+    return Collected(articles, _join(parts), np.array(empty, dtype=bool), spilled)
 
 
 def _chunks(articles: Iterator[Article]) -> Iterator[list[Article]]:

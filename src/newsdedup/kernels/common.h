@@ -35,4 +35,15 @@ static inline uint32_t nd_fmix32(uint32_t value) {
 /* Upper half of a 64-bit hash, in place (_text.terms). */
 #define ND_TOP_HALF 0xFFFFFFFF00000000ULL
 
+/* Index of the lowest set bit of a nonzero word (_stories.rewrite walks bit sets in order). */
+static inline int nd_lowest_bit(uint64_t word) {
+    return __builtin_ctzll(word);
+}
+
+/* Ask for the cache line holding an address that a loop will read soon (random accesses
+   into tables larger than the caches: _stories.rewrite's n-gram counts). */
+static inline void nd_prefetch(const void* address) {
+    __builtin_prefetch(address, 1, 1);
+}
+
 #endif

@@ -1,31 +1,261 @@
-# _stories.rewrite: cosines of blocks of paragraph rows, one merge per pair of rows.
+# _stories.rewrite: character n-gram vectors of paragraphs, and the paragraph pairs of article
+# pairs whose vectors are close.
 
 
-def cosine_block(const index_t[::1] indptr, const index_t[::1] indices, const double[::1] data,
-                 const int64_t[::1] left, const int64_t[::1] right):
-    """Dot products of rows ``left`` with rows ``right`` of a CSR matrix whose rows have
-    sorted column indices (one merge per pair of rows: no transpose of the matrix)."""
-    cdef Py_ssize_t i, j
-    cdef int64_t a, a_stop, b, b_stop
-    cdef double total
-    block = np.zeros((left.shape[0], right.shape[0]), dtype=np.float64)
-    cdef double[:, ::1] out = block
-    with nogil:
-        for i in range(left.shape[0]):
-            for j in range(right.shape[0]):
-                a = indptr[left[i]]
-                a_stop = indptr[left[i] + 1]
-                b = indptr[right[j]]
-                b_stop = indptr[right[j] + 1]
-                total = 0.0
-                while a < a_stop and b < b_stop:
-                    if indices[a] < indices[b]:
-                        a += 1
-                    elif indices[a] > indices[b]:
-                        b += 1
-                    else:
-                        total += data[a] * data[b]
-                        a += 1
-                        b += 1
-                out[i, j] = total
-    return block
+cdef struct NgramCounts:
+    int32_t count
+    int32_t pieces
+
+
+# How many n-grams ahead ``ngram_vectors`` asks for a column's counts (a table of 32 MB:
+# each access a cache miss without it).
+cdef enum:
+    PREFETCH_AHEAD = 16
+
+
+def ngram_vectors(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t prime,
+                  int64_t ngram, int64_t buckets):
+    """TF-IDF vectors of the character ``ngram``-grams of pieces of text (piece ``k`` is
+    ``points[starts[k]:starts[k + 1]]``), as CSR rows with ascending columns.
+
+    An n-gram is the polynomial hash of its code points (Horner, times ``prime``; a piece
+    shorter than an n-gram is one n-gram, the sum of its code points, none if empty), mixed
+    (``fmix64``) into ``buckets`` columns (a power of two, at least 4,096). Weights are
+    ``1 + log tf`` times the smooth IDF over the pieces, ``log((1 + n) / (1 + df)) + 1``,
+    each row L2-normalized (summed in column order). A piece's columns are listed in order
+    from a two-level bit set (a bit per column, a bit per 64 columns), not sorted; a
+    column's count in the piece and its count of pieces share a cache line, asked for
+    ``PREFETCH_AHEAD`` n-grams before they are read."""
+    cdef Py_ssize_t n_pieces = starts.shape[0] - 1
+    cdef int64_t piece, position, start, stop, size, k, total = 0, written = 0, most = 1
+    cdef int64_t mask = buckets - 1, n_words = buckets >> 6, n_summary = buckets >> 12
+    cdef int64_t word_index, summary_index, n_columns, ahead
+    cdef uint64_t value, word, summary_word
+    cdef int32_t bucket
+    cdef double weight, norm, idf_top = <double>(1 + n_pieces)
+    for piece in range(n_pieces):
+        size = starts[piece + 1] - starts[piece]
+        total += size - ngram + 1 if size >= ngram else (1 if size > 0 else 0)
+        most = imax(most, size)
+    indptr = np.zeros(n_pieces + 1, dtype=np.int64)
+    indices = np.empty(total, dtype=np.int32)
+    data = np.empty(total, dtype=np.float64)
+    cdef int64_t[::1] out_indptr = indptr
+    cdef int32_t[::1] out_indices = indices
+    cdef double[::1] out_data = data
+    cdef NgramCounts* table = NULL
+    cdef int32_t* columns = NULL
+    cdef uint64_t* bits = NULL
+    cdef uint64_t* summary = NULL
+    cdef double* tf_weight = NULL
+    cdef double* idf = NULL
+    try:
+        with nogil:
+            table = <NgramCounts*>checked_malloc(buckets * sizeof(NgramCounts))
+            columns = <int32_t*>checked_malloc(most * sizeof(int32_t))
+            bits = <uint64_t*>checked_malloc(n_words * sizeof(uint64_t))
+            summary = <uint64_t*>checked_malloc(n_summary * sizeof(uint64_t))
+            memset(table, 0, buckets * sizeof(NgramCounts))
+            memset(bits, 0, n_words * sizeof(uint64_t))
+            memset(summary, 0, n_summary * sizeof(uint64_t))
+            for piece in range(n_pieces):
+                start = starts[piece]
+                stop = starts[piece + 1]
+                # The piece's n-gram columns first (no table access), then their counts.
+                n_columns = 0
+                if stop - start >= ngram:
+                    for position in range(start, stop - ngram + 1):
+                        value = 0
+                        for k in range(ngram):
+                            value = value * prime + points[position + k]
+                        columns[n_columns] = <int32_t>(nd_fmix64(value) & <uint64_t>mask)
+                        n_columns += 1
+                elif stop > start:
+                    value = 0
+                    for position in range(start, stop):
+                        value += points[position]
+                    columns[0] = <int32_t>(nd_fmix64(value) & <uint64_t>mask)
+                    n_columns = 1
+                for k in range(imin(n_columns, PREFETCH_AHEAD)):
+                    nd_prefetch(&table[columns[k]])
+                for k in range(n_columns):
+                    ahead = k + PREFETCH_AHEAD
+                    if ahead < n_columns:
+                        nd_prefetch(&table[columns[ahead]])
+                    bucket = columns[k]
+                    if table[bucket].count == 0:
+                        bits[bucket >> 6] |= (<uint64_t>1) << (bucket & 63)
+                        summary[bucket >> 12] |= (<uint64_t>1) << ((bucket >> 6) & 63)
+                    table[bucket].count += 1
+                # The piece's columns in ascending order, each with its count; the bit sets
+                # and counts are left cleared for the next piece.
+                for summary_index in range(n_summary):
+                    summary_word = summary[summary_index]
+                    if summary_word == 0:
+                        continue
+                    summary[summary_index] = 0
+                    while summary_word:
+                        word_index = (summary_index << 6) + nd_lowest_bit(summary_word)
+                        summary_word &= summary_word - 1
+                        word = bits[word_index]
+                        bits[word_index] = 0
+                        while word:
+                            bucket = <int32_t>((word_index << 6) + nd_lowest_bit(word))
+                            word &= word - 1
+                            out_indices[written] = bucket
+                            out_data[written] = <double>table[bucket].count
+                            table[bucket].count = 0
+                            table[bucket].pieces += 1
+                            written += 1
+                out_indptr[piece + 1] = written
+            # 1 + log tf and the IDF from tables: tf is at most a piece's length, df at most
+            # the number of pieces.
+            tf_weight = <double*>checked_malloc((most + 1) * sizeof(double))
+            idf = <double*>checked_malloc((n_pieces + 1) * sizeof(double))
+            for k in range(1, most + 1):
+                tf_weight[k] = 1.0 + log(<double>k)
+            for k in range(n_pieces + 1):
+                idf[k] = log(idf_top / (1.0 + k)) + 1.0
+            for piece in range(n_pieces):
+                norm = 0.0
+                for position in range(out_indptr[piece], out_indptr[piece + 1]):
+                    ahead = position + PREFETCH_AHEAD
+                    if ahead < written:
+                        nd_prefetch(&table[out_indices[ahead]])
+                    weight = tf_weight[<int64_t>out_data[position]] * idf[
+                        table[out_indices[position]].pieces]
+                    out_data[position] = weight
+                    norm += weight * weight
+                norm = sqrt(norm)
+                if norm < 1e-12:
+                    norm = 1e-12
+                for position in range(out_indptr[piece], out_indptr[piece + 1]):
+                    out_data[position] = out_data[position] / norm
+    finally:
+        free(table)
+        free(columns)
+        free(bits)
+        free(summary)
+        free(tf_weight)
+        free(idf)
+    return indptr, indices[:written], data[:written]
+
+
+def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
+                       const double[::1] data, const int64_t[::1] article_rows,
+                       const int64_t[::1] left, const int64_t[::1] right, double threshold,
+                       int64_t buckets):
+    """The row pairs of each article pair ``(left[k], right[k])`` whose dot product reaches
+    ``threshold``: rows ``article_rows[a]:article_rows[a + 1]`` of article ``a`` against
+    those of the other (``left`` ascending: each left article's rows are scattered into a
+    table once, every right row then adds its products along it, column by column as a
+    merge of the two rows would). Returns CSR offsets over the pairs, then each entry's
+    left row, right row and dot product, in row order."""
+    cdef Py_ssize_t n_pairs = left.shape[0]
+    cdef int64_t pair, current = -1, most_entries = 0, most_rows = 0, article
+    cdef int64_t n_left = 0, n_right, left_start = 0, right_start, row, position, entry
+    cdef int64_t n_entries = 0, capacity = 1024, found = 0, i, j
+    cdef int32_t bucket
+    cdef double weight
+    offsets = np.zeros(n_pairs + 1, dtype=np.int64)
+    cdef int64_t[::1] out_offsets = offsets
+    cdef int32_t* head = NULL
+    cdef int32_t* chain = NULL
+    cdef int32_t* chain_row = NULL
+    cdef double* chain_weight = NULL
+    cdef double* block = NULL
+    cdef int64_t* first_rows = NULL
+    cdef int64_t* second_rows = NULL
+    cdef double* similarity = NULL
+    cdef void* grown
+    cdef int64_t[::1] first_view
+    cdef int64_t[::1] second_view
+    cdef double[::1] values_view
+    try:
+        with nogil:
+            for article in range(article_rows.shape[0] - 1):
+                most_rows = imax(most_rows, article_rows[article + 1] - article_rows[article])
+                most_entries = imax(most_entries, indptr[article_rows[article + 1]]
+                                    - indptr[article_rows[article]])
+            head = <int32_t*>checked_malloc(buckets * sizeof(int32_t))
+            memset(head, 0xFF, buckets * sizeof(int32_t))
+            chain = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
+            chain_row = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
+            chain_weight = <double*>checked_malloc(most_entries * sizeof(double))
+            block = <double*>checked_malloc(most_rows * most_rows * sizeof(double))
+            first_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
+            second_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
+            similarity = <double*>checked_malloc(capacity * sizeof(double))
+            for pair in range(n_pairs):
+                if left[pair] != current:
+                    # Clear the previous left article's table, then scatter this one's rows.
+                    for entry in range(n_entries):
+                        head[indices[indptr[left_start] + entry]] = -1
+                    current = left[pair]
+                    left_start = article_rows[current]
+                    n_left = article_rows[current + 1] - left_start
+                    n_entries = indptr[left_start + n_left] - indptr[left_start]
+                    for row in range(n_left):
+                        for position in range(indptr[left_start + row],
+                                              indptr[left_start + row + 1]):
+                            entry = position - indptr[left_start]
+                            bucket = indices[position]
+                            chain[entry] = head[bucket]
+                            chain_row[entry] = <int32_t>row
+                            chain_weight[entry] = data[position]
+                            head[bucket] = <int32_t>entry
+                right_start = article_rows[right[pair]]
+                n_right = article_rows[right[pair] + 1] - right_start
+                memset(block, 0, n_left * n_right * sizeof(double))
+                for j in range(n_right):
+                    for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
+                        entry = head[indices[position]]
+                        weight = data[position]
+                        while entry >= 0:
+                            block[chain_row[entry] * n_right + j] += chain_weight[entry] * weight
+                            entry = chain[entry]
+                for i in range(n_left):
+                    for j in range(n_right):
+                        if block[i * n_right + j] >= threshold:
+                            if found == capacity:
+                                capacity *= 2
+                                grown = realloc(first_rows, capacity * sizeof(int64_t))
+                                if grown == NULL:
+                                    with gil:
+                                        raise MemoryError("could not grow rewrite entries")
+                                first_rows = <int64_t*>grown
+                                grown = realloc(second_rows, capacity * sizeof(int64_t))
+                                if grown == NULL:
+                                    with gil:
+                                        raise MemoryError("could not grow rewrite entries")
+                                second_rows = <int64_t*>grown
+                                grown = realloc(similarity, capacity * sizeof(double))
+                                if grown == NULL:
+                                    with gil:
+                                        raise MemoryError("could not grow rewrite entries")
+                                similarity = <double*>grown
+                            first_rows[found] = left_start + i
+                            second_rows[found] = right_start + j
+                            similarity[found] = block[i * n_right + j]
+                            found += 1
+                out_offsets[pair + 1] = found
+        first = np.empty(found, dtype=np.int64)
+        second = np.empty(found, dtype=np.int64)
+        values = np.empty(found, dtype=np.float64)
+        first_view = first
+        second_view = second
+        values_view = values
+        for entry in range(found):
+            first_view[entry] = first_rows[entry]
+            second_view[entry] = second_rows[entry]
+            values_view[entry] = similarity[entry]
+    finally:
+        free(head)
+        free(chain)
+        free(chain_row)
+        free(chain_weight)
+        free(block)
+        free(first_rows)
+        free(second_rows)
+        free(similarity)
+    return offsets, first, second, values
