@@ -127,15 +127,18 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     score = similarity[kept]
     order = np.lexsort((b, a))
     a, b, score = a[order], b[order], score[order]
-    if a.size == 0 or texts is None or not any(texts[k] for k in np.concatenate([a, b])):
+    involved = sorted_unique(np.concatenate([a, b]))
+    # Each text read once (a stream's come from disk).
+    involved_texts = [] if texts is None else [texts[k] for k in involved.tolist()]
+    if not any(involved_texts):
         # Nothing to support a pair with: the whole cosine alone decides.
         whole = score >= threshold
         empty = np.zeros(0, dtype=np.int64)
         return Rewrites(a[whole], b[whole], score[whole],
                         np.zeros(int(whole.sum()) + 1, dtype=np.int64), empty, empty,
                         np.zeros(0))
-    involved = sorted_unique(np.concatenate([a, b]))
-    paragraph_number, article_rows, pieces = _paragraphs_of(texts, features, allowed, involved)
+    paragraph_number, article_rows, pieces = _paragraphs_of(involved_texts, features, allowed,
+                                                            involved)
     points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
     starts = np.zeros(len(pieces) + 1, dtype=np.int64)
     np.cumsum([len(piece) for piece in pieces], out=starts[1:])
@@ -172,21 +175,19 @@ def _select(found: Rewrites, keep: npt.NDArray[np.bool_]) -> Rewrites:
                     found.paragraph_similarity[rows])
 
 
-def _paragraphs_of(texts: Sequence[str], features: Features, allowed: npt.NDArray[np.bool_],
-                   involved: I64) -> tuple[I64, I64, list[str]]:
-    """The allowed paragraphs of the ``involved`` articles, in article order: each one's
-    paragraph number, each article's run of them (CSR over ``involved``) and their texts,
-    normalized (``_normalized``)."""
-    bounds = features.article_paragraphs
-    numbers, owner = gather_rows(bounds, involved)
+def _paragraphs_of(involved_texts: list[str], features: Features,
+                   allowed: npt.NDArray[np.bool_], involved: I64) -> tuple[I64, I64, list[str]]:
+    """The allowed paragraphs of the ``involved`` articles (with their texts), in article
+    order: each one's paragraph number, each article's run of them (CSR over ``involved``)
+    and their texts, normalized (``_normalized``)."""
+    numbers, owner = gather_rows(features.article_paragraphs, involved)
     kept = allowed[numbers]
     numbers, owner = numbers[kept], owner[kept]
     article_rows = np.zeros(involved.size + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=involved.size), out=article_rows[1:])
     spans = features.spans[numbers].tolist()
-    articles = involved[owner].tolist()
-    pieces = [texts[article][begin:end]
-              for article, (begin, end) in zip(articles, spans, strict=True)]
+    pieces = [involved_texts[position][begin:end]
+              for position, (begin, end) in zip(owner.tolist(), spans, strict=True)]
     return numbers, article_rows, _normalized(pieces) if pieces else []
 
 
