@@ -64,7 +64,7 @@ _OFF_OPTIONS = (
     ("story_day_conflict_days", "stories do not compare the days their leads name"),
     ("rewrite_threshold", "no rewrite matches"),
     ("rewrite_supported_threshold", "rewrites need rewrite_threshold; 0.25 finds more "
-                                    "rewrites in part than the default 0.4, reading more "
+                                    "rewrites in part than the default 0.42, reading more "
                                     "texts"),
 )
 # What off stands for on the command line (None is "not given").

@@ -592,9 +592,10 @@ def test_near_repeats(seed: int, articles: int, uniques: int) -> None:
 
 @EXAMPLES
 @given(SEEDS, st.integers(0, 12), st.integers(1, 6), st.sampled_from([12, 13, 16]))
-def test_rewrite_ngram_vectors(seed: int, pieces: int, ngram: int, bucket_bits: int) -> None:
-    """Character n-gram TF-IDF rows: columns listed from bit sets equal sorted n-grams, and
-    weights, IDF and norms equal the plain computation (short and empty pieces included)."""
+def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int) -> None:
+    """Character n-gram rows: columns listed from bit sets equal sorted n-grams, with their
+    counts and document frequencies (added to what the table holds; short and empty pieces
+    included); then each row's norm of its weights equals the plain computation."""
     rng = np.random.default_rng(seed)
     sizes = rng.integers(0, 40, pieces)
     # Few distinct code points (ASCII and beyond), so n-grams repeat within and across pieces.
@@ -602,24 +603,33 @@ def test_rewrite_ngram_vectors(seed: int, pieces: int, ngram: int, bucket_bits: 
     points = alphabet[rng.integers(0, rng.integers(1, alphabet.size + 1), int(sizes.sum()))]
     starts = np.zeros(pieces + 1, dtype=np.int64)
     np.cumsum(sizes, out=starts[1:])
-    run_both(_kernels.ngram_vectors, _rewrite._ngram_vectors, points, starts,
-             0x100000001B3, ngram, 1 << bucket_bits)
+    frequency = rng.integers(0, 3, 1 << bucket_bits).astype(np.int32)
+    run_both(_kernels.ngram_counts, _rewrite._ngram_counts, points, starts, 0x100000001B3,
+             ngram, frequency)
+    indptr, indices, counts = _kernels.ngram_counts(points, starts, 0x100000001B3, ngram,
+                                                    frequency)
+    run_both(_kernels.ngram_norms, _rewrite._ngram_norms, indptr, indices, counts,
+             frequency, pieces + int(rng.integers(0, 5)))
 
 
 @EXAMPLES
 @given(SEEDS, st.integers(0, 25), st.integers(1, 30),
-       st.one_of(st.sampled_from([0.0, 0.0625, 0.25, 0.5]), st.floats(0.0, 1.0)))
+       st.one_of(st.sampled_from([0.0, 0.25, 0.5, 1.0]), st.floats(0.0, 1.0)))
 def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
                                     threshold: float) -> None:
-    """Row pairs of article pairs at a threshold (products of the data's values reach it
-    exactly): scattered left rows, each right row added along them, equal the merge of each
-    row pair (same sums, in column order)."""
+    """Row pairs of article pairs at a threshold (a row's cosine with itself reaches 1.0):
+    scattered left rows, each right row added along them, weights computed on the way,
+    equal the merge of each row pair of the weighed rows (same sums, in column order)."""
     rng = np.random.default_rng(seed)
-    indptr, indices, data = _sparse_rows(rng, rows, columns, np.int32)
+    indptr, indices, _ = _sparse_rows(rng, rows, columns, np.int32)
+    counts = rng.choice([1, 1, 1, 2, 3], indices.size).astype(np.int32)
+    frequency = rng.integers(0, 4, 32).astype(np.int32)
+    n_rows = rows + int(rng.integers(0, 4))
+    norms = _kernels.ngram_norms(indptr, indices, counts, frequency, n_rows)
     cuts = np.sort(rng.integers(0, rows + 1, rng.integers(0, 5)))
     article_rows = np.concatenate([[0], cuts, [rows]]).astype(np.int64)
     n_articles = article_rows.size - 1
     left = np.sort(rng.integers(0, n_articles, rng.integers(0, 8))).astype(np.int64)
     right = rng.integers(0, n_articles, left.size).astype(np.int64)
-    run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, indices, data,
-             article_rows, left, right, threshold, 1 << 5)
+    run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, indices,
+             counts, frequency, norms, n_rows, article_rows, left, right, threshold)

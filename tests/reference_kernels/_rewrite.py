@@ -70,40 +70,50 @@ def _piece_columns(points: U32, start: int, stop: int, prime: np.uint64, ngram: 
     return np.sort(columns)
 
 
-def _ngram_vectors(points: U32, starts: I64, prime: int, ngram: int,
-                   buckets: int) -> tuple[I64, I32, F64]:
-    """Each piece's sorted distinct columns with their counts, then ``1 + log tf`` times
-    the smooth IDF over the pieces, each row L2-normalized in column order."""
+def _ngram_counts(points: U32, starts: I64, prime: int, ngram: int,
+                  frequency: npt.NDArray[np.int32]) -> tuple[I64, I32, I32]:
+    """Each piece's sorted distinct columns with their counts; ``frequency`` counts each
+    piece's columns once."""
     n_pieces = starts.size - 1
-    rows = []
+    indptr = np.zeros(n_pieces + 1, dtype=np.int64)
+    indices, counts = [], []
     for piece in range(n_pieces):
         columns = _piece_columns(points, int(starts[piece]), int(starts[piece + 1]),
-                                 np.uint64(prime), ngram, buckets)
-        distinct, counts = np.unique(columns, return_counts=True)
-        rows.append((distinct, counts))
-    frequency = np.zeros(buckets, dtype=np.int64)
-    for distinct, _ in rows:
+                                 np.uint64(prime), ngram, frequency.size)
+        distinct, repeats = np.unique(columns, return_counts=True)
         frequency[distinct] += 1
-    indptr = np.zeros(n_pieces + 1, dtype=np.int64)
-    indices, data = [], []
-    for piece, (distinct, counts) in enumerate(rows):
-        weights = [(1.0 + math.log(count)) * (math.log((1 + n_pieces) / (1.0 + frequency[column]))
-                                              + 1.0)
-                   for column, count in zip(distinct.tolist(), counts.tolist())]
-        norm = 0.0
-        for weight in weights:
-            norm += weight * weight
-        norm = max(math.sqrt(norm), 1e-12)
         indices.extend(distinct.tolist())
-        data.extend(weight / norm for weight in weights)
+        counts.extend(repeats.tolist())
         indptr[piece + 1] = len(indices)
-    return indptr, np.array(indices, dtype=np.int32), np.array(data, dtype=np.float64)
+    return indptr, np.array(indices, dtype=np.int32), np.array(counts, dtype=np.int32)
 
 
-def _supporting_entries(indptr: I64, indices: I32, data: F64, article_rows: I64, left: I64,
-                        right: I64, threshold: float, buckets: int) -> tuple[I64, I64, I64, F64]:
-    """Each article pair's block of row dot products (one merge per row pair), its entries
-    at ``threshold`` or above in row order."""
+def _weights(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows: int) -> F64:
+    """``1 + log tf`` times the smooth IDF over ``n_rows`` pieces, per entry."""
+    return np.array([(1.0 + math.log(int(counts[k])))
+                     * (math.log((1 + n_rows) / (1.0 + int(frequency[indices[k]]))) + 1.0)
+                     for k in range(indices.size)], dtype=np.float64)
+
+
+def _ngram_norms(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows: int) -> F64:
+    """Each row's L2 norm of its weights, squares summed in column order; at least 1e-12."""
+    weights = _weights(indptr, indices, counts, frequency, n_rows)
+    norms = np.zeros(indptr.size - 1)
+    for row in range(indptr.size - 1):
+        total = 0.0
+        for weight in weights[indptr[row]:indptr[row + 1]].tolist():
+            total += weight * weight
+        norms[row] = max(math.sqrt(total), 1e-12)
+    return norms
+
+
+def _supporting_entries(indptr: I64, indices: I32, counts: I32, frequency: I32, norms: F64,
+                        n_rows: int, article_rows: I64, left: I64, right: I64,
+                        threshold: float) -> tuple[I64, I64, I64, F64]:
+    """Each article pair's block of row cosines (weights over norms, one merge per row
+    pair), its entries at ``threshold`` or above in row order."""
+    row_of = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
+    data = _weights(indptr, indices, counts, frequency, n_rows) / norms[row_of]
     offsets = np.zeros(left.size + 1, dtype=np.int64)
     first, second, values = [], [], []
     for pair in range(left.size):

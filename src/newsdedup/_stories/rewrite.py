@@ -24,19 +24,21 @@ independent write-ups of one event share the names but tell it in their own word
    listed in order from a bit set, and each article's paragraphs are scattered into a table
    once, every paragraph of a partner then adding its products along it (no merge per
    paragraph pair); on the synthetic corpus at 10k, 8,180 pairs and 18 million characters
-   in 1.1 s instead of 4.6 s.
+   in 1.3 s instead of 4.6 s. Past ``_BATCH_CHARACTERS`` of text the document frequencies
+   are counted first and the pairs checked in batches, so memory stays bounded.
 3. **Rewrites in part.** An article that rewrites part of another and says something else
    in the rest has a lower whole cosine, like an independent write-up of the same event. A
    pair scoring ``rewrite_supported_threshold`` (under ``rewrite_threshold``) is a rewrite
    when a paragraph pair supports it (2.): independent write-ups share names and figures,
-   rarely a paragraph's phrasing. The default 0.4 finds some (ECB+ stand-in recall 0.725 ->
-   0.80) for little work; 0.25 finds more (0.85, precision 0.95 -> 0.93) but reads the
+   rarely a paragraph's phrasing. The default 0.42 finds some (ECB+ stand-in recall 0.725
+   -> 0.767) for little work; 0.25 finds more (0.85, precision 0.95 -> 0.93) but reads the
    texts of most pairs the story step compares. Without the texts only
    ``rewrite_threshold`` applies.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import attrs
@@ -46,7 +48,8 @@ import numpy.typing as npt
 from .._core.arrays import gather_rows, sorted_unique
 from .._core.config import DedupConfig
 from .._core.types import F64, I64
-from .._kernels import ngram_vectors as _ngram_vectors
+from .._kernels import ngram_counts as _ngram_counts
+from .._kernels import ngram_norms as _ngram_norms
 from .._kernels import supporting_entries as _supporting_entries
 from .._text.features import Features
 from .._text.normalize import normalize_text
@@ -62,6 +65,9 @@ REWRITE = "rewrite"
 _NGRAM = 4
 #: Columns of the n-gram vectors (hashing trick).
 _BUCKETS = 1 << 22
+#: Characters of paragraphs whose n-gram rows are built at once (~25 bytes each while the
+#: rows live: 64M characters, about 1.6 GB); larger sets of pairs are checked in batches.
+_BATCH_CHARACTERS = 1 << 26
 # Odd multiplier of the polynomial hash of an n-gram's code points.
 _PRIME = np.uint64(0x100000001B3)
 
@@ -127,25 +133,15 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     score = similarity[kept]
     order = np.lexsort((b, a))
     a, b, score = a[order], b[order], score[order]
-    involved = sorted_unique(np.concatenate([a, b]))
-    # Each text read once (a stream's come from disk).
-    involved_texts = [] if texts is None else [texts[k] for k in involved.tolist()]
-    if not any(involved_texts):
+    if texts is None:
         # Nothing to support a pair with: the whole cosine alone decides.
         whole = score >= threshold
         empty = np.zeros(0, dtype=np.int64)
         return Rewrites(a[whole], b[whole], score[whole],
                         np.zeros(int(whole.sum()) + 1, dtype=np.int64), empty, empty,
                         np.zeros(0))
-    paragraph_number, article_rows, pieces = _paragraphs_of(involved_texts, features, allowed,
-                                                            involved)
-    points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
-    starts = np.zeros(len(pieces) + 1, dtype=np.int64)
-    np.cumsum([len(piece) for piece in pieces], out=starts[1:])
-    indptr, indices, weights = _ngram_vectors(points, starts, int(_PRIME), _NGRAM, _BUCKETS)
-    entry_offsets, entry_first, entry_second, entry_similarity = _supporting_entries(
-        indptr, indices, weights, article_rows, np.searchsorted(involved, a),
-        np.searchsorted(involved, b), config.rewrite_paragraph_threshold, _BUCKETS)
+    entry_offsets, entry_first, entry_second, entry_similarity = _supporting_entries_of(
+        texts, features, allowed, a, b, config.rewrite_paragraph_threshold)
     # Each paragraph in its best supporting pair only; most pairs have no entry at all.
     counts = np.zeros(a.size, dtype=np.int64)
     chosen: list[I64] = []
@@ -157,8 +153,8 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     picked = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
     offsets = np.zeros(a.size + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    found = Rewrites(a, b, score, offsets, paragraph_number[entry_first[picked]],
-                     paragraph_number[entry_second[picked]], entry_similarity[picked])
+    found = Rewrites(a, b, score, offsets, entry_first[picked], entry_second[picked],
+                     entry_similarity[picked])
     # Under the whole threshold, a pair is a rewrite in part only if a paragraph pair
     # supports it.
     return _select(found, (score >= threshold) | (np.diff(found.pair_offsets) > 0))
@@ -173,6 +169,107 @@ def _select(found: Rewrites, keep: npt.NDArray[np.bool_]) -> Rewrites:
     return Rewrites(found.a[keep], found.b[keep], found.score[keep], offsets,
                     found.paragraph_first[rows], found.paragraph_second[rows],
                     found.paragraph_similarity[rows])
+
+
+def _supporting_entries_of(texts: Sequence[str], features: Features,
+                           allowed: npt.NDArray[np.bool_], a: I64, b: I64,
+                           threshold: float) -> tuple[I64, I64, I64, F64]:
+    """The paragraph pairs of each article pair ``(a[k], b[k])`` (``a`` ascending) whose
+    n-gram cosine reaches ``threshold``: CSR offsets over the pairs, then each entry's
+    paragraph numbers and cosine (see the module docstring).
+
+    The IDF is over the allowed paragraphs of every article involved. Up to
+    ``_BATCH_CHARACTERS`` of their text, their rows are built at once; beyond, their
+    document frequencies are counted first, batch by batch, then the pairs are checked in
+    runs whose articles' texts fit in a batch, so memory stays bounded and the result is
+    the same.
+    """
+    involved = sorted_unique(np.concatenate([a, b]))
+    paragraphs, owner = gather_rows(features.article_paragraphs, involved)
+    kept = allowed[paragraphs]
+    lengths = features.spans[:, 1] - features.spans[:, 0]
+    size = np.bincount(owner[kept], weights=lengths[paragraphs[kept]],
+                       minlength=involved.size).astype(np.int64)
+    frequency = np.zeros(_BUCKETS, dtype=np.int32)
+    n_rows = int(kept.sum())
+    if size.sum() <= _BATCH_CHARACTERS:
+        numbers, article_rows, rows = _ngram_rows(texts, features, allowed, involved, frequency)
+        return _entries(numbers, article_rows, rows, frequency, n_rows,
+                        np.searchsorted(involved, a), np.searchsorted(involved, b), threshold)
+    for batch in _batches(size, _BATCH_CHARACTERS):
+        _ngram_rows(texts, features, allowed, involved[batch], frequency)
+    # Runs of pairs (consecutive: a left article's pairs stay together where they fit)
+    # whose articles' texts fit in a batch.
+    size_of = dict(zip(involved.tolist(), size.tolist(), strict=True))
+    parts = []
+    start = 0
+    while start < a.size:
+        members: set[int] = set()
+        total = 0
+        stop = start
+        while stop < a.size:
+            new = {int(a[stop]), int(b[stop])} - members
+            grown = total + sum(size_of[k] for k in new)
+            if grown > _BATCH_CHARACTERS and stop > start:
+                break
+            members |= new
+            total = grown
+            stop += 1
+        run = sorted_unique(np.concatenate([a[start:stop], b[start:stop]]))
+        numbers, article_rows, rows = _ngram_rows(texts, features, allowed, run,
+                                                  np.zeros(_BUCKETS, dtype=np.int32))
+        parts.append(_entries(numbers, article_rows, rows, frequency, n_rows,
+                              np.searchsorted(run, a[start:stop]),
+                              np.searchsorted(run, b[start:stop]), threshold))
+        start = stop
+    offsets = np.zeros(a.size + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([np.diff(part[0]) for part in parts]), out=offsets[1:])
+    first = np.concatenate([part[1] for part in parts])
+    second = np.concatenate([part[2] for part in parts])
+    return offsets, first, second, np.concatenate([part[3] for part in parts])
+
+
+def _batches(size: I64, budget: int) -> list[slice]:
+    """Consecutive runs of articles whose sizes add up to at most ``budget`` (or one article
+    alone)."""
+    cuts = [0]
+    total = 0
+    for position, value in enumerate(size.tolist()):
+        if total + value > budget and position > cuts[-1]:
+            cuts.append(position)
+            total = 0
+        total += value
+    cuts.append(size.size)
+    return [slice(start, stop) for start, stop in itertools.pairwise(cuts)]
+
+
+def _ngram_rows(texts: Sequence[str], features: Features, allowed: npt.NDArray[np.bool_],
+                articles: I64, frequency: npt.NDArray[np.int32]
+                ) -> tuple[I64, I64, tuple[I64, npt.NDArray[np.int32], npt.NDArray[np.int32]]]:
+    """The n-gram count rows of the allowed paragraphs of ``articles`` (each text read
+    once), their columns counted in ``frequency``: each row's paragraph number, each
+    article's run of rows (CSR over ``articles``) and the rows."""
+    numbers, article_rows, pieces = _paragraphs_of(
+        [texts[k] for k in articles.tolist()], features, allowed, articles)
+    points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum([len(piece) for piece in pieces], out=starts[1:])
+    return numbers, article_rows, _ngram_counts(points, starts, int(_PRIME), _NGRAM, frequency)
+
+
+def _entries(numbers: I64, article_rows: I64,
+             rows: tuple[I64, npt.NDArray[np.int32], npt.NDArray[np.int32]],
+             frequency: npt.NDArray[np.int32], n_rows: int, left: I64, right: I64,
+             threshold: float) -> tuple[I64, I64, I64, F64]:
+    """The supporting entries of pairs of articles (positions ``left``, ``right`` in the
+    rows' articles), IDF from ``frequency`` over ``n_rows`` paragraphs, as paragraph
+    numbers."""
+    indptr, indices, counts = rows
+    norms = _ngram_norms(indptr, indices, counts, frequency, n_rows)
+    offsets, first, second, similarity = _supporting_entries(
+        indptr, indices, counts, frequency, norms, n_rows, article_rows, left, right,
+        threshold)
+    return offsets, numbers[first], numbers[second], similarity
 
 
 def _paragraphs_of(involved_texts: list[str], features: Features,

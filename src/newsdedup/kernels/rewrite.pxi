@@ -2,53 +2,53 @@
 # pairs whose vectors are close.
 
 
-cdef struct NgramCounts:
-    int32_t count
-    int32_t pieces
-
-
-# How many n-grams ahead ``ngram_vectors`` asks for a column's counts (a table of 32 MB:
+# How many n-grams ahead the n-gram kernels ask for a column's counts (tables of 16-32 MB:
 # each access a cache miss without it).
 cdef enum:
     PREFETCH_AHEAD = 16
 
 
-def ngram_vectors(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t prime,
-                  int64_t ngram, int64_t buckets):
-    """TF-IDF vectors of the character ``ngram``-grams of pieces of text (piece ``k`` is
-    ``points[starts[k]:starts[k + 1]]``), as CSR rows with ascending columns.
+cdef struct NgramCounts:
+    int32_t count
+    int32_t pieces
+
+
+def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t prime,
+                 int64_t ngram, int32_t[::1] frequency):
+    """The character ``ngram``-grams of pieces of text (piece ``k`` is
+    ``points[starts[k]:starts[k + 1]]``) as CSR rows of distinct columns, ascending, with
+    their counts; each row's columns are also counted in ``frequency`` (one per piece: the
+    document frequency, added to what it holds).
 
     An n-gram is the polynomial hash of its code points (Horner, times ``prime``; a piece
     shorter than an n-gram is one n-gram, the sum of its code points, none if empty), mixed
-    (``fmix64``) into ``buckets`` columns (a power of two, at least 4,096). Weights are
-    ``1 + log tf`` times the smooth IDF over the pieces, ``log((1 + n) / (1 + df)) + 1``,
-    each row L2-normalized (summed in column order). A piece's columns are listed in order
-    from a two-level bit set (a bit per column, a bit per 64 columns), not sorted; a
-    column's count in the piece and its count of pieces share a cache line, asked for
-    ``PREFETCH_AHEAD`` n-grams before they are read."""
+    (``fmix64``) into ``frequency.shape[0]`` columns (a power of two, at least 4,096). A
+    piece's columns are listed in order from a two-level bit set (a bit per column, a bit per
+    64 columns), not sorted; a column's count in the piece and its count of pieces share a
+    cache line, asked for ``PREFETCH_AHEAD`` n-grams before they are read (a table of 32 MB:
+    each access a cache miss without), and the latter are added to ``frequency`` at the
+    end."""
     cdef Py_ssize_t n_pieces = starts.shape[0] - 1
+    cdef int64_t buckets = frequency.shape[0]
     cdef int64_t piece, position, start, stop, size, k, total = 0, written = 0, most = 1
     cdef int64_t mask = buckets - 1, n_words = buckets >> 6, n_summary = buckets >> 12
     cdef int64_t word_index, summary_index, n_columns, ahead
     cdef uint64_t value, word, summary_word
     cdef int32_t bucket
-    cdef double weight, norm, idf_top = <double>(1 + n_pieces)
     for piece in range(n_pieces):
         size = starts[piece + 1] - starts[piece]
         total += size - ngram + 1 if size >= ngram else (1 if size > 0 else 0)
         most = imax(most, size)
     indptr = np.zeros(n_pieces + 1, dtype=np.int64)
     indices = np.empty(total, dtype=np.int32)
-    data = np.empty(total, dtype=np.float64)
+    counts = np.empty(total, dtype=np.int32)
     cdef int64_t[::1] out_indptr = indptr
     cdef int32_t[::1] out_indices = indices
-    cdef double[::1] out_data = data
+    cdef int32_t[::1] out_counts = counts
     cdef NgramCounts* table = NULL
     cdef int32_t* columns = NULL
     cdef uint64_t* bits = NULL
     cdef uint64_t* summary = NULL
-    cdef double* tf_weight = NULL
-    cdef double* idf = NULL
     try:
         with nogil:
             table = <NgramCounts*>checked_malloc(buckets * sizeof(NgramCounts))
@@ -103,60 +103,93 @@ def ngram_vectors(const uint32_t[::1] points, const int64_t[::1] starts, uint64_
                             bucket = <int32_t>((word_index << 6) + nd_lowest_bit(word))
                             word &= word - 1
                             out_indices[written] = bucket
-                            out_data[written] = <double>table[bucket].count
+                            out_counts[written] = table[bucket].count
                             table[bucket].count = 0
                             table[bucket].pieces += 1
                             written += 1
                 out_indptr[piece + 1] = written
-            # 1 + log tf and the IDF from tables: tf is at most a piece's length, df at most
-            # the number of pieces.
-            tf_weight = <double*>checked_malloc((most + 1) * sizeof(double))
-            idf = <double*>checked_malloc((n_pieces + 1) * sizeof(double))
-            for k in range(1, most + 1):
-                tf_weight[k] = 1.0 + log(<double>k)
-            for k in range(n_pieces + 1):
-                idf[k] = log(idf_top / (1.0 + k)) + 1.0
-            for piece in range(n_pieces):
-                norm = 0.0
-                for position in range(out_indptr[piece], out_indptr[piece + 1]):
-                    ahead = position + PREFETCH_AHEAD
-                    if ahead < written:
-                        nd_prefetch(&table[out_indices[ahead]])
-                    weight = tf_weight[<int64_t>out_data[position]] * idf[
-                        table[out_indices[position]].pieces]
-                    out_data[position] = weight
-                    norm += weight * weight
-                norm = sqrt(norm)
-                if norm < 1e-12:
-                    norm = 1e-12
-                for position in range(out_indptr[piece], out_indptr[piece + 1]):
-                    out_data[position] = out_data[position] / norm
+            for k in range(buckets):
+                frequency[k] += table[k].pieces
     finally:
         free(table)
         free(columns)
         free(bits)
         free(summary)
+    return indptr, indices[:written], counts[:written]
+
+
+cdef void ngram_weight_tables(const int32_t[::1] counts, const int32_t[::1] frequency,
+                              int64_t n_rows, double** tf_weight, double** idf) except * nogil:
+    """Tables of ``1 + log tf`` (by count) and of the smooth IDF over ``n_rows`` pieces,
+    ``log((1 + n) / (1 + df)) + 1`` (by document frequency), each computed once per value;
+    the caller frees them."""
+    cdef int64_t k, most = 1, most_frequency = 0
+    cdef double top = <double>(1 + n_rows)
+    for k in range(counts.shape[0]):
+        most = imax(most, counts[k])
+    for k in range(frequency.shape[0]):
+        most_frequency = imax(most_frequency, frequency[k])
+    tf_weight[0] = <double*>checked_malloc((most + 1) * sizeof(double))
+    idf[0] = <double*>checked_malloc((most_frequency + 1) * sizeof(double))
+    for k in range(1, most + 1):
+        tf_weight[0][k] = 1.0 + log(<double>k)
+    for k in range(most_frequency + 1):
+        idf[0][k] = log(top / (1.0 + k)) + 1.0
+
+
+def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
+                const int32_t[::1] counts, const int32_t[::1] frequency, int64_t n_rows):
+    """The L2 norm of each row of n-gram counts weighed ``1 + log tf`` times the smooth IDF
+    over ``n_rows`` pieces (``df`` from ``frequency``), squares summed in column order; at
+    least 1e-12."""
+    cdef Py_ssize_t n_pieces = indptr.shape[0] - 1
+    cdef int64_t piece, position, ahead, n_entries = indices.shape[0]
+    cdef double weight, norm
+    norms = np.empty(n_pieces, dtype=np.float64)
+    cdef double[::1] out = norms
+    cdef double* tf_weight = NULL
+    cdef double* idf = NULL
+    try:
+        with nogil:
+            ngram_weight_tables(counts, frequency, n_rows, &tf_weight, &idf)
+            for piece in range(n_pieces):
+                norm = 0.0
+                for position in range(indptr[piece], indptr[piece + 1]):
+                    ahead = position + PREFETCH_AHEAD
+                    if ahead < n_entries:
+                        nd_prefetch(&frequency[indices[ahead]])
+                    weight = tf_weight[counts[position]] * idf[frequency[indices[position]]]
+                    norm += weight * weight
+                norm = sqrt(norm)
+                out[piece] = norm if norm >= 1e-12 else 1e-12
+    finally:
         free(tf_weight)
         free(idf)
-    return indptr, indices[:written], data[:written]
+    return norms
 
 
 def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
-                       const double[::1] data, const int64_t[::1] article_rows,
-                       const int64_t[::1] left, const int64_t[::1] right, double threshold,
-                       int64_t buckets):
-    """The row pairs of each article pair ``(left[k], right[k])`` whose dot product reaches
+                       const int32_t[::1] counts, const int32_t[::1] frequency,
+                       const double[::1] norms, int64_t n_rows,
+                       const int64_t[::1] article_rows, const int64_t[::1] left,
+                       const int64_t[::1] right, double threshold):
+    """The row pairs of each article pair ``(left[k], right[k])`` whose cosine reaches
     ``threshold``: rows ``article_rows[a]:article_rows[a + 1]`` of article ``a`` against
-    those of the other (``left`` ascending: each left article's rows are scattered into a
-    table once, every right row then adds its products along it, column by column as a
-    merge of the two rows would). Returns CSR offsets over the pairs, then each entry's
-    left row, right row and dot product, in row order."""
+    those of the other, each entry weighed as ``ngram_norms`` weighs it (over ``n_rows``
+    pieces) and divided by its row's norm (``left`` ascending: each left article's rows are
+    scattered into a table of ``frequency.shape[0]`` columns once, every right row then adds
+    its products along it, column by column as a merge of the two rows would). Returns CSR
+    offsets over the pairs, then each entry's left row, right row and cosine, in row
+    order."""
     cdef Py_ssize_t n_pairs = left.shape[0]
     cdef int64_t pair, current = -1, most_entries = 0, most_rows = 0, article
     cdef int64_t n_left = 0, n_right, left_start = 0, right_start, row, position, entry
     cdef int64_t n_entries = 0, capacity = 1024, found = 0, i, j
+    cdef int64_t buckets = frequency.shape[0]
     cdef int32_t bucket
     cdef double weight
+    cdef double* tf_weight = NULL
+    cdef double* idf = NULL
     offsets = np.zeros(n_pairs + 1, dtype=np.int64)
     cdef int64_t[::1] out_offsets = offsets
     cdef int32_t* head = NULL
@@ -177,6 +210,7 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                 most_rows = imax(most_rows, article_rows[article + 1] - article_rows[article])
                 most_entries = imax(most_entries, indptr[article_rows[article + 1]]
                                     - indptr[article_rows[article]])
+            ngram_weight_tables(counts, frequency, n_rows, &tf_weight, &idf)
             head = <int32_t*>checked_malloc(buckets * sizeof(int32_t))
             memset(head, 0xFF, buckets * sizeof(int32_t))
             chain = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
@@ -202,15 +236,19 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                             bucket = indices[position]
                             chain[entry] = head[bucket]
                             chain_row[entry] = <int32_t>row
-                            chain_weight[entry] = data[position]
+                            chain_weight[entry] = (
+                                tf_weight[counts[position]] * idf[frequency[bucket]]
+                            ) / norms[left_start + row]
                             head[bucket] = <int32_t>entry
                 right_start = article_rows[right[pair]]
                 n_right = article_rows[right[pair] + 1] - right_start
                 memset(block, 0, n_left * n_right * sizeof(double))
                 for j in range(n_right):
                     for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
-                        entry = head[indices[position]]
-                        weight = data[position]
+                        bucket = indices[position]
+                        entry = head[bucket]
+                        weight = (tf_weight[counts[position]] * idf[frequency[bucket]]
+                                  ) / norms[right_start + j]
                         while entry >= 0:
                             block[chain_row[entry] * n_right + j] += chain_weight[entry] * weight
                             entry = chain[entry]
@@ -250,6 +288,8 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
             second_view[entry] = second_rows[entry]
             values_view[entry] = similarity[entry]
     finally:
+        free(tf_weight)
+        free(idf)
         free(head)
         free(chain)
         free(chain_row)
