@@ -118,7 +118,7 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     # The texts go to the reduce with the articles when a step there reads them (the local
     # pipeline keeps a stream's on disk for the rewrite support; a worker's file cannot move).
     keep = (keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
-            or settings.rewrite_supported_threshold is not None)
+            or settings.rewrite_threshold is not None)
     from ._drivers import dask_steps
 
     tables = dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats,

@@ -87,6 +87,11 @@ def test_a_stream_finds_a_rewrite_in_part_as_a_list_does() -> None:
     assert [m.relation for m in listed.matches] == ["rewrite"]
     assert streamed.matches == listed.matches
     assert [a.text for a in streamed.articles] == [None, None]
+    # A whole rewrite's supporting paragraphs too, with rewrites in part off.
+    whole = [Article("src", SOURCE), Article("rw", REWRITE)]
+    listed = dedup(whole, rewrite_supported_threshold=None)
+    assert [len(m.shared_paragraphs) for m in listed.matches] == [3]
+    assert dedup(iter(whole), rewrite_supported_threshold=None).matches == listed.matches
 
 
 def test_a_rewrite_in_part_without_texts_is_not_reported() -> None:
@@ -164,10 +169,10 @@ def test_pieces_normalized_together_equal_each_alone(pieces: list[str]) -> None:
 
 def test_the_support_in_batches_finds_the_same_rewrites(
         ecbplus: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past ``_BATCH_CHARACTERS`` of text the support counts the document frequencies first
-    and checks the pairs in batches: on the ECB+ dev documents (rewrites in part from 0.25),
-    batches of 20,000 characters (dozens) report exactly the rewrites and
-    supporting paragraphs of one batch."""
+    """Past ``_BATCH_CHARACTERS`` of text the support counts its n-gram rows batch by batch
+    into temporary files and checks the pairs on them memory-mapped: on the ECB+ dev
+    documents (rewrites in part from 0.25), batches of 20,000 characters (dozens) report
+    exactly the rewrites and supporting paragraphs of one batch."""
     whole = dedup(ecbplus, rewrite_supported_threshold=0.25)
     rewrites = [m for m in whole.matches if m.relation == "rewrite"]
     assert len(rewrites) > 300 and sum(bool(m.shared_paragraphs) for m in rewrites) > 100

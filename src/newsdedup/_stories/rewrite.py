@@ -24,8 +24,8 @@ independent write-ups of one event share the names but tell it in their own word
    listed in order from a bit set, and each article's paragraphs are scattered into a table
    once, every paragraph of a partner then adding its products along it (no merge per
    paragraph pair); on the synthetic corpus at 10k, 8,180 pairs and 18 million characters
-   in 1.3 s instead of 4.6 s. Past ``_BATCH_CHARACTERS`` of text the document frequencies
-   are counted first and the pairs checked in batches, so memory stays bounded.
+   in 1.3 s instead of 4.6 s. Past ``_BATCH_CHARACTERS`` of text the rows are counted batch
+   by batch into temporary files, memory-mapped for the pairs, so memory stays bounded.
 3. **Rewrites in part.** An article that rewrites part of another and says something else
    in the rest has a lower whole cosine, like an independent write-up of the same event. A
    pair scoring ``rewrite_supported_threshold`` (under ``rewrite_threshold``) is a rewrite
@@ -39,7 +39,9 @@ independent write-ups of one event share the names but tell it in their own word
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Sequence
+from typing import IO
 
 import attrs
 import numpy as np
@@ -178,11 +180,11 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
     n-gram cosine reaches ``threshold``: CSR offsets over the pairs, then each entry's
     paragraph numbers and cosine (see the module docstring).
 
-    The IDF is over the allowed paragraphs of every article involved. Up to
-    ``_BATCH_CHARACTERS`` of their text, their rows are built at once; beyond, their
-    document frequencies are counted first, batch by batch, then the pairs are checked in
-    runs whose articles' texts fit in a batch, so memory stays bounded and the result is
-    the same.
+    The IDF is over the allowed paragraphs of every article involved, so their rows are
+    counted first, each text read once: up to ``_BATCH_CHARACTERS`` of text at once, in
+    memory; beyond, batch by batch into a temporary file that the pairs are then checked
+    on, memory-mapped (the operating system's cache holds what is read; the result is the
+    same).
     """
     involved = sorted_unique(np.concatenate([a, b]))
     paragraphs, owner = gather_rows(features.article_paragraphs, involved)
@@ -191,42 +193,46 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
     size = np.bincount(owner[kept], weights=lengths[paragraphs[kept]],
                        minlength=involved.size).astype(np.int64)
     frequency = np.zeros(_BUCKETS, dtype=np.int32)
-    n_rows = int(kept.sum())
+    left, right = np.searchsorted(involved, a), np.searchsorted(involved, b)
     if size.sum() <= _BATCH_CHARACTERS:
         numbers, article_rows, rows = _ngram_rows(texts, features, allowed, involved, frequency)
-        return _entries(numbers, article_rows, rows, frequency, n_rows,
-                        np.searchsorted(involved, a), np.searchsorted(involved, b), threshold)
-    for batch in _batches(size, _BATCH_CHARACTERS):
-        _ngram_rows(texts, features, allowed, involved[batch], frequency)
-    # Runs of pairs (consecutive: a left article's pairs stay together where they fit)
-    # whose articles' texts fit in a batch.
-    size_of = dict(zip(involved.tolist(), size.tolist(), strict=True))
-    parts = []
-    start = 0
-    while start < a.size:
-        members: set[int] = set()
-        total = 0
-        stop = start
-        while stop < a.size:
-            new = {int(a[stop]), int(b[stop])} - members
-            grown = total + sum(size_of[k] for k in new)
-            if grown > _BATCH_CHARACTERS and stop > start:
-                break
-            members |= new
-            total = grown
-            stop += 1
-        run = sorted_unique(np.concatenate([a[start:stop], b[start:stop]]))
-        numbers, article_rows, rows = _ngram_rows(texts, features, allowed, run,
-                                                  np.zeros(_BUCKETS, dtype=np.int32))
-        parts.append(_entries(numbers, article_rows, rows, frequency, n_rows,
-                              np.searchsorted(run, a[start:stop]),
-                              np.searchsorted(run, b[start:stop]), threshold))
-        start = stop
-    offsets = np.zeros(a.size + 1, dtype=np.int64)
-    np.cumsum(np.concatenate([np.diff(part[0]) for part in parts]), out=offsets[1:])
-    first = np.concatenate([part[1] for part in parts])
-    second = np.concatenate([part[2] for part in parts])
-    return offsets, first, second, np.concatenate([part[3] for part in parts])
+        return _entries(numbers, article_rows, rows, frequency, left, right, threshold)
+    # Columns and counts of each batch written as they are counted (a file each, read back
+    # as two arrays); paragraph numbers and offsets stay in memory (one or two per row).
+    with tempfile.TemporaryFile() as column_file, tempfile.TemporaryFile() as count_file:
+        numbers_parts, article_parts, indptr_parts = [], [], []
+        for batch in _batches(size, _BATCH_CHARACTERS):
+            numbers, article_rows, (indptr, indices, counts) = _ngram_rows(
+                texts, features, allowed, involved[batch], frequency)
+            numbers_parts.append(numbers)
+            article_parts.append(article_rows)
+            indptr_parts.append(indptr)
+            column_file.write(indices.tobytes())
+            count_file.write(counts.tobytes())
+        del indices, counts
+        column_file.flush()
+        count_file.flush()
+        indptr = _joined_offsets(indptr_parts)
+        rows = (indptr, _mapped(column_file, int(indptr[-1])),
+                _mapped(count_file, int(indptr[-1])))
+        return _entries(np.concatenate(numbers_parts), _joined_offsets(article_parts), rows,
+                        frequency, left, right, threshold)
+
+
+def _mapped(file: IO[bytes], size: int) -> npt.NDArray[np.int32]:
+    """The ``size`` int32 values written to ``file``, memory-mapped (an empty file cannot
+    be)."""
+    if size == 0:
+        return np.zeros(0, dtype=np.int32)
+    return np.memmap(file, dtype=np.int32, mode="r", shape=(size,))
+
+
+def _joined_offsets(parts: list[I64]) -> I64:
+    """CSR offsets of consecutive parts joined (each part's offsets start at 0)."""
+    sizes = np.concatenate([np.diff(part) for part in parts])
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return offsets
 
 
 def _batches(size: I64, budget: int) -> list[slice]:
@@ -259,12 +265,12 @@ def _ngram_rows(texts: Sequence[str], features: Features, allowed: npt.NDArray[n
 
 def _entries(numbers: I64, article_rows: I64,
              rows: tuple[I64, npt.NDArray[np.int32], npt.NDArray[np.int32]],
-             frequency: npt.NDArray[np.int32], n_rows: int, left: I64, right: I64,
+             frequency: npt.NDArray[np.int32], left: I64, right: I64,
              threshold: float) -> tuple[I64, I64, I64, F64]:
     """The supporting entries of pairs of articles (positions ``left``, ``right`` in the
-    rows' articles), IDF from ``frequency`` over ``n_rows`` paragraphs, as paragraph
-    numbers."""
+    rows' articles), IDF from ``frequency`` over the rows, as paragraph numbers."""
     indptr, indices, counts = rows
+    n_rows = indptr.size - 1
     norms = _ngram_norms(indptr, indices, counts, frequency, n_rows)
     offsets, first, second, similarity = _supporting_entries(
         indptr, indices, counts, frequency, norms, n_rows, article_rows, left, right,
