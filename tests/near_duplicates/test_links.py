@@ -119,6 +119,38 @@ def test_content_sizes_are_the_sizes_of_the_unions() -> None:
         assert chosen_sets.row(article).tolist() == expected
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pair_scores_with_kept_unions_equal_unions_merged_per_pair(workers: int) -> None:
+    """The pairs' unions built once and kept (under ``_KEPT_UNION_SHINGLES``) give the
+    intersections and sizes of each pair's unions merged when needed (past it), on one
+    thread or two; every article appears in several pairs, on either side."""
+    from newsdedup import DedupConfig
+    from newsdedup._text.features import extract_features
+
+    documents = load_ecbplus()[:60]
+    articles = [Article(d["id"], d["text"]) for d in documents]
+    features = extract_features(articles, DedupConfig())
+    allowed = np.random.default_rng(2).random(len(features.shingles)) < 0.8
+    rng = np.random.default_rng(3)
+    pairs = np.unique(np.sort(rng.integers(0, len(articles), (300, 2)), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    a, b = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+    kept = links_module._pair_scores(features, allowed, a, b, workers)
+    merged_once = links_module._KEPT_UNION_SHINGLES
+    try:
+        links_module._KEPT_UNION_SHINGLES = 0
+        merged = links_module._pair_scores(features, allowed, a, b, workers)
+    finally:
+        links_module._KEPT_UNION_SHINGLES = merged_once
+    sets = links_module.article_shingle_sets(features, allowed)
+    expected = [len(set(sets.row(x).tolist()) & set(sets.row(y).tolist()))
+                for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+    assert kept.intersection.tolist() == merged.intersection.tolist() == expected
+    assert kept.left_size.tolist() == merged.left_size.tolist()
+    assert kept.right_size.tolist() == merged.right_size.tolist()
+    assert sum(expected) > 0
+
+
 def test_a_lead_excerpt_is_a_contained_copy() -> None:
     """A repost cut to its first paragraphs (wholly contained, covering ~40% of the source)
     joins the source's group; a page quoting a short article as a small part does not."""

@@ -44,6 +44,7 @@ from .._core.threads import map_in_threads, split_range
 from .._core.types import F64, I64
 from .._kernels import candidate_pass as _candidate_pass
 from .._kernels import edited_line_names as _edited_line_names
+from .._kernels import intersection_kernel as _intersection_kernel
 from .._kernels import lines_within as _lines_within
 from .._kernels import link_similarity_kernel as _link_similarity_kernel
 from .._kernels import popular_hubs as _popular_hubs
@@ -268,18 +269,11 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
 
     a, b = class_pairs(classes, matches, preference, content_of)
 
-    # Each linked pair is compared over its two representatives' unions, built when needed
-    # and not kept; classes without links get the sum of their paragraphs' set sizes (see
-    # ArticleLinks.content_size), unless they hold several copies: those were compared too.
+    # Each linked pair is compared over its two representatives' unions; classes without
+    # links get the sum of their paragraphs' set sizes (see ArticleLinks.content_size),
+    # unless they hold several copies: those were compared too.
     rep_a, rep_b = representative[a], representative[b]
-    parts = map_in_threads(
-        lambda bounds: _link_similarity_kernel(
-            features.article_paragraphs, allowed, shingles.offsets, shingles.values,
-            rep_a[bounds[0]:bounds[1]], rep_b[bounds[0]:bounds[1]]),
-        split_range(a.size, config.workers), config.workers)
-    scores = PairSimilarity(rep_a, rep_b, *(np.concatenate([part[k] for part in parts])
-                                            if parts else np.zeros(0, dtype=np.int64)
-                                            for k in range(3)))
+    scores = _pair_scores(features, allowed, rep_a, rep_b, config.workers)
     article = features.paragraph_article
     content_size = np.bincount(article, weights=np.where(allowed, shingles.sizes, 0),
                                minlength=n_articles).astype(np.int64)
@@ -401,6 +395,48 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
         relation=tuple(relation.tolist()), duplicate=duplicate, digest=digest,
         content_size=content_size,
     )
+
+
+#: The unions of the compared articles are built once and kept while their pairs are scored
+#: when they hold at most this many shingles (their paragraphs' set sizes added up: 64M,
+#: at most 512 MB); beyond, each pair's unions are built when needed and dropped (an
+#: article compared with thirty others is merged thirty times).
+_KEPT_UNION_SHINGLES = 1 << 26
+
+
+def _pair_scores(features: Features, allowed: npt.NDArray[np.bool_], rep_a: I64, rep_b: I64,
+                 workers: int) -> PairSimilarity:
+    """Intersection and sizes of the unions of the allowed shingles of ``rep_a[k]`` and
+    ``rep_b[k]`` (``rep_a`` ascending), on ``workers`` threads over ranges of pairs."""
+    shingles = features.shingles
+    chosen = np.zeros(features.n_articles, dtype=bool)
+    chosen[rep_a] = True
+    chosen[rep_b] = True
+    bound = int(np.where(allowed & chosen[features.paragraph_article], shingles.sizes, 0).sum())
+    ranges = split_range(rep_a.size, workers)
+    if bound <= _KEPT_UNION_SHINGLES:
+        unions = article_shingle_sets(features, allowed, chosen, workers)
+
+        def intersections(bounds: tuple[int, int]) -> I64:
+            result: I64 = _intersection_kernel(unions.offsets, unions.values,
+                                               rep_a[bounds[0]:bounds[1]],
+                                               rep_b[bounds[0]:bounds[1]])
+            return result
+
+        counts = map_in_threads(intersections, ranges, workers)
+        intersection = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+        return PairSimilarity(rep_a, rep_b, intersection, unions.sizes[rep_a],
+                              unions.sizes[rep_b])
+
+    def merged(bounds: tuple[int, int]) -> tuple[I64, I64, I64]:
+        return _link_similarity_kernel(
+            features.article_paragraphs, allowed, shingles.offsets, shingles.values,
+            rep_a[bounds[0]:bounds[1]], rep_b[bounds[0]:bounds[1]])
+
+    parts = map_in_threads(merged, ranges, workers)
+    return PairSimilarity(rep_a, rep_b, *(np.concatenate([part[k] for part in parts])
+                                          if parts else np.zeros(0, dtype=np.int64)
+                                          for k in range(3)))
 
 
 def class_pairs(classes: CopyClasses, matches: ParagraphMatches, preference: Preference,
