@@ -8,7 +8,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._core.arrays import gather_rows, pairs_in_runs, ranks, sorted_unique
+from newsdedup._core.arrays import (
+    distinct_pairs,
+    gather_rows,
+    pairs_in_runs,
+    ranks,
+    sorted_unique,
+)
 from strategies import run_lengths
 
 
@@ -109,3 +115,12 @@ def test_sorted_unique_is_np_unique(values: list[int], dtype: type) -> None:
     found = sorted_unique(array)
     assert found.dtype == expected.dtype
     assert found.tolist() == expected.tolist()
+
+
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 40), st.integers(0, 2**62)),
+                          st.integers(0, 40)), max_size=60))
+def test_distinct_pairs_is_np_unique_of_rows(pairs: list[tuple[int, int]]) -> None:
+    """distinct_pairs gives np.unique(axis=0): by one code per row when the values are small
+    enough, by rows past that (values up to 2**62)."""
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    assert distinct_pairs(array).tolist() == np.unique(array, axis=0).tolist()

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from .types import I64
 
-__all__ = ["gather_rows", "pairs_in_runs", "ranks", "sorted_unique"]
+__all__ = ["distinct_pairs", "gather_rows", "pairs_in_runs", "ranks", "sorted_unique"]
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 
@@ -94,3 +94,26 @@ def sorted_unique(values: npt.NDArray[_Scalar], runs: bool = False) -> npt.NDArr
     keep[0] = True
     np.not_equal(flat[1:], flat[:-1], out=keep[1:])
     return flat[keep]
+
+
+#: Largest value bound whose pair codes ``first * bound + second`` fit in an int64.
+_CODE_BOUND = 3_037_000_499
+
+
+def distinct_pairs(pairs: I64) -> I64:
+    """The distinct rows of an ``(n, 2)`` array of non-negative integers, sorted:
+    ``np.unique(pairs, axis=0)``, through one integer code per row when the values allow
+    (numpy's row-wise unique sorts rows as bytes: 0.9 s of the 1.3 s the paragraph matches
+    took on the reposts corpus at 20k, against 0.2 s).
+
+    >>> distinct_pairs(np.array([[2, 1], [0, 5], [2, 1], [0, 3]])).tolist()
+    [[0, 3], [0, 5], [2, 1]]
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    bound = int(pairs.max()) + 1 if pairs.size else 1
+    if bound > _CODE_BOUND or (pairs.size and int(pairs.min()) < 0):
+        found: I64 = np.unique(pairs, axis=0)
+        return found
+    codes = sorted_unique(pairs[:, 0] * np.int64(bound) + pairs[:, 1])
+    return np.stack([codes // bound, codes % bound], axis=1)
+

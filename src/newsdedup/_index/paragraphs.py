@@ -24,7 +24,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.arrays import pairs_in_runs
+from .._core.arrays import distinct_pairs, pairs_in_runs
 from .._core.config import DedupConfig
 from .._core.hashing import fmix64
 from .._core.types import I64, U32
@@ -165,7 +165,7 @@ class ParagraphIndex:
             pairs.append(np.stack([np.maximum(first_uid, second_uid),
                                    np.minimum(first_uid, second_uid)], axis=1))
         # Each pair once, the newer uid first.
-        found = np.unique(np.concatenate(pairs), axis=0)
+        found = distinct_pairs(np.concatenate(pairs))
         found = found[found[:, 0] != found[:, 1]]
         return Staged(uid, distinct[appearance], new_keys, new_first, found)
 

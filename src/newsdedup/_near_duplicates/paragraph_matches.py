@@ -16,6 +16,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .._core.arrays import distinct_pairs
 from .._core.config import DedupConfig
 from .._core.types import F64, I64
 from .._text.features import Features
@@ -117,7 +118,7 @@ def match_paragraphs(features: Features, config: DedupConfig,
         found.append(lsh_candidate_pairs(block_signatures, block, rows, workers=config.workers,
                                      priority=priority))
         del block_signatures
-    pairs = (np.unique(np.concatenate(found), axis=0) if len(found) > 1
+    pairs = (distinct_pairs(np.concatenate(found)) if len(found) > 1
              else found[0] if found else np.zeros((0, 2), dtype=np.int64)).reshape(-1, 2)
     similarity = pair_similarity(sets, representative[pairs[:, 0]], representative[pairs[:, 1]])
     jaccard = similarity.jaccard
