@@ -172,7 +172,7 @@ def test_the_support_in_batches_finds_the_same_rewrites(
     """Past ``_BATCH_CHARACTERS`` of text the support counts its n-gram rows batch by batch
     into temporary files and checks the pairs on them memory-mapped: on the ECB+ dev
     documents (rewrites in part from 0.25), batches of 20,000 characters (dozens) report
-    exactly the rewrites and supporting paragraphs of one batch."""
+    exactly the rewrites and supporting paragraphs of one batch, on one thread or two."""
     whole = dedup(ecbplus, rewrite_supported_threshold=0.25)
     rewrites = [m for m in whole.matches if m.relation == "rewrite"]
     assert len(rewrites) > 300 and sum(bool(m.shared_paragraphs) for m in rewrites) > 100
@@ -183,8 +183,10 @@ def test_the_support_in_batches_finds_the_same_rewrites(
         batches.extend(found := original(size, budget))
         return found
 
+    assert dedup(ecbplus, rewrite_supported_threshold=0.25, workers=2).matches == whole.matches
     monkeypatch.setattr(rewrite_module, "_BATCH_CHARACTERS", 20000)
     monkeypatch.setattr(rewrite_module, "_batches", counted)
     batched = dedup(ecbplus, rewrite_supported_threshold=0.25)
     assert len(batches) > 20
     assert batched.matches == whole.matches
+    assert dedup(ecbplus, rewrite_supported_threshold=0.25, workers=2).matches == whole.matches

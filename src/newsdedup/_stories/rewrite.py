@@ -49,6 +49,7 @@ import numpy.typing as npt
 
 from .._core.arrays import gather_rows, sorted_unique
 from .._core.config import DedupConfig
+from .._core.threads import map_in_threads, split_range
 from .._core.types import F64, I64
 from .._kernels import ngram_counts as _ngram_counts
 from .._kernels import ngram_norms as _ngram_norms
@@ -143,7 +144,7 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
                         np.zeros(int(whole.sum()) + 1, dtype=np.int64), empty, empty,
                         np.zeros(0))
     entry_offsets, entry_first, entry_second, entry_similarity = _supporting_entries_of(
-        texts, features, allowed, a, b, config.rewrite_paragraph_threshold)
+        texts, features, allowed, a, b, config.rewrite_paragraph_threshold, config.workers)
     # Each paragraph in its best supporting pair only; most pairs have no entry at all.
     counts = np.zeros(a.size, dtype=np.int64)
     chosen: list[I64] = []
@@ -175,7 +176,7 @@ def _select(found: Rewrites, keep: npt.NDArray[np.bool_]) -> Rewrites:
 
 def _supporting_entries_of(texts: Sequence[str], features: Features,
                            allowed: npt.NDArray[np.bool_], a: I64, b: I64,
-                           threshold: float) -> tuple[I64, I64, I64, F64]:
+                           threshold: float, workers: int = 1) -> tuple[I64, I64, I64, F64]:
     """The paragraph pairs of each article pair ``(a[k], b[k])`` (``a`` ascending) whose
     n-gram cosine reaches ``threshold``: CSR offsets over the pairs, then each entry's
     paragraph numbers and cosine (see the module docstring).
@@ -184,7 +185,8 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
     counted first, each text read once: up to ``_BATCH_CHARACTERS`` of text at once, in
     memory; beyond, batch by batch into a temporary file that the pairs are then checked
     on, memory-mapped (the operating system's cache holds what is read; the result is the
-    same).
+    same). The n-grams of ranges of paragraphs and the pairs of ranges of left articles are
+    counted and checked on ``workers`` threads (the same result for any number).
     """
     involved = sorted_unique(np.concatenate([a, b]))
     paragraphs, owner = gather_rows(features.article_paragraphs, involved)
@@ -195,15 +197,17 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
     frequency = np.zeros(_BUCKETS, dtype=np.int32)
     left, right = np.searchsorted(involved, a), np.searchsorted(involved, b)
     if size.sum() <= _BATCH_CHARACTERS:
-        numbers, article_rows, rows = _ngram_rows(texts, features, allowed, involved, frequency)
-        return _entries(numbers, article_rows, rows, frequency, left, right, threshold)
+        numbers, article_rows, rows = _ngram_rows(texts, features, allowed, involved, frequency,
+                                                  workers)
+        return _entries(numbers, article_rows, rows, frequency, left, right, threshold,
+                        workers)
     # Columns and counts of each batch written as they are counted (a file each, read back
     # as two arrays); paragraph numbers and offsets stay in memory (one or two per row).
     with tempfile.TemporaryFile() as column_file, tempfile.TemporaryFile() as count_file:
         numbers_parts, article_parts, indptr_parts = [], [], []
         for batch in _batches(size, _BATCH_CHARACTERS):
             numbers, article_rows, (indptr, indices, counts) = _ngram_rows(
-                texts, features, allowed, involved[batch], frequency)
+                texts, features, allowed, involved[batch], frequency, workers)
             numbers_parts.append(numbers)
             article_parts.append(article_rows)
             indptr_parts.append(indptr)
@@ -216,7 +220,7 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
         rows = (indptr, _mapped(column_file, int(indptr[-1])),
                 _mapped(count_file, int(indptr[-1])))
         return _entries(np.concatenate(numbers_parts), _joined_offsets(article_parts), rows,
-                        frequency, left, right, threshold)
+                        frequency, left, right, threshold, workers)
 
 
 def _mapped(file: IO[bytes], size: int) -> npt.NDArray[np.int32]:
@@ -250,31 +254,68 @@ def _batches(size: I64, budget: int) -> list[slice]:
 
 
 def _ngram_rows(texts: Sequence[str], features: Features, allowed: npt.NDArray[np.bool_],
-                articles: I64, frequency: npt.NDArray[np.int32]
+                articles: I64, frequency: npt.NDArray[np.int32], workers: int = 1
                 ) -> tuple[I64, I64, tuple[I64, npt.NDArray[np.int32], npt.NDArray[np.int32]]]:
     """The n-gram count rows of the allowed paragraphs of ``articles`` (each text read
     once), their columns counted in ``frequency``: each row's paragraph number, each
-    article's run of rows (CSR over ``articles``) and the rows."""
+    article's run of rows (CSR over ``articles``) and the rows. Ranges of paragraphs are
+    counted on ``workers`` threads, each with its own frequency table, added in order."""
     numbers, article_rows, pieces = _paragraphs_of(
         [texts[k] for k in articles.tolist()], features, allowed, articles)
     points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
     starts = np.zeros(len(pieces) + 1, dtype=np.int64)
     np.cumsum([len(piece) for piece in pieces], out=starts[1:])
-    return numbers, article_rows, _ngram_counts(points, starts, int(_PRIME), _NGRAM, frequency)
+    ranges = split_range(len(pieces), workers) if len(pieces) >= 2 * workers else [
+        (0, len(pieces))]
+    if len(ranges) == 1:
+        return numbers, article_rows, _ngram_counts(points, starts, int(_PRIME), _NGRAM,
+                                                    frequency)
+
+    def count(bounds: tuple[int, int]) -> tuple[I64, npt.NDArray[np.int32],
+                                               npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        own = np.zeros_like(frequency)
+        indptr, indices, counts = _ngram_counts(points, starts[bounds[0]:bounds[1] + 1],
+                                                int(_PRIME), _NGRAM, own)
+        return indptr, indices, counts, own
+
+    parts = map_in_threads(count, ranges, workers)
+    for part in parts:
+        frequency += part[3]
+    rows = (_joined_offsets([part[0] for part in parts]),
+            np.concatenate([part[1] for part in parts]),
+            np.concatenate([part[2] for part in parts]))
+    return numbers, article_rows, rows
 
 
 def _entries(numbers: I64, article_rows: I64,
              rows: tuple[I64, npt.NDArray[np.int32], npt.NDArray[np.int32]],
              frequency: npt.NDArray[np.int32], left: I64, right: I64,
-             threshold: float) -> tuple[I64, I64, I64, F64]:
+             threshold: float, workers: int = 1) -> tuple[I64, I64, I64, F64]:
     """The supporting entries of pairs of articles (positions ``left``, ``right`` in the
-    rows' articles), IDF from ``frequency`` over the rows, as paragraph numbers."""
+    rows' articles, ``left`` ascending), IDF from ``frequency`` over the rows, as paragraph
+    numbers; runs of pairs (cut where the left article changes) on ``workers`` threads."""
     indptr, indices, counts = rows
     n_rows = indptr.size - 1
     norms = _ngram_norms(indptr, indices, counts, frequency, n_rows)
-    offsets, first, second, similarity = _supporting_entries(
-        indptr, indices, counts, frequency, norms, n_rows, article_rows, left, right,
-        threshold)
+    cuts = [0]
+    for start, _ in split_range(left.size, workers)[1:]:
+        # A run starts with a new left article, so each thread scatters its own.
+        cut = int(np.searchsorted(left, left[start])) if start < left.size else left.size
+        if cut > cuts[-1]:
+            cuts.append(cut)
+    cuts.append(left.size)
+
+    def check(bounds: tuple[int, int]) -> tuple[I64, I64, I64, F64]:
+        found: tuple[I64, I64, I64, F64] = _supporting_entries(
+            indptr, indices, counts, frequency, norms, n_rows, article_rows,
+            left[bounds[0]:bounds[1]], right[bounds[0]:bounds[1]], threshold)
+        return found
+
+    parts = map_in_threads(check, list(itertools.pairwise(cuts)), workers)
+    offsets = _joined_offsets([part[0] for part in parts])
+    first = np.concatenate([part[1] for part in parts])
+    second = np.concatenate([part[2] for part in parts])
+    similarity = np.concatenate([part[3] for part in parts])
     return offsets, numbers[first], numbers[second], similarity
 
 
