@@ -98,6 +98,10 @@ _FIRE = ("Firefighters in Wellington battled a blaze at the Waitrose supermarket
          "Taunton Deane magistrates on Tuesday, police confirmed.\n\n"
          "The store will stay closed for several weeks while the damage is assessed, a "
          "spokeswoman for the supermarket chain said.")
+_FIRE_OTHER = ("Shoppers in Wellington were evacuated on Sunday after a fire at the Waitrose "
+               "store; a man from the town, Robert Pitman, was later arrested.\n\n"
+               "Residents told reporters they heard sirens before dawn and saw smoke over the "
+               "high street for hours, and local councillors praised the crews.")
 _FIRE_IN_PART = ("Half of the entrance roof collapsed when a blaze hit the Waitrose supermarket "
                  "in Wellington early Sunday, fire services said, as firefighters battled it."
                  "\n\nNeighbours on the high street said the smoke could be seen from the "
@@ -122,6 +126,22 @@ def test_rewrite_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "rewrite" in summaries["--rewrite-supported-threshold 0.25"]
     assert "rewrite" not in summaries[""]
     assert "rewrite" not in summaries["--rewrite-supported-threshold 0.25 --rewrite-threshold off"]
+
+
+def test_rewrite_evidence_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--rewrite-evidence-threshold off lets the whole cosine alone decide: with a whole
+    threshold low enough, an independent write-up of the fire (no paragraph keeping the
+    source's phrasing) becomes a rewrite; by default it is not one."""
+    data = tmp_path / "input.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "text": t}) + "\n"
+                            for i, t in (("src", _FIRE), ("other", _FIRE_OTHER))), "utf-8")
+    summaries = {}
+    for extra in ([], ["--rewrite-evidence-threshold", "off"]):
+        assert main(["dedup", str(data), "-o", str(tmp_path / "out.jsonl"), "--summary",
+                     "--no-progress", "--rewrite-threshold", "0.2", *extra]) == 0
+        summaries[" ".join(extra)] = capsys.readouterr().err
+    assert "rewrite" not in summaries[""]
+    assert "rewrite" in summaries["--rewrite-evidence-threshold off"]
 
 
 def test_bad_input_exits_2_naming_the_line(tmp_path: Path,

@@ -66,6 +66,8 @@ _OFF_OPTIONS = (
     ("rewrite_supported_threshold", "rewrites need rewrite_threshold; 0.25 finds more "
                                     "rewrites in part than the default 0.42, reading more "
                                     "texts"),
+    ("rewrite_evidence_threshold", "a pair over rewrite_threshold is a rewrite without a "
+                                   "paragraph pair keeping its phrasing"),
 )
 # What off stands for on the command line (None is "not given").
 _OFF = "off"
