@@ -15,7 +15,7 @@ checks them against those reference implementations on random inputs.
 """
 
 from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc, qsort, realloc
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memcpy, memset
 from libc.math cimport log, sqrt, fabs
 
@@ -63,6 +63,16 @@ cdef void* checked_malloc(size_t size) except NULL nogil:
     if memory == NULL:
         with gil:
             raise MemoryError(f"could not allocate {size} bytes of kernel scratch")
+    return memory
+
+
+cdef void* checked_calloc(size_t count, size_t size) except NULL nogil:
+    """Zeroed memory (large blocks come zeroed from the system, page by page as they are
+    touched: a table only partly used costs only its used pages)."""
+    cdef void* memory = calloc(count if count > 0 else 1, size if size > 0 else 1)
+    if memory == NULL:
+        with gil:
+            raise MemoryError(f"could not allocate {count * size} bytes of kernel scratch")
     return memory
 
 

@@ -8,11 +8,6 @@ cdef enum:
     PREFETCH_AHEAD = 16
 
 
-cdef struct NgramCounts:
-    int32_t count
-    int32_t pieces
-
-
 def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t prime,
                  int64_t ngram, int32_t[::1] frequency):
     """The character ``ngram``-grams of pieces of text (piece ``k`` is
@@ -24,10 +19,10 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     shorter than an n-gram is one n-gram, the sum of its code points, none if empty), mixed
     (``fmix64``) into ``frequency.shape[0]`` columns (a power of two, at least 4,096). A
     piece's columns are listed in order from a two-level bit set (a bit per column, a bit per
-    64 columns), not sorted; a column's count in the piece and its count of pieces share a
-    cache line, asked for ``PREFETCH_AHEAD`` n-grams before they are read (a table of 32 MB:
-    each access a cache miss without), and the latter are added to ``frequency`` at the
-    end."""
+    64 columns), not sorted; a column's count in the piece is asked for ``PREFETCH_AHEAD``
+    n-grams before it is read (a table of 16 MB: each access a cache miss without). Tables
+    are zeroed by the system page by page as they are touched, so a few short pieces (an
+    index query) cost little."""
     cdef Py_ssize_t n_pieces = starts.shape[0] - 1
     cdef int64_t buckets = frequency.shape[0]
     cdef int64_t piece, position, start, stop, size, k, total = 0, written = 0, most = 1
@@ -45,19 +40,16 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     cdef int64_t[::1] out_indptr = indptr
     cdef int32_t[::1] out_indices = indices
     cdef int32_t[::1] out_counts = counts
-    cdef NgramCounts* table = NULL
+    cdef int32_t* table = NULL
     cdef int32_t* columns = NULL
     cdef uint64_t* bits = NULL
     cdef uint64_t* summary = NULL
     try:
         with nogil:
-            table = <NgramCounts*>checked_malloc(buckets * sizeof(NgramCounts))
+            table = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
             columns = <int32_t*>checked_malloc(most * sizeof(int32_t))
-            bits = <uint64_t*>checked_malloc(n_words * sizeof(uint64_t))
-            summary = <uint64_t*>checked_malloc(n_summary * sizeof(uint64_t))
-            memset(table, 0, buckets * sizeof(NgramCounts))
-            memset(bits, 0, n_words * sizeof(uint64_t))
-            memset(summary, 0, n_summary * sizeof(uint64_t))
+            bits = <uint64_t*>checked_calloc(n_words, sizeof(uint64_t))
+            summary = <uint64_t*>checked_calloc(n_summary, sizeof(uint64_t))
             for piece in range(n_pieces):
                 start = starts[piece]
                 stop = starts[piece + 1]
@@ -83,10 +75,10 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
                     if ahead < n_columns:
                         nd_prefetch(&table[columns[ahead]])
                     bucket = columns[k]
-                    if table[bucket].count == 0:
+                    if table[bucket] == 0:
                         bits[bucket >> 6] |= (<uint64_t>1) << (bucket & 63)
                         summary[bucket >> 12] |= (<uint64_t>1) << ((bucket >> 6) & 63)
-                    table[bucket].count += 1
+                    table[bucket] += 1
                 # The piece's columns in ascending order, each with its count; the bit sets
                 # and counts are left cleared for the next piece.
                 for summary_index in range(n_summary):
@@ -103,13 +95,11 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
                             bucket = <int32_t>((word_index << 6) + nd_lowest_bit(word))
                             word &= word - 1
                             out_indices[written] = bucket
-                            out_counts[written] = table[bucket].count
-                            table[bucket].count = 0
-                            table[bucket].pieces += 1
+                            out_counts[written] = table[bucket]
+                            table[bucket] = 0
+                            frequency[bucket] += 1
                             written += 1
                 out_indptr[piece + 1] = written
-            for k in range(buckets):
-                frequency[k] += table[k].pieces
     finally:
         free(table)
         free(columns)
@@ -118,23 +108,29 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     return indptr, indices[:written], counts[:written]
 
 
-cdef void ngram_weight_tables(const int32_t[::1] counts, const int32_t[::1] frequency,
-                              int64_t n_rows, double** tf_weight, double** idf) except * nogil:
+cdef void ngram_weight_tables(const int32_t[::1] counts, int64_t n_rows,
+                              double** tf_weight, double** idf) except * nogil:
     """Tables of ``1 + log tf`` (by count) and of the smooth IDF over ``n_rows`` pieces,
-    ``log((1 + n) / (1 + df)) + 1`` (by document frequency), each computed once per value;
-    the caller frees them."""
-    cdef int64_t k, most = 1, most_frequency = 0
+    ``log((1 + n) / (1 + df)) + 1``, for document frequencies up to ``n_rows`` (see
+    ``idf_of``), each computed once per value; the caller frees them."""
+    cdef int64_t k, most = 1
     cdef double top = <double>(1 + n_rows)
     for k in range(counts.shape[0]):
         most = imax(most, counts[k])
-    for k in range(frequency.shape[0]):
-        most_frequency = imax(most_frequency, frequency[k])
     tf_weight[0] = <double*>checked_malloc((most + 1) * sizeof(double))
-    idf[0] = <double*>checked_malloc((most_frequency + 1) * sizeof(double))
+    idf[0] = <double*>checked_malloc((n_rows + 1) * sizeof(double))
     for k in range(1, most + 1):
         tf_weight[0][k] = 1.0 + log(<double>k)
-    for k in range(most_frequency + 1):
+    for k in range(n_rows + 1):
         idf[0][k] = log(top / (1.0 + k)) + 1.0
+
+
+cdef inline double idf_of(const double* idf, int64_t n_rows, int32_t df) noexcept nogil:
+    """The smooth IDF of a document frequency: from the table up to ``n_rows`` (a frequency
+    counted over the rows never exceeds it), computed the same way beyond."""
+    if df <= n_rows:
+        return idf[df]
+    return log(<double>(1 + n_rows) / (1.0 + df)) + 1.0
 
 
 def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
@@ -151,14 +147,15 @@ def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
     cdef double* idf = NULL
     try:
         with nogil:
-            ngram_weight_tables(counts, frequency, n_rows, &tf_weight, &idf)
+            ngram_weight_tables(counts, n_rows, &tf_weight, &idf)
             for piece in range(n_pieces):
                 norm = 0.0
                 for position in range(indptr[piece], indptr[piece + 1]):
                     ahead = position + PREFETCH_AHEAD
                     if ahead < n_entries:
                         nd_prefetch(&frequency[indices[ahead]])
-                    weight = tf_weight[counts[position]] * idf[frequency[indices[position]]]
+                    weight = tf_weight[counts[position]] * idf_of(
+                        idf, n_rows, frequency[indices[position]])
                     norm += weight * weight
                 norm = sqrt(norm)
                 out[piece] = norm if norm >= 1e-12 else 1e-12
@@ -210,9 +207,10 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                 most_rows = imax(most_rows, article_rows[article + 1] - article_rows[article])
                 most_entries = imax(most_entries, indptr[article_rows[article + 1]]
                                     - indptr[article_rows[article]])
-            ngram_weight_tables(counts, frequency, n_rows, &tf_weight, &idf)
-            head = <int32_t*>checked_malloc(buckets * sizeof(int32_t))
-            memset(head, 0xFF, buckets * sizeof(int32_t))
+            ngram_weight_tables(counts, n_rows, &tf_weight, &idf)
+            # Entries are stored plus one: 0 is an empty column or the end of a chain, so the
+            # table is zeroed by the system as its pages are touched.
+            head = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
             chain = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_row = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_weight = <double*>checked_malloc(most_entries * sizeof(double))
@@ -224,7 +222,7 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                 if left[pair] != current:
                     # Clear the previous left article's table, then scatter this one's rows.
                     for entry in range(n_entries):
-                        head[indices[indptr[left_start] + entry]] = -1
+                        head[indices[indptr[left_start] + entry]] = 0
                     current = left[pair]
                     left_start = article_rows[current]
                     n_left = article_rows[current + 1] - left_start
@@ -237,21 +235,23 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                             chain[entry] = head[bucket]
                             chain_row[entry] = <int32_t>row
                             chain_weight[entry] = (
-                                tf_weight[counts[position]] * idf[frequency[bucket]]
+                                tf_weight[counts[position]]
+                                * idf_of(idf, n_rows, frequency[bucket])
                             ) / norms[left_start + row]
-                            head[bucket] = <int32_t>entry
+                            head[bucket] = <int32_t>(entry + 1)
                 right_start = article_rows[right[pair]]
                 n_right = article_rows[right[pair] + 1] - right_start
                 memset(block, 0, n_left * n_right * sizeof(double))
                 for j in range(n_right):
                     for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
                         bucket = indices[position]
-                        entry = head[bucket]
-                        weight = (tf_weight[counts[position]] * idf[frequency[bucket]]
+                        entry = head[bucket] - 1
+                        weight = (tf_weight[counts[position]]
+                                  * idf_of(idf, n_rows, frequency[bucket])
                                   ) / norms[right_start + j]
                         while entry >= 0:
                             block[chain_row[entry] * n_right + j] += chain_weight[entry] * weight
-                            entry = chain[entry]
+                            entry = chain[entry] - 1
                 for i in range(n_left):
                     for j in range(n_right):
                         if block[i * n_right + j] >= threshold:
