@@ -232,12 +232,30 @@ cdef int64_t* grow_int64(int64_t* values, int64_t capacity) except NULL nogil:
     return grown
 
 
+cdef double* grow_double(double* values, int64_t capacity) except NULL nogil:
+    """``values`` reallocated to ``capacity`` entries (MemoryError if it cannot be)."""
+    cdef double* grown = <double*>realloc(values, capacity * sizeof(double))
+    if grown == NULL:
+        with gil:
+            raise MemoryError(f"could not grow a kernel buffer to {capacity} entries")
+    return grown
+
+
 cdef object int64_array(const int64_t* data, int64_t count):
     """A new numpy array holding ``data[:count]``."""
     array = np.empty(count, dtype=np.int64)
     cdef int64_t[::1] view = array
     if count:
         memcpy(&view[0], data, count * sizeof(int64_t))
+    return array
+
+
+cdef object float64_array(const double* data, int64_t count):
+    """A new numpy array holding ``data[:count]``."""
+    array = np.empty(count, dtype=np.float64)
+    cdef double[::1] view = array
+    if count:
+        memcpy(&view[0], data, count * sizeof(double))
     return array
 
 

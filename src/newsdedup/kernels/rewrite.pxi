@@ -112,7 +112,7 @@ cdef void ngram_weight_tables(const int32_t[::1] counts, int64_t n_rows,
                               double** tf_weight, double** idf) except * nogil:
     """Tables of ``1 + log tf`` (by count) and of the smooth IDF over ``n_rows`` pieces,
     ``log((1 + n) / (1 + df)) + 1``, for document frequencies up to ``n_rows`` (see
-    ``idf_of``), each computed once per value; the caller frees them."""
+    ``ngram_weight``), each computed once per value; the caller frees them."""
     cdef int64_t k, most = 1
     cdef double top = <double>(1 + n_rows)
     for k in range(counts.shape[0]):
@@ -125,12 +125,14 @@ cdef void ngram_weight_tables(const int32_t[::1] counts, int64_t n_rows,
         idf[0][k] = log(top / (1.0 + k)) + 1.0
 
 
-cdef inline double idf_of(const double* idf, int64_t n_rows, int32_t df) noexcept nogil:
-    """The smooth IDF of a document frequency: from the table up to ``n_rows`` (a frequency
-    counted over the rows never exceeds it), computed the same way beyond."""
+cdef inline double ngram_weight(const double* tf_weight, const double* idf, int64_t n_rows,
+                                int32_t count, int32_t df) noexcept nogil:
+    """An entry's weight, ``1 + log tf`` times the smooth IDF of its document frequency: the
+    IDF from the table up to ``n_rows`` (a frequency counted over the rows never exceeds
+    it), computed the same way beyond."""
     if df <= n_rows:
-        return idf[df]
-    return log(<double>(1 + n_rows) / (1.0 + df)) + 1.0
+        return tf_weight[count] * idf[df]
+    return tf_weight[count] * (log(<double>(1 + n_rows) / (1.0 + df)) + 1.0)
 
 
 def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
@@ -154,8 +156,8 @@ def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
                     ahead = position + PREFETCH_AHEAD
                     if ahead < n_entries:
                         nd_prefetch(&frequency[indices[ahead]])
-                    weight = tf_weight[counts[position]] * idf_of(
-                        idf, n_rows, frequency[indices[position]])
+                    weight = ngram_weight(tf_weight, idf, n_rows, counts[position],
+                                          frequency[indices[position]])
                     norm += weight * weight
                 norm = sqrt(norm)
                 out[piece] = norm if norm >= 1e-12 else 1e-12
@@ -197,10 +199,6 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
     cdef int64_t* first_rows = NULL
     cdef int64_t* second_rows = NULL
     cdef double* similarity = NULL
-    cdef void* grown
-    cdef int64_t[::1] first_view
-    cdef int64_t[::1] second_view
-    cdef double[::1] values_view
     try:
         with nogil:
             for article in range(article_rows.shape[0] - 1):
@@ -234,9 +232,8 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                             bucket = indices[position]
                             chain[entry] = head[bucket]
                             chain_row[entry] = <int32_t>row
-                            chain_weight[entry] = (
-                                tf_weight[counts[position]]
-                                * idf_of(idf, n_rows, frequency[bucket])
+                            chain_weight[entry] = ngram_weight(
+                                tf_weight, idf, n_rows, counts[position], frequency[bucket]
                             ) / norms[left_start + row]
                             head[bucket] = <int32_t>(entry + 1)
                 right_start = article_rows[right[pair]]
@@ -246,9 +243,8 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                     for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
                         bucket = indices[position]
                         entry = head[bucket] - 1
-                        weight = (tf_weight[counts[position]]
-                                  * idf_of(idf, n_rows, frequency[bucket])
-                                  ) / norms[right_start + j]
+                        weight = ngram_weight(tf_weight, idf, n_rows, counts[position],
+                                              frequency[bucket]) / norms[right_start + j]
                         while entry >= 0:
                             block[chain_row[entry] * n_right + j] += chain_weight[entry] * weight
                             entry = chain[entry] - 1
@@ -257,36 +253,17 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                         if block[i * n_right + j] >= threshold:
                             if found == capacity:
                                 capacity *= 2
-                                grown = realloc(first_rows, capacity * sizeof(int64_t))
-                                if grown == NULL:
-                                    with gil:
-                                        raise MemoryError("could not grow rewrite entries")
-                                first_rows = <int64_t*>grown
-                                grown = realloc(second_rows, capacity * sizeof(int64_t))
-                                if grown == NULL:
-                                    with gil:
-                                        raise MemoryError("could not grow rewrite entries")
-                                second_rows = <int64_t*>grown
-                                grown = realloc(similarity, capacity * sizeof(double))
-                                if grown == NULL:
-                                    with gil:
-                                        raise MemoryError("could not grow rewrite entries")
-                                similarity = <double*>grown
+                                first_rows = grow_int64(first_rows, capacity)
+                                second_rows = grow_int64(second_rows, capacity)
+                                similarity = grow_double(similarity, capacity)
                             first_rows[found] = left_start + i
                             second_rows[found] = right_start + j
                             similarity[found] = block[i * n_right + j]
                             found += 1
                 out_offsets[pair + 1] = found
-        first = np.empty(found, dtype=np.int64)
-        second = np.empty(found, dtype=np.int64)
-        values = np.empty(found, dtype=np.float64)
-        first_view = first
-        second_view = second
-        values_view = values
-        for entry in range(found):
-            first_view[entry] = first_rows[entry]
-            second_view[entry] = second_rows[entry]
-            values_view[entry] = similarity[entry]
+        first = int64_array(first_rows, found)
+        second = int64_array(second_rows, found)
+        values = float64_array(similarity, found)
     finally:
         free(tf_weight)
         free(idf)
