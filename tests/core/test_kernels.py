@@ -440,7 +440,10 @@ def test_story_candidates(seed: int, rows: int, columns: int, index_dtype: Any) 
     pick = rng.integers(0, max(rows, 1), (25, 2)).astype(np.int64) if rows else np.zeros(
         (0, 2), np.int64)
     run_both(_kernels.dot_kernel, _story_candidates._dot_kernel, indptr, indices, data,
-             np.ascontiguousarray(pick[:, 0]), np.ascontiguousarray(pick[:, 1]))
+             np.ascontiguousarray(pick[:, 0]), np.ascontiguousarray(pick[:, 1]), columns)
+    runs = pick[np.lexsort((pick[:, 1], pick[:, 0]))]  # runs of one row, as candidates come
+    run_both(_kernels.dot_kernel, _story_candidates._dot_kernel, indptr, indices, data,
+             np.ascontiguousarray(runs[:, 0]), np.ascontiguousarray(runs[:, 1]), columns)
 
 
 @EXAMPLES

@@ -59,7 +59,9 @@ def _probe_kernel(indptr: I64, indices: npt.NDArray[np.int32], data: F64, postin
 
 @kernel
 def _dot_kernel(indptr: I64, indices: npt.NDArray[np.int32], data: F64, rows: I64,
-                cols: I64) -> F64:
+                cols: I64, n_columns: int) -> F64:
+    # One merge of the two rows per pair (the compiled kernel's table of n_columns instead
+    # must add the same products in the same order).
     result = np.zeros(rows.size)
     for pair in range(rows.size):
         first, first_end = indptr[rows[pair]], indptr[rows[pair] + 1]

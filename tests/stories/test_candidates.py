@@ -107,6 +107,21 @@ def test_pair_cosines_equal_dense_dot_products() -> None:
     np.testing.assert_allclose(pair_cosines(shuffled, rows, cols), expected, atol=1e-12)
 
 
+def test_pair_cosines_on_threads_are_bit_identical() -> None:
+    """Runs of pairs split over threads give exactly the one-thread cosines, wherever the
+    cuts fall (rows with many partners, as the story candidates have)."""
+    vectors = _vectors(7)
+    rng = np.random.default_rng(1)
+    rows = np.sort(rng.integers(0, vectors.shape[0], 3001))
+    cols = rng.integers(0, vectors.shape[0], 3001)
+    one = pair_cosines(vectors, rows, cols)
+    for workers in (2, 3, 8):
+        assert pair_cosines(vectors, rows, cols, workers).tobytes() == one.tobytes()
+    same_row = np.zeros(50, dtype=np.int64)  # one run: nowhere to cut
+    assert pair_cosines(vectors, same_row, cols[:50], 2).tobytes() == pair_cosines(
+        vectors, same_row, cols[:50]).tobytes()
+
+
 def test_pair_cosines_of_no_pairs_is_empty() -> None:
     """No pairs in, no cosines out."""
     empty = np.zeros(0, dtype=np.int64)

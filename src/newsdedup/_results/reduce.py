@@ -43,7 +43,7 @@ from .._near_duplicates.links import (
 from .._near_duplicates.paragraph_matches import match_paragraphs
 from .._near_duplicates.repeated import find_repeats
 from .._stories.clusters import Digests, StoryAssignment, build_stories
-from .._stories.rewrite import Rewrites, find_rewrites
+from .._stories.rewrite import Rewrites, find_rewrites, lowest_rewrite_score
 from .._stories.vectors import StoryContext, story_vectors
 from .._text.article import Article
 from .._text.dates import NO_DAY, day_values
@@ -168,7 +168,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
                             must_link, vectors.names,
                             _group_named_days(features.named_day, groups),
-                            _digests(links, groups))
+                            _digests(links, groups), lowest_rewrite_score(settings))
     del vectors
     rewrites = _rewrites(texts, features, allowed, links, groups, stories, own_share, settings)
     stage("assembly")

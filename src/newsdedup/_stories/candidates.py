@@ -23,10 +23,13 @@ So the work is bounded per row instead:
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
+from .._core.threads import map_in_threads, split_range
 from .._core.types import F64, I64
 from .._kernels import dot_kernel as _dot_kernel
 from .._kernels import probe_kernel as _probe_kernel
@@ -91,8 +94,10 @@ def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> c
 
 
 def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
-                    floor: float) -> tuple[I64, I64]:
-    """Pairs ``i < j`` of rows found by the bounded probe (see the module docstring).
+                          floor: float, workers: int = 1) -> tuple[I64, I64]:
+    """Pairs ``i < j`` of rows found by the bounded probe (see the module docstring), in
+    order of ``(i, j)``. Blocks of rows are probed on ``workers`` threads (the same pairs for
+    any number).
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
@@ -105,25 +110,30 @@ def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
     probe = probe_terms(index, budget)
     transposed = csr_matrix(index.T)
     n_rows = index.shape[0]
-    found: list[I64] = []
-    for start in range(0, n_rows, _BLOCK_ROWS):
+
+    def block_keys(start: int) -> I64:
         block = (probe[start:start + _BLOCK_ROWS] @ transposed).tocoo()
         reached = block.data >= floor
         row = block.row[reached].astype(np.int64) + start
         col = block.col[reached].astype(np.int64)
         apart = row != col
         row, col = row[apart], col[apart]
-        found.append(np.minimum(row, col) * np.int64(n_rows) + np.maximum(row, col))
+        keys: I64 = np.minimum(row, col) * np.int64(n_rows) + np.maximum(row, col)
+        return keys
+
+    found = map_in_threads(block_keys, list(range(0, n_rows, _BLOCK_ROWS)), workers)
     keys = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     keys = keys[np.concatenate([keys[:1] >= 0, keys[1:] != keys[:-1]])]  # both sides: once
     return keys // n_rows, keys % n_rows
 
 
-def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
+def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64, workers: int = 1) -> F64:
     """Dot product of rows ``rows[k]`` and ``cols[k]`` of ``vectors``, for every ``k``.
 
-    Rows hold their terms in column order, so one compiled merge of the two rows' entries per
-    pair finds the shared terms: the work is the two rows' entries, with no scratch matrix.
+    Each run of pairs sharing a ``rows`` row scatters that row into a dense table once (the
+    candidates come sorted by row, so once per row); each partner's entries then read their
+    products from it. Runs of pairs are split over ``workers`` threads (cut where the row
+    changes); the result is the same for any number, bit for bit a merge of the two rows.
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
@@ -136,7 +146,24 @@ def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64) -> F64:
     vectors = csr_matrix(vectors)
     if not vectors.has_sorted_indices:
         vectors = vectors.sorted_indices()  # a copy: the caller's matrix stays as it is
-    return _dot_kernel(vectors.indptr.astype(np.int64), vectors.indices, vectors.data,
-                       np.ascontiguousarray(rows, dtype=np.int64),
-                       np.ascontiguousarray(cols, dtype=np.int64))
-
+    indptr = vectors.indptr.astype(np.int64)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    cols = np.ascontiguousarray(cols, dtype=np.int64)
+    n_columns = int(vectors.shape[1])
+    cuts = [0]
+    for start, _ in split_range(rows.size, workers)[1:]:
+        # A run starts where the row changes, so no row is scattered by two threads.
+        cut = int(start)
+        while 0 < cut < rows.size and rows[cut] == rows[cut - 1]:
+            cut += 1
+        if cut > cuts[-1]:
+            cuts.append(cut)
+    cuts.append(rows.size)
+    if len(cuts) == 2:
+        return _dot_kernel(indptr, vectors.indices, vectors.data, rows, cols, n_columns)
+    parts = map_in_threads(
+        lambda bounds: _dot_kernel(indptr, vectors.indices, vectors.data,
+                                   rows[bounds[0]:bounds[1]], cols[bounds[0]:bounds[1]],
+                                   n_columns),
+        list(itertools.pairwise(cuts)), workers)
+    return np.concatenate(parts)

@@ -64,7 +64,7 @@ from .._text.features import Features
 from .._text.normalize import normalize_text
 from .._text.tokenize import folded_text
 
-__all__ = ["REWRITE", "Rewrites", "find_rewrites"]
+__all__ = ["REWRITE", "Rewrites", "find_rewrites", "lowest_rewrite_score"]
 
 
 #: The relation of a rewrite match.
@@ -110,6 +110,17 @@ class Rewrites:
                    np.zeros(0))
 
 
+def lowest_rewrite_score(config: DedupConfig) -> float | None:
+    """The lowest score a rewrite can have under ``config`` (None: rewrites are off): the
+    story step keeps the pairs it compared from there on (a score is the pair's story
+    cosine times the groups' own shares, so never more than the cosine)."""
+    threshold = config.rewrite_threshold
+    if threshold is None:
+        return None
+    supported_from = config.rewrite_supported_threshold
+    return threshold if supported_from is None else min(threshold, supported_from)
+
+
 def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str] | None,
                   features: Features, allowed: npt.NDArray[np.bool_],
                   config: DedupConfig) -> Rewrites:
@@ -134,9 +145,8 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     threshold = config.rewrite_threshold
     if threshold is None:
         return Rewrites.none()
-    supported_from = config.rewrite_supported_threshold
-    lowest = threshold if supported_from is None or texts is None else min(threshold,
-                                                                         supported_from)
+    # Without texts nothing can support a pair under the whole threshold.
+    lowest = threshold if texts is None else (lowest_rewrite_score(config) or threshold)
     kept = similarity >= lowest
     a, b = np.minimum(first, second)[kept], np.maximum(first, second)[kept]
     score = similarity[kept]

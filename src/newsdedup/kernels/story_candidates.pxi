@@ -68,29 +68,35 @@ def probe_kernel(const int64_t[::1] indptr, const index_t[::1] indices, const do
 
 
 def dot_kernel(const int64_t[::1] indptr, const index_t[::1] indices, const double[::1] data,
-               const int64_t[::1] rows, const int64_t[::1] cols):
-    """Dot product of rows ``rows[k]`` and ``cols[k]`` (entries sorted by column), by one
-    merge of the two rows per pair."""
+               const int64_t[::1] rows, const int64_t[::1] cols, int64_t n_columns):
+    """Dot product of rows ``rows[k]`` and ``cols[k]`` (entries sorted by column, columns
+    below ``n_columns``). Each run of pairs with one ``rows`` row scatters that row into a
+    dense table once; each partner then adds its entries' products read from the table, in
+    column order: the products of the shared columns added in the order a merge of the
+    two rows would add them (the others add 0.0, which changes no sum), without the merge's
+    branch per entry."""
     cdef Py_ssize_t pair
-    cdef int64_t first, first_end, second, second_end
+    cdef int64_t entry, row, scattered = -1
     cdef double total
+    cdef double* dense = NULL
     result = np.zeros(rows.shape[0], dtype=np.float64)
     cdef double[::1] out = result
-    with nogil:
-        for pair in range(rows.shape[0]):
-            first = indptr[rows[pair]]
-            first_end = indptr[rows[pair] + 1]
-            second = indptr[cols[pair]]
-            second_end = indptr[cols[pair] + 1]
-            total = 0.0
-            while first < first_end and second < second_end:
-                if indices[first] < indices[second]:
-                    first += 1
-                elif indices[first] > indices[second]:
-                    second += 1
-                else:
-                    total += data[first] * data[second]
-                    first += 1
-                    second += 1
-            out[pair] = total
+    try:
+        with nogil:
+            dense = <double*>checked_calloc(n_columns, sizeof(double))
+            for pair in range(rows.shape[0]):
+                row = rows[pair]
+                if row != scattered:
+                    if scattered >= 0:
+                        for entry in range(indptr[scattered], indptr[scattered + 1]):
+                            dense[indices[entry]] = 0.0
+                    for entry in range(indptr[row], indptr[row + 1]):
+                        dense[indices[entry]] = data[entry]
+                    scattered = row
+                total = 0.0
+                for entry in range(indptr[cols[pair]], indptr[cols[pair] + 1]):
+                    total += dense[indices[entry]] * data[entry]
+                out[pair] = total
+    finally:
+        free(dense)
     return result
