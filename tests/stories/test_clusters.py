@@ -374,3 +374,24 @@ def test_copied_text_always_shares_a_story(sources: list[int],
         if match.relation in {"near-duplicate", "contains", "contained-in"} and not (
                 {match.a, match.b} & digest):
             assert story_of[match.a] == story_of[match.b]
+
+
+def test_compared_pairs_kept_from_the_asked_similarity() -> None:
+    """The step keeps the pairs it compared at ``pairs_from`` or more, with their cosines,
+    and none without it; the stories do not depend on it."""
+    vectors = csr_matrix(np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0], [0.0, 0.6, 0.8],
+                                   [0.0, 0.0, 1.0]]))
+    groups = build_groups(4, [], [], [0, 1, 2, 3])
+    times = np.zeros(4)
+    config = DedupConfig(story_threshold=0.5)
+    every = build_stories(vectors, groups, times, config, pairs_from=0.0)
+    assert list(zip(every.pair_first.tolist(), every.pair_second.tolist(),
+                    every.pair_similarity.round(2).tolist(), strict=True)) == [
+        (0, 1, 0.8), (1, 2, 0.36), (2, 3, 0.8)]
+    strong = build_stories(vectors, groups, times, config, pairs_from=0.5)
+    assert list(zip(strong.pair_first.tolist(), strong.pair_second.tolist(),
+                    strict=True)) == [(0, 1), (2, 3)]
+    none = build_stories(vectors, groups, times, config)
+    assert none.pair_first.size == none.pair_second.size == none.pair_similarity.size == 0
+    assert (every.story_of_group.tolist() == strong.story_of_group.tolist()
+            == none.story_of_group.tolist() == [0, 0, 1, 1])

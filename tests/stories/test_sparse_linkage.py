@@ -134,6 +134,25 @@ def _agreeing_reference(n_nodes: int, similarity: np.ndarray, agreement: np.ndar
         clusters = [c for c in clusters if c not in (a, b)] + [a | b]
 
 
+def test_agreement_of_a_cluster_with_a_smaller_one() -> None:
+    """A merged cluster of three meets a merged pair: their agreement is summed across them,
+    from whichever side is smaller (not within the pair)."""
+    first = np.array([0, 0, 1, 3, 0, 0, 1, 1, 2, 2])
+    second = np.array([1, 2, 2, 4, 3, 4, 3, 4, 3, 4])
+    similarity = np.array([0.9, 0.85, 0.85, 0.8, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
+    given = first * 5 + second != 2 * 5 + 4  # (2, 4) not compared: the clique is not settled
+    agreement = Agreement(first[given], second[given], np.full(int(given.sum()), 0.9), 0.5)
+    labels = average_linkage_clusters(5, first, second, similarity, 0.4, agreement=agreement)
+    assert labels.tolist() == [0, 0, 0, 0, 0]
+    dense_similarity = np.zeros((5, 5))
+    dense_similarity[first, second] = dense_similarity[second, first] = similarity
+    dense_agreement = np.zeros((5, 5))
+    dense_agreement[first[given], second[given]] = 0.9
+    dense_agreement[second[given], first[given]] = 0.9
+    assert _partition(labels) == set(_agreeing_reference(5, dense_similarity, dense_agreement,
+                                                         0.4, 0.5))
+
+
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n_nodes=st.integers(1, 14),
        density=st.floats(0.1, 0.9), threshold=st.floats(0.1, 0.6),

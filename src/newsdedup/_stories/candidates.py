@@ -122,7 +122,9 @@ def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
         return keys
 
     found = map_in_threads(block_keys, list(range(0, n_rows, _BLOCK_ROWS)), workers)
-    keys = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    del found
+    keys.sort()  # in place: at a million articles there are tens of millions of keys
     keys = keys[np.concatenate([keys[:1] >= 0, keys[1:] != keys[:-1]])]  # both sides: once
     return keys // n_rows, keys % n_rows
 
