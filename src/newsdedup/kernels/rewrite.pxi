@@ -20,7 +20,8 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     (``fmix64``) into ``frequency.shape[0]`` columns (a power of two, at least 4,096). A
     piece's columns are listed in order from a two-level bit set (a bit per column, a bit per
     64 columns), not sorted; a column's count in the piece is asked for ``PREFETCH_AHEAD``
-    n-grams before it is read (a table of 16 MB: each access a cache miss without). Tables
+    n-grams before it is read (a table of 16 MB: each access a cache miss without), and so is
+    its document frequency, counted at the column's first n-gram in the piece. Tables
     are zeroed by the system page by page as they are touched, so a few short pieces (an
     index query) cost little."""
     cdef Py_ssize_t n_pieces = starts.shape[0] - 1
@@ -70,14 +71,18 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
                     n_columns = 1
                 for k in range(imin(n_columns, PREFETCH_AHEAD)):
                     nd_prefetch(&table[columns[k]])
+                    nd_prefetch(&frequency[columns[k]])
                 for k in range(n_columns):
                     ahead = k + PREFETCH_AHEAD
                     if ahead < n_columns:
                         nd_prefetch(&table[columns[ahead]])
+                        nd_prefetch(&frequency[columns[ahead]])
                     bucket = columns[k]
                     if table[bucket] == 0:
+                        # A column's first n-gram in the piece: its document frequency.
                         bits[bucket >> 6] |= (<uint64_t>1) << (bucket & 63)
                         summary[bucket >> 12] |= (<uint64_t>1) << ((bucket >> 6) & 63)
+                        frequency[bucket] += 1
                     table[bucket] += 1
                 # The piece's columns in ascending order, each with its count; the bit sets
                 # and counts are left cleared for the next piece.
@@ -97,7 +102,6 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
                             out_indices[written] = bucket
                             out_counts[written] = table[bucket]
                             table[bucket] = 0
-                            frequency[bucket] += 1
                             written += 1
                 out_indptr[piece + 1] = written
     finally:
