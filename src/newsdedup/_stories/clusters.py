@@ -185,16 +185,20 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
             # names the day of the other's event.
             agreed[np.nan_to_num(published_gap, nan=0.0) > config.story_window_days] = 1.0
         agreement = Agreement(rows, cols, agreed, config.story_name_agreement)
-    story_of_group = average_linkage_clusters(n_groups, rows[linked], cols[linked],
-                                              similarity[linked], config.story_threshold,
+    # What the result and the clustering need, taken before it runs; the rest of the
+    # per-pair arrays are freed (at a million articles, tens of millions of pairs each).
+    kept = np.zeros(0, dtype=np.int64) if pairs_from is None else np.flatnonzero(
+        similarity >= pairs_from)
+    compared = (rows[kept], cols[kept], similarity[kept])
+    edges = (rows[linked], cols[linked], similarity[linked])
+    del similarity, linked, gap_days, published_gap, kept
+    if agreement is None:
+        del rows, cols
+    story_of_group = average_linkage_clusters(n_groups, *edges, config.story_threshold,
                                               must_link, agreement)
     if digests is not None:
         story_of_group = digests.placed(story_of_group)
-    if pairs_from is None:
-        return StoryAssignment(story_of_group, int(story_of_group.max()) + 1)
-    kept = similarity >= pairs_from
-    return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, rows[kept],
-                           cols[kept], similarity[kept])
+    return StoryAssignment(story_of_group, int(story_of_group.max()) + 1, *compared)
 
 
 def _gaps(spans: F64, rows: I64, cols: I64, named_days: F64 | None) -> tuple[F64, F64]:
