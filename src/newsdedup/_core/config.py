@@ -202,8 +202,10 @@ class DedupConfig:
     #: whole cosine). Reads the texts of the pairs it checks (a stream's are kept on disk for
     #: the run). 0.42: ECB+ stand-in recall 0.725 -> 0.758, Ukrainian 0.383 -> 0.417, for
     #: +7% of ``dedup()`` time on the synthetic corpus at 20k (where most compared pairs are
-    #: write-ups of one vocabulary; 0.4: 0.800 / 0.433 for +21%). 0.25 for rewrite detection
-    #: (0.842 / 0.483; docs/stories.md); None: ``rewrite_threshold`` alone.
+    #: write-ups of one vocabulary; 0.4: 0.800 / 0.433 for +21%), and +24% at 100k, where
+    #: more pairs reach it (two workers: 18.9 -> 23.5 s; all rewrites off 17.4 s). 0.25 for
+    #: rewrite detection (0.842 / 0.483; docs/stories.md); None: ``rewrite_threshold``
+    #: alone, for large runs that need no rewrites in part.
     rewrite_supported_threshold: float | None = attrs.field(default=0.42,
                                                             validator=_optional_unit)
     #: Rewrites: a paragraph pair supports a rewrite at this character 4-gram cosine (a
