@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
-from newsdedup._core.threads import map_in_threads, split_range
+from newsdedup._core.threads import map_in_threads, split_range, split_runs
 from newsdedup._near_duplicates.links import article_content_sizes, article_shingle_sets
 from newsdedup._near_duplicates.lsh import lsh_candidate_pairs
 from newsdedup._near_duplicates.minhash import signatures
@@ -29,6 +29,18 @@ def test_split_range_covers_the_range_in_order(size: int, parts: int) -> None:
     assert len(ranges) == parts
     assert ranges[0][0] == 0 and ranges[-1][1] == size
     assert all(left[1] == right[0] for left, right in itertools.pairwise(ranges))
+
+
+@given(st.lists(st.integers(0, 5), max_size=200), st.integers(1, 9))
+def test_split_runs_keeps_each_run_on_one_range(keys: list[int], parts: int) -> None:
+    """The ranges are consecutive and cover the keys; none starts inside a run of equal
+    keys; at most as many as asked, at least one."""
+    values = np.array(keys, dtype=np.int64)
+    ranges = split_runs(values, parts)
+    assert 1 <= len(ranges) <= parts
+    assert ranges[0][0] == 0 and ranges[-1][1] == values.size
+    assert all(left[1] == right[0] for left, right in itertools.pairwise(ranges))
+    assert all(values[start] != values[start - 1] for start, _ in ranges[1:])
 
 
 def test_map_in_threads_keeps_the_order() -> None:

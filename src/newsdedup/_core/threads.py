@@ -8,6 +8,7 @@ the outcome does not depend on the number of threads.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -15,7 +16,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["map_in_threads", "split_range"]
+__all__ = ["map_in_threads", "split_range", "split_runs"]
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
@@ -43,3 +44,25 @@ def split_range(size: int, parts: int) -> list[tuple[int, int]]:
     bounds: npt.NDArray[np.int64] = np.linspace(0, size, max(parts, 1) + 1).round().astype(
         np.int64)
     return [(int(bounds[k]), int(bounds[k + 1])) for k in range(len(bounds) - 1)]
+
+
+def split_runs(keys: npt.NDArray[np.int64], parts: int) -> list[tuple[int, int]]:
+    """``split_range(keys.size, parts)`` with each cut moved forward to where a run of
+    equal consecutive ``keys`` starts: no run is split over two ranges (a kernel that
+    scatters a run's key once per run then does so on one thread). At least one range.
+
+    >>> split_runs(np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3]), 3)
+    [(0, 3), (3, 9), (9, 10)]
+    >>> split_runs(np.array([4, 4, 4, 4]), 2)
+    [(0, 4)]
+    """
+    cuts = [0]
+    for start, _ in split_range(keys.size, parts)[1:]:
+        cut = start
+        while 0 < cut < keys.size and keys[cut] == keys[cut - 1]:
+            cut += 1
+        if cut > cuts[-1]:
+            cuts.append(cut)
+    if cuts[-1] < keys.size or len(cuts) == 1:
+        cuts.append(keys.size)
+    return list(itertools.pairwise(cuts))

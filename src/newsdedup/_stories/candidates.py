@@ -23,13 +23,11 @@ So the work is bounded per row instead:
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
-from .._core.threads import map_in_threads, split_range
+from .._core.threads import map_in_threads, split_runs
 from .._core.types import F64, I64
 from .._kernels import dot_kernel as _dot_kernel
 from .._kernels import probe_kernel as _probe_kernel
@@ -152,20 +150,9 @@ def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64, workers: int = 1) ->
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     cols = np.ascontiguousarray(cols, dtype=np.int64)
     n_columns = int(vectors.shape[1])
-    cuts = [0]
-    for start, _ in split_range(rows.size, workers)[1:]:
-        # A run starts where the row changes, so no row is scattered by two threads.
-        cut = int(start)
-        while 0 < cut < rows.size and rows[cut] == rows[cut - 1]:
-            cut += 1
-        if cut > cuts[-1]:
-            cuts.append(cut)
-    cuts.append(rows.size)
-    if len(cuts) == 2:
-        return _dot_kernel(indptr, vectors.indices, vectors.data, rows, cols, n_columns)
     parts = map_in_threads(
         lambda bounds: _dot_kernel(indptr, vectors.indices, vectors.data,
                                    rows[bounds[0]:bounds[1]], cols[bounds[0]:bounds[1]],
                                    n_columns),
-        list(itertools.pairwise(cuts)), workers)
-    return np.concatenate(parts)
+        split_runs(rows, workers), workers)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)

@@ -55,7 +55,7 @@ import numpy.typing as npt
 
 from .._core.arrays import gather_rows, sorted_unique
 from .._core.config import DedupConfig
-from .._core.threads import map_in_threads, split_range
+from .._core.threads import map_in_threads, split_range, split_runs
 from .._core.types import F64, I64
 from .._kernels import ngram_counts as _ngram_counts
 from .._kernels import ngram_norms as _ngram_norms
@@ -327,13 +327,6 @@ def _entries(numbers: I64, article_rows: I64,
     indptr, indices, counts = rows
     n_rows = indptr.size - 1
     norms = _ngram_norms(indptr, indices, counts, frequency, n_rows)
-    cuts = [0]
-    for start, _ in split_range(left.size, workers)[1:]:
-        # A run starts with a new left article, so each thread scatters its own.
-        cut = int(np.searchsorted(left, left[start])) if start < left.size else left.size
-        if cut > cuts[-1]:
-            cuts.append(cut)
-    cuts.append(left.size)
 
     def check(bounds: tuple[int, int]) -> tuple[I64, I64, I64, F64]:
         found: tuple[I64, I64, I64, F64] = _supporting_entries(
@@ -341,7 +334,8 @@ def _entries(numbers: I64, article_rows: I64,
             left[bounds[0]:bounds[1]], right[bounds[0]:bounds[1]], threshold)
         return found
 
-    parts = map_in_threads(check, list(itertools.pairwise(cuts)), workers)
+    # A run of pairs with one left article stays on one thread, which scatters it once.
+    parts = map_in_threads(check, split_runs(left, workers), workers)
     offsets = _joined_offsets([part[0] for part in parts])
     first = np.concatenate([part[1] for part in parts])
     second = np.concatenate([part[2] for part in parts])
