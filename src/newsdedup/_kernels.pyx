@@ -223,39 +223,22 @@ cdef void stable_sort_by_value(ValueIndex* items, ValueIndex* scratch,
         memcpy(items, source, count * sizeof(ValueIndex))
 
 
-cdef int64_t* grow_int64(int64_t* values, int64_t capacity) except NULL nogil:
-    """``values`` reallocated to ``capacity`` entries (MemoryError if it cannot be)."""
-    cdef int64_t* grown = <int64_t*>realloc(values, capacity * sizeof(int64_t))
+cdef void* checked_realloc(void* memory, size_t size) except NULL nogil:
+    """``memory`` (from ``checked_malloc``) reallocated to ``size`` bytes (MemoryError if it
+    cannot be; ``memory`` is then still the caller's to free)."""
+    cdef void* grown = realloc(memory, size if size > 0 else 1)
     if grown == NULL:
         with gil:
-            raise MemoryError(f"could not grow a kernel buffer to {capacity} entries")
+            raise MemoryError(f"could not grow a kernel buffer to {size} bytes")
     return grown
 
 
-cdef double* grow_double(double* values, int64_t capacity) except NULL nogil:
-    """``values`` reallocated to ``capacity`` entries (MemoryError if it cannot be)."""
-    cdef double* grown = <double*>realloc(values, capacity * sizeof(double))
-    if grown == NULL:
-        with gil:
-            raise MemoryError(f"could not grow a kernel buffer to {capacity} entries")
-    return grown
-
-
-cdef object int64_array(const int64_t* data, int64_t count):
-    """A new numpy array holding ``data[:count]``."""
-    array = np.empty(count, dtype=np.int64)
-    cdef int64_t[::1] view = array
+cdef object copied_array(const void* data, int64_t count, object dtype):
+    """A new numpy array of ``count`` values of ``dtype`` copied from ``data``."""
+    array = np.empty(count, dtype=dtype)
+    cdef unsigned char[::1] raw = array.view(np.uint8)
     if count:
-        memcpy(&view[0], data, count * sizeof(int64_t))
-    return array
-
-
-cdef object float64_array(const double* data, int64_t count):
-    """A new numpy array holding ``data[:count]``."""
-    array = np.empty(count, dtype=np.float64)
-    cdef double[::1] view = array
-    if count:
-        memcpy(&view[0], data, count * sizeof(double))
+        memcpy(&raw[0], data, raw.shape[0])
     return array
 
 

@@ -41,6 +41,6 @@ def walk(const int64_t[::1] uids, const int64_t[::1] head, const int64_t[::1] fo
                         found[count] = occurrence
                         count += 1
                     occurrence = following[occurrence]
-        return int64_array(found, count)
+        return copied_array(found, count, np.int64)
     finally:
         free(found)

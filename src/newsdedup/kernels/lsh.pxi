@@ -108,7 +108,7 @@ def band_pair_codes(const uint32_t[:, ::1] signatures, int64_t first_band, int64
                             out[written] = pair_code(members[other], members[other + 1],
                                                      n_rows)
                             written += 1
-        return int64_array(out, written)
+        return copied_array(out, written, np.int64)
     finally:
         free(keys)
         free(slots)

@@ -60,9 +60,12 @@ def near_repeats(const int64_t[::1] article_paragraphs, const int64_t[::1] uniqu
                                 if k < n_codes and pair_codes[k] == code:
                                     if written == capacity:
                                         capacity *= 2
-                                        out_left = grow_int64(out_left, capacity)
-                                        out_right = grow_int64(out_right, capacity)
-                                        out_pair = grow_int64(out_pair, capacity)
+                                        out_left = <int64_t*>checked_realloc(
+                                            out_left, capacity * sizeof(int64_t))
+                                        out_right = <int64_t*>checked_realloc(
+                                            out_right, capacity * sizeof(int64_t))
+                                        out_pair = <int64_t*>checked_realloc(
+                                            out_pair, capacity * sizeof(int64_t))
                                     out_left[written] = paragraph
                                     out_right[written] = other
                                     out_pair[written] = match_of[k]
@@ -74,9 +77,12 @@ def near_repeats(const int64_t[::1] article_paragraphs, const int64_t[::1] uniqu
                                     continue
                                 if written == capacity:
                                     capacity *= 2
-                                    out_left = grow_int64(out_left, capacity)
-                                    out_right = grow_int64(out_right, capacity)
-                                    out_pair = grow_int64(out_pair, capacity)
+                                    out_left = <int64_t*>checked_realloc(
+                                        out_left, capacity * sizeof(int64_t))
+                                    out_right = <int64_t*>checked_realloc(
+                                        out_right, capacity * sizeof(int64_t))
+                                    out_pair = <int64_t*>checked_realloc(
+                                        out_pair, capacity * sizeof(int64_t))
                                 out_left[written] = paragraph
                                 out_right[written] = other
                                 out_pair[written] = match_of[k]
@@ -84,8 +90,9 @@ def near_repeats(const int64_t[::1] article_paragraphs, const int64_t[::1] uniqu
                 for paragraph in range(start, stop):
                     if unique_of[paragraph] >= 0:
                         first_in[unique_of[paragraph]] = -1
-        return (int64_array(out_left, written), int64_array(out_right, written),
-                int64_array(out_pair, written))
+        return (copied_array(out_left, written, np.int64),
+                copied_array(out_right, written, np.int64),
+                copied_array(out_pair, written, np.int64))
     finally:
         free(first_in)
         free(out_left)

@@ -257,17 +257,20 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                         if block[i * n_right + j] >= threshold:
                             if found == capacity:
                                 capacity *= 2
-                                first_rows = grow_int64(first_rows, capacity)
-                                second_rows = grow_int64(second_rows, capacity)
-                                similarity = grow_double(similarity, capacity)
+                                first_rows = <int64_t*>checked_realloc(
+                                    first_rows, capacity * sizeof(int64_t))
+                                second_rows = <int64_t*>checked_realloc(
+                                    second_rows, capacity * sizeof(int64_t))
+                                similarity = <double*>checked_realloc(
+                                    similarity, capacity * sizeof(double))
                             first_rows[found] = left_start + i
                             second_rows[found] = right_start + j
                             similarity[found] = block[i * n_right + j]
                             found += 1
                 out_offsets[pair + 1] = found
-        first = int64_array(first_rows, found)
-        second = int64_array(second_rows, found)
-        values = float64_array(similarity, found)
+        first = copied_array(first_rows, found, np.int64)
+        second = copied_array(second_rows, found, np.int64)
+        values = copied_array(similarity, found, np.float64)
     finally:
         free(tf_weight)
         free(idf)
