@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from newsdedup._core.arrays import (
     distinct_pairs,
     gather_rows,
+    owner_offsets,
     pairs_in_runs,
     ranks,
     sorted_unique,
@@ -124,3 +125,15 @@ def test_distinct_pairs_is_np_unique_of_rows(pairs: list[tuple[int, int]]) -> No
     enough, by rows past that (values up to 2**62)."""
     array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     assert distinct_pairs(array).tolist() == np.unique(array, axis=0).tolist()
+
+
+@given(st.lists(st.integers(0, 7), max_size=60), st.integers(0, 4))
+def test_owner_offsets_give_each_row_its_entries(owners: list[int], extra: int) -> None:
+    """Row ``r`` spans exactly the entries owned by ``r`` (empty rows included)."""
+    owner = np.array(sorted(owners), dtype=np.int64)
+    count = (int(owner.max()) + 1 if owner.size else 0) + extra
+    offsets = owner_offsets(owner, count)
+    assert offsets.size == count + 1 and offsets[0] == 0 and offsets[-1] == owner.size
+    for row in range(count):
+        assert (owner[offsets[row]:offsets[row + 1]] == row).all()
+        assert offsets[row + 1] - offsets[row] == int((owner == row).sum())

@@ -9,7 +9,8 @@ import numpy.typing as npt
 
 from .types import I64
 
-__all__ = ["distinct_pairs", "gather_rows", "pairs_in_runs", "ranks", "sorted_unique"]
+__all__ = ["distinct_pairs", "gather_rows", "owner_offsets", "pairs_in_runs", "ranks",
+           "sorted_unique"]
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 
@@ -53,6 +54,18 @@ def pairs_in_runs(starts: I64, lengths: I64, max_bucket: int) -> tuple[I64, I64]
     chain_left = member[:-1][np.diff(member) == 1]
     return (np.concatenate([left, star_left, chain_left]),
             np.concatenate([right, member, chain_left + 1]))
+
+
+def owner_offsets(owner: I64, count: int) -> I64:
+    """CSR offsets of ``count`` rows from the row each entry belongs to (``owner``, sorted by
+    row, each in ``0..count-1``): row ``r`` holds entries ``offsets[r]:offsets[r + 1]``.
+
+    >>> owner_offsets(np.array([0, 0, 2]), 4).tolist()
+    [0, 2, 2, 3, 3]
+    """
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=count), out=offsets[1:])
+    return offsets
 
 
 def gather_rows(offsets: I64, rows: I64) -> tuple[I64, I64]:

@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix, diags
 
-from .._core.arrays import gather_rows, sorted_unique
+from .._core.arrays import gather_rows, owner_offsets, sorted_unique
 from .._core.config import DedupConfig
 from .._core.hashing import fmix64
 from .._core.types import F64, I64
@@ -195,12 +195,10 @@ def _blocks(features: Features, matches: ParagraphMatches) -> _Blocks | None:
     # (article, block) incidence, to find what else each carrier shares.
     carrier_block = block_of_cluster[carrier_cluster]
     by_article = np.argsort(carrier_article, kind="stable")
-    article_offsets = np.zeros(n_articles + 1, dtype=np.int64)
-    np.cumsum(np.bincount(carrier_article, minlength=n_articles), out=article_offsets[1:])
+    article_offsets = owner_offsets(carrier_article, n_articles)
     blocks_by_article = carrier_block[by_article]
     cluster_order = np.argsort(carrier_block, kind="stable")
-    block_offsets = np.zeros(n_blocks + 1, dtype=np.int64)
-    np.cumsum(np.bincount(carrier_block, minlength=n_blocks), out=block_offsets[1:])
+    block_offsets = owner_offsets(carrier_block, n_blocks)
     articles_by_block = carrier_article[cluster_order]
     return _Blocks(n_blocks, paragraph_block, article_offsets, blocks_by_article,
                    block_offsets, articles_by_block)
@@ -280,8 +278,7 @@ def _templates(features: Features, titles: Sequence[str | None] | None, blocks: 
     positions, owner = gather_rows(block_offsets, blocks)
     codes = sorted_unique(owner * np.int64(features.n_articles) + articles_by_block[positions])
     owner, carriers = codes // features.n_articles, codes % features.n_articles
-    offsets = np.zeros(blocks.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=blocks.size), out=offsets[1:])
+    offsets = owner_offsets(owner, blocks.size)
     flagged_blocks = blocks[template_blocks(blocks, offsets, carriers, features, titles)]
     template[np.isin(paragraph_block, flagged_blocks) & (paragraph_block >= 0)] = True
     return template
@@ -322,8 +319,7 @@ def _article_vectors(features: Features, rows: I64,
     weights = (1.0 + np.log(features.term_counts[positions].astype(np.float64))) * idf[ids]
     # Terms are sorted by hash within each article and ids follow hash order: the arrays are
     # already a CSR matrix with sorted, distinct column indices per row.
-    offsets = np.zeros(rows.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=rows.size), out=offsets[1:])
+    offsets = owner_offsets(owner, rows.size)
     matrix = csr_matrix((weights, ids, offsets), shape=(rows.size, max(int(distinct.size), 1)))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     return csr_matrix(diags(1.0 / np.maximum(norms, 1e-12)) @ matrix)

@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.arrays import sorted_unique
+from .._core.arrays import owner_offsets, sorted_unique
 from .._core.hashing import fmix64
 from .._core.types import I64
 
@@ -105,13 +105,11 @@ def copy_classes(paragraph_article: I64, unique_of: I64, content: npt.NDArray[np
     class_of[with_content] = renumber[inverse]
 
     by_class = with_content[np.lexsort((preference[with_content], class_of[with_content]))]
-    member_offsets = np.zeros(n_classes + 1, dtype=np.int64)
-    np.cumsum(np.bincount(class_of[with_content], minlength=n_classes), out=member_offsets[1:])
+    member_offsets = owner_offsets(class_of[with_content], n_classes)
     representative = by_class[member_offsets[:-1]]
 
     # Each class's uniques are its representative's (codes are sorted by article, unique).
-    article_offsets = np.zeros(n_articles + 1, dtype=np.int64)
-    np.cumsum(np.bincount(article, minlength=n_articles), out=article_offsets[1:])
+    article_offsets = owner_offsets(article, n_articles)
     counts = np.diff(article_offsets)[representative]
     unique_offsets = np.zeros(n_classes + 1, dtype=np.int64)
     np.cumsum(counts, out=unique_offsets[1:])

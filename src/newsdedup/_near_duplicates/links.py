@@ -38,7 +38,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.arrays import gather_rows, sorted_unique
+from .._core.arrays import gather_rows, owner_offsets, sorted_unique
 from .._core.config import DedupConfig
 from .._core.threads import map_in_threads, split_range
 from .._core.types import F64, I64
@@ -706,8 +706,7 @@ def _carriers_by_unique(classes: CopyClasses, n_unique: int) -> tuple[I64, I64]:
     """The copy classes carrying each unique paragraph (CSR, classes ascending)."""
     owner = np.repeat(np.arange(classes.n_classes, dtype=np.int64), np.diff(classes.unique_offsets))
     order = np.lexsort((owner, classes.uniques))
-    offsets = np.zeros(n_unique + 1, dtype=np.int64)
-    np.cumsum(np.bincount(classes.uniques, minlength=n_unique), out=offsets[1:])
+    offsets = owner_offsets(classes.uniques, n_unique)
     return offsets, owner[order]
 
 

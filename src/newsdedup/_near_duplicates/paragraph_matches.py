@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .._core.arrays import distinct_pairs
+from .._core.arrays import distinct_pairs, owner_offsets
 from .._core.config import DedupConfig
 from .._core.types import F64, I64
 from .._text.features import Features
@@ -64,8 +64,7 @@ class ParagraphMatches:
         second = np.concatenate([self.right, self.left])
         jaccard = np.concatenate([self.jaccard, self.jaccard])
         order = np.lexsort((second, first))
-        offsets = np.zeros(self.representative.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(first, minlength=self.representative.size), out=offsets[1:])
+        offsets = owner_offsets(first, self.representative.size)
         found = (offsets, second[order], jaccard[order])
         object.__setattr__(self, "_partners", found)  # a cache on a frozen record
         return found
@@ -144,8 +143,7 @@ def _occurrences(unique_of: I64, n_unique: int, allowed: npt.NDArray[np.bool_]) 
     rows = np.flatnonzero((unique_of >= 0) & allowed)
     order = np.argsort(unique_of[rows], kind="stable")
     members = rows[order]
-    offsets = np.zeros(n_unique + 1, dtype=np.int64)
-    np.cumsum(np.bincount(unique_of[members], minlength=n_unique), out=offsets[1:])
+    offsets = owner_offsets(unique_of[members], n_unique)
     return offsets, members
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
+from .._core.arrays import owner_offsets
 from .._core.config import DedupConfig
 from .._core.types import F64, I64
 from .._kernels import near_repeats as _near_repeats
@@ -57,8 +58,7 @@ def find_repeats(features: Features, matches: ParagraphMatches,
     # Near repeats: each occurrence of a matched pair's left member with the first occurrence
     # of its right member in the same article.
     by_left = np.lexsort((matches.right, matches.left))
-    left_offsets = np.zeros(n_unique + 1, dtype=np.int64)
-    np.cumsum(np.bincount(matches.left, minlength=n_unique), out=left_offsets[1:])
+    left_offsets = owner_offsets(matches.left, n_unique)
     left_rows, right_rows, pair = _near_repeats(
         features.article_paragraphs, unique_of, left_offsets, matches.right[by_left],
         by_left.astype(np.int64), matches.left[by_left] * np.int64(max(n_unique, 1))

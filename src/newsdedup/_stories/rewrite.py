@@ -53,7 +53,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.arrays import gather_rows, sorted_unique
+from .._core.arrays import gather_rows, owner_offsets, sorted_unique
 from .._core.config import DedupConfig
 from .._core.threads import map_in_threads, split_range, split_runs
 from .._core.types import F64, I64
@@ -351,8 +351,7 @@ def _paragraphs_of(involved_texts: list[str], features: Features,
     numbers, owner = gather_rows(features.article_paragraphs, involved)
     kept = allowed[numbers]
     numbers, owner = numbers[kept], owner[kept]
-    article_rows = np.zeros(involved.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=involved.size), out=article_rows[1:])
+    article_rows = owner_offsets(owner, involved.size)
     spans = features.spans[numbers].tolist()
     pieces = [involved_texts[position][begin:end]
               for position, (begin, end) in zip(owner.tolist(), spans, strict=True)]

@@ -49,7 +49,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .._core.arrays import sorted_unique
+from .._core.arrays import owner_offsets, sorted_unique
 from .._core.types import F64, I64
 
 __all__ = ["Agreement", "average_linkage_clusters", "number_by_first_node"]
@@ -172,8 +172,7 @@ class _ClusterAgreement:
         node = np.concatenate([edges.first, edges.second])
         other = np.concatenate([edges.second, edges.first])
         order = np.lexsort((other, node))
-        offsets = np.zeros(n_nodes + 1, dtype=np.int64)
-        np.cumsum(np.bincount(node, minlength=n_nodes), out=offsets[1:])
+        offsets = owner_offsets(node, n_nodes)
         del node
         self._offsets: list[int] = offsets.tolist()
         self._other: I64 = other[order]

@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
+from .._core.arrays import owner_offsets
 from .._core.types import F64, I32, I64
 from .._kernels import weigh_and_keep as _weigh_and_keep
 from .._near_duplicates.groups import GroupAssignment
@@ -174,8 +175,7 @@ class _Rows:
         # Members of each group in article order (the order their rows are summed in).
         n_groups = len(groups.canonical)
         member_order = np.argsort(groups.group_of, kind="stable")
-        group_starts = np.zeros(n_groups + 1, dtype=np.int64)
-        np.cumsum(np.bincount(groups.group_of, minlength=n_groups), out=group_starts[1:])
+        group_starts = owner_offsets(groups.group_of, n_groups)
         indptr, indices, data = group_rows(offsets, term_ids, counts, boost,
                                            group_starts, member_order, n_terms)
         document_frequency = np.bincount(indices[:indptr[-1]],

@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.arrays import gather_rows
+from .._core.arrays import gather_rows, owner_offsets
 from .._core.config import DedupConfig
 from .._core.heap_trim import release_free_memory
 from .._core.types import I64, U64
@@ -295,18 +295,18 @@ def select_features(features: Features, articles: I64) -> Features:
     name_positions, name_owner = gather_rows(features.name_offsets, paragraphs)
     return Features(
         n_articles=articles.size,
-        article_paragraphs=_offsets(paragraph_owner, articles.size),
+        article_paragraphs=owner_offsets(paragraph_owner, articles.size),
         spans=features.spans[paragraphs],
         token_counts=features.token_counts[paragraphs],
-        shingles=ShingleSets(_offsets(shingle_owner, paragraphs.size),
+        shingles=ShingleSets(owner_offsets(shingle_owner, paragraphs.size),
                              features.shingles.values[shingle_positions]),
         fingerprints=features.fingerprints[paragraphs],
         pattern_boilerplate=features.pattern_boilerplate[paragraphs],
-        article_terms=_offsets(term_owner, articles.size),
+        article_terms=owner_offsets(term_owner, articles.size),
         terms=features.terms[term_positions],
         term_counts=features.term_counts[term_positions],
         term_salient=features.term_salient[term_positions],
-        name_offsets=_offsets(name_owner, paragraphs.size),
+        name_offsets=owner_offsets(name_owner, paragraphs.size),
         names=features.names[name_positions],
         named_day=features.named_day[articles],
     )
@@ -350,12 +350,6 @@ def split_features(features: Features) -> list[Features]:
             named_day=features.named_day[article:article + 1],
         ))
     return parts
-
-
-def _offsets(owner: I64, count: int) -> I64:
-    offsets = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=count), out=offsets[1:])
-    return offsets
 
 
 def extract_features_parallel(articles: Sequence[Article], config: DedupConfig) -> Features:

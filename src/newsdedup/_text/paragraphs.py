@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
+from .._core.arrays import owner_offsets
 from .._core.types import I64
 from .._kernels import line_spans as _line_spans
 
@@ -74,8 +75,7 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     np.cumsum(lengths[:-1] + 1, out=text_starts[1:])
     absolute = _line_spans(points, _LATIN1_KINDS, _BREAK_POINTS, _SPACE_POINTS)
     owner = np.searchsorted(text_starts, absolute[:, 0], side="right") - 1
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=len(texts)), out=offsets[1:])
+    offsets = owner_offsets(owner, len(texts))
     paragraphs = [joined[start:end] for start, end in zip(absolute[:, 0].tolist(),
                                                           absolute[:, 1].tolist(), strict=True)]
     return offsets, absolute - text_starts[owner][:, None], paragraphs

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from .._core.arrays import sorted_unique
+from .._core.arrays import owner_offsets, sorted_unique
 from .._core.types import I64, U8, U32, U64
 from .._kernels import TERM_MAX_COUNT
 from .._kernels import ascii_salient_kernel as _ascii_salient_kernel
@@ -194,9 +194,7 @@ def paragraph_names(tokens: TokenBatch, salient: npt.NDArray[np.bool_], others: 
     hashes = np.concatenate([tokens.hashes[salient], others.hashes]) >> np.uint64(32)
     paragraph = np.concatenate([tokens.paragraph[salient], others.paragraph])
     keys = sorted_unique((paragraph.astype(np.uint64) << np.uint64(32)) | hashes)
-    offsets = np.zeros(n_paragraphs + 1, dtype=np.int64)
-    np.cumsum(np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=n_paragraphs),
-              out=offsets[1:])
+    offsets = owner_offsets((keys >> np.uint64(32)).astype(np.int64), n_paragraphs)
     return offsets, (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
@@ -218,8 +216,7 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
     """
     flags, others = _salient_tokens(texts, tokens)
     title_tokens = hash_texts([title.replace("\n", " ") for title in titles])
-    paragraph_start = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tokens.paragraph, minlength=len(texts)), out=paragraph_start[1:])
+    paragraph_start = owner_offsets(tokens.paragraph, len(texts))
     offsets, terms, counts, salient_counts = _count_terms(
         tokens.hashes, paragraph_start, flags, ~pattern, paragraph_owner,
         title_tokens.hashes, title_tokens.paragraph, others.hashes,
