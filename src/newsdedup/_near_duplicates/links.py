@@ -423,8 +423,8 @@ def _pair_scores(features: Features, allowed: npt.NDArray[np.bool_], rep_a: I64,
                                                rep_b[bounds[0]:bounds[1]])
             return result
 
-        counts = map_in_threads(intersections, ranges, workers)
-        intersection = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+        # split_range gives at least one range, so there is at least one part.
+        intersection = np.concatenate(map_in_threads(intersections, ranges, workers))
         return PairSimilarity(rep_a, rep_b, intersection, unions.sizes[rep_a],
                               unions.sizes[rep_b])
 
@@ -435,7 +435,6 @@ def _pair_scores(features: Features, allowed: npt.NDArray[np.bool_], rep_a: I64,
 
     parts = map_in_threads(merged, ranges, workers)
     return PairSimilarity(rep_a, rep_b, *(np.concatenate([part[k] for part in parts])
-                                          if parts else np.zeros(0, dtype=np.int64)
                                           for k in range(3)))
 
 
