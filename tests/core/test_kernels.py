@@ -594,6 +594,21 @@ def test_near_repeats(seed: int, articles: int, uniques: int) -> None:
 
 
 @EXAMPLES
+@given(SEEDS, st.integers(0, 60))
+def test_rewrite_collapse_spaces(seed: int, size: int) -> None:
+    """White space collapsed per piece: runs between two characters of a piece become one
+    space, runs at a piece's ends go (pieces of spaces only, empty pieces and text with no
+    separator included)."""
+    rng = np.random.default_rng(seed)
+    # Separators, ASCII and Unicode spaces, and other characters, in runs.
+    alphabet = np.array([0, 9, 10, 32, 0x85, 0x3000, 97, 98, 1078, 128512], dtype=np.uint32)
+    points = alphabet[rng.integers(0, alphabet.size, size)]
+    is_space = np.zeros(0x110000, dtype=np.uint8)
+    is_space[[9, 10, 32, 0x85, 0x3000]] = 1
+    run_both(_kernels.collapse_spaces, _rewrite._collapse_spaces, points, is_space)
+
+
+@EXAMPLES
 @given(SEEDS, st.integers(0, 12), st.integers(1, 6), st.sampled_from([12, 13, 16]))
 def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int) -> None:
     """Character n-gram rows: columns listed from bit sets equal sorted n-grams, with their

@@ -70,6 +70,40 @@ def _piece_columns(points: U32, start: int, stop: int, prime: np.uint64, ngram: 
     return np.sort(columns)
 
 
+def _collapse_spaces(points: U32, is_space: U8) -> tuple[U32, I64]:
+    """Each piece (between 0s) split into its runs of non-space code points, joined by one
+    space (32): ``" ".join(piece.split())`` on code points."""
+    out: list[int] = []
+    starts = [0]
+    for piece in _pieces(points):
+        words, word = [], []
+        for point in piece:
+            if is_space[point]:
+                if word:
+                    words.append(word)
+                word = []
+            else:
+                word.append(point)
+        if word:
+            words.append(word)
+        for number, word in enumerate(words):
+            if number:
+                out.append(32)
+            out.extend(word)
+        starts.append(len(out))
+    return np.array(out, dtype=np.uint32), np.array(starts, dtype=np.int64)
+
+
+def _pieces(points: U32) -> list[list[int]]:
+    pieces: list[list[int]] = [[]]
+    for point in points.tolist():
+        if point == 0:
+            pieces.append([])
+        else:
+            pieces[-1].append(point)
+    return pieces
+
+
 def _ngram_counts(points: U32, starts: I64, prime: int, ngram: int,
                   frequency: npt.NDArray[np.int32]) -> tuple[I64, I32, I32]:
     """Each piece's sorted distinct columns with their counts; ``frequency`` counts each

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -12,7 +14,13 @@ from newsdedup import Article, DedupConfig, dedup
 from newsdedup._core.hashing import fmix64
 from newsdedup._kernels import ngram_counts
 from newsdedup._stories import rewrite as rewrite_module
-from newsdedup._stories.rewrite import _BUCKETS, _NGRAM, _PRIME, _normalized, find_rewrites
+from newsdedup._stories.rewrite import (
+    _BUCKETS,
+    _NGRAM,
+    _PRIME,
+    _normalized_points,
+    find_rewrites,
+)
 from newsdedup._text.features import extract_features
 from newsdedup._text.normalize import normalize_text
 from newsdedup.synthetic import generate_corpus
@@ -167,12 +175,15 @@ def test_ngram_columns_equal_each_piece_hashed_alone(pieces: list[str]) -> None:
         assert indices[indptr[k]:indptr[k + 1]].tolist() == alone.tolist()
 
 
-@given(st.lists(st.text(alphabet="aB ß\u0301\u00a0\n\t“”—\x00ﬁＮ\u200b", max_size=10),
-                min_size=1, max_size=6))
+@given(st.lists(st.text(alphabet="aB ß\u0301\u00a0\n\t“”—\x00ﬁＮ\u200b\x1c\u3000\u2028",
+                        max_size=10), max_size=6))
 def test_pieces_normalized_together_equal_each_alone(pieces: list[str]) -> None:
     """Normalizing all paragraphs in one call gives each its own normalized text (combining
-    marks at a boundary, spaces, line breaks and NULs included)."""
-    assert _normalized(pieces) == [" ".join(normalize_text(p).split()) for p in pieces]
+    marks at a boundary, Unicode spaces, line breaks, NULs and empty pieces included)."""
+    points, starts = _normalized_points(pieces)
+    alone = [" ".join(normalize_text(p).split()) for p in pieces]
+    assert starts.tolist() == [0, *itertools.accumulate(len(text) for text in alone)]
+    assert points.tolist() == [ord(c) for c in "".join(alone)]
 
 
 def test_the_support_in_batches_finds_the_same_rewrites(

@@ -44,7 +44,9 @@ independent write-ups of one event share the names but tell it in their own word
 
 from __future__ import annotations
 
+import functools
 import itertools
+import sys
 import tempfile
 from collections.abc import Sequence
 from typing import IO
@@ -57,12 +59,13 @@ from .._core.arrays import gather_rows, owner_offsets, sorted_unique
 from .._core.config import DedupConfig
 from .._core.threads import map_in_threads, split_range, split_runs
 from .._core.types import F64, I64
+from .._kernels import collapse_spaces as _collapse_spaces
 from .._kernels import ngram_counts as _ngram_counts
 from .._kernels import ngram_norms as _ngram_norms
 from .._kernels import supporting_entries as _supporting_entries
 from .._text.features import Features
 from .._text.normalize import normalize_text
-from .._text.tokenize import folded_text
+from .._text.tokenize import code_points, folded_text
 
 __all__ = ["REWRITE", "Rewrites", "find_rewrites", "lowest_rewrite_score"]
 
@@ -241,8 +244,8 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
             numbers_parts.append(numbers)
             article_parts.append(article_rows)
             indptr_parts.append(indptr)
-            column_file.write(indices.tobytes())
-            count_file.write(counts.tobytes())
+            column_file.write(indices.data)
+            count_file.write(counts.data)
         del indices, counts
         column_file.flush()
         count_file.flush()
@@ -290,13 +293,10 @@ def _ngram_rows(texts: Sequence[str], features: Features, allowed: npt.NDArray[n
     once), their columns counted in ``frequency``: each row's paragraph number, each
     article's run of rows (CSR over ``articles``) and the rows. Ranges of paragraphs are
     counted on ``workers`` threads, each with its own frequency table, added in order."""
-    numbers, article_rows, pieces = _paragraphs_of(
+    numbers, article_rows, (points, starts) = _paragraphs_of(
         [texts[k] for k in articles.tolist()], features, allowed, articles)
-    points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
-    starts = np.zeros(len(pieces) + 1, dtype=np.int64)
-    np.cumsum([len(piece) for piece in pieces], out=starts[1:])
-    ranges = split_range(len(pieces), workers) if len(pieces) >= 2 * workers else [
-        (0, len(pieces))]
+    n_pieces = starts.size - 1
+    ranges = split_range(n_pieces, workers) if n_pieces >= 2 * workers else [(0, n_pieces)]
     if len(ranges) == 1:
         return numbers, article_rows, _ngram_counts(points, starts, int(_PRIME), _NGRAM,
                                                     frequency)
@@ -344,10 +344,11 @@ def _entries(numbers: I64, article_rows: I64,
 
 
 def _paragraphs_of(involved_texts: list[str], features: Features,
-                   allowed: npt.NDArray[np.bool_], involved: I64) -> tuple[I64, I64, list[str]]:
+                   allowed: npt.NDArray[np.bool_], involved: I64
+                   ) -> tuple[I64, I64, tuple[npt.NDArray[np.uint32], I64]]:
     """The allowed paragraphs of the ``involved`` articles (with their texts), in article
     order: each one's paragraph number, each article's run of them (CSR over ``involved``)
-    and their texts, normalized (``_normalized``)."""
+    and their texts, normalized (``_normalized_points``)."""
     numbers, owner = gather_rows(features.article_paragraphs, involved)
     kept = allowed[numbers]
     numbers, owner = numbers[kept], owner[kept]
@@ -355,24 +356,40 @@ def _paragraphs_of(involved_texts: list[str], features: Features,
     spans = features.spans[numbers].tolist()
     pieces = [involved_texts[position][begin:end]
               for position, (begin, end) in zip(owner.tolist(), spans, strict=True)]
-    return numbers, article_rows, _normalized(pieces) if pieces else []
+    return numbers, article_rows, _normalized_points(pieces)
 
 
 #: Joins the paragraphs normalized in one call: kept by ``normalize_text``, never white space.
 _JOIN = "\x00"
 
 
-def _normalized(pieces: list[str]) -> list[str]:
-    """Each piece normalized (``normalize_text``) with one space between words, in one call
-    for all (normalization is per character but for compositions, which a NUL between two
-    pieces stops); pieces holding a NUL themselves are normalized one by one.
+@functools.cache
+def _is_space() -> npt.NDArray[np.uint8]:
+    """``str.isspace`` of every code point (what ``str.split()`` splits on), as a table."""
+    table = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
+    table[[point for point in range(sys.maxunicode + 1) if chr(point).isspace()]] = 1
+    return table
 
-    The joined text is only folded (``folded_text``: ``normalize_text`` but its white-space
-    collapsing, a regular expression that costs more than the rest on megabytes), since
-    splitting each piece on white space collapses it anyway."""
+
+def _normalized_points(pieces: list[str]) -> tuple[npt.NDArray[np.uint32], I64]:
+    """The code points of the pieces normalized (``normalize_text``) with one space between
+    words (``" ".join(normalize_text(piece).split())``), all in one array, and each piece's
+    start in it (CSR offsets).
+
+    Normalization runs once for all pieces (it is per character but for compositions, which
+    a NUL between two pieces stops), and only folds (``folded_text``: ``normalize_text`` but
+    its white-space collapsing); the white space is collapsed by a compiled pass over the
+    code points. Pieces holding a NUL themselves are normalized one by one."""
     if any(_JOIN in piece for piece in pieces):
-        return [" ".join(normalize_text(piece).split()) for piece in pieces]
-    return [" ".join(part.split()) for part in folded_text(_JOIN.join(pieces)).split(_JOIN)]
+        normalized = [" ".join(normalize_text(piece).split()) for piece in pieces]
+        starts = np.zeros(len(pieces) + 1, dtype=np.int64)
+        np.cumsum([len(piece) for piece in normalized], out=starts[1:])
+        return code_points("".join(normalized)), starts
+    points, starts = _collapse_spaces(code_points(folded_text(_JOIN.join(pieces))),
+                                      _is_space())
+    if not pieces:  # no piece at all, not one empty piece
+        return points, starts[:1]
+    return points, starts
 
 
 def _best_pairs(first: I64, second: I64, similarity: F64) -> I64:

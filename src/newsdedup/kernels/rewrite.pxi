@@ -283,3 +283,42 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
         free(second_rows)
         free(similarity)
     return offsets, first, second, values
+
+
+def collapse_spaces(const uint32_t[::1] points, const uint8_t[::1] is_space):
+    """The pieces of ``points`` (code points; pieces separated by a 0) with their white
+    space collapsed as ``" ".join(piece.split())`` does: a run of ``is_space`` code points
+    (``is_space`` has an entry per code point) between two other characters of a piece
+    becomes one space (32), runs at a piece's start or end go. Returns the pieces' code points
+    back to back (no separators) and each piece's start (CSR offsets, a piece per 0 plus
+    one)."""
+    cdef Py_ssize_t n = points.shape[0], position
+    cdef int64_t n_pieces = 1, piece = 0, written = 0
+    cdef uint32_t point
+    cdef bint pending = False
+    for position in range(n):
+        n_pieces += points[position] == 0
+    out = np.empty(n, dtype=np.uint32)
+    starts = np.zeros(n_pieces + 1, dtype=np.int64)
+    cdef uint32_t[::1] out_points = out
+    cdef int64_t[::1] out_starts = starts
+    with nogil:
+        for position in range(n):
+            point = points[position]
+            if point == 0:
+                piece += 1
+                out_starts[piece] = written
+                pending = False
+            elif is_space[point]:
+                # A space is written before the piece's next character, if it has one before.
+                pending = written > out_starts[piece]
+            else:
+                if pending:
+                    out_points[written] = 32
+                    written += 1
+                    pending = False
+                out_points[written] = point
+                written += 1
+        out_starts[n_pieces] = written
+    return out[:written], starts
+
