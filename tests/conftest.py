@@ -6,7 +6,9 @@ import datetime as dt
 import json
 import random
 import sqlite3
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +16,8 @@ from hypothesis import settings
 
 from newsdedup import Article, DedupIndex
 from newsdedup._index.state import IndexState
+from newsdedup._index.store import IndexStore
+from newsdedup._index.terms import TermCounts
 from newsdedup._text.paragraphs import split_paragraphs
 from newsdedup._text.tokenize import hash_texts, hash_tokens
 
@@ -51,6 +55,59 @@ def synced_memory(index: DedupIndex) -> IndexState:
     memory = index._memory
     assert memory is not None
     return memory
+
+
+def memory_summary(memory: IndexState, store: IndexStore) -> dict[str, Any]:
+    """Everything the memory says about the retained articles, by id (slots may differ)."""
+    alive = [slot for slot in range(len(memory.ids)) if memory.alive.values[slot]]
+    paragraphs = memory.paragraphs
+    carriers: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    flags = {}
+    terms = set()
+    for slot in alive:
+        article_id = memory.ids[slot]
+        occurrences = paragraphs.slot_occurrences(np.array([slot]))
+        uids = paragraphs.occurrence_uid.values[occurrences]
+        for number, (occurrence, uid) in enumerate(zip(occurrences.tolist(), uids.tolist(),
+                                                       strict=True)):
+            flags[article_id, number] = (int(paragraphs.flag.values[occurrence]),
+                                         int(paragraphs.families.values[occurrence]))
+            if uid >= 0:
+                carriers[int(paragraphs.roots(np.array([uid]))[0])].add((article_id, number))
+    for slot in alive:
+        terms.update(memory.features(store, [slot])[0].terms.tolist())
+    probe = np.array(sorted(terms), dtype=np.uint64)
+    counts = memory.term_counts.frequencies(TermCounts.delta([], []), memory.n_alive)
+    return {
+        "alive": sorted(memory.ids[slot] for slot in alive), "n_alive": memory.n_alive,
+        "state": {memory.ids[s]: memory.state[s] for s in alive},
+        "digest": {memory.ids[s]: bool(memory.digest.values[s]) for s in alive},
+        "hash": {memory.ids[s]: int(memory.decision_hash.values[s]) for s in alive},
+        "published": {memory.ids[s]: None if np.isnan(memory.published.values[s])
+                      else float(memory.published.values[s]) for s in alive},
+        "groups": {key: sorted(memory.ids[s] for s in slots)
+                   for key, slots in memory.group_members.items()},
+        "stories": {key: sorted(memory.ids[s] for s in slots)
+                    for key, slots in memory.story_members.items()},
+        "clusters": {frozenset(group) for group in carriers.values()},
+        "flags": flags,
+        "terms": dict(zip(probe.tolist(), counts.lookup(probe).tolist(), strict=True)),
+    }
+
+
+def memory_summary_of(index: DedupIndex) -> dict[str, Any]:
+    """:func:`memory_summary` of the index's lookups, synced with its file first."""
+    return memory_summary(synced_memory(index), index._store)
+
+
+def assert_equal_but_unsplit_clusters(kept: dict[str, Any], fresh: dict[str, Any]) -> None:
+    """Equal snapshots, except that clusters kept in memory while articles left may be
+    coarser than the ones rebuilt from the retained articles (they never split in place),
+    never finer."""
+    assert {**kept, "clusters": None} == {**fresh, "clusters": None}
+    root = {carrier: group for group in kept["clusters"] for carrier in group}
+    for group in fresh["clusters"]:
+        assert len({root[carrier] for carrier in group}) == 1
 
 
 def downgrade_to_schema_1(path: Path) -> None:

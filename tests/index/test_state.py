@@ -3,16 +3,20 @@ catching up with another connection) equals the one built add by add."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
-from typing import Any
 from unittest import mock
 
 import numpy as np
 import pytest
 
-from conftest import add_in_batches, load_seeds, synced_memory
-from newsdedup import Article, DedupConfig, DedupIndex, open_index
+from conftest import (
+    add_in_batches,
+    assert_equal_but_unsplit_clusters,
+    load_seeds,
+    memory_summary_of,
+    synced_memory,
+)
+from newsdedup import Article, DedupConfig, open_index
 from newsdedup._corpora.synthetic import generate_corpus
 from newsdedup._index import state as memory_module
 from newsdedup._index.codec import flatten
@@ -27,58 +31,6 @@ CORPUS = sorted(generate_corpus(70, seed=3, article_bytes=500, copies_rate=0.5,
                 key=lambda article: (article.published, article.id))
 
 
-def _snapshot(memory: IndexState, store: IndexStore) -> dict[str, Any]:
-    """Everything the memory says about the retained articles, by id (slots may differ)."""
-    alive = [slot for slot in range(len(memory.ids)) if memory.alive.values[slot]]
-    paragraphs = memory.paragraphs
-    carriers: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    flags = {}
-    terms = set()
-    for slot in alive:
-        article_id = memory.ids[slot]
-        occurrences = paragraphs.slot_occurrences(np.array([slot]))
-        uids = paragraphs.occurrence_uid.values[occurrences]
-        for number, (occurrence, uid) in enumerate(zip(occurrences.tolist(), uids.tolist(),
-                                                       strict=True)):
-            flags[article_id, number] = (int(paragraphs.flag.values[occurrence]),
-                                         int(paragraphs.families.values[occurrence]))
-            if uid >= 0:
-                carriers[int(paragraphs.roots(np.array([uid]))[0])].add((article_id, number))
-    for slot in alive:
-        terms.update(memory.features(store, [slot])[0].terms.tolist())
-    probe = np.array(sorted(terms), dtype=np.uint64)
-    counts = memory.term_counts.frequencies(TermCounts.delta([], []), memory.n_alive)
-    return {
-        "alive": sorted(memory.ids[slot] for slot in alive), "n_alive": memory.n_alive,
-        "state": {memory.ids[s]: memory.state[s] for s in alive},
-        "digest": {memory.ids[s]: bool(memory.digest.values[s]) for s in alive},
-        "hash": {memory.ids[s]: int(memory.decision_hash.values[s]) for s in alive},
-        "published": {memory.ids[s]: None if np.isnan(memory.published.values[s])
-                      else float(memory.published.values[s]) for s in alive},
-        "groups": {key: sorted(memory.ids[s] for s in slots)
-                   for key, slots in memory.group_members.items()},
-        "stories": {key: sorted(memory.ids[s] for s in slots)
-                    for key, slots in memory.story_members.items()},
-        "clusters": {frozenset(group) for group in carriers.values()},
-        "flags": flags,
-        "terms": dict(zip(probe.tolist(), counts.lookup(probe).tolist(), strict=True)),
-    }
-
-
-def _snapshot_of(index: DedupIndex) -> dict[str, Any]:
-    return _snapshot(synced_memory(index), index._store)
-
-
-def _assert_equal_but_unsplit_clusters(kept: dict[str, Any], fresh: dict[str, Any]) -> None:
-    """Equal snapshots, except that clusters kept in memory while articles left may be
-    coarser than the ones rebuilt from the retained articles (they never split in place),
-    never finer."""
-    assert {**kept, "clusters": None} == {**fresh, "clusters": None}
-    root = {carrier: group for group in kept["clusters"] for carrier in group}
-    for group in fresh["clusters"]:
-        assert len({root[carrier] for carrier in group}) == 1
-
-
 def test_reopening_rebuilds_the_memory_built_by_adds(tmp_path: Path) -> None:
     """The memory loaded from the file equals the one updated add by add: states, groups,
     stories, paragraph clusters and flags, document frequencies."""
@@ -86,12 +38,12 @@ def test_reopening_rebuilds_the_memory_built_by_adds(tmp_path: Path) -> None:
     index = open_index(path, retention_days=20)
     add_in_batches(index, CORPUS, [9, 2])
     index.add([Article(CORPUS[40].id, load_seeds()[0].text, published=CORPUS[40].published)])
-    built = _snapshot_of(index)
+    built = memory_summary_of(index)
     assert built["n_alive"] < len(CORPUS)  # some expired
     assert sum(len(members) > 1 for members in built["groups"].values()) > 5
     assert built["groups"] == {g.id: sorted(m.id for m in g.members) for g in index.groups()}
     assert built["stories"] == {s.id: sorted(s.member_ids) for s in index.stories()}
-    _assert_equal_but_unsplit_clusters(built, _snapshot_of(open_index(path)))
+    assert_equal_but_unsplit_clusters(built, memory_summary_of(open_index(path)))
 
 
 def test_catching_up_equals_loading_afresh(tmp_path: Path) -> None:
@@ -105,11 +57,12 @@ def test_catching_up_equals_loading_afresh(tmp_path: Path) -> None:
     add_in_batches(writer, CORPUS[30:], [8])
     assert synced_memory(reader) is before  # caught up, not reloaded
     assert any(writer.get(a.id).expired for a in CORPUS[:30])  # some left while caught up
-    _assert_equal_but_unsplit_clusters(_snapshot_of(reader), _snapshot_of(open_index(path)))
+    assert_equal_but_unsplit_clusters(memory_summary_of(reader),
+                                      memory_summary_of(open_index(path)))
     writer.add([Article(CORPUS[-1].id, "A different text now.\n\nWith two paragraphs.")])
     assert not before.catch_up(reader._store)
     assert synced_memory(reader) is not before
-    assert _snapshot_of(reader) == _snapshot_of(open_index(path))
+    assert memory_summary_of(reader) == memory_summary_of(open_index(path))
 
 
 def test_features_are_read_back_exactly_and_cached_least_recently_used(

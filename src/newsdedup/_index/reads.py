@@ -367,6 +367,13 @@ class StoredReads:
                 "SELECT article_id FROM changes WHERE batch > ? AND field = 'removed'",
                 (batch,))]
 
+    def change_checksum(self, seq: int) -> int | None:
+        """The stored checksum of change-log row ``seq`` (None if there is no such row)."""
+        with self._translated("read the change log"):
+            row = self._db.execute("SELECT checksum FROM changes WHERE seq = ?",
+                                   (seq,)).fetchone()
+        return None if row is None or not isinstance(row[0], int) else int(row[0])
+
     def last_change(self) -> int:
         """Sequence number of the newest event (0 when the log is empty)."""
         with self._translated("read the change log"):
