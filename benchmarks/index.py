@@ -18,8 +18,10 @@ corpus, so every size sees the same articles). At each checkpoint size it report
   200 queries is the second largest);
 * **memory**: resident size, and the in-memory lookups (band index, term tables) per
   stored article; **disk**: database plus write-ahead log per stored article;
-* **open**: seconds to reopen the file and rebuild the in-memory lookups (in a fresh
-  process, whose peak RSS is reported too);
+* **open**: seconds to reopen the file and answer a first query, in fresh processes (peak
+  RSS too): rebuilding the in-memory lookups from the file (``snapshot=False``), and reading
+  them from the snapshot a closed index leaves beside the file (``<file>.state``; the time
+  to write it at close and its size as well);
 * **drift** (sizes up to ``--drift-max``): articles whose group, canonical, boilerplate
   flags, boilerplate family counts or story id differ from ``refresh()`` (a recomputation
   from the stored features, equal to one ``dedup()`` over everything), the precision and
@@ -65,22 +67,40 @@ def _percentile(values: list[float], share: float) -> float:
 _REOPEN = """
 import json, sys, time
 from newsdedup import open_index
+snapshot = sys.argv[2] == "snapshot"
 begin = time.perf_counter()
-with open_index(sys.argv[1]) as index:
-    index.query("A text to answer: the first query rebuilds the in-memory lookups.")
+index = open_index(sys.argv[1], snapshot=snapshot)
+index.query("A text to answer: the first query builds the in-memory lookups.")
+opened = time.perf_counter() - begin
+begin = time.perf_counter()
+index.close()  # with snapshot: writes one, unless the one read already holds this batch
+closed = time.perf_counter() - begin
 # VmHWM, not ru_maxrss: the latter can carry the parent's peak over fork and exec.
 peak = next(int(line.split()[1]) for line in open("/proc/self/status")
             if line.startswith("VmHWM:"))
-print(json.dumps({"open_s": time.perf_counter() - begin, "open_peak_rss_mb": peak / 1024}))
+print(json.dumps({"open_s": opened, "close_s": closed, "peak_rss_mb": peak / 1024}))
 """
 
 
 def _reopen(path: Path) -> dict[str, float]:
-    """Time to open the file and answer a first query, in a fresh process (its peak RSS too)."""
-    done = subprocess.run([sys.executable, "-c", _REOPEN, str(path)], capture_output=True,
-                          text=True, check=True)
-    measured: dict[str, float] = json.loads(done.stdout)
-    return measured
+    """Time to open the file and answer a first query, in fresh processes (their peak RSS
+    too): rebuilding the lookups from the file (``snapshot=False``); then, with no snapshot
+    there, rebuilding and closing (which writes one); then reading that snapshot back."""
+    def run(mode: str) -> dict[str, float]:
+        done = subprocess.run([sys.executable, "-c", _REOPEN, str(path), mode],
+                              capture_output=True, text=True, check=True)
+        measured: dict[str, float] = json.loads(done.stdout)
+        return measured
+
+    state_file = Path(str(path) + ".state")
+    state_file.unlink(missing_ok=True)
+    rebuilt = run("rebuild")
+    written = run("snapshot")
+    read = run("snapshot")
+    return {"open_s": rebuilt["open_s"], "open_peak_rss_mb": rebuilt["peak_rss_mb"],
+            "snapshot_write_s": written["close_s"],
+            "snapshot_mb": state_file.stat().st_size / 2**20 if state_file.exists() else 0.0,
+            "open_snapshot_s": read["open_s"], "open_snapshot_peak_rss_mb": read["peak_rss_mb"]}
 
 
 def _state(index: DedupIndex, ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -196,8 +216,8 @@ def _table(results: dict[str, Any]) -> str:
     lines = [f"| stored | adds/s (previous) | add of {results['batch']:,} (s) | × batch alone | "
              "run size | "
              "query p50 / p99 (ms) (previous, s) | RSS (MB) | lookups/article (KB) | "
-             "disk/article (KB) | open (s) |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "disk/article (KB) | open (s) | open from snapshot (s) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for point in results["checkpoints"]:
         previous_adds, previous_query = PREVIOUS.get(point["stored"], (None, None))
         adds = f"{point['adds_per_s']:.0f}" + (f" ({previous_adds})" if previous_adds else "")
@@ -207,7 +227,8 @@ def _table(results: dict[str, Any]) -> str:
             f"| {point['stored']:,} | {adds} | {point['add_s']:.2f} | "
             f"{point['add_s'] / point['batch_alone_s']:.1f} | {point['run_articles']:.0f} | "
             f"{query} | {point['rss_mb']:.0f} | {point['lookups_per_article_kb']:.2f} | "
-            f"{point['disk_per_article_kb']:.1f} | {point['open_s']:.1f} |")
+            f"{point['disk_per_article_kb']:.1f} | {point['open_s']:.1f} | "
+            f"{point['open_snapshot_s']:.2f} |")
     drifts = [p for p in results["checkpoints"] if "refresh_s" in p]
     if drifts:
         lines += ["", "| stored | group differs | canonical | boilerplate flags | "
