@@ -18,7 +18,12 @@ from unittest import mock
 
 import pytest
 
-from conftest import add_in_batches, assert_equal_but_unsplit_clusters, memory_summary_of
+from conftest import (
+    add_in_batches,
+    assert_equal_but_unsplit_clusters,
+    memory_summary_of,
+    synced_memory,
+)
 from newsdedup import Article, ConfigError, open_index
 from newsdedup._corpora.synthetic import generate_corpus
 from newsdedup._index import snapshot as snapshot_module
@@ -68,12 +73,14 @@ def _decisions(path: Path, snapshot: bool) -> dict[str, Any]:
 
 def test_reopening_reads_the_snapshot_and_goes_on_as_a_full_load_would(
         tmp_path: Path) -> None:
-    """Closing writes ``<file>.state``; the next open reads the lookups from it (no rebuild)
+    """Closing writes ``<file>.state`` (readable as the file is); the next open reads the
+    lookups from it (no rebuild)
     and they equal what the closed index held; adds after that decide exactly as after a
     full rebuild from the file."""
     path = tmp_path / "news.db"
     held = _built(path)
     assert _state_file(path).stat().st_size > 0
+    assert _state_file(path).stat().st_mode & 0o777 == path.stat().st_mode & 0o777
     shutil.copy(path, tmp_path / "copy.db")  # the same index, without its snapshot
     with full_loads() as loads:
         reopened = open_index(path)
@@ -160,6 +167,12 @@ def _damage(kind: str, path: Path, tmp_path: Path) -> None:
         header = json.loads(data[16:16 + struct.unpack_from("<Q", data, 8)[0]])
         settings = {**header["settings"], "newsdedup": "0.0.1"}
         _rewritten(state_file, header={**header, "settings": settings})
+    elif kind == "state classes of another build":
+        index = open_index(path)
+        memory = synced_memory(index)
+        del memory.paragraphs.families  # as if written by a build without that attribute
+        memory._features = type(memory._features)()
+        _rewritten(state_file, payload=pickle.dumps(memory, protocol=5))
     elif kind == "code to run":
         _rewritten(state_file, payload=pickle.dumps(_Runs(tmp_path / "ran")))
     else:
@@ -168,11 +181,12 @@ def _damage(kind: str, path: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["flipped byte", "truncated", "not a snapshot",
                                   "another index's", "another release",
+                                  "state classes of another build",
                                   "a later batch than the file", "code to run"])
 def test_a_snapshot_that_does_not_fit_is_ignored(kind: str, tmp_path: Path) -> None:
-    """Damaged, cut short, foreign, of another release, ahead of the file, or carrying code:
-    the open rebuilds from the file instead (never an error, never a command run), with the
-    same result."""
+    """Damaged, cut short, foreign, of another release or build, ahead of the file, or
+    carrying code: the open rebuilds from the file instead (never an error, never a command
+    run), with the same result."""
     path = tmp_path / "news.db"
     _built(path)
     shutil.copy(path, tmp_path / "copy.db")

@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import stat
 import struct
 import tempfile
 import zlib
@@ -67,6 +68,7 @@ _ALLOWED = {
     ("newsdedup._index.terms", "TermCounts"), ("newsdedup._index.terms", "StoryTerms"),
     ("newsdedup._index.terms", "_Table"),
 }
+
 
 def snapshot_path(store: IndexStore) -> Path | None:
     """Where the snapshot of ``store`` lives (None for an in-memory index)."""
@@ -106,6 +108,8 @@ def write_snapshot(store: IndexStore, memory: IndexState) -> bool:
     header_bytes = json.dumps(header, sort_keys=True).encode("utf-8")
     try:
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+        # Readable by whoever may read the index (mkstemp makes it private).
+        os.chmod(temporary, stat.S_IMODE(os.stat(store.path).st_mode))
     except OSError:
         return False
     features = memory._features
@@ -166,10 +170,21 @@ def load_snapshot(store: IndexStore, config: DedupConfig) -> IndexState | None:
             memory = _Unpickler(handle).load()
     except Exception:  # any failure to read the cache means: rebuild
         return None
-    if not isinstance(memory, IndexState) or memory.batch != found["batch"]:
+    if (not isinstance(memory, IndexState) or memory.batch != found["batch"]
+            or not _same_layout(memory, IndexState(config))):
         return None
     memory.config = config
     return memory
+
+
+def _same_layout(loaded: IndexState, fresh: IndexState) -> bool:
+    """Whether the loaded state has the attributes of this release's (a guard beside the
+    release in the header, for builds that change the classes without a new version)."""
+    pairs = [(loaded, fresh)] + [(getattr(loaded, name), getattr(fresh, name))
+                                 for name in ("paragraphs", "term_counts", "story_terms")
+                                 if hasattr(loaded, name)]
+    return all(type(mine) is type(theirs) and set(vars(mine)) == set(vars(theirs))
+               for mine, theirs in pairs)
 
 
 def _belongs(header: dict[str, Any], store: IndexStore) -> bool:
