@@ -74,9 +74,8 @@ def _decisions(path: Path, snapshot: bool) -> dict[str, Any]:
 def test_reopening_reads_the_snapshot_and_goes_on_as_a_full_load_would(
         tmp_path: Path) -> None:
     """Closing writes ``<file>.state`` (readable as the file is); the next open reads the
-    lookups from it (no rebuild)
-    and they equal what the closed index held; adds after that decide exactly as after a
-    full rebuild from the file."""
+    lookups from it (no rebuild) and they equal what the closed index held; adds after that
+    decide exactly as after a full rebuild from the file."""
     path = tmp_path / "news.db"
     held = _built(path)
     assert _state_file(path).stat().st_size > 0
