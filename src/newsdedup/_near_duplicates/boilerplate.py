@@ -19,6 +19,10 @@ tells them apart is what else the carriers share:
    below ``TOPIC_THRESHOLD``. A quote or a wire lead reused by several reports of one event
    is shared by otherwise different articles too, but those articles are about the same
    event, so it stays content (a partial reuse).
+5. A paragraph of a boilerplate block is flagged when it recurs itself: the families
+   carrying paragraphs of its cluster at least half its size are enough (clusters join by
+   containment, and a short headline contained in an article's lead must not make the lead
+   boilerplate; see :func:`_recurs_itself`).
 
 Paragraphs matching well-known boilerplate phrases (see ``_text.features``) are flagged too, with
 the reason ``"pattern"``, so a single article's own footer is recognised.
@@ -148,11 +152,13 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
                           blocks.articles_by_block, paragraph_block)
     if candidate_blocks.size == 0:
         return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring), template)
-    boilerplate_blocks, template_blocks, family_count = _recurring_blocks(
+    boilerplate_blocks, template_blocks, family_count, labels = _recurring_blocks(
         features, blocks, candidate_blocks, config, site, ids, frequencies, copy_family,
         _first_publications(copy_family, earliest_first))
     in_some_block = np.flatnonzero(paragraph_block >= 0)
     flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
+    flagged = flagged[_recurs_itself(features, matches, config, paragraph_block, flagged,
+                                     labels)]
     recurring[flagged] = True
     families_out[flagged] = family_count[paragraph_block[flagged]]
     template_like = np.zeros(n_paragraphs, dtype=bool)
@@ -227,9 +233,11 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
                       config: DedupConfig, site: Sequence[str | None], ids: Sequence[str],
                       frequencies: CorpusFrequencies | None, copy_family: I64 | None,
                       first_publication: I64 | None = None
-                      ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64]:
+                      ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64,
+                                 _FamilyLabels]:
     """Which blocks are boilerplate, which template-like (recurring across enough families,
-    whatever their topics), and the number of families carrying each candidate block."""
+    whatever their topics), the number of families carrying each candidate block, and the
+    family of each of their carriers."""
     n_blocks, n_articles = blocks.n_blocks, features.n_articles
     is_candidate = np.zeros(n_blocks, dtype=bool)
     is_candidate[candidate_blocks] = True
@@ -265,7 +273,75 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
         for block, sample, sample_family, limit in topic_checks:
             boilerplate_blocks[block] = _mean_cross_family_cosine(
                 vectors, np.searchsorted(rows, sample), sample_family) < limit
-    return boilerplate_blocks, template_blocks, family_count
+    labels = _FamilyLabels(candidate_blocks, carrier_offsets, all_carriers, all_families,
+                           n_articles)
+    return boilerplate_blocks, template_blocks, family_count, labels
+
+
+@attrs.frozen(slots=True)
+class _FamilyLabels:
+    """The family of each carrier of the candidate blocks (``_families``), looked up by
+    (block, article)."""
+
+    blocks: I64
+    offsets: I64
+    carriers: I64
+    families: I64
+    n_articles: int
+
+    def of(self, block: I64, article: I64) -> I64:
+        """Family labels of ``article[k]`` in ``block[k]`` (each a carrier of that block)."""
+        row = np.searchsorted(self.blocks, block)
+        owner = np.repeat(np.arange(self.blocks.size, dtype=np.int64), np.diff(self.offsets))
+        keys = owner * np.int64(self.n_articles) + self.carriers  # ascending: carriers are
+        at = np.searchsorted(keys, row * np.int64(self.n_articles) + article)
+        return self.families[at]
+
+
+def _recurs_itself(features: Features, matches: ParagraphMatches, config: DedupConfig,
+                   paragraph_block: I64, flagged: I64, labels: _FamilyLabels
+                   ) -> npt.NDArray[np.bool_]:
+    """Which of the ``flagged`` paragraphs (of boilerplate blocks) recur themselves across
+    enough families, not only through a much shorter line contained in them.
+
+    Clusters join paragraphs by containment too: a digest's ten-word headline of one article
+    is contained in the lead paragraph of another write-up of the event, so the digest
+    carries that lead's cluster, and the lead would be boilerplate because its headline
+    recurs. A paragraph counts the families of the carriers of the paragraphs of its cluster
+    that are at least half its size (in shingles); it stays boilerplate when they are
+    ``boilerplate_min_articles`` (and two) or more. Only clusters whose paragraphs differ
+    that much in size are checked: a footer, or an aggregator's dated header line, recurs
+    at its own size."""
+    keep = np.ones(flagged.size, dtype=bool)
+    cluster_of = matches.cluster_of_paragraph
+    sizes = features.shingles.sizes
+    cluster = cluster_of[flagged]
+    in_clusters = np.flatnonzero(np.isin(cluster_of, sorted_unique(cluster[cluster >= 0])))
+    if in_clusters.size == 0:
+        return keep
+    order = in_clusters[np.lexsort((in_clusters, cluster_of[in_clusters]))]
+    first = np.flatnonzero(np.r_[True, cluster_of[order][1:] != cluster_of[order][:-1]])
+    smallest = np.minimum.reduceat(sizes[order], first)
+    largest = np.maximum.reduceat(sizes[order], first)
+    spread_clusters = cluster_of[order][first][largest > 2 * smallest]
+    checked = np.flatnonzero(np.isin(cluster, spread_clusters))
+    needed = max(2, config.boilerplate_min_articles)
+    bounds = dict(zip(cluster_of[order][first].tolist(),
+                      zip(first.tolist(), np.r_[first[1:], order.size].tolist(),
+                          strict=True), strict=True))
+    decided: dict[tuple[int, int], bool] = {}
+    for position in checked.tolist():
+        paragraph = int(flagged[position])
+        key = (int(cluster[position]), int(sizes[paragraph]))
+        if key not in decided:
+            start, stop = bounds[key[0]]
+            members = order[start:stop]
+            members = members[2 * sizes[members] >= key[1]]
+            families = labels.of(paragraph_block[members],
+                                 features.paragraph_article[members])
+            decided[key] = np.unique(families).size >= needed
+        keep[position] = decided[key]
+    return keep
 
 
 def _templates(features: Features, titles: Sequence[str | None] | None, blocks: I64,
