@@ -158,6 +158,31 @@ def test_same_id_again_is_unchanged_or_updated() -> None:
     assert len(index) == 1 and index.article("a").text == "Flood in the new harbour."
 
 
+def test_updating_every_member_of_groups_leaves_no_stale_group(tmp_path: Path) -> None:
+    """New versions of stored articles (same ids, other texts) replace whole groups and
+    stories: the old group and story rows are deleted, so the file reopens as consistent (a
+    fresh load checks every stored group against the articles' ids; before, the groups all
+    of whose members were replaced stayed behind and the reopened index was "damaged"), and
+    the index equals one dedup() of the current versions."""
+    first = generate_corpus(60, seed=0, article_bytes=600).articles
+    second = generate_corpus(20, seed=4, article_bytes=600).articles  # same ids, new texts
+    assert {a.id for a in second} < {a.id for a in first}
+    path = tmp_path / "news.db"
+    index = open_index(path, snapshot=False)
+    add_in_batches(index, list(first), [25])
+    replaced_groups = {index.get(a.id).group_id for a in second}
+    index.add(list(second))
+    current = {a.id: a for a in first} | {a.id: a for a in second}
+    expected = dedup([current[a.id] for a in first])
+    reopened = open_index(path, snapshot=False)
+    groups = {g.id: sorted(g.member_ids) for g in reopened.groups()}
+    assert groups == {g.id: sorted(g.member_ids) for g in expected.groups}
+    assert {s.id for s in reopened.stories()} == {s.id for s in expected.stories}
+    assert replaced_groups - set(groups)  # some old groups went away whole
+    index.close()
+    reopened.close()
+
+
 def test_retention_drops_old_articles_from_matching_and_compact_deletes_them(
         tmp_path: Path) -> None:
     """Articles older than retention_days before the newest stop matching; compact() deletes."""

@@ -258,9 +258,9 @@ def _writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
         return Writes(), [], _query_changes(memory, nb, decided, expired)
     states, changes, new_group_ids, new_story_ids, patched_groups = _decision_writes(
         memory, store, nb, decided, expired, late)
-    groups, member_writes = _group_writes(memory, store, nb, expired, new_group_ids,
+    groups, member_writes = _group_writes(memory, store, nb, leaving, new_group_ids,
                                           patched_groups)
-    stories = _story_writes(memory, nb, decided, expired, new_story_ids)
+    stories = _story_writes(memory, nb, decided, leaving, new_story_ids)
     pairs, match_counts = pair_writes(memory, store, nb, _run_ids(memory, nb), leaving)
     writes = Writes(states=[state.row for state in states],
                     groups=unless_stored(store, "groups", groups),
@@ -347,14 +347,17 @@ def _decision_writes(memory: IndexState, store: IndexStore, nb: Neighbourhood,
     return states, changes, new_group_ids, new_story_ids, patched_groups
 
 
-def _group_writes(memory: IndexState, store: IndexStore, nb: Neighbourhood, expired: set[int],
+def _group_writes(memory: IndexState, store: IndexStore, nb: Neighbourhood, leaving: set[int],
                   new_group_ids: set[str | None], patched_groups: dict[str, str]
                   ) -> tuple[dict[str, tuple[str, int] | None],
                              dict[tuple[str, str], tuple[str, int] | None]]:
-    """Group headers to store (None: delete) and the member rows that change."""
+    """Group headers to store (None: delete) and the member rows that change. The groups
+    of the articles leaving (expired, or replaced by a new version: the run's core holds
+    their other members, never them) are among the old ones: a group all of whose members
+    were replaced is deleted, not left behind."""
     n_ids = len(memory.ids)
     old_group_ids = {memory.state[s][0] for s in nb.core if s < n_ids} | {
-        memory.state[s][0] for s in expired}
+        memory.state[s][0] for s in leaving}
     deleted = {key for key in old_group_ids - new_group_ids if key is not None}
     groups: dict[str, tuple[str, int] | None] = dict.fromkeys(deleted)
     considered = [group for group in nb.result.groups
@@ -375,13 +378,14 @@ def _group_writes(memory: IndexState, store: IndexStore, nb: Neighbourhood, expi
 
 
 def _story_writes(memory: IndexState, nb: Neighbourhood,
-                  decided: dict[str, tuple[dict[str, Any], int]], expired: set[int],
+                  decided: dict[str, tuple[dict[str, Any], int]], leaving: set[int],
                   new_story_ids: set[str | None]) -> dict[str, tuple[str, int] | None]:
-    """Story records to store (None: delete)."""
+    """Story records to store (None: delete); the stories of the articles leaving are
+    among the old ones, as their groups are."""
     n_ids = len(memory.ids)
     slot_of_position = nb.slots
     old_story_ids = {memory.state[s][1] for s in nb.region if s < n_ids} | {
-        memory.state[s][1] for s in expired}
+        memory.state[s][1] for s in leaving}
     stories: dict[str, tuple[str, int] | None] = {key: None for key in
                                                   old_story_ids - new_story_ids
                                                   if key is not None}
