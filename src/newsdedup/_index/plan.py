@@ -405,13 +405,20 @@ def _story_writes(memory: IndexState, nb: Neighbourhood,
 
 def apply_plan(memory: IndexState, plan: Plan, batch: int) -> None:
     """Bring the memory up to date with a committed plan."""
+    # A new version of a retained article keeps its stored matches' count (the diff's
+    # counts are only those that change, from the old version's, as pair_writes reads it).
+    previous = [slot if slot is not None and memory.alive.values[slot] else None
+                for slot in map(memory.slot_of.get, plan.new_ids)]
     memory.remove(plan.leaving, [])
     if plan.new_ids:
         incoming = plan.incoming
         slots = memory.add_slots(plan.new_ids, plan.new_published, plan.new_lookups,
                                  plan.new_lookup_hashes, placed=(incoming.staged, incoming.edges))
-        for slot, features in zip(slots.tolist(), plan.new_features, strict=True):
+        for slot, features, old in zip(slots.tolist(), plan.new_features, previous,
+                                       strict=True):
             memory.cache(slot, features)
+            if old is not None:
+                memory.n_matches.values[slot] = memory.n_matches.values[old]
     memory.term_counts.apply(plan.incoming.term_delta, memory.n_alive)
     for state in plan.states:
         if memory.alive.values[state.slot]:
