@@ -14,6 +14,7 @@ import sys
 import tempfile
 import textwrap
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,52 @@ def test_adds_and_new_versions_in_any_order_give_the_batch_result(
             for article_id in current:
                 assert reopened.get(article_id).group_id == expected.article(
                     article_id).group_id
+
+
+_OPERATIONS = st.one_of(
+    st.tuples(st.just("add"), st.lists(st.tuples(st.integers(0, 29), st.integers(0, 1)),
+                                       min_size=1, max_size=10)),
+    st.tuples(st.just("refresh"), st.none()), st.tuples(st.just("compact"), st.none()),
+    st.tuples(st.just("reopen"), st.booleans()))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_OPERATIONS, min_size=1, max_size=8), st.sampled_from([None, 4.0]))
+def test_any_sequence_of_operations_keeps_the_file_consistent(
+        operations: list[tuple[str, Any]], retention: float | None) -> None:
+    """Property: adds of articles and new versions, refreshes, compactions and reopenings
+    (from the snapshot a close leaves, or rebuilt), with or without retention, in any
+    order: every read works after each step, the file reopens consistent (rebuilt and
+    checked), and without retention its groups are those of one dedup() of the current
+    versions."""
+    current: dict[str, Article] = {}
+    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # adds older than the retention window warn
+        path = Path(folder) / "news.db"
+        index = open_index(path, retention_days=retention)
+        for operation, argument in operations:
+            if operation == "add":
+                chosen = {_VERSIONS[version][number].id: _VERSIONS[version][number]
+                          for number, version in argument}
+                index.add(list(chosen.values()))
+                current.update(chosen)
+            elif operation == "refresh":
+                index.refresh()
+            elif operation == "compact":
+                index.compact()
+            else:
+                index.close()
+                index = open_index(path, snapshot=argument)
+            index.query("A storm hit the coast.")
+            assert len(list(index.groups())) <= len(current)
+            list(index.stories())
+        index.close()
+        with open_index(path, snapshot=False) as reopened:
+            groups = sorted(sorted(group.member_ids) for group in reopened.groups())
+            list(reopened.stories())
+        if retention is None:
+            assert groups == sorted(sorted(group.member_ids)
+                                    for group in dedup(list(current.values())).groups)
 
 
 def test_retention_drops_old_articles_from_matching_and_compact_deletes_them(
