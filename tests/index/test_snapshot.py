@@ -172,6 +172,16 @@ def _damage(kind: str, path: Path, tmp_path: Path) -> None:
         del memory.paragraphs.families  # as if written by a build without that attribute
         memory._features = type(memory._features)()
         _rewritten(state_file, payload=pickle.dumps(memory, protocol=5))
+    elif kind == "a new file of the same articles":
+        # Deleted and built again at the same path, by the same adds: the same change log,
+        # but another file (its own identity).
+        saved = state_file.read_bytes()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        index = open_index(path, retention_days=15, snapshot=False)
+        add_in_batches(index, CORPUS[:60], [11, 3])
+        index.close()
+        state_file.write_bytes(saved)
     elif kind == "code to run":
         _rewritten(state_file, payload=pickle.dumps(_Runs(tmp_path / "ran")))
     else:
@@ -181,11 +191,12 @@ def _damage(kind: str, path: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind", ["flipped byte", "truncated", "not a snapshot",
                                   "another index's", "another release",
                                   "state classes of another build",
+                                  "a new file of the same articles",
                                   "a later batch than the file", "code to run"])
 def test_a_snapshot_that_does_not_fit_is_ignored(kind: str, tmp_path: Path) -> None:
-    """Damaged, cut short, foreign, of another release or build, ahead of the file, or
-    carrying code: the open rebuilds from the file instead (never an error, never a command
-    run), with the same result."""
+    """Damaged, cut short, foreign (even of a file built again from the same articles), of
+    another release or build, ahead of the file, or carrying code: the open rebuilds from
+    the file instead (never an error, never a command run), with the same result."""
     path = tmp_path / "news.db"
     _built(path)
     shutil.copy(path, tmp_path / "copy.db")

@@ -71,13 +71,19 @@ def _filled(path: Path) -> IndexStore:
 
 
 def test_a_new_file_gets_the_schema_and_meta_rows(tmp_path: Path) -> None:
-    """A new file is a version 2 index in WAL mode with its marker and counters."""
+    """A new file is a version 3 index in WAL mode with its marker, counters and random
+    identity (another new file gets another)."""
     path = tmp_path / "new.db"
     store = IndexStore(path)
     assert store.schema_version == SCHEMA_VERSION == 3
     meta = store.meta()
+    assert re.fullmatch("[0-9a-f]{32}", meta["identity"])
     assert meta == {"format": FORMAT, "schema_version": "3", "generation": "0",
-                    "batches": "0", **dict.fromkeys(COUNTS, "0"), "checksum": meta_check(meta)}
+                    "batches": "0", **dict.fromkeys(COUNTS, "0"), "identity": meta["identity"],
+                    "checksum": meta_check(meta)}
+    other = IndexStore(tmp_path / "other.db")
+    assert other.meta()["identity"] != meta["identity"]
+    other.close()
     assert store.count() == 0 and store.last_change() == 0 and store.generation() == 0
     store.close()
     with sqlite3.connect(path) as db:

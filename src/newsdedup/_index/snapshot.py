@@ -11,7 +11,9 @@ long-lived reader does after another process's add).
 The snapshot is a cache: anything that does not fit makes the open fall back to the full
 rebuild, never to an error or to wrong lookups.
 
-* **Which file it belongs to.** Its header records the index's settings (config,
+* **Which file it belongs to.** Its header records the index file's identity (a random
+  name given when the file was created: an index deleted and built again at the same path,
+  even from the same articles, is another file), its settings (config,
   featurizer, decision rules, schema version), the newsdedup release that wrote it (the
   state's classes may change between releases), the batch it reflects and the sequence number
   and checksum of the newest row of the index's change log then. The open uses it only if
@@ -78,10 +80,11 @@ def snapshot_path(store: IndexStore) -> Path | None:
 
 
 def _settings(store: IndexStore) -> dict[str, str]:
-    """What a snapshot must have been written under: the index's settings and schema, and
+    """What a snapshot must have been written under: the index file's random identity (set
+    when it was created; files of earlier releases have none), its settings and schema, and
     this release (the state's classes may change between releases)."""
     meta = store.meta()
-    return {**{key: meta.get(key, "") for key in ("config", "featurizer", "rules",
+    return {**{key: meta.get(key, "") for key in ("identity", "config", "featurizer", "rules",
                                                   "schema_version")},
             "newsdedup": __version__}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NoReturn
@@ -90,9 +91,11 @@ class IndexStore(StoredReads):
                 # Not executescript(): it would commit the open transaction first.
                 for statement in SCHEMA:
                     db.execute(statement)
+                # ``identity``: this file's own random name, which a snapshot of the
+                # in-memory lookups (``_index.snapshot``) must carry to be used.
                 meta = {"format": FORMAT, "schema_version": str(SCHEMA_VERSION),
                         "generation": "0", "batches": "0", **dict.fromkeys(COUNTS, "0"),
-                        **self._settings}
+                        "identity": secrets.token_hex(16), **self._settings}
                 meta["checksum"] = meta_check(meta)
                 db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
             db.execute("COMMIT")
