@@ -273,29 +273,42 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
         for block, sample, sample_family, limit in topic_checks:
             boilerplate_blocks[block] = _mean_cross_family_cosine(
                 vectors, np.searchsorted(rows, sample), sample_family) < limit
-    labels = _FamilyLabels(candidate_blocks, carrier_offsets, all_carriers, all_families,
-                           n_articles)
+    labels = _FamilyLabels.of_carriers(candidate_blocks, carrier_offsets, all_carriers,
+                                       all_families, n_articles)
     return boilerplate_blocks, template_blocks, family_count, labels
 
 
 @attrs.frozen(slots=True)
 class _FamilyLabels:
     """The family of each carrier of the candidate blocks (``_families``), looked up by
-    (block, article)."""
+    (block, article).
+
+    Attributes:
+        blocks: the candidate blocks, ascending.
+        keys: ``row * n_articles + carrier`` of every carrier (``row``: its block's position
+            in ``blocks``), ascending.
+        families: each key's family label.
+        n_articles: articles of the corpus.
+    """
 
     blocks: I64
-    offsets: I64
-    carriers: I64
+    keys: I64
     families: I64
     n_articles: int
+
+    @classmethod
+    def of_carriers(cls, blocks: I64, offsets: I64, carriers: I64, families: I64,
+                    n_articles: int) -> _FamilyLabels:
+        """From ``_families``' output: CSR ``offsets`` over ``blocks``, each block's carriers
+        ascending, and their families."""
+        owner = np.repeat(np.arange(blocks.size, dtype=np.int64), np.diff(offsets))
+        return cls(blocks, owner * np.int64(n_articles) + carriers, families, n_articles)
 
     def of(self, block: I64, article: I64) -> I64:
         """Family labels of ``article[k]`` in ``block[k]`` (each a carrier of that block)."""
         row = np.searchsorted(self.blocks, block)
-        owner = np.repeat(np.arange(self.blocks.size, dtype=np.int64), np.diff(self.offsets))
-        keys = owner * np.int64(self.n_articles) + self.carriers  # ascending: carriers are
-        at = np.searchsorted(keys, row * np.int64(self.n_articles) + article)
-        return self.families[at]
+        return self.families[np.searchsorted(self.keys, row * np.int64(self.n_articles)
+                                             + article)]
 
 
 def _recurs_itself(features: Features, matches: ParagraphMatches, config: DedupConfig,
@@ -320,13 +333,13 @@ def _recurs_itself(features: Features, matches: ParagraphMatches, config: DedupC
     if in_clusters.size == 0:
         return keep
     order = in_clusters[np.lexsort((in_clusters, cluster_of[in_clusters]))]
-    first = np.flatnonzero(np.r_[True, cluster_of[order][1:] != cluster_of[order][:-1]])
+    ordered = cluster_of[order]
+    first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     smallest = np.minimum.reduceat(sizes[order], first)
     largest = np.maximum.reduceat(sizes[order], first)
-    spread_clusters = cluster_of[order][first][largest > 2 * smallest]
-    checked = np.flatnonzero(np.isin(cluster, spread_clusters))
+    checked = np.flatnonzero(np.isin(cluster, ordered[first][largest > 2 * smallest]))
     needed = max(2, config.boilerplate_min_articles)
-    bounds = dict(zip(cluster_of[order][first].tolist(),
+    bounds = dict(zip(ordered[first].tolist(),
                       zip(first.tolist(), np.r_[first[1:], order.size].tolist(),
                           strict=True), strict=True))
     decided: dict[tuple[int, int], bool] = {}
