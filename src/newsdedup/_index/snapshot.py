@@ -159,17 +159,19 @@ def load_snapshot(store: IndexStore, config: DedupConfig) -> IndexState | None:
     snapshot reflects (the caller catches them up); None when there is no usable snapshot
     (see the module docstring). Call inside a read transaction.
 
-    The file is read twice, in chunks: once for its checksum, then by the unpickler (the
-    second time from the system's cache), so that no copy of it sits in memory beside the
-    lookups it holds."""
+    The header is read and checked against ``store`` first (a snapshot of another file is
+    not read further); then the payload twice, in chunks: once for the checksum, then by
+    the unpickler (the second time from the system's cache), so that no copy of it sits in
+    memory beside the lookups it holds."""
     path = snapshot_path(store)
     if path is None:
         return None
     try:
         with open(path, "rb") as handle:
-            found = _checked_header(handle)
-            if found is None or not _belongs(found, store):
+            read = _header(handle)
+            if read is None or not _belongs(read[0], store) or not _whole(handle, *read[1:]):
                 return None
+            found = read[0]
             memory = _Unpickler(handle).load()
     except Exception:  # any failure to read the cache means: rebuild
         return None
@@ -200,9 +202,9 @@ def _belongs(header: dict[str, Any], store: IndexStore) -> bool:
             and store.change_checksum(change) == header.get("change_checksum"))
 
 
-def _checked_header(handle: IO[bytes]) -> dict[str, Any] | None:
-    """The header of the snapshot open in ``handle`` if the file is whole (magic, sizes and
-    checksum), with ``handle`` left at the start of the payload."""
+def _header(handle: IO[bytes]) -> tuple[dict[str, Any], bytes, int] | None:
+    """The header of the snapshot open in ``handle`` (None if it is not one), its bytes and
+    the payload's size, with ``handle`` left at the start of the payload."""
     if handle.read(len(_MAGIC)) != _MAGIC:
         return None
     (header_size,) = struct.unpack("<Q", handle.read(8))
@@ -210,22 +212,28 @@ def _checked_header(handle: IO[bytes]) -> dict[str, Any] | None:
     size = handle.read(8)
     if len(header_bytes) != header_size or len(size) != 8:
         return None
-    (payload_size,) = struct.unpack("<Q", size)
+    header = json.loads(header_bytes)
+    if not isinstance(header, dict):
+        return None
+    return header, header_bytes, struct.unpack("<Q", size)[0]
+
+
+def _whole(handle: IO[bytes], header_bytes: bytes, payload_size: int) -> bool:
+    """Whether the payload that starts at ``handle``'s position has ``payload_size`` bytes
+    and then the checksum of header and payload, and nothing after; ``handle`` is left
+    where it was."""
     payload_start = handle.tell()
     check = zlib.crc32(header_bytes)
     left = payload_size
     while left > 0:
         chunk = handle.read(min(left, _CHUNK))
         if not chunk:
-            return None
+            return False
         check = zlib.crc32(chunk, check)
         left -= len(chunk)
     stored = handle.read(_CHECK_SIZE + 1)
-    if len(stored) != _CHECK_SIZE or struct.unpack("<I", stored)[0] != check:
-        return None
-    header = json.loads(header_bytes)
     handle.seek(payload_start)
-    return header if isinstance(header, dict) else None
+    return len(stored) == _CHECK_SIZE and struct.unpack("<I", stored)[0] == check
 
 
 class _Unpickler(pickle.Unpickler):
