@@ -354,6 +354,20 @@ def test_a_one_shot_stream_gives_the_result_of_a_list() -> None:
     assert streamed.groups == REFERENCE.groups and streamed.stories == REFERENCE.stories
 
 
+def test_a_dataframe_gives_the_result_of_its_records() -> None:
+    """dedup(df) reads the DataFrame's rows, with its empty cells (NaT dates, NaN titles) as
+    missing fields, and keeps the texts as a list does."""
+    pandas = pytest.importorskip("pandas")
+    articles = load_seeds(dated=True) + POOL[len(load_seeds()):]  # dated seeds, undated rest
+    frame = pandas.DataFrame([article.to_dict() for article in articles])
+    frame["published"] = pandas.to_datetime(frame["published"], utc=True, format="ISO8601")
+    assert frame["published"].isna().any() and frame["published"].notna().any()
+    reference, result = dedup(articles), dedup(frame)
+    assert result.articles == reference.articles
+    assert result.groups == reference.groups and result.stories == reference.stories
+    assert [a.text for a in result.articles] == [a.text for a in articles]
+
+
 # Hostile shapes: huge sets of copies must cost linear work and give order-free answers.
 
 def _wire_copies(n_copies: int, edit: bool = False) -> list[Article]:

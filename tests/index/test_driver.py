@@ -107,6 +107,17 @@ def test_add_decisions_match_dedup_of_everything_so_far() -> None:
     assert [d.id for d in outcome.decisions] == [a.id for a in POOL[10:20]]
 
 
+def test_a_dataframe_is_added_by_rows() -> None:
+    """index.add(df) stores the DataFrame's rows (empty cells as missing fields), as the
+    same articles given as a list."""
+    pandas = pytest.importorskip("pandas")
+    articles = load_seeds(dated=True) + POOL[5:15]
+    frame = pandas.DataFrame([article.to_dict() for article in articles])
+    frame["published"] = pandas.to_datetime(frame["published"], utc=True, format="ISO8601")
+    from_frame, from_list = open_index(":memory:"), open_index(":memory:")
+    assert from_frame.add(frame).decisions == from_list.add(articles).decisions
+
+
 def test_earlier_copy_takes_over_as_canonical_and_is_logged() -> None:
     """A later-arriving but earlier-published copy becomes canonical; the change is reported."""
     seeds = load_seeds(dated=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from newsdedup import Article, InputError
@@ -82,6 +84,19 @@ def test_optional_field_type_checked() -> None:
         (dt.date(2023, 7, 26), dt.datetime(2023, 7, 26, tzinfo=UTC)),
         (1690365600, dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
         (1690365600.5, dt.datetime(2023, 7, 26, 10, 0, 0, 500000, tzinfo=UTC)),
+        # RFC 2822, as in RSS <pubDate> and HTTP headers
+        ("Wed, 26 Jul 2023 10:00:00 GMT", dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        ("Wed, 26 Jul 2023 12:00:00 +0200", dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        ("26 Jul 2023 05:00:00 EST", dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        ("Wed, 26 Jul 2023 10:00:00 -0000", dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        # what pandas and numpy hand over
+        (pd.Timestamp("2023-07-26 12:00", tz="Europe/Berlin"),
+         dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        (np.datetime64("2023-07-26T10:00:00"), dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        (np.datetime64("2023-07-26T10:00:00.000000001"),
+         dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        (np.int64(1690365600), dt.datetime(2023, 7, 26, 10, tzinfo=UTC)),
+        (np.float64(1690365600.5), dt.datetime(2023, 7, 26, 10, 0, 0, 500000, tzinfo=UTC)),
         ("", None),
         (None, None),
     ],
@@ -101,13 +116,50 @@ def test_published_on_class_constructor_parsed() -> None:
     assert article.published == dt.datetime(2023, 7, 26, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2023-13-45", True, float("nan"), [2023]])
+@pytest.mark.parametrize("value", ["yesterday", "2023-13-45", "26/07/2023", "July 26, 2023",
+                                   "Mon, 31 Feb 2023 10:00:00 GMT", True, np.bool_(True),
+                                   float("inf"), np.datetime64("20000-01-01"), [2023]])
 def test_published_garbage_names_article_id(value: object) -> None:
     """An unparseable published value fails with the article id in the message."""
     with pytest.raises(InputError, match=r"^article 0 \(article 'story-9'\): .*'published'"):
         coerce_articles([{"id": "story-9", "text": "x", "published": value}])
     with pytest.raises(InputError, match=r"^article 'story-9': .*'published'"):
         Article("story-9", "x", published=value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.float32("nan"), pd.NaT, pd.NA,
+                                     np.datetime64("NaT")])
+def test_missing_values_of_pandas_are_missing_fields(missing: object) -> None:
+    """NaN, NaT and NA (how ``df.to_dict("records")`` spells an empty cell) are no value for
+    every optional field, in mappings and in the constructor alike."""
+    record = {"id": "a", "text": "x", "title": missing, "url": missing, "source": missing,
+              "published": missing}
+    for article in (Article.from_mapping(record),
+                    Article("a", "x", title=missing, url=missing,  # type: ignore[arg-type]
+                            source=missing, published=missing)):  # type: ignore[arg-type]
+        assert (article.title, article.url, article.source, article.published) == (
+            None, None, None, None)
+        assert article.to_dict() == {"id": "a", "text": "x"}
+
+
+def test_records_of_a_dataframe_with_empty_cells_are_read() -> None:
+    """Records of a DataFrame with a datetime column holding NaT (once a raw ValueError from
+    deep inside) and a title column holding NaN."""
+    frame = pd.DataFrame({"id": ["a", "b"], "text": ["x", "y"], "title": ["T", None],
+                          "published": pd.to_datetime(["2023-07-26 10:00", None])})
+    first, second = coerce_articles(frame.to_dict("records"))
+    assert (first.title, first.published) == ("T", dt.datetime(2023, 7, 26, 10, tzinfo=UTC))
+    assert (second.title, second.published) == (None, None)
+
+
+def test_a_dataframe_is_read_by_rows() -> None:
+    """Iterating a DataFrame gives its column names: it is read by rows instead, and its
+    errors name the row's label."""
+    frame = pd.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}, index=[10, 11], dtype=object)
+    assert [article.id for article in coerce_articles(frame)] == ["a", "b"]
+    frame.loc[11, "text"] = 5
+    with pytest.raises(InputError, match=r"^DataFrame row 11 \(article 'b'\): expected 'text'"):
+        coerce_articles(frame)
 
 
 def test_parse_published_out_of_range_timestamp() -> None:

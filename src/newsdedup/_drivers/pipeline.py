@@ -16,8 +16,9 @@ from .._core.progress import run_progress
 from .._near_duplicates.canonical import CanonicalKey
 from .._results.reduce import reduce_collected
 from .._results.result import DedupResult, attach_texts
-from .._text.article import Article
+from .._text.article import Article, is_dataframe
 from .._text.features import collect_features
+from .._text.loaders import from_dataframe
 
 __all__ = ["dedup"]
 
@@ -34,7 +35,8 @@ def dedup(
     """Find repeated paragraphs, boilerplate, duplicate groups and stories in ``articles``.
 
     ``articles`` is any iterable of :class:`Article` or mappings with ``id`` and ``text``
-    (plus optional ``title``, ``url``, ``source``, ``published``). Options are the fields of
+    (plus optional ``title``, ``url``, ``source``, ``published``), or a pandas DataFrame
+    with those columns. Options are the fields of
     :class:`DedupConfig`, given as ``config`` or as keyword overrides.
     ``canonical_key`` replaces the default canonical rule: the member with the smallest key
     wins (ties: smallest id).
@@ -53,6 +55,8 @@ def dedup(
     [('a', True), ('b', True)]
     """
     settings = DedupConfig.from_options(config, **options)
+    if is_dataframe(articles):  # its rows (iterating a DataFrame gives its column names)
+        articles = from_dataframe(articles)
     if keep_text is None:
         keep_text = isinstance(articles, Sequence) and not isinstance(articles, str | bytes)
     # A user's key and the embeddings read the texts: kept on the articles. Rewrites read

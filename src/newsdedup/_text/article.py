@@ -11,15 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
+import numpy as np
 
 from .._core.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = [
     "Article",
     "coerce_articles",
+    "is_dataframe",
+    "is_missing",
     "iter_articles",
     "parse_published",
     "require_unicode",
@@ -29,50 +36,97 @@ __all__ = [
 _KNOWN_FIELDS = ("id", "text", "title", "url", "source", "published")
 
 
+def is_missing(value: object) -> bool:
+    """Whether ``value`` means "no value": None, a NaN, or pandas' ``NaT`` / ``NA``.
+
+    Records taken from a DataFrame (``df.to_dict("records")``) spell a missing title or date
+    that way, depending on the column's type; the optional fields read them as missing.
+
+    >>> [is_missing(v) for v in (None, float("nan"), "", 0.0)]
+    [True, True, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    if isinstance(value, np.datetime64):
+        return bool(np.isnat(value))
+    kind = type(value)
+    return kind.__name__ in ("NaTType", "NAType") and kind.__module__.startswith("pandas")
+
+
+def is_dataframe(value: object) -> TypeGuard[pandas.DataFrame]:
+    """Whether ``value`` is a pandas DataFrame (told without importing pandas)."""
+    kind = type(value)
+    return any(base.__name__ == "DataFrame" and base.__module__.startswith("pandas")
+               for base in kind.__mro__)
+
+
+#: What a ``published`` string may be, for the error that refuses one.
+_DATE_FORMATS = ("an ISO 8601 date such as '2023-07-26' or '2023-07-26T10:00:00+00:00', or an "
+                 "RFC 2822 date as in RSS feeds: 'Wed, 26 Jul 2023 10:00:00 GMT'")
+
+
+def _parse_date_text(value: str, where: str) -> dt.datetime | None:
+    text = value.strip()
+    if not text:
+        return None
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return dt.datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    try:  # RSS <pubDate>, HTTP and e-mail headers; a "-0000" zone gives a naive time (UTC)
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
+        raise InputError(f"{where}: cannot parse 'published' {value!r}; expected "
+                         f"{_DATE_FORMATS}") from exc
+
+
+def _from_timestamp(value: float, where: str) -> dt.datetime:
+    if not math.isfinite(value):
+        raise InputError(f"{where}: expected 'published' as a date, got {value!r}")
+    try:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise InputError(f"{where}: 'published' timestamp {value!r} is out of range") from exc
+
+
 def parse_published(value: object, where: str) -> dt.datetime | None:
     """Turn ``value`` into an aware UTC datetime, or None.
 
-    Accepts ``datetime`` (naive is taken as UTC), ``date``, ISO 8601 strings (a trailing
-    ``Z`` included) and Unix timestamps (int/float seconds). ``where`` names the record in
-    error messages.
+    Accepts ``datetime`` (naive is taken as UTC; pandas ``Timestamp`` too), ``date``, numpy
+    ``datetime64``, ISO 8601 strings (a trailing ``Z`` included), RFC 2822 strings (RSS
+    ``pubDate``: ``"Wed, 26 Jul 2023 10:00:00 GMT"``) and Unix timestamps (int/float
+    seconds, numpy numbers too). None, an empty string and the missing values of pandas
+    (NaN, ``NaT``, ``NA``) are no date. ``where`` names the record in error messages.
 
     >>> parse_published("2023-07-26T10:00:00Z", "article 'a'").isoformat()
     '2023-07-26T10:00:00+00:00'
+    >>> parse_published("Wed, 26 Jul 2023 12:00:00 +0200", "article 'a'").isoformat()
+    '2023-07-26T10:00:00+00:00'
     """
-    if value is None:
+    if is_missing(value):
         return None
+    if isinstance(value, np.generic) and not isinstance(value, np.bool_):
+        value = _from_numpy(value, where)
+    parsed: dt.datetime | None
     if isinstance(value, dt.datetime):
         parsed = value
     elif isinstance(value, dt.date):
         parsed = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, bool):
+    elif isinstance(value, bool | np.bool_):
         raise InputError(f"{where}: expected 'published' as a date, got the boolean {value!r}")
     elif isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise InputError(f"{where}: expected 'published' as a date, got {value!r}")
-        try:
-            parsed = dt.datetime.fromtimestamp(value, tz=dt.UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise InputError(
-                f"{where}: 'published' timestamp {value!r} is out of range"
-            ) from exc
+        parsed = _from_timestamp(value, where)
     elif isinstance(value, str):
-        text = value.strip()
-        if not text:
+        parsed = _parse_date_text(value, where)
+        if parsed is None:
             return None
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise InputError(
-                f"{where}: cannot parse 'published' {value!r}; expected an ISO 8601 date "
-                "such as '2023-07-26' or '2023-07-26T10:00:00+00:00'"
-            ) from exc
     else:
         raise InputError(
-            f"{where}: expected 'published' as an ISO 8601 string, datetime or Unix "
-            f"timestamp, got {type(value).__name__} {value!r}"
+            f"{where}: expected 'published' as a date string (ISO 8601 or RFC 2822), a "
+            f"datetime or a Unix timestamp, got {type(value).__name__} {value!r}"
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
@@ -80,6 +134,16 @@ def parse_published(value: object, where: str) -> dt.datetime | None:
         return parsed.astimezone(dt.UTC)
     except OverflowError as exc:  # e.g. 0001-01-01T00:00+01:00 is before year 1 in UTC
         raise InputError(f"{where}: 'published' {value!r} is out of range in UTC") from exc
+
+
+def _from_numpy(value: np.generic, where: str) -> object:
+    """A numpy scalar as the Python value it stands for (a datetime64 as a datetime)."""
+    if isinstance(value, np.datetime64):
+        as_python = value.astype("datetime64[us]").item()
+        if not isinstance(as_python, dt.datetime):  # outside years 1-9999
+            raise InputError(f"{where}: 'published' {value!r} is out of range")
+        return as_python
+    return value.item()
 
 
 def require_unicode(value: str, field: str, where: str) -> None:
@@ -133,8 +197,8 @@ def _check_extra_fields(extra: Mapping[Any, Any], where: str) -> None:
 
 
 def _optional_str(value: object, field: str, where: str) -> str | None:
-    if value is None:
-        return value
+    if is_missing(value):
+        return None
     if isinstance(value, str):
         require_unicode(value, field, where)
         return value
@@ -168,6 +232,10 @@ def _check_optional_str(instance: Article, attribute: attrs.Attribute[Any], valu
     _optional_str(value, attribute.name, f"article {instance.id!r}")
 
 
+def _none_if_missing(value: object) -> object:
+    return None if is_missing(value) else value
+
+
 @attrs.frozen(slots=True)
 class Article:
     """One news article: the unit newsdedup reads.
@@ -176,12 +244,15 @@ class Article:
         id: unique, non-empty identifier (a string).
         text: the body; paragraphs are separated by blank lines or single newlines.
             Empty text is allowed and reported in the result, never dropped.
-        title: optional headline; used for stories, not for duplicate detection.
+        title: optional headline; used for stories, not for duplicate detection. The
+            optional fields take None, or pandas' missing values (NaN, ``NaT``, ``NA``), as
+            missing.
         url: optional address of the article.
         source: optional outlet name or domain; a paragraph recurring across different
             articles of one source is strong evidence of boilerplate.
-        published: optional publication time (aware UTC datetime; strings, dates and Unix
-            timestamps are converted). Used by the canonical rule and the story time window.
+        published: optional publication time (aware UTC datetime; ISO 8601 and RFC 2822
+            strings, dates, numpy ``datetime64`` and Unix timestamps are converted). Used by
+            the canonical rule and the story time window.
         extra: any other fields of the input record, kept and written back out untouched.
 
     >>> Article(id="a1", text="Hello.\\n\\nWorld.", published="2023-07-26").published.year
@@ -190,9 +261,12 @@ class Article:
 
     id: str = attrs.field(validator=_check_id)
     text: str = attrs.field(validator=_check_text)
-    title: str | None = attrs.field(default=None, validator=_check_optional_str)
-    url: str | None = attrs.field(default=None, validator=_check_optional_str)
-    source: str | None = attrs.field(default=None, validator=_check_optional_str)
+    title: str | None = attrs.field(default=None, converter=_none_if_missing,
+                                  validator=_check_optional_str)
+    url: str | None = attrs.field(default=None, converter=_none_if_missing,
+                                  validator=_check_optional_str)
+    source: str | None = attrs.field(default=None, converter=_none_if_missing,
+                                     validator=_check_optional_str)
     published: dt.datetime | None = attrs.field(default=None)
     # Left out of the hash (not of equality): a dict is unhashable, and a frozen class that
     # cannot be put in a set would surprise.
@@ -276,11 +350,16 @@ def iter_articles(items: Iterable[Article | Mapping[str, Any]]) -> Iterator[Arti
     """Validate articles/mappings one at a time, as they are read (see :func:`coerce_articles`).
 
     The input is consumed lazily, so a stream of records never has to fit in memory; only the
-    ids seen so far are kept, to reject duplicates.
+    ids seen so far are kept, to reject duplicates. A pandas DataFrame is read by rows
+    (:func:`~newsdedup.from_dataframe`).
 
     >>> [a.id for a in iter_articles(({"id": str(n), "text": "x"} for n in range(2)))]
     ['0', '1']
     """
+    if is_dataframe(items):  # rows, not column names: errors name the row's index label
+        from .loaders import from_dataframe  # the loaders build on this module
+
+        return iter(from_dataframe(items))
     if isinstance(items, str | bytes | Mapping | Article):
         raise InputError(
             f"expected an iterable of articles, got a single {type(items).__name__}; "

@@ -21,7 +21,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import math
 import os
 import stat
 import zlib
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._core.errors import InputError, missing_extra
-from .article import Article
+from .article import Article, is_missing
 
 if TYPE_CHECKING:
     import pandas
@@ -290,15 +289,6 @@ def read_text_folder(path: str | os.PathLike[str], *,
         yield article
 
 
-def _is_missing(value: object) -> bool:
-    # pandas spells "no value" as None, NaN, NaT or pd.NA depending on the column's dtype.
-    import pandas
-
-    if isinstance(value, float):
-        return math.isnan(value)
-    return value is None or value is pandas.NaT or value is pandas.NA
-
-
 def from_dataframe(df: pandas.DataFrame) -> list[Article]:
     """Turn a pandas DataFrame into articles: columns ``id`` and ``text`` are required.
 
@@ -327,7 +317,7 @@ def from_dataframe(df: pandas.DataFrame) -> list[Article]:
     articles: list[Article] = []
     first_row: dict[str, object] = {}
     for label, row in zip(df.index, df.to_dict(orient="records"), strict=True):
-        record = {str(key): None if _is_missing(value) else value for key, value in row.items()}
+        record = {str(key): None if is_missing(value) else value for key, value in row.items()}
         where = f"DataFrame row {label!r}"
         article = Article.from_mapping(record, where)
         if article.id in first_row:
