@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from conftest import all_paragraphs, assert_same_tokens
 from newsdedup._text.normalize import token_text
 from newsdedup._text.terms import (
     SALIENT_WORD,
+    caseless_texts,
     content_terms,
     document_frequencies,
     salient_texts,
@@ -140,3 +142,41 @@ def test_names_after_an_article_or_a_time_abbreviation_are_salient() -> None:
     assert salient_texts([text])[0].split() == SALIENT_WORD.findall(text)
     counted, _ = _salient_occurrences([text])
     assert sum(counted.values()) == 10
+
+
+@pytest.mark.parametrize(("text", "caseless"), [
+    ("Fire in Lima, 12 hurt.", False),
+    ("Пожежа у Львові, 12 поранених.", False),  # Cyrillic has case
+    ("Πυρκαγιά στην Αθήνα.", False),
+    ("آگ لاہور میں، 12 زخمی۔", True),  # Urdu
+    ("حريق في ليما أصاب 12 شخصا", True),
+    ("שריפה בתל אביב", True),
+    ("दिल्ली में आग, 12 घायल", True),  # Devanagari: vowel signs are marks
+    ("北京发生火灾，12人受伤", True),
+    ("ไฟไหม้ที่กรุงเทพ", True),
+    ("BBC: حريق كبير في مدينة ليما اليوم", True),  # a Latin acronym inside
+    ("12 345", False),  # no letters: nothing to tell
+    ("", False),
+])
+def test_caseless_texts_by_script(text: str, caseless: bool) -> None:
+    """A text is caseless when fewer than half of its letters have case."""
+    assert caseless_texts([text, "Fire in Lima."]).tolist() == [caseless, False]
+
+
+def test_a_caseless_paragraph_s_figures_weigh_but_name_nothing() -> None:
+    """In a script without case a figure is still a salient term (its weight), but not a
+    name of its paragraph: names are not marked there, and figures alone would make a poor
+    names check. Latin and Cyrillic paragraphs name their figures as before."""
+    paragraphs = ["حريق في ليما أصاب 12 شخصا", "Fire in lima hurt 12 people",
+                  "Пожежа у місті, 12 поранених"]
+    tokens = hash_texts(paragraphs)
+    terms = content_terms(paragraphs, tokens, np.arange(3), np.zeros(3, dtype=bool),
+                          [""] * 3, 3)
+    twelve = int(hash_tokens(["12"]).hashes[0] >> np.uint64(32))
+    owner = np.repeat(np.arange(3), np.diff(terms.offsets))
+    salient = {int(a): int(c) for a, t, c in zip(owner, terms.terms, terms.salient, strict=True)
+               if int(t) == twelve}
+    assert salient == {0: 1, 1: 1, 2: 1}
+    offsets = terms.name_offsets.tolist()
+    names = [terms.names[offsets[n]:offsets[n + 1]].tolist() for n in range(3)]
+    assert names == [[], [twelve], [twelve]]

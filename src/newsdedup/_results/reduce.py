@@ -168,7 +168,8 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
                             must_link, vectors.names,
                             _group_named_days(features.named_day, groups),
-                            _digests(links, groups), lowest_rewrite_score(settings))
+                            _digests(links, groups), lowest_rewrite_score(settings),
+                            vectors.named)
     del vectors
     rewrites = _rewrites(texts, features, allowed, links, groups, stories, own_share, settings)
     stage("assembly")

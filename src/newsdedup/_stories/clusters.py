@@ -116,7 +116,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
                   names: csr_matrix | None = None,
                   named_days: F64 | None = None,
                   digests: Digests | None = None,
-                  pairs_from: float | None = None) -> StoryAssignment:
+                  pairs_from: float | None = None,
+                  naming: npt.NDArray[np.bool_] | None = None) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
     ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
@@ -129,7 +130,9 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     ``embeddings`` (one row per article, see ``_stories.embed``) are blended in with
     ``config.story_embedding_weight``; without them the similarity is purely lexical.
     ``names`` (``GroupVectors.names``) give step 4's agreement; without them, or with
-    ``config.story_name_agreement`` None, names are not checked.
+    ``config.story_name_agreement`` None, names are not checked. ``naming``
+    (``GroupVectors.named``) says which groups name anything: a pair with a group that
+    names nothing (written in a script without case) counts as agreeing.
     ``named_days`` holds the earliest and the latest day each group's leads name (one
     ``(first, last)`` row per group, days since 1970-01-01, NaN when none; see
     ``_text.dates``): step 5 of the module docstring.
@@ -178,6 +181,10 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     agreement = None
     if names is not None and config.story_name_agreement is not None:
         agreed = pair_cosines(names, rows, cols, config.workers)
+        if naming is not None:
+            # Nothing named (a text in a script without case marks no names): nothing to
+            # agree on, only the similarity decides.
+            agreed[~(naming[rows] & naming[cols])] = 1.0
         if published_gap is not None and config.story_window_days is not None:
             # A follow-up published weeks later names whom the first reports could not (a
             # suspect arrested, a victim identified): such pairs count as agreeing. Beyond

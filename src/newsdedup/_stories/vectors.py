@@ -72,6 +72,9 @@ class GroupVectors:
 
     terms: csr_matrix
     names: csr_matrix
+    #: Groups naming something: a member with a name or figure in a paragraph written in a
+    #: script with case (``Features.names``). The others have nothing to agree on.
+    named: npt.NDArray[np.bool_]
 
 
 def group_vectors(features: Features | list[Features], groups: GroupAssignment,
@@ -139,9 +142,12 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
     counts = given.term_counts
     boost, salient_term = _boost(term_ids, counts, given.term_salient, n_terms)
     del distinct
+    paragraphs = given.article_paragraphs
+    has_names = given.name_offsets[paragraphs[1:]] > given.name_offsets[paragraphs[:-1]]
     del given  # terms and salient flags are not read again
     rows = _Rows(groups, n_terms, outside, outside_articles, context)
     names = csr_matrix((len(groups.canonical), 1))
+    naming = np.bincount(groups.group_of[has_names], minlength=len(groups.canonical)) > 0
     if with_names:
         named = salient_term[term_ids]
         # Names per article without a per-entry cumulative sum (8 bytes an entry, gigabytes
@@ -153,7 +159,7 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
         names = rows.weigh(name_offsets, term_ids[named], counts[named], boost, salient_term,
                            None)
     terms = rows.weigh(offsets, term_ids, counts, boost, salient_term, own_share)
-    return GroupVectors(terms, names)
+    return GroupVectors(terms, names, naming)
 
 
 @attrs.frozen(slots=True)

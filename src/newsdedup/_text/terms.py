@@ -6,8 +6,12 @@ those occurrences are *salient words*: a capitalised word inside a sentence (aft
 lower-case letter, a digit, a comma or a semicolon; after a capitalised article, "A", "An"
 or "The", as in "A Maplewood family"; or after an abbreviation of single lower-case letters,
 "7 p.m. Tuesday") or any word carrying a digit — names, places, figures. Stories weigh
-terms mostly written so more (see ``_stories.weights``). Only scripts with case and digits
-have salient words; elsewhere none is, and nothing changes.
+terms mostly written so more (see ``_stories.weights``). Only scripts with case mark names;
+in a paragraph written in a script without case (Arabic, Hebrew, Devanagari, Chinese, Thai:
+:func:`caseless_texts`) the figures are its only salient words, and they weigh as such, but
+they are not the paragraph's *names* (:func:`paragraph_names`, read by the names checks of
+copies and stories): figures alone would make a poor names check, and an article naming
+nothing is not held to one.
 
 Salient words are defined on the original text (case is gone after normalization). For a
 paragraph of ASCII text, normalization keeps every character in place, so a token *is* the
@@ -45,6 +49,7 @@ __all__ = [
     "SALIENT_WORD",
     "ContentTerms",
     "CorpusFrequencies",
+    "caseless_texts",
     "content_terms",
     "document_frequencies",
     "paragraph_names",
@@ -101,9 +106,26 @@ def salient_texts(texts: Sequence[str]) -> list[str]:
     letter after white space that follows a lower-case letter, digit, comma or semicolon, a
     whole run "A", "An" or "The", or a period, lower-case letter and period.
     """
+    return _salient_texts(texts)[0]
+
+
+def caseless_texts(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Which texts are written in scripts without case: fewer than half of their letters
+    are upper- or lower-case letters (Arabic, Hebrew, Devanagari, Chinese, Thai, ... ; a few
+    Latin acronyms inside do not change that). Such a text names people and places without
+    marking them, so its salient words are its figures alone.
+
+    >>> caseless_texts(["Fire in Lima.", "حريق في ليما 12", "BBC: حريق في ليما", "12"]).tolist()
+    [False, True, True, False]
+    """
+    return _salient_texts(texts)[1]
+
+
+def _salient_texts(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.bool_]]:
+    """:func:`salient_texts` and :func:`caseless_texts` of ``texts``, in one pass."""
     joined = "\x00".join(texts)
     if not joined:
-        return list(texts)
+        return list(texts), np.zeros(len(texts), dtype=bool)
     points = code_points(joined)
     flags = char_classes(points)
     separators = np.cumsum([len(text) + 1 for text in texts[:-1]], dtype=np.int64) - 1
@@ -145,22 +167,35 @@ def salient_texts(texts: Sequence[str]) -> list[str]:
     inside = np.cumsum(marks[:-1], dtype=np.int8) > 0
     blanked = np.where(inside, points, np.uint32(0x20))
     blanked[separators] = 0x0A
-    return blanked.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass").split("\n")
+    # Letters with case against all letters (marks included: the vowel signs of caseless
+    # scripts), per text.
+    text_of = np.zeros(points.size + 1, dtype=np.int64)
+    text_of[separators + 1] = 1  # the first character of each text after the first
+    text_of = np.cumsum(text_of[:-1])
+    letters = ((flags & CharClass.WORD) != 0) & ((flags & CharClass.DIGIT) == 0)
+    cased = ((flags & CharClass.UPPER) != 0) | lower
+    caseless = (2 * np.bincount(text_of[cased], minlength=len(texts))
+                < np.bincount(text_of[letters], minlength=len(texts)))
+    return (blanked.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass").split("\n"),
+            caseless)
 
 
-def _salient_tokens(texts: Sequence[str], tokens: TokenBatch) -> tuple[npt.NDArray[np.bool_],
-                                                                      TokenBatch]:
-    """Salient flags of the tokens of ASCII paragraphs, and the salient tokens of the others.
+def _salient_tokens(texts: Sequence[str], tokens: TokenBatch
+                    ) -> tuple[npt.NDArray[np.bool_], TokenBatch, npt.NDArray[np.bool_]]:
+    """Salient flags of the tokens of ASCII paragraphs, the salient tokens of the others,
+    and which paragraphs are caseless (:func:`caseless_texts`).
 
     ``tokens`` are the hashed tokens of ``texts``. The flags cover every token (False for
     tokens of non-ASCII paragraphs); the batch holds the salient tokens of the non-ASCII
     paragraphs, numbered like ``texts``.
     """
     ascii_text = np.fromiter((text.isascii() for text in texts), dtype=bool, count=len(texts))
+    caseless = np.zeros(len(texts), dtype=bool)
     if ascii_text.all():  # the common case: no masks over every token
         raw = np.frombuffer("\n".join(texts).encode("ascii"), dtype=np.uint8)
         return (_ascii_salient_kernel(raw, _ASCII_CLASSES, tokens.hashes.size),
-                TokenBatch(np.zeros(0, np.uint64), np.zeros(0, np.int64), len(texts)))
+                TokenBatch(np.zeros(0, np.uint64), np.zeros(0, np.int64), len(texts)),
+                caseless)
     flags = np.zeros(tokens.hashes.size, dtype=bool)
     in_ascii = ascii_text[tokens.paragraph]
     if ascii_text.any():
@@ -168,8 +203,9 @@ def _salient_tokens(texts: Sequence[str], tokens: TokenBatch) -> tuple[npt.NDArr
                             .encode("ascii"), dtype=np.uint8)
         flags[in_ascii] = _ascii_salient_kernel(raw, _ASCII_CLASSES, int(in_ascii.sum()))
     others = np.flatnonzero(~ascii_text)
-    rest = hash_texts(salient_texts([texts[number] for number in others.tolist()]))
-    return flags, TokenBatch(rest.hashes, others[rest.paragraph], len(texts))
+    salient, caseless[others] = _salient_texts([texts[number] for number in others.tolist()])
+    rest = hash_texts(salient)
+    return flags, TokenBatch(rest.hashes, others[rest.paragraph], len(texts)), caseless
 
 
 def paragraph_names(tokens: TokenBatch, salient: npt.NDArray[np.bool_], others: TokenBatch,
@@ -186,7 +222,7 @@ def paragraph_names(tokens: TokenBatch, salient: npt.NDArray[np.bool_], others: 
     >>> from newsdedup._text.tokenize import hash_texts
     >>> texts = ["Fire in Lima, 12 hurt in Lima.", "fire in lima, hurt."]
     >>> tokens = hash_texts(texts)
-    >>> flags, others = _salient_tokens(texts, tokens)
+    >>> flags, others, _ = _salient_tokens(texts, tokens)
     >>> offsets, names = paragraph_names(tokens, flags, others, 2)
     >>> offsets.tolist()
     [0, 2, 2]
@@ -214,15 +250,19 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
     >>> len(terms.terms), int(terms.counts.sum()), int(terms.salient.sum())
     (5, 9, 2)
     """
-    flags, others = _salient_tokens(texts, tokens)
+    flags, others, caseless = _salient_tokens(texts, tokens)
     title_tokens = hash_texts([title.replace("\n", " ") for title in titles])
     paragraph_start = owner_offsets(tokens.paragraph, len(texts))
     offsets, terms, counts, salient_counts = _count_terms(
         tokens.hashes, paragraph_start, flags, ~pattern, paragraph_owner,
         title_tokens.hashes, title_tokens.paragraph, others.hashes,
         paragraph_owner[others.paragraph], ~pattern[others.paragraph], n_articles)
+    # A caseless paragraph's figures weigh as salient terms, but are not its names: names
+    # there are not marked, and figures alone would make a poor names check (links, stories).
+    cased = ~caseless[others.paragraph]
+    names = TokenBatch(others.hashes[cased], others.paragraph[cased], len(texts))
     return ContentTerms(offsets, terms, counts, salient_counts,
-                        *paragraph_names(tokens, flags, others, len(texts)))
+                        *paragraph_names(tokens, flags, names, len(texts)))
 
 
 def term_ids(terms: U32 | U64) -> tuple[npt.NDArray[np.int32], U32 | U64]:
