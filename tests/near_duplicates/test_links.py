@@ -313,6 +313,39 @@ def test_a_formulaic_report_contained_in_another_is_no_copy() -> None:
     assert result.article("repost").group_id == result.article("lakeside").group_id
 
 
+_STABBING_STOCK = (
+    "A knife was recovered near the scene.\n\n"
+    "Police said the two men knew each other. The suspect ran from the scene before officers "
+    "arrived.\n\n"
+    "Capt. Alicia Morales said detectives are reviewing surveillance video from nearby homes "
+    "and businesses. Anyone with information is asked to call the Greenville Police "
+    "Department at (555) 829-5740.")
+
+
+def test_a_report_opening_with_its_own_lead_is_not_unwrapped() -> None:
+    """Two stabbings in one town told in one station's stock sentences, five days apart: the
+    second opens with a 15-token lead of its own ("Police in Greenville are investigating a
+    stabbing in the 2600 block of Prospect Street Wednesday.") where the first's lead (a
+    bank branch on Maple Drive) is not carried. A repost's header wraps the text from its
+    start, so that lead is no header to leave out: the reports are no copies (seed 2 of the
+    crawl stand-in grouped them, and the copy link held two incidents in one story). A
+    repost with a header line before the whole report is still a copy."""
+    maple = Article("maple", "A 70-year-old man was hospitalized after being stabbed outside a "
+                    "bank branch on Maple Drive.\n\n" + _STABBING_STOCK
+                    + "\n\nThe victim was taken to Regional Medical Center in fair condition."
+                    "\n\nNo other details were immediately released.",
+                    source="kxtv-local.example", published="2021-05-28T09:31:28Z")
+    prospect = Article("prospect", "Police in Greenville are investigating a stabbing in the "
+                       "2600 block of Prospect Street Wednesday.\n\n" + _STABBING_STOCK,
+                       source="tri-county-patch.example", published="2021-06-02T05:38:20Z")
+    repost = Article("repost", "Source: kxtv-local.example | Curated by Newsdesk\n\n"
+                     + maple.text, source="newsdesk.example", published="2021-05-28T12:00:00Z")
+    result = dedup([maple, prospect, repost])
+    assert _match(result, "maple", "prospect").relation == "partial-reuse"  # type: ignore[attr-defined]
+    assert result.article("maple").group_id != result.article("prospect").group_id
+    assert result.article("repost").group_id == result.article("maple").group_id
+
+
 def test_a_copy_that_dropped_a_name_still_agrees() -> None:
     """Of two copies of one text, one may have lost a figure the other kept: they agree
     (one of the two names nothing new), and both join the original."""

@@ -489,9 +489,9 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
                             & (coverage >= config.excerpt_coverage))
     if wanted.size == 0:
         return result
-    offsets, mine, _, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
-                                            allowed, matches.partners(), inner[wanted],
-                                            outer[wanted])
+    offsets, mine, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                                 allowed, matches.partners(), inner[wanted],
+                                                 outer[wanted])
     chosen = np.zeros(features.n_articles, dtype=bool)
     chosen[outer[wanted]] = True
     texts = article_shingle_sets(features, allowed, chosen)
@@ -502,12 +502,45 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
     # with the other's lead: more than _WRAPPER_SHARED_SHINGLES); together at most
     # _WRAPPER_SHARE of the text. The shingles of a text may repeat across its paragraphs
     # (the union counts them once): the share is capped at 1.
+    # A header wraps the text it copies from its start: an article opening with a text line
+    # of its own before what it shares, where the other's first text line is not shared,
+    # opens with its own lead (a formulaic report of another incident, "Police in Greenville
+    # are investigating a stabbing in the 2600 block of Prospect Street Wednesday.", 15
+    # tokens, above the stock sentences it shares with the other), not a header: its opening
+    # stays in (the shared span starts there; what follows the last shared paragraph may
+    # still be a footer).
+    own = _own_lead(features, allowed, inner[wanted], outer[wanted], offsets, mine, theirs)
+    if own.any():
+        opening = _first_content(features.article_paragraphs, allowed, inner[wanted[own]])
+        mine = np.insert(mine, offsets[:-1][own], opening)
+        offsets = offsets + np.concatenate([[0], np.cumsum(own)])
     result[wanted] = _unwrapped_containment_kernel(
         offsets, mine, features.article_paragraphs, allowed, features.token_counts,
         features.shingles.offsets, features.shingles.values, texts.offsets, texts.values,
         inner[wanted], outer[wanted], contained[wanted], intersection[wanted],
         _WRAPPER_TOKENS, _WRAPPER_SHARED_SHINGLES, _WRAPPER_SHARE)
     return result
+
+
+def _own_lead(features: Features, allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+              offsets: I64, mine: I64, theirs: I64) -> npt.NDArray[np.bool_]:
+    """Pairs whose ``inner`` opens with a text line (a content paragraph of ``TEXT_TOKENS``
+    tokens or more) before the first paragraph it shares with ``outer`` (``mine``/``theirs``,
+    CSR by ``offsets``), while ``outer``'s first text line is not shared."""
+    sizes = np.diff(offsets)
+    pair_of = np.repeat(np.arange(inner.size), sizes)
+    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    lead = _first_content(features.article_paragraphs, text_line, outer)
+    lead_shared = np.zeros(inner.size, dtype=bool)
+    lead_shared[pair_of[theirs == lead[pair_of]]] = True
+    first_shared = np.where(sizes > 0, mine[np.minimum(offsets[:-1], max(mine.size - 1, 0))],
+                            -1)
+    opening = _first_content(features.article_paragraphs, allowed, inner)
+    own: npt.NDArray[np.bool_] = ((lead >= 0) & ~lead_shared & (sizes > 0) & (opening >= 0)
+                                  & (opening < first_shared))
+    opening_line = opening[own]
+    own[own] = features.token_counts[opening_line] >= TEXT_TOKENS
+    return own
 
 
 def _shortest_text_lines(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:
