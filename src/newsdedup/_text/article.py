@@ -106,6 +106,8 @@ def parse_published(value: object, where: str) -> dt.datetime | None:
     >>> parse_published("Wed, 26 Jul 2023 12:00:00 +0200", "article 'a'").isoformat()
     '2023-07-26T10:00:00+00:00'
     """
+    if isinstance(value, str):  # first: the common case
+        return _aware_utc(_parse_date_text(value, where), value, where)
     if is_missing(value):
         return None
     if isinstance(value, np.generic) and not isinstance(value, np.bool_):
@@ -121,13 +123,18 @@ def parse_published(value: object, where: str) -> dt.datetime | None:
         parsed = _from_timestamp(value, where)
     elif isinstance(value, str):
         parsed = _parse_date_text(value, where)
-        if parsed is None:
-            return None
     else:
         raise InputError(
             f"{where}: expected 'published' as a date string (ISO 8601 or RFC 2822), a "
             f"datetime or a Unix timestamp, got {type(value).__name__} {value!r}"
         )
+    return _aware_utc(parsed, value, where)
+
+
+def _aware_utc(parsed: dt.datetime | None, value: object, where: str) -> dt.datetime | None:
+    """``parsed`` in UTC (a naive time taken as UTC); ``value`` names it in errors."""
+    if parsed is None:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     try:
@@ -197,11 +204,11 @@ def _check_extra_fields(extra: Mapping[Any, Any], where: str) -> None:
 
 
 def _optional_str(value: object, field: str, where: str) -> str | None:
-    if is_missing(value):
-        return None
-    if isinstance(value, str):
+    if isinstance(value, str):  # first: the common case, a million times per run
         require_unicode(value, field, where)
         return value
+    if is_missing(value):
+        return None
     raise InputError(f"{where}: expected {field!r} to be a string or missing, got "
                      f"{type(value).__name__} {value!r}")
 
