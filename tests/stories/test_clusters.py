@@ -180,6 +180,22 @@ def test_a_digest_bridges_no_stories() -> None:
                          digests=carrying_one).story_of_group.tolist() == [0, 1, 1]
 
 
+def test_a_page_told_by_its_title_alone_must_be_nearer() -> None:
+    """A template page's story is told by its headline alone, a handful of words of which a
+    shared town is most: its pairs count at TITLE_ONLY_SHARE of their cosine. A headline at
+    0.22 from a report of another incident in its town (over the 0.2 threshold) stays apart;
+    at 0.6 from its own incident's report, it joins it."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.22, np.sqrt(1 - 0.22 ** 2)]]))
+    groups = build_groups(2, [], [], [0, 1])
+    times, config = np.zeros(2), DedupConfig(story_threshold=0.2)
+    title_only = np.array([False, True])
+    assert build_stories(vectors, groups, times, config).n_stories == 1
+    assert build_stories(vectors, groups, times, config, title_only=title_only).n_stories == 2
+    own = csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8]]))
+    assert build_stories(own, groups, times, config, title_only=title_only).n_stories == 1
+    assert clusters_module.TITLE_ONLY_SHARE * 0.22 < 0.2 < clusters_module.TITLE_ONLY_SHARE * 0.6
+
+
 def test_a_follow_up_naming_the_day_of_a_report_is_near_it() -> None:
     """A follow-up 60 days later (cosine 0.3, names 0.2) misses the threshold by the gap
     penalty and the name check; naming the day of the report it follows, it is as near as

@@ -44,10 +44,15 @@ def test_template_pages_are_flagged_and_grouped_with_nothing() -> None:
 
 
 def test_template_pages_do_not_glue_stories() -> None:
-    """No story holds template pages of two events: their stories are told by their titles."""
+    """A story holding a template page holds one event: template pages' stories are told by
+    their titles, and glue no events together. (Two real reports of two events of one kind,
+    the two contract offers of ECB+ topic 10, may still share a story by their own text, as
+    in the look-alike scenario of docs/messy.md.)"""
     event = {d["id"]: d["event"] for d in load_ecbplus()}
     result = dedup(_crawl())
-    for story in result.stories:
+    with_templates = [s for s in result.stories if any(m.endswith("-failed") for m in s.member_ids)]
+    assert len(with_templates) >= 10
+    for story in with_templates:
         events = {event[m.removesuffix("-failed")] for m in story.member_ids}
         assert len(events) == 1
 
