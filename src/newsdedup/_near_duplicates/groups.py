@@ -54,6 +54,12 @@ class GroupAssignment:
     members: tuple[tuple[int, ...], ...]
     centre: tuple[int, ...]
 
+    def holding(self, articles: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Which groups hold at least one of ``articles`` (a flag per article)."""
+        held: npt.NDArray[np.bool_] = np.bincount(self.group_of[articles],
+                                                  minlength=len(self.canonical)) > 0
+        return held
+
 
 def build_groups(n_articles: int, duplicate_a: Sequence[int], duplicate_b: Sequence[int],
                  keys: Sequence[RankKey], class_of: npt.NDArray[np.int64] | None = None, *,

@@ -509,10 +509,10 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
     # tokens, above the stock sentences it shares with the other), not a header: its opening
     # stays in (the shared span starts there; what follows the last shared paragraph may
     # still be a footer).
-    own = _own_lead(features, allowed, inner[wanted], outer[wanted], offsets, mine, theirs)
+    lead = _own_leads(features, allowed, inner[wanted], outer[wanted], offsets, mine, theirs)
+    own = lead >= 0
     if own.any():
-        opening = _first_content(features.article_paragraphs, allowed, inner[wanted[own]])
-        mine = np.insert(mine, offsets[:-1][own], opening)
+        mine = np.insert(mine, offsets[:-1][own], lead[own])
         offsets = offsets + np.concatenate([[0], np.cumsum(own)])
     result[wanted] = _unwrapped_containment_kernel(
         offsets, mine, features.article_paragraphs, allowed, features.token_counts,
@@ -522,11 +522,12 @@ def _unwrapped_containment(features: Features, matches: ParagraphMatches,
     return result
 
 
-def _own_lead(features: Features, allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
-              offsets: I64, mine: I64, theirs: I64) -> npt.NDArray[np.bool_]:
-    """Pairs whose ``inner`` opens with a text line (a content paragraph of ``TEXT_TOKENS``
-    tokens or more) before the first paragraph it shares with ``outer`` (``mine``/``theirs``,
-    CSR by ``offsets``), while ``outer``'s first text line is not shared."""
+def _own_leads(features: Features, allowed: npt.NDArray[np.bool_], inner: I64, outer: I64,
+               offsets: I64, mine: I64, theirs: I64) -> I64:
+    """For each pair, the opening paragraph of ``inner`` when it is a text line (a content
+    paragraph of ``TEXT_TOKENS`` tokens or more) before the first paragraph ``inner`` shares
+    with ``outer`` (``mine``/``theirs``, CSR by ``offsets``) while ``outer``'s first text
+    line is not shared: ``inner``'s own lead; else -1."""
     sizes = np.diff(offsets)
     pair_of = np.repeat(np.arange(inner.size), sizes)
     text_line = allowed & (features.token_counts >= TEXT_TOKENS)
@@ -536,11 +537,11 @@ def _own_lead(features: Features, allowed: npt.NDArray[np.bool_], inner: I64, ou
     first_shared = np.where(sizes > 0, mine[np.minimum(offsets[:-1], max(mine.size - 1, 0))],
                             -1)
     opening = _first_content(features.article_paragraphs, allowed, inner)
-    own: npt.NDArray[np.bool_] = ((lead >= 0) & ~lead_shared & (sizes > 0) & (opening >= 0)
-                                  & (opening < first_shared))
-    opening_line = opening[own]
-    own[own] = features.token_counts[opening_line] >= TEXT_TOKENS
-    return own
+    own = ((lead >= 0) & ~lead_shared & (sizes > 0) & (opening >= 0)
+           & (opening < first_shared))
+    own[own] = features.token_counts[opening[own]] >= TEXT_TOKENS
+    result: I64 = np.where(own, opening, -1)
+    return result
 
 
 def _shortest_text_lines(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:

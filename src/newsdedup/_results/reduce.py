@@ -169,9 +169,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
                             must_link, vectors.names,
                             _group_named_days(features.named_day, groups),
                             _digests(links, groups), lowest_rewrite_score(settings),
-                            vectors.named,
-                            np.bincount(groups.group_of[templates],
-                                        minlength=len(groups.canonical)) > 0)
+                            vectors.named, groups.holding(templates))
     del vectors
     rewrites = _rewrites(texts, features, allowed, links, groups, stories, own_share, settings)
     stage("assembly")

@@ -147,7 +147,7 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
     del given  # terms and salient flags are not read again
     rows = _Rows(groups, n_terms, outside, outside_articles, context)
     names = csr_matrix((len(groups.canonical), 1))
-    naming = np.bincount(groups.group_of[has_names], minlength=len(groups.canonical)) > 0
+    naming = groups.holding(has_names)
     if with_names:
         named = salient_term[term_ids]
         # Names per article without a per-entry cumulative sum (8 bytes an entry, gigabytes

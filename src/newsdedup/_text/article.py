@@ -112,7 +112,7 @@ def parse_published(value: object, where: str) -> dt.datetime | None:
         return None
     if isinstance(value, np.generic) and not isinstance(value, np.bool_):
         value = _from_numpy(value, where)
-    parsed: dt.datetime | None
+    parsed: dt.datetime
     if isinstance(value, dt.datetime):
         parsed = value
     elif isinstance(value, dt.date):
@@ -121,8 +121,6 @@ def parse_published(value: object, where: str) -> dt.datetime | None:
         raise InputError(f"{where}: expected 'published' as a date, got the boolean {value!r}")
     elif isinstance(value, int | float):
         parsed = _from_timestamp(value, where)
-    elif isinstance(value, str):
-        parsed = _parse_date_text(value, where)
     else:
         raise InputError(
             f"{where}: expected 'published' as a date string (ISO 8601 or RFC 2822), a "
