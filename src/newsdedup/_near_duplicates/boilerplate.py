@@ -75,16 +75,11 @@ class Boilerplate:
             pages whose titles it is not about (see ``_text.templates``).
         families: for recurring paragraphs, the number of unrelated article families
             carrying the block (0 otherwise).
-        template_like: paragraphs of blocks that pass every test but the last (they recur
-            across families that share no other text, but are about the same thing). Not
-            reported as boilerplate; the canonical rule does not count them as content, so a
-            repost whose extra lines recur in other reposts does not win by length.
     """
 
     recurring: npt.NDArray[np.bool_]
     pattern: npt.NDArray[np.bool_]
     families: I64
-    template_like: npt.NDArray[np.bool_]
     template: npt.NDArray[np.bool_]
 
     @property
@@ -142,8 +137,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     pattern = features.pattern_boilerplate.copy()
     blocks = _blocks(features, matches)
     if blocks is None:
-        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring),
-                           np.zeros_like(recurring))
+        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring))
     mean_share = _mean_shares(features, blocks)
     candidate_blocks = np.flatnonzero(mean_share <= config.boilerplate_max_share)
     content_blocks = np.flatnonzero(mean_share > config.boilerplate_max_share)
@@ -151,8 +145,8 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
     template = _templates(features, titles, content_blocks, blocks.block_offsets,
                           blocks.articles_by_block, paragraph_block)
     if candidate_blocks.size == 0:
-        return Boilerplate(recurring, pattern, families_out, np.zeros_like(recurring), template)
-    boilerplate_blocks, template_blocks, family_count, labels = _recurring_blocks(
+        return Boilerplate(recurring, pattern, families_out, template)
+    boilerplate_blocks, family_count, labels = _recurring_blocks(
         features, blocks, candidate_blocks, config, site, ids, frequencies, copy_family,
         _first_publications(copy_family, earliest_first))
     in_some_block = np.flatnonzero(paragraph_block >= 0)
@@ -161,9 +155,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
                                      labels)]
     recurring[flagged] = True
     families_out[flagged] = family_count[paragraph_block[flagged]]
-    template_like = np.zeros(n_paragraphs, dtype=bool)
-    template_like[in_some_block[template_blocks[paragraph_block[in_some_block]]]] = True
-    return Boilerplate(recurring, pattern, families_out, template_like & ~recurring, template)
+    return Boilerplate(recurring, pattern, families_out, template)
 
 
 def _blocks(features: Features, matches: ParagraphMatches) -> _Blocks | None:
@@ -233,17 +225,14 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
                       config: DedupConfig, site: Sequence[str | None], ids: Sequence[str],
                       frequencies: CorpusFrequencies | None, copy_family: I64 | None,
                       first_publication: I64 | None = None
-                      ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], I64,
-                                 _FamilyLabels]:
-    """Which blocks are boilerplate, which template-like (recurring across enough families,
-    whatever their topics), the number of families carrying each candidate block, and the
-    family of each of their carriers."""
+                      ) -> tuple[npt.NDArray[np.bool_], I64, _FamilyLabels]:
+    """Which blocks are boilerplate, the number of families carrying each candidate block,
+    and the family of each of their carriers."""
     n_blocks, n_articles = blocks.n_blocks, features.n_articles
     is_candidate = np.zeros(n_blocks, dtype=bool)
     is_candidate[candidate_blocks] = True
     family_count = np.zeros(n_blocks, dtype=np.int64)
     boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
-    template_blocks = np.zeros(n_blocks, dtype=bool)
     topic_checks: list[tuple[int, I64, I64, float]] = []
     id_hash = _IdHashes(ids)
     if copy_family is None:
@@ -257,7 +246,6 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
             continue
         carriers = all_carriers[carrier_offsets[number]:carrier_offsets[number + 1]]
         family = all_families[carrier_offsets[number]:carrier_offsets[number + 1]]
-        template_blocks[block] = True
         # On one site, families need only not be about one thing (a site's footer on
         # articles of one beat); across sites, they must be about different things.
         limit = (min(1.0, _SITE_TOPIC_FACTOR * TOPIC_THRESHOLD)
@@ -275,7 +263,7 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
                 vectors, np.searchsorted(rows, sample), sample_family) < limit
     labels = _FamilyLabels.of_carriers(candidate_blocks, carrier_offsets, all_carriers,
                                        all_families, n_articles)
-    return boilerplate_blocks, template_blocks, family_count, labels
+    return boilerplate_blocks, family_count, labels
 
 
 @attrs.frozen(slots=True)

@@ -4,12 +4,11 @@
 boilerplate, smallest id); this module measures its inputs, in the order the batch driver has them:
 
 1. **Noise** (:func:`noise_counts`), after the boilerplate step: per article, its
-   boilerplate, template-like and repeated paragraphs. It ranks articles before they are
+   boilerplate and repeated paragraphs. It ranks articles before they are
    linked (``_near_duplicates.canonical.preference``) and is the rule's "least boilerplate" step.
 2. **Content size** (:func:`content_sizes`), after the link step: the article's distinct
    non-boilerplate shingles (``ArticleLinks.content_size``), counted again without its
-   template-like paragraphs for the articles that have some (those lines are neither content
-   nor clean text).
+   *inserted lines* (:func:`inserted_paragraphs`) for the articles that have some.
 3. **Neighbour maximum** (:func:`neighbour_max_content`): the largest content size among
    the article's copy class and the classes of its duplicates, the reference against which
    "most complete text" is measured.
@@ -25,25 +24,26 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from .._core.arrays import sorted_unique
 from .._core.types import I64
 from .._text.article import Article
 from .._text.features import Features
 from .boilerplate import Boilerplate
 from .canonical import CanonicalKey, RankKey, rank_keys
 from .copies import CopyClasses
-from .links import ArticleLinks, article_content_sizes
+from .links import TEXT_TOKENS, ArticleLinks, article_content_sizes
+from .paragraph_matches import ParagraphMatches
 from .repeated import Repeats
+from .shared import shared_paragraphs
 
-__all__ = ["canonical_keys", "content_sizes", "neighbour_max_content", "noise_counts",
-           "user_rank_keys"]
+__all__ = ["canonical_keys", "content_sizes", "inserted_paragraphs", "neighbour_max_content",
+           "noise_counts", "user_rank_keys"]
 
 
 def noise_counts(features: Features, boilerplate: Boilerplate, repeats: Repeats,
                  n_articles: int) -> I64:
-    """Per article, its paragraphs that are not content: boilerplate, template-like (for
-    the canonical rule neither content nor clean text) and repeated ones."""
-    not_content = boilerplate.any | boilerplate.template_like
-    noise: I64 = (np.bincount(features.paragraph_article[not_content], minlength=n_articles)
+    """Per article, its paragraphs that are not content: boilerplate and repeated ones."""
+    noise: I64 = (np.bincount(features.paragraph_article[boilerplate.any], minlength=n_articles)
                   + np.bincount(features.paragraph_article[repeats.paragraph],
                                 minlength=n_articles))
     return noise
@@ -58,20 +58,81 @@ def user_rank_keys(articles: Sequence[Article],
 
 
 def content_sizes(features: Features, links: ArticleLinks, allowed: npt.NDArray[np.bool_],
-                  template_like: npt.NDArray[np.bool_], workers: int = 1) -> I64:
+                  matches: ParagraphMatches, workers: int = 1) -> I64:
     """Each article's content size: its distinct shingles of ``allowed`` paragraphs, without
-    its template-like ones (reads the shingle sets: call before they are dropped)."""
-    template_content = allowed & template_like
-    # Only articles with template-like paragraphs have a content size other than the
-    # size of their link set.
+    its inserted lines (:func:`inserted_paragraphs`; reads the shingle sets: call before
+    they are dropped)."""
+    left_out = allowed & inserted_paragraphs(features, links, allowed, matches)
+    # Only articles with paragraphs left out have a content size other than the size of
+    # their link set.
     content = links.content_size.copy()
-    templated = np.zeros(content.size, dtype=bool)
-    templated[features.paragraph_article[template_content]] = True
-    if templated.any():
-        sizes = article_content_sizes(features, allowed & ~template_content, templated,
-                                      workers)
-        content[templated] = sizes[templated]
+    changed = np.zeros(content.size, dtype=bool)
+    changed[features.paragraph_article[left_out]] = True
+    if changed.any():
+        sizes = article_content_sizes(features, allowed & ~left_out, changed, workers)
+        content[changed] = sizes[changed]
     return content
+
+
+def inserted_paragraphs(features: Features, links: ArticleLinks, allowed: npt.NDArray[np.bool_],
+                        matches: ParagraphMatches) -> npt.NDArray[np.bool_]:
+    """The content paragraphs an article carries *inside* the text it shares with its
+    duplicates while none of them carries it: lines a repost inserted ("Related: ...",
+    "Sign up for our newsletter ...", an editor's note), or a paragraph its copies cut.
+
+    A repost wraps the text it copies and may insert lines between its paragraphs; counted
+    as content, those lines would make the repost "more complete" than the original it
+    copies. A paragraph past the last one a duplicate carries still counts if it is a line of
+    text (``TEXT_TOKENS`` tokens or more: an original is longer than its truncated copies),
+    and so does one before the first (a lead); shorter lines there are the wrapper's (a
+    header with the aggregator's name and time). Between two versions of which one has a
+    paragraph more in the middle, nothing tells an insertion from a cut, so neither counts
+    it and the rule's next steps decide (the repost's boilerplate).
+
+    A paragraph is carried when a matched paragraph of it (``_near_duplicates.shared``) is
+    in a duplicate: the duplicate links join copy classes, through their representatives,
+    and a member of a class carries what its representative carries (the same unique
+    paragraphs).
+    """
+    flagged = np.zeros(allowed.size, dtype=bool)
+    if not links.duplicate.any():
+        return flagged
+    representative = links.classes.representative
+    first = representative[links.a[links.duplicate]].astype(np.int64)
+    second = representative[links.b[links.duplicate]].astype(np.int64)
+    # Boilerplate counts as carried too: a line inserted below a header line that a
+    # duplicate shares (flagged or not) is inside the shared text as well.
+    _, mine, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
+                                           features.shingles.sizes > 0, matches.partners(),
+                                           first, second)
+    carried = np.zeros(allowed.size, dtype=bool)
+    carried[mine] = True
+    carried[theirs] = True
+    article = features.paragraph_article
+    class_of = links.classes.class_of[article].astype(np.int64)
+    in_class = class_of >= 0
+    if in_class.any():
+        # A member of a class carries what the class's representative carries: the same
+        # unique paragraphs (keyed by class and unique paragraph).
+        unique = matches.unique_of.astype(np.int64)
+        span = np.int64(unique.max() + 1)
+        key = class_of * span + unique
+        carried_keys = sorted_unique(key[carried & in_class])
+        found = np.minimum(np.searchsorted(carried_keys, key), max(carried_keys.size - 1, 0))
+        if carried_keys.size:
+            carried |= in_class & (carried_keys[found] == key)
+    # Per article, the span from its first carried paragraph to its last.
+    position = np.arange(allowed.size, dtype=np.int64)
+    start = np.full(features.n_articles, allowed.size, dtype=np.int64)
+    stop = np.full(features.n_articles, -1, dtype=np.int64)
+    np.minimum.at(start, article[carried], position[carried])
+    np.maximum.at(stop, article[carried], position[carried])
+    inside = (position > start[article]) & (position < stop[article])
+    # Outside it, a line shorter than a line of text is the wrapper's (a header with the
+    # aggregator's name and time, a "Read the full story" line), not text the copies lack.
+    wrapper = (start[article] <= stop[article]) & ~inside & (features.token_counts < TEXT_TOKENS)
+    flagged[(inside | wrapper) & allowed & ~carried] = True
+    return flagged
 
 
 def neighbour_max_content(content: I64, classes: CopyClasses, links: ArticleLinks) -> I64:

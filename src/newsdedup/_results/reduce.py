@@ -131,8 +131,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
                            ranking.rank)
     links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank)
     release_free_memory(freed=scale)
-    content = content_sizes(features, links, allowed, boilerplate.template_like,
-                            settings.workers)
+    content = content_sizes(features, links, allowed, matches, settings.workers)
     stage("groups")
     keys = canonical_keys(corpus, content, classes, links, noise, user_keys)
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
