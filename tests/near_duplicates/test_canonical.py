@@ -31,6 +31,17 @@ def test_completeness_within_five_percent_is_a_tie() -> None:
     assert decisive_rule(keys[0], keys[2], user_key=False) == "most complete text"
 
 
+def test_a_short_text_tolerates_an_edit_of_three_words() -> None:
+    """A short original (16 shingles) ties with a copy whose three inserted words made 19;
+    a copy that lacks a line of text (9 shingles) still loses. Long texts keep the 5% steps."""
+    articles = [Article("original", "x"), Article("edited", "x"), Article("cut", "x")]
+    keys = _keys(articles, [16, 19, 10], [0, 1, 0])
+    assert keys[0][1] == keys[1][1] and keys[2][1] > keys[0][1]
+    assert decisive_rule(keys[0], keys[1], user_key=False) == "least boilerplate"
+    long_keys = _keys(articles, [400, 380, 379], [0, 0, 0])
+    assert long_keys[0][1] == long_keys[1][1] < long_keys[2][1]
+
+
 def test_smallest_id_is_last_resort() -> None:
     """Equal on every step: the smallest id wins."""
     articles = [Article("b", "x"), Article("a", "x")]

@@ -49,7 +49,7 @@ def test_default_keys_measure_completeness_against_the_neighbour_max() -> None:
     """Half the content of its duplicate is completeness step 10 of 20; the other is 19."""
     classes, links = _pair_linked()
     articles = [Article("a", "x"), Article("b", "y"), Article("c", "z")]
-    keys = canonical_keys(articles, np.array([10, 20, 5]), classes, links, np.zeros(3, int))
+    keys = canonical_keys(articles, np.array([200, 400, 50]), classes, links, np.zeros(3, int))
     assert [key[1] for key in keys] == [-10, -19, -19]
 
 

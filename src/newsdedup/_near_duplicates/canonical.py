@@ -5,8 +5,9 @@ Default rule, in order (design.md):
 1. ``earliest published`` - the first version out is the original; undated articles come
    after dated ones;
 2. ``most complete text`` - most non-boilerplate content, compared relative to the most
-   complete duplicate of the article, in 5% steps (a truncated copy loses; a light edit that
-   adds three words does not win);
+   complete duplicate of the article, in 5% steps, and within ``_EDIT_SHINGLES`` of it at
+   the top for short texts (a truncated copy loses; a light edit that adds three words
+   does not win);
 3. ``least boilerplate`` - fewest boilerplate plus repeated paragraphs (an aggregator repost
    with its footer loses to the original it copies);
 4. ``smallest id`` - a deterministic last resort.
@@ -51,6 +52,10 @@ CanonicalKey = Callable[[Article], Any]
 RankKey = tuple[Any, ...]
 
 _COMPLETENESS_STEPS = 20
+#: "Most complete" tolerates this many shingles less than the most complete duplicate, at
+#: least: three inserted words add up to seven shingles (five-word shingles), a twentieth of
+#: a short text is less than one.
+_EDIT_SHINGLES = 8
 
 
 @attrs.frozen(slots=True)
@@ -114,7 +119,10 @@ def rank_keys(
     for number, article in enumerate(articles):
         published = (0, article.published.timestamp()) if article.published else (1, 0.0)
         reference = max(int(neighbour_max_content[number]), 1)
-        relative = int(content_size[number]) / reference
+        # Short texts get the tolerance of an edit: steps of a twentieth, or of
+        # _EDIT_SHINGLES at the top (nothing changes for texts of 160 shingles or more).
+        slack = max(0.0, _EDIT_SHINGLES - reference / _COMPLETENESS_STEPS)
+        relative = (int(content_size[number]) + slack) / reference
         completeness = min(_COMPLETENESS_STEPS - 1, math.floor(relative * _COMPLETENESS_STEPS))
         keys.append((published, -completeness, int(noise[number]), article.id))
     return keys
