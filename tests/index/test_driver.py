@@ -138,6 +138,33 @@ def test_earlier_copy_takes_over_as_canonical_and_is_logged() -> None:
     assert all(change.seq > since for change in outcome.changes)
 
 
+def test_an_updated_page_takes_over_as_canonical_when_it_arrives() -> None:
+    """A page crawled again after an update (the same url, a paragraph more) is the same
+    publication: its new version becomes the canonical of the group its first version and an
+    aggregator's repost formed, as one dedup() of the three decides."""
+    seed = load_seeds(dated=True)[1]
+    assert seed.published is not None
+    url = "https://www.example-news.com/2023/07/netflix-ai-jobs"
+    first = attrs.evolve(seed, url=url)
+    repost = Article("repost", seed.text + "\n\nRead original article here.",
+                     source="aggregator.example", url="https://aggregator.example/1",
+                     published=seed.published + dt.timedelta(hours=2))
+    update = attrs.evolve(seed, id="update", url=url + "/",
+                          published=seed.published + dt.timedelta(hours=6),
+                          text=seed.text + "\n\nUpdate: Netflix said on Wednesday evening that "
+                               "the posting was one of many roles it fills every year and that "
+                               "its research jobs predate the strike.")
+    index = open_index(":memory:")
+    index.add([first, repost])
+    assert index.get(repost.id).canonical_id == first.id
+    outcome = index.add([update])
+    assert index.get(first.id).canonical_id == index.get(repost.id).canonical_id == "update"
+    moved = {(c.article_id, c.new) for c in outcome.canonical_changes if c.field == "canonical_id"}
+    assert {(first.id, "update"), (repost.id, "update")} <= moved
+    batch = dedup([first, repost, update])
+    assert batch.article(first.id).canonical_id == "update"
+
+
 def test_query_answers_like_add_without_storing(tmp_path: Path) -> None:
     """query() gives add()'s decision but writes nothing to the file."""
     path = tmp_path / "news.db"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdedup import Article, InputError
+from newsdedup import Article, InputError, dedup
 from newsdedup._near_duplicates.canonical import RULES, decisive_rule, rank_keys
 
 
@@ -40,6 +40,59 @@ def test_a_short_text_tolerates_an_edit_of_three_words() -> None:
     assert decisive_rule(keys[0], keys[1], user_key=False) == "least boilerplate"
     long_keys = _keys(articles, [400, 380, 379], [0, 0, 0])
     assert long_keys[0][1] == long_keys[1][1] < long_keys[2][1]
+
+
+def test_versions_of_one_page_count_from_its_first_version() -> None:
+    """A page crawled twice (the same url, up to scheme, "www.", a trailing slash and a
+    fragment) is one publication: its later, longer version wins on completeness, and a
+    repost published between the two still loses on time."""
+    page = "https://www.example.com/news/fire"
+    articles = [Article("v1", "x", url=page, published="2024-03-01T10:00:00Z"),
+                Article("repost", "x", url="https://feed.example/1",
+                        published="2024-03-01T11:00:00Z"),
+                Article("v2", "x", url="http://example.com/news/fire/#update",
+                        published="2024-03-01T13:00:00Z")]
+    keys = rank_keys(articles, [60, 60, 100], [100, 100, 100], [0, 1, 0])
+    assert sorted(range(3), key=keys.__getitem__) == [2, 0, 1]
+    assert decisive_rule(keys[2], keys[0], user_key=False) == "most complete text"
+    assert decisive_rule(keys[0], keys[1], user_key=False) == "earliest published"
+    # A correction of the same length: the latest version, ahead of less boilerplate.
+    keys = rank_keys(articles, [100, 60, 100], [100, 100, 100], [0, 1, 1])
+    assert sorted(range(3), key=keys.__getitem__) == [2, 0, 1]
+    assert decisive_rule(keys[2], keys[0], user_key=False) == "latest version"
+
+
+def test_an_updated_page_shows_its_latest_version(ecbplus: list[dict[str, str]]) -> None:
+    """ECB+ reports of six paragraphs or more published as a page with all but their last two
+    (paragraphs of text: 15 words or more), updated twice (a paragraph more each time) and
+    reposted by an aggregator after the first version: every group holds the four, and its
+    canonical is the last version (before ``page_times``: the first)."""
+    documents = [d for d in ecbplus
+                 if len(paragraphs := [p for p in d["text"].split("\n") if p.strip()]) >= 6
+                 and min(len(p.split()) for p in paragraphs[-2:]) >= 15]
+    articles = []
+    for n, document in enumerate(documents[:20]):
+        paragraphs = [p for p in document["text"].split("\n") if p.strip()]
+        url = f"https://station{n % 3}.example/news/{document['id']}"
+        name, first = document["id"], len(paragraphs) - 2
+        articles += [
+            Article(f"{name}-v1", "\n\n".join(paragraphs[:first]), url=url,
+                    published="2024-03-01T10:00:00Z"),
+            Article(f"{name}-repost", "\n\n".join(
+                ["Source: station | Curated by Feedly Daily", *paragraphs[:first],
+                 "Copyright Feedly Daily. All rights reserved."]),
+                url=f"https://feedly-daily.example/{n}", published="2024-03-01T11:00:00Z"),
+            Article(f"{name}-v2", "\n\n".join(paragraphs[:-1]), url=url,
+                    published="2024-03-01T13:00:00Z"),
+            Article(f"{name}-v3", "\n\n".join(paragraphs), url=url,
+                    published="2024-03-01T18:00:00Z"),
+        ]
+    result = dedup(articles)
+    for document in documents[:20]:
+        group = result.group(result.article(f"{document['id']}-v1").group_id)
+        assert set(group.member_ids) == {f"{document['id']}-{v}"
+                                         for v in ("v1", "repost", "v2", "v3")}
+        assert group.canonical_id == f"{document['id']}-v3", group.canonical_rule
 
 
 def test_smallest_id_is_last_resort() -> None:

@@ -468,7 +468,8 @@ def _stored_retention(store: IndexStore, meta: Mapping[str, str]) -> float | Non
 #: The version of the rules that turn features into decisions (groups, boilerplate, links,
 #: stories, matches). An index whose decisions were made by other rules (an older release)
 #: makes them all again when it is first opened writable (a refresh).
-DECISION_RULES = "2"
+#: 3: the canonical rule reads inserted lines, short texts and versions of a page (2026-12).
+DECISION_RULES = "3"
 
 
 def _migrate_if_needed(store: IndexStore, config: DedupConfig,

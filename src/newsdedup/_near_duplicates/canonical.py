@@ -3,14 +3,18 @@
 Default rule, in order (design.md):
 
 1. ``earliest published`` - the first version out is the original; undated articles come
-   after dated ones;
+   after dated ones. A page fetched more than once (the same ``url``: an article updated
+   after it was first crawled) is one publication: its versions all count from its first
+   version's time (:func:`page_versions`), so the next steps choose among them;
 2. ``most complete text`` - most non-boilerplate content, compared relative to the most
    complete duplicate of the article, in 5% steps, and within ``_EDIT_SHINGLES`` of it at
    the top for short texts (a truncated copy loses; a light edit that adds three words
    does not win);
-3. ``least boilerplate`` - fewest boilerplate plus repeated paragraphs (an aggregator repost
+3. ``latest version`` - of a page's versions, the latest (a correction or an update that
+   did not change its length); an article that is no page's older version is a latest one;
+4. ``least boilerplate`` - fewest boilerplate plus repeated paragraphs (an aggregator repost
    with its footer loses to the original it copies);
-4. ``smallest id`` - a deterministic last resort.
+5. ``smallest id`` - a deterministic last resort.
 
 A user can pass ``canonical_key``: a function of an :class:`~newsdedup.Article` whose smallest
 value wins, with the smallest id breaking ties; the rule is then reported as ``user key``.
@@ -22,9 +26,11 @@ articles, raised before any group is built.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import attrs
 import numpy as np
@@ -40,7 +46,8 @@ __all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "Preference",
            "decisive_rule", "preference", "rank_keys", "story_canonicals"]
 
 #: Names of the default rule's steps, in order; the result reports one of these.
-RULES = ("earliest published", "most complete text", "least boilerplate", "smallest id")
+RULES = ("earliest published", "most complete text", "latest version", "least boilerplate",
+         "smallest id")
 USER_RULE = "user key"
 ONLY_MEMBER = "only member"
 #: The rules a story's canonical can report besides those of the groups' rule: the canonical
@@ -69,8 +76,9 @@ class Preference:
 
     Attributes:
         rank: each article's rank by the rule without its completeness step (distinct).
-        period: each article's rank by the first step alone (equal dates, equal period;
-            undated last); all 0 under a user key.
+        period: each article's rank by the first step alone (its page's time,
+            :func:`page_versions`; equal times, equal period; undated last); all 0 under a
+            user key.
         completeness_steps: steps in which completeness is compared (1 under a user key:
             completeness does not count).
         published: each article's publication time in seconds (NaN: undated).
@@ -80,6 +88,58 @@ class Preference:
     period: npt.NDArray[np.int64]
     completeness_steps: int
     published: npt.NDArray[np.float64]
+
+
+def page_key(url: str | None) -> str | None:
+    """The page a ``url`` names: its host (lower case, without ``www.``), path (without a
+    trailing slash) and query; the scheme and fragment do not matter (None: no url).
+
+    >>> page_key("https://www.Example.com/news/1/#comments") == page_key("http://example.com/news/1")
+    True
+    """
+    if not url or not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    key = f"{host}{parts.path.rstrip('/')}"
+    return f"{key}?{parts.query}" if parts.query else key
+
+
+def page_versions(articles: Sequence[Article]
+                  ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """For the canonical rule, each article's publication time in seconds (NaN: undated) and
+    how many later versions of its page there are: articles naming the same page
+    (:func:`page_key`) are its versions, and all take the time of the earliest dated one;
+    the dated versions count the later ones, the undated count all dated ones.
+
+    >>> times, later = page_versions([
+    ...     Article("v1", "x", url="https://a.example/p", published="2024-03-01"),
+    ...     Article("v2", "x y", url="https://a.example/p/", published="2024-03-02"),
+    ...     Article("other", "x", published="2024-03-02")])
+    >>> [float(t) for t in times], later.tolist()
+    ([1709251200.0, 1709251200.0, 1709337600.0], [1, 0, 0])
+    """
+    own = np.array([a.published.timestamp() if a.published else np.nan for a in articles],
+                   dtype=np.float64)
+    times = own.copy()
+    later = np.zeros(len(articles), dtype=np.int64)
+    versions: dict[str, list[int]] = {}
+    for number, article in enumerate(articles):
+        key = page_key(article.url)
+        if key is not None:
+            versions.setdefault(key, []).append(number)
+    for numbers in versions.values():
+        if len(numbers) < 2:
+            continue
+        dated = sorted(own[numbers][~np.isnan(own[numbers])].tolist())
+        if not dated:
+            continue
+        times[numbers] = dated[0]
+        for number in numbers:
+            # Later dated versions: all of them for an undated one.
+            later[number] = (len(dated) if math.isnan(own[number])
+                             else len(dated) - bisect.bisect_right(dated, own[number]))
+    return times, later
 
 
 def preference(articles: Sequence[Article], noise: Sequence[int],
@@ -93,9 +153,11 @@ def preference(articles: Sequence[Article], noise: Sequence[int],
     if user_keys is not None:
         rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
         return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1, published)
-    period = np.unique(np.nan_to_num(published, nan=np.inf), return_inverse=True)[1]
+    times, later = page_versions(articles)
+    period = np.unique(np.nan_to_num(times, nan=np.inf), return_inverse=True)[1]
     period = period.reshape(-1).astype(np.int64)
-    rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), period))] = np.arange(n_articles)
+    rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), later, period))] = np.arange(
+        n_articles)
     return Preference(rank, period, _COMPLETENESS_STEPS, published)
 
 
@@ -116,15 +178,17 @@ def rank_keys(
         _check_user_keys(user_keys, articles)
         return user_keys
     keys: list[RankKey] = []
+    page_times, later_versions = (values.tolist() for values in page_versions(articles))
     for number, article in enumerate(articles):
-        published = (0, article.published.timestamp()) if article.published else (1, 0.0)
+        published = (1, 0.0) if math.isnan(page_times[number]) else (0, page_times[number])
         reference = max(int(neighbour_max_content[number]), 1)
         # Short texts get the tolerance of an edit: steps of a twentieth, or of
         # _EDIT_SHINGLES at the top (nothing changes for texts of 160 shingles or more).
         slack = max(0.0, _EDIT_SHINGLES - reference / _COMPLETENESS_STEPS)
         relative = (int(content_size[number]) + slack) / reference
         completeness = min(_COMPLETENESS_STEPS - 1, math.floor(relative * _COMPLETENESS_STEPS))
-        keys.append((published, -completeness, int(noise[number]), article.id))
+        keys.append((published, -completeness, later_versions[number], int(noise[number]),
+                     article.id))
     return keys
 
 
