@@ -30,7 +30,6 @@ import bisect
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import attrs
 import numpy as np
@@ -82,12 +81,15 @@ class Preference:
         completeness_steps: steps in which completeness is compared (1 under a user key:
             completeness does not count).
         published: each article's publication time in seconds (NaN: undated).
+        versions: :func:`page_versions` of the articles, when the default rule ranked them
+            (read again by :func:`rank_keys`).
     """
 
     rank: npt.NDArray[np.int64]
     period: npt.NDArray[np.int64]
     completeness_steps: int
     published: npt.NDArray[np.float64]
+    versions: tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None = None
 
 
 def page_key(url: str | None) -> str | None:
@@ -96,13 +98,19 @@ def page_key(url: str | None) -> str | None:
 
     >>> page_key("https://www.Example.com/news/1/#comments") == page_key("http://example.com/news/1")
     True
+    >>> page_key("https://user@example.com:8080/a?id=3"), page_key("example.com")
+    ('example.com/a?id=3', 'example.com/')
     """
-    if not url or not url.strip():
+    text = url.strip() if url else ""
+    if not text:
         return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
-    key = f"{host}{parts.path.rstrip('/')}"
-    return f"{key}?{parts.query}" if parts.query else key
+    # String operations rather than urllib's parser: this runs once per article.
+    scheme, separator, rest = text.partition("#")[0].partition("://")
+    rest, _, query = (rest if separator else scheme).partition("?")
+    host, _, path = rest.partition("/")
+    host = host.rpartition("@")[2].partition(":")[0].lower().removeprefix("www.")
+    key = f"{host}/{path.rstrip('/')}"
+    return f"{key}?{query}" if query else key
 
 
 def page_versions(articles: Sequence[Article]
@@ -124,8 +132,7 @@ def page_versions(articles: Sequence[Article]
     times = own.copy()
     later = np.zeros(len(articles), dtype=np.int64)
     versions: dict[str, list[int]] = {}
-    for number, article in enumerate(articles):
-        key = page_key(article.url)
+    for number, key in enumerate([page_key(article.url) for article in articles]):
         if key is not None:
             versions.setdefault(key, []).append(number)
     for numbers in versions.values():
@@ -153,12 +160,12 @@ def preference(articles: Sequence[Article], noise: Sequence[int],
     if user_keys is not None:
         rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
         return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1, published)
-    times, later = page_versions(articles)
+    versions = times, later = page_versions(articles)
     period = np.unique(np.nan_to_num(times, nan=np.inf), return_inverse=True)[1]
     period = period.reshape(-1).astype(np.int64)
     rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), later, period))] = np.arange(
         n_articles)
-    return Preference(rank, period, _COMPLETENESS_STEPS, published)
+    return Preference(rank, period, _COMPLETENESS_STEPS, published, versions)
 
 
 def rank_keys(
@@ -167,6 +174,7 @@ def rank_keys(
     neighbour_max_content: Sequence[int],
     noise: Sequence[int],
     canonical_key: CanonicalKey | None = None,
+    versions: tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None = None,
 ) -> list[RankKey]:
     """Sort keys (smaller is better) of every article, one component per rule step.
 
@@ -178,7 +186,8 @@ def rank_keys(
         _check_user_keys(user_keys, articles)
         return user_keys
     keys: list[RankKey] = []
-    page_times, later_versions = (values.tolist() for values in page_versions(articles))
+    page_times, later_versions = (values.tolist() for values in
+                                  (versions or page_versions(articles)))
     for number, article in enumerate(articles):
         published = (1, 0.0) if math.isnan(page_times[number]) else (0, page_times[number])
         reference = max(int(neighbour_max_content[number]), 1)

@@ -151,10 +151,14 @@ def neighbour_max_content(content: I64, classes: CopyClasses, links: ArticleLink
 
 def canonical_keys(articles: Sequence[Article], content: I64, classes: CopyClasses,
                    links: ArticleLinks, noise: I64,
-                   user_keys: list[RankKey] | None = None) -> list[RankKey]:
+                   user_keys: list[RankKey] | None = None,
+                   versions: tuple[npt.NDArray[np.float64], I64] | None = None
+                   ) -> list[RankKey]:
     """The canonical rule's sort key of every article (smaller is better): ``user_keys``
-    if given, else the default rule's over the measured inputs."""
+    if given, else the default rule's over the measured inputs (``versions``: the
+    articles' ``page_versions`` if known)."""
     if user_keys is not None:
         return user_keys
     neighbour_max = neighbour_max_content(content, classes, links)
-    return rank_keys(articles, content.tolist(), neighbour_max.tolist(), noise.tolist())
+    return rank_keys(articles, content.tolist(), neighbour_max.tolist(), noise.tolist(),
+                     versions=versions)

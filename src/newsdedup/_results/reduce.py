@@ -133,7 +133,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     release_free_memory(freed=scale)
     content = content_sizes(features, links, allowed, matches, settings.workers)
     stage("groups")
-    keys = canonical_keys(corpus, content, classes, links, noise, user_keys)
+    keys = canonical_keys(corpus, content, classes, links, noise, user_keys, ranking.versions)
     dup_a, dup_b = links.a[links.duplicate], links.b[links.duplicate]
     # A side holds the other when the other is its near-duplicate or contained in it.
     dup_relation = np.array(links.relation, dtype=object)[links.duplicate]
