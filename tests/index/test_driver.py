@@ -163,6 +163,11 @@ def test_an_updated_page_takes_over_as_canonical_when_it_arrives() -> None:
     assert {(first.id, "update"), (repost.id, "update")} <= moved
     batch = dedup([first, repost, update])
     assert batch.article(first.id).canonical_id == "update"
+    # The page crawled once more, unchanged: the version's first fetch stays the canonical.
+    again = attrs.evolve(update, id="update-refetched",
+                         published=seed.published + dt.timedelta(hours=9))
+    assert not index.add([again]).canonical_changes
+    assert index.get(again.id).canonical_id == "update"
 
 
 def test_query_answers_like_add_without_storing(tmp_path: Path) -> None:

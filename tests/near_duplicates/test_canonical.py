@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from newsdedup import Article, InputError, dedup
-from newsdedup._near_duplicates.canonical import RULES, decisive_rule, rank_keys
+from newsdedup._near_duplicates.canonical import RULES, decisive_rule, page_versions, rank_keys
 
 
 def _keys(articles: list[Article], content: list[int], noise: list[int]) -> list[tuple]:  # type: ignore[type-arg]
@@ -60,6 +61,24 @@ def test_versions_of_one_page_count_from_its_first_version() -> None:
     keys = rank_keys(articles, [100, 60, 100], [100, 100, 100], [0, 1, 1])
     assert sorted(range(3), key=keys.__getitem__) == [2, 0, 1]
     assert decisive_rule(keys[2], keys[0], user_key=False) == "latest version"
+
+
+def test_a_page_fetched_again_unchanged_keeps_its_first_fetch() -> None:
+    """Fetches of one page with equal texts are one version, first published at its first
+    fetch: the latest text wins, and of its fetches the first."""
+    page = "https://example.com/news/fire"
+    articles = [Article("a-10h", "x", url=page, published="2024-03-01T10:00:00Z"),
+                Article("a-12h", "x", url=page, published="2024-03-01T12:00:00Z"),
+                Article("b-13h", "x y", url=page, published="2024-03-01T13:00:00Z"),
+                Article("b-undated", "x y", url=page)]
+    texts = {0: 7, 1: 7, 2: 9, 3: 9}
+    times, rank = page_versions(
+        articles, lambda numbers: np.array([texts[n] for n in numbers.tolist()], np.uint64))
+    assert len(set(times.tolist())) == 1
+    assert rank.tolist() == [2, 3, 0, 1]
+    _, unchanged = page_versions(
+        articles[:2], lambda numbers: np.full(numbers.size, 7, dtype=np.uint64))
+    assert unchanged.tolist() == [0, 1]
 
 
 def test_an_updated_page_shows_its_latest_version(ecbplus: list[dict[str, str]]) -> None:

@@ -11,7 +11,8 @@ Default rule, in order (design.md):
    the top for short texts (a truncated copy loses; a light edit that adds three words
    does not win);
 3. ``latest version`` - of a page's versions, the latest (a correction or an update that
-   did not change its length); an article that is no page's older version is a latest one;
+   did not change its length), and of a version's fetches the first; an article that is no
+   page's older version or later fetch is a latest one;
 4. ``least boilerplate`` - fewest boilerplate plus repeated paragraphs (an aggregator repost
    with its footer loses to the original it copies);
 5. ``smallest id`` - a deterministic last resort.
@@ -82,7 +83,7 @@ class Preference:
             completeness does not count).
         published: each article's publication time in seconds (NaN: undated).
         versions: :func:`page_versions` of the articles, when the default rule ranked them
-            (read again by :func:`rank_keys`).
+            (read again by :func:`rank_keys`: each article's time and version rank).
     """
 
     rank: npt.NDArray[np.int64]
@@ -113,46 +114,71 @@ def page_key(url: str | None) -> str | None:
     return f"{key}?{query}" if query else key
 
 
-def page_versions(articles: Sequence[Article]
+#: Per article number, an identity of its text (equal for equal texts); see ``page_versions``.
+TextKeys = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.uint64]]
+
+
+def page_versions(articles: Sequence[Article], text_keys: TextKeys | None = None
                   ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """For the canonical rule, each article's publication time in seconds (NaN: undated) and
-    how many later versions of its page there are: articles naming the same page
-    (:func:`page_key`) are its versions, and all take the time of the earliest dated one;
-    the dated versions count the later ones, the undated count all dated ones.
+    its rank among its page's versions (0 best).
 
-    >>> times, later = page_versions([
+    Articles naming the same page (:func:`page_key`) are its versions, and all take the time
+    of the earliest dated one. A version is a text: fetches of one page with equal texts
+    (``text_keys``, asked for the articles of shared pages only; None: every fetch a text of
+    its own) are one version, first published at its earliest fetch. The rank is twice the
+    number of versions first published after the article's (undated versions count every
+    dated one), plus one for a later fetch of its text: the latest version wins, and of its
+    fetches the first (a page crawled again unchanged keeps its canonical).
+
+    >>> times, rank = page_versions([
     ...     Article("v1", "x", url="https://a.example/p", published="2024-03-01"),
     ...     Article("v2", "x y", url="https://a.example/p/", published="2024-03-02"),
     ...     Article("other", "x", published="2024-03-02")])
-    >>> [float(t) for t in times], later.tolist()
-    ([1709251200.0, 1709251200.0, 1709337600.0], [1, 0, 0])
+    >>> [float(t) for t in times], rank.tolist()
+    ([1709251200.0, 1709251200.0, 1709337600.0], [2, 0, 0])
     """
     own = np.array([a.published.timestamp() if a.published else np.nan for a in articles],
                    dtype=np.float64)
     times = own.copy()
-    later = np.zeros(len(articles), dtype=np.int64)
+    rank = np.zeros(len(articles), dtype=np.int64)
     versions: dict[str, list[int]] = {}
     for number, key in enumerate([page_key(article.url) for article in articles]):
         if key is not None:
             versions.setdefault(key, []).append(number)
-    for numbers in versions.values():
-        if len(numbers) < 2:
+    shared = [np.array(numbers, dtype=np.int64) for numbers in versions.values()
+              if len(numbers) > 1]
+    if not shared:
+        return times, rank
+    every = np.concatenate(shared)
+    keys = (text_keys(every) if text_keys is not None
+            else np.arange(every.size, dtype=np.uint64)).tolist()
+    text_of = dict(zip(every.tolist(), keys, strict=True))
+    for numbers in shared:
+        fetched = own[numbers]
+        if np.isnan(fetched).all():
             continue
-        dated = sorted(own[numbers][~np.isnan(own[numbers])].tolist())
-        if not dated:
-            continue
-        times[numbers] = dated[0]
-        for number in numbers:
-            # Later dated versions: all of them for an undated one.
-            later[number] = (len(dated) if math.isnan(own[number])
-                             else len(dated) - bisect.bisect_right(dated, own[number]))
-    return times, later
+        times[numbers] = np.nanmin(fetched)
+        first: dict[int, float] = {}  # each text's first dated fetch
+        for number, time in zip(numbers.tolist(), fetched.tolist(), strict=True):
+            if not math.isnan(time):
+                first[text_of[number]] = min(time, first.get(text_of[number], math.inf))
+        order = sorted(first.values())
+        for number, time in zip(numbers.tolist(), fetched.tolist(), strict=True):
+            since = first.get(text_of[number])
+            later = (len(order) if since is None
+                     else len(order) - bisect.bisect_right(order, since))
+            refetch = since is not None and (math.isnan(time) or time > since)
+            rank[number] = 2 * later + int(refetch)
+    return times, rank
 
 
 def preference(articles: Sequence[Article], noise: Sequence[int],
                id_rank: npt.NDArray[np.int64],
-               user_keys: Sequence[RankKey] | None = None) -> Preference:
-    """The :class:`Preference` of ``articles`` (``user_keys``: the keys of a user rule)."""
+               user_keys: Sequence[RankKey] | None = None,
+               text_keys: TextKeys | None = None) -> Preference:
+    """The :class:`Preference` of ``articles`` (``user_keys``: the keys of a user rule;
+    ``text_keys``: what tells a page's versions apart, see :func:`page_versions`)."""
     n_articles = len(articles)
     rank = np.empty(n_articles, dtype=np.int64)
     published = np.array([a.published.timestamp() if a.published else np.nan for a in articles],
@@ -160,7 +186,7 @@ def preference(articles: Sequence[Article], noise: Sequence[int],
     if user_keys is not None:
         rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
         return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1, published)
-    versions = times, later = page_versions(articles)
+    versions = times, later = page_versions(articles, text_keys)
     period = np.unique(np.nan_to_num(times, nan=np.inf), return_inverse=True)[1]
     period = period.reshape(-1).astype(np.int64)
     rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), later, period))] = np.arange(
@@ -186,8 +212,8 @@ def rank_keys(
         _check_user_keys(user_keys, articles)
         return user_keys
     keys: list[RankKey] = []
-    page_times, later_versions = (values.tolist() for values in
-                                  (versions or page_versions(articles)))
+    page_times, version_rank = (values.tolist() for values in
+                                (versions or page_versions(articles)))
     for number, article in enumerate(articles):
         published = (1, 0.0) if math.isnan(page_times[number]) else (0, page_times[number])
         reference = max(int(neighbour_max_content[number]), 1)
@@ -196,7 +222,7 @@ def rank_keys(
         slack = max(0.0, _EDIT_SHINGLES - reference / _COMPLETENESS_STEPS)
         relative = (int(content_size[number]) + slack) / reference
         completeness = min(_COMPLETENESS_STEPS - 1, math.floor(relative * _COMPLETENESS_STEPS))
-        keys.append((published, -completeness, later_versions[number], int(noise[number]),
+        keys.append((published, -completeness, version_rank[number], int(noise[number]),
                      article.id))
     return keys
 

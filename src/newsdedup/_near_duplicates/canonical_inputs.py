@@ -25,19 +25,19 @@ import numpy as np
 import numpy.typing as npt
 
 from .._core.arrays import sorted_unique
-from .._core.types import I64
+from .._core.types import I64, U64
 from .._text.article import Article
 from .._text.features import Features
 from .boilerplate import Boilerplate
-from .canonical import CanonicalKey, RankKey, rank_keys
-from .copies import CopyClasses
+from .canonical import CanonicalKey, RankKey, TextKeys, rank_keys
+from .copies import CopyClasses, content_hashes
 from .links import TEXT_TOKENS, ArticleLinks, article_content_sizes
 from .paragraph_matches import ParagraphMatches
 from .repeated import Repeats
 from .shared import shared_paragraphs
 
 __all__ = ["canonical_keys", "content_sizes", "inserted_paragraphs", "neighbour_max_content",
-           "noise_counts", "user_rank_keys"]
+           "noise_counts", "text_keys", "user_rank_keys"]
 
 
 def noise_counts(features: Features, boilerplate: Boilerplate, repeats: Repeats,
@@ -47,6 +47,26 @@ def noise_counts(features: Features, boilerplate: Boilerplate, repeats: Repeats,
                   + np.bincount(features.paragraph_article[repeats.paragraph],
                                 minlength=n_articles))
     return noise
+
+
+def text_keys(features: Features, matches: ParagraphMatches,
+              allowed: npt.NDArray[np.bool_]) -> TextKeys:
+    """What tells versions of a page apart (``canonical.page_versions``): the hash of an
+    article's set of content paragraphs (``copies.content_hashes``; boilerplate aside, so
+    a page fetched again with another banner is the same version), computed for the
+    articles asked about only."""
+
+    def keys(numbers: I64) -> U64:
+        asked = np.zeros(features.n_articles, dtype=bool)
+        asked[numbers] = True
+        rows = asked[features.paragraph_article]
+        first, _, _, _ = content_hashes(features.paragraph_article[rows],
+                                        matches.unique_of[rows], allowed[rows],
+                                        features.n_articles)
+        found: U64 = first[numbers]
+        return found
+
+    return keys
 
 
 def user_rank_keys(articles: Sequence[Article],

@@ -22,9 +22,9 @@ import numpy.typing as npt
 
 from .._core.arrays import owner_offsets, sorted_unique
 from .._core.hashing import fmix64
-from .._core.types import I64
+from .._core.types import I64, U64
 
-__all__ = ["CopyClasses", "copy_classes"]
+__all__ = ["CopyClasses", "content_hashes", "copy_classes"]
 
 
 _SECOND_HASH_SALT = np.uint64(0x9E3779B97F4A7C15)
@@ -60,19 +60,17 @@ class CopyClasses:
         return sizes
 
 
-def copy_classes(paragraph_article: I64, unique_of: I64, content: npt.NDArray[np.bool_],
-                 n_articles: int, preference: I64) -> CopyClasses:
-    """Group articles by their set of content unique paragraphs.
-
-    ``unique_of[p]`` is paragraph ``p``'s unique-paragraph number, ``content[p]`` whether it
-    counts as content (it has shingles and is not boilerplate); ``preference[a]`` ranks the
-    articles (smaller is better; distinct values make the result independent of input order).
+def content_hashes(paragraph_article: I64, unique_of: I64, content: npt.NDArray[np.bool_],
+                   n_articles: int) -> tuple[U64, U64, I64, I64]:
+    """Two 64-bit hashes of each article's set of content unique paragraphs (0 for an article
+    without content), and the sorted distinct (article, unique) incidences behind them
+    (see :func:`copy_classes`).
 
     >>> import numpy as np
-    >>> classes = copy_classes(np.array([0, 1, 1, 2]), np.array([5, 5, 5, 6]),
-    ...                        np.ones(4, dtype=bool), 3, np.array([2, 0, 1]))
-    >>> classes.class_of.tolist(), classes.representative.tolist()
-    ([0, 0, 1], [1, 2])
+    >>> first, _, _, _ = content_hashes(np.array([0, 1, 1, 2]), np.array([5, 5, 5, 6]),
+    ...                                 np.ones(4, dtype=bool), 3)
+    >>> bool(first[0] == first[1]), bool(first[0] == first[2])
+    (True, False)
     """
     rows = np.flatnonzero(content & (unique_of >= 0))
     # Distinct (article, unique) incidences, sorted by article then unique.
@@ -88,6 +86,25 @@ def copy_classes(paragraph_article: I64, unique_of: I64, content: npt.NDArray[np
         # elements are distinct, so a sum loses nothing a multiset hash would keep).
         np.add.at(first_hash, article, mixed)
         np.add.at(second_hash, article, salted)
+    return first_hash, second_hash, article, unique
+
+
+def copy_classes(paragraph_article: I64, unique_of: I64, content: npt.NDArray[np.bool_],
+                 n_articles: int, preference: I64) -> CopyClasses:
+    """Group articles by their set of content unique paragraphs.
+
+    ``unique_of[p]`` is paragraph ``p``'s unique-paragraph number, ``content[p]`` whether it
+    counts as content (it has shingles and is not boilerplate); ``preference[a]`` ranks the
+    articles (smaller is better; distinct values make the result independent of input order).
+
+    >>> import numpy as np
+    >>> classes = copy_classes(np.array([0, 1, 1, 2]), np.array([5, 5, 5, 6]),
+    ...                        np.ones(4, dtype=bool), 3, np.array([2, 0, 1]))
+    >>> classes.class_of.tolist(), classes.representative.tolist()
+    ([0, 0, 1], [1, 2])
+    """
+    first_hash, second_hash, article, unique = content_hashes(paragraph_article, unique_of,
+                                                              content, n_articles)
     has_content = np.zeros(n_articles, dtype=bool)
     has_content[article] = True
     with_content = np.flatnonzero(has_content)

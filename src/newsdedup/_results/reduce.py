@@ -27,6 +27,7 @@ from .._near_duplicates.canonical_inputs import (
     canonical_keys,
     content_sizes,
     noise_counts,
+    text_keys,
     user_rank_keys,
 )
 from .._near_duplicates.copies import copy_classes
@@ -126,7 +127,8 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
                & ~templates[features.paragraph_article])
     noise = noise_counts(features, boilerplate, repeats, len(corpus))
     user_keys = user_rank_keys(corpus, canonical_key)
-    ranking = preference(corpus, noise.tolist(), id_rank, user_keys)
+    ranking = preference(corpus, noise.tolist(), id_rank, user_keys,
+                         text_keys(features, matches, allowed))
     classes = copy_classes(features.paragraph_article, matches.unique_of, allowed, len(corpus),
                            ranking.rank)
     links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank)
