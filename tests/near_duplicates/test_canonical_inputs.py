@@ -12,12 +12,14 @@ from newsdedup import Article, DedupConfig, dedup
 from newsdedup._near_duplicates.canonical import preference
 from newsdedup._near_duplicates.canonical_inputs import (
     canonical_keys,
+    group_keys,
     inserted_paragraphs,
     neighbour_max_content,
     noise_counts,
     user_rank_keys,
 )
 from newsdedup._near_duplicates.copies import copy_classes
+from newsdedup._near_duplicates.groups import build_groups
 from newsdedup._near_duplicates.links import link_articles
 from newsdedup._near_duplicates.paragraph_matches import match_paragraphs
 from newsdedup._text.features import extract_features
@@ -136,3 +138,20 @@ def test_inserted_paragraphs_are_inside_the_shared_text_or_short_lines_around_it
     start = features.article_paragraphs
     assert flagged[start[0]:start[1]].tolist() == [False] * 5
     assert flagged[start[1]:start[2]].tolist() == [True, False, False, True, False, False]
+
+
+def test_group_keys_measure_completeness_against_the_group() -> None:
+    """An original whose most complete duplicate sits in another group (a longer text that
+    contains it) is measured against its own group once groups are known, so its repost
+    does not win by a different yardstick."""
+    articles = [Article("original", "x"), Article("repost", "y"), Article("longer", "z")]
+    content, noise = np.array([100, 98, 200]), np.array([0, 1, 0])
+    classes = SimpleNamespace(class_of=np.array([0, 1, 2]),
+                              representative=np.array([0, 1, 2]))
+    links = SimpleNamespace(a=np.array([0, 0]), b=np.array([1, 2]),
+                            duplicate=np.array([True, True]))
+    before = canonical_keys(articles, content, classes, links, noise)
+    assert before[1] < before[0]  # the repost, measured against the original, wins
+    groups = build_groups(3, [0], [1], before)
+    keys = group_keys(articles, content, groups, noise)
+    assert groups.reranked(keys).canonical[groups.group_of[0]] == 0

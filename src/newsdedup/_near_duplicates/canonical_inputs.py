@@ -31,13 +31,14 @@ from .._text.features import Features
 from .boilerplate import Boilerplate
 from .canonical import CanonicalKey, RankKey, TextKeys, rank_keys
 from .copies import CopyClasses, content_hashes
+from .groups import GroupAssignment
 from .links import TEXT_TOKENS, ArticleLinks, article_content_sizes
 from .paragraph_matches import ParagraphMatches
 from .repeated import Repeats
 from .shared import shared_paragraphs
 
-__all__ = ["canonical_keys", "content_sizes", "inserted_paragraphs", "neighbour_max_content",
-           "noise_counts", "text_keys", "user_rank_keys"]
+__all__ = ["canonical_keys", "content_sizes", "group_keys", "inserted_paragraphs",
+           "neighbour_max_content", "noise_counts", "text_keys", "user_rank_keys"]
 
 
 def noise_counts(features: Features, boilerplate: Boilerplate, repeats: Repeats,
@@ -167,6 +168,18 @@ def neighbour_max_content(content: I64, classes: CopyClasses, links: ArticleLink
     with_class = classes.class_of >= 0
     neighbour_max[with_class] = class_max[classes.class_of[with_class]]
     return neighbour_max
+
+
+def group_keys(articles: Sequence[Article], content: I64, groups: GroupAssignment, noise: I64,
+               versions: tuple[npt.NDArray[np.float64], I64] | None = None) -> list[RankKey]:
+    """The default rule's keys once the groups are known: "most complete text" measured
+    against the most complete member of the article's own group, one reference for all the
+    members compared (before the groups, each article's reference is its most complete
+    duplicate, which may sit in another group: :func:`neighbour_max_content`)."""
+    group_max = np.zeros(len(groups.canonical), dtype=np.int64)
+    np.maximum.at(group_max, groups.group_of, content)
+    return rank_keys(articles, content.tolist(), group_max[groups.group_of].tolist(),
+                     noise.tolist(), versions=versions)
 
 
 def canonical_keys(articles: Sequence[Article], content: I64, classes: CopyClasses,

@@ -54,6 +54,18 @@ class GroupAssignment:
     members: tuple[tuple[int, ...], ...]
     centre: tuple[int, ...]
 
+    def reranked(self, keys: Sequence[RankKey]) -> GroupAssignment:
+        """The same groups with each one's members ordered by ``keys``, the best its
+        canonical.
+
+        >>> groups = build_groups(3, [0, 1], [1, 2], [(0,), (1,), (2,)])
+        >>> groups.reranked([(2,), (0,), (1,)]).canonical
+        (1,)
+        """
+        members = tuple(tuple(sorted(group, key=keys.__getitem__)) for group in self.members)
+        return attrs.evolve(self, canonical=tuple(group[0] for group in members),
+                            members=members)
+
     def holding(self, articles: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """Which groups hold at least one of ``articles`` (a flag per article)."""
         held: npt.NDArray[np.bool_] = np.bincount(self.group_of[articles],

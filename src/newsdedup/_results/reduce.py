@@ -26,6 +26,7 @@ from .._near_duplicates.canonical import CanonicalKey, preference
 from .._near_duplicates.canonical_inputs import (
     canonical_keys,
     content_sizes,
+    group_keys,
     noise_counts,
     text_keys,
     user_rank_keys,
@@ -142,6 +143,9 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     groups = build_groups(len(corpus), dup_a.tolist(), dup_b.tolist(), keys, classes.class_of,
                           a_holds_b=(dup_relation != CONTAINED_IN).tolist(),
                           b_holds_a=(dup_relation != CONTAINS).tolist())
+    if user_keys is None:
+        keys = group_keys(corpus, content, groups, noise, ranking.versions)
+        groups = groups.reranked(keys)
     links = link_to_canonicals(features, allowed, links, groups, settings)
     features = _without_shingles(features)
     release_free_memory(freed=scale)
