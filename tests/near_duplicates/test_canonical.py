@@ -112,6 +112,9 @@ def test_an_updated_page_shows_its_latest_version(ecbplus: list[dict[str, str]])
         assert set(group.member_ids) == {f"{document['id']}-{v}"
                                          for v in ("v1", "repost", "v2", "v3")}
         assert group.canonical_id == f"{document['id']}-v3", group.canonical_rule
+    # The same in any order.
+    shuffled = list(reversed(articles[1::2] + articles[::2]))
+    assert dedup(shuffled).groups == result.groups
 
 
 def test_smallest_id_is_last_resort() -> None:
