@@ -57,6 +57,23 @@ def test_group_view_shows_canonical_beside_members_with_shared_highlighted(
     assert "Netflix is offering lucrative job opportunities" in view  # the texts
 
 
+def test_group_view_says_when_versions_of_one_page_share_a_time(demo) -> None:  # type: ignore[no-untyped-def]
+    """A later version of a page chosen over its first one is explained (the page's
+    versions count from its first version's time); other groups say nothing of pages."""
+    seed = demo_articles(reposts=False)[0]
+    paragraphs = [line for line in seed.text.split("\n") if line.strip()]
+    first = Article("first", "\n\n".join(paragraphs[:-4]), url="https://example.com/a",
+                    published="2024-03-01T10:00:00Z")
+    update = Article("update", seed.text, url="https://example.com/a/",
+                     published="2024-03-01T18:00:00Z")
+    result = dedup([first, update], keep_text=True)
+    view = result.group(result.article("first").group_id)._repr_html_()
+    assert result.article("first").canonical_id == "update"
+    assert "versions of one page" in view
+    other = demo.group(demo.article("001_cb11fdc8b5c5a02e").group_id)._repr_html_()
+    assert "versions of one page" not in other
+
+
 def test_article_view_marks_repeats_and_boilerplate(demo) -> None:  # type: ignore[no-untyped-def]
     """An article shows its repeated and boilerplate paragraphs marked, with the reason."""
     article = demo.article("004_5096db9e6f3a6c42")

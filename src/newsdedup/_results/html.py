@@ -142,6 +142,11 @@ def _date(article: ArticleResult | None) -> str:
     return esc(str(value)[:16].replace("T", " ")) if value else ""
 
 
+def _url(article: ArticleResult | None) -> str | None:
+    value = article.metadata.get("url") if article is not None else None
+    return value if isinstance(value, str) else None
+
+
 def _meta(article: ArticleResult | None, key: str) -> str:
     value = article.metadata.get(key) if article is not None else None
     return esc(value) if value else ""
@@ -335,7 +340,7 @@ def group_html(group: DuplicateGroup, catalog: _Catalog | None, limits: Limits =
                css: bool = True, open_members: int = 1) -> str:
     """A duplicate group: its members and, beside the canonical, each member's text with the
     paragraphs they share highlighted and scored; the rule that chose the canonical."""
-    from .._near_duplicates.canonical import RULES
+    from .._near_duplicates.canonical import RULES, page_key
 
     def get(article_id: str) -> ArticleResult | None:
         return catalog.get(article_id) if catalog is not None else None
@@ -360,8 +365,12 @@ def group_html(group: DuplicateGroup, catalog: _Catalog | None, limits: Limits =
     rule = (f"canonical <code>{esc(group.canonical_id)}</code> chosen by "
             f"<b>{esc(group.canonical_rule)}</b> <span class=nd-muted>(rule, in order: "
             f"{esc(' → '.join(RULES))}; a user key replaces it)</span>")
-    sides = []
     others = [m for m in group.members if m.id != group.canonical_id]
+    page = page_key(_url(canonical))
+    if page is not None and any(page_key(_url(get(m.id))) == page for m in others):
+        rule += (" <span class=nd-muted>— versions of one page (the same url) all count from "
+                 "the first version's time</span>")
+    sides = []
     for number, member in enumerate(others[:limits.members]):
         shared = pairs.get(member.id, [])
         summary = (f"canonical <code>{esc(group.canonical_id)}</code> beside "
