@@ -43,7 +43,8 @@ if TYPE_CHECKING:  # _near_duplicates.groups imports this module's RankKey
     from .groups import GroupAssignment
 
 __all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "Preference", "RankKey",
-           "decisive_rule", "preference", "rank_keys", "story_canonicals"]
+           "TextKeys", "decisive_rule", "page_key", "page_versions", "preference", "rank_keys",
+           "story_canonicals"]
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "latest version", "least boilerplate",

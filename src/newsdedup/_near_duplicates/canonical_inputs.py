@@ -131,11 +131,11 @@ def inserted_paragraphs(features: Features, links: ArticleLinks, allowed: npt.ND
     carried[theirs] = True
     article = features.paragraph_article
     class_of = links.classes.class_of[article].astype(np.int64)
-    in_class = class_of >= 0
+    unique = matches.unique_of.astype(np.int64)
+    in_class = (class_of >= 0) & (unique >= 0)
     if in_class.any():
         # A member of a class carries what the class's representative carries: the same
         # unique paragraphs (keyed by class and unique paragraph).
-        unique = matches.unique_of.astype(np.int64)
         span = np.int64(unique.max() + 1)
         key = class_of * span + unique
         carried_keys = sorted_unique(key[carried & in_class])
