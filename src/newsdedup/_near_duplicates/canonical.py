@@ -43,8 +43,8 @@ if TYPE_CHECKING:  # _near_duplicates.groups imports this module's RankKey
     from .groups import GroupAssignment
 
 __all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "Preference", "RankKey",
-           "TextKeys", "decisive_rule", "page_key", "page_versions", "preference", "rank_keys",
-           "story_canonicals"]
+           "TextKeys", "decisive_rule", "page_key", "page_versions", "preference",
+           "publication_times", "rank_keys", "story_canonicals"]
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "latest version", "least boilerplate",
@@ -94,6 +94,12 @@ class Preference:
     versions: tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None = None
 
 
+def publication_times(articles: Sequence[Article]) -> npt.NDArray[np.float64]:
+    """Each article's publication time in seconds (NaN: undated)."""
+    return np.array([a.published.timestamp() if a.published else np.nan for a in articles],
+                    dtype=np.float64)
+
+
 def page_key(url: str | None) -> str | None:
     """The page a ``url`` names: its host (lower case, without ``www.``), path (without a
     trailing slash) and query; the scheme and fragment do not matter (None: no url).
@@ -119,7 +125,8 @@ def page_key(url: str | None) -> str | None:
 TextKeys = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.uint64]]
 
 
-def page_versions(articles: Sequence[Article], text_keys: TextKeys | None = None
+def page_versions(articles: Sequence[Article], text_keys: TextKeys | None = None,
+                  published: npt.NDArray[np.float64] | None = None
                   ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """For the canonical rule, each article's publication time in seconds (NaN: undated) and
     its rank among its page's versions (0 best).
@@ -130,7 +137,8 @@ def page_versions(articles: Sequence[Article], text_keys: TextKeys | None = None
     its own) are one version, first published at its earliest fetch. The rank is twice the
     number of versions first published after the article's (undated versions count every
     dated one), plus one for a later fetch of its text: the latest version wins, and of its
-    fetches the first (a page crawled again unchanged keeps its canonical).
+    fetches the first (a page crawled again unchanged keeps its canonical). ``published``:
+    the articles' own times (:func:`publication_times`), if the caller has them.
 
     >>> times, rank = page_versions([
     ...     Article("v1", "x", url="https://a.example/p", published="2024-03-01"),
@@ -139,8 +147,7 @@ def page_versions(articles: Sequence[Article], text_keys: TextKeys | None = None
     >>> [float(t) for t in times], rank.tolist()
     ([1709251200.0, 1709251200.0, 1709337600.0], [2, 0, 0])
     """
-    own = np.array([a.published.timestamp() if a.published else np.nan for a in articles],
-                   dtype=np.float64)
+    own = publication_times(articles) if published is None else published
     times = own.copy()
     rank = np.zeros(len(articles), dtype=np.int64)
     versions: dict[str, list[int]] = {}
@@ -182,12 +189,11 @@ def preference(articles: Sequence[Article], noise: Sequence[int],
     ``text_keys``: what tells a page's versions apart, see :func:`page_versions`)."""
     n_articles = len(articles)
     rank = np.empty(n_articles, dtype=np.int64)
-    published = np.array([a.published.timestamp() if a.published else np.nan for a in articles],
-                         dtype=np.float64)
+    published = publication_times(articles)
     if user_keys is not None:
         rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
         return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1, published)
-    versions = times, later = page_versions(articles, text_keys)
+    versions = times, later = page_versions(articles, text_keys, published)
     period = np.unique(np.nan_to_num(times, nan=np.inf), return_inverse=True)[1]
     period = period.reshape(-1).astype(np.int64)
     rank[np.lexsort((id_rank, np.asarray(noise, dtype=np.int64), later, period))] = np.arange(

@@ -83,7 +83,7 @@ def content_sizes(features: Features, links: ArticleLinks, allowed: npt.NDArray[
     """Each article's content size: its distinct shingles of ``allowed`` paragraphs, without
     its inserted lines (:func:`inserted_paragraphs`; reads the shingle sets: call before
     they are dropped)."""
-    left_out = allowed & inserted_paragraphs(features, links, allowed, matches)
+    left_out = inserted_paragraphs(features, links, allowed, matches)
     # Only articles with paragraphs left out have a content size other than the size of
     # their link set.
     content = links.content_size.copy()

@@ -22,7 +22,7 @@ from .._core.heap_trim import release_free_memory
 from .._core.progress import stage
 from .._core.types import F64, I64
 from .._near_duplicates.boilerplate import find_boilerplate
-from .._near_duplicates.canonical import CanonicalKey, preference
+from .._near_duplicates.canonical import CanonicalKey, preference, publication_times
 from .._near_duplicates.canonical_inputs import (
     canonical_keys,
     content_sizes,
@@ -236,8 +236,7 @@ def _group_times(corpus: list[Article], groups: GroupAssignment) -> npt.NDArray[
 def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
                     ) -> npt.NDArray[np.int64]:
     """Each article's rank by publication (undated last), then id: independent of the order."""
-    times = np.array([a.published.timestamp() if a.published else np.inf for a in corpus],
-                     dtype=np.float64)
+    times = np.nan_to_num(publication_times(corpus), nan=np.inf)
     order = np.lexsort((id_rank, times))
     rank = np.empty(len(corpus), dtype=np.int64)
     rank[order] = np.arange(len(corpus))
