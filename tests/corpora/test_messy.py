@@ -48,7 +48,7 @@ from newsdedup._messy_eval import (
     same_story,
     score_field,
 )
-from newsdedup._text.paragraphs import split_paragraphs
+from newsdedup._text.paragraphs import split_lines
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -79,7 +79,7 @@ def body(corpus: MessyCorpus, article_id: str) -> list[str]:
     """An article's paragraphs without those labelled boilerplate."""
     text = next(a.text for a in corpus.articles if a.id == article_id)
     skip = set(corpus.labels[article_id].boilerplate_paragraphs)
-    return [p for n, p in enumerate(split_paragraphs(text)) if n not in skip]
+    return [p for n, p in enumerate(split_lines(text)) if n not in skip]
 
 
 def texts(corpus: MessyCorpus) -> dict[str, str]:
@@ -169,7 +169,7 @@ def test_feed_reposts_carry_their_original(feed: MessyCorpus) -> None:
         labels = feed.labels[article.id]
         if labels.kind not in ("copy", "truncated"):
             continue
-        original = [normalize_quotes(p, False) for p in split_paragraphs(
+        original = [normalize_quotes(p, False) for p in split_lines(
             text[labels.derived_from])]
         kept = [normalize_quotes(p, False) for p in body(feed, article.id)]
         assert labels.group == feed.labels[labels.derived_from].group
@@ -190,9 +190,9 @@ def test_feed_roundups_carry_leads_of_one_topic(feed: MessyCorpus) -> None:
         parts = feed.labels[roundup].parts
         assert 2 <= len(parts) <= 3
         assert len({feed.labels[p].story.split("-")[0] for p in parts}) == 1  # one topic
-        page = split_paragraphs(text[roundup])
+        page = split_lines(text[roundup])
         for part in parts:
-            paragraphs = split_paragraphs(text[part])
+            paragraphs = split_lines(text[part])
             carried = [p for p in paragraphs if p in page]
             assert carried == paragraphs[:len(carried)]
             assert 1 <= len(carried) <= max(1, round(0.45 * len(paragraphs)) + 1)
@@ -204,7 +204,7 @@ def test_feed_instances_share_no_text_with_the_real_one() -> None:
     mapping = _permutation(vocabulary_bands(docs), 1)
     for doc in docs[:40]:
         again = rekey(doc.text, mapping)
-        assert len(split_paragraphs(again)) == len(split_paragraphs(doc.text))
+        assert len(split_lines(again)) == len(split_lines(doc.text))
         assert len(again.split()) == len(doc.text.split())
         assert not words(again) & words(doc.text)
 
@@ -226,7 +226,7 @@ def test_excerpts_are_verbatim_prefixes(excerpts: tuple[MessyCorpus, DedupResult
     for article_id, labels in corpus.labels.items():
         if labels.kind not in ("truncated", "excerpt"):
             continue
-        source = split_paragraphs(text[labels.derived_from])
+        source = split_lines(text[labels.derived_from])
         kept = body(corpus, article_id)
         assert kept == source[:len(kept)]
         low, high = (0.6, 0.67) if labels.kind == "truncated" else (0.3, 0.45)
@@ -245,10 +245,10 @@ def test_digests_carry_a_short_and_a_long_article(
     assert len(pages) == 15
     for page in pages:
         short, long = corpus.labels[page].parts
-        page_paragraphs = set(split_paragraphs(text[page]))
-        assert set(split_paragraphs(text[short])) <= page_paragraphs
-        assert set(split_paragraphs(text[long])) <= page_paragraphs
-        assert len(split_paragraphs(text[short])) <= 3 < len(split_paragraphs(text[long]))
+        page_paragraphs = set(split_lines(text[page]))
+        assert set(split_lines(text[short])) <= page_paragraphs
+        assert set(split_lines(text[long])) <= page_paragraphs
+        assert len(split_lines(text[short])) <= 3 < len(split_lines(text[long]))
         assert corpus.labels[short].story != corpus.labels[long].story
     assert {s.id for s in seeds()} <= set(text)
 

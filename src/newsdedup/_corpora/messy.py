@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 
 from .._text.article import Article
-from .._text.paragraphs import split_paragraphs
+from .._text.paragraphs import split_lines
 from .syndication import _edit, _later, _syndicate, digest
 from .synthetic import ArticleLabels, SyntheticCorpus
 
@@ -236,7 +236,7 @@ def messy_repost(original: Article, labels: ArticleLabels, *, id: str, aggregato
     (:func:`~newsdedup._corpora.syndication.aggregator_boilerplate`) are added. It is published
     ``hours`` after the original; its ``kind`` is ``"truncated"`` when cut, else ``"copy"``.
     """
-    paragraphs = split_paragraphs(original.text)
+    paragraphs = split_lines(original.text)
     out, boilerplate, offset, kept = _syndicate(
         paragraphs, source=aggregator, origin=original.source, chooser=chooser, header=header,
         footer=footer, edit=False, truncate=truncate)
@@ -274,7 +274,7 @@ def _original(doc: BaseDocument, *, id: str | None = None, text: str | None = No
 
 
 def _n_paragraphs(doc: BaseDocument) -> int:
-    return len(split_paragraphs(doc.text))
+    return len(split_lines(doc.text))
 
 
 def _reposts(original: tuple[Article, ArticleLabels], count: int, aggregators: Sequence[str],
@@ -340,7 +340,7 @@ def digest_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_cases: int = 4
         aggregator = chooser.choice(posted_by or list(aggregators))
         page = digest([first[0], second[0]], id=f"digest-{seed}-{number}", source=aggregator)
         paragraphs, boilerplate, _, _ = _syndicate(
-            split_paragraphs(page.text), source=aggregator, origin=None, chooser=chooser,
+            split_lines(page.text), source=aggregator, origin=None, chooser=chooser,
             header=chooser.random() < 0.5, footer=True, edit=False, truncate=None)
         page = attrs.evolve(page, text="\n\n".join(paragraphs), title=f"{aggregator} digest",
                             url=f"https://{aggregator}/{page.id}")
@@ -392,7 +392,7 @@ def excerpt_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_sources: int 
                 article = attrs.evolve(article, text=article.text + "\n\nRead the full story at "
                                        f"{source[0].source}.")
                 labels = attrs.evolve(labels, boilerplate_paragraphs=(
-                    *labels.boilerplate_paragraphs, len(split_paragraphs(article.text)) - 1))
+                    *labels.boilerplate_paragraphs, len(split_lines(article.text)) - 1))
             articles.append((article, labels))
     return _corpus("excerpts", articles)
 

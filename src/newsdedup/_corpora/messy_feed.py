@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from .._text.article import Article
-from .._text.paragraphs import split_paragraphs
+from .._text.paragraphs import split_lines
 from .messy import (
     START,
     BaseDocument,
@@ -212,7 +212,7 @@ def _roundup(parts: Sequence[tuple[Article, ArticleLabels]], id: str, aggregator
     """A roundup page: the first ``share`` of each part's paragraphs under its title."""
     blocks: list[str] = []
     for article, _ in parts:
-        paragraphs = split_paragraphs(article.text)
+        paragraphs = split_lines(article.text)
         keep = max(1, round(chooser.uniform(*share) * len(paragraphs)))
         blocks += [article.title or "More news", *paragraphs[:keep]]
     out, boilerplate, _, _ = _syndicate(blocks, source=aggregator, origin=None, chooser=chooser,

@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .._text.article import Article
-from .._text.paragraphs import split_paragraphs
+from .._text.paragraphs import split_lines
 from .messy import (
     START,
     BaseDocument,
@@ -56,7 +56,7 @@ def sentences(text: str) -> list[str]:
     >>> sentences("A b. C d!\\n\\nE f?")
     ['A b.', 'C d!', 'E f?']
     """
-    return [s for p in split_paragraphs(text) for s in _SENTENCE_END.split(p.strip()) if s]
+    return [s for p in split_lines(text) for s in _SENTENCE_END.split(p.strip()) if s]
 
 
 def _rewrite_sentence(sentence: str, chooser: random.Random, drop_word: float,

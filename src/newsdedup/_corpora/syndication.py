@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from .._core.errors import ConfigError
 from .._text.article import Article
-from .._text.paragraphs import split_paragraphs
+from .._text.paragraphs import split_lines
 
 __all__ = ["aggregator_boilerplate", "digest", "repost"]
 
@@ -133,7 +133,7 @@ def repost(article: Article, *, source: str, seed: int, header: bool = True, foo
         raise ConfigError(f"repost: expected 'truncate' in (0, 1] or None, got {truncate!r}")
     chooser = _stable_random("repost", article.id, source, seed)
     paragraphs, _, _, _ = _syndicate(
-        split_paragraphs(article.text), source=source, origin=article.source, chooser=chooser,
+        split_lines(article.text), source=source, origin=article.source, chooser=chooser,
         header=header, footer=footer, edit=edit, truncate=truncate)
     return Article(id=f"{article.id}~{source}~{seed}", text="\n\n".join(paragraphs),
                    title=article.title, source=source,

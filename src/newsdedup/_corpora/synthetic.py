@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from .._core.errors import ConfigError
 from .._text.article import Article
-from .._text.paragraphs import split_paragraphs
+from .._text.paragraphs import split_lines
 from .syndication import (
     _edit,
     _later,
@@ -86,6 +86,8 @@ class ArticleLabels:
             ``"follow-up"``, ``"rewrite"``, ``"partial-rewrite"`` and ``"roundup"``.
         boilerplate_paragraphs: indices of added header/footer paragraphs.
         repeated_paragraphs: indices of paragraphs repeating an earlier one of the article.
+            (Both count the text's non-blank lines, ``split_lines``: the library's paragraph
+            indices unless a line before is cut into passages, ``_text.paragraphs``.)
         parts: for a digest, the ids of the articles it concatenates.
         key_terms: the story's key terms (names and numbers).
         derived_from: id of the article this one copies, excerpts, rewrites or follows up
@@ -358,7 +360,7 @@ def _endless(seed: int, article_bytes: int, copies_rate: float, truncate_rate: f
                 article_id, in_page, offset = next(ids), list[int](), 1
                 for part, part_labels in parts:
                     in_page += [offset + i for i in part_labels.repeated_paragraphs]
-                    offset += len(split_paragraphs(part.text)) + 1
+                    offset += len(split_lines(part.text)) + 1
                 yield (digest([part for part, _ in parts], id=article_id,
                               source=aggregators[chooser.randrange(n_aggregators)]),
                        ArticleLabels(article_id, f"g{article_id}", f"d{article_id}", article_id,

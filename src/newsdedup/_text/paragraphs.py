@@ -5,10 +5,26 @@ breaks (many scrapers, the seed articles use both). Every non-blank line block i
 paragraph. Paragraphs are returned as character spans into the original text, so the text a
 user gave us is never altered: ``text[start:end]`` is the paragraph, stripped of surrounding
 whitespace.
+
+**Long lines are cut into passages.** A text whose paragraphs were joined into one line (a
+feed or an extractor that collapsed its white space) would be one paragraph, and paragraph
+matching would have nothing to align: a repost's header glued to the first sentence, a
+truncation or a footer each change the only paragraph. So a line longer than
+:data:`LONG_LINE` characters is cut at sentence ends chosen by their content
+(:func:`_passages`): from its third sentence end on, a passage closes at one followed by
+:data:`PASSAGE_TAIL` characters or more when a hash of the letters after it says so (half
+of them), and at the last one before it would pass :data:`PASSAGE_MAX` characters. The
+rule reads only the line from the last cut on, so two copies of one text are cut at the
+same sentences once a cut falls in both, whatever was glued before or after the text (a
+header without a full stop joins the first sentence and moves nothing), and their passages
+match as two copies' paragraphs do. Lines up to :data:`LONG_LINE` characters are never cut:
+news paragraphs are shorter (in ECB+ and the generated corpora, 21 of ~85,000 lines are
+longer). Measured in ``docs/design.md`` ("Paragraphs and passages").
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,7 +35,7 @@ from .._core.arrays import owner_offsets
 from .._core.types import I64
 from .._kernels import line_spans as _line_spans
 
-__all__ = ["chunk_paragraphs", "paragraph_spans", "split_paragraphs"]
+__all__ = ["chunk_paragraphs", "paragraph_spans", "split_lines", "split_paragraphs"]
 
 
 #: Line boundaries: those of str.splitlines(), \r\n counted once.
@@ -30,6 +46,34 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
               "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _BREAK_POINTS = np.array(sorted(map(ord, LINE_BREAKS)), dtype=np.uint32)
 _SPACE_POINTS = np.array(sorted(map(ord, WHITESPACE)), dtype=np.uint32)
+#: Lines longer than this are cut into passages; no shorter line is (news paragraphs: 99.9%
+#: are shorter in ECB+ and the generated corpora, 21 lines of ~85,000 longer).
+LONG_LINE = 600
+#: Sentence ends a passage holds at least: the third or a later one may close it (initials
+#: and abbreviations end "sentences" too, hence also a least length)...
+_LEAST_SENTENCES = 3
+PASSAGE_MIN = 150
+#: ... when the hash of what follows it is divisible by this (half of them).
+_SENTENCE_ANCHOR = 2
+#: Characters that must follow a sentence end for it to close a passage (no passage of a
+#: sentence or two at a line's end).
+PASSAGE_TAIL = 200
+#: Most characters of a passage: past it, the last sentence end (else word boundary)
+#: closes it.
+PASSAGE_MAX = 1000
+#: In a run of text without sentence ends (over PASSAGE_MAX), words a passage holds at
+#: least, and the divisor of the hash that closes it at a word boundary.
+_LEAST_WORDS = 40
+_WORD_ANCHOR = 8
+#: Letters and digits after a boundary that its hash reads (case and punctuation aside, so
+#: that straightened quotes or a capital do not move a cut).
+_ANCHOR_CHARACTERS = 16
+#: A sentence end: terminal punctuation (with closing quotes and brackets) and white space;
+#: the ideographic full stops need no space after them.
+_SENTENCE_END = regex.compile(
+    "(?:[.!?\u2026\u06d4\u0964\u061f\u203c]+[\"'\u201d\u2019\u00bb)\\]]*\\s+"
+    "|[\u3002\uff01\uff1f]+[\u201d\u2019\u300d\u300f)\uff09]*\\s*)")
+_WORD_END = regex.compile("\\s+")
 _LATIN1_KINDS = np.array([2 if chr(point) in LINE_BREAKS else 1 if chr(point) in WHITESPACE
                           else 0 for point in range(256)], dtype=np.uint8)
 
@@ -49,7 +93,11 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         if not stripped:
             continue
         start = match.start() + (len(line) - len(line.lstrip()))
-        spans.append((start, start + len(stripped)))
+        end = start + len(stripped)
+        if end - start > LONG_LINE:
+            spans.extend(_passages(text, start, end))
+        else:
+            spans.append((start, end))
     return spans
 
 
@@ -74,11 +122,101 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     text_starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=text_starts[1:])
     absolute = _line_spans(points, _LATIN1_KINDS, _BREAK_POINTS, _SPACE_POINTS)
+    long_lines = np.flatnonzero(absolute[:, 1] - absolute[:, 0] > LONG_LINE)
+    if long_lines.size:
+        absolute = _cut_long_lines(joined, absolute, long_lines)
     owner = np.searchsorted(text_starts, absolute[:, 0], side="right") - 1
     offsets = owner_offsets(owner, len(texts))
     paragraphs = [joined[start:end] for start, end in zip(absolute[:, 0].tolist(),
                                                           absolute[:, 1].tolist(), strict=True)]
     return offsets, absolute - text_starts[owner][:, None], paragraphs
+
+
+def _cut_long_lines(text: str, spans: I64, long_lines: I64) -> I64:
+    """``spans`` with each of the ``long_lines`` replaced by its passages."""
+    parts: list[I64] = []
+    done = 0
+    for line in long_lines.tolist():
+        parts.append(spans[done:line])
+        parts.append(np.array(_passages(text, int(spans[line, 0]), int(spans[line, 1])),
+                              dtype=np.int64).reshape(-1, 2))
+        done = line + 1
+    parts.append(spans[done:])
+    return np.concatenate(parts)
+
+
+def _passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The passages of the line ``text[start:end]`` (stripped, longer than
+    :data:`LONG_LINE`): cut at sentence ends, then runs still over :data:`PASSAGE_MAX` at
+    word boundaries, then at :data:`PASSAGE_MAX` characters (see the module docstring).
+
+    >>> line = " ".join(f"Sentence {n} says a little more about the event." for n in range(40))
+    >>> cuts = _passages(line, 0, len(line))
+    >>> len(cuts) > 3 and all(e - s <= PASSAGE_MAX for s, e in cuts)
+    True
+    >>> " ".join(line[s:e] for s, e in cuts) == line
+    True
+    """
+    passages = []
+    for s, e in _cut(text, start, end, _SENTENCE_END, _LEAST_SENTENCES, _SENTENCE_ANCHOR):
+        if e - s <= PASSAGE_MAX:
+            passages.append((s, e))
+            continue
+        for s2, e2 in _cut(text, s, e, _WORD_END, _LEAST_WORDS, _WORD_ANCHOR):
+            passages.extend((k, min(k + PASSAGE_MAX, e2)) for k in range(s2, e2, PASSAGE_MAX))
+    return passages
+
+
+def _cut(text: str, start: int, end: int, boundary: regex.Pattern[str], least: int,
+         every: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at the ``boundary`` matches (a passage ends before the
+    match's white space and the next starts after it): at the ``least``-th boundary of a
+    passage or a later one whose :func:`_anchor` is divisible by ``every``, with
+    :data:`PASSAGE_TAIL` characters after it, or at the last boundary before a passage would
+    pass :data:`PASSAGE_MAX`. A run without a boundary stays whole."""
+    pieces = []
+    begin = start
+    seen = 0  # boundaries of this passage so far
+    last: tuple[int, int] | None = None  # the last boundary seen in this passage
+    for match in boundary.finditer(text, start, end):
+        open_ = match.end()
+        close = _strip_end(text, begin, open_)
+        if open_ >= end or close <= begin:
+            continue
+        if close - begin > PASSAGE_MAX and last is not None:
+            pieces.append((begin, last[0]))
+            begin = last[1]
+            seen = 0
+        seen += 1
+        if (seen >= least and close - begin >= PASSAGE_MIN and end - open_ >= PASSAGE_TAIL
+                and _anchor(text, open_, end) % every == 0):
+            pieces.append((begin, close))
+            begin = open_
+            seen = 0
+            last = None
+        else:
+            last = (close, open_)
+    if end - begin > PASSAGE_MAX and last is not None:
+        pieces.append((begin, last[0]))
+        begin = last[1]
+    pieces.append((begin, end))
+    return pieces
+
+
+def _strip_end(text: str, begin: int, close: int) -> int:
+    """``close`` moved back over white space (not before ``begin``)."""
+    while close > begin and text[close - 1] in WHITESPACE:
+        close -= 1
+    return close
+
+
+def _anchor(text: str, position: int, end: int) -> int:
+    """Whether the boundary before ``text[position:end]`` closes a passage: a hash of the
+    first :data:`_ANCHOR_CHARACTERS` letters and digits after it, case-folded."""
+    key = "".join(character for character in text[position:min(end, position + 64)]
+                  if character.isalnum()).casefold()[:_ANCHOR_CHARACTERS]
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -88,3 +226,14 @@ def split_paragraphs(text: str) -> list[str]:
     ['One.', 'Two.', 'Three.']
     """
     return [text[start:end] for start, end in paragraph_spans(text)]
+
+
+def split_lines(text: str) -> list[str]:
+    """The non-blank lines of ``text``, stripped: its paragraphs as written, long lines
+    whole (what the corpus generators build copies from).
+
+    >>> split_lines("One.\\nTwo.\\n\\nThree.")
+    ['One.', 'Two.', 'Three.']
+    """
+    return [text[match.start():match.end()].strip() for match in _LINE.finditer(text)
+            if match.group().strip()]
