@@ -51,6 +51,12 @@ _PROBE = (
             "\n\nOfficials said repairs would take two weeks. Read original article here."),
     Article("probe-2", "Ünïcode text — 東京で地震。\nA second line, short. كتاب ٣ ё.",
             title="Probe"),
+    # A line long enough to be cut into passages, and a hard-wrapped text (_text.paragraphs).
+    Article("probe-3", " ".join(f"Sentence {n} of a text whose line breaks were lost says more."
+                                for n in range(24))),
+    Article("probe-4", "\n\n".join(["The council approved the budget on Monday after a\n"
+                                     "long debate over school funding and the repairs\n"
+                                     "of roads in the northern districts of the city."] * 2)),
 )
 _CHUNK = 512
 
