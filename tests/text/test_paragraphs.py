@@ -335,3 +335,15 @@ def test_a_hard_wrapped_repost_joins_its_original() -> None:
     score = score_field(dedup(half.articles), half, "group")
     assert score.pairwise_recall >= 0.985
     assert score.pairwise_precision >= 0.998
+
+
+def test_paragraph_strings_are_decoded_and_spans_point_at_the_text_as_given() -> None:
+    """chunk_paragraphs gives the steps after a paragraph's HTML character references
+    decoded; its span still covers the text as given."""
+    from newsdedup._text.paragraphs import chunk_paragraphs
+
+    text = "Obama&rsquo;s plan &amp; the cuts\n\nNo reference here."
+    _, spans, paragraphs = chunk_paragraphs([text])
+    assert paragraphs == ["Obama’s plan & the cuts", "No reference here."]
+    assert [text[start:end] for start, end in spans.tolist()] == [
+        "Obama&rsquo;s plan &amp; the cuts", "No reference here."]

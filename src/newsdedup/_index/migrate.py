@@ -57,6 +57,9 @@ _PROBE = (
     Article("probe-4", "\n\n".join(["The council approved the budget on Monday after a\n"
                                      "long debate over school funding and the repairs\n"
                                      "of roads in the northern districts of the city."] * 2)),
+    # HTML read as the text it marks up (_text.normalize.plain_text).
+    Article("probe-5", "<p>The mayor&rsquo;s <a href=\"https://x.example\">plan</a> &amp; "
+                       "the <b>vote</b>.</p>"),
 )
 _CHUNK = 512
 

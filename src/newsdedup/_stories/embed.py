@@ -19,6 +19,7 @@ from .._core.errors import missing_extra
 from .._core.types import F64
 from .._text.article import Article
 from .._text.features import Features
+from .._text.normalize import plain_text
 
 __all__ = ["article_embeddings"]
 
@@ -42,7 +43,7 @@ def _content_text(article: Article, features: Features, number: int) -> str:
     for paragraph in range(int(start), int(stop)):
         if not features.pattern_boilerplate[paragraph]:
             begin, end = features.spans[paragraph]
-            parts.append(article.text[begin:end])
+            parts.append(plain_text(article.text[begin:end]))
     return "\n".join(part for part in parts if part)
 
 

@@ -64,7 +64,7 @@ from .._kernels import ngram_counts as _ngram_counts
 from .._kernels import ngram_norms as _ngram_norms
 from .._kernels import supporting_entries as _supporting_entries
 from .._text.features import Features
-from .._text.normalize import normalize_text
+from .._text.normalize import normalize_text, plain_text
 from .._text.tokenize import code_points, folded_text
 
 __all__ = ["REWRITE", "Rewrites", "find_rewrites", "lowest_rewrite_score"]
@@ -354,7 +354,7 @@ def _paragraphs_of(involved_texts: list[str], features: Features,
     numbers, owner = numbers[kept], owner[kept]
     article_rows = owner_offsets(owner, involved.size)
     spans = features.spans[numbers].tolist()
-    pieces = [involved_texts[position][begin:end]
+    pieces = [plain_text(involved_texts[position][begin:end])
               for position, (begin, end) in zip(owner.tolist(), spans, strict=True)]
     return numbers, article_rows, _normalized_points(pieces)
 

@@ -26,6 +26,7 @@ from .._core.heap_trim import release_free_memory
 from .._core.types import I64, U64
 from .article import Article, iter_articles, without_text
 from .dates import named_days
+from .normalize import plain_text
 from .paragraphs import chunk_paragraphs
 from .patterns import pattern_boilerplate
 from .shingle import ShingleSets, set_fingerprints, shingle_sets
@@ -125,7 +126,8 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
     shingles = shingle_sets(tokens, config.shingle_size)
     paragraph_owner = np.repeat(np.arange(len(articles), dtype=np.int64), np.diff(per_article))
     terms = content_terms(texts, tokens, paragraph_owner, pattern,
-                          [article.title or "" for article in articles], len(articles))
+                          [plain_text(article.title or "") for article in articles],
+                          len(articles))
     return Features(
         n_articles=len(articles),
         article_paragraphs=per_article,

@@ -7,6 +7,13 @@ language-neutral lower-casing), folding of quote and dash variants, of spelling 
 one letter (Arabic-script kaf, yeh, alef and heh forms, short vowels and kashida; Cyrillic
 "ё"), of digits of any script to ASCII digits, and collapsing whitespace.
 
+Feeds and aggregators give text with HTML in it: a copy written ``Obama&rsquo;s <a
+href="...">plan</a>`` must compare as ``Obama’s plan``. So once, when a paragraph's text is
+taken from its article (``_text.paragraphs.chunk_paragraphs``, and the rewrite step's
+reading), :func:`plain_text` removes its tags and reads its character references as the
+characters they stand for; every step after reads that text (decoding twice would read
+``&amp;amp;`` as ``&``). The spans still point at the text as given.
+
 :func:`token_text` goes one step further for tokenization: everything that is not part of a
 word becomes a space, and characters of scripts written without spaces between words (Chinese,
 Japanese, Thai, Lao, Khmer, Myanmar) become one token each, so shingles over them are
@@ -15,11 +22,12 @@ character n-grams.
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 import regex
 
-__all__ = ["normalize_text", "token_text"]
+__all__ = ["decode_references", "normalize_text", "plain_text", "token_text"]
 
 _QUOTES_AND_DASHES: dict[str, str | None] = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -78,6 +86,62 @@ _NON_WORD = regex.compile(r"[^\p{L}\p{M}\p{N}\n]+")
 _UNSPACED_SCRIPT = regex.compile(
     r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}])"
 )
+
+
+#: An HTML character reference: named (``&amp;``), decimal (``&#8217;``) or hexadecimal
+#: (``&#x2019;``), with its semicolon.
+_REFERENCE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: What a reference may not decode to: a line break (it would part a paragraph) or a NUL
+#: (the rewrite step joins paragraphs with it).
+_NOT_DECODED = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x00"
+
+
+def _decoded(match: regex.Match[str]) -> str:
+    character = html.unescape(match.group())
+    return " " if any(point in _NOT_DECODED for point in character) else character
+
+
+#: An HTML tag (a letter right after ``<`` or ``</``: ``a < b`` is no tag) or comment.
+_TAG = regex.compile(r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*/?>",
+                     regex.DOTALL)
+#: Tags that part words (a block or a line break); others (``<a>``, ``<b>``, ``<span>``)
+#: are removed without a trace, so that ``<b>Ne</b>ws`` reads as ``News``.
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+
+
+def _untagged(match: regex.Match[str]) -> str:
+    name = match.group(1)
+    return " " if name is None or name.lower() in _BLOCK_TAGS else ""
+
+
+def plain_text(text: str) -> str:
+    """``text`` with its HTML tags and comments removed (a block's or a line break's as a
+    space) and its character references decoded (:func:`decode_references`): what a
+    paragraph's steps read.
+
+    >>> plain_text('<p>Obama&rsquo;s <a href="https://x.example/a?b=1&amp;c=2">plan</a>'
+    ...            '<br/>for <b>Ne</b>ws &lt;p&gt; 2 < 3</p>')
+    ' Obama’s plan for News <p> 2 < 3 '
+    """
+    if "<" in text:
+        text = _TAG.sub(_untagged, text)
+    return decode_references(text)
+
+
+def decode_references(text: str) -> str:
+    """``text`` with its HTML character references read as the characters they stand for,
+    as ``html.unescape`` reads them (a reference to a line break as a space; an unknown
+    name is left as it is).
+
+    >>> decode_references("Obama&rsquo;s &ldquo;plan&rdquo; &amp; the &#8220;cuts&#x201D; &foo;")
+    'Obama’s “plan” & the “cuts” &foo;'
+    """
+    if "&" not in text:
+        return text
+    return _REFERENCE.sub(_decoded, text)
 
 
 def normalize_text(text: str) -> str:

@@ -41,6 +41,7 @@ import regex
 from .._core.arrays import owner_offsets
 from .._core.types import I64
 from .._kernels import line_spans as _line_spans
+from .normalize import plain_text
 
 __all__ = ["chunk_paragraphs", "paragraph_spans", "split_lines", "split_paragraphs"]
 
@@ -138,8 +139,10 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     """:func:`paragraph_spans` of many texts at once, and the paragraphs' text.
 
     Returns CSR offsets (text ``t`` owns paragraphs ``offsets[t]:offsets[t + 1]``), the
-    ``(start, end)`` spans (n, 2) into each text, and the paragraph strings; one compiled pass
-    over the code points of all texts instead of a regular expression per text.
+    ``(start, end)`` spans (n, 2) into each text, and the paragraph strings as every step
+    after reads them: a hard-wrapped block's line breaks as spaces, HTML tags removed and
+    character references decoded (``_text.normalize.plain_text``); one compiled pass over the
+    code points of all texts instead of a regular expression per text.
 
     >>> offsets, spans, paragraphs = chunk_paragraphs(["One.\\n\\n Two.", "", "Three."])
     >>> offsets.tolist(), spans.tolist(), paragraphs
@@ -168,6 +171,8 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
         # one line to them); its span still points at the text as given.
         for number in np.flatnonzero(np.isin(owner, wrapped)).tolist():
             paragraphs[number] = paragraphs[number].translate(_BREAKS_AS_SPACES)
+    if "&" in joined or "<" in joined:
+        paragraphs = [plain_text(paragraph) for paragraph in paragraphs]
     return offsets, absolute - text_starts[owner][:, None], paragraphs
 
 
