@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from .._core.arrays import owner_offsets
+from .._core.arrays import owner_offsets, sorted_unique
 from .._core.types import I64
 from .._kernels import line_spans as _line_spans
 from .normalize import plain_text
@@ -171,8 +171,13 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
         # one line to them); its span still points at the text as given.
         for number in np.flatnonzero(np.isin(owner, wrapped)).tolist():
             paragraphs[number] = paragraphs[number].translate(_BREAKS_AS_SPACES)
-    if "&" in joined or "<" in joined:
-        paragraphs = [plain_text(paragraph) for paragraph in paragraphs]
+    # Markup can start only at a "<" or "&": only the paragraphs holding one are read.
+    marks = np.flatnonzero((points == ord("<")) | (points == ord("&")))
+    if marks.size:
+        holding = np.searchsorted(absolute[:, 0], marks, side="right") - 1
+        holding = sorted_unique(holding[(holding >= 0) & (marks < absolute[holding, 1])])
+        for number in holding.tolist():
+            paragraphs[number] = plain_text(paragraphs[number])
     return offsets, absolute - text_starts[owner][:, None], paragraphs
 
 
