@@ -78,9 +78,11 @@ _WORD_ANCHOR = 8
 _ANCHOR_CHARACTERS = 16
 #: A sentence end: terminal punctuation (with closing quotes and brackets) and white space;
 #: the ideographic full stops need no space after them.
+_FULL_STOPS = ".!?\u2026\u06d4\u0964\u061f\u203c"
+_IDEOGRAPHIC_STOPS = "\u3002\uff01\uff1f"
+_CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
 _SENTENCE_END = regex.compile(
-    "(?:[.!?\u2026\u06d4\u0964\u061f\u203c]+[\"'\u201d\u2019\u00bb)\\]]*\\s+"
-    "|[\u3002\uff01\uff1f]+[\u201d\u2019\u300d\u300f)\uff09]*\\s*)")
+    f"(?:[{_FULL_STOPS}]+[{_CLOSERS}]*\\s+|[{_IDEOGRAPHIC_STOPS}]+[{_CLOSERS}]*\\s*)")
 _WORD_END = regex.compile("\\s+")
 #: Hard-wrapped text (a plain-text wire copy or e-mail, lines broken at a fixed width): the
 #: most characters of its lines and the least width (its widest line), the share of its
@@ -97,8 +99,7 @@ _BREAKS_AS_SPACES = str.maketrans(dict.fromkeys(LINE_BREAKS, " "))
 _FIRST_WORD = regex.compile("\\S+")
 #: A line that ends a sentence, and the most of the lines followed by another of their
 #: block that may, in a hard-wrapped text.
-_LINE_END_SENTENCE = regex.compile(
-    "[.!?\u2026\u06d4\u0964\u061f\u203c\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\\]]*$")
+_LINE_END_SENTENCE = regex.compile(f"[{_FULL_STOPS}{_IDEOGRAPHIC_STOPS}][{_CLOSERS}]*$")
 _WRAP_ENDED_SHARE = 0.5
 #: A line's first letter, and the most of the lines after a line of their block that may
 #: begin with a capital in a hard-wrapped text: capitals begin the lines of a list, small
@@ -118,16 +119,8 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     >>> paragraph_spans("Title\\n\\n  First para. \\nSecond\\n\\u00a0\\n")
     [(0, 5), (9, 20), (22, 28)]
     """
-    lines: list[tuple[int, int]] = []
-    for match in _LINE.finditer(text):
-        line = match.group()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        start = match.start() + (len(line) - len(line.lstrip()))
-        lines.append((start, start + len(stripped)))
     spans: list[tuple[int, int]] = []
-    for start, end in _unwrapped(text, lines):
+    for start, end in _unwrapped(text, paragraph_lines(text)):
         if end - start > LONG_LINE:
             spans.extend(_passages(text, start, end))
         else:
@@ -384,5 +377,4 @@ def split_lines(text: str) -> list[str]:
     >>> split_lines("One.\\nTwo.\\n\\nThree.")
     ['One.', 'Two.', 'Three.']
     """
-    return [text[match.start():match.end()].strip() for match in _LINE.finditer(text)
-            if match.group().strip()]
+    return [text[start:end] for start, end in paragraph_lines(text)]
