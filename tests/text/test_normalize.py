@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -196,10 +200,6 @@ def test_copies_escaped_for_html_group_with_their_originals() -> None:
     ``&#39;``, ``&rsquo;``, ``&ldquo;``, ``&mdash;``, ``&eacute;``, ...) group with them,
     as near-duplicates of Jaccard 1.0. Before references were decoded: 47 of 60."""
     import html
-    import json
-    from pathlib import Path
-
-    from newsdedup import dedup
 
     named = {"’": "&rsquo;", "‘": "&lsquo;", "“": "&ldquo;", "”": "&rdquo;", "—": "&mdash;",
              "–": "&ndash;", "é": "&eacute;", "…": "&hellip;"}
@@ -210,16 +210,7 @@ def test_copies_escaped_for_html_group_with_their_originals() -> None:
             text = text.replace(character, reference)
         return text
 
-    data = Path(__file__).parent.parent / "data" / "ecbplus-dev.jsonl"
-    rows = [json.loads(line) for line in data.open(encoding="utf-8")][:60]
-    assert sum("&" in escaped(row["text"]) for row in rows) >= 50
-    result = dedup([record for row in rows for record in (
-        {"id": row["id"], "text": row["text"]},
-        {"id": f"{row['id']}~escaped", "text": escaped(row["text"])})])
-    for row in rows:
-        copy = result.article(f"{row['id']}~escaped")
-        assert copy.group_id == result.article(row["id"]).group_id
-        assert copy.jaccard == 1.0
+    _assert_copies_group_whole(escaped, least_changed=50)
 
 
 @pytest.mark.parametrize(("marked", "expected"), [
@@ -240,10 +231,6 @@ def test_copies_with_html_markup_group_with_their_originals() -> None:
     """End to end: 60 ECB+ documents against copies in HTML (each paragraph in ``<p>``, an
     inline link and an emphasis in each) group with them at Jaccard 1.0. Before tags were
     removed: 24 of 60."""
-    import json
-    from pathlib import Path
-
-    from newsdedup import dedup
 
     def marked(text: str) -> str:
         out = []
@@ -257,12 +244,22 @@ def test_copies_with_html_markup_group_with_their_originals() -> None:
             out.append("<p>" + " ".join(words) + "</p>")
         return "\n".join(out)
 
+    _assert_copies_group_whole(marked, least_changed=60)
+
+
+def _assert_copies_group_whole(copy_of: Callable[[str], str], least_changed: int) -> None:
+    """The first 60 ECB+ documents and a copy of each made by ``copy_of`` (at least
+    ``least_changed`` of them changed) deduplicated together: every copy is in its
+    original's group at Jaccard 1.0."""
+    from newsdedup import dedup
+
     data = Path(__file__).parent.parent / "data" / "ecbplus-dev.jsonl"
     rows = [json.loads(line) for line in data.open(encoding="utf-8")][:60]
+    assert sum(copy_of(row["text"]) != row["text"] for row in rows) >= least_changed
     result = dedup([record for row in rows for record in (
         {"id": row["id"], "text": row["text"]},
-        {"id": f"{row['id']}~html", "text": marked(row["text"])})])
+        {"id": f"{row['id']}~copy", "text": copy_of(row["text"])})])
     for row in rows:
-        copy = result.article(f"{row['id']}~html")
+        copy = result.article(f"{row['id']}~copy")
         assert copy.group_id == result.article(row["id"]).group_id
         assert copy.jaccard == 1.0
