@@ -17,9 +17,10 @@ feed or an extractor that collapsed its white space) would be one paragraph, and
 matching would have nothing to align: a repost's header glued to the first sentence, a
 truncation or a footer each change the only paragraph. So a line longer than
 :data:`LONG_LINE` characters is cut at sentence ends chosen by their content
-(:func:`_passages`): from its third sentence end on, a passage closes at one followed by
-:data:`PASSAGE_TAIL` characters or more when a hash of the letters after it says so (half
-of them), and at the last one before it would pass :data:`PASSAGE_MAX` characters. The
+(:func:`_passages`): from its third sentence end and :data:`PASSAGE_MIN` characters on, a
+passage closes at a sentence end followed by :data:`PASSAGE_TAIL` characters or more when
+a hash of the letters after it says so (half of them), and at the last one before it would
+pass :data:`PASSAGE_MAX` characters. The
 rule reads only the line from the last cut on, so two copies of one text are cut at the
 same sentences once a cut falls in both, whatever was glued before or after the text (a
 header without a full stop joins the first sentence and moves nothing), and their passages
