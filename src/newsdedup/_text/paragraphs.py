@@ -77,6 +77,9 @@ _WORD_ANCHOR = 8
 #: Letters and digits after a boundary that its hash reads (case and punctuation aside, so
 #: that straightened quotes or a capital do not move a cut).
 _ANCHOR_CHARACTERS = 16
+#: The ASCII characters that are no letter or digit (``str.isalnum``), deleted.
+_ASCII_NOT_ALNUM = str.maketrans(dict.fromkeys(
+    (chr(point) for point in range(128) if not chr(point).isalnum()), None))
 #: A sentence end: terminal punctuation (with closing quotes and brackets) and white space;
 #: the ideographic full stops need no space after them.
 _FULL_STOPS = ".!?\u2026\u06d4\u0964\u061f\u203c"
@@ -354,10 +357,13 @@ def _strip_end(text: str, begin: int, close: int) -> int:
 
 
 def _anchor(text: str, position: int, end: int) -> int:
-    """Whether the boundary before ``text[position:end]`` closes a passage: a hash of the
-    first :data:`_ANCHOR_CHARACTERS` letters and digits after it, case-folded."""
-    key = "".join(character for character in text[position:min(end, position + 64)]
-                  if character.isalnum()).casefold()[:_ANCHOR_CHARACTERS]
+    """The hash that says whether the boundary before ``text[position:end]`` closes a
+    passage: of the first :data:`_ANCHOR_CHARACTERS` letters and digits after it (within 64
+    characters), case-folded."""
+    following = text[position:min(end, position + 64)]
+    kept = (following.translate(_ASCII_NOT_ALNUM) if following.isascii()
+            else "".join(filter(str.isalnum, following)))
+    key = kept.casefold()[:_ANCHOR_CHARACTERS]
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 
