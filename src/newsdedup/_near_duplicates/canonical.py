@@ -42,9 +42,9 @@ from .._text.article import Article
 if TYPE_CHECKING:  # _near_duplicates.groups imports this module's RankKey
     from .groups import GroupAssignment
 
-__all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "Preference", "RankKey",
-           "TextKeys", "decisive_rule", "page_key", "page_versions", "preference",
-           "publication_times", "rank_keys", "story_canonicals"]
+__all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "PageVersions",
+           "Preference", "RankKey", "TextKeys", "decisive_rule", "page_key", "page_versions",
+           "preference", "publication_times", "rank_keys", "story_canonicals"]
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "latest version", "least boilerplate",
@@ -60,6 +60,9 @@ CanonicalKey = Callable[[Article], Any]
 RankKey = tuple[Any, ...]
 
 _COMPLETENESS_STEPS = 20
+#: What :func:`page_versions` tells of each article: its page's time in seconds (NaN:
+#: undated) and its rank among its page's versions (0 best).
+PageVersions = tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]
 #: "Most complete" tolerates this many shingles less than the most complete duplicate, at
 #: least: three inserted words add up to seven shingles (five-word shingles), a twentieth of
 #: a short text is less than one.
@@ -91,7 +94,7 @@ class Preference:
     period: npt.NDArray[np.int64]
     completeness_steps: int
     published: npt.NDArray[np.float64]
-    versions: tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None = None
+    versions: PageVersions | None = None
 
 
 def publication_times(articles: Sequence[Article]) -> npt.NDArray[np.float64]:
@@ -127,7 +130,7 @@ TextKeys = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.uint64]]
 
 def page_versions(articles: Sequence[Article], text_keys: TextKeys | None = None,
                   published: npt.NDArray[np.float64] | None = None
-                  ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+                  ) -> PageVersions:
     """For the canonical rule, each article's publication time in seconds (NaN: undated) and
     its rank among its page's versions (0 best).
 
@@ -184,12 +187,14 @@ def page_versions(articles: Sequence[Article], text_keys: TextKeys | None = None
 def preference(articles: Sequence[Article], noise: Sequence[int],
                id_rank: npt.NDArray[np.int64],
                user_keys: Sequence[RankKey] | None = None,
-               text_keys: TextKeys | None = None) -> Preference:
+               text_keys: TextKeys | None = None,
+               published: npt.NDArray[np.float64] | None = None) -> Preference:
     """The :class:`Preference` of ``articles`` (``user_keys``: the keys of a user rule;
-    ``text_keys``: what tells a page's versions apart, see :func:`page_versions`)."""
+    ``text_keys``: what tells a page's versions apart, see :func:`page_versions`;
+    ``published``: the articles' :func:`publication_times`, if the caller has them)."""
     n_articles = len(articles)
     rank = np.empty(n_articles, dtype=np.int64)
-    published = publication_times(articles)
+    published = publication_times(articles) if published is None else published
     if user_keys is not None:
         rank[sorted(range(n_articles), key=user_keys.__getitem__)] = np.arange(n_articles)
         return Preference(rank, np.zeros(n_articles, dtype=np.int64), 1, published)
@@ -207,7 +212,7 @@ def rank_keys(
     neighbour_max_content: Sequence[int],
     noise: Sequence[int],
     canonical_key: CanonicalKey | None = None,
-    versions: tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None = None,
+    versions: PageVersions | None = None,
 ) -> list[RankKey]:
     """Sort keys (smaller is better) of every article, one component per rule step.
 

@@ -29,7 +29,7 @@ from .._core.types import I64, U64
 from .._text.article import Article
 from .._text.features import Features
 from .boilerplate import Boilerplate
-from .canonical import CanonicalKey, RankKey, TextKeys, rank_keys
+from .canonical import CanonicalKey, PageVersions, RankKey, TextKeys, rank_keys
 from .copies import CopyClasses, content_hashes
 from .groups import GroupAssignment
 from .links import TEXT_TOKENS, ArticleLinks, article_content_sizes
@@ -171,7 +171,7 @@ def neighbour_max_content(content: I64, classes: CopyClasses, links: ArticleLink
 
 
 def group_keys(articles: Sequence[Article], content: I64, groups: GroupAssignment, noise: I64,
-               versions: tuple[npt.NDArray[np.float64], I64] | None = None) -> list[RankKey]:
+               versions: PageVersions | None = None) -> list[RankKey]:
     """The default rule's keys once the groups are known: "most complete text" measured
     against the most complete member of the article's own group, one reference for all the
     members compared (before the groups, each article's reference is its most complete
@@ -185,7 +185,7 @@ def group_keys(articles: Sequence[Article], content: I64, groups: GroupAssignmen
 def canonical_keys(articles: Sequence[Article], content: I64, classes: CopyClasses,
                    links: ArticleLinks, noise: I64,
                    user_keys: list[RankKey] | None = None,
-                   versions: tuple[npt.NDArray[np.float64], I64] | None = None
+                   versions: PageVersions | None = None
                    ) -> list[RankKey]:
     """The canonical rule's sort key of every article (smaller is better): ``user_keys``
     if given, else the default rule's over the measured inputs (``versions``: the

@@ -109,7 +109,9 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     id_rank = np.argsort(np.argsort(np.array([a.id for a in corpus], dtype=object),
                                     kind="stable"), kind="stable")
     stage("paragraph matches")
-    earliest_first = _earliest_first(corpus, id_rank)
+    # Read once: the ranks below, the canonical rule and the story step's group times.
+    published = publication_times(corpus)
+    earliest_first = _earliest_first(published, id_rank)
     matches = match_paragraphs(features, settings, earliest_first)
     release_free_memory(freed=scale)
     stage("repeats and boilerplate")
@@ -129,7 +131,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     noise = noise_counts(features, boilerplate, repeats, len(corpus))
     user_keys = user_rank_keys(corpus, canonical_key)
     ranking = preference(corpus, noise.tolist(), id_rank, user_keys,
-                         text_keys(features, matches, allowed))
+                         text_keys(features, matches, allowed), published)
     classes = copy_classes(features.paragraph_article, matches.unique_of, allowed, len(corpus),
                            ranking.rank)
     links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank)
@@ -151,7 +153,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     release_free_memory(freed=scale)
 
     stage("stories")
-    group_times = _group_times(corpus, groups)
+    group_times = _group_times(published, groups)
     must_link = copy_links(links, groups)
     embeddings = None
     if settings.story_embedding_weight > 0.0:
@@ -221,25 +223,23 @@ def _group_named_days(named_day: npt.NDArray[np.int32], groups: GroupAssignment
     return days
 
 
-def _group_times(corpus: list[Article], groups: GroupAssignment) -> npt.NDArray[np.float64]:
-    """First and last publication time of each group (NaN: no dated member): the story step
-    reads the gap between the nearest members of two groups."""
+def _group_times(published: F64, groups: GroupAssignment) -> npt.NDArray[np.float64]:
+    """First and last publication time of each group (NaN: no dated member) from the
+    articles' ``published`` times (NaN: undated): the story step reads the gap between the
+    nearest members of two groups."""
     group_times = np.full((len(groups.canonical), 2), np.nan)
-    for number, members in enumerate(groups.members):
-        dates = [published.timestamp() for m in members
-                 if (published := corpus[m].published) is not None]
-        if dates:
-            group_times[number] = min(dates), max(dates)
+    np.fmin.at(group_times[:, 0], groups.group_of, published)
+    np.fmax.at(group_times[:, 1], groups.group_of, published)
     return group_times
 
 
-def _earliest_first(corpus: list[Article], id_rank: npt.NDArray[np.int64]
-                    ) -> npt.NDArray[np.int64]:
-    """Each article's rank by publication (undated last), then id: independent of the order."""
-    times = np.nan_to_num(publication_times(corpus), nan=np.inf)
+def _earliest_first(published: F64, id_rank: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Each article's rank by ``published`` time (NaN, undated: last), then id: independent
+    of the order."""
+    times = np.nan_to_num(published, nan=np.inf)
     order = np.lexsort((id_rank, times))
-    rank = np.empty(len(corpus), dtype=np.int64)
-    rank[order] = np.arange(len(corpus))
+    rank = np.empty(published.size, dtype=np.int64)
+    rank[order] = np.arange(published.size)
     return rank
 
 
