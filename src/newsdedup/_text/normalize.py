@@ -27,7 +27,7 @@ import unicodedata
 
 import regex
 
-__all__ = ["decode_references", "normalize_text", "plain_text", "token_text"]
+__all__ = ["LINE_BREAKS", "decode_references", "normalize_text", "plain_text", "token_text"]
 
 _QUOTES_AND_DASHES: dict[str, str | None] = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -91,9 +91,12 @@ _UNSPACED_SCRIPT = regex.compile(
 #: An HTML character reference: named (``&amp;``), decimal (``&#8217;``) or hexadecimal
 #: (``&#x2019;``), with its semicolon.
 _REFERENCE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: Line boundaries: those of str.splitlines(), \r\n counted once (``_text.paragraphs``
+#: splits paragraphs at them).
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 #: What a reference may not decode to: a line break (it would part a paragraph) or a NUL
 #: (the rewrite step joins paragraphs with it).
-_NOT_DECODED = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x00"
+_NOT_DECODED = LINE_BREAKS + "\x00"
 
 
 def _decoded(match: regex.Match[str]) -> str:

@@ -42,13 +42,11 @@ import regex
 from .._core.arrays import owner_offsets, sorted_unique
 from .._core.types import I64
 from .._kernels import line_spans as _line_spans
-from .normalize import plain_text
+from .normalize import LINE_BREAKS, plain_text
 
 __all__ = ["chunk_paragraphs", "paragraph_spans", "split_lines", "split_paragraphs"]
 
 
-#: Line boundaries: those of str.splitlines(), \r\n counted once.
-LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE = regex.compile(f"[^{LINE_BREAKS}]+")
 #: The characters str.strip() removes (str.isspace(); tests/text/test_paragraphs.py checks it).
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
