@@ -141,3 +141,46 @@ def test_an_undated_article_keeps_no_published_field() -> None:
     dated = dedup([Article("a", "Some text.", published=dt.datetime(2024, 5, 1,
                                                                    tzinfo=dt.UTC))])
     assert dated.articles[0].metadata == {"published": "2024-05-01T00:00:00+00:00"}
+
+
+def test_partial_reuse_is_reported_for_each_groups_closest_partners(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crawl of formulaic police reports shares stock sentences between hundreds of
+    reports: each group reports its partial reuse with its ``REUSE_PARTNERS`` closest
+    groups (a pair is kept when either ranks the other so close), not with all of them,
+    and nothing else of the result changes."""
+    from newsdedup._corpora.messy_incidents import incident_crawl
+    from newsdedup._results import assemble
+
+    articles = incident_crawl(150, 0).articles
+    bound = assemble.REUSE_PARTNERS
+    bounded = dedup(articles)
+    monkeypatch.setattr(assemble, "REUSE_PARTNERS", 10**9)
+    full = dedup(articles)
+    assert bounded.articles == full.articles and bounded.groups == full.groups
+    assert bounded.stories == full.stories
+    group = {a.id: a.group_id for a in full.articles}
+
+    def across(result: DedupResult) -> set[tuple[str, str]]:
+        return {(m.a, m.b) for m in result.matches
+                if m.relation == "partial-reuse" and group[m.a] != group[m.b]}
+
+    # Every other match is kept, and the bound bites on this crawl.
+    kept, reported = across(bounded), across(full)
+    others = [m for m in full.matches if (m.a, m.b) not in reported]
+    assert others == [m for m in bounded.matches if (m.a, m.b) not in kept]
+    assert kept < reported and len(kept) <= bound * len(full.groups)
+    assert len(reported) > 3 * len(kept)
+    # Each group's closest partners (by Jaccard, then containment) are among those kept.
+    by_group: dict[str, list[tuple[float, float, str, tuple[str, str]]]] = {}
+    for m in full.matches:
+        if (m.a, m.b) in reported:
+            for own, other in ((m.a, m.b), (m.b, m.a)):
+                by_group.setdefault(group[own], []).append(
+                    (-m.jaccard, -m.containment, group[other], (m.a, m.b)))
+    for partners in by_group.values():
+        # Ties at the bound are broken by group number, which ids do not show: strict top.
+        ranked = sorted(partners)
+        cut = ranked[bound - 1][:2] if len(ranked) > bound else (1.0, 1.0)
+        assert all(pair in kept for score_j, score_c, _, pair in ranked
+                   if (score_j, score_c) < cut)

@@ -821,6 +821,18 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
         return digest
     pages, texts = pages[chosen], texts[chosen]
     text_articles = representative[texts]
+    text_of = sorted_unique(text_articles)
+    leads = _first_content(features.article_paragraphs, allowed, text_of)[
+        np.searchsorted(text_of, text_articles)]
+    # A piece starts at its text's lead: a page none of whose paragraphs is that lead or a
+    # match of it carries no piece of the text, and its shared paragraphs are not read (a
+    # crawl of formulaic reports links each page with hundreds of others by their stock
+    # sentences, while each report's lead names its own incident).
+    leading = _carry_leads(features, matches, allowed, representative[pages], leads)
+    if not leading.any():
+        return digest
+    pages, texts, text_articles, leads = (pages[leading], texts[leading],
+                                          text_articles[leading], leads[leading])
     offsets, mine, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
                                                  allowed, matches.partners(),
                                                  representative[pages], text_articles)
@@ -828,7 +840,6 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     # one to one with the text's first content paragraphs in order (shared pairs are sorted
     # by the page's paragraph): as a roundup carries a lead. (Stock sentences that formulaic
     # reports share match scattered lines of each other.)
-    leads = _first_content(features.article_paragraphs, allowed, text_articles)
     sizes = np.diff(offsets)
     pair_of = np.repeat(np.arange(pages.size), sizes)
     # A line matching the same paragraph of the text as the page's next line is part of it
@@ -894,6 +905,43 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     for page, pieces in by_page.items():
         digest[page] = _made_of_pieces(pieces, overlapping, threshold)
     return digest
+
+
+def _carry_leads(features: Features, matches: ParagraphMatches,
+                 allowed: npt.NDArray[np.bool_], pages: I64, leads: I64
+                 ) -> npt.NDArray[np.bool_]:
+    """Whether each page (an article) may carry the paragraph ``leads[k]``: one of its
+    content paragraphs has that paragraph's unique text or a matched partner of it (what
+    ``shared_paragraphs`` pairs). A lead without shingles (no unique text) may be carried.
+
+    The pages' content paragraphs are listed with their texts and their partners once, so
+    memory grows with the paragraphs, not with the pairs times the partners."""
+    unique_of = matches.unique_of
+    width = np.int64(max(int(unique_of.max(initial=-1)) + 1, 1))
+    partner_offsets, partner, _ = matches.partners()
+    needed = sorted_unique(pages)
+    paragraphs, owner = gather_rows(features.article_paragraphs, needed)
+    content = allowed[paragraphs] & (unique_of[paragraphs] >= 0)
+    own = unique_of[paragraphs[content]]
+    degree = partner_offsets[own + 1] - partner_offsets[own]
+    # Each paragraph's own text, then its partners' (CSR rows of `partner`).
+    width_of = degree + 1
+    row = np.repeat(np.arange(own.size), width_of)
+    step = np.arange(row.size) - np.repeat(np.cumsum(width_of) - width_of, width_of)
+    at = np.repeat(partner_offsets[own], width_of) + step - 1
+    text = np.where(step == 0, own[row], partner[np.clip(at, 0, max(partner.size - 1, 0))]
+                    if partner.size else own[row])
+    lead_unique = np.where(leads >= 0, unique_of[np.maximum(leads, 0)], -1)
+    # Only the texts of leads are looked up (stock sentences are no leads).
+    is_lead = np.zeros(int(width), dtype=bool)
+    is_lead[lead_unique[lead_unique >= 0]] = True
+    wanted = is_lead[text]
+    held = np.unique(needed[owner[content][row[wanted]]] * width + text[wanted])
+    key = pages * width + np.maximum(lead_unique, 0)
+    position = np.minimum(np.searchsorted(held, key), max(held.size - 1, 0))
+    hit = held[position] == key if held.size else np.zeros(key.size, dtype=bool)
+    carried: npt.NDArray[np.bool_] = np.where(lead_unique >= 0, hit, leads >= 0)
+    return carried
 
 
 def _made_of_pieces(pieces: dict[frozenset[int], tuple[float, int]],

@@ -27,10 +27,16 @@ import numpy.typing as npt
 
 from .._core.config import DedupConfig
 from .._core.hashing import stable_id
+from .._core.types import F64, I64
 from .._near_duplicates.boilerplate import Boilerplate
 from .._near_duplicates.canonical import decisive_rule, story_canonicals
 from .._near_duplicates.groups import GroupAssignment
-from .._near_duplicates.links import INVERSE_RELATION, NEAR_DUPLICATE, ArticleLinks
+from .._near_duplicates.links import (
+    INVERSE_RELATION,
+    NEAR_DUPLICATE,
+    PARTIAL_REUSE,
+    ArticleLinks,
+)
 from .._near_duplicates.paragraph_matches import ParagraphMatches
 from .._near_duplicates.repeated import Repeats
 from .._near_duplicates.shared import shared_paragraphs
@@ -85,13 +91,13 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
     ids = [article.id for article in corpus]
     paragraph_start = features.article_paragraphs.tolist()
     paragraph_index = features.paragraph_index.tolist()
-    view = _LinkView(links)
     group_ids, story_groups, story_ids = _result_ids(ids, groups, story_of_group)
 
     star = [(canonical, member) for canonical, members in zip(groups.canonical, groups.members,
                                                               strict=True)
             for member in members[1:]]
     pairs = star + _across_groups(links, groups.group_of)
+    view = _LinkView(links, pairs)
     shared = _shared_lists(features, matches, content, pairs, paragraph_index)
 
     provenance = _Provenance(ids, paragraph_start, boilerplate.any.tolist(), shared[:len(star)])
@@ -288,10 +294,22 @@ def rewrite_matches(rewrites: Rewrites, ids: Sequence[str],
     return matches
 
 
+#: Partial reuse reported per group: the closest ``REUSE_PARTNERS`` other groups. Text that
+#: hundreds of groups share (the stock sentences of formulaic reports, a quote every outlet
+#: runs) would otherwise give a match per pair of them: 864,304 on a crawl of 3,728 police
+#: reports, 98% of its run spent building them (docs/design.md, "Matches").
+REUSE_PARTNERS = 16
+
+
 def _across_groups(links: ArticleLinks, group_of: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
     """One article pair per pair of groups that share text: the representatives of their
     closest linked classes (highest Jaccard, then containment, then the lowest class
-    numbers), so that two groups of many copies each give one match, not one per copy."""
+    numbers), so that two groups of many copies each give one match, not one per copy.
+
+    A pair of groups that only share some text (``partial-reuse``) is kept when either
+    group ranks the other among its ``REUSE_PARTNERS`` closest (Jaccard, then containment,
+    then the lower group number): so the matches grow with the groups, not with their
+    square. Containments across groups (a digest and the articles it carries) are all kept."""
     representative = links.classes.representative
     first, second = group_of[representative[links.a]], group_of[representative[links.b]]
     apart = np.flatnonzero(first != second)
@@ -304,19 +322,57 @@ def _across_groups(links: ArticleLinks, group_of: npt.NDArray[np.int64]) -> list
     key = low[order] * np.int64(max(len(group_of), 1)) + high[order]
     first_of_pair = np.ones(order.size, dtype=bool)
     first_of_pair[1:] = key[1:] != key[:-1]
-    chosen = apart[order[first_of_pair]]
+    picked = order[first_of_pair]
+    reuse = np.array([links.relation[n] == PARTIAL_REUSE for n in apart[picked].tolist()],
+                     dtype=bool)
+    kept = ~reuse
+    kept[reuse] = _closest_partners(low[picked][reuse], high[picked][reuse],
+                                    links.jaccard[apart[picked]][reuse],
+                                    containment[picked][reuse], REUSE_PARTNERS)
+    chosen = apart[picked[kept]]
     return list(zip(representative[links.a[chosen]].tolist(),
                     representative[links.b[chosen]].tolist(), strict=True))
 
 
-class _LinkView:
-    """The link between two articles, read from the first: through their copy classes."""
+def _closest_partners(low: I64, high: I64, jaccard: F64, containment: F64,
+                      partners: int) -> npt.NDArray[np.bool_]:
+    """Which pairs of groups ``(low[k], high[k])`` (each pair once) either group ranks
+    among its ``partners`` closest: highest ``jaccard``, then ``containment``, then the
+    lower partner number.
 
-    def __init__(self, links: ArticleLinks) -> None:
+    >>> _closest_partners(np.array([0, 0, 0, 1]), np.array([1, 2, 3, 2]),
+    ...                   np.array([0.5, 0.2, 0.1, 0.3]), np.zeros(4), 1).tolist()
+    [True, False, True, True]
+    """
+    own = np.concatenate([low, high])
+    other = np.concatenate([high, low])
+    order = np.lexsort((other, -np.concatenate([containment, containment]),
+                        -np.concatenate([jaccard, jaccard]), own))
+    own_sorted = own[order]
+    starts = np.flatnonzero(np.r_[True, own_sorted[1:] != own_sorted[:-1]])
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    close = np.zeros(order.size, dtype=bool)
+    close[order] = rank < partners
+    return close[:low.size] | close[low.size:]
+
+
+class _LinkView:
+    """The link between two articles, read from the first: through their copy classes.
+    Only the links of the article ``pairs`` given are looked up (a crawl of formulaic
+    reports has hundreds of links per article, a few of which are reported)."""
+
+    def __init__(self, links: ArticleLinks, pairs: list[tuple[int, int]]) -> None:
         self._relation = links.relation
-        self._class_of = links.classes.class_of.tolist()
-        self._link_of = {(a, b): n for n, (a, b) in enumerate(zip(
-            links.a.tolist(), links.b.tolist(), strict=True))}
+        class_of = links.classes.class_of
+        self._class_of = class_of.tolist()
+        wanted = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        first, second = class_of[wanted[:, 0]], class_of[wanted[:, 1]]
+        width = np.int64(max(links.classes.n_classes, 1))
+        read = np.flatnonzero(np.isin(links.a * width + links.b,
+                                      np.minimum(first, second) * width
+                                      + np.maximum(first, second)))
+        self._link_of = {(a, b): n for n, a, b in zip(
+            read.tolist(), links.a[read].tolist(), links.b[read].tolist(), strict=True)}
         self._jaccard, self._a_in_b = links.jaccard.tolist(), links.a_in_b.tolist()
         self._b_in_a, self._duplicate = links.b_in_a.tolist(), links.duplicate.tolist()
 

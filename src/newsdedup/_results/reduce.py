@@ -251,7 +251,13 @@ def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDAr
     cosine of the groups' whole term vectors (``own_share``, see ``group_vectors``)."""
     if settings.rewrite_threshold is None:
         return Rewrites.none()
-    first, second = stories.pair_first, stories.pair_second
+    # Pairs under the lowest score a rewrite can have are never one (``find_rewrites``).
+    score = stories.pair_similarity * own_share[stories.pair_first] * own_share[
+        stories.pair_second]
+    lowest = lowest_rewrite_score(settings)
+    possible = score >= (settings.rewrite_threshold if lowest is None else lowest)
+    first, second = stories.pair_first[possible], stories.pair_second[possible]
+    score = score[possible]
     n_groups = max(len(groups.canonical), 1)
     representative = links.classes.representative
     text_a = groups.group_of[representative[links.a]]
@@ -261,8 +267,7 @@ def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDAr
     fresh = (first != second) & ~np.isin(np.minimum(first, second) * np.int64(n_groups)
                                          + np.maximum(first, second), by_text)
     canonical = np.asarray(groups.canonical, dtype=np.int64)
-    first, second = first[fresh], second[fresh]
-    score = stories.pair_similarity[fresh] * own_share[first] * own_share[second]
+    first, second, score = first[fresh], second[fresh], score[fresh]
     return find_rewrites(canonical[first], canonical[second], score,
                          texts, features, allowed, settings)
 
