@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import numpy as np
@@ -53,6 +54,24 @@ def test_a_paraphrased_copy_is_a_rewrite_match() -> None:
     assert match.score >= 0.55
     assert [(p.a_index, p.b_index) for p in match.shared_paragraphs] == [(0, 0), (1, 1), (2, 2)]
     assert len(result.groups) == 2  # a match, not a duplicate link
+
+
+@pytest.mark.parametrize(("days", "rewritten"), [(0.5, True), (6.0, True), (30.0, False),
+                                                  (None, True)])
+def test_a_rewrite_is_published_while_the_news_is(days: float | None, rewritten: bool) -> None:
+    """A rewrite tells news again while it is news: published further than
+    ``story_window_days`` (7) from its source, the same text is no rewrite (formulaic
+    reports of other incidents weeks apart read alike); undated, it is."""
+    start = dt.datetime(2024, 3, 1, 8, tzinfo=dt.UTC)
+    later = None if days is None else start + dt.timedelta(days=days)
+    result = dedup([Article("src", SOURCE, published=None if days is None else start),
+                    Article("rw", REWRITE, published=later)])
+    assert any(m.relation == "rewrite" for m in result.matches) is rewritten
+    # The window is the story window's: widened, the late copy is a rewrite again.
+    if not rewritten:
+        wide = dedup([Article("src", SOURCE, published=start),
+                      Article("rw", REWRITE, published=later)], story_window_days=60.0)
+        assert [m.relation for m in wide.matches] == ["rewrite"]
 
 
 def test_another_write_up_of_the_story_is_not_a_rewrite() -> None:

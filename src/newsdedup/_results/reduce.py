@@ -44,7 +44,7 @@ from .._near_duplicates.links import (
 )
 from .._near_duplicates.paragraph_matches import match_paragraphs
 from .._near_duplicates.repeated import find_repeats
-from .._stories.clusters import Digests, StoryAssignment, build_stories
+from .._stories.clusters import Digests, StoryAssignment, build_stories, publication_gaps
 from .._stories.rewrite import Rewrites, find_rewrites, lowest_rewrite_score
 from .._stories.vectors import StoryContext, story_vectors
 from .._text.article import Article
@@ -178,7 +178,8 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
                             _digests(links, groups), lowest_rewrite_score(settings),
                             vectors.named, groups.holding(templates))
     del vectors
-    rewrites = _rewrites(texts, features, allowed, links, groups, stories, own_share, settings)
+    rewrites = _rewrites(texts, features, allowed, links, groups, stories, own_share,
+                         group_times, settings)
     stage("assembly")
     return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
                     groups, stories.story_of_group, keys, canonical_key is not None, settings,
@@ -245,10 +246,13 @@ def _earliest_first(published: F64, id_rank: npt.NDArray[np.int64]) -> npt.NDArr
 
 def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDArray[np.bool_],
               links: ArticleLinks, groups: GroupAssignment, stories: StoryAssignment,
-              own_share: npt.NDArray[np.float64], settings: DedupConfig) -> Rewrites:
+              own_share: npt.NDArray[np.float64], group_times: F64,
+              settings: DedupConfig) -> Rewrites:
     """Rewrites among the canonicals of the group pairs the story step compared, leaving out
-    pairs of groups already linked by shared text (their match says more), scored by the
-    cosine of the groups' whole term vectors (``own_share``, see ``group_vectors``)."""
+    pairs of groups already linked by shared text (their match says more) and pairs
+    published further apart than ``story_window_days`` (a rewrite tells news again while
+    it is news: ``_stories.rewrite``, 5.), scored by the cosine of the groups' whole term
+    vectors (``own_share``, see ``group_vectors``)."""
     if settings.rewrite_threshold is None:
         return Rewrites.none()
     # Pairs under the lowest score a rewrite can have are never one (``find_rewrites``).
@@ -256,6 +260,10 @@ def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDAr
         stories.pair_second]
     lowest = lowest_rewrite_score(settings)
     possible = score >= (settings.rewrite_threshold if lowest is None else lowest)
+    if settings.story_window_days is not None:
+        # Undated pairs (NaN) are kept.
+        possible &= ~(publication_gaps(group_times, stories.pair_first, stories.pair_second)
+                      > settings.story_window_days)
     first, second = stories.pair_first[possible], stories.pair_second[possible]
     score = score[possible]
     n_groups = max(len(groups.canonical), 1)

@@ -169,8 +169,8 @@ class Match:
     Matches grow with the articles, not with the square of a group: each member of a group is
     matched with its canonical only, two groups sharing text are matched once (by the
     closest pair of their articles), and a group's partial reuse is reported with its 16
-    closest groups (``_results.assemble.REUSE_PARTNERS``). In a notebook, a match shows its shared paragraphs side by
-    side.
+    closest groups (``_results.assemble.REUSE_PARTNERS``). In a notebook, a match shows its
+    shared paragraphs side by side.
     """
 
     a: str

@@ -226,13 +226,21 @@ def _gaps(spans: F64, rows: I64, cols: I64, named_days: F64 | None) -> tuple[F64
     group's leads name as one of its days: a follow-up naming the day of the other's event
     ("the September 4 stabbing") is as near to it as a report of that day."""
     days = spans / 86400.0
-    published = _day_distance(days[rows], days[cols])
+    published = publication_gaps(spans, rows, cols)
     if named_days is None:
         return published, published
     first = named_days[:, [0, 0]]
     named = np.fmin(_day_distance(first[rows], days[cols]),
                     _day_distance(first[cols], days[rows]))
     return published, np.fmin(published, named)
+
+
+def publication_gaps(group_times: F64, rows: I64, cols: I64) -> F64:
+    """Days between the publications of the groups of each pair ``(rows[k], cols[k])``:
+    between their nearest members (0 when their spans overlap, NaN when either is
+    undated). ``group_times`` as in :func:`build_stories`."""
+    days = _spans(group_times) / 86400.0
+    return _day_distance(days[rows], days[cols])
 
 
 def _day_distance(left: F64, right: F64) -> F64:

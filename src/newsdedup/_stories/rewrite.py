@@ -40,6 +40,12 @@ independent write-ups of one event share the names but tell it in their own word
    names reach the whole threshold more often as a corpus grows (the names' IDF grows
    with it: on the synthetic corpus 143 such pairs at 10k, 760 at 20k, none with a paragraph
    pair at 0.2).
+5. **While it is news.** A rewrite tells its source's news again while it is news: a pair
+   published further apart than ``story_window_days`` (between the groups' nearest
+   members; undated pairs are kept) is no rewrite (``_results.reduce``). Formulaic reports
+   of different incidents months apart (a crawl of police reports) share a town, a car
+   and stock phrasing: on the crawl stand-in at 2,000 incidents, 831 of its 1,109
+   "rewrites" were of other incidents, median 27 days apart; the true ones a day.
 """
 
 from __future__ import annotations
