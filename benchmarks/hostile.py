@@ -10,6 +10,9 @@ around ``dedup()`` only, and reported with the growth exponent between consecuti
 ``edited``        N copies, each with one word of one paragraph changed, dated over two days
 ``shared``        N different articles of one topic sharing one ordinary paragraph
 ``repeat``        one article repeating one paragraph N times
+``stock``         N different reports, each a lead of its own and 4 of 40 stock sentences
+                  (a crawl of formulaic police reports: every report shares text with
+                  hundreds of others)
 ``near``          N one-paragraph articles, each one word off a 60-word text (pairwise
                   near-duplicates: LSH buckets far beyond their pairing limit)
 ``paragraph``     one article of one paragraph of 100 N random words (2,500: ~2 MB)
@@ -19,7 +22,7 @@ around ``dedup()`` only, and reported with the growth exponent between consecuti
                   one bucket of the term sort
 
 It also reports whether the answer is right (one group for ``copies``, ``edited``,
-``near`` and the one-article shapes; N groups for ``shared``) and the same in reversed
+``near`` and the one-article shapes; N groups for ``shared`` and ``stock``) and the same in reversed
 input order. Only the ``dedup()`` call is timed, not the generation of the input.
 """
 
@@ -37,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-SHAPES = ("copies", "edited", "shared", "repeat", "near", "paragraph", "crowded-shingles",
+SHAPES = ("copies", "edited", "shared", "stock", "repeat", "near", "paragraph", "crowded-shingles",
           "crowded-terms")
 #: N is scaled by this for shapes whose N counts something small (paragraphs, words).
 SCALE = {"repeat": 10, "paragraph": 100, "crowded-shingles": 100, "crowded-terms": 100}
@@ -70,6 +73,14 @@ def build(shape: str, n: int) -> list[dict[str, Any]]:
         shared = _paragraph(rng, words)
         return [{"id": f"a{number:06d}",
                  "text": f"{_paragraph(rng, topic)}\n\n{shared}\n\n{_paragraph(rng, topic)}"}
+                for number in range(n)]
+    if shape == "stock":
+        # Reports of one kind: leads and stock sentences in one vocabulary (so the stock
+        # sentences are on the reports' topic: content, not boilerplate).
+        topic = words[:300]
+        stock = [_paragraph(rng, topic, 12) for _ in range(40)]
+        return [{"id": f"a{number:06d}",
+                 "text": "\n\n".join([_paragraph(rng, topic), *rng.sample(stock, 4)])}
                 for number in range(n)]
     if shape == "repeat":
         return [{"id": "a", "text": "\n\n".join([_paragraph(rng, words)] * n)}]
@@ -120,7 +131,7 @@ def run(shape: str, n: int, reverse: bool = False) -> dict[str, Any]:
 
 
 def _expected(shape: str, n: int, groups: int) -> bool:
-    return groups == (n if shape == "shared" else 1)
+    return groups == (n if shape in ("shared", "stock") else 1)
 
 
 def main(argv: list[str] | None = None) -> int:
