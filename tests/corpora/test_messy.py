@@ -358,12 +358,13 @@ def test_crawl_story_ari(crawl: tuple[MessyCorpus, DedupResult]) -> None:
 
 def test_crawl_story_ari_at_the_held_out_scale() -> None:
     """At 3,500 incidents (~6,500 pages, 5% failed extractions told by their headlines
-    alone), the scale of the held-out crawl, story ARI by incident reaches 0.75 (0.767; 0.736
-    before template pages had to be nearer, TITLE_ONLY_SHARE), with no group spanning
-    incidents (3 before a report's own lead stopped being taken for a header)."""
+    alone), the scale of the held-out crawl, story ARI by incident reaches 0.78 (0.788; 0.767
+    before template pages linked only within TITLE_ONLY_DAYS, 0.736 before they had to be
+    nearer, TITLE_ONLY_SHARE), with no group spanning incidents (3 before a report's own
+    lead stopped being taken for a header)."""
     corpus = incident_crawl(3500, seed=2)
     result = dedup(corpus.articles)
-    assert score_field(result, corpus, "story").ari >= 0.75
+    assert score_field(result, corpus, "story").ari >= 0.78
     assert groups_spanning(result, corpus) == []
 
 

@@ -196,6 +196,23 @@ def test_a_page_told_by_its_title_alone_must_be_nearer() -> None:
     assert clusters_module.TITLE_ONLY_SHARE * 0.22 < 0.2 < clusters_module.TITLE_ONLY_SHARE * 0.6
 
 
+@pytest.mark.parametrize(("days", "stories"), [(0.5, 1), (1.9, 1), (3.0, 2), (20.0, 2)])
+def test_a_page_told_by_its_title_alone_links_only_near_in_time(days: float,
+                                                                stories: int) -> None:
+    """A headline cannot follow a story over weeks: a template page links only with groups
+    published within TITLE_ONLY_DAYS of it, however alike (a report with its text links
+    beyond the window, at a penalty); undated, it links."""
+    vectors = csr_matrix(np.array([[1.0, 0.0], [0.9, np.sqrt(1 - 0.81)]]))
+    groups = build_groups(2, [], [], [0, 1])
+    times, config = np.array([0.0, days * 86400.0]), DedupConfig(story_threshold=0.2)
+    title_only = np.array([False, True])
+    assert clusters_module.TITLE_ONLY_DAYS == 2.0
+    assert build_stories(vectors, groups, times, config, title_only=title_only).n_stories == stories
+    assert build_stories(vectors, groups, times, config).n_stories == 1
+    undated = np.full(2, np.nan)
+    assert build_stories(vectors, groups, undated, config, title_only=title_only).n_stories == 1
+
+
 def test_a_follow_up_naming_the_day_of_a_report_is_near_it() -> None:
     """A follow-up 60 days later (cosine 0.3, names 0.2) misses the threshold by the gap
     penalty and the name check; naming the day of the report it follows, it is as near as

@@ -52,7 +52,7 @@ from .candidates import pair_cosines, story_candidate_pairs
 from .sparse_linkage import Agreement, average_linkage_clusters, number_by_first_node
 from .vectors import group_vectors
 
-__all__ = ["Digests", "StoryAssignment", "build_stories", "group_vectors"]
+__all__ = ["Digests", "StoryAssignment", "build_stories", "group_vectors", "publication_gaps"]
 
 
 #: Strongest terms per group in the candidate index.
@@ -68,6 +68,14 @@ _CANDIDATE_SHARE = 0.6
 #: at 1.0, 0.819 / 0.772 at 0.7, 0.825 / 0.782 at 0.5 (follow-ups in their story 0.979,
 #: 0.972, 0.963 at 2,000): 0.7 (docs/messy.md).
 TITLE_ONLY_SHARE = 0.7
+#: A group told by its titles alone links only with groups published within this many days
+#: of it: a headline is too little to follow a story over weeks (beyond
+#: ``story_window_days`` a pair with much in common still links, at a penalty), and
+#: formulaic headlines ("Fire damages Carverton home") recur for every incident of a kind.
+#: Crawl stand-in, story ARI with the templates, seeds 0 / 1 at 2,000 incidents: 0.819 /
+#: 0.843 without the bound, 0.829 / 0.846 at 1 day, 0.837 / 0.858 at 2, 0.834 / 0.855 at 3,
+#: 0.830 / 0.850 at 7; at 3,500 incidents (seeds 0 / 2) 0.772 / 0.767 -> 0.792 / 0.788 at 2.
+TITLE_ONLY_DAYS = 2.0
 
 
 @attrs.frozen(slots=True)
@@ -142,7 +150,7 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     (``GroupVectors.named``) says which groups name anything: a pair with a group that
     names nothing (written in a script without case) counts as agreeing. ``title_only``
     marks the groups told by their titles alone (template pages): their pairs' similarity
-    is taken at ``TITLE_ONLY_SHARE``.
+    is taken at ``TITLE_ONLY_SHARE``, and they link only within ``TITLE_ONLY_DAYS``.
     ``named_days`` holds the earliest and the latest day each group's leads name (one
     ``(first, last)`` row per group, days since 1970-01-01, NaN when none; see
     ``_text.dates``): step 5 of the module docstring.
@@ -184,6 +192,9 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
         similarity = ((1.0 - weight) * similarity
                       + weight * np.einsum("ij,ij->i", semantic[rows], semantic[cols]))
     linked = similarity >= config.story_threshold
+    if title_only is not None and gap_days is not None:
+        # A page told by its title joins only what was published near it (undated: NaN).
+        linked &= ~((title_only[rows] | title_only[cols]) & (gap_days > TITLE_ONLY_DAYS))
     if (named_days is not None and config.story_day_conflict_days is not None
             and config.story_window_days is not None):
         # Leads naming other days report other events: no direct link (their similarity
