@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import resource
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -29,12 +30,23 @@ class StageTimer:
         #: Peak RSS (MB) of the process when each outermost stage ended: the first stage
         #: whose value jumps is the one that set the peak.
         self.peak_after: dict[str, float] = {}
-        self._stack: list[list[float]] = []  # [child wall, child cpu] of each open stage
+        # [child wall, child cpu] of each open stage, per thread: a stage run on another
+        # thread (the rewrite step beside the assembly) is nested in none of this one's.
+        self._stacks = threading.local()
         self._patched: list[tuple[Any, str, Any]] = []
+
+    @property
+    def _stack(self) -> list[list[float]]:
+        """The open stages of the calling thread."""
+        stack: list[list[float]] | None = getattr(self._stacks, "stack", None)
+        if stack is None:
+            stack = self._stacks.stack = []
+        return stack
 
     @contextmanager
     def stage(self, label: str) -> Iterator[None]:
-        """Time a block as ``label`` (exclusive of wrapped calls inside it)."""
+        """Time a block as ``label`` (exclusive of wrapped calls inside it, on its thread;
+        CPU seconds are the whole process's, so a stage beside another counts both)."""
         wall0, cpu0 = time.perf_counter(), time.process_time()
         self._stack.append([0.0, 0.0])
         try:

@@ -19,7 +19,7 @@ are one shared (immutable) object each.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -70,12 +70,15 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
              repeats: Repeats, boilerplate: Boilerplate, matches: ParagraphMatches,
              content: npt.NDArray[np.bool_], links: ArticleLinks, groups: GroupAssignment,
              story_of_group: npt.NDArray[np.int64], keys: list[Any], user_key: bool,
-             config: DedupConfig, rewrites: Rewrites | None = None) -> DedupResult:
+             config: DedupConfig, rewrites: Callable[[], Rewrites] | None = None
+             ) -> DedupResult:
     """Build the :class:`DedupResult` of a run from the outputs of its steps.
 
     ``content`` flags the paragraphs that count as content (what links compare); with the
     paragraph ``matches`` it tells which paragraphs two articles share
-    (``_near_duplicates.shared``). ``rewrites`` (``_stories.rewrite``) become matches of their own.
+    (``_near_duplicates.shared``). ``rewrites`` gives the rewrites (``_stories.rewrite``),
+    which become matches of their own; it is called last, so that they may be found while
+    the rest is assembled.
 
     1. Ids: each group's and story's stable id, from its members' ids (:func:`_result_ids`).
     2. The article pairs reported: each member with its group's canonical (a star), and one
@@ -87,7 +90,6 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
     4. One result per article (:func:`_article_results`).
     5. Matches: the pairs of step 2 (:func:`_match_results`), then the rewrites.
     """
-    rewrites = Rewrites.none() if rewrites is None else rewrites
     ids = [article.id for article in corpus]
     paragraph_start = features.article_paragraphs.tolist()
     paragraph_index = features.paragraph_index.tolist()
@@ -126,7 +128,8 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         [ids[canonical] for canonical in story_canonical], group_ids, story_ids,
         story_of_group, paragraph_start, paragraph_index)
     match_results = _match_results(ids, view, pairs, shared)
-    match_results.extend(rewrite_matches(rewrites, ids, paragraph_index))
+    match_results.extend(rewrite_matches(Rewrites.none() if rewrites is None else rewrites(),
+                                         ids, paragraph_index))
     return DedupResult(
         articles=tuple(article_results),
         groups=tuple(sorted(group_results, key=lambda g: g.id)),
