@@ -12,6 +12,7 @@ import gzip
 import itertools
 import json
 import math
+import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -401,3 +402,33 @@ def test_neighbourhood_stories_are_weighed_with_the_index_around_them() -> None:
     assert differ <= 0.12 and precision >= 0.95
     differ_alone, precision_alone = _story_drift(articles, reference, with_context=False)
     assert differ_alone > differ + 0.02 and precision_alone < precision
+
+
+def test_bounded_partial_reuse_equals_the_batch_on_formulaic_reports(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each group reports its partial reuse with its closest groups only
+    (``_results.assemble.REUSE_PARTNERS``, here 3 so that it binds on a small crawl): a
+    ranking over each group's partners, which neighbourhood adds must reproduce. On
+    formulaic police reports (stock sentences shared by most of them), added in batches of
+    seven in a shuffled order, every decision's matches equal those of one dedup()."""
+    from newsdedup._corpora.messy_incidents import incident_crawl
+    from newsdedup._results import assemble
+
+    def matches(record: dict[str, Any]) -> list[tuple[str, str, str]]:
+        return sorted((m["a"], m["b"], m["relation"]) for m in record.get("matches", [])
+                      if m["relation"] != "rewrite")
+
+    pool = incident_crawl(60, 0, template_rate=0.0).articles
+    ordered = sorted(pool, key=lambda article: article.id)
+    unbounded = sum(len(matches(value)) for value in decision_records(dedup(ordered)).values())
+    monkeypatch.setattr(assemble, "REUSE_PARTNERS", 3)
+    reference = decision_records(dedup(ordered))
+    assert sum(len(matches(value)) for value in reference.values()) < unbounded
+
+    order = list(pool)
+    random.Random(1).shuffle(order)
+    with neighbourhood_only():
+        index = open_index(":memory:")
+        add_in_batches(index, order, [7])
+        assert {a.id: matches(index.get(a.id).to_record()) for a in pool} == {
+            key: matches(value) for key, value in reference.items()}
