@@ -299,8 +299,8 @@ def rewrite_matches(rewrites: Rewrites, ids: Sequence[str],
 
 #: Partial reuse reported per group: the closest ``REUSE_PARTNERS`` other groups. Text that
 #: hundreds of groups share (the stock sentences of formulaic reports, a quote every outlet
-#: runs) would otherwise give a match per pair of them: 864,304 on a crawl of 3,728 police
-#: reports, 98% of its run spent building them (docs/design.md, "Matches").
+#: runs) would otherwise give a match per pair of them: 1.9 million on a crawl of 6,575 police
+#: reports, 82% of its run spent building them (docs/design.md, "Matches").
 REUSE_PARTNERS = 16
 
 
