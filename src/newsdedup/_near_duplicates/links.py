@@ -923,20 +923,16 @@ def _carry_leads(features: Features, matches: ParagraphMatches,
     paragraphs, owner = gather_rows(features.article_paragraphs, needed)
     content = allowed[paragraphs] & (unique_of[paragraphs] >= 0)
     own = unique_of[paragraphs[content]]
-    degree = partner_offsets[own + 1] - partner_offsets[own]
-    # Each paragraph's own text, then its partners' (CSR rows of `partner`).
-    width_of = degree + 1
-    row = np.repeat(np.arange(own.size), width_of)
-    step = np.arange(row.size) - np.repeat(np.cumsum(width_of) - width_of, width_of)
-    at = np.repeat(partner_offsets[own], width_of) + step - 1
-    text = np.where(step == 0, own[row], partner[np.clip(at, 0, max(partner.size - 1, 0))]
-                    if partner.size else own[row])
+    # Each paragraph's own text, and its partners' (CSR rows of `partner`).
+    positions, row = gather_rows(partner_offsets, own)
+    text = np.concatenate([own, partner[positions]])
+    row = np.concatenate([np.arange(own.size), row])
     lead_unique = np.where(leads >= 0, unique_of[np.maximum(leads, 0)], -1)
     # Only the texts of leads are looked up (stock sentences are no leads).
     is_lead = np.zeros(int(width), dtype=bool)
     is_lead[lead_unique[lead_unique >= 0]] = True
     wanted = is_lead[text]
-    held = np.unique(needed[owner[content][row[wanted]]] * width + text[wanted])
+    held = sorted_unique(needed[owner[content][row[wanted]]] * width + text[wanted])
     key = pages * width + np.maximum(lead_unique, 0)
     position = np.minimum(np.searchsorted(held, key), max(held.size - 1, 0))
     hit = held[position] == key if held.size else np.zeros(key.size, dtype=bool)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._core.arrays import ranks
 from .._core.config import DedupConfig
 from .._core.hashing import stable_id
 from .._core.types import F64, I64
@@ -351,9 +352,7 @@ def _closest_partners(low: I64, high: I64, jaccard: F64, containment: F64,
     other = np.concatenate([high, low])
     order = np.lexsort((other, -np.concatenate([containment, containment]),
                         -np.concatenate([jaccard, jaccard]), own))
-    own_sorted = own[order]
-    starts = np.flatnonzero(np.r_[True, own_sorted[1:] != own_sorted[:-1]])
-    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    rank = ranks(np.bincount(own, minlength=int(own.max(initial=-1)) + 1))
     close = np.zeros(order.size, dtype=bool)
     close[order] = rank < partners
     return close[:low.size] | close[low.size:]

@@ -193,7 +193,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
                       + weight * np.einsum("ij,ij->i", semantic[rows], semantic[cols]))
     linked = similarity >= config.story_threshold
     if title_only is not None and gap_days is not None:
-        # A page told by its title joins only what was published near it (undated: NaN).
+        # A page told by its title joins only what was published near it, or names a day
+        # near it (the gap the time rule reads; undated: NaN, kept).
         linked &= ~((title_only[rows] | title_only[cols]) & (gap_days > TITLE_ONLY_DAYS))
     if (named_days is not None and config.story_day_conflict_days is not None
             and config.story_window_days is not None):
