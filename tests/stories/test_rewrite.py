@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 
 import numpy as np
 import pytest
@@ -203,6 +204,13 @@ def test_pieces_normalized_together_equal_each_alone(pieces: list[str]) -> None:
     alone = [" ".join(normalize_text(p).split()) for p in pieces]
     assert starts.tolist() == [0, *itertools.accumulate(len(text) for text in alone)]
     assert points.tolist() == [ord(c) for c in "".join(alone)]
+
+
+def test_the_space_table_is_str_isspace() -> None:
+    """The white-space table the pieces are collapsed with marks exactly the code points
+    ``str.isspace`` (what ``str.split()`` splits on) marks, surrogates and NUL included."""
+    expected = [point for point in range(sys.maxunicode + 1) if chr(point).isspace()]
+    assert np.flatnonzero(rewrite_module._is_space()).tolist() == expected
 
 
 def test_the_support_in_batches_finds_the_same_rewrites(

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -371,10 +372,22 @@ _JOIN = "\x00"
 
 @functools.cache
 def _is_space() -> npt.NDArray[np.uint8]:
-    """``str.isspace`` of every code point (what ``str.split()`` splits on), as a table."""
+    """``str.isspace`` of every code point (what ``str.split()`` splits on), as a table.
+
+    Read by one regular-expression scan of a string holding every code point (``\\s`` of a
+    ``str`` pattern is ``str.isspace``): a loop calling ``chr(point).isspace()`` a million
+    times took 0.1-0.15 s of the first call that compares rewrites (a third of a first
+    ``dedup()`` of 400 articles)."""
+    points = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    points[0xD800:0xE000] = 0  # surrogates cannot be decoded; NUL is no space
+    everything = points.astype("<u4").tobytes().decode("utf-32-le")
     table = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
-    table[[point for point in range(sys.maxunicode + 1) if chr(point).isspace()]] = 1
+    table[[match.start() for match in _SPACE.finditer(everything)]] = 1
     return table
+
+
+#: White space as ``str.isspace`` reads it.
+_SPACE = re.compile(r"\s")
 
 
 def _normalized_points(pieces: list[str]) -> tuple[npt.NDArray[np.uint32], I64]:
