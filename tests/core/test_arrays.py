@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from newsdedup._core.arrays import (
     distinct_pairs,
     gather_rows,
+    joined_offsets,
     owner_offsets,
     pairs_in_runs,
     ranks,
@@ -137,3 +138,11 @@ def test_owner_offsets_give_each_row_its_entries(owners: list[int], extra: int) 
     for row in range(count):
         assert (owner[offsets[row]:offsets[row + 1]] == row).all()
         assert offsets[row + 1] - offsets[row] == int((owner == row).sum())
+
+
+@given(st.lists(st.lists(st.integers(0, 5), max_size=6), min_size=1, max_size=5))
+def test_joined_offsets_are_the_offsets_of_the_joined_rows(parts: list[list[int]]) -> None:
+    """Offsets of parts joined equal the offsets of all their rows' lengths in order."""
+    offsets = [np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64) for lengths in parts]
+    expected = np.concatenate([[0], np.cumsum([n for lengths in parts for n in lengths])])
+    assert joined_offsets(offsets).tolist() == expected.astype(np.int64).tolist()

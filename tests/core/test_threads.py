@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig
-from newsdedup._core.threads import map_in_threads, split_range, split_runs
+from newsdedup._core.threads import map_in_threads, split_range, split_rows, split_runs
 from newsdedup._near_duplicates.links import article_content_sizes, article_shingle_sets
 from newsdedup._near_duplicates.lsh import lsh_candidate_pairs
 from newsdedup._near_duplicates.minhash import signatures
@@ -41,6 +41,23 @@ def test_split_runs_keeps_each_run_on_one_range(keys: list[int], parts: int) -> 
     assert ranges[0][0] == 0 and ranges[-1][1] == values.size
     assert all(left[1] == right[0] for left, right in itertools.pairwise(ranges))
     assert all(values[start] != values[start - 1] for start, _ in ranges[1:])
+
+
+@given(st.lists(st.integers(0, 30), max_size=60), st.integers(1, 9))
+def test_split_rows_covers_the_rows_with_balanced_entries(lengths: list[int],
+                                                          parts: int) -> None:
+    """The ranges are consecutive, cover every row, none is empty, at most as many as
+    asked (at least one); each holds at most its share of entries plus one row's."""
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    ranges = split_rows(indptr, parts)
+    assert 1 <= len(ranges) <= max(parts, 1)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(lengths)
+    assert all(left[1] == right[0] for left, right in itertools.pairwise(ranges))
+    assert all(start < stop for start, stop in ranges) or not lengths
+    longest = max(lengths, default=0)
+    for start, stop in ranges:
+        assert indptr[stop] - indptr[start] <= indptr[-1] / parts + 2 * longest
 
 
 def test_map_in_threads_keeps_the_order() -> None:

@@ -122,6 +122,23 @@ def test_pair_cosines_on_threads_are_bit_identical() -> None:
         vectors, same_row, cols[:50]).tobytes()
 
 
+def test_strongest_and_probed_terms_on_threads_are_the_same() -> None:
+    """Rows split over threads keep and probe exactly the one-thread entries (a matrix with
+    empty rows, ties at the cut, and a long row), and so find the same candidate pairs."""
+    vectors = _vectors(3, n_rows=500, density=0.08)
+    one_kept = strongest_terms(vectors, 12)
+    one_probed = probe_terms(one_kept, 40)
+    one_pairs = story_candidate_pairs(vectors, 12, 40, 0.1)
+    for workers in (2, 3, 8):
+        kept = strongest_terms(vectors, 12, workers)
+        assert (kept != one_kept).nnz == 0 and kept.indptr.tolist() == one_kept.indptr.tolist()
+        probed = probe_terms(one_kept, 40, workers)
+        assert probed.indptr.tolist() == one_probed.indptr.tolist()
+        assert probed.indices.tolist() == one_probed.indices.tolist()
+        pairs = story_candidate_pairs(vectors, 12, 40, 0.1, workers)
+        assert [p.tolist() for p in pairs] == [p.tolist() for p in one_pairs]
+
+
 def test_pair_cosines_of_no_pairs_is_empty() -> None:
     """No pairs in, no cosines out."""
     empty = np.zeros(0, dtype=np.int64)

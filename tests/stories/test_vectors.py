@@ -70,6 +70,22 @@ def test_group_vectors_equal_the_plain_computation(ecbplus_features: Features) -
                                (reference @ reference.T).toarray(), atol=1e-12)
 
 
+def test_vectors_summed_on_threads_are_bit_identical(ecbplus_features: Features) -> None:
+    """Ranges of groups summed on threads give exactly the one-thread term and name
+    vectors (the same entries, bit for bit) and the same own shares."""
+    groups = _pairs(ecbplus_features.n_articles)
+    one_share = np.ones(len(groups.canonical))
+    one = story_vectors(ecbplus_features, groups, own_share=one_share)
+    for workers in (2, 3, 7):
+        share = np.ones(len(groups.canonical))
+        found = story_vectors(ecbplus_features, groups, own_share=share, workers=workers)
+        for mine, theirs in ((found.terms, one.terms), (found.names, one.names)):
+            assert mine.indptr.tolist() == theirs.indptr.tolist()
+            assert mine.indices.tolist() == theirs.indices.tolist()
+            assert mine.data.tobytes() == theirs.data.tobytes()
+        assert share.tobytes() == one_share.tobytes()
+
+
 def test_name_vectors_equal_the_plain_computation(ecbplus_features: Features) -> None:
     """Name vectors give the cosines of the plain computation over the salient terms alone,
     and the term vectors beside them are group_vectors' own."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -9,8 +10,8 @@ import numpy.typing as npt
 
 from .types import I64
 
-__all__ = ["distinct_pairs", "gather_rows", "owner_offsets", "pairs_in_runs", "ranks",
-           "sorted_unique"]
+__all__ = ["distinct_pairs", "gather_rows", "joined_offsets", "owner_offsets", "pairs_in_runs",
+           "ranks", "sorted_unique"]
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 
@@ -65,6 +66,18 @@ def owner_offsets(owner: I64, count: int) -> I64:
     """
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=count), out=offsets[1:])
+    return offsets
+
+
+def joined_offsets(parts: Sequence[I64]) -> I64:
+    """CSR offsets of consecutive parts joined (each part's offsets start at 0).
+
+    >>> joined_offsets([np.array([0, 2, 3]), np.array([0, 1])]).tolist()
+    [0, 2, 3, 4]
+    """
+    sizes = np.concatenate([np.diff(part) for part in parts])
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
     return offsets
 
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["map_in_threads", "split_range", "split_runs"]
+__all__ = ["map_in_threads", "split_range", "split_rows", "split_runs"]
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
@@ -66,3 +66,19 @@ def split_runs(keys: npt.NDArray[np.int64], parts: int) -> list[tuple[int, int]]
     if cuts[-1] < keys.size or len(cuts) == 1:
         cuts.append(keys.size)
     return list(itertools.pairwise(cuts))
+
+
+def split_rows(indptr: npt.NDArray[np.int64], parts: int) -> list[tuple[int, int]]:
+    """Up to ``parts`` consecutive ``(start, stop)`` ranges of the rows of a CSR matrix
+    (offsets ``indptr``) holding about as many entries each; at least one range, none empty.
+
+    >>> split_rows(np.array([0, 6, 7, 8, 9, 10, 12]), 2)
+    [(0, 1), (1, 6)]
+    """
+    n_rows = indptr.size - 1
+    if n_rows <= 0:
+        return [(0, max(n_rows, 0))]
+    targets = np.linspace(0, int(indptr[-1]), max(parts, 1) + 1)[1:-1]
+    cuts = np.searchsorted(indptr, targets).clip(1, n_rows).tolist()
+    bounds = sorted({0, n_rows, *cuts})
+    return list(itertools.pairwise(bounds))

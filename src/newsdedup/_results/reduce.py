@@ -171,7 +171,7 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
     own_share = np.ones(len(groups.canonical))
-    vectors = story_vectors(story_input, groups, story_context, own_share)
+    vectors = story_vectors(story_input, groups, story_context, own_share, settings.workers)
     release_free_memory(freed=scale)
     stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
                             must_link, vectors.names,

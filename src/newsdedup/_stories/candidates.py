@@ -23,11 +23,14 @@ So the work is bounded per row instead:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
-from .._core.threads import map_in_threads, split_runs
+from .._core.threads import map_in_threads, split_rows, split_runs
 from .._core.types import F64, I64
 from .._kernels import dot_kernel as _dot_kernel
 from .._kernels import probe_kernel as _probe_kernel
@@ -40,11 +43,12 @@ __all__ = ["pair_cosines", "probe_terms", "story_candidate_pairs", "strongest_te
 _BLOCK_ROWS = 4096
 
 
-def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
+def strongest_terms(matrix: csr_matrix, keep: int, workers: int = 1) -> csr_matrix:
     """The entries of each row at or above its ``keep``-th largest value (all of a short row).
 
     Ties at the cut are all kept, so the result does not depend on the order of a row's
-    entries. The result's rows are sorted by column.
+    entries. The result's rows are sorted by column. Ranges of rows are read on ``workers``
+    threads (the same result for any number).
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
@@ -53,17 +57,20 @@ def strongest_terms(matrix: csr_matrix, keep: int) -> csr_matrix:
     [[0.0, 0.5, 0.3, 0.3], [0.0, 0.2, 0.0, 0.0]]
     """
     indptr = matrix.indptr.astype(np.int64)
-    result = _select(matrix, indptr, _strongest_kernel(indptr, matrix.data, keep))
+    chosen = _by_rows(lambda rows, data: _strongest_kernel(rows, data, keep), indptr,
+                      (matrix.data,), workers)
+    result = _select(matrix, indptr, chosen)
     result.sort_indices()
     return result
 
 
-def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
+def probe_terms(index: csr_matrix, budget: int, workers: int = 1) -> csr_matrix:
     """The entries of ``index`` each row probes, best weight per posting first, within budget.
 
     A term's posting length is the number of rows of ``index`` holding it. Each row takes its
     entries by decreasing weight over posting length (ties by term id) while the running
-    total of their posting lengths is at most ``budget``.
+    total of their posting lengths is at most ``budget``. Ranges of rows are read on
+    ``workers`` threads (the same result for any number).
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
@@ -75,8 +82,28 @@ def probe_terms(index: csr_matrix, budget: int) -> csr_matrix:
     index.sort_indices()
     indptr = index.indptr.astype(np.int64)
     postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
-    return _select(index, indptr, _probe_kernel(indptr, index.indices, index.data, postings,
-                                                budget))
+    chosen = _by_rows(lambda rows, indices, data: _probe_kernel(rows, indices, data, postings,
+                                                                budget),
+                      indptr, (index.indices, index.data), workers)
+    return _select(index, indptr, chosen)
+
+
+def _by_rows(kernel: Callable[..., npt.NDArray[np.bool_]], indptr: I64,
+             entries: tuple[npt.NDArray[Any], ...], workers: int) -> npt.NDArray[np.bool_]:
+    """``kernel(indptr, *entries)``, a flag per entry decided row by row, run on ranges of
+    rows (``_core.threads.split_rows``) on ``workers`` threads and joined in order."""
+    ranges = split_rows(indptr, workers) if workers > 1 else [(0, indptr.size - 1)]
+    if len(ranges) == 1:
+        flags: npt.NDArray[np.bool_] = kernel(indptr, *entries)
+        return flags
+
+    def part(bounds: tuple[int, int]) -> npt.NDArray[np.bool_]:
+        first, last = int(indptr[bounds[0]]), int(indptr[bounds[1]])
+        flags: npt.NDArray[np.bool_] = kernel(indptr[bounds[0]:bounds[1] + 1] - first,
+                                               *(array[first:last] for array in entries))
+        return flags
+
+    return np.concatenate(map_in_threads(part, ranges, workers))
 
 
 def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> csr_matrix:
@@ -104,8 +131,8 @@ def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
     >>> list(zip(rows.tolist(), cols.tolist()))
     [(0, 1), (1, 2)]
     """
-    index = strongest_terms(vectors, keep)
-    probe = probe_terms(index, budget)
+    index = strongest_terms(vectors, keep, workers)
+    probe = probe_terms(index, budget, workers)
     transposed = csr_matrix(index.T)
     n_rows = index.shape[0]
 

@@ -62,7 +62,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.arrays import gather_rows, owner_offsets, sorted_unique
+from .._core.arrays import gather_rows, joined_offsets, owner_offsets, sorted_unique
 from .._core.config import DedupConfig
 from .._core.threads import map_in_threads, split_range, split_runs
 from .._core.types import F64, I64
@@ -256,10 +256,10 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
         del indices, counts
         column_file.flush()
         count_file.flush()
-        indptr = _joined_offsets(indptr_parts)
+        indptr = joined_offsets(indptr_parts)
         rows = (indptr, _mapped(column_file, int(indptr[-1])),
                 _mapped(count_file, int(indptr[-1])))
-        return _entries(np.concatenate(numbers_parts), _joined_offsets(article_parts), rows,
+        return _entries(np.concatenate(numbers_parts), joined_offsets(article_parts), rows,
                         frequency, left, right, threshold, workers)
 
 
@@ -269,14 +269,6 @@ def _mapped(file: IO[bytes], size: int) -> npt.NDArray[np.int32]:
     if size == 0:
         return np.zeros(0, dtype=np.int32)
     return np.memmap(file, dtype=np.int32, mode="r", shape=(size,))
-
-
-def _joined_offsets(parts: list[I64]) -> I64:
-    """CSR offsets of consecutive parts joined (each part's offsets start at 0)."""
-    sizes = np.concatenate([np.diff(part) for part in parts])
-    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    return offsets
 
 
 def _batches(size: I64, budget: int) -> list[slice]:
@@ -318,7 +310,7 @@ def _ngram_rows(texts: Sequence[str], features: Features, allowed: npt.NDArray[n
     parts = map_in_threads(count, ranges, workers)
     for part in parts:
         frequency += part[3]
-    rows = (_joined_offsets([part[0] for part in parts]),
+    rows = (joined_offsets([part[0] for part in parts]),
             np.concatenate([part[1] for part in parts]),
             np.concatenate([part[2] for part in parts]))
     return numbers, article_rows, rows
@@ -343,7 +335,7 @@ def _entries(numbers: I64, article_rows: I64,
 
     # A run of pairs with one left article stays on one thread, which scatters it once.
     parts = map_in_threads(check, split_runs(left, workers), workers)
-    offsets = _joined_offsets([part[0] for part in parts])
+    offsets = joined_offsets([part[0] for part in parts])
     first = np.concatenate([part[1] for part in parts])
     second = np.concatenate([part[2] for part in parts])
     similarity = np.concatenate([part[3] for part in parts])

@@ -78,8 +78,8 @@ class GroupVectors:
 
 
 def group_vectors(features: Features | list[Features], groups: GroupAssignment,
-                  context: StoryContext | None = None, own_share: F64 | None = None
-                  ) -> csr_matrix:
+                  context: StoryContext | None = None, own_share: F64 | None = None,
+                  workers: int = 1) -> csr_matrix:
     """L2-normalized weighted term vector of each group (rows; see the module docstring).
 
     Columns are the terms shared by at least two groups, in hash order. ``own_share`` (an
@@ -89,7 +89,8 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
     never shared, so they only add to the norms). ``features`` may be
     handed over as a one-item list, which is emptied: when the caller keeps no other
     reference, the content terms are then freed as soon as they are numbered (at a million
-    articles they are gigabytes, and the vectors are built next to them).
+    articles they are gigabytes, and the vectors are built next to them). The groups' rows
+    are summed on ``workers`` threads (the same result for any number).
 
     >>> from newsdedup import Article, DedupConfig
     >>> from newsdedup._text.features import extract_features
@@ -101,12 +102,12 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
     >>> round(float((vectors[0] @ vectors[1].T).toarray()[0, 0]), 2)
     1.0
     """
-    return _vectors(features, groups, context, own_share, with_names=False).terms
+    return _vectors(features, groups, context, own_share, workers, with_names=False).terms
 
 
 def story_vectors(features: Features | list[Features], groups: GroupAssignment,
-                  context: StoryContext | None = None, own_share: F64 | None = None
-                  ) -> GroupVectors:
+                  context: StoryContext | None = None, own_share: F64 | None = None,
+                  workers: int = 1) -> GroupVectors:
     """:func:`group_vectors` and the groups' name vectors (:class:`GroupVectors`), from one
     pass over the content terms (``features`` may be handed over as there).
 
@@ -121,11 +122,11 @@ def story_vectors(features: Features | list[Features], groups: GroupAssignment,
     >>> [round(float((names[0] @ names[n].T).toarray()[0, 0]), 2) for n in (1, 2)]
     [0.69, 0.16]
     """
-    return _vectors(features, groups, context, own_share, with_names=True)
+    return _vectors(features, groups, context, own_share, workers, with_names=True)
 
 
 def _vectors(features: Features | list[Features], groups: GroupAssignment,
-             context: StoryContext | None, own_share: F64 | None,
+             context: StoryContext | None, own_share: F64 | None, workers: int,
              with_names: bool) -> GroupVectors:
     given = features.pop() if isinstance(features, list) else features
     term_ids, distinct = number_terms(given.terms)
@@ -145,7 +146,7 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
     paragraphs = given.article_paragraphs
     has_names = given.name_offsets[paragraphs[1:]] > given.name_offsets[paragraphs[:-1]]
     del given  # terms and salient flags are not read again
-    rows = _Rows(groups, n_terms, outside, outside_articles, context)
+    rows = _Rows(groups, n_terms, outside, outside_articles, context, workers)
     names = csr_matrix((len(groups.canonical), 1))
     naming = groups.holding(has_names)
     if with_names:
@@ -165,14 +166,15 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
 @attrs.frozen(slots=True)
 class _Rows:
     """What turns article term entries into group rows: the groups, the number of distinct
-    terms, and the articles outside the run (``outside``: per term; see the module
-    docstring)."""
+    terms, the articles outside the run (``outside``: per term; see the module
+    docstring), and the threads the rows are summed on."""
 
     groups: GroupAssignment
     n_terms: int
     outside: F64 | None
     outside_articles: int
     context: StoryContext | None
+    workers: int = 1
 
     def weigh(self, offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boost: F64,
               salient_term: npt.NDArray[np.bool_], own_share: F64 | None) -> csr_matrix:
@@ -183,7 +185,7 @@ class _Rows:
         member_order = np.argsort(groups.group_of, kind="stable")
         group_starts = owner_offsets(groups.group_of, n_groups)
         indptr, indices, data = group_rows(offsets, term_ids, counts, boost,
-                                           group_starts, member_order, n_terms)
+                                           group_starts, member_order, n_terms, self.workers)
         document_frequency = np.bincount(indices[:indptr[-1]],
                                          minlength=n_terms).astype(float)
         shared = document_frequency > 1

@@ -23,6 +23,10 @@ change here (or a test's monkeypatch) reaches the batch and the index alike.
 
 from __future__ import annotations
 
+import numpy as np
+
+from .._core.arrays import joined_offsets
+from .._core.threads import map_in_threads, split_range
 from .._core.types import F64, I32, I64, U8, U64
 from .._kernels import group_rows as _group_rows
 from .._kernels import strongest_terms as _strongest_terms
@@ -51,11 +55,26 @@ def term_boost(share: F64) -> F64:
 
 
 def group_rows(offsets: I64, term_ids: I32, counts: U8, boost: F64, group_starts: I64,
-               members: I64, n_terms: int) -> tuple[I64, I32, F64]:
+               members: I64, n_terms: int, workers: int = 1) -> tuple[I64, I32, F64]:
     """Each group's row: the sum of its members' rows of weights ``tf/(tf+k1)·boost``,
-    each divided by its norm (CSR, columns ascending; a compiled loop)."""
-    return _group_rows(offsets, term_ids, counts, boost, group_starts, members, n_terms,
-                       BM25_K1)
+    each divided by its norm (CSR, columns ascending; a compiled loop). Ranges of groups
+    are summed on ``workers`` threads (each row is its own: the same result for any
+    number)."""
+    ranges = split_range(group_starts.size - 1, workers) if workers > 1 else []
+    if len(ranges) <= 1:
+        return _group_rows(offsets, term_ids, counts, boost, group_starts, members, n_terms,
+                           BM25_K1)
+
+    def part(bounds: tuple[int, int]) -> tuple[I64, I32, F64]:
+        rows: tuple[I64, I32, F64] = _group_rows(
+            offsets, term_ids, counts, boost, group_starts[bounds[0]:bounds[1] + 1], members,
+            n_terms, BM25_K1)
+        return rows
+
+    parts = map_in_threads(part, ranges, workers)
+    return (joined_offsets([indptr for indptr, _, _ in parts]),
+            np.concatenate([indices for _, indices, _ in parts]),
+            np.concatenate([data for _, _, data in parts]))
 
 
 def strongest_terms(offsets: I64, terms: U64, occurrences: U8, salient: U8, frequency: I64,
