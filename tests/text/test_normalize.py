@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup._text.normalize import decode_references, normalize_text, plain_text, token_text
+from newsdedup._text.normalize import (
+    decode_references,
+    nfkc,
+    normalize_text,
+    plain_text,
+    token_text,
+)
 from strategies import combining_text, multilingual_text
 
 # --- normalize_text -------------------------------------------------------------------------
@@ -263,3 +270,18 @@ def _assert_copies_group_whole(copy_of: Callable[[str], str], least_changed: int
         copy = result.article(f"{row['id']}~copy")
         assert copy.group_id == result.article(row["id"]).group_id
         assert copy.jaccard == 1.0
+
+
+# Letters that compose with what follows them (e, Hangul jamo), combining marks, compatibility
+# forms (ligature, non-breaking space, ellipsis, full-width, superscript), and the boundaries.
+_NFKC_ALPHABET = ("e\u0301\u0308\u0327\u0323ﬁ\u00a0…Ｎ²ßǅ\u1100\u1161\u11a8"
+                  "\u0627\u064b\u0915\u093c\n\x00 a")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_NFKC_ALPHABET, max_size=40), st.sampled_from(["\n", "\x00"]))
+def test_nfkc_piece_by_piece_is_nfkc(text: str, boundary: str) -> None:
+    """Normalizing between line breaks (or NULs) gives the NFKC of the whole text: no
+    composition, decomposition or reordering crosses them (jamo, marks and compatibility
+    forms on both sides)."""
+    assert nfkc(text, boundary) == unicodedata.normalize("NFKC", text)

@@ -396,7 +396,7 @@ def _normalized_points(pieces: list[str]) -> tuple[npt.NDArray[np.uint32], I64]:
         starts = np.zeros(len(pieces) + 1, dtype=np.int64)
         np.cumsum([len(piece) for piece in normalized], out=starts[1:])
         return code_points("".join(normalized)), starts
-    points, starts = _collapse_spaces(code_points(folded_text(_JOIN.join(pieces))),
+    points, starts = _collapse_spaces(code_points(folded_text(_JOIN.join(pieces), _JOIN)),
                                       _is_space())
     if not pieces:  # no piece at all, not one empty piece
         return points, starts[:1]

@@ -21,7 +21,6 @@ every character, including ones newer than Python's ``unicodedata``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 import attrs
@@ -32,7 +31,7 @@ import regex
 from .._core.types import U64
 from .._kernels import TOKEN_LENGTH_SALT, TOKEN_Q
 from .._kernels import hash_token_kernel as _hash_token_kernel
-from .normalize import _FOLD_TABLE, _FOLDS
+from .normalize import _FOLD_TABLE, _FOLDS, nfkc
 
 __all__ = [
     "CharClass",
@@ -154,20 +153,21 @@ _ASCII_ODD_BYTES = re.compile(b"[" + re.escape(_ASCII_ODD) + b"]") if _ASCII_ODD
     b"(?!)")
 
 
-def folded_text(text: str) -> str:
-    """``normalize_text`` up to its whitespace collapsing, which no token depends on.
+def folded_text(text: str, boundary: str = "\n") -> str:
+    """``normalize_text`` up to its whitespace collapsing, which no token depends on
+    (``boundary``: the character that joins the pieces of ``text``, see ``nfkc``).
 
     Keep in step with :func:`~newsdedup._text.normalize.normalize_text`;
     ``tests/text/test_features.py`` checks that both paths give the same tokens.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = nfkc(text, boundary).casefold()
     if folded.isascii():
         return folded.translate(_FOLD_TABLE)
     # str.translate with a dict costs a lookup per character; a table lookup in numpy is
     # ~30x faster on long non-ASCII text.
     points = _TRANSLATION[code_points(folded)]
     translated = _text_of(points[points != _DELETED])
-    return unicodedata.normalize("NFKC", translated)
+    return nfkc(translated, boundary)
 
 
 def _newline_owner(is_newline: npt.NDArray[np.bool_], positions: npt.NDArray[np.int64]
