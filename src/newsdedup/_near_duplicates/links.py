@@ -983,20 +983,30 @@ def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray
     candidates = {big: smalls for big, smalls in contained_by.items() if len(smalls) >= 2}
     if not candidates:
         return digest
-    overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
-    same_text: dict[int, set[int]] = defaultdict(set)
-    for left, right in zip(a[overlapping].tolist(), b[overlapping].tolist(), strict=True):
-        same_text[left].add(right)
-        same_text[right].add(left)
+    # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
+    # part covering most is the best partner for every other (see docs/design.md), so
+    # copies of one text are one part at once, in one pass.
+    parts: dict[int, tuple[int, list[int]]] = {}
     for big, smalls in candidates.items():
-        # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
-        # part covering most is the best partner for every other (see docs/design.md), so
-        # copies of one text are one part at once, in one pass.
         widest, most = max(smalls, key=lambda entry: (entry[1], -entry[0]))
         apart = [small for small, covered in smalls
                  if small != widest and most + covered - 1.0 < _SAME_TEXT * covered]
-        if not apart:
-            continue
+        if apart:
+            parts[big] = (widest, apart)
+    if not parts:
+        return digest
+    # The texts each part left apart shares with others: read for those parts only (the
+    # overlapping links are millions on a feed of reposts, the parts apart a few).
+    needed = sorted_unique(np.array([small for _, apart in parts.values() for small in apart],
+                                    dtype=np.int64))
+    overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
+    same_text: dict[int, set[int]] = defaultdict(set)
+    for near, far in ((a[overlapping], b[overlapping]), (b[overlapping], a[overlapping])):
+        wanted = np.isin(near, needed)
+        for left, right in zip(near[wanted].tolist(), far[wanted].tolist(), strict=True):
+            same_text[left].add(right)
+    for big, (widest, apart) in parts.items():
+        smalls = candidates[big]
         members = {small for small, _ in smalls}
         parent = {small: small for small in members}
         for small in members:
