@@ -1000,8 +1000,9 @@ def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray
     needed = sorted_unique(np.array([small for _, apart in parts.values() for small in apart],
                                     dtype=np.int64))
     overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
+    over_a, over_b = a[overlapping], b[overlapping]
     same_text: dict[int, set[int]] = defaultdict(set)
-    for near, far in ((a[overlapping], b[overlapping]), (b[overlapping], a[overlapping])):
+    for near, far in ((over_a, over_b), (over_b, over_a)):
         wanted = np.isin(near, needed)
         for left, right in zip(near[wanted].tolist(), far[wanted].tolist(), strict=True):
             same_text[left].add(right)
