@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from newsdedup import DedupConfig, dedup
 from newsdedup._corpora.synthetic import generate_corpus
 from newsdedup._near_duplicates import boilerplate as boilerplate_module
+from newsdedup._results import reduce as reduce_module
 from newsdedup._results.reduce import dedup_collected
 from newsdedup._text.features import collect_features
 from newsdedup._text.terms import CorpusFrequencies, document_frequencies
@@ -52,3 +54,25 @@ def test_other_frequencies_change_the_topic_check(monkeypatch: pytest.MonkeyPatc
     uniform = CorpusFrequencies(10**6, lambda distinct: np.full(distinct.size, 10**6))
     dedup_collected(collected, config, corpus_frequencies=uniform)
     assert len(cosines) == len(batch) > 0 and cosines != batch
+
+
+def test_the_steps_after_the_map_step_run_with_the_collector_paused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reduce steps build millions of objects at scale; the cyclic collections they
+    would trigger walk every live container (3.1 s of a 43 s run at 100k,
+    ``_core.collector``). The collector is off from the first step to the assembly, and
+    back on after, with the same result."""
+    seen: dict[str, bool] = {}
+    for name in ("match_paragraphs", "build_stories", "assemble"):
+        step = getattr(reduce_module, name)
+
+        def spy(*args: Any, _step: Any = step, _name: str = name, **kwargs: Any) -> Any:
+            seen[_name] = gc.isenabled()
+            return _step(*args, **kwargs)
+
+        monkeypatch.setattr(reduce_module, name, spy)
+    result = dedup_collected(collect_features(ARTICLES, DedupConfig()), DedupConfig())
+    assert seen == {"match_paragraphs": False, "build_stories": False, "assemble": False}
+    assert gc.isenabled()
+    monkeypatch.undo()
+    assert result == dedup(ARTICLES)

@@ -13,7 +13,6 @@ clusters, which :meth:`DedupIndex.refresh` brings back to the batch result.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import os
@@ -21,12 +20,12 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
 import attrs
 
+from .._core.collector import collector_paused
 from .._core.config import DedupConfig
 from .._core.errors import ConfigError, IndexStoreError
 from .._core.heap_trim import release_free_memory
@@ -53,22 +52,6 @@ __all__ = ["AddResult", "DedupIndex", "IndexChange", "IndexDecision", "open_inde
 _NOT_GIVEN: Any = object()
 _QUERY_ID = "query"
 T = TypeVar("T")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the duration of an add or query (as it
-    was before, after). The in-memory lookups are millions of long-lived objects; the
-    collections an add's allocations would trigger traverse them all and cost ~10% of an add
-    at 30k stored articles, more at a million. Nothing an add builds depends on a cycle
-    being collected: reference counting frees it as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class DedupIndex:
@@ -153,7 +136,7 @@ class DedupIndex:
     def _write(self, plan_for: Any) -> tuple[Plan, tuple[IndexChange, ...]]:
         """Plan and apply one write in a single transaction, then update the memory."""
         with self._lock:
-            with _collector_paused(), self._store.transaction(write=True):
+            with collector_paused(), self._store.transaction(write=True):
                 begin = time.perf_counter()
                 memory = self._sync()
                 batch = self._store.batches() + 1
@@ -246,7 +229,7 @@ class DedupIndex:
     def query_batch(self, articles: Iterable[Article | Mapping[str, Any]]) -> AddResult:
         """What :meth:`add` would return for ``articles`` (taken together); nothing is stored."""
         with self._lock:
-            with _collector_paused(), self._store.transaction(write=False):
+            with collector_paused(), self._store.transaction(write=False):
                 memory = self._sync()
                 plan = plan_add(memory, self._store, self.config, self._canonical_key,
                                 self.retention_days, articles, batch=0, query=True)

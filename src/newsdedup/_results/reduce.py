@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._core.arrays import sorted_unique
+from .._core.collector import collector_paused
 from .._core.config import DedupConfig
 from .._core.heap_trim import release_free_memory
 from .._core.progress import stage
@@ -95,8 +96,16 @@ def reduce_collected(handed_over: list[Collected], settings: DedupConfig,
     6. assembly of the result (``_results.assemble``).
 
     The largest arrays (shingle sets, then content terms) are dropped as soon as no step
-    reads them.
+    reads them. The cyclic garbage collector is paused meanwhile (``_core.collector``).
     """
+    with collector_paused():
+        return _reduce(handed_over, settings, canonical_key, corpus_frequencies, story_context)
+
+
+def _reduce(handed_over: list[Collected], settings: DedupConfig,
+            canonical_key: CanonicalKey | None, corpus_frequencies: CorpusFrequencies | None,
+            story_context: StoryContext | None) -> DedupResult:
+    """The body of :func:`reduce_collected`."""
     collected = handed_over.pop()
     corpus, features, empty = collected.articles, collected.features, collected.empty
     # The texts: a stream's kept on disk, if they were, else the articles' when kept.
