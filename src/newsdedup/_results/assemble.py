@@ -18,10 +18,12 @@ are one shared (immutable) object each.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -101,9 +103,10 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             for member in members[1:]]
     pairs = star + _across_groups(links, groups.group_of)
     view = _LinkView(links, pairs)
-    shared = _shared_lists(features, matches, content, pairs, paragraph_index)
+    shared = _SharedParagraphs.of(features, matches, content, pairs)
 
-    provenance = _Provenance(ids, paragraph_start, boilerplate.any.tolist(), shared[:len(star)])
+    provenance = _provenances(ids, paragraph_start, boilerplate.any.tolist(), groups.canonical,
+                              groups.members, shared)
     story_canonical, story_rule = story_canonicals(story_groups, groups, keys, user_key)
     group_results = []
     for number, members in enumerate(groups.members):
@@ -116,7 +119,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
             story_id=story_ids[int(story_of_group[number])],
             members=tuple(GroupMember(ids[m], *_relation_to(view, m, canonical))
                           for m in members),
-            provenance=provenance.of(canonical, members),
+            provenance=provenance[number],
         ))
     story_results = [
         Story(id=story_ids[s], canonical_id=ids[story_canonical[s]], canonical_rule=story_rule[s],
@@ -128,7 +131,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         corpus, empty, features, repeats, boilerplate, links, groups, view,
         [ids[canonical] for canonical in story_canonical], group_ids, story_ids,
         story_of_group, paragraph_start, paragraph_index)
-    match_results = _match_results(ids, view, pairs, shared)
+    match_results = _match_results(ids, view, pairs, shared.lists())
     match_results.extend(rewrite_matches(Rewrites.none() if rewrites is None else rewrites(),
                                          ids, paragraph_index))
     return DedupResult(
@@ -162,50 +165,65 @@ def _relation_to(view: _LinkView, member: int, canonical: int) -> tuple[str, flo
     return relation, round(jaccard, 6), round(max(member_in, canonical_in), 6)
 
 
-class _Provenance:
-    """The provenance of each group's canonical: each paragraph, whether it is boilerplate,
-    and the members carrying it. Called once per group, in group order: ``star_shared``
-    holds the shared paragraphs of each (canonical, member) pair in that order."""
+def _provenances(ids: list[str], paragraph_start: list[int], is_boilerplate: list[bool],
+                 canonical: Sequence[int], members: Sequence[tuple[int, ...]],
+                 shared: _SharedParagraphs) -> list[tuple[ParagraphProvenance, ...]]:
+    """The provenance of each group's canonical (in group order): each of its paragraphs,
+    whether it is boilerplate, and the members' paragraphs carrying it (by article id, then
+    paragraph index). ``shared`` starts with the star pairs (canonical, member), group by
+    group, members in order.
 
-    def __init__(self, ids: list[str], paragraph_start: list[int], is_boilerplate: list[bool],
-                 star_shared: list[PairList]) -> None:
-        self._ids = ids
-        self._paragraph_start = paragraph_start
-        self._is_boilerplate = is_boilerplate
-        self._star_shared = iter(star_shared)
-        self._alone: dict[tuple[int, bool], ParagraphProvenance] = {}
-        # A group without other members: its provenance depends only on which of its
-        # canonical's paragraphs are boilerplate, so equal flag patterns share one
-        # (immutable) tuple.
-        self._single: dict[tuple[bool, ...], tuple[ParagraphProvenance, ...]] = {}
+    The carriers of every group are ordered by one sort over arrays, not a sort per
+    paragraph: the Python work left is one object per carrier and per carried paragraph.
+    A paragraph that no member carries has the same provenance wherever it is, given its
+    index and flag: groups share those objects, and a canonical's tuple of them is shared by
+    every canonical with the same pattern of boilerplate flags (immutable objects).
+    """
+    alone: dict[tuple[bool, ...], tuple[ParagraphProvenance, ...]] = {}
 
-    def of(self, canonical: int, members: tuple[int, ...]) -> tuple[ParagraphProvenance, ...]:
-        """The provenance of the group of ``members`` (``canonical`` first)."""
-        start, stop = self._paragraph_start[canonical], self._paragraph_start[canonical + 1]
-        if len(members) == 1:
-            flags = tuple(self._is_boilerplate[start:stop])
-            found_tuple = self._single.get(flags)
-            if found_tuple is None:
-                found_tuple = self._single[flags] = tuple(
-                    ParagraphProvenance(index, flag, ()) for index, flag in enumerate(flags))
-            return found_tuple
-        carriers: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
-        for member in members[1:]:
-            for mine, theirs, similarity in next(self._star_shared):
-                carriers[mine].append((self._ids[member], theirs, similarity))
-        entries = []
-        for index, paragraph in enumerate(range(start, stop)):
-            found = carriers.get(index)
-            if found is None:
-                key = (index, self._is_boilerplate[paragraph])
-                if key not in self._alone:
-                    self._alone[key] = ParagraphProvenance(index, key[1], ())
-                entries.append(self._alone[key])
-            else:
-                found.sort()  # by article id, then paragraph index
-                entries.append(ParagraphProvenance(index, self._is_boilerplate[paragraph],
-                                                   tuple(Carrier(*c) for c in found)))
-        return tuple(entries)
+    def uncarried(article: int) -> tuple[ParagraphProvenance, ...]:
+        flags = tuple(is_boilerplate[paragraph_start[article]:paragraph_start[article + 1]])
+        found = alone.get(flags)
+        if found is None:
+            found = alone[flags] = tuple(ParagraphProvenance(index, flag, ())
+                                         for index, flag in enumerate(flags))
+        return found
+
+    result = [uncarried(article) for article in canonical]
+    sizes = np.array([len(group) - 1 for group in members], dtype=np.int64)
+    star_member = np.fromiter(itertools.chain.from_iterable(group[1:] for group in members),
+                              dtype=np.int64, count=int(sizes.sum()))
+    rows = shared.offsets[star_member.size]
+    per_pair = np.diff(shared.offsets[:star_member.size + 1])
+    group = np.repeat(np.repeat(np.arange(sizes.size, dtype=np.int64), sizes), per_pair)
+    member = np.repeat(star_member, per_pair)
+    index, theirs, similarity = (shared.mine[:rows], shared.theirs[:rows],
+                                 shared.similarity[:rows])
+    if rows == 0:
+        return result
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    order = np.lexsort((similarity, theirs, id_rank[member], index, group))
+    group, index = group[order], index[order]
+    carriers = [Carrier(ids[article], paragraph, value) for article, paragraph, value in zip(
+        member[order].tolist(), theirs[order].tolist(), similarity[order].tolist(),
+        strict=True)]
+    # Runs of one group's canonical paragraph.
+    starts = np.flatnonzero(np.concatenate([[True], (group[1:] != group[:-1])
+                                            | (index[1:] != index[:-1])]))
+    bounds = np.append(starts, rows).tolist()
+    entries: list[ParagraphProvenance] = []
+    current = -1
+    for run, (number, paragraph) in enumerate(zip(group[starts].tolist(),
+                                                  index[starts].tolist(), strict=True)):
+        if number != current:
+            if current >= 0:
+                result[current] = tuple(entries)
+            current, entries = number, list(result[number])
+        entries[paragraph] = ParagraphProvenance(paragraph, entries[paragraph].is_boilerplate,
+                                                 tuple(carriers[bounds[run]:bounds[run + 1]]))
+    result[current] = tuple(entries)
+    return result
 
 
 def _article_results(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Features,
@@ -404,23 +422,37 @@ class _LinkView:
         return True if n is None else bool(self._duplicate[n])
 
 
-def _shared_lists(features: Features, matches: ParagraphMatches,
-                  content: npt.NDArray[np.bool_], pairs: list[tuple[int, int]],
-                  paragraph_index: list[int]) -> list[PairList]:
-    """Each pair's shared paragraphs as (index in first, index in second, similarity)."""
-    first = np.array([a for a, _ in pairs], dtype=np.int64)
-    second = np.array([b for _, b in pairs], dtype=np.int64)
-    offsets, mine, theirs, similarity = shared_paragraphs(
-        features.article_paragraphs, matches.unique_of, content, matches.partners(), first,
-        second)
-    mine_index = [paragraph_index[p] for p in mine.tolist()]
-    theirs_index = [paragraph_index[p] for p in theirs.tolist()]
-    rounded = [round(value, 6) for value in similarity.tolist()]
-    bounds = offsets.tolist()
-    return [list(zip(mine_index[bounds[k]:bounds[k + 1]], theirs_index[bounds[k]:bounds[k + 1]],
-                     rounded[bounds[k]:bounds[k + 1]], strict=True))
-            for k in range(len(pairs))]
+@attrs.frozen(slots=True)
+class _SharedParagraphs:
+    """The shared paragraphs of each reported article pair (CSR ``offsets`` over the
+    pairs): paragraph index in the first article, in the second, and the similarity,
+    rounded as the result reports it."""
 
+    offsets: I64
+    mine: I64
+    theirs: I64
+    similarity: F64
+
+    @classmethod
+    def of(cls, features: Features, matches: ParagraphMatches, content: npt.NDArray[np.bool_],
+           pairs: list[tuple[int, int]]) -> _SharedParagraphs:
+        """The paragraphs each of ``pairs`` shares, among the ``content`` paragraphs."""
+        first = np.array([a for a, _ in pairs], dtype=np.int64)
+        second = np.array([b for _, b in pairs], dtype=np.int64)
+        offsets, mine, theirs, similarity = shared_paragraphs(
+            features.article_paragraphs, matches.unique_of, content, matches.partners(),
+            first, second)
+        rounded = np.array([round(value, 6) for value in similarity.tolist()], dtype=np.float64)
+        return cls(offsets, features.paragraph_index[mine], features.paragraph_index[theirs],
+                   rounded)
+
+    def lists(self) -> list[PairList]:
+        """Each pair's shared paragraphs as (index in first, index in second, similarity)."""
+        mine, theirs = self.mine.tolist(), self.theirs.tolist()
+        similarity, bounds = self.similarity.tolist(), self.offsets.tolist()
+        return [list(zip(mine[start:stop], theirs[start:stop], similarity[start:stop],
+                         strict=True))
+                for start, stop in itertools.pairwise(bounds)]
 
 
 def _paragraph_findings(features: Features, repeats: Repeats, boilerplate: Boilerplate,
