@@ -444,3 +444,31 @@ def test_compared_pairs_kept_from_the_asked_similarity() -> None:
     assert none.pair_first.size == none.pair_second.size == none.pair_similarity.size == 0
     assert (every.story_of_group.tolist() == strong.story_of_group.tolist()
             == none.story_of_group.tolist() == [0, 0, 1, 1])
+
+
+def test_compared_pairs_are_handed_over_before_the_clustering(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``on_compared`` gets the kept pairs as soon as they are known, before the clustering
+    runs (the rewrite step starts on them meanwhile), and the same ones the result holds."""
+    vectors = csr_matrix(np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0], [0.0, 0.6, 0.8],
+                                   [0.0, 0.0, 1.0]]))
+    groups = build_groups(4, [], [], [0, 1, 2, 3])
+    events: list[str] = []
+    handed: list[tuple[list[int], list[int], list[float]]] = []
+    clustering = clusters_module.average_linkage_clusters
+
+    def clustered(*args: Any, **kwargs: Any) -> Any:
+        events.append("clustering")
+        return clustering(*args, **kwargs)
+
+    def received(first: Any, second: Any, similarity: Any) -> None:
+        events.append("compared")
+        handed.append((first.tolist(), second.tolist(), similarity.tolist()))
+
+    monkeypatch.setattr(clusters_module, "average_linkage_clusters", clustered)
+    result = build_stories(vectors, groups, np.zeros(4), DedupConfig(story_threshold=0.5),
+                           pairs_from=0.5, on_compared=received)
+    assert events == ["compared", "clustering"]
+    assert handed == [(result.pair_first.tolist(), result.pair_second.tolist(),
+                       result.pair_similarity.tolist())]
+    assert handed[0][:2] == ([0, 2], [1, 3])

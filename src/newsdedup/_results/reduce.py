@@ -9,8 +9,8 @@ only wires them together (``_results.assemble`` builds the public result objects
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import attrs
@@ -46,7 +46,7 @@ from .._near_duplicates.links import (
 )
 from .._near_duplicates.paragraph_matches import match_paragraphs
 from .._near_duplicates.repeated import find_repeats
-from .._stories.clusters import Digests, StoryAssignment, build_stories, publication_gaps
+from .._stories.clusters import Digests, build_stories, publication_gaps
 from .._stories.rewrite import Rewrites, find_rewrites, lowest_rewrite_score
 from .._stories.vectors import StoryContext, story_vectors
 from .._text.article import Article
@@ -182,33 +182,50 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     own_share = np.ones(len(groups.canonical))
     vectors = story_vectors(story_input, groups, story_context, own_share, settings.workers)
     release_free_memory(freed=scale)
-    stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
-                            must_link, vectors.names,
-                            _group_named_days(features.named_day, groups),
-                            _digests(links, groups), lowest_rewrite_score(settings),
-                            vectors.named, groups.holding(templates))
-    del vectors
+    # The rewrite step reads only the pairs the story step compared: with workers to spare,
+    # its compiled loops run from the moment they are known, beside the clustering and the
+    # assembly (Python, which needs the rewrites only at its end; the same result).
+    # Synthetic 100k on two workers, alternated in one process: 35.0-36.6 s against
+    # 35.4-43.0 s one after the other (docs/performance.md). Started before the clustering
+    # (4.6 s at 300k) rather than after it: 300k, alternated, 101.8 / 92.1 s before against
+    # 102.0 / 86.2 s, within this machine's noise; at most the clustering's time is saved.
+    pool = ThreadPoolExecutor(max_workers=1) if settings.workers > 1 else None
+    compared: list[tuple[I64, I64, F64]] = []
+    running: list[Future[Rewrites]] = []
 
-    def rewrites() -> Rewrites:
-        return _rewrites(texts, features, allowed, links, groups, stories, own_share,
-                         group_times, settings)
+    def rewrites(first: I64, second: I64, similarity: F64) -> Rewrites:
+        return _rewrites(texts, features, allowed, links, groups, first, second, similarity,
+                         own_share, group_times, settings)
 
-    def assembled(rewrites_of: Callable[[], Rewrites]) -> DedupResult:
+    def start_rewrites(first: I64, second: I64, similarity: F64) -> None:
+        compared.append((first, second, similarity))
+        if pool is not None:
+            running.append(pool.submit(rewrites, first, second, similarity))
+
+    try:
+        stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
+                                must_link, vectors.names,
+                                _group_named_days(features.named_day, groups),
+                                _digests(links, groups), lowest_rewrite_score(settings),
+                                vectors.named, groups.holding(templates), start_rewrites)
+        del vectors
+        found = None if running else rewrites(*(compared[0] if compared else _no_pairs()))
+
+        def rewrites_of() -> Rewrites:
+            return running[0].result() if found is None else found
+
+        stage("assembly")
         return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
                         groups, stories.story_of_group, keys, canonical_key is not None,
                         settings, rewrites_of)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
-    if settings.workers <= 1:
-        found = rewrites()
-        stage("assembly")
-        return assembled(lambda: found)
-    # The rewrite step's compiled loops run beside the assembly, which is Python and needs
-    # the rewrites only at its end (the same result; the rewrite time shows in "assembly").
-    # Synthetic 100k on two workers, alternated in one process: 35.0-36.6 s against
-    # 35.4-43.0 s one after the other (docs/performance.md).
-    stage("assembly")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return assembled(pool.submit(rewrites).result)
+
+def _no_pairs() -> tuple[I64, I64, F64]:
+    """No compared group pair (a run without groups)."""
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
 
 
 def _without_shingles(features: Features) -> Features:
@@ -270,8 +287,8 @@ def _earliest_first(published: F64, id_rank: npt.NDArray[np.int64]) -> npt.NDArr
 
 
 def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDArray[np.bool_],
-              links: ArticleLinks, groups: GroupAssignment, stories: StoryAssignment,
-              own_share: npt.NDArray[np.float64], group_times: F64,
+              links: ArticleLinks, groups: GroupAssignment, pair_first: I64, pair_second: I64,
+              pair_similarity: F64, own_share: npt.NDArray[np.float64], group_times: F64,
               settings: DedupConfig) -> Rewrites:
     """Rewrites among the canonicals of the group pairs the story step compared, leaving out
     pairs of groups already linked by shared text (their match says more) and pairs
@@ -281,15 +298,14 @@ def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDAr
     if settings.rewrite_threshold is None:
         return Rewrites.none()
     # Pairs under the lowest score a rewrite can have are never one (``find_rewrites``).
-    score = stories.pair_similarity * own_share[stories.pair_first] * own_share[
-        stories.pair_second]
+    score = pair_similarity * own_share[pair_first] * own_share[pair_second]
     lowest = lowest_rewrite_score(settings)
     possible = score >= (settings.rewrite_threshold if lowest is None else lowest)
     if settings.story_window_days is not None:
         # Undated pairs (NaN) are kept.
-        possible &= ~(publication_gaps(group_times, stories.pair_first, stories.pair_second)
+        possible &= ~(publication_gaps(group_times, pair_first, pair_second)
                       > settings.story_window_days)
-    first, second = stories.pair_first[possible], stories.pair_second[possible]
+    first, second = pair_first[possible], pair_second[possible]
     score = score[possible]
     n_groups = max(len(groups.canonical), 1)
     representative = links.classes.representative

@@ -40,6 +40,8 @@ the lexical index.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -133,7 +135,9 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
                   digests: Digests | None = None,
                   pairs_from: float | None = None,
                   naming: npt.NDArray[np.bool_] | None = None,
-                  title_only: npt.NDArray[np.bool_] | None = None) -> StoryAssignment:
+                  title_only: npt.NDArray[np.bool_] | None = None,
+                  on_compared: Callable[[I64, I64, F64], None] | None = None
+                  ) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
     ``vectors`` are the groups' term vectors (``group_vectors(features, groups)``; taken as
@@ -159,7 +163,9 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     the story of the groups it carries if they are in one, else is a story of its own.
     ``pairs_from``: the compared pairs at this similarity or more are kept in the result
     for later steps (rewrites); None keeps none. On a dense corpus most candidates are far
-    under it (synthetic 200k: 1.6 million compared, ~200 thousand linked).
+    under it (synthetic 200k: 1.6 million compared, ~200 thousand linked). ``on_compared``
+    is called with them (first groups, second groups, similarities) as soon as they are
+    known, before the clustering: a later step can start on them meanwhile.
     """
     n_groups = len(groups.canonical)
     if n_groups == 0:
@@ -221,6 +227,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     kept = np.zeros(0, dtype=np.int64) if pairs_from is None else np.flatnonzero(
         similarity >= pairs_from)
     compared = (rows[kept], cols[kept], similarity[kept])
+    if on_compared is not None:
+        on_compared(*compared)
     edges = (rows[linked], cols[linked], similarity[linked])
     del similarity, linked, gap_days, published_gap, kept
     if agreement is None:
