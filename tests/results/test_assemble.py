@@ -114,6 +114,30 @@ def test_provenance_names_the_carriers_of_each_canonical_paragraph(
     assert carried > 20
 
 
+def test_provenance_is_the_members_matches_with_the_canonical_read_by_paragraph(
+        result: DedupResult) -> None:
+    """Each carrier of a canonical paragraph is a paragraph pair of the member's match with
+    the canonical (a group is a star: every member is matched with it), and every such pair
+    is a carrier: provenance and matches are one reading of the same shared paragraphs."""
+    matched = {(m.a, m.b): m for m in result.matches if m.relation != "rewrite"}
+    checked = 0
+    for group in result.groups:
+        expected: dict[int, list[tuple[str, int, float]]] = {}
+        for member in group.members[1:]:
+            pair = (min(member.id, group.canonical_id), max(member.id, group.canonical_id))
+            for shared in matched[pair].shared_paragraphs:
+                mine, theirs = ((shared.a_index, shared.b_index) if pair[0] == group.canonical_id
+                                else (shared.b_index, shared.a_index))
+                expected.setdefault(mine, []).append((member.id, theirs, shared.similarity))
+        for paragraph in group.provenance:
+            carriers = [(c.article_id, c.paragraph_index, c.similarity)
+                        for c in paragraph.carriers]
+            assert carriers == sorted(expected.pop(paragraph.index, []))
+            checked += len(carriers)
+        assert expected == {}
+    assert checked > 20
+
+
 def test_equal_findings_share_one_immutable_object(result: DedupResult) -> None:
     """Single-member groups with the same boilerplate pattern share their provenance tuple,
     and equal shared-paragraph pairs are one object (memory at a million articles)."""

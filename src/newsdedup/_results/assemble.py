@@ -88,7 +88,7 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
        pair per pair of linked groups (:func:`_across_groups`), with the paragraphs each
        pair shares.
     3. Groups: members with their relation to the canonical, and the canonical's paragraphs
-       with the members carrying each (:class:`_Provenance`); stories with their canonical
+       with the members carrying each (:func:`_provenances`); stories with their canonical
        (``_near_duplicates.canonical.story_canonicals``).
     4. One result per article (:func:`_article_results`).
     5. Matches: the pairs of step 2 (:func:`_match_results`), then the rewrites.
@@ -193,14 +193,14 @@ def _provenances(ids: list[str], paragraph_start: list[int], is_boilerplate: lis
     sizes = np.array([len(group) - 1 for group in members], dtype=np.int64)
     star_member = np.fromiter(itertools.chain.from_iterable(group[1:] for group in members),
                               dtype=np.int64, count=int(sizes.sum()))
-    rows = shared.offsets[star_member.size]
+    rows = int(shared.offsets[star_member.size])
+    if rows == 0:
+        return result
     per_pair = np.diff(shared.offsets[:star_member.size + 1])
     group = np.repeat(np.repeat(np.arange(sizes.size, dtype=np.int64), sizes), per_pair)
     member = np.repeat(star_member, per_pair)
     index, theirs, similarity = (shared.mine[:rows], shared.theirs[:rows],
                                  shared.similarity[:rows])
-    if rows == 0:
-        return result
     id_rank = np.empty(len(ids), dtype=np.int64)
     id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
     order = np.lexsort((similarity, theirs, id_rank[member], index, group))
