@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -439,3 +441,26 @@ def test_big_buckets_give_the_same_result_in_any_order(order: list[int]) -> None
     assert shuffled.groups == NEAR_REFERENCE.groups
     assert shuffled.stories == NEAR_REFERENCE.stories
     assert shuffled.matches == NEAR_REFERENCE.matches
+
+
+def test_the_collector_is_paused_for_the_map_step_and_back_on_after(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map step's collections walk the articles read so far, again and again as they
+    grow (``_core.collector``): ``dedup()`` pauses the collector from the map step on and
+    restores it, also when the input is refused."""
+    from newsdedup._drivers import pipeline
+
+    seen: list[bool] = []
+    collect = pipeline.collect_features
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return collect(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "collect_features", spy)
+    result = dedup(load_seeds())
+    assert seen == [False] and gc.isenabled()
+    assert len(result.articles) == len(load_seeds())
+    with pytest.raises(newsdedup.InputError):
+        dedup([{"id": "no-text"}])
+    assert gc.isenabled()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import Any
 
+from .._core.collector import collector_paused
 from .._core.config import DedupConfig
 from .._core.progress import run_progress
 from .._near_duplicates.canonical import CanonicalKey
@@ -68,7 +69,10 @@ def dedup(
     countable = isinstance(articles, Iterable) and not isinstance(
         articles, str | bytes | Mapping | Article)
     total = len(articles) if countable and isinstance(articles, Sized) else None
-    with run_progress(progress, total) as run:
+    # The cyclic garbage collector is paused for the map step too (``_core.collector``):
+    # its collections walk the articles read so far, again and again as they grow (0.24 s
+    # of a streamed 100k run, 0.84 s at 300k, measured with ``gc.callbacks``).
+    with run_progress(progress, total) as run, collector_paused():
         # Handed over in a list that the next steps empty: nothing else keeps the features
         # alive, so their largest arrays are freed as soon as no step needs them.
         handed_over = [collect_features(run.count(articles) if countable else articles,
