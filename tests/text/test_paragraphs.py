@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsdedup._text.paragraphs import (
@@ -227,15 +227,23 @@ def test_whitespace_table_is_str_isspace() -> None:
 @given(st.lists(article_texts | long_lines | st.text(
     alphabet=st.sampled_from(["a", "é", " ", "\u00a0", "\u3000", "网", "\ud800", *LINE_BREAKS]),
     max_size=30), max_size=8))
+@example(["the the the the the the the the the the\nthe the the the the the the minister\n"
+          "the the the the the the the the the\nthe\n"])  # hard-wrapped: one paragraph
 def test_chunk_paragraphs_equals_paragraph_spans_per_text(texts: list[str]) -> None:
-    """chunk_paragraphs gives every text's paragraph_spans and paragraph strings."""
+    """chunk_paragraphs gives every text's paragraph_spans, and its paragraph strings as
+    the steps read them: a hard-wrapped block's line breaks as spaces (its span still
+    covers the lines as given, which split_paragraphs returns), markup removed."""
+    from newsdedup._text.normalize import plain_text
     from newsdedup._text.paragraphs import chunk_paragraphs
 
+    breaks_as_spaces = str.maketrans(dict.fromkeys(LINE_BREAKS, " "))
     offsets, spans, paragraphs = chunk_paragraphs(texts)
     for number, text in enumerate(texts):
         mine = spans[offsets[number]:offsets[number + 1]].tolist()
         assert [tuple(span) for span in mine] == paragraph_spans(text)
-        assert paragraphs[offsets[number]:offsets[number + 1]] == split_paragraphs(text)
+        assert paragraphs[offsets[number]:offsets[number + 1]] == [
+            plain_text(paragraph.translate(breaks_as_spaces))
+            for paragraph in split_paragraphs(text)]
 
 
 def test_reposts_of_texts_joined_into_one_line_are_grouped_through_their_passages() -> None:
