@@ -73,13 +73,14 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
              repeats: Repeats, boilerplate: Boilerplate, matches: ParagraphMatches,
              content: npt.NDArray[np.bool_], links: ArticleLinks, groups: GroupAssignment,
              story_of_group: npt.NDArray[np.int64], keys: list[Any], user_key: bool,
-             config: DedupConfig, rewrites: Callable[[], Rewrites] | None = None
-             ) -> DedupResult:
+             config: DedupConfig, id_rank: I64,
+             rewrites: Callable[[], Rewrites] | None = None) -> DedupResult:
     """Build the :class:`DedupResult` of a run from the outputs of its steps.
 
     ``content`` flags the paragraphs that count as content (what links compare); with the
     paragraph ``matches`` it tells which paragraphs two articles share
-    (``_near_duplicates.shared``). ``rewrites`` gives the rewrites (``_stories.rewrite``),
+    (``_near_duplicates.shared``). ``id_rank`` is each article's rank by id (the order
+    carriers are listed in). ``rewrites`` gives the rewrites (``_stories.rewrite``),
     which become matches of their own; it is called last, so that they may be found while
     the rest is assembled.
 
@@ -105,8 +106,8 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
     view = _LinkView(links, pairs)
     shared = _SharedParagraphs.of(features, matches, content, pairs)
 
-    provenance = _provenances(ids, paragraph_start, boilerplate.any.tolist(), groups.canonical,
-                              groups.members, shared)
+    provenance = _provenances(ids, id_rank, paragraph_start, boilerplate.any.tolist(),
+                              groups.canonical, groups.members, shared)
     story_canonical, story_rule = story_canonicals(story_groups, groups, keys, user_key)
     group_results = []
     for number, members in enumerate(groups.members):
@@ -165,13 +166,14 @@ def _relation_to(view: _LinkView, member: int, canonical: int) -> tuple[str, flo
     return relation, round(jaccard, 6), round(max(member_in, canonical_in), 6)
 
 
-def _provenances(ids: list[str], paragraph_start: list[int], is_boilerplate: list[bool],
-                 canonical: Sequence[int], members: Sequence[tuple[int, ...]],
-                 shared: _SharedParagraphs) -> list[tuple[ParagraphProvenance, ...]]:
+def _provenances(ids: list[str], id_rank: I64, paragraph_start: list[int],
+                 is_boilerplate: list[bool], canonical: Sequence[int],
+                 members: Sequence[tuple[int, ...]], shared: _SharedParagraphs
+                 ) -> list[tuple[ParagraphProvenance, ...]]:
     """The provenance of each group's canonical (in group order): each of its paragraphs,
-    whether it is boilerplate, and the members' paragraphs carrying it (by article id, then
-    paragraph index). ``shared`` starts with the star pairs (canonical, member), group by
-    group, members in order.
+    whether it is boilerplate, and the members' paragraphs carrying it (by article id, read
+    from ``id_rank``, then paragraph index). ``shared`` starts with the star pairs
+    (canonical, member), group by group, members in order.
 
     The carriers of every group are ordered by one sort over arrays, not a sort per
     paragraph: the Python work left is one object per carrier and per carried paragraph.
@@ -201,8 +203,6 @@ def _provenances(ids: list[str], paragraph_start: list[int], is_boilerplate: lis
     member = np.repeat(star_member, per_pair)
     index, theirs, similarity = (shared.mine[:rows], shared.theirs[:rows],
                                  shared.similarity[:rows])
-    id_rank = np.empty(len(ids), dtype=np.int64)
-    id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
     order = np.lexsort((similarity, theirs, id_rank[member], index, group))
     group, index = group[order], index[order]
     carriers = [Carrier(ids[article], paragraph, value) for article, paragraph, value in zip(

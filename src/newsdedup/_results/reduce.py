@@ -190,7 +190,6 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # (4.6 s at 300k) rather than after it: 300k, alternated, 101.8 / 92.1 s before against
     # 102.0 / 86.2 s, within this machine's noise; at most the clustering's time is saved.
     pool = ThreadPoolExecutor(max_workers=1) if settings.workers > 1 else None
-    compared: list[tuple[I64, I64, F64]] = []
     running: list[Future[Rewrites]] = []
 
     def rewrites(first: I64, second: I64, similarity: F64) -> Rewrites:
@@ -198,18 +197,20 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                          own_share, group_times, settings)
 
     def start_rewrites(first: I64, second: I64, similarity: F64) -> None:
-        compared.append((first, second, similarity))
-        if pool is not None:
-            running.append(pool.submit(rewrites, first, second, similarity))
+        assert pool is not None  # handed to the story step only with a pool
+        running.append(pool.submit(rewrites, first, second, similarity))
 
     try:
         stories = build_stories(vectors.terms, groups, group_times, settings, embeddings,
                                 must_link, vectors.names,
                                 _group_named_days(features.named_day, groups),
                                 _digests(links, groups), lowest_rewrite_score(settings),
-                                vectors.named, groups.holding(templates), start_rewrites)
+                                vectors.named, groups.holding(templates),
+                                None if pool is None else start_rewrites)
         del vectors
-        found = None if running else rewrites(*(compared[0] if compared else _no_pairs()))
+        # One worker, or a run without groups (the step compared nothing): here and now.
+        found = None if running else rewrites(stories.pair_first, stories.pair_second,
+                                              stories.pair_similarity)
 
         def rewrites_of() -> Rewrites:
             return running[0].result() if found is None else found
@@ -217,15 +218,10 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
         stage("assembly")
         return assemble(corpus, empty, features, repeats, boilerplate, matches, allowed, links,
                         groups, stories.story_of_group, keys, canonical_key is not None,
-                        settings, rewrites_of)
+                        settings, id_rank, rewrites_of)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _no_pairs() -> tuple[I64, I64, F64]:
-    """No compared group pair (a run without groups)."""
-    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
 
 
 def _without_shingles(features: Features) -> Features:
