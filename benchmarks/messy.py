@@ -14,7 +14,8 @@ Scenarios (generators in ``newsdedup._corpora.messy*``, base texts in ``tests/da
 4. follow-ups 1-6 weeks later (in the crawl of 1);
 5. look-alike events: one report per ECB+ event, all on one day (``lookalike_events``);
 6. rewritten copies of ECB+ texts and of Ukrainian UA-GEC texts (``rewrite_pairs``);
-7. reposts of real texts with roundups (``repost_feed``), with and without ``source``/``url``.
+7. reposts of real texts with roundups (``repost_feed``), with and without ``source``/``url``,
+   and with a fifth of the copies shown through a wrong decoding (``wrongly_decoded``).
 
 Every scenario runs ``newsdedup.dedup`` with the default configuration; the metrics are in
 ``newsdedup._messy_eval``. Results: a table on stdout and JSON in ``benchmarks/results/``.
@@ -60,6 +61,10 @@ from newsdedup._messy_eval import (
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 RESULTS = Path(__file__).parent / "results"
+
+
+#: Share of scenario 7's copies shown through a wrong decoding in its mojibake variant.
+MOJIBAKE_SHARE = 0.2
 
 
 def load_ecbplus() -> tuple[BaseDocument, ...]:
@@ -205,11 +210,13 @@ def rewrite_metrics(docs: tuple[BaseDocument, ...], variants: dict[str, str] | N
 
 def feed_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...], size: int,
                  seed: int) -> dict[str, Any]:
-    """Scenario 7: reposts of real texts with roundups, with and without source/url."""
+    """Scenario 7: reposts of real texts with roundups, with and without source/url, and
+    with a fifth of the copies shown through a wrong decoding (mojibake)."""
     corpus = repost_feed(seeds + ecb, size, seed)
     out: dict[str, Any] = {"articles": len(corpus.articles),
                            "gold_groups": len(set(lab.group for lab in corpus.labels.values()))}
-    for variant, data in (("with_sites", corpus), ("without_sites", corpus.without_sites())):
+    for variant, data in (("with_sites", corpus), ("without_sites", corpus.without_sites()),
+                          ("mojibake", corpus.wrongly_decoded(MOJIBAKE_SHARE, seed))):
         result, seconds = run(data)
         groups = score_field(result, data, "group")
         out[variant] = {
@@ -274,9 +281,11 @@ def table(results: dict[str, Any]) -> str:
              f"{_f(rewrite['reference_word2_jaccard_recall_at_p90'])}"),
         ]
     for size, feed in results["feed"].items():
-        for variant in ("without_sites", "with_sites"):
+        for variant in ("without_sites", "with_sites", "mojibake"):
             run_ = feed[variant]
-            rows.append((f"7 feed {int(size) // 1000}k", f"pair P / R, {variant.replace('_', ' ')}",
+            label = ("with sites, a fifth of the copies decoded wrongly" if variant == "mojibake"
+                     else variant.replace("_", " "))
+            rows.append((f"7 feed {int(size) // 1000}k", f"pair P / R, {label}",
                          f"{_f(run_['pair_precision'])} / {_f(run_['pair_recall'])} "
                          f"({run_['predicted_groups']} groups for {feed['gold_groups']}; "
                          f"{run_['articles_per_s']:,.0f} articles/s)"))

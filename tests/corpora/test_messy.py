@@ -216,6 +216,23 @@ def test_without_sites_drops_source_and_url(feed: MessyCorpus) -> None:
     assert [a.text for a in bare.articles] == [a.text for a in feed.articles]
 
 
+def test_wrongly_decoded_copies_keep_their_labels_and_read_back(feed: MessyCorpus) -> None:
+    """The mojibake variant changes the text of about the share asked of the copies (never
+    an original), keeps ids and labels, and each changed text reads back as it was."""
+    from newsdedup._text.normalize import repair_mojibake
+
+    damaged = feed.wrongly_decoded(0.3, seed=1)
+    changed = [(a, b) for a, b in zip(feed.articles, damaged.articles, strict=True)
+               if a.text != b.text]
+    assert damaged.labels == feed.labels
+    assert [a.id for a in damaged.articles] == [a.id for a in feed.articles]
+    assert all(feed.labels[a.id].kind != "original" for a, _ in changed)
+    copies = sum(feed.labels[a.id].kind != "original" for a in feed.articles)
+    # Texts without a character outside ASCII are the same either way.
+    assert 0.1 * copies < len(changed) <= 0.3 * copies + 10
+    assert all(repair_mojibake(b.text) == a.text for a, b in changed)
+
+
 def test_excerpts_are_verbatim_prefixes(excerpts: tuple[MessyCorpus, DedupResult]) -> None:
     """Cut reposts keep the first 60-67% of the paragraphs, lead excerpts the first 30-45%,
     verbatim; some are published 10 or more days after their source."""

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from conftest import downgrade_to_schema_1, load_seeds
 from newsdedup import Article, DedupConfig, dedup
@@ -37,6 +38,16 @@ def test_the_fingerprint_follows_the_map_step_only() -> None:
     assert featurizer_fingerprint(DedupConfig(boilerplate_patterns=False)) != base
     assert featurizer_fingerprint(DedupConfig(workers=3)) == base
     assert featurizer_fingerprint(DedupConfig(article_threshold=0.7)) == base
+
+
+def test_the_fingerprint_follows_how_text_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release that reads text otherwise (here: without reading mojibake back) has
+    another fingerprint, so a file featurized by it is featurized again on open."""
+    import newsdedup._text.normalize as normalize
+
+    base = featurizer_fingerprint(CONFIG)
+    monkeypatch.setattr(normalize, "repair_mojibake", lambda text: text)
+    assert featurizer_fingerprint(CONFIG) != base
 
 
 def _v1_store(path: Path, retained: list[Article], expired: list[Article]) -> IndexStore:

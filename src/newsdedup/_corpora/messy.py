@@ -42,7 +42,7 @@ from .synthetic import ArticleLabels, SyntheticCorpus
 
 __all__ = ["BaseDocument", "LabelledPair", "MessyCorpus", "aggregator_names", "base_documents",
            "digest_feed", "distinct_documents", "excerpt_feed", "headline", "lookalike_events",
-           "messy_repost", "normalize_quotes", "outlet_names"]
+           "messy_repost", "normalize_quotes", "outlet_names", "wrongly_decoded"]
 
 START = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 _AGGREGATOR_WORDS = ("daily", "news", "top", "headline", "world", "metro", "buzz", "flash",
@@ -105,6 +105,20 @@ class MessyCorpus(SyntheticCorpus):
         return attrs.evolve(self, articles=tuple(
             attrs.evolve(article, source=None, url=None) for article in self.articles))
 
+    def wrongly_decoded(self, share: float, seed: int = 0) -> MessyCorpus:
+        """The same corpus with ``share`` of its copies (every article but the originals,
+        drawn by ``seed``) shown through a wrong decoding, as an aggregator with the wrong
+        charset gives them: UTF-8 read as Windows-1252 (:func:`wrongly_decoded`), a fifth of
+        them twice over. Labels unchanged: a copy stays its original's copy."""
+        chooser = random.Random(seed)
+        articles = []
+        for article in self.articles:
+            if self.labels[article.id].kind != "original" and chooser.random() < share:
+                article = attrs.evolve(article, text=wrongly_decoded(
+                    article.text, 2 if chooser.random() < 0.2 else 1))
+            articles.append(article)
+        return attrs.evolve(self, articles=tuple(articles))
+
     def subset(self, keep: Callable[[ArticleLabels], bool]) -> MessyCorpus:
         """The articles whose labels pass ``keep`` (pairs kept when both ends are)."""
         articles = tuple(a for a in self.articles if keep(self.labels[a.id]))
@@ -112,6 +126,25 @@ class MessyCorpus(SyntheticCorpus):
         return attrs.evolve(self, articles=articles,
                             labels={i: self.labels[i] for i in ids},
                             pairs=tuple(p for p in self.pairs if p.a in ids and p.b in ids))
+
+
+def wrongly_decoded(text: str, times: int = 1) -> str:
+    """``text``'s UTF-8 bytes read as Windows-1252 (mojibake), ``times`` over; the bytes
+    Windows-1252 leaves undefined read as the Latin-1 characters of those numbers, as
+    browsers and most decoders read them.
+
+    >>> wrongly_decoded("It’s a café"), wrongly_decoded("’", 2)
+    ('Itâ€™s a cafÃ©', 'Ã¢â‚¬â„¢')
+    """
+    for _ in range(times):
+        shown = []
+        for byte in text.encode("utf-8", "surrogatepass"):
+            try:
+                shown.append(bytes([byte]).decode("cp1252"))
+            except UnicodeDecodeError:
+                shown.append(chr(byte))
+        text = "".join(shown)
+    return text
 
 
 def base_documents(rows: Iterable[Mapping[str, str]], event: str | None = None

@@ -60,6 +60,9 @@ _PROBE = (
     # HTML read as the text it marks up (_text.normalize.plain_text).
     Article("probe-5", "<p>The mayor&rsquo;s <a href=\"https://x.example\">plan</a> &amp; "
                        "the <b>vote</b>.</p>"),
+    # Mojibake read back (_text.normalize.repair_mojibake), a no-break space's included.
+    Article("probe-6", "The mayorâ€™s cafÃ©\u00a0Â\u00a0plan.\n\u00c2\u00a0\nÐŸÑ€Ð¸ "
+                       "&amp;rsquo;\u2764\ufe0f"),
 )
 _CHUNK = 512
 

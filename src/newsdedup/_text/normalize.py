@@ -11,8 +11,16 @@ Feeds and aggregators give text with HTML in it: a copy written ``Obama&rsquo;s 
 href="...">plan</a>`` must compare as ``Obama’s plan``. So once, when a paragraph's text is
 taken from its article (``_text.paragraphs.chunk_paragraphs``, and the rewrite step's
 reading), :func:`plain_text` removes its tags and reads its character references as the
-characters they stand for; every step after reads that text (decoding twice would read
-``&amp;amp;`` as ``&``). The spans still point at the text as given.
+characters they stand for, also those of text escaped twice over (``&amp;rsquo;``, which
+shows as ``&rsquo;`` and whose letters would otherwise be a word); every step after reads
+that text. The spans still point at the text as given.
+
+Crawled text is often *mojibake*: UTF-8 bytes read as Windows-1252 or Latin-1, so that
+``Obama’s café`` arrives as ``Obamaâ€™s cafÃ©``. The stray letters stick to the words and
+break every shingle around them (a seed article against its mojibake copy: Jaccard 0.49, not
+grouped). :func:`plain_text` reads such sequences back as the characters they stand for
+(:func:`repair_mojibake`), so a copy that went through a wrong decoding compares as its
+original.
 
 :func:`token_text` goes one step further for tokenization: everything that is not part of a
 word becomes a space, and characters of scripts written without spaces between words (Chinese,
@@ -22,12 +30,19 @@ character n-grams.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import unicodedata
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import regex
 
-__all__ = ["LINE_BREAKS", "decode_references", "nfkc", "normalize_text", "plain_text",
+from .._core.types import I64
+
+__all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "decode_references", "is_mojibake_continuation",
+           "mojibake_repaired", "nfkc", "normalize_text", "plain_text", "repair_mojibake",
            "token_text"]
 
 _QUOTES_AND_DASHES: dict[str, str | None] = {
@@ -39,6 +54,9 @@ _QUOTES_AND_DASHES: dict[str, str | None] = {
     "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
     "\u00ad": None,  # soft hyphen: invisible, must not split words
     "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    # Variation selectors (an emoji's text or picture form, "❤️"): marks, so they would be
+    # tokens of their own wherever a copy kept or dropped one.
+    **{chr(point): None for point in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))},
 }
 
 
@@ -91,7 +109,10 @@ _UNSPACED_SCRIPT = regex.compile(
 
 #: An HTML character reference: named (``&amp;``), decimal (``&#8217;``) or hexadecimal
 #: (``&#x2019;``), with its semicolon.
-_REFERENCE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_REFERENCE_BODY = r"(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_REFERENCE = regex.compile("&" + _REFERENCE_BODY)
+#: The ``&amp;`` of a reference escaped again: ``&`` once more.
+_ESCAPED_AGAIN = regex.compile("&amp;(?=" + _REFERENCE_BODY + ")")
 #: Line boundaries: those of str.splitlines(), \r\n counted once (``_text.paragraphs``
 #: splits paragraphs at them).
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -123,16 +144,166 @@ def _untagged(match: regex.Match[str]) -> str:
 
 def plain_text(text: str) -> str:
     """``text`` with its HTML tags and comments removed (a block's or a line break's as a
-    space) and its character references decoded (:func:`decode_references`): what a
-    paragraph's steps read.
+    space), its character references decoded (:func:`decode_references`) and its mojibake
+    repaired (:func:`repair_mojibake`): what a paragraph's steps read.
 
     >>> plain_text('<p>Obama&rsquo;s <a href="https://x.example/a?b=1&amp;c=2">plan</a>'
     ...            '<br/>for <b>Ne</b>ws &lt;p&gt; 2 < 3</p>')
     ' Obama’s plan for News <p> 2 < 3 '
+    >>> plain_text("Obamaâ€™s cafÃ© &amp; Ã©")
+    'Obama’s café & é'
     """
     if "<" in text:
         text = _TAG.sub(_untagged, text)
-    return decode_references(text)
+    return repair_mojibake(decode_references(text))
+
+
+# --- mojibake ------------------------------------------------------------------------------
+#
+# What each byte 0x80-0xFF of UTF-8 shows as when the text was decoded as Windows-1252, or as
+# Latin-1 (which 1252 leaves undefined bytes to: 0x81, 0x8D, 0x8F, 0x90, 0x9D show as the C1
+# controls of those numbers).
+_BYTE_OF: dict[str, int] = {}
+for _byte in range(0x80, 0x100):
+    _BYTE_OF[chr(_byte)] = _byte
+    with contextlib.suppress(UnicodeDecodeError):
+        _BYTE_OF[bytes([_byte]).decode("cp1252")] = _byte
+del _byte
+#: The characters a UTF-8 continuation byte (0x80-0xBF) shows as.
+_CONTINUATIONS = "".join(sorted(char for char, byte in _BYTE_OF.items() if byte < 0xC0))
+#: The code points a UTF-8 lead byte of two to four bytes (0xC2-0xF4) shows as (the same
+#: in both readings).
+MOJIBAKE_LEADS = (0xC2, 0xF4)
+_CONTINUATION = "[" + regex.escape(_CONTINUATIONS) + "]"
+#: One character's UTF-8 bytes as they show: a lead and its continuations.
+_MOJIBAKE_UNIT = regex.compile(
+    f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}"
+    f"|[\u00f0-\u00f4]{_CONTINUATION}{{3}}")
+#: A lead followed by a continuation: where mojibake may start.
+_MOJIBAKE_START = regex.compile(f"[\u00c2-\u00f4]{_CONTINUATION}")
+#: ``â€`` left alone: a right double quote (``â€`` + 0x9D) whose last byte was dropped or
+#: replaced (0x9D is undefined in Windows-1252).
+_LOST_QUOTE = regex.compile(f"\u00e2\u20ac(?:\ufffd|(?!{_CONTINUATION}))")
+
+
+def is_mojibake_continuation(points: npt.NDArray[np.unsignedinteger[Any]]
+                             ) -> npt.NDArray[np.bool_]:
+    """Whether each code point is one a UTF-8 continuation byte shows as (see
+    :func:`repair_mojibake`): what ``_text.paragraphs`` looks for after a lead, over the code
+    points of a whole chunk.
+
+    >>> is_mojibake_continuation(np.array([0x80, 0xBF, 0xC0, 0x2122, 0x41])).tolist()
+    [True, True, False, True, False]
+    """
+    return np.isin(points, _CONTINUATION_POINTS)
+
+
+_CONTINUATION_POINTS = np.array(sorted(map(ord, _CONTINUATIONS)), dtype=np.uint32)
+
+
+def _western(character: str) -> bool:
+    """Whether one repaired character is what Western text holds (Latin-1 Supplement, Latin
+    Extended-A, general punctuation, currency and letterlike symbols) or past the Basic
+    Multilingual Plane (an emoji's four bytes show as a lead and three symbols, never as
+    text)."""
+    point = ord(character)
+    return (0x80 <= point < 0x180 or 0x2000 <= point < 0x20D0 or 0x2100 <= point < 0x2150
+            or point >= 0x10000)
+
+
+#: A piece of text read back: the characters that replace ``text[start:end]``, and where
+#: each one starts in ``text``.
+_Splice = tuple[int, int, list[str], list[int]]
+
+
+def _runs_read_back(text: str) -> list[_Splice]:
+    """The runs of units met back to back that one pass of :func:`repair_mojibake` reads
+    back."""
+    runs: list[_Splice] = []
+    for match in _MOJIBAKE_UNIT.finditer(text):
+        try:
+            character = bytes(_BYTE_OF[char] for char in match.group()).decode("utf-8")
+        except UnicodeDecodeError:  # not UTF-8 (an overlong form, a surrogate): text
+            continue
+        if runs and runs[-1][1] == match.start():
+            first, _, characters, starts = runs[-1]
+            runs[-1] = (first, match.end(), [*characters, character], [*starts, match.start()])
+        else:
+            runs.append((match.start(), match.end(), [character], [match.start()]))
+    # A lone unit is read back only as a Western character, or in a text that shows
+    # mojibake elsewhere (a Ukrainian "я" among words of two letters or more): "é" + a
+    # no-break space + "»" (French typography) are the bytes of a Chinese character, "ß«"
+    # of an N'Ko one. Two or more back to back are a word of another script, or symbols.
+    sure = [len(characters) > 1 or _western(characters[0]) for _, _, characters, _ in runs]
+    evident = any(sure)
+    return [run for run, certain in zip(runs, sure, strict=True) if certain or evident]
+
+
+def _spliced(text: str, where: I64 | None, splices: list[_Splice]) -> tuple[str, I64 | None]:
+    """``text`` with its ``splices`` (in order, apart) made, and ``where`` (the position in
+    the original text of each character of ``text``, and of its end) carried along."""
+    pieces: list[str] = []
+    kept: list[I64] = []
+    copied = 0
+    for start, end, characters, starts in splices:
+        pieces += [text[copied:start], *characters]
+        if where is not None:
+            kept += [where[copied:start], where[np.array(starts, dtype=np.int64)]]
+        copied = end
+    pieces.append(text[copied:])
+    if where is not None:
+        kept.append(where[copied:])
+        where = np.concatenate(kept)
+    return "".join(pieces), where
+
+
+def mojibake_repaired(text: str, positions: bool = False) -> tuple[str, I64 | None]:
+    """``text`` with its mojibake read back: runs of characters that are the UTF-8 bytes of
+    other characters shown as Windows-1252 or Latin-1 (``â€™`` for ``’``, ``Ã©`` for ``é``,
+    ``ÐŸÑ€Ð¸`` for ``При``), decoded, twice over for text that went through it twice; a
+    ``â€`` left alone (its last byte lost) is ``”``.
+
+    Only what cannot be text is read back: a lead byte's character (``Â``-``ô``) directly
+    followed by the right number of continuations (characters of bytes 0x80-0xBF: Latin-1
+    symbols, ``€``, ``™``, curly quotes, dashes), whose bytes are valid UTF-8; one such
+    character alone (not next to another) only when it is one Western text holds (``é``,
+    ``’``, ``€``) or the text shows mojibake elsewhere, so French ``café »`` with a no-break
+    space, German ``»Straße«`` or ``Ã`` in Portuguese stay as they are.
+
+    With ``positions``, also where each character of the result (and its end) is in
+    ``text``: a run read back maps each character to the start of its bytes.
+
+    >>> mojibake_repaired("cafÃ© â€œ1", positions=True)[1].tolist()
+    [0, 1, 2, 3, 5, 6, 9, 10]
+    """
+    where = np.arange(len(text) + 1, dtype=np.int64) if positions else None
+    if text.isascii():
+        return text, where
+    for _ in range(3):
+        if _MOJIBAKE_START.search(text) is None:
+            break
+        runs = _runs_read_back(text)
+        if not runs:
+            break
+        text, where = _spliced(text, where, runs)
+    if "\u00e2\u20ac" in text:
+        text, where = _spliced(text, where, [(match.start(), match.end(), ["\u201d"],
+                                              [match.start()])
+                                             for match in _LOST_QUOTE.finditer(text)])
+    return text, where
+
+
+def repair_mojibake(text: str) -> str:
+    """:func:`mojibake_repaired` without the positions.
+
+    >>> repair_mojibake("Itâ€™s a cafÃ© â€œnearâ€\ufffd Ã‰vian, Â£5 â€” ðŸ˜€")
+    'It’s a café “near” Évian, £5 — 😀'
+    >>> repair_mojibake("ÐŸÑ€Ð¸Ð²ÐµÑ‚ and Ã¢â‚¬â„¢")  # Russian; a quote decoded wrongly twice
+    'Привет and ’'
+    >>> repair_mojibake("café\u00a0» NÃO »Straße«") == "café\u00a0» NÃO »Straße«"
+    True
+    """
+    return mojibake_repaired(text)[0]
 
 
 def decode_references(text: str) -> str:
@@ -140,11 +311,21 @@ def decode_references(text: str) -> str:
     as ``html.unescape`` reads them (a reference to a line break as a space; an unknown
     name is left as it is).
 
+    A reference escaped again (``&amp;rsquo;``, ``&amp;amp;#8217;``: text escaped twice
+    or more, as a feed that escapes what it took from another feed gives it) is read as the
+    character too; ``&amp;`` before anything else is ``&``.
+
     >>> decode_references("Obama&rsquo;s &ldquo;plan&rdquo; &amp; the &#8220;cuts&#x201D; &foo;")
     'Obama’s “plan” & the “cuts” &foo;'
+    >>> decode_references("Obama&amp;rsquo;s &amp;amp;#8220;plan&amp;#x201D; AT&amp;T")
+    'Obama’s “plan” AT&T'
     """
     if "&" not in text:
         return text
+    for _ in range(3):
+        if "&amp;" not in text:
+            break
+        text = _ESCAPED_AGAIN.sub("&", text)
     return _REFERENCE.sub(_decoded, text)
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +43,13 @@ import regex
 from .._core.arrays import owner_offsets, sorted_unique
 from .._core.types import I64
 from .._kernels import line_spans as _line_spans
-from .normalize import LINE_BREAKS, plain_text
+from .normalize import (
+    LINE_BREAKS,
+    MOJIBAKE_LEADS,
+    is_mojibake_continuation,
+    mojibake_repaired,
+    plain_text,
+)
 
 __all__ = ["chunk_paragraphs", "paragraph_spans", "split_lines", "split_paragraphs"]
 
@@ -124,7 +131,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in _unwrapped(text, paragraph_lines(text)):
         if end - start > LONG_LINE:
-            spans.extend(_passages(text, start, end))
+            spans.extend(_line_passages(text, start, end))
         else:
             spans.append((start, end))
     return spans
@@ -135,9 +142,9 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
 
     Returns CSR offsets (text ``t`` owns paragraphs ``offsets[t]:offsets[t + 1]``), the
     ``(start, end)`` spans (n, 2) into each text, and the paragraph strings as every step
-    after reads them: a hard-wrapped block's line breaks as spaces, HTML tags removed and
-    character references decoded (``_text.normalize.plain_text``); one compiled pass over the
-    code points of all texts instead of a regular expression per text.
+    after reads them: a hard-wrapped block's line breaks as spaces, HTML tags removed,
+    character references decoded and mojibake repaired (``_text.normalize.plain_text``); one
+    compiled pass over the code points of all texts instead of a regular expression per text.
 
     >>> offsets, spans, paragraphs = chunk_paragraphs(["One.\\n\\n Two.", "", "Three."])
     >>> offsets.tolist(), spans.tolist(), paragraphs
@@ -152,7 +159,8 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
     text_starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=text_starts[1:])
-    absolute = _line_spans(points, _LATIN1_KINDS, _BREAK_POINTS, _SPACE_POINTS)
+    absolute = _line_spans(_mojibake_for_spans(points), _LATIN1_KINDS, _BREAK_POINTS,
+                           _SPACE_POINTS)
     absolute, wrapped = _unwrap_texts(joined, absolute, text_starts)
     long_lines = np.flatnonzero(absolute[:, 1] - absolute[:, 0] > LONG_LINE)
     if long_lines.size:
@@ -166,14 +174,81 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
         # one line to them); its span still points at the text as given.
         for number in np.flatnonzero(np.isin(owner, wrapped)).tolist():
             paragraphs[number] = paragraphs[number].translate(_BREAKS_AS_SPACES)
-    # Markup can start only at a "<" or "&": only the paragraphs holding one are read.
+    # Markup can start only at a "<" or "&", mojibake only at a lead byte's character
+    # followed by a continuation's: only the paragraphs holding one are read.
     marks = np.flatnonzero((points == ord("<")) | (points == ord("&")))
+    if points.dtype == np.uint32:
+        leads = np.flatnonzero((points[:-1] >= MOJIBAKE_LEADS[0])
+                               & (points[:-1] <= MOJIBAKE_LEADS[1]))
+        if leads.size:
+            marks = np.concatenate([marks, leads[is_mojibake_continuation(points[leads + 1])]])
     if marks.size:
         holding = np.searchsorted(absolute[:, 0], marks, side="right") - 1
-        holding = sorted_unique(holding[(holding >= 0) & (marks < absolute[holding, 1])])
+        # (A mark may be in no paragraph: a "Â" read as white space, before any line.)
+        marks, holding = marks[holding >= 0], holding[holding >= 0]
+        holding = sorted_unique(holding[marks < absolute[holding, 1]])
         for number in holding.tolist():
             paragraphs[number] = plain_text(paragraphs[number])
     return offsets, absolute - text_starts[owner][:, None], paragraphs
+
+
+def _mojibake_for_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]
+                        ) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
+    """``points`` as the line spans should read them where the text is mojibake (UTF-8 shown
+    as Windows-1252 or Latin-1, ``_text.normalize.repair_mojibake``): a ``Â`` directly
+    before a no-break space is a space (the two are the no-break space's bytes: a line
+    holding only one is blank, and one ending in one ends before it; twice over, ``Ã‚Â``
+    and the no-break space); and a NEL (U+0085) that ends a lead's character and one to
+    three continuations' is no line break (the byte 0x85 of ``Å``, ``ą``, ``х`` or an emoji
+    shown as Latin-1): a letter inside a word, a space before white space. Inside a line,
+    ``plain_text`` reads them back."""
+    if points.dtype != np.uint32 or points.size < 2:
+        return points
+    spaces = np.flatnonzero((points[:-1] == 0xC2) & (points[1:] == 0xA0))
+    # A NEL whose character before is a lead's, or a continuation's after a lead's.
+    nel = np.flatnonzero(points[1:] == 0x85) + 1
+    if spaces.size == 0 and nel.size == 0:
+        return points
+    # Twice over, "Â" itself shows as "Ã‚".
+    twice = spaces[spaces >= 2]
+    twice = twice[(points[twice - 2] == 0xC3) & (points[twice - 1] == 0x201A)]
+    read = points.copy()
+    read[np.concatenate([spaces, twice - 1, twice - 2])] = ord(" ")
+    if nel.size:
+        # The NEL is the second, third or fourth byte of a character: a lead's character,
+        # then as many continuations' as the NEL's place asks.
+        leads = (points >= MOJIBAKE_LEADS[0]) & (points <= MOJIBAKE_LEADS[1])
+        in_unit = np.zeros(nel.size, dtype=bool)
+        continued = np.ones(nel.size, dtype=bool)  # the characters between are continuations'
+        for back in (1, 2, 3):
+            reach = nel >= back
+            before = np.where(reach, nel - back, 0)
+            in_unit |= reach & continued & leads[before]
+            continued &= reach & is_mojibake_continuation(points[before])
+        nel = nel[in_unit]
+        # Inside a word it is a letter; before white space, or last, a space.
+        follows = np.zeros(nel.size, dtype=bool)
+        inside = nel + 1 < points.size
+        follows[inside] = ~_white(read[nel[inside] + 1])
+        read[nel[follows]] = ord("x")
+        read[nel[~follows]] = ord(" ")
+    return read
+
+
+def _white(points: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[np.bool_]:
+    """Whether each code point is white space (``str.isspace``, line breaks included)."""
+    return np.array([chr(point) in WHITESPACE for point in points.tolist()], dtype=bool)
+
+
+def _read_for_spans(text: str) -> str:
+    """``text`` as :func:`_mojibake_for_spans` reads it (as long as ``text``)."""
+    if text.isascii() or ("\u00a0" not in text and "\x85" not in text):
+        return text
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    read = _mojibake_for_spans(points)
+    if read is points:
+        return text
+    return read.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _unwrap_texts(text: str, lines: I64, text_starts: I64) -> tuple[I64, list[int]]:
@@ -265,9 +340,10 @@ def _unwrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]
 
 
 def paragraph_lines(text: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` spans of the stripped non-blank lines of ``text``."""
+    """The ``(start, end)`` spans of the stripped non-blank lines of ``text`` (read as
+    :func:`_mojibake_for_spans` reads it)."""
     spans = []
-    for match in _LINE.finditer(text):
+    for match in _LINE.finditer(_read_for_spans(text)):
         line = match.group()
         stripped = line.strip()
         if stripped:
@@ -282,11 +358,25 @@ def _cut_long_lines(text: str, spans: I64, long_lines: I64) -> I64:
     done = 0
     for line in long_lines.tolist():
         parts.append(spans[done:line])
-        parts.append(np.array(_passages(text, int(spans[line, 0]), int(spans[line, 1])),
+        parts.append(np.array(_line_passages(text, int(spans[line, 0]), int(spans[line, 1])),
                               dtype=np.int64).reshape(-1, 2))
         done = line + 1
     parts.append(spans[done:])
     return np.concatenate(parts)
+
+
+def _line_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """:func:`_passages` of the line ``text[start:end]`` as it reads with its mojibake
+    repaired (``_text.normalize.mojibake_repaired``), as spans of ``text``: a copy that went
+    through a wrong decoding (twice as many characters in a Cyrillic text, three for each
+    curly quote) is cut where its original is, and kept whole where its original is."""
+    line, where = mojibake_repaired(text[start:end], positions=True)
+    if where is None or len(line) == end - start:  # nothing read back: the line as it is
+        return _passages(text, start, end)
+    if len(line) <= LONG_LINE:
+        return [(start, end)]
+    return [(start + int(where[first]), start + int(where[last]))
+            for first, last in _passages(line, 0, len(line))]
 
 
 def _passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
