@@ -46,7 +46,7 @@ def test_the_fingerprint_follows_how_text_is_read(monkeypatch: pytest.MonkeyPatc
     import newsdedup._text.normalize as normalize
 
     base = featurizer_fingerprint(CONFIG)
-    monkeypatch.setattr(normalize, "repair_mojibake", lambda text: text)
+    monkeypatch.setattr(normalize, "_mojibake_read_back", lambda text, where: (text, where))
     assert featurizer_fingerprint(CONFIG) != base
 
 

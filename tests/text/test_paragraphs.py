@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from newsdedup._corpora.messy import wrongly_decoded
 from newsdedup._text.paragraphs import (
     LONG_LINE,
     PASSAGE_MAX,
@@ -226,7 +228,9 @@ def test_whitespace_table_is_str_isspace() -> None:
 #: Characters of mojibake: leads, continuations (a no-break space, "‚", "©", "€", NEL), and
 #: what they make ("Â" + a no-break space, "â€" + a quote).
 MOJIBAKE_PIECES = ["\u00c2", "\u00c3", "\u00e2", "\u00d0", "\u201a", "\u00a9", "\u20ac",
-                   "\u2122", "\x85", "\u00c2\u00a0", "\u00e2\u20ac\u2122"]
+                   "\u2122", "\x85", "\u00c2\u00a0", "\u00e2\u20ac\u2122",
+                   # and of text encoded as JSON once too often
+                   "\\", "\\n", "\\u2019", '\\"', '"']
 
 
 @settings(max_examples=200, deadline=None)
@@ -243,18 +247,67 @@ def test_chunk_paragraphs_equals_paragraph_spans_per_text(texts: list[str]) -> N
     covers the lines as given, which split_paragraphs returns), markup removed, mojibake
     read back (a no-break space shown as "Â" + itself is white space to both)."""
     from newsdedup._text.normalize import plain_text
-    from newsdedup._text.paragraphs import chunk_paragraphs, paragraph_lines
+    from newsdedup._text.paragraphs import _read_for_spans, chunk_paragraphs
 
     breaks_as_spaces = str.maketrans(dict.fromkeys(LINE_BREAKS, " "))
     offsets, spans, paragraphs = chunk_paragraphs(texts)
     for number, text in enumerate(texts):
         mine = spans[offsets[number]:offsets[number + 1]].tolist()
         assert [tuple(span) for span in mine] == paragraph_spans(text)
-        # A hard-wrapped block's lines (a NEL inside a mojibake character is no break).
+        # A hard-wrapped text's lines, as the spans read them (a NEL inside a mojibake
+        # character is no break, an escaped "\n" of a text encoded as JSON once too often is).
+        read = _read_for_spans(text)
+        wrapped = any(character in LINE_BREAKS for start, end in mine
+                      for character in read[start:end])
         assert paragraphs[offsets[number]:offsets[number + 1]] == [
-            plain_text(paragraph.translate(breaks_as_spaces)
-                       if len(paragraph_lines(paragraph)) > 1 else paragraph)
+            plain_text(paragraph.translate(breaks_as_spaces) if wrapped else paragraph)
             for paragraph in split_paragraphs(text)]
+        # The steps tokenize paragraphs joined by line breaks: none holds one.
+        assert not any("\n" in paragraph for paragraph in paragraphs)
+
+
+def _markdown_links(text: str) -> str:
+    """Every fourth word of ``text`` as a Markdown link to a long address."""
+    words = text.split(" ")
+    return " ".join(f"[{word}](https://www.example.com/2024/05/{n}/a-story_(x).html)"
+                    if n % 4 == 1 and word else word for n, word in enumerate(words))
+
+
+def _html_links(text: str) -> str:
+    words = text.split(" ")
+    return " ".join(f'<a href="https://www.example.com/{n}">{word}</a>' if n % 4 == 1 else word
+                    for n, word in enumerate(words))
+
+
+@pytest.mark.parametrize("copy_of", [_markdown_links, _html_links,
+                                     lambda text: wrongly_decoded(text, 2)],
+                         ids=["markdown", "html", "mojibake"])
+def test_a_long_line_is_cut_where_its_plain_text_is(copy_of: Callable[[str], str]) -> None:
+    """A text joined into one line is cut into passages as the steps read it: its copies
+    with links (Markdown or HTML) or through a wrong decoding have the passages of the
+    plain original, read as the same text (before, their longer raw lines were cut
+    elsewhere, so the passages of copy and original did not match)."""
+    from newsdedup._text.normalize import plain_text
+
+    for path in SEED_FILES:
+        line = " ".join(path.read_text("utf-8").split())
+        copy = copy_of(line)
+        assert len(copy) > len(line) and len(split_paragraphs(line)) > 2
+        assert [plain_text(passage) for passage in split_paragraphs(copy)] == \
+            split_paragraphs(line)
+
+
+def test_a_text_encoded_as_json_once_too_often_has_its_paragraphs() -> None:
+    """A seed stored as the body of a JSON string (its line breaks as ``\\n``) has the
+    paragraphs of the seed, read as the same text; its spans point at the escaped text."""
+    from newsdedup._text.normalize import plain_text
+
+    for path in SEED_FILES:
+        text = path.read_text("utf-8")
+        escaped = json.dumps(text)[1:-1]
+        assert "\n" not in escaped
+        assert [plain_text(paragraph) for paragraph in split_paragraphs(escaped)] == [
+            plain_text(paragraph) for paragraph in split_paragraphs(text)]
 
 
 def test_reposts_of_texts_joined_into_one_line_are_grouped_through_their_passages() -> None:

@@ -62,7 +62,9 @@ _PROBE = (
                        "the <b>vote</b>.</p>"),
     # Mojibake read back (_text.normalize.repair_mojibake), a no-break space's included.
     Article("probe-6", "The mayorâ€™s cafÃ©\u00a0Â\u00a0plan.\n\u00c2\u00a0\nÐŸÑ€Ð¸ "
-                       "&amp;rsquo;\u2764\ufe0f"),
+                       "&amp;rsquo;\u2764\ufe0f [a link](https://x.example/a)"),
+    # A text encoded as JSON once too often (_text.normalize.json_escaped).
+    Article("probe-7", r'He said \"no\".\n\nIt\u2019s over.'),
 )
 _CHUNK = 512
 

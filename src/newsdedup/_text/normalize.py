@@ -8,7 +8,8 @@ one letter (Arabic-script kaf, yeh, alef and heh forms, short vowels and kashida
 "ё"), of digits of any script to ASCII digits, and collapsing whitespace.
 
 Feeds and aggregators give text with HTML in it: a copy written ``Obama&rsquo;s <a
-href="...">plan</a>`` must compare as ``Obama’s plan``. So once, when a paragraph's text is
+href="...">plan</a>`` (or in Markdown, ``[plan](https://...)``) must compare as ``Obama’s
+plan``. So once, when a paragraph's text is
 taken from its article (``_text.paragraphs.chunk_paragraphs``, and the rewrite step's
 reading), :func:`plain_text` removes its tags and reads its character references as the
 characters they stand for, also those of text escaped twice over (``&amp;rsquo;``, which
@@ -32,7 +33,9 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,8 +45,8 @@ import regex
 from .._core.types import I64
 
 __all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "decode_references", "is_mojibake_continuation",
-           "mojibake_repaired", "nfkc", "normalize_text", "plain_text", "repair_mojibake",
-           "token_text"]
+           "json_escaped", "json_white_escapes", "mojibake_repaired", "nfkc", "normalize_text",
+           "plain_text", "plain_text_read", "repair_mojibake", "token_text"]
 
 _QUOTES_AND_DASHES: dict[str, str | None] = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -121,9 +124,15 @@ LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _NOT_DECODED = LINE_BREAKS + "\x00"
 
 
-def _decoded(match: regex.Match[str]) -> str:
+def _decoded(match: regex.Match[str]) -> tuple[str, list[int]]:
     character = html.unescape(match.group())
-    return " " if any(point in _NOT_DECODED for point in character) else character
+    if any(point in _NOT_DECODED for point in character):
+        character = " "
+    return character, [match.start()] * len(character)
+
+
+def _ampersand(match: regex.Match[str]) -> tuple[str, list[int]]:
+    return "&", [match.start()]
 
 
 #: An HTML tag (a letter right after ``<`` or ``</``: ``a < b`` is no tag) or comment.
@@ -137,25 +146,150 @@ _BLOCK_TAGS = frozenset({
     "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
 
 
-def _untagged(match: regex.Match[str]) -> str:
+def _untagged(match: regex.Match[str]) -> tuple[str, list[int]]:
     name = match.group(1)
-    return " " if name is None or name.lower() in _BLOCK_TAGS else ""
+    if name is None or name.lower() in _BLOCK_TAGS:
+        return " ", [match.start()]
+    return "", []
 
 
 def plain_text(text: str) -> str:
-    """``text`` with its HTML tags and comments removed (a block's or a line break's as a
-    space), its character references decoded (:func:`decode_references`) and its mojibake
-    repaired (:func:`repair_mojibake`): what a paragraph's steps read.
+    """``text`` with its JSON escapes read if it went through JSON encoding once too often
+    (:func:`json_escaped`), its HTML tags and comments removed (a block's or a line break's
+    as a space), its Markdown links read as their text, its character references decoded
+    (:func:`decode_references`) and its mojibake repaired (:func:`repair_mojibake`): what a
+    paragraph's steps read (:func:`plain_text_read` says where each character came from).
 
     >>> plain_text('<p>Obama&rsquo;s <a href="https://x.example/a?b=1&amp;c=2">plan</a>'
     ...            '<br/>for <b>Ne</b>ws &lt;p&gt; 2 < 3</p>')
     ' Obama’s plan for News <p> 2 < 3 '
     >>> plain_text("Obamaâ€™s cafÃ© &amp; Ã©")
     'Obama’s café & é'
+    >>> plain_text('The [new plan](https://x.example/a_(b)?c=1 "Plan") and ![a map](m.png).')
+    'The new plan and a map.'
     """
+    return _plain(text, None)[0]
+
+
+def plain_text_read(text: str) -> tuple[str, I64]:
+    """:func:`plain_text` of ``text``, and where each of its characters (and its end) is in
+    ``text``: a character kept or decoded at the start of what it was read from (a
+    reference, a mojibake character's bytes), a link's text at its own place but its first
+    character at the link's start, a tag's space at the tag. What cuts a long line into
+    passages reads (``_text.paragraphs``).
+
+    >>> plain_text_read("<b>A</b>&amp;[BC](u) Ã©")
+    ('A&BC é', array([ 3,  8, 13, 15, 20, 21, 23]))
+    """
+    read, where = _plain(text, np.arange(len(text) + 1, dtype=np.int64))
+    assert where is not None
+    return read, where
+
+
+def _plain(text: str, where: I64 | None) -> tuple[str, I64 | None]:
+    """:func:`plain_text`, carrying ``where`` (see :func:`_spliced`) along if given."""
+    if "\\" in text and json_escaped(text):
+        text, where = _substituted(text, where, _JSON_ESCAPE, _unescaped)
     if "<" in text:
-        text = _TAG.sub(_untagged, text)
-    return repair_mojibake(decode_references(text))
+        text, where = _substituted(text, where, _TAG, _untagged)
+    if "](" in text:
+        text, where = _substituted(text, where, _MARKDOWN_LINK, _link_text)
+    text, where = _references_decoded(text, where)
+    return _mojibake_read_back(text, where)
+
+
+def _substituted(text: str, where: I64 | None, pattern: regex.Pattern[str],
+                 replace: Callable[[regex.Match[str]], tuple[str, Sequence[int]]]
+                 ) -> tuple[str, I64 | None]:
+    """``text`` with each match of ``pattern`` replaced by ``replace(match)``: a string and
+    where each of its characters is in ``text``; ``where`` carried along if given."""
+    if where is None:
+        return pattern.sub(lambda match: replace(match)[0], text), None
+    splices = []
+    for match in pattern.finditer(text):
+        string, starts = replace(match)
+        splices.append((match.start(), match.end(), list(string), list(starts)))
+    return _spliced(text, where, splices)
+
+
+#: A piece of text read back: the characters that replace ``text[start:end]``, and where
+#: each one starts in ``text``.
+_Splice = tuple[int, int, list[str], list[int]]
+
+
+def _spliced(text: str, where: I64 | None, splices: list[_Splice]) -> tuple[str, I64 | None]:
+    """``text`` with its ``splices`` (in order, apart) made, and ``where`` (the position in
+    the original text of each character of ``text``, and of its end) carried along."""
+    pieces: list[str] = []
+    kept: list[I64] = []
+    copied = 0
+    for start, end, characters, starts in splices:
+        pieces += [text[copied:start], *characters]
+        if where is not None:
+            kept += [where[copied:start], where[np.array(starts, dtype=np.int64)]]
+        copied = end
+    pieces.append(text[copied:])
+    if where is not None:
+        kept.append(where[copied:])
+        where = np.concatenate(kept)
+    return "".join(pieces), where
+
+
+#: A JSON string escape: ``\\n``, ``\\"``, ``\\u2019``, a surrogate pair as one.
+_JSON_ESCAPE = regex.compile(r'\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}'
+                             r'|u[0-9a-fA-F]{4}|["\\/bfnrt])')
+def json_escaped(text: str) -> bool:
+    """Whether ``text`` went through JSON encoding once more than it should (a scraper
+    storing a string it had already encoded): it holds an escape, and it is the body of a
+    valid JSON string (every backslash starts an escape, no quote or control character is
+    raw: a text with line breaks of its own, or ``C:\\Users``, is none).
+
+    >>> json_escaped(r'He said \\"no\\".\\n\\nIt\\u2019s over.'), json_escaped('a\\nb "c"')
+    (True, False)
+    """
+    if _JSON_ESCAPE.search(text) is None:
+        return False
+    try:
+        json.loads(f'"{text}"')
+    except ValueError:
+        return False
+    return True
+
+
+def json_white_escapes(text: str) -> list[tuple[int, int, bool]]:
+    """The escapes of white space in a :func:`json_escaped` text (``\\n``, ``\\t``,
+    ``\\u00a0``): where each starts and ends, and whether it is a line break (what
+    ``_text.paragraphs`` reads paragraphs by).
+
+    >>> json_white_escapes(r"a\\nb\\u00a0c\\u2019")
+    [(1, 3, True), (4, 10, False)]
+    """
+    out = []
+    for match in _JSON_ESCAPE.finditer(text):
+        character: str = json.loads(f'"{match.group()}"')
+        if character.isspace():
+            out.append((match.start(), match.end(), character in LINE_BREAKS))
+    return out
+
+
+def _unescaped(match: regex.Match[str]) -> tuple[str, list[int]]:
+    character: str = json.loads(f'"{match.group()}"')
+    if any(point in _NOT_DECODED for point in character):
+        character = " "  # a paragraph is one line to the steps (the spans read the breaks)
+    return character, [match.start()] * len(character)
+
+
+def _link_text(match: regex.Match[str]) -> tuple[str, list[int]]:
+    # The first character at the "[": a passage starting there holds the whole link.
+    start, end = match.span(1)
+    return match.group(1), [match.start(), *range(start + 1, end)]
+
+
+#: A Markdown link or image, ``[text](url "title")`` or ``![alt](url)``: its text is what
+#: it says; the address (dozens of tokens: ``https www example com 2024 05 ...``) is not.
+_MARKDOWN_LINK = regex.compile(
+    r"!?\[([^\[\]\n]*)\]\(\s*<?[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*>?"
+    r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
 
 
 # --- mojibake ------------------------------------------------------------------------------
@@ -211,11 +345,6 @@ def _western(character: str) -> bool:
             or point >= 0x10000)
 
 
-#: A piece of text read back: the characters that replace ``text[start:end]``, and where
-#: each one starts in ``text``.
-_Splice = tuple[int, int, list[str], list[int]]
-
-
 def _runs_read_back(text: str) -> list[_Splice]:
     """The runs of units met back to back that one pass of :func:`repair_mojibake` reads
     back."""
@@ -239,24 +368,6 @@ def _runs_read_back(text: str) -> list[_Splice]:
     return [run for run, certain in zip(runs, sure, strict=True) if certain or evident]
 
 
-def _spliced(text: str, where: I64 | None, splices: list[_Splice]) -> tuple[str, I64 | None]:
-    """``text`` with its ``splices`` (in order, apart) made, and ``where`` (the position in
-    the original text of each character of ``text``, and of its end) carried along."""
-    pieces: list[str] = []
-    kept: list[I64] = []
-    copied = 0
-    for start, end, characters, starts in splices:
-        pieces += [text[copied:start], *characters]
-        if where is not None:
-            kept += [where[copied:start], where[np.array(starts, dtype=np.int64)]]
-        copied = end
-    pieces.append(text[copied:])
-    if where is not None:
-        kept.append(where[copied:])
-        where = np.concatenate(kept)
-    return "".join(pieces), where
-
-
 def mojibake_repaired(text: str, positions: bool = False) -> tuple[str, I64 | None]:
     """``text`` with its mojibake read back: runs of characters that are the UTF-8 bytes of
     other characters shown as Windows-1252 or Latin-1 (``â€™`` for ``’``, ``Ã©`` for ``é``,
@@ -276,7 +387,12 @@ def mojibake_repaired(text: str, positions: bool = False) -> tuple[str, I64 | No
     >>> mojibake_repaired("cafÃ© â€œ1", positions=True)[1].tolist()
     [0, 1, 2, 3, 5, 6, 9, 10]
     """
-    where = np.arange(len(text) + 1, dtype=np.int64) if positions else None
+    return _mojibake_read_back(
+        text, np.arange(len(text) + 1, dtype=np.int64) if positions else None)
+
+
+def _mojibake_read_back(text: str, where: I64 | None) -> tuple[str, I64 | None]:
+    """:func:`mojibake_repaired`, carrying ``where`` along if given."""
     if text.isascii():
         return text, where
     for _ in range(3):
@@ -320,13 +436,18 @@ def decode_references(text: str) -> str:
     >>> decode_references("Obama&amp;rsquo;s &amp;amp;#8220;plan&amp;#x201D; AT&amp;T")
     'Obama’s “plan” AT&T'
     """
+    return _references_decoded(text, None)[0]
+
+
+def _references_decoded(text: str, where: I64 | None) -> tuple[str, I64 | None]:
+    """:func:`decode_references`, carrying ``where`` along if given."""
     if "&" not in text:
-        return text
+        return text, where
     for _ in range(3):
         if "&amp;" not in text:
             break
-        text = _ESCAPED_AGAIN.sub("&", text)
-    return _REFERENCE.sub(_decoded, text)
+        text, where = _substituted(text, where, _ESCAPED_AGAIN, _ampersand)
+    return _substituted(text, where, _REFERENCE, _decoded)
 
 
 def normalize_text(text: str) -> str:

@@ -47,8 +47,10 @@ from .normalize import (
     LINE_BREAKS,
     MOJIBAKE_LEADS,
     is_mojibake_continuation,
-    mojibake_repaired,
+    json_escaped,
+    json_white_escapes,
     plain_text,
+    plain_text_read,
 )
 
 __all__ = ["chunk_paragraphs", "paragraph_spans", "split_lines", "split_paragraphs"]
@@ -143,8 +145,11 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     Returns CSR offsets (text ``t`` owns paragraphs ``offsets[t]:offsets[t + 1]``), the
     ``(start, end)`` spans (n, 2) into each text, and the paragraph strings as every step
     after reads them: a hard-wrapped block's line breaks as spaces, HTML tags removed,
-    character references decoded and mojibake repaired (``_text.normalize.plain_text``); one
-    compiled pass over the code points of all texts instead of a regular expression per text.
+    Markdown links read as their text, character references, the escapes of a text encoded
+    as JSON once too often and mojibake read (``_text.normalize.plain_text``; such a text's
+    escaped line breaks and a mojibake no-break space part lines as what they stand for);
+    one compiled pass over the code points of all texts instead of a regular expression per
+    text.
 
     >>> offsets, spans, paragraphs = chunk_paragraphs(["One.\\n\\n Two.", "", "Three."])
     >>> offsets.tolist(), spans.tolist(), paragraphs
@@ -159,8 +164,13 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
     text_starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=text_starts[1:])
-    absolute = _line_spans(_mojibake_for_spans(points), _LATIN1_KINDS, _BREAK_POINTS,
-                           _SPACE_POINTS)
+    leads, nel = _mojibake_positions(joined, points)
+    backslashes = _positions_of(joined, points, "\\")
+    escaping = np.searchsorted(text_starts, backslashes, side="right") - 1
+    read = _escapes_as_white(_mojibake_for_spans(points, leads, nel), [
+        (int(text_starts[number]), json_white_escapes(texts[number]))
+        for number in sorted_unique(escaping).tolist() if json_escaped(texts[number])])
+    absolute = _line_spans(read, _LATIN1_KINDS, _BREAK_POINTS, _SPACE_POINTS)
     absolute, wrapped = _unwrap_texts(joined, absolute, text_starts)
     long_lines = np.flatnonzero(absolute[:, 1] - absolute[:, 0] > LONG_LINE)
     if long_lines.size:
@@ -174,14 +184,13 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
         # one line to them); its span still points at the text as given.
         for number in np.flatnonzero(np.isin(owner, wrapped)).tolist():
             paragraphs[number] = paragraphs[number].translate(_BREAKS_AS_SPACES)
-    # Markup can start only at a "<" or "&", mojibake only at a lead byte's character
-    # followed by a continuation's: only the paragraphs holding one are read.
-    marks = np.flatnonzero((points == ord("<")) | (points == ord("&")))
-    if points.dtype == np.uint32:
-        leads = np.flatnonzero((points[:-1] >= MOJIBAKE_LEADS[0])
-                               & (points[:-1] <= MOJIBAKE_LEADS[1]))
-        if leads.size:
-            marks = np.concatenate([marks, leads[is_mojibake_continuation(points[leads + 1])]])
+    # Markup can start only at a "<", a "&" or a "](" (a Markdown link), an escape at a
+    # backslash, mojibake only at a lead byte's character followed by a continuation's:
+    # only the paragraphs holding one are read.
+    links = _positions_of(joined, points, "]")
+    marks = np.concatenate([_positions_of(joined, points, "<"), _positions_of(joined, points, "&"),
+                            backslashes, links[_following(points, links) == ord("(")],
+                            leads[is_mojibake_continuation(_following(points, leads))]])
     if marks.size:
         holding = np.searchsorted(absolute[:, 0], marks, side="right") - 1
         # (A mark may be in no paragraph: a "Â" read as white space, before any line.)
@@ -192,8 +201,43 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     return offsets, absolute - text_starts[owner][:, None], paragraphs
 
 
-def _mojibake_for_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]
-                        ) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
+def _positions_of(text: str, points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
+                  character: str) -> I64:
+    """Where the code points of ``text`` hold ``character``, if ``text`` holds it at all (a
+    scan of the string for one character, several times faster than one of the points, says
+    so)."""
+    if character not in text:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(points == ord(character))
+
+
+def _mojibake_positions(text: str, points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]
+                        ) -> tuple[I64, I64]:
+    """Where the code points of ``text`` hold the character of a UTF-8 lead byte, and a NEL
+    (see :func:`_mojibake_for_spans`); none in ASCII."""
+    if points.dtype != np.uint32:
+        none = np.zeros(0, dtype=np.int64)
+        return none, none
+    leads = np.flatnonzero((points - np.uint32(MOJIBAKE_LEADS[0]))
+                           <= MOJIBAKE_LEADS[1] - MOJIBAKE_LEADS[0])
+    return leads, _positions_of(text, points, "\x85")
+
+
+def _following(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8], at: I64
+               ) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
+    """The code point after each position ``at`` (0 after the last)."""
+    following = np.zeros(at.size, dtype=points.dtype)
+    inside = at + 1 < points.size
+    following[inside] = points[at[inside] + 1]
+    return following
+
+
+def _is_lead(points: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[np.bool_]:
+    return (points >= MOJIBAKE_LEADS[0]) & (points <= MOJIBAKE_LEADS[1])
+
+
+def _mojibake_for_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8], leads: I64,
+                        nel: I64) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
     """``points`` as the line spans should read them where the text is mojibake (UTF-8 shown
     as Windows-1252 or Latin-1, ``_text.normalize.repair_mojibake``): a ``Â`` directly
     before a no-break space is a space (the two are the no-break space's bytes: a line
@@ -201,12 +245,9 @@ def _mojibake_for_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]
     and the no-break space); and a NEL (U+0085) that ends a lead's character and one to
     three continuations' is no line break (the byte 0x85 of ``Å``, ``ą``, ``х`` or an emoji
     shown as Latin-1): a letter inside a word, a space before white space. Inside a line,
-    ``plain_text`` reads them back."""
-    if points.dtype != np.uint32 or points.size < 2:
-        return points
-    spaces = np.flatnonzero((points[:-1] == 0xC2) & (points[1:] == 0xA0))
-    # A NEL whose character before is a lead's, or a continuation's after a lead's.
-    nel = np.flatnonzero(points[1:] == 0x85) + 1
+    ``plain_text`` reads them back. ``leads``, ``nel``: :func:`_mojibake_positions`."""
+    spaces = leads[(points[leads] == 0xC2) & (_following(points, leads) == 0xA0)]
+    nel = nel[nel >= 1]
     if spaces.size == 0 and nel.size == 0:
         return points
     # Twice over, "Â" itself shows as "Ã‚".
@@ -217,14 +258,13 @@ def _mojibake_for_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]
     if nel.size:
         # The NEL is the second, third or fourth byte of a character: a lead's character,
         # then as many continuations' as the NEL's place asks.
-        leads = (points >= MOJIBAKE_LEADS[0]) & (points <= MOJIBAKE_LEADS[1])
         in_unit = np.zeros(nel.size, dtype=bool)
         continued = np.ones(nel.size, dtype=bool)  # the characters between are continuations'
         for back in (1, 2, 3):
             reach = nel >= back
-            before = np.where(reach, nel - back, 0)
-            in_unit |= reach & continued & leads[before]
-            continued &= reach & is_mojibake_continuation(points[before])
+            before = points[np.where(reach, nel - back, 0)]
+            in_unit |= reach & continued & _is_lead(before)
+            continued &= reach & is_mojibake_continuation(before)
         nel = nel[in_unit]
         # Inside a word it is a letter; before white space, or last, a space.
         follows = np.zeros(nel.size, dtype=bool)
@@ -241,14 +281,37 @@ def _white(points: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[np.bool_
 
 
 def _read_for_spans(text: str) -> str:
-    """``text`` as :func:`_mojibake_for_spans` reads it (as long as ``text``)."""
-    if text.isascii() or ("\u00a0" not in text and "\x85" not in text):
+    """``text`` as :func:`chunk_paragraphs` reads it for its line spans (as long as
+    ``text``): :func:`_mojibake_for_spans`, :func:`_escapes_as_white`."""
+    escaped = "\\" in text and json_escaped(text)
+    if not escaped and (text.isascii() or ("\u00a0" not in text and "\x85" not in text)):
         return text
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    read = _mojibake_for_spans(points)
+    read = _mojibake_for_spans(points, *_mojibake_positions(text, points))
+    if escaped:
+        read = _escapes_as_white(read, [(0, json_white_escapes(text))])
     if read is points:
         return text
     return read.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _escapes_as_white(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
+                      escapes: list[tuple[int, list[tuple[int, int, bool]]]]
+                      ) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
+    """``points`` with the escaped white space of texts that went through JSON encoding once
+    too often (``_text.normalize.json_escaped``; each ``(start of the text, its
+    json_white_escapes)``) read as white space: ``\\n`` as a line break and a space,
+    ``\\u00a0`` as six spaces, so that such a text has its paragraphs (``plain_text`` reads
+    every escape)."""
+    if not any(found for _, found in escapes):
+        return points
+    read = points.copy()
+    for offset, found in escapes:
+        for start, end, line_break in found:
+            read[offset + start:offset + end] = ord(" ")
+            if line_break:
+                read[offset + start] = ord("\n")
+    return read
 
 
 def _unwrap_texts(text: str, lines: I64, text_starts: I64) -> tuple[I64, list[int]]:
@@ -366,12 +429,13 @@ def _cut_long_lines(text: str, spans: I64, long_lines: I64) -> I64:
 
 
 def _line_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """:func:`_passages` of the line ``text[start:end]`` as it reads with its mojibake
-    repaired (``_text.normalize.mojibake_repaired``), as spans of ``text``: a copy that went
-    through a wrong decoding (twice as many characters in a Cyrillic text, three for each
-    curly quote) is cut where its original is, and kept whole where its original is."""
-    line, where = mojibake_repaired(text[start:end], positions=True)
-    if where is None or len(line) == end - start:  # nothing read back: the line as it is
+    """:func:`_passages` of the line ``text[start:end]`` as the steps read it
+    (``_text.normalize.plain_text_read``: markup, links, references and mojibake read), as
+    spans of ``text``: a copy in HTML or Markdown, or one that went through a wrong decoding
+    (twice as many characters in a Cyrillic text), is cut where its original is, and kept
+    whole where its original is."""
+    line, where = plain_text_read(text[start:end])
+    if len(line) == end - start and line == text[start:end]:  # nothing read otherwise
         return _passages(text, start, end)
     if len(line) <= LONG_LINE:
         return [(start, end)]
