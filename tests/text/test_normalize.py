@@ -65,7 +65,8 @@ def test_curly_quotes_and_dashes_are_folded(variant: str, expected: str) -> None
 
 
 @pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
-                                       "\ufe0f", "\U000e0100"])
+                                       "\ufe0f", "\U000e0100", "\u200e", "\u200f", "\u061c",
+                                       "\u202b", "\u202c", "\u2067", "\u2069"])
 def test_soft_hyphen_and_zero_width_characters_are_removed(invisible: str) -> None:
     """Invisible characters vanish without splitting the word they sit in."""
     assert normalize_text(f"co{invisible}operation") == "cooperation"

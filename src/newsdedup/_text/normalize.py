@@ -57,6 +57,11 @@ _QUOTES_AND_DASHES: dict[str, str | None] = {
     "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
     "\u00ad": None,  # soft hyphen: invisible, must not split words
     "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    # Direction marks and embeddings (Arabic, Hebrew, Persian and Urdu pages carry them
+    # where an editor put them): invisible, and as non-word characters they would part the
+    # word they sit in.
+    **{chr(point): None for point in (0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F),
+                                      *range(0x2066, 0x206A))},
     # Variation selectors (an emoji's text or picture form, "❤️"): marks, so they would be
     # tokens of their own wherever a copy kept or dropped one.
     **{chr(point): None for point in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))},
