@@ -267,6 +267,7 @@ def test_copies_with_html_markup_group_with_their_originals() -> None:
 @pytest.mark.parametrize(("text", "escaped"), [
     (r'He said \"no\".\n\nIt\u2019s over \ud83d\ude00 \/ \\ done', True),
     (r"one line\ttab", True),
+    (r"a NUL \u0000, a lone surrogate \ud800, a pair \ud83d\ude00", True),
     ('a\\nb "c"', False),  # a raw quote: no JSON string body
     ("a\nb \\n", False),  # a line break of its own
     (r"C:\Users\me", False),  # "\U" is no escape
@@ -278,7 +279,10 @@ def test_text_encoded_as_json_once_too_often_is_recognised(text: str, escaped: b
     space: a paragraph is one line to the steps, and the spans read the breaks)."""
     assert json_escaped(text) is escaped
     if escaped:
-        assert plain_text(text) == json.loads(f'"{text}"').replace("\n", " ")
+        decoded = json.loads(f'"{text}"')
+        assert plain_text(text) == "".join(
+            " " if character in "\n\x00" or "\ud800" <= character <= "\udfff" else character
+            for character in decoded)
     else:
         assert plain_text(text) == text
 

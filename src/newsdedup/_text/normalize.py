@@ -284,8 +284,10 @@ def json_white_escapes(text: str) -> list[tuple[int, int, bool]]:
 
 def _unescaped(match: regex.Match[str]) -> tuple[str, list[int]]:
     character: str = json.loads(f'"{match.group()}"')
-    if any(point in _NOT_DECODED for point in character):
-        character = " "  # a paragraph is one line to the steps (the spans read the breaks)
+    if any(point in _NOT_DECODED or "\ud800" <= point <= "\udfff" for point in character):
+        # A paragraph is one line to the steps (the spans read the breaks); a lone
+        # surrogate is no character.
+        character = " "
     return character, [match.start()] * len(character)
 
 
