@@ -225,17 +225,18 @@ def test_whitespace_table_is_str_isspace() -> None:
     assert sorted(WHITESPACE) == [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
 
-#: Characters of mojibake: leads, continuations (a no-break space, "‚", "©", "€", NEL), and
-#: what they make ("Â" + a no-break space, "â€" + a quote).
-MOJIBAKE_PIECES = ["\u00c2", "\u00c3", "\u00e2", "\u00d0", "\u201a", "\u00a9", "\u20ac",
-                   "\u2122", "\x85", "\u00c2\u00a0", "\u00e2\u20ac\u2122",
-                   # and of text encoded as JSON once too often
-                   "\\", "\\n", "\\u2019", '\\"', '"']
+#: Pieces of damaged text: mojibake's leads, continuations (a no-break space, "‚", "©", "€",
+#: NEL) and what they make ("Â" + a no-break space, "â€" + a quote); escapes of text encoded
+#: as JSON once too often; scripts in a page.
+DAMAGE_PIECES = ["\u00c2", "\u00c3", "\u00e2", "\u00d0", "\u201a", "\u00a9", "\u20ac",
+                 "\u2122", "\x85", "\u00c2\u00a0", "\u00e2\u20ac\u2122",
+                 "\\", "\\n", "\\u2019", '\\"', '"',
+                 "<script>", "</script>", "<style>", "</style>", "<", ">"]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(article_texts | long_lines | st.lists(st.sampled_from(
-    ["a", "é", " ", "\u00a0", "\u3000", "网", "\ud800", *LINE_BREAKS, *MOJIBAKE_PIECES]),
+    ["a", "é", " ", "\u00a0", "\u3000", "网", "\ud800", *LINE_BREAKS, *DAMAGE_PIECES]),
     max_size=30).map("".join), max_size=8))
 @example(["a\u00c3\u201a\u00c2\u00a0\n\u00c2\u00a0\nb\u00c2\u00a0\u00c3\u0085c \u00e2\u20ac"])
 @example(["\u00c2\u00a0"])  # a mark of mojibake in no paragraph
@@ -295,6 +296,20 @@ def test_a_long_line_is_cut_where_its_plain_text_is(copy_of: Callable[[str], str
         assert len(copy) > len(line) and len(split_paragraphs(line)) > 2
         assert [plain_text(passage) for passage in split_paragraphs(copy)] == \
             split_paragraphs(line)
+
+
+def test_the_lines_of_a_script_are_no_paragraphs() -> None:
+    """A script or a style sheet in a page, over several lines or inside one, is no text:
+    the paragraphs are the page's text around it."""
+    page = ("<p>The council approved the budget.</p>\n<script type=\"text/javascript\">\n"
+            "var slot = googletag.defineSlot('/1234/news', [300, 250]);\n"
+            "googletag.cmd.push(function() { googletag.display(slot); });\n</script>\n"
+            "<STYLE>\n.ad { min-height: 250px; }\n</STYLE>\n"
+            "<p>It passed <script>track('vote');</script>by nine votes to two.</p>")
+    from newsdedup._text.normalize import plain_text
+
+    assert [plain_text(paragraph).strip() for paragraph in split_paragraphs(page)] == [
+        "The council approved the budget.", "It passed  by nine votes to two."]
 
 
 def test_a_text_encoded_as_json_once_too_often_has_its_paragraphs() -> None:

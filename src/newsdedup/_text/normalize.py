@@ -44,7 +44,8 @@ import regex
 
 from .._core.types import I64
 
-__all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "decode_references", "is_mojibake_continuation",
+__all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "code_spans", "decode_references",
+           "is_mojibake_continuation",
            "json_escaped", "json_white_escapes", "mojibake_repaired", "nfkc", "normalize_text",
            "plain_text", "plain_text_read", "repair_mojibake", "token_text"]
 
@@ -151,6 +152,25 @@ _BLOCK_TAGS = frozenset({
     "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
 
 
+#: A script or a style sheet in a page, what it holds included: code, never text (an ad
+#: slot's ``googletag.cmd.push(...)`` would be a dozen words of the paragraph it sits in).
+_CODE = regex.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", regex.DOTALL | regex.IGNORECASE)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the scripts and style sheets of ``text`` start and end (``_text.paragraphs``
+    reads them as white space, so that the lines of a script are no paragraphs).
+
+    >>> code_spans("a<script>\\nx=1;\\n</script>b")
+    [(1, 24)]
+    """
+    return [match.span() for match in _CODE.finditer(text)]
+
+
+def _as_space(match: regex.Match[str]) -> tuple[str, list[int]]:
+    return " ", [match.start()]
+
+
 def _untagged(match: regex.Match[str]) -> tuple[str, list[int]]:
     name = match.group(1)
     if name is None or name.lower() in _BLOCK_TAGS:
@@ -161,13 +181,16 @@ def _untagged(match: regex.Match[str]) -> tuple[str, list[int]]:
 def plain_text(text: str) -> str:
     """``text`` with its JSON escapes read if it went through JSON encoding once too often
     (:func:`json_escaped`), its HTML tags and comments removed (a block's or a line break's
-    as a space), its Markdown links read as their text, its character references decoded
+    as a space; a script or a style sheet with what it holds), its Markdown links read as
+    their text, its character references decoded
     (:func:`decode_references`) and its mojibake repaired (:func:`repair_mojibake`): what a
     paragraph's steps read (:func:`plain_text_read` says where each character came from).
 
     >>> plain_text('<p>Obama&rsquo;s <a href="https://x.example/a?b=1&amp;c=2">plan</a>'
     ...            '<br/>for <b>Ne</b>ws &lt;p&gt; 2 < 3</p>')
     ' Obama’s plan for News <p> 2 < 3 '
+    >>> plain_text('The <script>ad.push("slot-1");</script>plan<STYLE>p{x:1}</STYLE>.')
+    'The  plan .'
     >>> plain_text("Obamaâ€™s cafÃ© &amp; Ã©")
     'Obama’s café & é'
     >>> plain_text('The [new plan](https://x.example/a_(b)?c=1 "Plan") and ![a map](m.png).')
@@ -201,6 +224,8 @@ def _plain(text: str, where: I64 | None) -> tuple[str, I64 | None]:
     if "\\" in text and json_escaped(text):
         text, where = _substituted(text, where, _JSON_ESCAPE, _unescaped)
     if "<" in text:
+        if "</" in text:
+            text, where = _substituted(text, where, _CODE, _as_space)
         text, where = _substituted(text, where, _TAG, _untagged)
     if "]" in text and "](" in text:
         text, where = _substituted(text, where, _MARKDOWN_LINK, _link_text)

@@ -46,6 +46,7 @@ from .._kernels import line_spans as _line_spans
 from .normalize import (
     LINE_BREAKS,
     MOJIBAKE_LEADS,
+    code_spans,
     is_mojibake_continuation,
     json_escaped,
     json_white_escapes,
@@ -165,11 +166,11 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     text_starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=text_starts[1:])
     leads, nel = _mojibake_positions(joined, points)
-    backslashes = _positions_of(joined, points, "\\")
-    escaping = np.searchsorted(text_starts, backslashes, side="right") - 1
-    read = _escapes_as_white(_mojibake_for_spans(points, leads, nel), [
-        (int(text_starts[number]), json_white_escapes(texts[number]))
-        for number in sorted_unique(escaping).tolist() if json_escaped(texts[number])])
+    angles, backslashes = _positions_of(joined, points, "<"), _positions_of(joined, points, "\\")
+    holding = np.searchsorted(text_starts, np.concatenate([angles, backslashes]), side="right") - 1
+    read = _read_as_white(_mojibake_for_spans(points, leads, nel), [
+        (int(text_starts[number]), _white_ranges(texts[number]))
+        for number in sorted_unique(holding).tolist()])
     absolute = _line_spans(read, _LATIN1_KINDS, _BREAK_POINTS, _SPACE_POINTS)
     absolute, wrapped = _unwrap_texts(joined, absolute, text_starts)
     long_lines = np.flatnonzero(absolute[:, 1] - absolute[:, 0] > LONG_LINE)
@@ -188,7 +189,7 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     # backslash, mojibake only at a lead byte's character followed by a continuation's:
     # only the paragraphs holding one are read.
     links = _positions_of(joined, points, "]")
-    marks = np.concatenate([_positions_of(joined, points, "<"), _positions_of(joined, points, "&"),
+    marks = np.concatenate([angles, _positions_of(joined, points, "&"),
                             backslashes, links[_following(points, links) == ord("(")],
                             leads[is_mojibake_continuation(_following(points, leads))]])
     if marks.size:
@@ -282,31 +283,41 @@ def _white(points: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[np.bool_
 
 def _read_for_spans(text: str) -> str:
     """``text`` as :func:`chunk_paragraphs` reads it for its line spans (as long as
-    ``text``): :func:`_mojibake_for_spans`, :func:`_escapes_as_white`."""
-    escaped = "\\" in text and json_escaped(text)
-    if not escaped and (text.isascii() or ("\u00a0" not in text and "\x85" not in text)):
+    ``text``): :func:`_mojibake_for_spans`, :func:`_read_as_white`."""
+    ranges = _white_ranges(text) if "\\" in text or "<" in text else []
+    if not ranges and (text.isascii() or ("\u00a0" not in text and "\x85" not in text)):
         return text
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    read = _mojibake_for_spans(points, *_mojibake_positions(text, points))
-    if escaped:
-        read = _escapes_as_white(read, [(0, json_white_escapes(text))])
+    read = _read_as_white(_mojibake_for_spans(points, *_mojibake_positions(text, points)),
+                          [(0, ranges)])
     if read is points:
         return text
     return read.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def _escapes_as_white(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
-                      escapes: list[tuple[int, list[tuple[int, int, bool]]]]
-                      ) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
-    """``points`` with the escaped white space of texts that went through JSON encoding once
-    too often (``_text.normalize.json_escaped``; each ``(start of the text, its
-    json_white_escapes)``) read as white space: ``\\n`` as a line break and a space,
-    ``\\u00a0`` as six spaces, so that such a text has its paragraphs (``plain_text`` reads
-    every escape)."""
-    if not any(found for _, found in escapes):
+def _white_ranges(text: str) -> list[tuple[int, int, bool]]:
+    """What of ``text`` its line spans read as white space (:func:`_read_as_white`): the
+    escaped white space of a text encoded as JSON once too often
+    (``_text.normalize.json_white_escapes``), and its scripts and style sheets
+    (``_text.normalize.code_spans``: the lines of a script are no paragraphs)."""
+    ranges = json_white_escapes(text) if "\\" in text and json_escaped(text) else []
+    if "<" in text:
+        ranges += [(start, end, False) for start, end in code_spans(text)]
+    return ranges
+
+
+def _read_as_white(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
+                   ranges: list[tuple[int, list[tuple[int, int, bool]]]]
+                   ) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
+    """``points`` with ranges of texts read as white space (each ``(start of the text,
+    its _white_ranges)``: where a range starts and ends, and whether it is a line break,
+    read as a line break and spaces; ``\\n`` of a JSON-encoded text as a line break and a
+    space, ``\\u00a0`` as six spaces, a script as spaces), so that such a text has the
+    paragraphs of what it stands for (``plain_text`` reads the text inside them)."""
+    if not any(found for _, found in ranges):
         return points
     read = points.copy()
-    for offset, found in escapes:
+    for offset, found in ranges:
         for start, end, line_break in found:
             read[offset + start:offset + end] = ord(" ")
             if line_break:
