@@ -59,7 +59,8 @@ _PROBE = (
                                      "of roads in the northern districts of the city."] * 2)),
     # HTML read as the text it marks up (_text.normalize.plain_text).
     Article("probe-5", "<p>The mayor&rsquo;s <a href=\"https://x.example\">plan</a> &amp; "
-                       "the <b>vote</b>.</p>"),
+                       "the <b>vote</b>.</p><script>ad.push('slot');</script>\n<style>\n"
+                       "p { margin: 0 }\n</style>"),
     # Mojibake read back (_text.normalize.repair_mojibake), a no-break space's included;
     # references escaped twice, emoji variation selectors, Markdown, direction marks.
     Article("probe-6", "The mayorâ€™s cafÃ©\u00a0Â\u00a0plan.\n\u00c2\u00a0\nÐŸÑ€Ð¸ "
