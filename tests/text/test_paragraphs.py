@@ -298,6 +298,24 @@ def test_a_long_line_is_cut_where_its_plain_text_is(copy_of: Callable[[str], str
             split_paragraphs(line)
 
 
+@pytest.mark.parametrize("separator", ["</p><p>", "<br><br>", "<br/>\n", "</div> <div>"])
+def test_a_page_on_one_line_has_the_paragraphs_of_its_text(separator: str) -> None:
+    """A page given on one line, its paragraphs parted by tags (``<p>``, ``<br>``,
+    ``<div>``: how feeds give ``content:encoded``), has the paragraphs of its text, not
+    passages of one long line. Before: the seeds and ECB+ documents as such pages were
+    grouped with their originals at a median Jaccard of 0.90, and the page was chosen
+    canonical over its original in 31 of 65 (passages across paragraphs hold shingles
+    the original lacks)."""
+    from newsdedup._text.normalize import plain_text
+
+    for path in SEED_FILES:
+        lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+        page = "<p>" + separator.join(lines) + "</p>"
+        assert "\n" not in page or separator.endswith("\n")
+        assert [plain_text(paragraph).strip() for paragraph in split_paragraphs(page)] == [
+            plain_text(line).strip() for line in lines if plain_text(line).strip()]
+
+
 def test_the_lines_of_a_script_are_no_paragraphs() -> None:
     """A script or a style sheet in a page, over several lines or inside one, is no text:
     the paragraphs are the page's text around it."""

@@ -44,7 +44,7 @@ import regex
 
 from .._core.types import I64
 
-__all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "code_spans", "decode_references",
+__all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "block_tag_spans", "code_spans", "decode_references",
            "is_mojibake_continuation",
            "json_escaped", "json_white_escapes", "mojibake_repaired", "nfkc", "normalize_text",
            "plain_text", "plain_text_read", "repair_mojibake", "token_text"]
@@ -165,6 +165,19 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     [(1, 24)]
     """
     return [match.span() for match in _CODE.finditer(text)]
+
+
+def block_tag_spans(text: str) -> list[tuple[int, int]]:
+    """Where the tags of ``text`` that part lines (``<p>``, ``<br>``, ``<div>``, ``<li>``,
+    see ``_BLOCK_TAGS``) start and end: ``_text.paragraphs`` reads each as a line break,
+    so that a page given on one line (``<p>One.</p><p>Two.</p>``, as feeds give
+    ``content:encoded``) has the paragraphs of its text.
+
+    >>> block_tag_spans("<p>One <b>bold</b>.</p><br/>Two")
+    [(0, 3), (19, 23), (23, 28)]
+    """
+    return [match.span() for match in _TAG.finditer(text)
+            if match.group(1) is not None and match.group(1).lower() in _BLOCK_TAGS]
 
 
 def _as_space(match: regex.Match[str]) -> tuple[str, list[int]]:

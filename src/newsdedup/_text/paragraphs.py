@@ -46,6 +46,7 @@ from .._kernels import line_spans as _line_spans
 from .normalize import (
     LINE_BREAKS,
     MOJIBAKE_LEADS,
+    block_tag_spans,
     code_spans,
     is_mojibake_continuation,
     json_escaped,
@@ -298,10 +299,13 @@ def _read_for_spans(text: str) -> str:
 def _white_ranges(text: str) -> list[tuple[int, int, bool]]:
     """What of ``text`` its line spans read as white space (:func:`_read_as_white`): the
     escaped white space of a text encoded as JSON once too often
-    (``_text.normalize.json_white_escapes``), and its scripts and style sheets
-    (``_text.normalize.code_spans``: the lines of a script are no paragraphs)."""
+    (``_text.normalize.json_white_escapes``), its HTML tags that part lines, as line breaks
+    (``_text.normalize.block_tag_spans``: a page on one line has its paragraphs), and its
+    scripts and style sheets (``_text.normalize.code_spans``: a script's lines are no
+    paragraphs)."""
     ranges = json_white_escapes(text) if "\\" in text and json_escaped(text) else []
     if "<" in text:
+        ranges += [(start, end, True) for start, end in block_tag_spans(text)]
         ranges += [(start, end, False) for start, end in code_spans(text)]
     return ranges
 
