@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -130,19 +131,19 @@ LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _NOT_DECODED = LINE_BREAKS + "\x00"
 
 
-def _decoded(match: regex.Match[str]) -> tuple[str, list[int]]:
+def _decoded(match: regex.Match[str]) -> str:
     character = html.unescape(match.group())
-    if any(point in _NOT_DECODED for point in character):
-        character = " "
-    return character, [match.start()] * len(character)
+    return " " if any(point in _NOT_DECODED for point in character) else character
 
 
-def _ampersand(match: regex.Match[str]) -> tuple[str, list[int]]:
-    return "&", [match.start()]
-
-
-#: An HTML tag (a letter right after ``<`` or ``</``: ``a < b`` is no tag) or comment.
-_TAG = regex.compile(r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*/?>",
+#: A script or a style sheet in a page, what it holds included: code, never text (an ad
+#: slot's ``googletag.cmd.push(...)`` would be a dozen words of the paragraph it sits in).
+_CODE_PATTERN = r"<(?P<code>script|style)\b[^>]*>.*?</(?P=code)\s*>"
+_CODE = regex.compile(_CODE_PATTERN, regex.DOTALL | regex.IGNORECASE)
+#: An HTML tag (a letter right after ``<`` or ``</``: ``a < b`` is no tag), a comment, or
+#: (first) a script or a style sheet with what it holds: one scan removes them all.
+_TAG = regex.compile(r"(?i:" + _CODE_PATTERN + r")|<!--.*?-->"
+                     r"|</?([A-Za-z][A-Za-z0-9]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*/?>",
                      regex.DOTALL)
 #: Tags that part words (a block or a line break); others (``<a>``, ``<b>``, ``<span>``)
 #: are removed without a trace, so that ``<b>Ne</b>ws`` reads as ``News``.
@@ -152,9 +153,14 @@ _BLOCK_TAGS = frozenset({
     "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
 
 
-#: A script or a style sheet in a page, what it holds included: code, never text (an ad
-#: slot's ``googletag.cmd.push(...)`` would be a dozen words of the paragraph it sits in).
-_CODE = regex.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", regex.DOTALL | regex.IGNORECASE)
+#: The start of a closing ``</script>`` or ``</style>`` (stdlib ``re``: a search of a page
+#: for it is several times faster than the full pattern's, or substring scans').
+_CODE_HINT = re.compile(r"</[sS][cCtT]")
+
+
+def _may_hold_code(text: str) -> bool:
+    """Whether ``text`` may hold a script or a style sheet."""
+    return _CODE_HINT.search(text) is not None
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
@@ -164,7 +170,7 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     >>> code_spans("a<script>\\nx=1;\\n</script>b")
     [(1, 24)]
     """
-    return [match.span() for match in _CODE.finditer(text)]
+    return [match.span() for match in _CODE.finditer(text)] if _may_hold_code(text) else []
 
 
 def block_tag_spans(text: str) -> list[tuple[int, int]]:
@@ -177,18 +183,14 @@ def block_tag_spans(text: str) -> list[tuple[int, int]]:
     [(0, 3), (19, 23), (23, 28)]
     """
     return [match.span() for match in _TAG.finditer(text)
-            if match.group(1) is not None and match.group(1).lower() in _BLOCK_TAGS]
+            if match.group(2) is not None and match.group(2).lower() in _BLOCK_TAGS]
 
 
-def _as_space(match: regex.Match[str]) -> tuple[str, list[int]]:
-    return " ", [match.start()]
-
-
-def _untagged(match: regex.Match[str]) -> tuple[str, list[int]]:
-    name = match.group(1)
-    if name is None or name.lower() in _BLOCK_TAGS:
-        return " ", [match.start()]
-    return "", []
+def _untagged(match: regex.Match[str]) -> str:
+    """A tag as the text reads it: a block's, a comment's or a script's as a space (they
+    part words), another's as nothing (``<b>Ne</b>ws`` reads as ``News``)."""
+    name = match.group(2)
+    return " " if name is None or name.lower() in _BLOCK_TAGS else ""
 
 
 def plain_text(text: str) -> str:
@@ -237,25 +239,29 @@ def _plain(text: str, where: I64 | None) -> tuple[str, I64 | None]:
     if "\\" in text and json_escaped(text):
         text, where = _substituted(text, where, _JSON_ESCAPE, _unescaped)
     if "<" in text:
-        if "</" in text:
-            text, where = _substituted(text, where, _CODE, _as_space)
         text, where = _substituted(text, where, _TAG, _untagged)
     if "]" in text and "](" in text:
-        text, where = _substituted(text, where, _MARKDOWN_LINK, _link_text)
-    text, where = _references_decoded(text, where)
+        text, where = _substituted(text, where, _MARKDOWN_LINK, _link_text, _link_text_placed)
+    if "&" in text:
+        text, where = _references_decoded(text, where)
+    if text.isascii():
+        return text, where
     return _mojibake_read_back(text, where)
 
 
 def _substituted(text: str, where: I64 | None, pattern: regex.Pattern[str],
-                 replace: Callable[[regex.Match[str]], tuple[str, Sequence[int]]]
+                 replace: str | Callable[[regex.Match[str]], str],
+                 placed: Callable[[regex.Match[str]], Sequence[int]] | None = None
                  ) -> tuple[str, I64 | None]:
-    """``text`` with each match of ``pattern`` replaced by ``replace(match)``: a string and
-    where each of its characters is in ``text``; ``where`` carried along if given."""
+    """``text`` with each match of ``pattern`` replaced by ``replace`` (as ``Pattern.sub``
+    takes it); ``where`` carried along if given, each character of a replacement placed at
+    the match's start, or where ``placed(match)`` says."""
     if where is None:
-        return pattern.sub(lambda match: replace(match)[0], text), None
+        return pattern.sub(replace, text), None
     splices = []
     for match in pattern.finditer(text):
-        string, starts = replace(match)
+        string = replace if isinstance(replace, str) else replace(match)
+        starts = [match.start()] * len(string) if placed is None else placed(match)
         splices.append((match.start(), match.end(), list(string), list(starts)))
     return _spliced(text, where, splices)
 
@@ -320,19 +326,23 @@ def json_white_escapes(text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
-def _unescaped(match: regex.Match[str]) -> tuple[str, list[int]]:
+def _unescaped(match: regex.Match[str]) -> str:
     character: str = json.loads(f'"{match.group()}"')
     if any(point in _NOT_DECODED or "\ud800" <= point <= "\udfff" for point in character):
         # A paragraph is one line to the steps (the spans read the breaks); a lone
         # surrogate is no character.
-        character = " "
-    return character, [match.start()] * len(character)
+        return " "
+    return character
 
 
-def _link_text(match: regex.Match[str]) -> tuple[str, list[int]]:
+def _link_text(match: regex.Match[str]) -> str:
+    return match.group(1)
+
+
+def _link_text_placed(match: regex.Match[str]) -> list[int]:
     # The first character at the "[": a passage starting there holds the whole link.
     start, end = match.span(1)
-    return match.group(1), [match.start(), *range(start + 1, end)]
+    return [match.start(), *range(start + 1, end)]
 
 
 #: A Markdown link or image, ``[text](url "title")`` or ``![alt](url)``: its text is what
@@ -496,7 +506,7 @@ def _references_decoded(text: str, where: I64 | None) -> tuple[str, I64 | None]:
     for _ in range(3):
         if "&amp;" not in text:
             break
-        text, where = _substituted(text, where, _ESCAPED_AGAIN, _ampersand)
+        text, where = _substituted(text, where, _ESCAPED_AGAIN, "&")
     return _substituted(text, where, _REFERENCE, _decoded)
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -305,9 +306,17 @@ def _white_ranges(text: str) -> list[tuple[int, int, bool]]:
     paragraphs)."""
     ranges = json_white_escapes(text) if "\\" in text and json_escaped(text) else []
     if "<" in text:
-        ranges += [(start, end, True) for start, end in block_tag_spans(text)]
+        if _BLOCKS_SHARE_A_LINE.search(text) is not None:
+            ranges += [(start, end, True) for start, end in block_tag_spans(text)]
         ranges += [(start, end, False) for start, end in code_spans(text)]
     return ranges
+
+
+#: The end of a block (``</p>``, ``</div>``, ``</li>``, a heading) or a ``<br>`` with more
+#: on its line: a page whose tags part its lines, not its line breaks (one written a
+#: paragraph per line is read as it is, without a scan of its tags).
+_BLOCKS_SHARE_A_LINE = re.compile(r"(?:</(?:p|div|li|h[1-6]|tr|td|blockquote)\s*>|<br\s*/?>)"
+                                  r"[^\S\n]*[^\s]", re.IGNORECASE)
 
 
 def _read_as_white(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
@@ -318,14 +327,20 @@ def _read_as_white(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
     read as a line break and spaces; ``\\n`` of a JSON-encoded text as a line break and a
     space, ``\\u00a0`` as six spaces, a script as spaces), so that such a text has the
     paragraphs of what it stands for (``plain_text`` reads the text inside them)."""
-    if not any(found for _, found in ranges):
+    flat = [(offset + start, offset + end, line_break)
+            for offset, found in ranges for start, end, line_break in found]
+    if not flat:
         return points
+    starts, ends, breaks = (np.array(column) for column in zip(*flat, strict=True))
+    # Covered: where more ranges have started than ended (ranges may overlap), counted
+    # from the first range's start to the last one's end.
+    low, high = int(starts.min()), int(ends.max())
+    depth = np.zeros(high - low + 1, dtype=np.int32)
+    np.add.at(depth, starts - low, 1)
+    np.add.at(depth, ends - low, -1)
     read = points.copy()
-    for offset, found in ranges:
-        for start, end, line_break in found:
-            read[offset + start:offset + end] = ord(" ")
-            if line_break:
-                read[offset + start] = ord("\n")
+    read[low:high][np.cumsum(depth[:-1]) > 0] = ord(" ")
+    read[starts[breaks.astype(bool)]] = ord("\n")
     return read
 
 
