@@ -9,12 +9,15 @@ one letter (Arabic-script kaf, yeh, alef and heh forms, short vowels and kashida
 
 Feeds and aggregators give text with HTML in it: a copy written ``Obama&rsquo;s <a
 href="...">plan</a>`` (or in Markdown, ``[plan](https://...)``) must compare as ``Obama’s
-plan``. So once, when a paragraph's text is
-taken from its article (``_text.paragraphs.chunk_paragraphs``, and the rewrite step's
-reading), :func:`plain_text` removes its tags and reads its character references as the
-characters they stand for, also those of text escaped twice over (``&amp;rsquo;``, which
-shows as ``&rsquo;`` and whose letters would otherwise be a word); every step after reads
-that text. The spans still point at the text as given.
+plan``. So once, when a paragraph's text is taken from its article
+(``_text.paragraphs.chunk_paragraphs``, and the rewrite step's reading), :func:`plain_text`
+reads it as the text it stands for: its scripts and style sheets removed with what they
+hold, its tags removed, its Markdown links read as their text, its character references
+read as their characters (also those of text escaped twice over, ``&amp;rsquo;``, whose
+letters would otherwise be a word), its JSON escapes read if it was encoded as JSON once too
+often (:func:`json_escaped`); every step after reads that text. The spans still point at
+the text as given (:func:`plain_text_read` says where each character came from, for the
+steps that cut text by what it reads).
 
 Crawled text is often *mojibake*: UTF-8 bytes read as Windows-1252 or Latin-1, so that
 ``Obama’s café`` arrives as ``Obamaâ€™s cafÃ©``. The stray letters stick to the words and
@@ -197,9 +200,9 @@ def plain_text(text: str) -> str:
     """``text`` with its JSON escapes read if it went through JSON encoding once too often
     (:func:`json_escaped`), its HTML tags and comments removed (a block's or a line break's
     as a space; a script or a style sheet with what it holds), its Markdown links read as
-    their text, its character references decoded
-    (:func:`decode_references`) and its mojibake repaired (:func:`repair_mojibake`): what a
-    paragraph's steps read (:func:`plain_text_read` says where each character came from).
+    their text, its character references decoded (:func:`decode_references`) and its
+    mojibake repaired (:func:`repair_mojibake`): what a paragraph's steps read
+    (:func:`plain_text_read` says where each character came from).
 
     >>> plain_text('<p>Obama&rsquo;s <a href="https://x.example/a?b=1&amp;c=2">plan</a>'
     ...            '<br/>for <b>Ne</b>ws &lt;p&gt; 2 < 3</p>')
@@ -292,6 +295,8 @@ def _spliced(text: str, where: I64 | None, splices: list[_Splice]) -> tuple[str,
 #: A JSON string escape: ``\\n``, ``\\"``, ``\\u2019``, a surrogate pair as one.
 _JSON_ESCAPE = regex.compile(r'\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}'
                              r'|u[0-9a-fA-F]{4}|["\\/bfnrt])')
+
+
 def json_escaped(text: str) -> bool:
     """Whether ``text`` went through JSON encoding once more than it should (a scraper
     storing a string it had already encoded): it holds an escape, and it is the body of a
