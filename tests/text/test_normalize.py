@@ -412,6 +412,7 @@ def test_a_closing_quote_that_lost_its_last_byte_is_one(damaged: str, expected: 
     "»Straße« und »MÜNCHEN«",  # "ß«" are the bytes of an N'Ko character
     "NÃO, IRMÃ, MÃE",  # Portuguese capitals
     "Ñ¡",  # a lone pair that reads as a Cyrillic letter, with no mojibake around it
+    "ROMÂ’S",  # ... or as a control character (U+0092)
     "Ça, ÉCOLE, Ötzi, Ñandú, Ørsted, Þór, ßeta, © 2024, 20°C, ½ cup",
     "网飞招聘 — ☃ ✓",
     "",

@@ -401,12 +401,12 @@ _CONTINUATION_POINTS = np.array(sorted(map(ord, _CONTINUATIONS)), dtype=np.uint3
 
 
 def _western(character: str) -> bool:
-    """Whether one repaired character is what Western text holds (Latin-1 Supplement, Latin
-    Extended-A, general punctuation, currency and letterlike symbols) or past the Basic
-    Multilingual Plane (an emoji's four bytes show as a lead and three symbols, never as
-    text)."""
+    """Whether one repaired character is what Western text holds (Latin-1 Supplement but its
+    control characters, Latin Extended-A, general punctuation, currency and letterlike
+    symbols) or past the Basic Multilingual Plane (an emoji's four bytes show as a lead and
+    three symbols, never as text)."""
     point = ord(character)
-    return (0x80 <= point < 0x180 or 0x2000 <= point < 0x20D0 or 0x2100 <= point < 0x2150
+    return (0xA0 <= point < 0x180 or 0x2000 <= point < 0x20D0 or 0x2100 <= point < 0x2150
             or point >= 0x10000)
 
 
