@@ -149,10 +149,11 @@ def chunk_paragraphs(texts: Sequence[str]) -> tuple[I64, I64, list[str]]:
     ``(start, end)`` spans (n, 2) into each text, and the paragraph strings as every step
     after reads them: a hard-wrapped block's line breaks as spaces, HTML tags removed,
     Markdown links read as their text, character references, the escapes of a text encoded
-    as JSON once too often and mojibake read (``_text.normalize.plain_text``; such a text's
-    escaped line breaks and a mojibake no-break space part lines as what they stand for);
-    one compiled pass over the code points of all texts instead of a regular expression per
-    text.
+    as JSON once too often and mojibake read (``_text.normalize.plain_text``). The lines are
+    those of what the text stands for (:func:`_read_for_spans`): escaped line breaks and
+    tags that part lines part them, a script's lines and a mojibake no-break space are white
+    space. One compiled pass over the code points of all texts instead of a regular
+    expression per text.
 
     >>> offsets, spans, paragraphs = chunk_paragraphs(["One.\\n\\n Two.", "", "Three."])
     >>> offsets.tolist(), spans.tolist(), paragraphs
@@ -434,7 +435,7 @@ def _unwrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]
 
 def paragraph_lines(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` spans of the stripped non-blank lines of ``text`` (read as
-    :func:`_mojibake_for_spans` reads it)."""
+    :func:`_read_for_spans` reads it)."""
     spans = []
     for match in _LINE.finditer(_read_for_spans(text)):
         line = match.group()
