@@ -198,15 +198,17 @@ def test_token_text_is_idempotent(text: str) -> None:
     ("Obama&rsquo;s &ldquo;plan&rdquo;", "Obama’s “plan”"),
     ("AT&amp;T &#8212; &#x2014; caf&eacute;", "AT&T — — café"),
     ("one&#10;two&#13;three&#0;four", "one two three\ufffdfour"),
-    ("&foo; & &amp &#xZZ;", "&foo; & &amp &#xZZ;"),
+    ("&foo; & &amp &#xZZ;", "&foo; & & &#xZZ;"),  # "&amp" without its semicolon is "&"
+    ("a&nbsp b &copy 2024, &eacute, union&nbspwent", "a\u00a0 b © 2024, é, union\u00a0went"),
     ("no reference at all", "no reference at all"),
     ("Obama&amp;rsquo;s &amp;amp;#8220;plan&amp;#x201D;", "Obama’s “plan”"),  # escaped again
     ("AT&amp;T, &amp;amp; and &amp;foo;", "AT&T, & and &foo;"),
 ])
 def test_html_character_references_are_decoded(escaped: str, expected: str) -> None:
     """Named, decimal and hexadecimal references read as their characters (as HTML reads
-    them: ``&#0;`` is U+FFFD); one standing for a line break reads as a space (a paragraph
-    stays one line); anything else that is not a complete reference stays as written."""
+    them: ``&#0;`` is U+FFFD, ``&nbsp`` without its semicolon is a no-break space); one
+    standing for a line break reads as a space (a paragraph stays one line); anything else
+    that is not a complete reference stays as written."""
     assert decode_references(escaped) == expected
 
 

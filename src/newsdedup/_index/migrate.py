@@ -64,7 +64,7 @@ _PROBE = (
     # Mojibake read back (_text.normalize.repair_mojibake), a no-break space's included;
     # references escaped twice, emoji variation selectors, Markdown, direction marks.
     Article("probe-6", "The mayorâ€™s cafÃ©\u00a0Â\u00a0plan.\n\u00c2\u00a0\nÐŸÑ€Ð¸ "
-                       "&amp;rsquo;\u2764\ufe0f [a link](https://x.example/a) "
+                       "&amp;rsquo;&nbsp\u2764\ufe0f [a link](https://x.example/a) "
                        "\u0643\u062a\u0627\u0628\u200f\u0627\u0644\u064a\u0648\u0645"),
     # A text encoded as JSON once too often (_text.normalize.json_escaped).
     Article("probe-7", r'He said \"no\".\n\nIt\u2019s over.'),

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import html.entities
 import json
 import re
 import unicodedata
@@ -122,8 +123,14 @@ _UNSPACED_SCRIPT = regex.compile(
 
 #: An HTML character reference: named (``&amp;``), decimal (``&#8217;``) or hexadecimal
 #: (``&#x2019;``), with its semicolon.
-_REFERENCE_BODY = r"(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-_REFERENCE = regex.compile("&" + _REFERENCE_BODY)
+_REFERENCE_NAME = r"#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31}"
+_REFERENCE_BODY = f"(?:{_REFERENCE_NAME});"
+#: The names HTML reads without their semicolon too (``&nbsp``, ``&copy``, ``&eacute``: what
+#: sloppy markup writes), longest first: as a page shows them, ``union&nbspwent`` is
+#: ``union went`` (and ``&notes`` is ``¬es``), which is how ``html.unescape`` reads them.
+_LEGACY_NAMES = sorted((name for name in html.entities.html5 if not name.endswith(";")),
+                       key=lambda name: (-len(name), name))
+_REFERENCE = regex.compile(f"&{_REFERENCE_BODY}|&(?:{'|'.join(_LEGACY_NAMES)})")
 #: The ``&amp;`` of a reference escaped again: ``&`` once more.
 _ESCAPED_AGAIN = regex.compile("&amp;(?=" + _REFERENCE_BODY + ")")
 #: Line boundaries: those of str.splitlines(), \r\n counted once (``_text.paragraphs``
