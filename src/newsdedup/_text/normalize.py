@@ -50,9 +50,9 @@ import regex
 from .._core.types import I64
 
 __all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "block_tag_spans", "code_spans", "decode_references",
-           "is_mojibake_continuation",
-           "json_escaped", "json_white_escapes", "mojibake_repaired", "nfkc", "normalize_text",
-           "plain_text", "plain_text_read", "repair_mojibake", "token_text"]
+           "is_mojibake_continuation", "json_escaped", "json_white_escapes", "mojibake_repaired",
+           "nfkc", "normalize_text", "plain_text", "plain_text_read", "repair_mojibake",
+           "token_text"]
 
 _QUOTES_AND_DASHES: dict[str, str | None] = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -332,14 +332,20 @@ def json_white_escapes(text: str) -> list[tuple[int, int, bool]]:
     """
     out = []
     for match in _JSON_ESCAPE.finditer(text):
-        character: str = json.loads(f'"{match.group()}"')
+        character = _escaped_character(match)
         if character.isspace():
             out.append((match.start(), match.end(), character in LINE_BREAKS))
     return out
 
 
-def _unescaped(match: regex.Match[str]) -> str:
+def _escaped_character(match: regex.Match[str]) -> str:
+    """The character a JSON escape stands for."""
     character: str = json.loads(f'"{match.group()}"')
+    return character
+
+
+def _unescaped(match: regex.Match[str]) -> str:
+    character = _escaped_character(match)
     if any(point in _NOT_DECODED or "\ud800" <= point <= "\udfff" for point in character):
         # A paragraph is one line to the steps (the spans read the breaks); a lone
         # surrogate is no character.

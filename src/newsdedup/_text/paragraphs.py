@@ -222,9 +222,7 @@ def _mojibake_positions(text: str, points: npt.NDArray[np.uint32] | npt.NDArray[
     if points.dtype != np.uint32:
         none = np.zeros(0, dtype=np.int64)
         return none, none
-    leads = np.flatnonzero((points - np.uint32(MOJIBAKE_LEADS[0]))
-                           <= MOJIBAKE_LEADS[1] - MOJIBAKE_LEADS[0])
-    return leads, _positions_of(text, points, "\x85")
+    return np.flatnonzero(_is_lead(points)), _positions_of(text, points, "\x85")
 
 
 def _following(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8], at: I64
@@ -237,7 +235,12 @@ def _following(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8], at: I64
 
 
 def _is_lead(points: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[np.bool_]:
-    return (points >= MOJIBAKE_LEADS[0]) & (points <= MOJIBAKE_LEADS[1])
+    """Whether each code point is a UTF-8 lead byte's character (one subtraction, wrapping
+    below the range, and one comparison: two passes over a chunk instead of three)."""
+    lead: npt.NDArray[np.bool_] = (points.astype(np.uint32, copy=False)
+                                   - np.uint32(MOJIBAKE_LEADS[0])
+                                   <= MOJIBAKE_LEADS[1] - MOJIBAKE_LEADS[0])
+    return lead
 
 
 def _mojibake_for_spans(points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8], leads: I64,
