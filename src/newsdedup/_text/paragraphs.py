@@ -98,6 +98,8 @@ _CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
 _SENTENCE_END = regex.compile(
     f"(?:[{_FULL_STOPS}]+[{_CLOSERS}]*\\s+|[{_IDEOGRAPHIC_STOPS}]+[{_CLOSERS}]*\\s*)")
 _WORD_END = regex.compile("\\s+")
+#: Two or more white-space characters in a row (one space to what cuts a line).
+_WHITE_RUN = regex.compile(f"[{WHITESPACE}]{{2,}}")
 #: Hard-wrapped text (a plain-text wire copy or e-mail, lines broken at a fixed width): the
 #: most characters of its lines and the least width (its widest line), the share of its
 #: lines that must be that narrow and of the lines followed by another that must be full,
@@ -464,17 +466,39 @@ def _cut_long_lines(text: str, spans: I64, long_lines: I64) -> I64:
 
 def _line_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """:func:`_passages` of the line ``text[start:end]`` as the steps read it
-    (``_text.normalize.plain_text_read``: markup, links, references and mojibake read), as
+    (``_text.normalize.plain_text_read``: markup, links, references and mojibake read; a run
+    of white space as one space, ``_spaces_collapsed``), as
     spans of ``text``: a copy in HTML or Markdown, or one that went through a wrong decoding
     (twice as many characters in a Cyrillic text), is cut where its original is, and kept
     whole where its original is."""
-    line, where = plain_text_read(text[start:end])
+    line, where = _spaces_collapsed(*plain_text_read(text[start:end]))
     if len(line) == end - start and line == text[start:end]:  # nothing read otherwise
         return _passages(text, start, end)
     if len(line) <= LONG_LINE:
         return [(start, end)]
     return [(start + int(where[first]), start + int(where[last]))
             for first, last in _passages(line, 0, len(line))]
+
+
+def _spaces_collapsed(line: str, where: I64) -> tuple[str, I64]:
+    """``line`` (read, ``where`` its characters are) with each run of white space as one
+    space: the lengths that cut a line into passages are not moved by spacing (two spaces
+    after a full stop, indentation doubled by a converter).
+
+    >>> _spaces_collapsed("A.  B", np.arange(6))
+    ('A. B', array([0, 1, 2, 4, 5]))
+    """
+    runs = [(match.start(), match.end()) for match in _WHITE_RUN.finditer(line)]
+    if not runs:
+        return line, where
+    kept = np.ones(where.size, dtype=bool)
+    pieces, done = [], 0
+    for begin, end in runs:
+        pieces += [line[done:begin], " "]
+        kept[begin + 1:end] = False
+        done = end
+    pieces.append(line[done:])
+    return "".join(pieces), where[kept]
 
 
 def _passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
