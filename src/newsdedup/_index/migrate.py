@@ -68,9 +68,10 @@ _PROBE = (
                        "\u0643\u062a\u0627\u0628\u200f\u0627\u0644\u064a\u0648\u0645"),
     # A text encoded as JSON once too often (_text.normalize.json_escaped).
     Article("probe-7", r'He said \"no\".\n\nIt\u2019s over.'),
-    # A line over LONG_LINE only by its spacing, kept whole (_text.paragraphs).
-    Article("probe-8", "    ".join(f"Sentence {n} of a spaced text says a little more."
-                                   for n in range(12))),
+    # A line over LONG_LINE only by its spacing and its accents written as two characters
+    # (NFD), kept whole (_text.paragraphs).
+    Article("probe-8", "    ".join(f"Sentence {n} of a spaced text says a little more, cafe\u0301."
+                                   for n in range(11))),
 )
 _CHUNK = 512
 

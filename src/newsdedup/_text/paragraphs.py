@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,8 +99,10 @@ _CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
 _SENTENCE_END = regex.compile(
     f"(?:[{_FULL_STOPS}]+[{_CLOSERS}]*\\s+|[{_IDEOGRAPHIC_STOPS}]+[{_CLOSERS}]*\\s*)")
 _WORD_END = regex.compile("\\s+")
-#: Two or more white-space characters in a row (one space to what cuts a line).
+#: What a line's length, when it is cut, counts otherwise (``_as_counted``): runs of white
+#: space, and letters with combining marks.
 _WHITE_RUN = regex.compile(f"[{WHITESPACE}]{{2,}}")
+_NOT_COUNTED = regex.compile(f"{_WHITE_RUN.pattern}|\\P{{M}}\\p{{M}}+")
 #: Hard-wrapped text (a plain-text wire copy or e-mail, lines broken at a fixed width): the
 #: most characters of its lines and the least width (its widest line), the share of its
 #: lines that must be that narrow and of the lines followed by another that must be full,
@@ -466,12 +469,12 @@ def _cut_long_lines(text: str, spans: I64, long_lines: I64) -> I64:
 
 def _line_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """:func:`_passages` of the line ``text[start:end]`` as the steps read it
-    (``_text.normalize.plain_text_read``: markup, links, references and mojibake read; a run
-    of white space as one space, ``_spaces_collapsed``), as
+    (``_text.normalize.plain_text_read``: markup, links, references and mojibake read; its
+    spacing and Unicode form aside, ``_as_counted``), as
     spans of ``text``: a copy in HTML or Markdown, or one that went through a wrong decoding
     (twice as many characters in a Cyrillic text), is cut where its original is, and kept
     whole where its original is."""
-    line, where = _spaces_collapsed(*plain_text_read(text[start:end]))
+    line, where = _as_counted(*plain_text_read(text[start:end]))
     if len(line) == end - start and line == text[start:end]:  # nothing read otherwise
         return _passages(text, start, end)
     if len(line) <= LONG_LINE:
@@ -480,22 +483,28 @@ def _line_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
             for first, last in _passages(line, 0, len(line))]
 
 
-def _spaces_collapsed(line: str, where: I64) -> tuple[str, I64]:
-    """``line`` (read, ``where`` its characters are) with each run of white space as one
-    space: the lengths that cut a line into passages are not moved by spacing (two spaces
-    after a full stop, indentation doubled by a converter).
+def _as_counted(line: str, where: I64) -> tuple[str, I64]:
+    """``line`` (read, ``where`` its characters are) as its length is counted when it is cut:
+    each run of white space as one space, and each letter with combining marks composed
+    (NFC), so that spacing (two spaces after a full stop, indentation doubled by a
+    converter) and the Unicode form (a letter and its accent as one character or two) do
+    not move a cut. A composed letter keeps the positions of its first characters.
 
-    >>> _spaces_collapsed("A.  B", np.arange(6))
-    ('A. B', array([0, 1, 2, 4, 5]))
+    >>> _as_counted("A.  B e\u0301", np.arange(9))
+    ('A. B é', array([0, 1, 2, 4, 5, 6, 8]))
     """
-    runs = [(match.start(), match.end()) for match in _WHITE_RUN.finditer(line)]
+    composed = unicodedata.is_normalized("NFC", line)
+    runs = list((_WHITE_RUN if composed else _NOT_COUNTED).finditer(line))
     if not runs:
         return line, where
     kept = np.ones(where.size, dtype=bool)
     pieces, done = [], 0
-    for begin, end in runs:
-        pieces += [line[done:begin], " "]
-        kept[begin + 1:end] = False
+    for run in runs:
+        begin, end = run.span()
+        pieces.append(line[done:begin])
+        counted = " " if run.group()[0] in WHITESPACE else unicodedata.normalize("NFC", run.group())
+        pieces.append(counted)
+        kept[begin + len(counted):end] = False
         done = end
     pieces.append(line[done:])
     return "".join(pieces), where[kept]
