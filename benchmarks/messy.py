@@ -37,6 +37,7 @@ from newsdedup._corpora.messy import (
     BaseDocument,
     MessyCorpus,
     base_documents,
+    briefing_feed,
     digest_feed,
     excerpt_feed,
     lookalike_events,
@@ -138,6 +139,25 @@ def digest_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...
             "seeds_one_story": same_story(result, corpus, "seeds"), "seconds": seconds}
 
 
+def briefing_metrics(ecb: tuple[BaseDocument, ...], n_briefings: int,
+                     seed: int) -> dict[str, Any]:
+    """Scenario 2, briefings: newsletter pages of teasers of 5-8 articles of other topics."""
+    corpus = briefing_feed(ecb, seed, n_briefings=n_briefings)
+    result, seconds = run(corpus)
+    briefings = {i for i, labels in corpus.labels.items() if labels.kind == "digest"}
+    alone, _ = run(corpus.subset(lambda labels: labels.kind != "digest"))
+
+    def original_stories(found: DedupResult) -> float:
+        return score_field(found, corpus, "story",
+                           lambda labels: labels.kind == "original").ari
+
+    return {"articles": len(corpus.articles), "briefings": len(briefings),
+            "briefings_digest": sum(result.article(i).is_digest for i in briefings),
+            "briefings_merged": len(merged_pages(result, corpus, ["digest"])),
+            "story_ari": original_stories(result),
+            "story_ari_without_briefings": original_stories(alone), "seconds": seconds}
+
+
 def excerpt_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...],
                     n_sources: int, seed: int) -> dict[str, Any]:
     """Scenario 3: truncated reposts and lead excerpts, some published 10-20 days late."""
@@ -233,6 +253,7 @@ def feed_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...],
 
 def table(results: dict[str, Any]) -> str:
     crawl, digests, excerpts = results["crawl"], results["digests"], results["excerpts"]
+    briefings = results["briefings"]
     look = results["lookalike"]
     rows = [
         ("1 templates", "groups spanning incidents (largest)",
@@ -251,6 +272,11 @@ def table(results: dict[str, Any]) -> str:
                     ("pairwise_precision", "pairwise_recall", "pairwise_f1"))),
         ("2 digests", "canonical is original / seeds one story",
          f"{_f(digests['canonical_is_original'])} / {digests['seeds_one_story']}"),
+        ("2 briefings", "briefings recognised as digests / merged",
+         f"{briefings['briefings_digest']} / {briefings['briefings_merged']} of "
+         f"{briefings['briefings']}"),
+        ("2 briefings", "story ARI of the articles, with / without briefings",
+         f"{_f(briefings['story_ari'])} / {_f(briefings['story_ari_without_briefings'])}"),
         ("3 excerpts", "truncated 60-67%: grouped / in story",
          f"{_f(excerpts['truncated_grouped'])} / {_f(excerpts['truncated_in_story'])} "
          f"of {excerpts['truncated']}"),
@@ -309,6 +335,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "crawl": crawl_metrics(300 if args.quick else 2000, args.seed),
         "digests": digest_metrics(ecb, seeds, 20 if args.quick else 40, args.seed),
+        "briefings": briefing_metrics(ecb, 15 if args.quick else 30, args.seed),
         "excerpts": excerpt_metrics(ecb, seeds, 30 if args.quick else 80, args.seed),
         "lookalike": lookalike_metrics(ecb, 2 if args.quick else 5),
         "rewrites_ecb": rewrite_metrics(ecb, None, 40 if args.quick else 120, "rewrites-ecb"),

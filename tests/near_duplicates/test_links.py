@@ -483,6 +483,68 @@ def test_a_roundup_may_carry_a_short_articles_lead_alone(
     assert not dedup([*sources, page]).article("roundup").is_digest
 
 
+_SENTENCE = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
+
+
+def _teaser(article: Article) -> str | None:
+    """A briefing's teaser of ``article``: its lead's first sentences, 25 words or more but
+    not the whole lead, and an ellipsis (None for an article whose lead is an address or
+    has no such opening)."""
+    lead = split_paragraphs(article.text)[0]
+    if lead.startswith("http"):
+        return None
+    sentences = _SENTENCE.split(lead)
+    for count in range(1, len(sentences)):
+        opening = " ".join(sentences[:count])
+        if len(opening.split()) >= 25:
+            return f"{opening} \u2026"
+    return None
+
+
+def _briefing_sources(count: int) -> list[Article]:
+    """``count`` ECB+ articles of different topics with a teaser (see ``_teaser``)."""
+    chosen: dict[str, Article] = {}
+    for row in load_ecbplus():
+        article = Article(row["id"], row["text"], published="2024-03-01")
+        if row["topic"] not in chosen and _teaser(article) is not None:
+            chosen[row["topic"]] = article
+    return list(chosen.values())[:count]
+
+
+def test_a_briefing_of_teasers_is_a_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A briefing (a newsletter page: a header, then the first sentences of each of several
+    articles' leads, each cut with an ellipsis) is a digest: each teaser, held in its
+    article's lead, is a piece, and five pieces of different texts make the page even with
+    its header and a footer of its own. Its articles, of different events, keep their own
+    stories. Before: its teasers were no pieces (a lone piece had to be a whole lead) and
+    pieces had to make 90% of the page; 1 of 30 such briefings built from ECB+ was a
+    digest, and the unrecognised ones joined stories of the articles they tease."""
+    sources = _briefing_sources(5)
+    assert len(sources) == 5
+    teasers = [_teaser(a) for a in sources]
+    briefing = Article("briefing", "\n\n".join(
+        ["Your morning briefing: the stories you need to know today.", *map(str, teasers),
+         "Forward this briefing to a friend who would enjoy it."]),
+        published="2024-03-01T18:00")
+    result = dedup([*sources, briefing])
+    page = result.article("briefing")
+    assert page.is_digest
+    assert result.group(page.group_id).member_ids == ("briefing",)
+    assert len({result.article(a.id).story_id for a in sources}) == len(sources)
+    # A teaser held in its lead counts as a lone piece only as long as the lead holds it.
+    monkeypatch.setattr(links_module, "_held_shingles", lambda jaccard, first, second: 0 * first)
+    assert not dedup([*sources, briefing]).article("briefing").is_digest
+
+
+def test_an_article_quoting_teasers_is_no_digest() -> None:
+    """An article of its own that quotes the openings of three others (a column recalling
+    the week's news) is no digest: the pieces make a small share of it."""
+    sources = _briefing_sources(3)
+    own = "\n\n".join(split_paragraphs(load_seeds()[2].text))
+    column = Article("column", "\n\n".join([own, *map(str, map(_teaser, sources))]))
+    assert not dedup([*sources, column]).article("column").is_digest
+
+
 def test_a_member_without_a_link_to_its_canonical_gets_one() -> None:
     """A group is a star around its centre; its canonical, the best-ranked member, may have
     no link with a member joined through the centre (they share no matched paragraph, or a

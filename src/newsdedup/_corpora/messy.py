@@ -41,8 +41,9 @@ from .syndication import _edit, _later, _syndicate, digest
 from .synthetic import ArticleLabels, SyntheticCorpus
 
 __all__ = ["BaseDocument", "LabelledPair", "MessyCorpus", "aggregator_names", "base_documents",
-           "digest_feed", "distinct_documents", "excerpt_feed", "headline", "lookalike_events",
-           "messy_repost", "normalize_quotes", "outlet_names", "wrongly_decoded"]
+           "briefing_feed", "digest_feed", "distinct_documents", "excerpt_feed", "headline",
+           "lookalike_events", "messy_repost", "normalize_quotes", "outlet_names", "teaser",
+           "wrongly_decoded"]
 
 START = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 _AGGREGATOR_WORDS = ("daily", "news", "top", "headline", "world", "metro", "buzz", "flash",
@@ -381,6 +382,67 @@ def digest_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_cases: int = 4
                                              page.id, "digest", boilerplate,
                                              parts=(first[0].id, second[0].id))))
     return _corpus("digests", articles)
+
+
+#: A sentence end inside a paragraph (before a capital), where a teaser may be cut.
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
+
+
+def teaser(text: str, words: int = 25) -> str | None:
+    """A briefing's teaser of ``text``: the first sentences of its first paragraph, at least
+    ``words`` words but not the whole paragraph, with an ellipsis; None when its first
+    paragraph is an address or has no such opening.
+
+    >>> teaser("One two three four. Five six seven. Eight nine.", words=5)
+    'One two three four. Five six seven. \u2026'
+    """
+    lines = split_lines(text)
+    if not lines or lines[0].strip().startswith("http"):
+        return None
+    sentences = _SENTENCE_BREAK.split(lines[0].strip())
+    for count in range(1, len(sentences)):
+        opening = " ".join(sentences[:count])
+        if len(opening.split()) >= words:
+            return f"{opening} \u2026"
+    return None
+
+
+def briefing_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_briefings: int = 30,
+                  teasers: tuple[int, int] = (5, 8), start: dt.datetime = START
+                  ) -> MessyCorpus:
+    """Articles and briefings teasing them: newsletter pages each made of a header, the
+    teasers (:func:`teaser`) of ``teasers`` articles of different topics published that day,
+    and a footer. Every document with a teaser is an original of an outlet, published over
+    ten days. Gold: each original its own group, its event its story; a briefing is its own
+    group and story (``kind="digest"``, ``parts``).
+    """
+    chooser = random.Random(seed)
+    outlets = outlet_names(20)
+    pool = [d for d in distinct_documents(docs) if teaser(d.text) is not None]
+    articles: list[tuple[Article, ArticleLabels]] = []
+    for doc in pool:
+        articles.append(_original(doc, outlet=chooser.choice(outlets),
+                                  published=start + dt.timedelta(days=chooser.uniform(0, 10))))
+    by_topic: dict[str, list[tuple[Article, ArticleLabels]]] = {}
+    for doc, original in zip(pool, list(articles), strict=True):
+        by_topic.setdefault(doc.topic, []).append(original)
+    topics = sorted(by_topic)
+    for number in range(n_briefings):
+        chosen = chooser.sample(topics, min(len(topics), chooser.randint(*teasers)))
+        parts = [chooser.choice(by_topic[topic])[0] for topic in chosen]
+        sender = chooser.choice(outlets)
+        body = [f"{sender} briefing: the stories you need to know today.",
+                *(str(teaser(part.text)) for part in parts),
+                f"You are receiving this briefing because you subscribed at {sender}."]
+        when = max(part.published for part in parts if part.published is not None)
+        page = Article(id=f"briefing-{seed}-{number}", text="\n\n".join(body),
+                       title=f"{sender} briefing", source=sender,
+                       url=f"https://{sender}/briefing-{number}",
+                       published=when + dt.timedelta(hours=2))
+        articles.append((page, ArticleLabels(page.id, f"g:{page.id}", f"digest:{page.id}",
+                                             page.id, "digest",
+                                             parts=tuple(part.id for part in parts))))
+    return _corpus("briefings", articles)
 
 
 def excerpt_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_sources: int = 60,

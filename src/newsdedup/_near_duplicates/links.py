@@ -16,7 +16,9 @@ paragraphs) contained to ``excerpt_containment``, ``excerpt_coverage`` of it; an
 that contains two or more otherwise unrelated articles is a *digest*: it stays linked to each
 ("contains") but is never their duplicate, so a digest page cannot merge different articles
 into one group. So is a *roundup*: a page made of the leads of two or more articles, in
-paragraphs apart, that contains none of them (``_carried_digests``).
+paragraphs apart, that contains none of them, and a *briefing*: a page of teasers, the first
+sentences of three or more articles' leads, beside a header and a footer of its own
+(``_carried_digests``).
 
 **Linear in the copies.** A paragraph carried by a few classes pairs them all. One carried by
 more than ``ALL_PAIRS_CARRIERS`` (a wire story syndicated thousands of times with edits, a
@@ -770,6 +772,16 @@ _PART_SHARE = 0.05
 #: its headline). Formulaic crawl reports' stock paragraphs are shorter: on the crawl
 #: stand-in at 6,000 incidents, 8 shingles make 4 false digests, 15 make 3, 18 and 20 none.
 _LONE_PIECE_SHINGLES = 18
+#: ... of which the text's lead holds at least this share: the lead itself, or its first
+#: sentences (a teaser ending "...").
+_LONE_PIECE_HELD = 0.9
+
+
+#: A page of this many pieces of different texts or more (a briefing of teasers, a
+#: newsletter) is a roundup when they make up this share of it: its other lines are a
+#: header, links and teasers too short, or too cut, to be matched.
+_BRIEFING_PIECES = 3
+_BRIEFING_SHARE = 0.5
 
 
 def _carried_digests(features: Features, matches: ParagraphMatches,
@@ -780,11 +792,15 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
 
     A roundup carries the first paragraphs of two or three articles, one after the other. A
     *piece* of a page is a run of two or more of its paragraphs that copies a text's first
-    content paragraphs in order (or that first paragraph alone, copied whole and of
-    ``_LONE_PIECE_SHINGLES`` or more), at least ``_PART_SHARE`` of the page.
+    content paragraphs (or its first paragraphs from its first line of text on) in order,
+    or one paragraph of ``_LONE_PIECE_SHINGLES`` or more held to ``_LONE_PIECE_HELD`` in
+    that first paragraph (the lead copied whole, or a teaser: its first sentences), at
+    least ``_PART_SHARE`` of the page.
     The page is a roundup when pieces of texts that are not one (their link, if any,
     overlaps by less than ``_SAME_TEXT``), in paragraphs apart, make up ``threshold`` of it
-    (as a copy is contained in its original): it contains none of the articles
+    (as a copy is contained in its original), or ``_BRIEFING_PIECES`` such pieces make up
+    ``_BRIEFING_SHARE`` of it (a briefing, whose header, footer and teasers too short to be
+    pieces are its own): it contains none of the articles
     (:func:`_find_digests` sees digests that carry whole ones) and is the copy of none.
     Not roundups: an article with text of its own besides, one written from the middle
     paragraphs of two wires, a formulaic report whose stock sentences each match a line of
@@ -822,20 +838,27 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     pages, texts = pages[chosen], texts[chosen]
     text_articles = representative[texts]
     text_of = sorted_unique(text_articles)
-    leads = _first_content(features.article_paragraphs, allowed, text_of)[
-        np.searchsorted(text_of, text_articles)]
+    # A text's lead: its first content paragraph, or its first line of text (past a
+    # headline, a byline or a dateline that a roundup leaves out).
+    at = np.searchsorted(text_of, text_articles)
+    leads = _first_content(features.article_paragraphs, allowed, text_of)[at]
+    text_leads = _first_content(features.article_paragraphs,
+                                allowed & (features.token_counts >= TEXT_TOKENS), text_of)[at]
     # A piece starts at its text's lead: a page none of whose paragraphs is that lead or a
     # match of it carries no piece of the text, and its shared paragraphs are not read (a
     # crawl of formulaic reports links each page with hundreds of others by their stock
     # sentences, while each report's lead names its own incident).
-    leading = _carry_leads(features, matches, allowed, representative[pages], leads)
+    page_articles = representative[pages]
+    leading = _carry_leads(features, matches, allowed, page_articles, leads)
+    leading |= _carry_leads(features, matches, allowed, page_articles, text_leads)
     if not leading.any():
         return digest
-    pages, texts, text_articles, leads = (pages[leading], texts[leading],
-                                          text_articles[leading], leads[leading])
-    offsets, mine, theirs, _ = shared_paragraphs(features.article_paragraphs, matches.unique_of,
-                                                 allowed, matches.partners(),
-                                                 representative[pages], text_articles)
+    pages, texts, text_articles, leads, text_leads = (
+        pages[leading], texts[leading], text_articles[leading], leads[leading],
+        text_leads[leading])
+    offsets, mine, theirs, jaccard = shared_paragraphs(
+        features.article_paragraphs, matches.unique_of, allowed, matches.partners(),
+        representative[pages], text_articles)
     # A piece is a run of two or more paragraphs of the page, one after the other, matched
     # one to one with the text's first content paragraphs in order (shared pairs are sorted
     # by the page's paragraph): as a roundup carries a lead. (Stock sentences that formulaic
@@ -853,20 +876,25 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     np.cumsum(run_sizes, out=run_offsets[1:])
     run_page, run_text, run_pair = mine[run_rows], theirs[run_rows], pair_of[run_rows]
     position = np.arange(run_rows.size) - run_offsets[run_pair]
-    off_run = ((run_page != run_page[run_offsets[run_pair]] + position)
-               | (run_text != leads[run_pair] + position) | (leads[run_pair] < 0))
-    in_run = np.bincount(run_pair, weights=off_run, minlength=pages.size) == 0
-    # ... or one paragraph, when it is the text's whole first content paragraph, word for
-    # word, and long (a short text's lead carried alone: a stock sentence is short, and a
-    # formulaic report's lead names its own incident, so is never the same).
+    apart = run_page != run_page[run_offsets[run_pair]] + position
+    in_run = np.zeros(pages.size, dtype=bool)
+    for lead in (leads, text_leads):
+        off_run = apart | (run_text != lead[run_pair] + position) | (lead[run_pair] < 0)
+        in_run |= np.bincount(run_pair, weights=off_run, minlength=pages.size) == 0
+    # ... or one paragraph, when it is the text's first content paragraph or its opening
+    # (a briefing's teaser: the lead's first sentences), held in that paragraph, and long (a
+    # short text's lead carried alone: a stock sentence is short, and a formulaic report's
+    # lead names its own incident, so is never the same).
     single = np.flatnonzero((run_sizes == 1) & in_run)
-    whole_lead = np.zeros(pages.size, dtype=bool)
+    lone_lead = np.zeros(pages.size, dtype=bool)
     if single.size:
-        page_line, text_line = run_page[run_offsets[single]], run_text[run_offsets[single]]
-        whole_lead[single] = ((features.fingerprints[page_line]
-                               == features.fingerprints[text_line])
-                              & (features.shingles.sizes[text_line] >= _LONE_PIECE_SHINGLES))
-    is_piece = ((run_sizes >= 2) & in_run) | whole_lead
+        row = run_rows[run_offsets[single]]
+        page_size = features.shingles.sizes[mine[row]]
+        lone_lead[single] = ((page_size >= _LONE_PIECE_SHINGLES)
+                             & (_held_shingles(jaccard[row], page_size,
+                                               features.shingles.sizes[theirs[row]])
+                                >= _LONE_PIECE_HELD * page_size))
+    is_piece = ((run_sizes >= 2) & in_run) | lone_lead
     # Two pieces apart: one ends before the other starts (the page's paragraphs are numbered
     # in order), for some two of the page's pieces.
     low = np.full(pages.size, np.iinfo(np.int64).max, dtype=np.int64)
@@ -905,6 +933,17 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     for page, pieces in by_page.items():
         digest[page] = _made_of_pieces(pieces, overlapping, threshold)
     return digest
+
+
+def _held_shingles(jaccard: F64, first: I64, second: I64) -> F64:
+    """The shingles two sets of ``first`` and ``second`` shingles share, from their
+    Jaccard (``|A & B| = J (|A| + |B|) / (1 + J)``), a hair over for rounding.
+
+    >>> _held_shingles(np.array([0.5]), np.array([10]), np.array([20])).round(6).tolist()
+    [10.0]
+    """
+    held: F64 = jaccard * (first + second) / (1.0 + jaccard) + 1e-9
+    return held
 
 
 def _carry_leads(features: Features, matches: ParagraphMatches,
@@ -952,7 +991,8 @@ def _made_of_pieces(pieces: dict[frozenset[int], tuple[float, int]],
                not in overlapping for other, other_text in taken):
             taken.append((piece, text))
             covered += share
-    return len(taken) >= 2 and covered >= threshold
+    return ((len(taken) >= 2 and covered >= threshold)
+            or (len(taken) >= _BRIEFING_PIECES and covered >= _BRIEFING_SHARE))
 
 
 def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray[np.bool_],
