@@ -406,16 +406,25 @@ def test_briefings_carry_teasers_of_other_topics() -> None:
             assert len(line) < len(lead) + 2
 
 
-def test_briefings_are_recognised_as_digests() -> None:
-    """Briefings of ECB+ articles are recognised as digests (28 of 30 at seed 0; none
-    before teasers counted as pieces) and none shares a group with an article that is not
-    its copy but two (see docs/messy.md, sixteenth session: their teasers,
-    carried by several briefings, are taken for boilerplate)."""
+def test_briefings_are_digests_and_keep_stories_apart() -> None:
+    """Briefings of ECB+ articles are all recognised as digests and share no group (at seed
+    0: 0 of 30 digests before teasers counted as pieces, 28 after, two of them grouped as
+    excerpts of an article because their teasers, carried by several briefings, were taken
+    for boilerplate; 30 and none once the article tells its teased lead). The articles'
+    stories are as good as without the briefings: the briefings' terms count in no
+    document frequency (story ARI of the articles 0.610 when they did, 0.794 now, 0.776
+    without the briefings)."""
     corpus = briefing_feed(ecb(), 0, n_briefings=30)
     result = dedup(corpus.articles)
     pages = [i for i, labels in corpus.labels.items() if labels.kind == "digest"]
-    assert sum(result.article(i).is_digest for i in pages) >= 27
-    assert len(merged_pages(result, corpus, ["digest"])) <= 2
+    assert all(result.article(i).is_digest for i in pages)
+    assert merged_pages(result, corpus, ["digest"]) == []
+    articles = corpus.subset(lambda labels: labels.kind != "digest")
+
+    def article_stories(found: DedupResult) -> float:
+        return score_field(found, corpus, "story", lambda labels: labels.kind != "digest").ari
+
+    assert article_stories(result) >= article_stories(dedup(articles.articles)) - 0.01
 
 
 def test_no_digest_is_merged(digests: tuple[MessyCorpus, DedupResult]) -> None:

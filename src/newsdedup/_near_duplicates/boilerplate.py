@@ -46,6 +46,7 @@ from .._kernels import families as _families
 from .._text.features import Features
 from .._text.templates import template_blocks
 from .._text.terms import CorpusFrequencies, document_frequencies, term_ids
+from .links import TEXT_TOKENS
 from .paragraph_matches import ParagraphMatches
 
 __all__ = ["TOPIC_THRESHOLD", "Boilerplate", "find_boilerplate"]
@@ -57,6 +58,12 @@ __all__ = ["TOPIC_THRESHOLD", "Boilerplate", "find_boilerplate"]
 TOPIC_THRESHOLD = 0.18
 #: Carriers per block whose topics are compared (the first ones by a hash of their id).
 _TOPIC_SAMPLE = 25
+#: A block is content when one of its carriers tells it (names again, in its other lines,
+#: this many of the names the block names, and this share of them); carriers looked at
+#: (the first ones by a hash of their id).
+_TOLD_NAMES = 2
+_TOLD_SHARE = 0.5
+_TOLD_SAMPLE = 200
 #: Families of one site carry boilerplate unless they are about one thing: their topic
 #: cosine stays below this multiple of ``TOPIC_THRESHOLD`` (a roundup and a repost of one
 #: article on one aggregator share its lead and are about it; two reports of one beat on a
@@ -233,7 +240,7 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
     is_candidate[candidate_blocks] = True
     family_count = np.zeros(n_blocks, dtype=np.int64)
     boilerplate_blocks = np.zeros(n_blocks, dtype=bool)
-    topic_checks: list[tuple[int, I64, I64, float]] = []
+    topic_checks: list[tuple[int, I64, I64, float, I64]] = []
     id_hash = _IdHashes(ids)
     if copy_family is None:
         copy_family = np.full(n_articles, -1, dtype=np.int64)
@@ -253,14 +260,19 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
                  else TOPIC_THRESHOLD)
         # A bounded sample, by a hash of the ids: independent of the input order, and not
         # of one topic when ids are ordered by section or date.
-        sample = carriers[np.lexsort((carriers, id_hash.of(carriers)))[:_TOPIC_SAMPLE]]
-        topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)], limit))
+        by_hash = carriers[np.lexsort((carriers, id_hash.of(carriers)))]
+        sample = by_hash[:_TOPIC_SAMPLE]
+        topic_checks.append((block, sample, family[np.searchsorted(carriers, sample)], limit,
+                             by_hash[:_TOLD_SAMPLE]))
     if topic_checks:
-        rows = sorted_unique(np.concatenate([sample for _, sample, _, _ in topic_checks]))
+        rows = sorted_unique(np.concatenate([check[1] for check in topic_checks]))
         vectors = _article_vectors(features, rows, frequencies)
-        for block, sample, sample_family, limit in topic_checks:
-            boilerplate_blocks[block] = _mean_cross_family_cosine(
-                vectors, np.searchsorted(rows, sample), sample_family) < limit
+        for block, sample, sample_family, limit, told_sample in topic_checks:
+            boilerplate_blocks[block] = (
+                _mean_cross_family_cosine(vectors, np.searchsorted(rows, sample),
+                                          sample_family) < limit
+                and not _told_by_a_carrier(features, blocks.paragraph_block, family_count,
+                                           block, told_sample))
     labels = _FamilyLabels.of_carriers(candidate_blocks, carrier_offsets, all_carriers,
                                        all_families, n_articles)
     return boilerplate_blocks, family_count, labels
@@ -434,6 +446,38 @@ def _site_template(carriers: I64, family: I64, site: Sequence[str | None],
         if key is not None:
             families_of_site.setdefault(key, set()).add(label)
     return any(len(labels) >= 2 for labels in families_of_site.values())
+
+
+def _told_by_a_carrier(features: Features, paragraph_block: I64, family_count: I64,
+                       block: int, carriers: I64) -> bool:
+    """Whether one of the ``carriers`` of ``block`` tells what the block tells in its own
+    text: ``_TOLD_NAMES`` or more of the names the block names there (salient words,
+    ``Features.names``), and ``_TOLD_SHARE`` of them, are named again in its own lines of
+    text (``TEXT_TOKENS`` tokens or more, no pattern boilerplate, and in no candidate block
+    that recurs across families: ``family_count`` per block, 0 for the others). An
+    article's lead teased by briefings is told on by its article (the names come back in
+    text that it, or its copies, alone carry); a footer, a disclaimer or a site's notice is
+    about none of its carriers' stories, and the site's other recurring lines that name the
+    site again are no text of a carrier's own. Scripts without case name nothing: no
+    carrier tells a block there.
+    """
+    paragraphs, owner = gather_rows(features.article_paragraphs, carriers)
+    positions, name_row = gather_rows(features.name_offsets, paragraphs)
+    if positions.size == 0:
+        return False
+    named_in = paragraphs[name_row]
+    in_block = paragraph_block[named_in] == block
+    named_block = paragraph_block[named_in]
+    text = ((features.token_counts[named_in] >= TEXT_TOKENS)
+            & ~features.pattern_boilerplate[named_in]
+            & ~((named_block >= 0) & (family_count[np.maximum(named_block, 0)] >= 2)))
+    key = (owner[name_row] << np.int64(32)) | features.names[positions].astype(np.int64)
+    named = sorted_unique(key[in_block])
+    again = np.isin(named, key[~in_block & text])
+    carrier = named >> np.int64(32)
+    count = np.bincount(carrier, minlength=carriers.size)
+    told = np.bincount(carrier[again], minlength=carriers.size)
+    return bool(np.any((told >= _TOLD_NAMES) & (told >= _TOLD_SHARE * count)))
 
 
 def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -> float:

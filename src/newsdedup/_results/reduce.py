@@ -180,7 +180,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
     own_share = np.ones(len(groups.canonical))
-    vectors = story_vectors(story_input, groups, story_context, own_share, settings.workers)
+    vectors = story_vectors(story_input, groups, story_context, own_share, settings.workers,
+                            groups.holding(links.digest))
     release_free_memory(freed=scale)
     # The rewrite step reads only the pairs the story step compared: with workers to spare,
     # its compiled loops run from the moment they are known, beside the clustering and the

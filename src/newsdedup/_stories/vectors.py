@@ -10,7 +10,8 @@
    no word list is needed and scripts without case get no boost.
 2. **One vote per group.** A group's row is the mean of its members' normalized rows.
 3. **IDF over groups.** ``log((1+G)/(1+df)) + 1`` with ``df`` counted over groups: terms
-   frequent in the corpus weigh little in any language, without a stopword list. Terms of a
+   frequent in the corpus weigh little in any language, without a stopword list. Digest
+   pages count in neither (``uncounted``): their text is their parts'. Terms of a
    single group are dropped: they are never shared and would only shrink its cosines.
 
 **Runs over part of a larger corpus.** The incremental index runs the pipeline over the
@@ -107,9 +108,12 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
 
 def story_vectors(features: Features | list[Features], groups: GroupAssignment,
                   context: StoryContext | None = None, own_share: F64 | None = None,
-                  workers: int = 1) -> GroupVectors:
+                  workers: int = 1, uncounted: npt.NDArray[np.bool_] | None = None
+                  ) -> GroupVectors:
     """:func:`group_vectors` and the groups' name vectors (:class:`GroupVectors`), from one
-    pass over the content terms (``features`` may be handed over as there).
+    pass over the content terms (``features`` may be handed over as there). The groups
+    marked ``uncounted`` (digest pages: their text is their parts') count in no document
+    frequency and in no number of groups.
 
     >>> from newsdedup import Article, DedupConfig
     >>> from newsdedup._text.features import extract_features
@@ -122,12 +126,14 @@ def story_vectors(features: Features | list[Features], groups: GroupAssignment,
     >>> [round(float((names[0] @ names[n].T).toarray()[0, 0]), 2) for n in (1, 2)]
     [0.69, 0.16]
     """
-    return _vectors(features, groups, context, own_share, workers, with_names=True)
+    return _vectors(features, groups, context, own_share, workers, with_names=True,
+                    uncounted=uncounted)
 
 
 def _vectors(features: Features | list[Features], groups: GroupAssignment,
              context: StoryContext | None, own_share: F64 | None, workers: int,
-             with_names: bool) -> GroupVectors:
+             with_names: bool, uncounted: npt.NDArray[np.bool_] | None = None
+             ) -> GroupVectors:
     given = features.pop() if isinstance(features, list) else features
     term_ids, distinct = number_terms(given.terms)
     n_terms = max(distinct.size, 1)
@@ -146,7 +152,7 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
     paragraphs = given.article_paragraphs
     has_names = given.name_offsets[paragraphs[1:]] > given.name_offsets[paragraphs[:-1]]
     del given  # terms and salient flags are not read again
-    rows = _Rows(groups, n_terms, outside, outside_articles, context, workers)
+    rows = _Rows(groups, n_terms, outside, outside_articles, context, workers, uncounted)
     names = csr_matrix((len(groups.canonical), 1))
     naming = groups.holding(has_names)
     if with_names:
@@ -175,6 +181,7 @@ class _Rows:
     outside_articles: int
     context: StoryContext | None
     workers: int = 1
+    uncounted: npt.NDArray[np.bool_] | None = None
 
     def weigh(self, offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boost: F64,
               salient_term: npt.NDArray[np.bool_], own_share: F64 | None) -> csr_matrix:
@@ -186,10 +193,14 @@ class _Rows:
         group_starts = owner_offsets(groups.group_of, n_groups)
         indptr, indices, data = group_rows(offsets, term_ids, counts, boost,
                                            group_starts, member_order, n_terms, self.workers)
-        document_frequency = np.bincount(indices[:indptr[-1]],
-                                         minlength=n_terms).astype(float)
-        shared = document_frequency > 1
+        counted_rows = indices[:indptr[-1]]
         all_groups = float(n_groups)
+        if self.uncounted is not None and self.uncounted.any():
+            # A digest's terms are its parts': counted with them, not again.
+            counted_rows = counted_rows[~np.repeat(self.uncounted, np.diff(indptr))]
+            all_groups -= float(self.uncounted.sum())
+        document_frequency = np.bincount(counted_rows, minlength=n_terms).astype(float)
+        shared = document_frequency > 1
         if self.context is not None and self.outside is not None:
             # Held by one group here and by articles outside: shared with their groups.
             shared |= self.outside > 0
