@@ -64,6 +64,8 @@ _TOPIC_SAMPLE = 25
 _TOLD_NAMES = 2
 _TOLD_SHARE = 0.5
 _TOLD_SAMPLE = 200
+#: Carriers of the blocks checked at once (their paragraphs' names as arrays).
+_TOLD_CARRIERS = 1 << 16
 #: Families of one site carry boilerplate unless they are about one thing: their topic
 #: cosine stays below this multiple of ``TOPIC_THRESHOLD`` (a roundup and a repost of one
 #: article on one aggregator share its lead and are about it; two reports of one beat on a
@@ -267,12 +269,17 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
     if topic_checks:
         rows = sorted_unique(np.concatenate([check[1] for check in topic_checks]))
         vectors = _article_vectors(features, rows, frequencies)
+        told_checks: list[tuple[int, I64]] = []
         for block, sample, sample_family, limit, told_sample in topic_checks:
-            boilerplate_blocks[block] = (
-                _mean_cross_family_cosine(vectors, np.searchsorted(rows, sample),
-                                          sample_family) < limit
-                and not _told_by_a_carrier(features, blocks.paragraph_block, family_count,
-                                           block, told_sample))
+            if _mean_cross_family_cosine(vectors, np.searchsorted(rows, sample),
+                                         sample_family) < limit:
+                boilerplate_blocks[block] = True
+                told_checks.append((block, told_sample))
+        if told_checks:
+            told_blocks = np.array([block for block, _ in told_checks], dtype=np.int64)
+            boilerplate_blocks[told_blocks] = ~_told_by_a_carrier(
+                features, blocks.paragraph_block, family_count, told_blocks,
+                [sample for _, sample in told_checks])
     labels = _FamilyLabels.of_carriers(candidate_blocks, carrier_offsets, all_carriers,
                                        all_families, n_articles)
     return boilerplate_blocks, family_count, labels
@@ -449,35 +456,56 @@ def _site_template(carriers: I64, family: I64, site: Sequence[str | None],
 
 
 def _told_by_a_carrier(features: Features, paragraph_block: I64, family_count: I64,
-                       block: int, carriers: I64) -> bool:
-    """Whether one of the ``carriers`` of ``block`` tells what the block tells in its own
-    text: ``_TOLD_NAMES`` or more of the names the block names there (salient words,
-    ``Features.names``), and ``_TOLD_SHARE`` of them, are named again in its own lines of
-    text (``TEXT_TOKENS`` tokens or more, no pattern boilerplate, and in no candidate block
-    that recurs across families: ``family_count`` per block, 0 for the others). An
-    article's lead teased by briefings is told on by its article (the names come back in
-    text that it, or its copies, alone carry); a footer, a disclaimer or a site's notice is
-    about none of its carriers' stories, and the site's other recurring lines that name the
-    site again are no text of a carrier's own. Scripts without case name nothing: no
-    carrier tells a block there.
+                       checked: I64, carriers: list[I64]) -> npt.NDArray[np.bool_]:
+    """Whether one of the ``carriers[k]`` of block ``checked[k]`` tells what the block tells,
+    in its own text: ``_TOLD_NAMES`` or more of the names the block names there (salient
+    words, ``Features.names``), and ``_TOLD_SHARE`` of them, are named again in its own
+    lines of text (``TEXT_TOKENS`` tokens or more, no pattern boilerplate, and in no
+    candidate block that recurs across families: ``family_count`` per block, 0 for the
+    others). An article's lead teased by briefings is told on by its article (the names come
+    back in text that it, or its copies, alone carry); a footer, a disclaimer or a site's
+    notice is about none of its carriers' stories, and the site's other recurring lines
+    that name the site again are no text of a carrier's own. Scripts without case name
+    nothing: no carrier tells a block there. The blocks are checked ``_TOLD_CARRIERS`` of
+    their carriers at a time, as arrays.
     """
-    paragraphs, owner = gather_rows(features.article_paragraphs, carriers)
+    told = np.zeros(checked.size, dtype=bool)
+    sizes = np.array([part.size for part in carriers], dtype=np.int64)
+    start = 0
+    while start < checked.size:
+        stop = start + max(1, int(np.searchsorted(np.cumsum(sizes[start:]), _TOLD_CARRIERS,
+                                                  side="right")))
+        told[start:stop] = _told(features, paragraph_block, family_count,
+                                 checked[start:stop], np.concatenate(carriers[start:stop]),
+                                 sizes[start:stop])
+        start = stop
+    return told
+
+
+def _told(features: Features, paragraph_block: I64, family_count: I64, checked: I64,
+          carriers: I64, sizes: I64) -> npt.NDArray[np.bool_]:
+    """:func:`_told_by_a_carrier` of the blocks ``checked``, their carriers concatenated
+    (``sizes[k]`` of block ``checked[k]``)."""
+    check_of = np.repeat(np.arange(checked.size, dtype=np.int64), sizes)
+    paragraphs, row = gather_rows(features.article_paragraphs, carriers)
     positions, name_row = gather_rows(features.name_offsets, paragraphs)
-    if positions.size == 0:
-        return False
     named_in = paragraphs[name_row]
-    in_block = paragraph_block[named_in] == block
+    row = row[name_row]  # the carrier (its place in ``carriers``) of each name
     named_block = paragraph_block[named_in]
+    in_block = named_block == checked[check_of[row]]
     text = ((features.token_counts[named_in] >= TEXT_TOKENS)
             & ~features.pattern_boilerplate[named_in]
             & ~((named_block >= 0) & (family_count[np.maximum(named_block, 0)] >= 2)))
-    key = (owner[name_row] << np.int64(32)) | features.names[positions].astype(np.int64)
+    key = (row << np.int64(32)) | features.names[positions].astype(np.int64)
     named = sorted_unique(key[in_block])
     again = np.isin(named, key[~in_block & text])
     carrier = named >> np.int64(32)
     count = np.bincount(carrier, minlength=carriers.size)
-    told = np.bincount(carrier[again], minlength=carriers.size)
-    return bool(np.any((told >= _TOLD_NAMES) & (told >= _TOLD_SHARE * count)))
+    repeated = np.bincount(carrier[again], minlength=carriers.size)
+    tells = (repeated >= _TOLD_NAMES) & (repeated >= _TOLD_SHARE * count)
+    told: npt.NDArray[np.bool_] = np.bincount(check_of, weights=tells,
+                                              minlength=checked.size) > 0
+    return told
 
 
 def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -> float:
