@@ -64,6 +64,10 @@ _TOPIC_SAMPLE = 25
 _TOLD_NAMES = 2
 _TOLD_SHARE = 0.5
 _TOLD_SAMPLE = 200
+#: ... and only a block making this share of its carriers' text or more, on average: a
+#: teaser is a share of a briefing, a headline in a list of related or most-read stories a
+#: line of a page (which its own article tells too, but which is no text of the page).
+_TOLD_LEAST_SHARE = 0.05
 #: Carriers of the blocks checked at once (their paragraphs' names as arrays).
 _TOLD_CARRIERS = 1 << 16
 #: Families of one site carry boilerplate unless they are about one thing: their topic
@@ -157,7 +161,7 @@ def find_boilerplate(features: Features, matches: ParagraphMatches, config: Dedu
         return Boilerplate(recurring, pattern, families_out, template)
     boilerplate_blocks, family_count, labels = _recurring_blocks(
         features, blocks, candidate_blocks, config, site, ids, frequencies, copy_family,
-        _first_publications(copy_family, earliest_first))
+        _first_publications(copy_family, earliest_first), mean_share >= _TOLD_LEAST_SHARE)
     in_some_block = np.flatnonzero(paragraph_block >= 0)
     flagged = in_some_block[boilerplate_blocks[paragraph_block[in_some_block]]]
     flagged = flagged[_recurs_itself(features, matches, config, paragraph_block, flagged,
@@ -233,10 +237,12 @@ def _mean_shares(features: Features, blocks: _Blocks) -> F64:
 def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64,
                       config: DedupConfig, site: Sequence[str | None], ids: Sequence[str],
                       frequencies: CorpusFrequencies | None, copy_family: I64 | None,
-                      first_publication: I64 | None = None
+                      first_publication: I64 | None = None,
+                      tellable: npt.NDArray[np.bool_] | None = None
                       ) -> tuple[npt.NDArray[np.bool_], I64, _FamilyLabels]:
     """Which blocks are boilerplate, the number of families carrying each candidate block,
-    and the family of each of their carriers."""
+    and the family of each of their carriers. Of the blocks found boilerplate, those marked
+    ``tellable`` are content when a carrier tells them (:func:`_told_by_a_carrier`)."""
     n_blocks, n_articles = blocks.n_blocks, features.n_articles
     is_candidate = np.zeros(n_blocks, dtype=bool)
     is_candidate[candidate_blocks] = True
@@ -274,7 +280,8 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
             if _mean_cross_family_cosine(vectors, np.searchsorted(rows, sample),
                                          sample_family) < limit:
                 boilerplate_blocks[block] = True
-                told_checks.append((block, told_sample))
+                if tellable is None or tellable[block]:
+                    told_checks.append((block, told_sample))
         if told_checks:
             told_blocks = np.array([block for block, _ in told_checks], dtype=np.int64)
             boilerplate_blocks[told_blocks] = ~_told_by_a_carrier(
