@@ -41,6 +41,7 @@ from newsdedup._corpora.messy import (
     digest_feed,
     excerpt_feed,
     lookalike_events,
+    related_lists,
 )
 from newsdedup._corpora.messy_feed import repost_feed
 from newsdedup._corpora.messy_incidents import incident_crawl
@@ -156,6 +157,21 @@ def briefing_metrics(ecb: tuple[BaseDocument, ...], n_briefings: int,
             "briefings_merged": len(merged_pages(result, corpus, ["digest"])),
             "story_ari": original_stories(result),
             "story_ari_without_briefings": original_stories(alone), "seconds": seconds}
+
+
+def related_list_metrics(ecb: tuple[BaseDocument, ...], seed: int) -> dict[str, Any]:
+    """Pages ending with a list of related stories (headlines of other articles)."""
+    corpus = related_lists(ecb, seed)
+    result, seconds = run(corpus)
+    plain, _ = run(related_lists(ecb, seed, listed=0))
+    return {"articles": len(corpus.articles),
+            "list_lines": sum(len(labels.boilerplate_paragraphs)
+                              for labels in corpus.labels.values()),
+            "boilerplate_paragraphs": sum(len(a.boilerplate_paragraphs)
+                                          for a in result.articles),
+            "story_ari": score_field(result, corpus, "story").ari,
+            "story_ari_without_lists": score_field(plain, corpus, "story").ari,
+            "seconds": seconds}
 
 
 def excerpt_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...],
@@ -277,6 +293,9 @@ def table(results: dict[str, Any]) -> str:
          f"{briefings['briefings']}"),
         ("2 briefings", "story ARI of the articles, with / without briefings",
          f"{_f(briefings['story_ari'])} / {_f(briefings['story_ari_without_briefings'])}"),
+        ("1 related lists", "story ARI with / without the lists",
+         f"{_f(results['related']['story_ari'])} / "
+         f"{_f(results['related']['story_ari_without_lists'])}"),
         ("3 excerpts", "truncated 60-67%: grouped / in story",
          f"{_f(excerpts['truncated_grouped'])} / {_f(excerpts['truncated_in_story'])} "
          f"of {excerpts['truncated']}"),
@@ -336,6 +355,7 @@ def main() -> None:
         "crawl": crawl_metrics(300 if args.quick else 2000, args.seed),
         "digests": digest_metrics(ecb, seeds, 20 if args.quick else 40, args.seed),
         "briefings": briefing_metrics(ecb, 15 if args.quick else 30, args.seed),
+        "related": related_list_metrics(ecb, args.seed),
         "excerpts": excerpt_metrics(ecb, seeds, 30 if args.quick else 80, args.seed),
         "lookalike": lookalike_metrics(ecb, 2 if args.quick else 5),
         "rewrites_ecb": rewrite_metrics(ecb, None, 40 if args.quick else 120, "rewrites-ecb"),

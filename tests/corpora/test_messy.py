@@ -32,8 +32,10 @@ from newsdedup._corpora.messy import (
     digest_feed,
     distinct_documents,
     excerpt_feed,
+    headline,
     lookalike_events,
     normalize_quotes,
+    related_lists,
     teaser,
 )
 from newsdedup._corpora.messy_feed import _permutation, rekey, repost_feed, vocabulary_bands
@@ -142,7 +144,9 @@ def feed_results(feed: MessyCorpus) -> dict[str, DedupResult]:
     lambda seed: rewrite_pairs(ecb(), seed, n_sources=8),
     lambda seed: repost_feed(ecb(), 120, seed),
     lambda seed: briefing_feed(ecb(), seed, n_briefings=4),
-], ids=["crawl", "digests", "excerpts", "lookalikes", "rewrites", "feed", "briefings"])
+    lambda seed: related_lists(ecb()[:40], seed),
+], ids=["crawl", "digests", "excerpts", "lookalikes", "rewrites", "feed", "briefings",
+        "related-lists"])
 def test_generators_are_deterministic(make) -> None:  # type: ignore[no-untyped-def]
     """The same seed gives the same corpus; another seed another one."""
     one, again, other = make(0), make(0), make(1)
@@ -425,6 +429,20 @@ def test_briefings_are_digests_and_keep_stories_apart() -> None:
         return score_field(found, corpus, "story", lambda labels: labels.kind != "digest").ari
 
     assert article_stories(result) >= article_stories(dedup(articles.articles)) - 0.01
+
+
+def test_related_lists_end_pages_with_other_articles_headlines() -> None:
+    """Each page is its document's text, then "Related stories:" and six headlines of other
+    documents, labelled boilerplate; without lists the same pages, sites and dates."""
+    listed, plain = related_lists(ecb()[:60], 0), related_lists(ecb()[:60], 0, listed=0)
+    heads = {headline(d.text).strip() for d in ecb()[:60]}
+    for page, bare in zip(listed.articles, plain.articles, strict=True):
+        lines = split_lines(page.text)
+        labels = listed.labels[page.id].boilerplate_paragraphs
+        assert lines[labels[0]] == "Related stories:" and len(labels) == 7
+        assert {lines[k] for k in labels[1:]} <= heads
+        assert page.text.startswith(bare.text) and (page.source, page.published) == (
+            bare.source, bare.published)
 
 
 def test_no_digest_is_merged(digests: tuple[MessyCorpus, DedupResult]) -> None:

@@ -42,8 +42,8 @@ from .synthetic import ArticleLabels, SyntheticCorpus
 
 __all__ = ["BaseDocument", "LabelledPair", "MessyCorpus", "aggregator_names", "base_documents",
            "briefing_feed", "digest_feed", "distinct_documents", "excerpt_feed", "headline",
-           "lookalike_events", "messy_repost", "normalize_quotes", "outlet_names", "teaser",
-           "wrongly_decoded"]
+           "lookalike_events", "messy_repost", "normalize_quotes", "outlet_names",
+           "related_lists", "teaser", "wrongly_decoded"]
 
 START = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 _AGGREGATOR_WORDS = ("daily", "news", "top", "headline", "world", "metro", "buzz", "flash",
@@ -443,6 +443,32 @@ def briefing_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_briefings: i
                                              page.id, "digest",
                                              parts=tuple(part.id for part in parts))))
     return _corpus("briefings", articles)
+
+
+def related_lists(docs: Sequence[BaseDocument], seed: int = 0, *, n_sites: int = 6,
+                  listed: int = 6, start: dt.datetime = START) -> MessyCorpus:
+    """Every document as an original on one of ``n_sites`` sites, published over three
+    days, its page ending with a list of ``listed`` related stories: the headlines
+    (:func:`headline`) of other documents drawn at random, as crawled pages carry them
+    when the extraction keeps the page's links (none with ``listed=0``: the same pages,
+    sites and dates without lists). Gold: each original its own group, its event its
+    story; the list lines are labelled boilerplate.
+    """
+    chooser, lister = random.Random(seed), random.Random(f"lists-{seed}")
+    sites = [f"site{number}.example" for number in range(n_sites)]
+    pool = distinct_documents(docs)
+    heads = {doc.id: headline(doc.text).strip() for doc in pool}
+    articles: list[tuple[Article, ArticleLabels]] = []
+    for doc in pool:
+        related = [heads[other.id] for other in lister.sample(pool, listed)]
+        lines = ["Related stories:", *related] if related else []
+        first = len(split_lines(doc.text))
+        article, labels = _original(
+            doc, text="\n\n".join([doc.text, *lines]), outlet=chooser.choice(sites),
+            published=start + dt.timedelta(hours=chooser.uniform(0, 72)))
+        articles.append((article, attrs.evolve(
+            labels, boilerplate_paragraphs=tuple(range(first, first + len(lines))))))
+    return _corpus("related-lists", articles)
 
 
 def excerpt_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_sources: int = 60,

@@ -49,7 +49,7 @@ from .._text.terms import CorpusFrequencies, document_frequencies, term_ids
 from .links import TEXT_TOKENS
 from .paragraph_matches import ParagraphMatches
 
-__all__ = ["TOPIC_THRESHOLD", "Boilerplate", "find_boilerplate"]
+__all__ = ["TOPIC_THRESHOLD", "Boilerplate", "boilerplate_names", "find_boilerplate"]
 
 
 #: Families about different things: the mean cosine of their content-term vectors stays
@@ -521,3 +521,36 @@ def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -
     different = family[:, None] != family[None, :]
     return float(cosine[different].mean()) if different.any() else 1.0
 
+
+def boilerplate_names(features: Features, flagged: npt.NDArray[np.bool_]
+                      ) -> npt.NDArray[np.bool_] | None:
+    """Which content-term entries (``Features.terms``) are names (salient words,
+    ``Features.names``) that their article's short ``flagged`` lines name (under
+    ``TEXT_TOKENS`` tokens: the headlines of a list of related or most-read stories, an
+    aggregator's header, a byline) and its other paragraphs do not. None when there are
+    none. A flagged line of text is left alone: boilerplate that long is a footer or a
+    notice, whose names are few, or text taken for boilerplate (a lead that briefings
+    tease), whose names are the story's. (Pattern boilerplate is never in the content
+    terms.)"""
+    flagged = flagged & ~features.pattern_boilerplate & (features.token_counts < TEXT_TOKENS)
+    if not flagged.any():
+        return None
+    article = features.paragraph_article.astype(np.int64)
+    paragraphs, _ = gather_rows(features.article_paragraphs, sorted_unique(article[flagged]))
+
+    def named(chosen: I64) -> I64:
+        positions, row = gather_rows(features.name_offsets, chosen)
+        return sorted_unique((article[chosen[row]] << np.int64(32))
+                             | features.names[positions].astype(np.int64))
+
+    only = named(paragraphs[flagged[paragraphs]])
+    only = only[~np.isin(only, named(paragraphs[~flagged[paragraphs]]))]
+    if only.size == 0:
+        return None
+    articles = sorted_unique(only >> np.int64(32))
+    positions, row = gather_rows(features.article_terms, articles)
+    key = (articles[row] << np.int64(32)) | features.terms[positions].astype(np.int64)
+    at = np.minimum(np.searchsorted(only, key), only.size - 1)
+    chrome = np.zeros(features.terms.size, dtype=bool)
+    chrome[positions[only[at] == key]] = True
+    return chrome

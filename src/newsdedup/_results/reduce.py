@@ -23,7 +23,7 @@ from .._core.config import DedupConfig
 from .._core.heap_trim import release_free_memory
 from .._core.progress import stage
 from .._core.types import F64, I64
-from .._near_duplicates.boilerplate import find_boilerplate
+from .._near_duplicates.boilerplate import boilerplate_names, find_boilerplate
 from .._near_duplicates.canonical import CanonicalKey, preference, publication_times
 from .._near_duplicates.canonical_inputs import (
     canonical_keys,
@@ -175,13 +175,15 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # keep the whole array alive.)
     # Template pages are told by their titles (the template is what they all share).
     story_input = [titles_as_terms(features, templates, [article.title for article in corpus])]
+    chrome = boilerplate_names(story_input[0], boilerplate.any)
     features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),
                             term_salient=np.zeros(0, features.term_salient.dtype))
     own_share = np.ones(len(groups.canonical))
     vectors = story_vectors(story_input, groups, story_context, own_share, settings.workers,
-                            groups.holding(links.digest))
+                            groups.holding(links.digest), chrome)
+    del chrome
     release_free_memory(freed=scale)
     # The rewrite step reads only the pairs the story step compared: with workers to spare,
     # its compiled loops run from the moment they are known, beside the clustering and the

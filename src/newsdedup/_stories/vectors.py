@@ -108,12 +108,14 @@ def group_vectors(features: Features | list[Features], groups: GroupAssignment,
 
 def story_vectors(features: Features | list[Features], groups: GroupAssignment,
                   context: StoryContext | None = None, own_share: F64 | None = None,
-                  workers: int = 1, uncounted: npt.NDArray[np.bool_] | None = None
-                  ) -> GroupVectors:
+                  workers: int = 1, uncounted: npt.NDArray[np.bool_] | None = None,
+                  chrome: npt.NDArray[np.bool_] | None = None) -> GroupVectors:
     """:func:`group_vectors` and the groups' name vectors (:class:`GroupVectors`), from one
     pass over the content terms (``features`` may be handed over as there). The groups
     marked ``uncounted`` (digest pages: their text is their parts') count in no document
-    frequency and in no number of groups.
+    frequency and in no number of groups. The content-term entries marked ``chrome`` (names
+    only an article's boilerplate names, ``boilerplate_names``) weigh nothing in the term
+    vectors; they still count in the name vectors, whose agreement they are part of.
 
     >>> from newsdedup import Article, DedupConfig
     >>> from newsdedup._text.features import extract_features
@@ -127,13 +129,13 @@ def story_vectors(features: Features | list[Features], groups: GroupAssignment,
     [0.69, 0.16]
     """
     return _vectors(features, groups, context, own_share, workers, with_names=True,
-                    uncounted=uncounted)
+                    uncounted=uncounted, chrome=chrome)
 
 
 def _vectors(features: Features | list[Features], groups: GroupAssignment,
              context: StoryContext | None, own_share: F64 | None, workers: int,
-             with_names: bool, uncounted: npt.NDArray[np.bool_] | None = None
-             ) -> GroupVectors:
+             with_names: bool, uncounted: npt.NDArray[np.bool_] | None = None,
+             chrome: npt.NDArray[np.bool_] | None = None) -> GroupVectors:
     given = features.pop() if isinstance(features, list) else features
     term_ids, distinct = number_terms(given.terms)
     n_terms = max(distinct.size, 1)
@@ -165,6 +167,8 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
         np.cumsum(per_article, out=name_offsets[1:])
         names = rows.weigh(name_offsets, term_ids[named], counts[named], boost, salient_term,
                            None)
+    if chrome is not None:
+        counts = np.where(chrome, np.uint8(0), counts)  # a count of 0 weighs 0
     terms = rows.weigh(offsets, term_ids, counts, boost, salient_term, own_share)
     return GroupVectors(terms, names, naming)
 
