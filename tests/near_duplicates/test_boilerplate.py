@@ -225,11 +225,12 @@ def test_headlines_in_related_story_lists_stay_boilerplate(
     assert _list_lines_flagged(corpus, dedup(corpus.articles)) < 0.8
 
 
-def test_names_only_short_boilerplate_lines_name_weigh_nothing_in_stories() -> None:
-    """The names that an article's short boilerplate lines name and its text does not (the
+def test_words_only_short_boilerplate_lines_hold_weigh_nothing_in_stories() -> None:
+    """The words that an article's short boilerplate lines hold and its text does not (the
     headlines of its related-stories list, an aggregator's header) weigh nothing in its
-    story vector: on the related-lists stand-in the story ARI by event is 0.732 (0.632
-    when they weighed, 0.853 for the pages without their lists)."""
+    story vector: on the related-lists stand-in the story ARI by event is 0.766 (0.632
+    when they weighed, 0.732 when only their names were left out, 0.853 for the pages
+    without their lists)."""
     from newsdedup.evaluate import adjusted_rand_index
 
     documents = base_documents(load_ecbplus())
@@ -241,13 +242,13 @@ def test_names_only_short_boilerplate_lines_name_weigh_nothing_in_stories() -> N
         return adjusted_rand_index([found.article(i).story_id for i in ids],
                                    [corpus.labels[i].story for i in ids])
 
-    assert ari(result) >= 0.70
+    assert ari(result) >= 0.75
     assert ari(dedup(related_lists(documents, 0, listed=0).articles)) >= 0.85
 
 
-def test_boilerplate_names_are_those_of_short_flagged_lines_alone() -> None:
-    """``boilerplate_names`` marks the term entries of names that only short flagged lines
-    name: a name also in the text is the story's, a long flagged line is left alone."""
+def test_boilerplate_names_are_the_words_of_short_flagged_lines_alone() -> None:
+    """``boilerplate_names`` marks the term entries of words that only short flagged lines
+    hold: a word also in the text (or in a long flagged line) is left alone."""
     from newsdedup import DedupConfig
     from newsdedup._near_duplicates.boilerplate import boilerplate_names
     from newsdedup._text.features import extract_features
@@ -256,11 +257,10 @@ def test_boilerplate_names_are_those_of_short_flagged_lines_alone() -> None:
             "Read by Rapidtelecast and Lima\n"
             "This page was compiled automatically by the staff of Newshub from its sources.")
     features = extract_features([Article("a", text)], DedupConfig())
-    flagged = np.array([False, True, True])
-    chrome = boilerplate_names(features, flagged)
+    chrome = boilerplate_names(features, np.array([False, True, True]), [text])
     assert chrome is not None
+    words = {word: int(hash_texts([word]).hashes[0] >> np.uint64(32))
+             for word in ("read", "rapidtelecast", "and", "lima", "by", "newshub")}
     marked = set(features.terms[chrome].tolist())
-    terms = {word: hash_texts([word]).hashes[0] >> np.uint64(32)
-             for word in ("rapidtelecast", "lima", "newshub")}
-    assert marked == {int(terms["rapidtelecast"])}
-    assert boilerplate_names(features, np.zeros(3, dtype=bool)) is None
+    assert marked == {words["read"], words["rapidtelecast"], words["and"]}
+    assert boilerplate_names(features, np.zeros(3, dtype=bool), [text]) is None

@@ -42,10 +42,13 @@ from .._core.arrays import gather_rows, owner_offsets, sorted_unique
 from .._core.config import DedupConfig
 from .._core.hashing import fmix64
 from .._core.types import F64, I64
+from .._kernels import TERM_MAX_COUNT
 from .._kernels import families as _families
 from .._text.features import Features
+from .._text.normalize import plain_text
 from .._text.templates import template_blocks
 from .._text.terms import CorpusFrequencies, document_frequencies, term_ids
+from .._text.tokenize import hash_texts
 from .links import TEXT_TOKENS
 from .paragraph_matches import ParagraphMatches
 
@@ -522,35 +525,35 @@ def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -
     return float(cosine[different].mean()) if different.any() else 1.0
 
 
-def boilerplate_names(features: Features, flagged: npt.NDArray[np.bool_]
-                      ) -> npt.NDArray[np.bool_] | None:
-    """Which content-term entries (``Features.terms``) are names (salient words,
-    ``Features.names``) that their article's short ``flagged`` lines name (under
-    ``TEXT_TOKENS`` tokens: the headlines of a list of related or most-read stories, an
-    aggregator's header, a byline) and its other paragraphs do not. None when there are
-    none. A flagged line of text is left alone: boilerplate that long is a footer or a
-    notice, whose names are few, or text taken for boilerplate (a lead that briefings
-    tease), whose names are the story's. (Pattern boilerplate is never in the content
-    terms.)"""
-    flagged = flagged & ~features.pattern_boilerplate & (features.token_counts < TEXT_TOKENS)
-    if not flagged.any():
+def boilerplate_names(features: Features, flagged: npt.NDArray[np.bool_],
+                      texts: Sequence[str]) -> npt.NDArray[np.bool_] | None:
+    """Which content-term entries (``Features.terms``) are words that their article's
+    short ``flagged`` lines hold (under ``TEXT_TOKENS`` tokens: the headlines of a list of
+    related or most-read stories, an aggregator's header, a byline) and its other
+    paragraphs and title do not (every occurrence counted in the entry is in those lines).
+    None when there are none. ``texts`` are the articles' texts: those lines are read and
+    tokenized again (short lines, a few per page). A flagged line of text is left alone:
+    boilerplate that long is a footer or a notice, whose words are common, or text taken
+    for boilerplate (a lead that briefings tease), whose words are the story's. (Pattern
+    boilerplate is never in the content terms.)"""
+    short = np.flatnonzero(flagged & ~features.pattern_boilerplate
+                           & (features.token_counts < TEXT_TOKENS))
+    if short.size == 0:
         return None
-    article = features.paragraph_article.astype(np.int64)
-    paragraphs, _ = gather_rows(features.article_paragraphs, sorted_unique(article[flagged]))
-
-    def named(chosen: I64) -> I64:
-        positions, row = gather_rows(features.name_offsets, chosen)
-        return sorted_unique((article[chosen[row]] << np.int64(32))
-                             | features.names[positions].astype(np.int64))
-
-    only = named(paragraphs[flagged[paragraphs]])
-    only = only[~np.isin(only, named(paragraphs[~flagged[paragraphs]]))]
-    if only.size == 0:
+    owner = features.paragraph_article[short].astype(np.int64)
+    tokens = hash_texts([plain_text(texts[article][begin:end]) for article, (begin, end)
+                         in zip(owner.tolist(), features.spans[short].tolist(), strict=True)])
+    held, times = np.unique((owner[tokens.paragraph] << np.int64(32))
+                            | (tokens.hashes >> np.uint64(32)).astype(np.int64),
+                            return_counts=True)
+    if held.size == 0:
         return None
-    articles = sorted_unique(only >> np.int64(32))
+    articles = sorted_unique(owner)
     positions, row = gather_rows(features.article_terms, articles)
     key = (articles[row] << np.int64(32)) | features.terms[positions].astype(np.int64)
-    at = np.minimum(np.searchsorted(only, key), only.size - 1)
+    at = np.minimum(np.searchsorted(held, key), held.size - 1)
+    found = held[at] == key
     chrome = np.zeros(features.terms.size, dtype=bool)
-    chrome[positions[only[at] == key]] = True
+    chrome[positions[found]] = (np.minimum(times[at[found]], TERM_MAX_COUNT)
+                                >= features.term_counts[positions[found]])
     return chrome

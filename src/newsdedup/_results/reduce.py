@@ -175,7 +175,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # keep the whole array alive.)
     # Template pages are told by their titles (the template is what they all share).
     story_input = [titles_as_terms(features, templates, [article.title for article in corpus])]
-    chrome = boilerplate_names(story_input[0], boilerplate.any)
+    chrome = None if texts is None else boilerplate_names(story_input[0], boilerplate.any,
+                                                            texts)
     features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
                             terms=np.zeros(0, features.terms.dtype),
                             term_counts=np.zeros(0, features.term_counts.dtype),
