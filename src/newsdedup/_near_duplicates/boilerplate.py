@@ -31,6 +31,8 @@ the reason ``"pattern"``, so a single article's own footer is recognised.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from collections.abc import Sequence
 
 import attrs
@@ -541,8 +543,14 @@ def boilerplate_names(features: Features, flagged: npt.NDArray[np.bool_],
     if short.size == 0:
         return None
     owner = features.paragraph_article[short].astype(np.int64)
-    tokens = hash_texts([plain_text(texts[article][begin:end]) for article, (begin, end)
-                         in zip(owner.tolist(), features.spans[short].tolist(), strict=True)])
+    lines: list[str] = []
+    # Each text read once (a stream's from disk), its lines in order.
+    for article, spans in itertools.groupby(
+            zip(owner.tolist(), features.spans[short].tolist(), strict=True),
+            key=operator.itemgetter(0)):
+        text = texts[article]
+        lines.extend(plain_text(text[begin:end]) for _, (begin, end) in spans)
+    tokens = hash_texts(lines)
     held, times = np.unique((owner[tokens.paragraph] << np.int64(32))
                             | (tokens.hashes >> np.uint64(32)).astype(np.int64),
                             return_counts=True)
