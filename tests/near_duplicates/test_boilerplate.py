@@ -228,9 +228,10 @@ def test_headlines_in_related_story_lists_stay_boilerplate(
 def test_words_only_short_boilerplate_lines_hold_weigh_nothing_in_stories() -> None:
     """The words that an article's short boilerplate lines hold and its text does not (the
     headlines of its related-stories list, an aggregator's header) weigh nothing in its
-    story vector: on the related-lists stand-in the story ARI by event is 0.766 (0.632
-    when they weighed, 0.732 when only their names were left out, 0.853 for the pages
-    without their lists)."""
+    story vector, nor count in its terms' document frequencies: on the related-lists
+    stand-in the story ARI by event is 0.823 (0.632 when they weighed, 0.732 when only
+    their names were left out, 0.766 when they still counted in the document frequencies,
+    0.853 for the pages without their lists)."""
     from newsdedup.evaluate import adjusted_rand_index
 
     documents = base_documents(load_ecbplus())
@@ -242,7 +243,7 @@ def test_words_only_short_boilerplate_lines_hold_weigh_nothing_in_stories() -> N
         return adjusted_rand_index([found.article(i).story_id for i in ids],
                                    [corpus.labels[i].story for i in ids])
 
-    assert ari(result) >= 0.75
+    assert ari(result) >= 0.80
     assert ari(dedup(related_lists(documents, 0, listed=0).articles)) >= 0.85
 
 

@@ -113,9 +113,10 @@ def story_vectors(features: Features | list[Features], groups: GroupAssignment,
     """:func:`group_vectors` and the groups' name vectors (:class:`GroupVectors`), from one
     pass over the content terms (``features`` may be handed over as there). The groups
     marked ``uncounted`` (digest pages: their text is their parts') count in no document
-    frequency and in no number of groups. The content-term entries marked ``chrome`` (names
-    only an article's boilerplate names, ``boilerplate_names``) weigh nothing in the term
-    vectors; they still count in the name vectors, whose agreement they are part of.
+    frequency and in no number of groups. The content-term entries marked ``chrome`` (words
+    only an article's short boilerplate lines hold, ``boilerplate_names``) weigh nothing in
+    the term vectors and count in none of their document frequencies; they still count in
+    the name vectors, whose agreement they are part of.
 
     >>> from newsdedup import Article, DedupConfig
     >>> from newsdedup._text.features import extract_features
@@ -199,10 +200,13 @@ class _Rows:
                                            group_starts, member_order, n_terms, self.workers)
         counted_rows = indices[:indptr[-1]]
         all_groups = float(n_groups)
+        weighed = data[:indptr[-1]] > 0  # a term whose counts are all 0 weighs nothing
         if self.uncounted is not None and self.uncounted.any():
             # A digest's terms are its parts': counted with them, not again.
-            counted_rows = counted_rows[~np.repeat(self.uncounted, np.diff(indptr))]
+            weighed &= ~np.repeat(self.uncounted, np.diff(indptr))
             all_groups -= float(self.uncounted.sum())
+        if not weighed.all():
+            counted_rows = counted_rows[weighed]
         document_frequency = np.bincount(counted_rows, minlength=n_terms).astype(float)
         shared = document_frequency > 1
         if self.context is not None and self.outside is not None:
