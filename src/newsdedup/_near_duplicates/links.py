@@ -850,7 +850,9 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     # sentences, while each report's lead names its own incident).
     page_articles = representative[pages]
     leading = _carry_leads(features, matches, allowed, page_articles, leads)
-    leading |= _carry_leads(features, matches, allowed, page_articles, text_leads)
+    other = np.flatnonzero(~leading & (text_leads != leads))
+    leading[other] = _carry_leads(features, matches, allowed, page_articles[other],
+                                  text_leads[other])
     if not leading.any():
         return digest
     pages, texts, text_articles, leads, text_leads = (
@@ -920,13 +922,22 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     cumulative = np.cumsum(np.r_[0, sizes_of])
     total = (cumulative[features.article_paragraphs[page_article + 1]]
              - cumulative[features.article_paragraphs[page_article]])
+    shared_size = np.cumsum(np.r_[0, sizes_of[mine]])
+    shares = ((shared_size[offsets[pieces_at + 1]] - shared_size[offsets[pieces_at]])
+              / np.maximum(total, 1))
+    # Only pages whose pieces could cover enough of them are looked at piece by piece (the
+    # pieces' shares add up to at least what disjoint ones of them cover).
+    wide = shares >= _PART_SHARE
+    page_of = pages[pieces_at]
+    room = np.zeros(n_classes)
+    np.add.at(room, page_of[wide], shares[wide])
+    many = np.bincount(page_of[wide], minlength=n_classes)
+    wide &= (many[page_of] >= 2) & (room[page_of] >= min(threshold, _BRIEFING_SHARE) - 1e-9)
     by_page: dict[int, dict[frozenset[int], tuple[float, int]]] = defaultdict(dict)
-    for k, page, text, page_size in zip(pieces_at.tolist(), pages[pieces_at].tolist(),
-                                        texts[pieces_at].tolist(), total.tolist(),
-                                        strict=True):
-        paragraphs = mine[offsets[k]:offsets[k + 1]]
-        share = float(sizes_of[paragraphs].sum()) / max(page_size, 1)
-        piece = frozenset(paragraphs.tolist())
+    for k, page, text, share in zip(pieces_at[wide].tolist(), page_of[wide].tolist(),
+                                    texts[pieces_at[wide]].tolist(), shares[wide].tolist(),
+                                    strict=True):
+        piece = frozenset(mine[offsets[k]:offsets[k + 1]].tolist())
         kept = by_page[page].get(piece)
         if share >= _PART_SHARE and (kept is None or (share, -text) > (kept[0], -kept[1])):
             by_page[page][piece] = (share, text)
