@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -484,3 +485,26 @@ def test_paragraph_strings_are_decoded_and_spans_point_at_the_text_as_given() ->
     assert paragraphs == ["Obama’s plan & the cuts", "No reference here."]
     assert [text[start:end] for start, end in spans.tolist()] == [
         "Obama&rsquo;s plan &amp; the cuts", "No reference here."]
+
+
+_WORDS = st.sampled_from(["the", "council", "approved", "a", "budget", "café", "Zürich",
+                          "naïve", "Ελλάδα", "мэр", "on", "Monday", "after", "debate", "12,000",
+                          "roads", "élan", "über", "said", "officials"])
+_SENTENCES = st.lists(st.lists(_WORDS, min_size=3, max_size=14).map(
+    lambda words: " ".join(words).capitalize() + "."), min_size=8, max_size=70)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_SENTENCES, st.randoms(use_true_random=False))
+def test_spacing_and_unicode_form_never_move_a_cut(sentences: list[str],
+                                                    chooser: random.Random) -> None:
+    """Property: a line of sentences (long or not) is cut into the same passages, read as
+    the same text, whatever its spacing (each space one to three spaces, no-break spaces
+    among them) and whether its letters are composed (NFC) or not (NFD)."""
+    line = " ".join(sentences)
+    spaced = "".join(chooser.choice([" ", "  ", "\u00a0 ", "   "]) if character == " "
+                     else character for character in line)
+    expected = split_paragraphs(line)
+    for copy in (spaced, unicodedata.normalize("NFD", spaced)):
+        assert [unicodedata.normalize("NFC", " ".join(p.split()))
+                for p in split_paragraphs(copy)] == expected
