@@ -247,21 +247,21 @@ def test_words_only_short_boilerplate_lines_hold_weigh_nothing_in_stories() -> N
     assert ari(dedup(related_lists(documents, 0, listed=0).articles)) >= 0.85
 
 
-def test_boilerplate_names_are_the_words_of_short_flagged_lines_alone() -> None:
-    """``boilerplate_names`` marks the term entries of words that only short flagged lines
+def test_boilerplate_words_are_the_words_of_short_flagged_lines_alone() -> None:
+    """``boilerplate_words`` marks the term entries of words that only short flagged lines
     hold: a word also in the text (or in a long flagged line) is left alone."""
     from newsdedup import DedupConfig
-    from newsdedup._near_duplicates.boilerplate import boilerplate_names
+    from newsdedup._near_duplicates.boilerplate import boilerplate_words
     from newsdedup._text.features import extract_features
 
     text = ("The council of Lima met on Monday to approve a budget for the roads of the north.\n"
             "Read by Rapidtelecast and Lima\n"
             "This page was compiled automatically by the staff of Newshub from its sources.")
     features = extract_features([Article("a", text)], DedupConfig())
-    chrome = boilerplate_names(features, np.array([False, True, True]), [text])
+    chrome = boilerplate_words(features, np.array([False, True, True]), [text])
     assert chrome is not None
     words = {word: int(hash_texts([word]).hashes[0] >> np.uint64(32))
              for word in ("read", "rapidtelecast", "and", "lima", "by", "newshub")}
     marked = set(features.terms[chrome].tolist())
     assert marked == {words["read"], words["rapidtelecast"], words["and"]}
-    assert boilerplate_names(features, np.zeros(3, dtype=bool), [text]) is None
+    assert boilerplate_words(features, np.zeros(3, dtype=bool), [text]) is None

@@ -54,7 +54,7 @@ from .._text.tokenize import hash_texts
 from .links import TEXT_TOKENS
 from .paragraph_matches import ParagraphMatches
 
-__all__ = ["TOPIC_THRESHOLD", "Boilerplate", "boilerplate_names", "find_boilerplate"]
+__all__ = ["TOPIC_THRESHOLD", "Boilerplate", "boilerplate_words", "find_boilerplate"]
 
 
 #: Families about different things: the mean cosine of their content-term vectors stays
@@ -527,7 +527,7 @@ def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -
     return float(cosine[different].mean()) if different.any() else 1.0
 
 
-def boilerplate_names(features: Features, flagged: npt.NDArray[np.bool_],
+def boilerplate_words(features: Features, flagged: npt.NDArray[np.bool_],
                       texts: Sequence[str]) -> npt.NDArray[np.bool_] | None:
     """Which content-term entries (``Features.terms``) are words that their article's
     short ``flagged`` lines hold (under ``TEXT_TOKENS`` tokens: the headlines of a list of

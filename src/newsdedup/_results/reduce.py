@@ -23,7 +23,7 @@ from .._core.config import DedupConfig
 from .._core.heap_trim import release_free_memory
 from .._core.progress import stage
 from .._core.types import F64, I64
-from .._near_duplicates.boilerplate import boilerplate_names, find_boilerplate
+from .._near_duplicates.boilerplate import boilerplate_words, find_boilerplate
 from .._near_duplicates.canonical import CanonicalKey, preference, publication_times
 from .._near_duplicates.canonical_inputs import (
     canonical_keys,
@@ -175,7 +175,7 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     # keep the whole array alive.)
     # Template pages are told by their titles (the template is what they all share).
     story_input = [titles_as_terms(features, templates, [article.title for article in corpus])]
-    chrome = None if texts is None else boilerplate_names(story_input[0], boilerplate.any,
+    chrome = None if texts is None else boilerplate_words(story_input[0], boilerplate.any,
                                                             texts)
     features = attrs.evolve(features, article_terms=np.zeros(len(corpus) + 1, dtype=np.int64),
                             terms=np.zeros(0, features.terms.dtype),

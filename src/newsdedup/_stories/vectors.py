@@ -114,7 +114,7 @@ def story_vectors(features: Features | list[Features], groups: GroupAssignment,
     pass over the content terms (``features`` may be handed over as there). The groups
     marked ``uncounted`` (digest pages: their text is their parts') count in no document
     frequency and in no number of groups. The content-term entries marked ``chrome`` (words
-    only an article's short boilerplate lines hold, ``boilerplate_names``) weigh nothing in
+    only an article's short boilerplate lines hold, ``boilerplate_words``) weigh nothing in
     the term vectors and count in none of their document frequencies; they still count in
     the name vectors, whose agreement they are part of.
 
