@@ -775,8 +775,6 @@ _LONE_PIECE_SHINGLES = 18
 #: ... of which the text's lead holds at least this share: the lead itself, or its first
 #: sentences (a teaser ending "...").
 _LONE_PIECE_HELD = 0.9
-
-
 #: A page of this many pieces of different texts or more (a briefing of teasers, a
 #: newsletter) is a roundup when they make up this share of it: its other lines are a
 #: header, links and teasers too short, or too cut, to be matched.
