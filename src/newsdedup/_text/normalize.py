@@ -52,7 +52,7 @@ from .._core.types import I64
 __all__ = ["LINE_BREAKS", "MOJIBAKE_LEADS", "block_tag_spans", "code_spans", "decode_references",
            "is_mojibake_continuation", "json_escaped", "json_white_escapes", "mojibake_repaired",
            "nfkc", "normalize_text", "plain_text", "plain_text_read", "repair_mojibake",
-           "token_text"]
+           "substituted", "token_text"]
 
 _QUOTES_AND_DASHES: dict[str, str | None] = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -247,11 +247,11 @@ def plain_text_read(text: str) -> tuple[str, I64]:
 def _plain(text: str, where: I64 | None) -> tuple[str, I64 | None]:
     """:func:`plain_text`, carrying ``where`` (see :func:`_spliced`) along if given."""
     if "\\" in text and json_escaped(text):
-        text, where = _substituted(text, where, _JSON_ESCAPE, _unescaped)
+        text, where = substituted(text, where, _JSON_ESCAPE, _unescaped)
     if "<" in text:
-        text, where = _substituted(text, where, _TAG, _untagged)
+        text, where = substituted(text, where, _TAG, _untagged)
     if "]" in text and "](" in text:
-        text, where = _substituted(text, where, _MARKDOWN_LINK, _link_text, _link_text_placed)
+        text, where = substituted(text, where, _MARKDOWN_LINK, _link_text, _link_text_placed)
     if "&" in text:
         text, where = _references_decoded(text, where)
     if text.isascii():
@@ -259,7 +259,7 @@ def _plain(text: str, where: I64 | None) -> tuple[str, I64 | None]:
     return _mojibake_read_back(text, where)
 
 
-def _substituted(text: str, where: I64 | None, pattern: regex.Pattern[str],
+def substituted(text: str, where: I64 | None, pattern: regex.Pattern[str],
                  replace: str | Callable[[regex.Match[str]], str],
                  placed: Callable[[regex.Match[str]], Sequence[int]] | None = None
                  ) -> tuple[str, I64 | None]:
@@ -524,8 +524,8 @@ def _references_decoded(text: str, where: I64 | None) -> tuple[str, I64 | None]:
     for _ in range(3):
         if "&amp;" not in text:
             break
-        text, where = _substituted(text, where, _ESCAPED_AGAIN, "&")
-    return _substituted(text, where, _REFERENCE, _decoded)
+        text, where = substituted(text, where, _ESCAPED_AGAIN, "&")
+    return substituted(text, where, _REFERENCE, _decoded)
 
 
 def normalize_text(text: str) -> str:

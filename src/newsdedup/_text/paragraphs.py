@@ -55,6 +55,7 @@ from .normalize import (
     json_white_escapes,
     plain_text,
     plain_text_read,
+    substituted,
 )
 
 __all__ = ["chunk_paragraphs", "paragraph_spans", "split_lines", "split_paragraphs"]
@@ -488,26 +489,21 @@ def _as_counted(line: str, where: I64) -> tuple[str, I64]:
     each run of white space as one space, and each letter with combining marks composed
     (NFC), so that spacing (two spaces after a full stop, indentation doubled by a
     converter) and the Unicode form (a letter and its accent as one character or two) do
-    not move a cut. A composed letter keeps the positions of its first characters.
+    not move a cut. What replaces a run is placed at its start
+    (``_text.normalize.substituted``).
 
     >>> _as_counted("A.  B e\u0301", np.arange(9))
     ('A. B é', array([0, 1, 2, 4, 5, 6, 8]))
     """
-    composed = unicodedata.is_normalized("NFC", line)
-    runs = list((_WHITE_RUN if composed else _NOT_COUNTED).finditer(line))
-    if not runs:
-        return line, where
-    kept = np.ones(where.size, dtype=bool)
-    pieces, done = [], 0
-    for run in runs:
-        begin, end = run.span()
-        pieces.append(line[done:begin])
-        counted = " " if run.group()[0] in WHITESPACE else unicodedata.normalize("NFC", run.group())
-        pieces.append(counted)
-        kept[begin + len(counted):end] = False
-        done = end
-    pieces.append(line[done:])
-    return "".join(pieces), where[kept]
+    pattern = _WHITE_RUN if unicodedata.is_normalized("NFC", line) else _NOT_COUNTED
+    counted, placed = substituted(line, where, pattern, _counted)
+    assert placed is not None  # ``where`` was given
+    return counted, placed
+
+
+def _counted(run: regex.Match[str]) -> str:
+    """What a run of :data:`_NOT_COUNTED` counts as: one space, or its letter composed."""
+    return " " if run.group()[0] in WHITESPACE else unicodedata.normalize("NFC", run.group())
 
 
 def _passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
