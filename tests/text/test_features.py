@@ -123,3 +123,24 @@ def test_split_features_equals_selecting_each_article(seeds: list[Article]) -> N
     assert len(parts) == features.n_articles
     for number, part in enumerate(parts):
         _assert_same_features(part, select_features(features, np.array([number])))
+
+
+def test_paragraph_texts_read_each_text_once_as_the_steps_read_it() -> None:
+    """``Features.paragraph_texts`` gives the paragraphs' text as ``chunk_paragraphs`` reads
+    it (markup and references read), from the articles' texts, each text read once."""
+    from newsdedup._text.paragraphs import chunk_paragraphs
+
+    texts = ["<p>The mayor&rsquo;s plan.</p>\n\nA second line, long enough.", "",
+             "One more article.\n\nIts last &amp; final line."]
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    reads: list[int] = []
+
+    class Counted(list[str]):
+        def __getitem__(self, index: int) -> str:  # type: ignore[override]
+            reads.append(index)
+            return str(super().__getitem__(index))
+
+    paragraphs = np.arange(features.spans.shape[0])
+    assert features.paragraph_texts(Counted(texts), paragraphs) == chunk_paragraphs(texts)[2]
+    assert reads == [0, 2]

@@ -31,8 +31,6 @@ the reason ``"pattern"``, so a single article's own footer is recognised.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import operator
 from collections.abc import Sequence
 
 import attrs
@@ -47,7 +45,6 @@ from .._core.types import F64, I64
 from .._kernels import TERM_MAX_COUNT
 from .._kernels import families as _families
 from .._text.features import Features
-from .._text.normalize import plain_text
 from .._text.templates import template_blocks
 from .._text.terms import CorpusFrequencies, document_frequencies, term_ids
 from .._text.tokenize import hash_texts
@@ -543,14 +540,7 @@ def boilerplate_words(features: Features, flagged: npt.NDArray[np.bool_],
     if short.size == 0:
         return None
     owner = features.paragraph_article[short].astype(np.int64)
-    lines: list[str] = []
-    # Each text read once (a stream's from disk), its lines in order.
-    for article, spans in itertools.groupby(
-            zip(owner.tolist(), features.spans[short].tolist(), strict=True),
-            key=operator.itemgetter(0)):
-        text = texts[article]
-        lines.extend(plain_text(text[begin:end]) for _, (begin, end) in spans)
-    tokens = hash_texts(lines)
+    tokens = hash_texts(features.paragraph_texts(texts, short))
     held, times = np.unique((owner[tokens.paragraph] << np.int64(32))
                             | (tokens.hashes >> np.uint64(32)).astype(np.int64),
                             return_counts=True)

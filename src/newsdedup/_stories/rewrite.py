@@ -71,7 +71,7 @@ from .._kernels import ngram_counts as _ngram_counts
 from .._kernels import ngram_norms as _ngram_norms
 from .._kernels import supporting_entries as _supporting_entries
 from .._text.features import Features
-from .._text.normalize import normalize_text, plain_text
+from .._text.normalize import normalize_text
 from .._text.tokenize import code_points, folded_text
 
 __all__ = ["REWRITE", "Rewrites", "find_rewrites", "lowest_rewrite_score"]
@@ -292,8 +292,8 @@ def _ngram_rows(texts: Sequence[str], features: Features, allowed: npt.NDArray[n
     once), their columns counted in ``frequency``: each row's paragraph number, each
     article's run of rows (CSR over ``articles``) and the rows. Ranges of paragraphs are
     counted on ``workers`` threads, each with its own frequency table, added in order."""
-    numbers, article_rows, (points, starts) = _paragraphs_of(
-        [texts[k] for k in articles.tolist()], features, allowed, articles)
+    numbers, article_rows, (points, starts) = _paragraphs_of(texts, features, allowed,
+                                                             articles)
     n_pieces = starts.size - 1
     ranges = split_range(n_pieces, workers) if n_pieces >= 2 * workers else [(0, n_pieces)]
     if len(ranges) == 1:
@@ -342,20 +342,17 @@ def _entries(numbers: I64, article_rows: I64,
     return offsets, numbers[first], numbers[second], similarity
 
 
-def _paragraphs_of(involved_texts: list[str], features: Features,
+def _paragraphs_of(texts: Sequence[str], features: Features,
                    allowed: npt.NDArray[np.bool_], involved: I64
                    ) -> tuple[I64, I64, tuple[npt.NDArray[np.uint32], I64]]:
-    """The allowed paragraphs of the ``involved`` articles (with their texts), in article
-    order: each one's paragraph number, each article's run of them (CSR over ``involved``)
-    and their texts, normalized (``_normalized_points``)."""
+    """The allowed paragraphs of the ``involved`` articles (ascending; ``texts`` are all
+    the articles'), in article order: each one's paragraph number, each article's run of
+    them (CSR over ``involved``) and their texts, normalized (``_normalized_points``)."""
     numbers, owner = gather_rows(features.article_paragraphs, involved)
     kept = allowed[numbers]
     numbers, owner = numbers[kept], owner[kept]
     article_rows = owner_offsets(owner, involved.size)
-    spans = features.spans[numbers].tolist()
-    pieces = [plain_text(involved_texts[position][begin:end])
-              for position, (begin, end) in zip(owner.tolist(), spans, strict=True)]
-    return numbers, article_rows, _normalized_points(pieces)
+    return numbers, article_rows, _normalized_points(features.paragraph_texts(texts, numbers))
 
 
 #: Joins the paragraphs normalized in one call: kept by ``normalize_text``, never white space.

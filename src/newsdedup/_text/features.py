@@ -10,6 +10,7 @@ order, so a parallel run gives exactly the result of a single-threaded one.
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -99,6 +100,19 @@ class Features:
         """Article number of each paragraph."""
         return np.repeat(np.arange(self.n_articles, dtype=np.int64),
                          np.diff(self.article_paragraphs))
+
+    def paragraph_texts(self, texts: Sequence[str], paragraphs: I64) -> list[str]:
+        """The text of each of ``paragraphs`` (ascending) as the steps read it
+        (``_text.normalize.plain_text`` of its span), from the articles' ``texts``: each
+        text read once (a stream's from disk)."""
+        articles = np.searchsorted(self.article_paragraphs, paragraphs, side="right") - 1
+        pieces: list[str] = []
+        for article, spans in itertools.groupby(
+                zip(articles.tolist(), self.spans[paragraphs].tolist(), strict=True),
+                key=operator.itemgetter(0)):
+            text = texts[article]
+            pieces.extend(plain_text(text[begin:end]) for _, (begin, end) in spans)
+        return pieces
 
     @property
     def paragraph_index(self) -> I64:
