@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, dedup
+from newsdedup._corpora.messy import teaser
 from newsdedup._near_duplicates import links as links_module
 from newsdedup._text.paragraphs import split_paragraphs
 
@@ -483,30 +484,13 @@ def test_a_roundup_may_carry_a_short_articles_lead_alone(
     assert not dedup([*sources, page]).article("roundup").is_digest
 
 
-_SENTENCE = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
-
-
-def _teaser(article: Article) -> str | None:
-    """A briefing's teaser of ``article``: its lead's first sentences, 25 words or more but
-    not the whole lead, and an ellipsis (None for an article whose lead is an address or
-    has no such opening)."""
-    lead = split_paragraphs(article.text)[0]
-    if lead.startswith("http"):
-        return None
-    sentences = _SENTENCE.split(lead)
-    for count in range(1, len(sentences)):
-        opening = " ".join(sentences[:count])
-        if len(opening.split()) >= 25:
-            return f"{opening} \u2026"
-    return None
-
-
 def _briefing_sources(count: int) -> list[Article]:
-    """``count`` ECB+ articles of different topics with a teaser (see ``_teaser``)."""
+    """``count`` ECB+ articles of different topics with a teaser
+    (``_corpora.messy.teaser``: the first sentences of the lead, cut with an ellipsis)."""
     chosen: dict[str, Article] = {}
     for row in load_ecbplus():
         article = Article(row["id"], row["text"], published="2024-03-01")
-        if row["topic"] not in chosen and _teaser(article) is not None:
+        if row["topic"] not in chosen and teaser(article.text) is not None:
             chosen[row["topic"]] = article
     return list(chosen.values())[:count]
 
@@ -521,7 +505,7 @@ def test_a_briefing_of_teasers_is_a_digest(monkeypatch: pytest.MonkeyPatch) -> N
     digest, and the unrecognised ones joined stories of the articles they tease."""
     sources = _briefing_sources(5)
     assert len(sources) == 5
-    teasers = [_teaser(a) for a in sources]
+    teasers = [teaser(a.text) for a in sources]
     briefing = Article("briefing", "\n\n".join(
         ["Your morning briefing: the stories you need to know today.", *map(str, teasers),
          "Forward this briefing to a friend who would enjoy it."]),
@@ -541,7 +525,7 @@ def test_an_article_quoting_teasers_is_no_digest() -> None:
     the week's news) is no digest: the pieces make a small share of it."""
     sources = _briefing_sources(3)
     own = "\n\n".join(split_paragraphs(load_seeds()[2].text))
-    column = Article("column", "\n\n".join([own, *map(str, map(_teaser, sources))]))
+    column = Article("column", "\n\n".join([own, *(str(teaser(a.text)) for a in sources)]))
     assert not dedup([*sources, column]).article("column").is_digest
 
 
