@@ -112,20 +112,21 @@ _FIRE_IN_PART = ("Half of the entrance roof collapsed when a blaze hit the Waitr
 
 
 def test_rewrite_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--rewrite-supported-threshold finds an article rewriting part of another (shown in the
-    summary's shared text); by default, or with --rewrite-threshold off, it is not shown."""
+    """By default an article rewriting part of another is found (shown in the summary's
+    shared text); with --rewrite-supported-threshold off (the whole cosine alone), or with
+    --rewrite-threshold off, it is not shown."""
     data = tmp_path / "input.jsonl"
     data.write_text("".join(json.dumps({"id": i, "text": t}) + "\n"
                             for i, t in (("src", _FIRE), ("part", _FIRE_IN_PART))), "utf-8")
     summaries = {}
-    for extra in ([], ["--rewrite-supported-threshold", "0.25"],
-                  ["--rewrite-supported-threshold", "0.25", "--rewrite-threshold", "off"]):
+    for extra in ([], ["--rewrite-supported-threshold", "off"],
+                  ["--rewrite-threshold", "off"]):
         assert main(["dedup", str(data), "-o", str(tmp_path / "out.jsonl"), "--summary",
                      "--no-progress", *extra]) == 0
         summaries[" ".join(extra)] = capsys.readouterr().err
-    assert "rewrite" in summaries["--rewrite-supported-threshold 0.25"]
-    assert "rewrite" not in summaries[""]
-    assert "rewrite" not in summaries["--rewrite-supported-threshold 0.25 --rewrite-threshold off"]
+    assert "rewrite" in summaries[""]
+    assert "rewrite" not in summaries["--rewrite-supported-threshold off"]
+    assert "rewrite" not in summaries["--rewrite-threshold off"]
 
 
 def test_rewrite_evidence_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -63,9 +63,11 @@ _OFF_OPTIONS = (
     ("story_name_agreement", "stories do not check that groups name the same people and places"),
     ("story_day_conflict_days", "stories do not compare the days their leads name"),
     ("rewrite_threshold", "no rewrite matches"),
-    ("rewrite_supported_threshold", "rewrites need rewrite_threshold; 0.25 finds more "
-                                    "rewrites in part than the default 0.42, reading more "
-                                    "texts"),
+    ("rewrite_supported_threshold", "rewrites need rewrite_threshold, and no text is read "
+                                    "for rewrites in part; 0.25 finds more than the "
+                                    "default 0.3, reading more texts"),
+    ("rewrite_text_threshold", "a rewrite in part needs a paragraph pair at "
+                               "rewrite_paragraph_threshold; the whole texts do not count"),
     ("rewrite_evidence_threshold", "a pair over rewrite_threshold is a rewrite without a "
                                    "paragraph pair keeping its phrasing"),
 )

@@ -613,7 +613,8 @@ def test_rewrite_collapse_spaces(seed: int, size: int) -> None:
 def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int) -> None:
     """Character n-gram rows: columns listed from bit sets equal sorted n-grams, with their
     counts and document frequencies (added to what the table holds; short and empty pieces
-    included); then each row's norm of its weights equals the plain computation."""
+    included); then each entry's count summed over its article's rows, each row's norm of
+    its weights and each article's norm of its whole text equal the plain computation."""
     rng = np.random.default_rng(seed)
     sizes = rng.integers(0, 40, pieces)
     # Few distinct code points (ASCII and beyond), so n-grams repeat within and across pieces.
@@ -626,8 +627,13 @@ def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int
              ngram, frequency)
     indptr, indices, counts = _kernels.ngram_counts(points, starts, 0x100000001B3, ngram,
                                                     frequency)
+    cuts = np.sort(rng.integers(0, pieces + 1, rng.integers(0, 4)))
+    article_rows = np.concatenate([[0], cuts, [pieces]]).astype(np.int64)
+    run_both(_kernels.article_counts, _rewrite._article_counts, indptr, indices, counts,
+             article_rows, frequency.size)
+    summed = _kernels.article_counts(indptr, indices, counts, article_rows, frequency.size)
     run_both(_kernels.ngram_norms, _rewrite._ngram_norms, indptr, indices, counts,
-             frequency, pieces + int(rng.integers(0, 5)))
+             frequency, pieces + int(rng.integers(0, 5)), summed, article_rows)
 
 
 @EXAMPLES
@@ -637,17 +643,21 @@ def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
                                     threshold: float) -> None:
     """Row pairs of article pairs at a threshold (a row's cosine with itself reaches 1.0):
     scattered left rows, each right row added along them, weights computed on the way,
-    equal the merge of each row pair of the weighed rows (same sums, in column order)."""
+    equal the merge of each row pair of the weighed rows (same sums, in column order); the
+    whole-text cosines carried along the chains equal the plain sums."""
     rng = np.random.default_rng(seed)
     indptr, indices, _ = _sparse_rows(rng, rows, columns, np.int32)
     counts = rng.choice([1, 1, 1, 2, 3], indices.size).astype(np.int32)
     frequency = rng.integers(0, 4, 32).astype(np.int32)
     n_rows = rows + int(rng.integers(0, 4))
-    norms = _kernels.ngram_norms(indptr, indices, counts, frequency, n_rows)
     cuts = np.sort(rng.integers(0, rows + 1, rng.integers(0, 5)))
     article_rows = np.concatenate([[0], cuts, [rows]]).astype(np.int64)
+    summed = _kernels.article_counts(indptr, indices, counts, article_rows, 32)
+    norms, whole_norms = _kernels.ngram_norms(indptr, indices, counts, frequency, n_rows,
+                                              summed, article_rows)
     n_articles = article_rows.size - 1
     left = np.sort(rng.integers(0, n_articles, rng.integers(0, 8))).astype(np.int64)
     right = rng.integers(0, n_articles, left.size).astype(np.int64)
     run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, indices,
-             counts, frequency, norms, n_rows, article_rows, left, right, threshold)
+             counts, frequency, norms, n_rows, article_rows, left, right, threshold, summed,
+             whole_norms)

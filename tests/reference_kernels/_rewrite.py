@@ -129,8 +129,29 @@ def _weights(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows: int
                      for k in range(indices.size)], dtype=np.float64)
 
 
-def _ngram_norms(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows: int) -> F64:
-    """Each row's L2 norm of its weights, squares summed in column order; at least 1e-12."""
+def _article_counts(indptr: I64, indices: I32, counts: I32, article_rows: I64,
+                    buckets: int) -> I32:
+    """Each entry's column count summed over its article's rows."""
+    summed = np.zeros(indices.size, dtype=np.int32)
+    for article in range(article_rows.size - 1):
+        start, stop = indptr[article_rows[article]], indptr[article_rows[article + 1]]
+        totals: dict[int, int] = {}
+        for column, count in zip(indices[start:stop].tolist(), counts[start:stop].tolist()):
+            totals[column] = totals.get(column, 0) + count
+        summed[start:stop] = [totals[column] for column in indices[start:stop].tolist()]
+    return summed
+
+
+def _summed_weight(count: int, df: int, n_rows: int) -> float:
+    """``1 + log tf`` of a summed count times the smooth IDF (the kernel's operations)."""
+    return (1.0 + math.log(count)) * (math.log((1 + n_rows) / (1.0 + df)) + 1.0)
+
+
+def _ngram_norms(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows: int,
+                 summed: I32, article_rows: I64) -> tuple[F64, F64]:
+    """Each row's L2 norm of its weights, squares summed in column order, and each
+    article's norm of its whole text, each entry adding its part of its column's square
+    (in row and column order); at least 1e-12."""
     weights = _weights(indptr, indices, counts, frequency, n_rows)
     norms = np.zeros(indptr.size - 1)
     for row in range(indptr.size - 1):
@@ -138,19 +159,46 @@ def _ngram_norms(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows:
         for weight in weights[indptr[row]:indptr[row + 1]].tolist():
             total += weight * weight
         norms[row] = max(math.sqrt(total), 1e-12)
-    return norms
+    whole = np.zeros(article_rows.size - 1)
+    for article in range(article_rows.size - 1):
+        total = 0.0
+        for k in range(indptr[article_rows[article]], indptr[article_rows[article + 1]]):
+            weight = _summed_weight(int(summed[k]), int(frequency[indices[k]]), n_rows)
+            total += weight * weight * int(counts[k]) / float(summed[k])
+        whole[article] = max(math.sqrt(total), 1e-12)
+    return norms, whole
 
 
 def _supporting_entries(indptr: I64, indices: I32, counts: I32, frequency: I32, norms: F64,
                         n_rows: int, article_rows: I64, left: I64, right: I64,
-                        threshold: float) -> tuple[I64, I64, I64, F64]:
+                        threshold: float, summed: I32,
+                        whole_norms: F64) -> tuple[I64, I64, I64, F64, F64]:
     """Each article pair's block of row cosines (weights over norms, one merge per row
-    pair), its entries at ``threshold`` or above in row order."""
+    pair), its entries at ``threshold`` or above in row order; and its whole-text cosine:
+    each entry's share of its column's whole weight (``weight * count / summed``), the
+    left article's shares added up per column in entry order, each right entry's share
+    times the left total of its column, added in entry order."""
     row_of = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
     data = _weights(indptr, indices, counts, frequency, n_rows) / norms[row_of]
+
+    def share(k: int) -> float:
+        return (_summed_weight(int(summed[k]), int(frequency[indices[k]]), n_rows)
+                * int(counts[k]) / float(summed[k]))
+
     offsets = np.zeros(left.size + 1, dtype=np.int64)
+    whole = np.zeros(left.size)
     first, second, values = [], [], []
     for pair in range(left.size):
+        totals: dict[int, float] = {}
+        for k in range(indptr[article_rows[left[pair]]], indptr[article_rows[left[pair] + 1]]):
+            column = int(indices[k])
+            totals[column] = share(k) + totals[column] if column in totals else share(k)
+        dot = 0.0
+        for k in range(indptr[article_rows[right[pair]]],
+                       indptr[article_rows[right[pair] + 1]]):
+            if int(indices[k]) in totals:
+                dot += totals[int(indices[k])] * share(k)
+        whole[pair] = dot / (whole_norms[left[pair]] * whole_norms[right[pair]])
         left_rows = np.arange(article_rows[left[pair]], article_rows[left[pair] + 1])
         right_rows = np.arange(article_rows[right[pair]], article_rows[right[pair] + 1])
         block = _cosine_block(indptr, indices, data, left_rows, right_rows)
@@ -160,4 +208,4 @@ def _supporting_entries(indptr: I64, indices: I32, counts: I32, frequency: I32, 
             values.append(block[i, j])
         offsets[pair + 1] = len(first)
     return (offsets, np.array(first, dtype=np.int64), np.array(second, dtype=np.int64),
-            np.array(values, dtype=np.float64))
+            np.array(values, dtype=np.float64), whole)

@@ -91,20 +91,20 @@ PARTIAL = ("Half of the entrance roof collapsed when a blaze hit the Waitrose su
 
 def test_a_rewrite_in_part_needs_a_supporting_paragraph() -> None:
     """An article rewording the source's lead and going on about other things scores under
-    ``rewrite_threshold`` (its whole cosine is ~0.33, under the default
-    ``rewrite_supported_threshold`` of 0.4 too); with 0.25 it is a rewrite, supported by the
-    reworded lead. An independent write-up scoring higher
-    (~0.39) has no reworded paragraph and stays out."""
+    ``rewrite_threshold`` (its whole cosine is ~0.33); from ``rewrite_supported_threshold``
+    (0.3) it is a rewrite, supported by the reworded lead, and with 0.42 (the former
+    default) it is not read at all. An independent write-up scoring higher (~0.39) has no
+    reworded paragraph and stays out."""
     pair = [Article("src", SOURCE), Article("part", PARTIAL)]
-    assert not [m for m in dedup(pair).matches if m.relation == "rewrite"]
-    found = [m for m in dedup(pair, rewrite_supported_threshold=0.25).matches
-             if m.relation == "rewrite"]
-    assert len(found) == 1
-    assert 0.25 <= found[0].score < 0.45
-    assert [(p.a_index, p.b_index) for p in found[0].shared_paragraphs] == [(0, 0)]
-    other = dedup([Article("src", SOURCE), Article("other", OTHER)],
-                  rewrite_supported_threshold=0.25)
-    assert not [m for m in other.matches if m.relation == "rewrite"]
+    assert not [m for m in dedup(pair, rewrite_supported_threshold=0.42).matches
+                if m.relation == "rewrite"]
+    for config in (DedupConfig(), DedupConfig(rewrite_supported_threshold=0.25)):
+        found = [m for m in dedup(pair, config).matches if m.relation == "rewrite"]
+        assert len(found) == 1
+        assert 0.3 <= found[0].score < 0.45
+        assert [(p.a_index, p.b_index) for p in found[0].shared_paragraphs] == [(0, 0)]
+        other = dedup([Article("src", SOURCE), Article("other", OTHER)], config)
+        assert not [m for m in other.matches if m.relation == "rewrite"]
 
 
 def test_a_stream_finds_a_rewrite_in_part_as_a_list_does() -> None:
@@ -146,6 +146,89 @@ def test_a_rewrite_in_part_without_texts_is_not_reported() -> None:
                                             rewrite_evidence_threshold=None))
     assert (no_evidence.a.tolist(), no_evidence.b.tolist()) == ([0, 0], [1, 2])
     assert no_evidence.pair_offsets.tolist() == [0, 1, 1]
+
+
+#: SOURCE's sentences cut into clauses and regrouped into other paragraphs: no paragraph
+#: pair keeps half its phrasing (closest ~0.46), the whole texts do (~0.70).
+REGROUPED = ("Half of the entrance roof collapsed in the blaze. Police confirmed that Robert "
+             "Pitman, 24, from the town was charged with arson.\n\n"
+             "Firefighters battled the fire at the Waitrose supermarket in Wellington early "
+             "Sunday, fire services said. A spokeswoman for the chain said the store would stay "
+             "closed.\n\n"
+             "He will appear before magistrates in Taunton Deane on Tuesday. The damage will be "
+             "assessed over several weeks.")
+
+
+def test_a_rewrite_regrouped_into_other_paragraphs_is_found_by_its_whole_text() -> None:
+    """A rewrite whose sentences are cut and regrouped has no paragraph pair at
+    ``rewrite_paragraph_threshold``: under ``rewrite_threshold`` only its whole text and a
+    paragraph pair at ``rewrite_text_threshold`` find it, listing the paragraph pairs at
+    that level; the independent write-up at the same score stays out, and so does the
+    rewrite with the rule off."""
+    texts = [SOURCE, REGROUPED, OTHER]
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    allowed = np.ones(features.spans.shape[0], dtype=bool)
+    pairs = (np.array([0, 0]), np.array([1, 2]), np.array([0.35, 0.35]))
+    found = find_rewrites(*pairs, texts, features, allowed, DedupConfig())
+    assert (found.a.tolist(), found.b.tolist()) == ([0], [1])
+    assert found.pair_offsets[1] >= 1
+    assert all(0.4 <= value < 0.5 for value in found.paragraph_similarity.tolist())
+    off = find_rewrites(*pairs, texts, features, allowed,
+                        DedupConfig(rewrite_text_threshold=None))
+    assert off.a.size == 0
+
+
+def _whole_cosines(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The reference whole-text cosines: each paragraph's n-gram columns counted alone
+    (``ngram_counts``, one piece each), summed per article in a dict, weighed ``1 + log
+    tf`` times the smooth IDF over the paragraphs, and compared article by article."""
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    pieces = [[" ".join(normalize_text(text[start:stop]).split())
+               for start, stop in features.spans[
+                   features.article_paragraphs[n]:features.article_paragraphs[n + 1]].tolist()]
+              for n, text in enumerate(texts)]
+    frequency = np.zeros(_BUCKETS, dtype=np.int32)
+    summed: list[dict[int, int]] = []
+    for article in pieces:
+        points = np.frombuffer("".join(article).encode("utf-32-le"), dtype=np.uint32)
+        starts = np.zeros(len(article) + 1, dtype=np.int64)
+        np.cumsum([len(piece) for piece in article], out=starts[1:])
+        _, indices, counts = ngram_counts(points, starts, int(_PRIME), _NGRAM, frequency)
+        totals: dict[int, int] = {}
+        for column, count in zip(indices.tolist(), counts.tolist(), strict=True):
+            totals[column] = totals.get(column, 0) + count
+        summed.append(totals)
+    n_rows = sum(len(article) for article in pieces)
+
+    def weights(totals: dict[int, int]) -> dict[int, float]:
+        return {column: (1 + np.log(count)) * (np.log((1 + n_rows) / (1 + frequency[column]))
+                                               + 1) for column, count in totals.items()}
+
+    cosines = []
+    for left, right in zip(a.tolist(), b.tolist(), strict=True):
+        first, second = weights(summed[left]), weights(summed[right])
+        dot = sum(weight * second.get(column, 0.0) for column, weight in first.items())
+        cosines.append(dot / np.sqrt(sum(w * w for w in first.values()))
+                       / np.sqrt(sum(w * w for w in second.values())))
+    return np.array(cosines)
+
+
+@given(st.lists(st.sampled_from([SOURCE, REWRITE, OTHER, PARTIAL, REGROUPED,
+                                 "Пожарные тушили пожар.\n\nПожар, пожар!"]),
+                min_size=2, max_size=5))
+def test_the_whole_text_cosine_equals_the_articles_compared_whole(texts: list[str]) -> None:
+    """The whole-text cosine the pair check computes along its scattered rows equals the
+    cosine of the articles' summed n-gram counts computed directly (repeated paragraphs and
+    n-grams repeated across paragraphs included)."""
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    allowed = np.ones(features.spans.shape[0], dtype=bool)
+    a, b = (np.array(side, dtype=np.int64)
+            for side in zip(*itertools.combinations(range(len(texts)), 2), strict=True))
+    *_, whole = rewrite_module._supporting_entries_of(texts, features, allowed, a, b, 0.5)
+    assert np.allclose(whole, _whole_cosines(texts, a, b), rtol=1e-9, atol=1e-12)
 
 
 def test_rewrites_work_in_a_script_without_spaces_or_case() -> None:

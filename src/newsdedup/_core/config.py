@@ -196,17 +196,19 @@ class DedupConfig:
     #: story, 141 pairs per 10k articles reach it; 16% of the ECB+ pairs of one event, many
     #: from one wire report). Raise it for fewer, surer rewrites; None: off.
     rewrite_threshold: float | None = attrs.field(default=0.45, validator=_optional_unit)
-    #: Rewrites in part: a pair scoring at least this, under ``rewrite_threshold``, is a
-    #: rewrite when one of its paragraph pairs reaches ``rewrite_paragraph_threshold`` (part
-    #: of one reworded from the other; the rest of it says something else, which lowers the
-    #: whole cosine). Reads the texts of the pairs it checks (a stream's are kept on disk for
-    #: the run). 0.42: ECB+ stand-in recall 0.725 -> 0.758, Ukrainian 0.383 -> 0.417, for
-    #: +7% of ``dedup()`` time on the synthetic corpus at 20k (where most compared pairs are
-    #: write-ups of one vocabulary; 0.4: 0.800 / 0.433 for +21%), and +24% at 100k, where
-    #: more pairs reach it (two workers: 18.9 -> 23.5 s; all rewrites off 17.4 s). 0.25 for
-    #: rewrite detection (0.842 / 0.483; docs/stories.md); None: ``rewrite_threshold``
-    #: alone, for large runs that need no rewrites in part.
-    rewrite_supported_threshold: float | None = attrs.field(default=0.42,
+    #: Rewrites read from the texts: a pair scoring at least this (under
+    #: ``rewrite_threshold``) is a rewrite when one of its paragraph pairs reaches
+    #: ``rewrite_paragraph_threshold`` (part of one reworded from the other; the rest of it
+    #: says something else, which lowers the whole cosine) or its whole texts reach
+    #: ``rewrite_text_threshold``. Reads the texts of the pairs it checks (a stream's are
+    #: kept on disk for the run). A rewrite in an inflected language shares few word forms
+    #: with its source (Ukrainian stand-in: derived pairs score 0.12-0.79). 0.3: ECB+ stand-in
+    #: recall 0.758 -> 0.867 at precision 0.963, Ukrainian 0.417 -> 0.483, for +27-31% of
+    #: ``dedup()`` time on the synthetic corpus at 20k (where most compared pairs are
+    #: write-ups of one vocabulary: 2,208 pairs read at 0.42, 14,782 at 0.3) and +0-8% on the
+    #: repost feed at 10k (docs/performance.md). 0.42 was the default before; None:
+    #: ``rewrite_threshold`` alone, for large runs that need no rewrites in part.
+    rewrite_supported_threshold: float | None = attrs.field(default=0.3,
                                                             validator=_optional_unit)
     #: Rewrites: a paragraph pair supports a rewrite at this character 4-gram cosine (a
     #: paragraph reworded but about the same facts; unrelated paragraphs of one story share
@@ -221,6 +223,16 @@ class DedupConfig:
     #: Ukrainian stand-ins have one at 0.36 or more. None: the whole cosine alone.
     rewrite_evidence_threshold: float | None = attrs.field(default=0.3,
                                                            validator=_optional_unit)
+    #: Rewrites: a pair scoring at least ``rewrite_supported_threshold`` is a rewrite when
+    #: the character 4-gram cosine of the two whole texts (``1 + log tf`` times IDF over the
+    #: paragraphs compared) and of one paragraph pair both reach this: a rewrite keeps its
+    #: source's phrasing spread over sentences regrouped into other paragraphs, which no
+    #: paragraph pair may show at ``rewrite_paragraph_threshold``. 0.4: on the ECB+ stand-in
+    #: recall 0.833 -> 0.867 at precision 0.962 -> 0.963 (0.35: 0.883 at 0.946). The whole
+    #: texts alone are not enough: independent write-ups sharing long names and quotes reach
+    #: 0.46 (ECB+) and 0.40 (two of the five seeds, whose closest paragraphs are at 0.37).
+    #: None: paragraph pairs alone.
+    rewrite_text_threshold: float | None = attrs.field(default=0.4, validator=_optional_unit)
     #: Threads computing features (paragraphs, tokens, shingles, terms) while the input is
     #: read; 1 computes them in the calling thread. Results are identical for any number.
     workers: int = attrs.field(default=1, validator=_positive_int)

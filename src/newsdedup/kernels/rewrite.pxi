@@ -149,43 +149,111 @@ cdef inline double ngram_weight(const double* tf_weight, const double* idf, int6
     return tf_weight[count] * (log(<double>(1 + n_rows) / (1.0 + df)) + 1.0)
 
 
+def article_counts(const int64_t[::1] indptr, const int32_t[::1] indices,
+                   const int32_t[::1] counts, const int64_t[::1] article_rows, int64_t buckets):
+    """Each entry's count summed over its article's rows (article ``a`` holds rows
+    ``article_rows[a]:article_rows[a + 1]``): the count of its column in the article's whole
+    text. Summed in a table of ``buckets`` columns (each column asked for ``PREFETCH_AHEAD``
+    entries before it is read), cleared after each article."""
+    cdef Py_ssize_t n_articles = article_rows.shape[0] - 1
+    cdef int64_t article, position, start, stop
+    summed = np.empty(indices.shape[0], dtype=np.int32)
+    cdef int32_t[::1] out = summed
+    cdef int32_t* table = NULL
+    try:
+        with nogil:
+            table = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
+            for article in range(n_articles):
+                start = indptr[article_rows[article]]
+                stop = indptr[article_rows[article + 1]]
+                for position in range(start, stop):
+                    if position + PREFETCH_AHEAD < stop:
+                        nd_prefetch(&table[indices[position + PREFETCH_AHEAD]])
+                    table[indices[position]] += counts[position]
+                for position in range(start, stop):
+                    out[position] = table[indices[position]]
+                for position in range(start, stop):
+                    table[indices[position]] = 0
+    finally:
+        free(table)
+    return summed
+
+
+cdef inline double summed_weight(const double* tf_weight, const double* idf, int64_t n_rows,
+                                int64_t most_count, int32_t count, int32_t df) noexcept nogil:
+    """``ngram_weight`` of a count summed over an article's rows, which may be beyond the
+    table of ``1 + log tf`` (counts up to ``most_count``)."""
+    if count <= most_count:
+        return ngram_weight(tf_weight, idf, n_rows, count, df)
+    return (1.0 + log(<double>count)) * ngram_weight(tf_weight, idf, n_rows, 1, df)
+
+
+cdef inline double entry_share(const double* tf_weight, const double* idf, int64_t n_rows,
+                              int64_t most_count, int32_t count, int32_t summed,
+                              int32_t df) noexcept nogil:
+    """An entry's share of its column's weight in its article's whole text: the column's
+    weight (``summed_weight`` of its summed count) times the entry's part of that count, so
+    the shares of a column's entries add up to its weight."""
+    return (summed_weight(tf_weight, idf, n_rows, most_count, summed, df) * count
+            / <double>summed)
+
+
 def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
-                const int32_t[::1] counts, const int32_t[::1] frequency, int64_t n_rows):
+                const int32_t[::1] counts, const int32_t[::1] frequency, int64_t n_rows,
+                const int32_t[::1] summed, const int64_t[::1] article_rows):
     """The L2 norm of each row of n-gram counts weighed ``1 + log tf`` times the smooth IDF
-    over ``n_rows`` pieces (``df`` from ``frequency``), squares summed in column order; at
-    least 1e-12."""
-    cdef Py_ssize_t n_pieces = indptr.shape[0] - 1
-    cdef int64_t piece, position, ahead, n_entries = indices.shape[0]
-    cdef double weight, norm
-    norms = np.empty(n_pieces, dtype=np.float64)
+    over ``n_rows`` pieces (``df`` from ``frequency``), squares summed in column order, and
+    of each article's whole text weighed the same way (``summed``: ``article_counts``;
+    article ``a`` holds rows ``article_rows[a]:article_rows[a + 1]``, which cover the rows),
+    a column's square counted once as the sum of its entries' parts of it; at least
+    1e-12."""
+    cdef Py_ssize_t n_articles = article_rows.shape[0] - 1
+    cdef int64_t article, piece, position, ahead, n_entries = indices.shape[0]
+    cdef int64_t most_count = 1
+    cdef int32_t df
+    cdef double weight, norm, whole_norm
+    norms = np.empty(indptr.shape[0] - 1, dtype=np.float64)
+    whole_norms = np.empty(n_articles, dtype=np.float64)
     cdef double[::1] out = norms
+    cdef double[::1] out_whole = whole_norms
     cdef double* tf_weight = NULL
     cdef double* idf = NULL
     try:
         with nogil:
             ngram_weight_tables(counts, n_rows, &tf_weight, &idf)
-            for piece in range(n_pieces):
-                norm = 0.0
-                for position in range(indptr[piece], indptr[piece + 1]):
-                    ahead = position + PREFETCH_AHEAD
-                    if ahead < n_entries:
-                        nd_prefetch(&frequency[indices[ahead]])
-                    weight = ngram_weight(tf_weight, idf, n_rows, counts[position],
-                                          frequency[indices[position]])
-                    norm += weight * weight
-                norm = sqrt(norm)
-                out[piece] = norm if norm >= 1e-12 else 1e-12
+            for position in range(n_entries):
+                most_count = imax(most_count, counts[position])
+            for article in range(n_articles):
+                whole_norm = 0.0
+                for piece in range(article_rows[article], article_rows[article + 1]):
+                    norm = 0.0
+                    for position in range(indptr[piece], indptr[piece + 1]):
+                        ahead = position + PREFETCH_AHEAD
+                        if ahead < n_entries:
+                            nd_prefetch(&frequency[indices[ahead]])
+                        df = frequency[indices[position]]
+                        weight = ngram_weight(tf_weight, idf, n_rows, counts[position], df)
+                        norm += weight * weight
+                        weight = summed_weight(tf_weight, idf, n_rows, most_count,
+                                               summed[position], df)
+                        whole_norm += (weight * weight * counts[position]
+                                       / <double>summed[position])
+                    norm = sqrt(norm)
+                    out[piece] = norm if norm >= 1e-12 else 1e-12
+                whole_norm = sqrt(whole_norm)
+                out_whole[article] = whole_norm if whole_norm >= 1e-12 else 1e-12
     finally:
         free(tf_weight)
         free(idf)
-    return norms
+    return norms, whole_norms
 
 
 def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                        const int32_t[::1] counts, const int32_t[::1] frequency,
                        const double[::1] norms, int64_t n_rows,
                        const int64_t[::1] article_rows, const int64_t[::1] left,
-                       const int64_t[::1] right, double threshold):
+                       const int64_t[::1] right, double threshold,
+                       const int32_t[::1] summed, const double[::1] whole_norms):
     """The row pairs of each article pair ``(left[k], right[k])`` whose cosine reaches
     ``threshold``: rows ``article_rows[a]:article_rows[a + 1]`` of article ``a`` against
     those of the other, each entry weighed as ``ngram_norms`` weighs it (over ``n_rows``
@@ -193,19 +261,29 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
     scattered into a table of ``frequency.shape[0]`` columns once, every right row then adds
     its products along it, column by column as a merge of the two rows would). Returns CSR
     offsets over the pairs, then each entry's left row, right row and cosine, in row
-    order."""
+    order, and each pair's whole cosine: that of the two articles' whole texts
+    (``summed``: each entry's ``article_counts``; ``whole_norms``: the articles' norms
+    from ``ngram_norms``).
+
+    The whole cosine rides on the scattered rows: an entry's share of its column's weight
+    in its text (``entry_share``) is added along its column's chain, so the chain's first
+    entry holds the left text's weight of the column, which every right entry reaching
+    the chain multiplies by its own share (no other table is read)."""
     cdef Py_ssize_t n_pairs = left.shape[0]
     cdef int64_t pair, current = -1, most_entries = 0, most_rows = 0, article
     cdef int64_t n_left = 0, n_right, left_start = 0, right_start, row, position, entry
     cdef int64_t n_entries = 0, capacity = 1024, found = 0, i, j
-    cdef int64_t buckets = frequency.shape[0]
+    cdef int64_t buckets = frequency.shape[0], most_count = 1
     cdef int32_t bucket
-    cdef double weight
+    cdef double weight, dot
     cdef double* tf_weight = NULL
     cdef double* idf = NULL
     offsets = np.zeros(n_pairs + 1, dtype=np.int64)
+    whole = np.zeros(n_pairs, dtype=np.float64)
     cdef int64_t[::1] out_offsets = offsets
+    cdef double[::1] out_whole = whole
     cdef int32_t* head = NULL
+    cdef double* chain_total = NULL
     cdef int32_t* chain = NULL
     cdef int32_t* chain_row = NULL
     cdef double* chain_weight = NULL
@@ -220,12 +298,15 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                 most_entries = imax(most_entries, indptr[article_rows[article + 1]]
                                     - indptr[article_rows[article]])
             ngram_weight_tables(counts, n_rows, &tf_weight, &idf)
+            for position in range(counts.shape[0]):
+                most_count = imax(most_count, counts[position])
             # Entries are stored plus one: 0 is an empty column or the end of a chain, so the
             # table is zeroed by the system as its pages are touched.
             head = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
             chain = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_row = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_weight = <double*>checked_malloc(most_entries * sizeof(double))
+            chain_total = <double*>checked_malloc(most_entries * sizeof(double))
             block = <double*>checked_malloc(most_rows * most_rows * sizeof(double))
             first_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
             second_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
@@ -249,19 +330,31 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                             chain_weight[entry] = ngram_weight(
                                 tf_weight, idf, n_rows, counts[position], frequency[bucket]
                             ) / norms[left_start + row]
+                            chain_total[entry] = entry_share(
+                                tf_weight, idf, n_rows, most_count, counts[position],
+                                summed[position], frequency[bucket])
+                            if chain[entry] != 0:
+                                chain_total[entry] += chain_total[chain[entry] - 1]
                             head[bucket] = <int32_t>(entry + 1)
                 right_start = article_rows[right[pair]]
                 n_right = article_rows[right[pair] + 1] - right_start
                 memset(block, 0, n_left * n_right * sizeof(double))
+                dot = 0.0
                 for j in range(n_right):
                     for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
                         bucket = indices[position]
                         entry = head[bucket] - 1
+                        if entry < 0:
+                            continue
+                        dot += chain_total[entry] * entry_share(
+                            tf_weight, idf, n_rows, most_count, counts[position],
+                            summed[position], frequency[bucket])
                         weight = ngram_weight(tf_weight, idf, n_rows, counts[position],
                                               frequency[bucket]) / norms[right_start + j]
                         while entry >= 0:
                             block[chain_row[entry] * n_right + j] += chain_weight[entry] * weight
                             entry = chain[entry] - 1
+                out_whole[pair] = dot / (whole_norms[current] * whole_norms[right[pair]])
                 for i in range(n_left):
                     for j in range(n_right):
                         if block[i * n_right + j] >= threshold:
@@ -288,11 +381,12 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
         free(chain)
         free(chain_row)
         free(chain_weight)
+        free(chain_total)
         free(block)
         free(first_rows)
         free(second_rows)
         free(similarity)
-    return offsets, first, second, values
+    return offsets, first, second, values, whole
 
 
 def collapse_spaces(const uint32_t[::1] points, const uint8_t[::1] is_space):
