@@ -76,6 +76,32 @@ def test_copies_under_rewritten_headlines_are_copies() -> None:
     assert len(result.groups) == 1 and not any(a.is_template for a in result.articles)
 
 
+def test_copies_under_one_headline_stay_copies_when_roundups_carry_their_lead() -> None:
+    """An article reposted under its headline, whole or cut after its lead, whose lead two
+    roundup pages also carry under titles of their own: the headline's words are common to
+    most carriers, but they are about the body, so the lead is no template. Before, the
+    copies' titles had no words left to judge and the two roundups alone made the lead a
+    template: boilerplate, and the copies split into groups of one."""
+    documents = load_ecbplus()
+    article = next(d["text"] for d in documents[100:] if d["text"].count("\n\n") >= 4)
+    lead = "\n\n".join(article.split("\n\n")[:2])
+    headline = next(s for s in lead.split(". ") if "http" not in s)[:90]
+    others = [documents[k]["text"].split("\n\n")[0] for k in (200, 300)]
+    start = dt.datetime(2024, 5, 6, 8, tzinfo=dt.UTC)
+    pages = [Article("original", article, title=headline, published=start)]
+    pages += [Article(f"copy{k}", article if k < 3 else lead, title=headline,
+                      published=start + dt.timedelta(hours=k + 1)) for k in range(6)]
+    pages += [Article(f"roundup{k}", f"{lead}\n\n{others[k]}",
+                      title=f"Morning roundup number {k + 1}: three stories",
+                      published=start + dt.timedelta(hours=k + 2)) for k in range(2)]
+    result = dedup(pages)
+    copies = [a for a in result.articles if not a.id.startswith("roundup")]
+    assert not any(a.is_template for a in result.articles)
+    assert not any(b.reason == "template" for a in copies for b in a.boilerplate_paragraphs)
+    assert len({a.group_id for a in copies}) == 1
+    assert result.article("copy5").canonical_id == "original"
+
+
 def test_without_titles_a_shared_body_stays_a_copy() -> None:
     """Untitled pages with one body cannot be told from copies: they are copies."""
     pages = [Article(f"p{k}", TEMPLATE) for k in range(3)]
