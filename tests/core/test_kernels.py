@@ -643,8 +643,9 @@ def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
                                     threshold: float) -> None:
     """Row pairs of article pairs at a threshold (a row's cosine with itself reaches 1.0):
     scattered left rows, each right row added along them, weights computed on the way,
-    equal the merge of each row pair of the weighed rows (same sums, in column order); the
-    whole-text cosines carried along the chains equal the plain sums."""
+    equal the merge of each row pair of the weighed rows (same sums, in column order), for
+    each article's first ``most_compared`` rows; the whole-text cosines carried along the
+    chains equal the plain sums."""
     rng = np.random.default_rng(seed)
     indptr, indices, _ = _sparse_rows(rng, rows, columns, np.int32)
     counts = rng.choice([1, 1, 1, 2, 3], indices.size).astype(np.int32)
@@ -658,6 +659,7 @@ def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
     n_articles = article_rows.size - 1
     left = np.sort(rng.integers(0, n_articles, rng.integers(0, 8))).astype(np.int64)
     right = rng.integers(0, n_articles, left.size).astype(np.int64)
+    most_compared = int(rng.integers(1, rows + 2))
     run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, indices,
              counts, frequency, norms, n_rows, article_rows, left, right, threshold, summed,
-             whole_norms)
+             whole_norms, most_compared)

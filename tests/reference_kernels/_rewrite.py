@@ -171,13 +171,14 @@ def _ngram_norms(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows:
 
 def _supporting_entries(indptr: I64, indices: I32, counts: I32, frequency: I32, norms: F64,
                         n_rows: int, article_rows: I64, left: I64, right: I64,
-                        threshold: float, summed: I32,
-                        whole_norms: F64) -> tuple[I64, I64, I64, F64, F64]:
+                        threshold: float, summed: I32, whole_norms: F64,
+                        most_compared: int) -> tuple[I64, I64, I64, F64, F64]:
     """Each article pair's block of row cosines (weights over norms, one merge per row
     pair), its entries at ``threshold`` or above in row order; and its whole-text cosine:
     each entry's share of its column's whole weight (``weight * count / summed``), the
-    left article's shares added up per column in entry order, each right entry's share
-    times the left total of its column, added in entry order."""
+    left article's shares added up per column, rows last first and each row's entries in
+    order, each right entry's share times the left total of its column, added in entry
+    order. Only each article's first ``most_compared`` rows are compared row by row."""
     row_of = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
     data = _weights(indptr, indices, counts, frequency, n_rows) / norms[row_of]
 
@@ -190,9 +191,10 @@ def _supporting_entries(indptr: I64, indices: I32, counts: I32, frequency: I32, 
     first, second, values = [], [], []
     for pair in range(left.size):
         totals: dict[int, float] = {}
-        for k in range(indptr[article_rows[left[pair]]], indptr[article_rows[left[pair] + 1]]):
-            column = int(indices[k])
-            totals[column] = share(k) + totals[column] if column in totals else share(k)
+        for row in range(article_rows[left[pair] + 1] - 1, article_rows[left[pair]] - 1, -1):
+            for k in range(indptr[row], indptr[row + 1]):
+                column = int(indices[k])
+                totals[column] = share(k) + totals[column] if column in totals else share(k)
         dot = 0.0
         for k in range(indptr[article_rows[right[pair]]],
                        indptr[article_rows[right[pair] + 1]]):
@@ -201,6 +203,7 @@ def _supporting_entries(indptr: I64, indices: I32, counts: I32, frequency: I32, 
         whole[pair] = dot / (whole_norms[left[pair]] * whole_norms[right[pair]])
         left_rows = np.arange(article_rows[left[pair]], article_rows[left[pair] + 1])
         right_rows = np.arange(article_rows[right[pair]], article_rows[right[pair] + 1])
+        left_rows, right_rows = left_rows[:most_compared], right_rows[:most_compared]
         block = _cosine_block(indptr, indices, data, left_rows, right_rows)
         for i, j in np.argwhere(block >= threshold).tolist():
             first.append(left_rows[i])

@@ -179,6 +179,27 @@ def test_a_rewrite_regrouped_into_other_paragraphs_is_found_by_its_whole_text() 
     assert off.a.size == 0
 
 
+def test_long_pages_are_compared_paragraph_by_paragraph_on_their_first_paragraphs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The paragraph pairs of two articles are compared on each one's first
+    ``_MOST_COMPARED`` paragraphs only (a page of thousands would cost their square); the
+    whole-text cosine still reads every paragraph."""
+    texts = [SOURCE, REWRITE]
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    allowed = np.ones(features.spans.shape[0], dtype=bool)
+    pair = (np.array([0]), np.array([1]))
+    offsets, first, second, _, whole = rewrite_module._supporting_entries_of(
+        texts, features, allowed, *pair, 0.3)
+    assert offsets.tolist() == [0, 3]
+    monkeypatch.setattr(rewrite_module, "_MOST_COMPARED", 2)
+    bounded = rewrite_module._supporting_entries_of(texts, features, allowed, *pair, 0.3)
+    kept = (first < 2) & (second - 3 < 2)
+    assert bounded[1].tolist() == first[kept].tolist() == [0, 1]
+    assert bounded[2].tolist() == second[kept].tolist()
+    assert bounded[4].tolist() == whole.tolist()
+
+
 def _whole_cosines(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The reference whole-text cosines: each paragraph's n-gram columns counted alone
     (``ngram_counts``, one piece each), summed per article in a dict, weighed ``1 + log

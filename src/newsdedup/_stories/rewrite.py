@@ -94,6 +94,11 @@ _BUCKETS = 1 << 22
 #: Characters of paragraphs whose n-gram rows are built at once (~25 bytes each while the
 #: rows live: 64M characters, about 1.6 GB); larger sets of pairs are checked in batches.
 _BATCH_CHARACTERS = 1 << 26
+#: Paragraphs of an article compared paragraph by paragraph (its first ones; the whole-text
+#: cosine reads them all): the work of a pair is at most this squared. News articles have
+#: tens of paragraphs; a page of thousands (a comment dump, a transcript) would cost the
+#: square of them (two of 10,000 short paragraphs: 91 s and 1.6 GB, 0.9 s with the bound).
+_MOST_COMPARED = 1024
 # Odd multiplier of the polynomial hash of an n-gram's code points.
 _PRIME = np.uint64(0x100000001B3)
 
@@ -362,7 +367,7 @@ def _entries(numbers: I64, article_rows: I64, rows: _Rows,
         found: tuple[I64, I64, I64, F64, F64] = _supporting_entries(
             indptr, indices, counts, frequency, norms, n_rows, article_rows,
             left[bounds[0]:bounds[1]], right[bounds[0]:bounds[1]], threshold, summed,
-            whole_norms)
+            whole_norms, _MOST_COMPARED)
         return found
 
     # A run of pairs with one left article stays on one thread, which scatters it once.
