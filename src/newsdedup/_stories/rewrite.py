@@ -91,13 +91,14 @@ REWRITE = "rewrite"
 _NGRAM = 4
 #: Columns of the n-gram vectors (hashing trick).
 _BUCKETS = 1 << 22
-#: Characters of paragraphs whose n-gram rows are built at once (~25 bytes each while the
-#: rows live: 64M characters, about 1.6 GB); larger sets of pairs are checked in batches.
+#: Characters of paragraphs whose n-gram rows are built at once (~29 bytes each while the
+#: rows live: 64M characters, about 1.9 GB); larger sets of pairs are checked in batches.
 _BATCH_CHARACTERS = 1 << 26
 #: Paragraphs of an article compared paragraph by paragraph (its first ones; the whole-text
 #: cosine reads them all): the work of a pair is at most this squared. News articles have
 #: tens of paragraphs; a page of thousands (a comment dump, a transcript) would cost the
-#: square of them (two of 10,000 short paragraphs: 91 s and 1.6 GB, 0.9 s with the bound).
+#: square of them (two of 10,000 short paragraphs: 91 s and 1.6 GB; 0.5 s and 148 MB with
+#: the bound).
 _MOST_COMPARED = 1024
 # Odd multiplier of the polynomial hash of an n-gram's code points.
 _PRIME = np.uint64(0x100000001B3)
@@ -266,8 +267,9 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
                                                   workers)
         return _entries(numbers, article_rows, rows, frequency, left, right, threshold,
                         workers)
-    # Columns and counts of each batch written as they are counted (a file each, read back
-    # as two arrays); paragraph numbers and offsets stay in memory (one or two per row).
+    # Columns, counts and summed counts of each batch written as they are counted (a file
+    # each, read back as three arrays); paragraph numbers and offsets stay in memory (one
+    # or two per row).
     with (tempfile.TemporaryFile() as column_file, tempfile.TemporaryFile() as count_file,
           tempfile.TemporaryFile() as summed_file):
         numbers_parts, article_parts, indptr_parts = [], [], []
