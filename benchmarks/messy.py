@@ -67,6 +67,8 @@ RESULTS = Path(__file__).parent / "results"
 
 #: Share of scenario 7's copies shown through a wrong decoding in its mojibake variant.
 MOJIBAKE_SHARE = 0.2
+#: Scenario 7 with dates lost: a share of the originals undated, another dated a day late.
+DATES_LOST = (0.3, 0.15)
 
 
 def load_ecbplus() -> tuple[BaseDocument, ...]:
@@ -246,13 +248,15 @@ def rewrite_metrics(docs: tuple[BaseDocument, ...], variants: dict[str, str] | N
 
 def feed_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...], size: int,
                  seed: int) -> dict[str, Any]:
-    """Scenario 7: reposts of real texts with roundups, with and without source/url, and
-    with a fifth of the copies shown through a wrong decoding (mojibake)."""
+    """Scenario 7: reposts of real texts with roundups, with and without source/url, with a
+    fifth of the copies shown through a wrong decoding (mojibake), and with dates lost (a
+    share of the originals undated or dated late)."""
     corpus = repost_feed(seeds + ecb, size, seed)
     out: dict[str, Any] = {"articles": len(corpus.articles),
                            "gold_groups": len(set(lab.group for lab in corpus.labels.values()))}
     for variant, data in (("with_sites", corpus), ("without_sites", corpus.without_sites()),
-                          ("mojibake", corpus.wrongly_decoded(MOJIBAKE_SHARE, seed))):
+                          ("mojibake", corpus.wrongly_decoded(MOJIBAKE_SHARE, seed)),
+                          ("dates_lost", corpus.dates_lost(*DATES_LOST, seed))):
         result, seconds = run(data)
         groups = score_field(result, data, "group")
         out[variant] = {
@@ -334,6 +338,12 @@ def table(results: dict[str, Any]) -> str:
                          f"{_f(run_['pair_precision'])} / {_f(run_['pair_recall'])} "
                          f"({run_['predicted_groups']} groups for {feed['gold_groups']}; "
                          f"{run_['articles_per_s']:,.0f} articles/s)"))
+        for variant in ("with_sites", "dates_lost"):
+            label = ("with sites" if variant == "with_sites" else
+                     f"{DATES_LOST[0]:.0%} of the originals undated, "
+                     f"{DATES_LOST[1]:.0%} a day late")
+            rows.append((f"7 feed {int(size) // 1000}k", f"canonical is the original, {label}",
+                         _f(feed[variant]["canonical_is_original"])))
     lines = ["| scenario | metric | value |", "| --- | --- | --- |"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)

@@ -240,6 +240,23 @@ def test_wrongly_decoded_copies_keep_their_labels_and_read_back(feed: MessyCorpu
     assert all(repair_mojibake(b.text) == a.text for a, b in changed)
 
 
+def test_dates_lost_touches_only_the_originals_dates(feed: MessyCorpus) -> None:
+    """The dates-lost variant leaves every copy and every text as it was, and of the
+    originals undates about the share asked and dates about the other share a day late."""
+    lost = feed.dates_lost(0.3, 0.15, seed=1)
+    assert lost.labels == feed.labels
+    pairs = list(zip(feed.articles, lost.articles, strict=True))
+    assert all(a.text == b.text and a.id == b.id for a, b in pairs)
+    changed = [(a, b) for a, b in pairs if a.published != b.published]
+    assert all(feed.labels[a.id].kind == "original" for a, _ in changed)
+    originals = sum(feed.labels[a.id].kind == "original" for a in feed.articles)
+    undated = sum(b.published is None for _, b in changed)
+    late = [b.published - a.published for a, b in changed if b.published is not None]
+    assert 0.15 * originals < undated < 0.45 * originals
+    assert 0.05 * originals < len(late) < 0.25 * originals
+    assert set(late) == {dt.timedelta(days=1)}
+
+
 def test_excerpts_are_verbatim_prefixes(excerpts: tuple[MessyCorpus, DedupResult]) -> None:
     """Cut reposts keep the first 60-67% of the paragraphs, lead excerpts the first 30-45%,
     verbatim; some are published 10 or more days after their source."""

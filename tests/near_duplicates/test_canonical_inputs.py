@@ -12,6 +12,7 @@ from newsdedup import Article, DedupConfig, dedup
 from newsdedup._near_duplicates.canonical import preference
 from newsdedup._near_duplicates.canonical_inputs import (
     canonical_keys,
+    credited_times,
     group_keys,
     inserted_paragraphs,
     neighbour_max_content,
@@ -155,3 +156,62 @@ def test_group_keys_measure_completeness_against_the_group() -> None:
     groups = build_groups(3, [0], [1], before)
     keys = group_keys(articles, content, groups, noise)
     assert groups.reranked(keys).canonical[groups.group_of[0]] == 0
+
+
+def _credited_group(ecbplus: list[dict[str, str]], original_published: str | None,
+                    crediting: bool = True) -> list[Article]:
+    """An original on wire.example and four reposts, dated: the first by a scraper, with
+    no credit line, the three others opening with a credit line naming the original's
+    site (unless ``crediting`` is False) and closing with their own footer."""
+    text = next(d["text"] for d in ecbplus if d["text"].count("\n\n") >= 4)
+    articles = [Article("original", text, url="https://wire.example/story",
+                        published=original_published)]
+    articles.append(Article("scraper", text, url="https://scraper.example/1",
+                            published="2024-05-06T07:00:00+00:00"))
+    for hour, name in enumerate(("alpha", "beta", "gamma"), start=8):
+        header = ("This article originally appeared on wire.example." if crediting
+                  else f"Posted in News by the {name.title()}news team.")
+        articles.append(Article(
+            name, f"{header}\n\n{text}\n\nCurated automatically by {name.title()}news.",
+            url=f"https://{name}news.example/story", published=f"2024-05-06T{hour:02}:00:00Z"))
+    return articles
+
+
+def test_an_original_its_reposts_credit_is_the_canonical_without_its_date(
+        ecbplus: list[dict[str, str]]) -> None:
+    """Reposts naming the original's site in their boilerplate say which member is the
+    source: undated, it counts as published before every dated member (the scraper's
+    copy, which credits nobody, included); dated after the reposts crediting it, as
+    published before them. Without credit lines the earliest dated copy wins, as the
+    rule says; and an original crediting a group-mate itself is not moved."""
+    undated = dedup(_credited_group(ecbplus, None))
+    group = undated.group(undated.article("original").group_id)
+    assert len(group.member_ids) == 5
+    assert group.canonical_id == "original" and group.canonical_rule == "earliest published"
+    late = dedup([a for a in _credited_group(ecbplus, "2024-05-06T12:00:00Z")
+                  if a.id != "scraper"])
+    assert late.group(late.article("original").group_id).canonical_id == "original"
+    plain = dedup(_credited_group(ecbplus, None, crediting=False))
+    assert plain.group(plain.article("original").group_id).canonical_id == "scraper"
+    circular = _credited_group(ecbplus, None)
+    circular[0] = Article("original", "This article originally appeared on alphanews.example."
+                          "\n\n" + circular[0].text,
+                          url="https://wire.example/story")
+    mutual = dedup(circular)
+    assert mutual.group(mutual.article("original").group_id).canonical_id == "scraper"
+
+
+def test_credits_need_texts_and_group_mates() -> None:
+    """Without texts (an index query's neighbours may have none) nothing is moved; an
+    article alone in its group is never credited."""
+    articles = [Article("a", "Intro.\n\nThis article originally appeared on b.example.",
+                        url="https://a.example/1", published="2024-05-06"),
+                Article("b", "Other text entirely.", url="https://b.example/1")]
+    features = extract_features(articles, DedupConfig())
+    groups = build_groups(2, [], [], [("k", 0), ("k", 1)], np.array([-1, -1]))
+    versions = (np.array([1.0, np.nan]), np.zeros(2, dtype=np.int64))
+    flagged = np.ones(features.spans.shape[0], dtype=bool)
+    assert credited_times(articles, None, features, flagged, groups, versions) is versions
+    times, _ = credited_times(articles, [a.text for a in articles], features, flagged, groups,
+                              versions)
+    assert np.isnan(times[1]) and times[0] == 1.0

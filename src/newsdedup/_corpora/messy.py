@@ -120,6 +120,24 @@ class MessyCorpus(SyntheticCorpus):
             articles.append(article)
         return attrs.evolve(self, articles=tuple(articles))
 
+    def dates_lost(self, undated: float, late: float, seed: int = 0) -> MessyCorpus:
+        """The same corpus with ``undated`` of its originals (drawn by ``seed``) crawled
+        without a date, and ``late`` of the others dated a day late (an updated time, a
+        wrong time zone): the copies are then the first dated. Labels unchanged: the
+        original is still the canonical to show."""
+        chooser = random.Random(f"dates-lost:{seed}")
+        articles = []
+        for article in self.articles:
+            published = article.published
+            if self.labels[article.id].kind == "original" and published is not None:
+                draw = chooser.random()
+                if draw < undated:
+                    article = attrs.evolve(article, published=None)
+                elif draw < undated + late:
+                    article = attrs.evolve(article, published=published + dt.timedelta(days=1))
+            articles.append(article)
+        return attrs.evolve(self, articles=tuple(articles))
+
     def subset(self, keep: Callable[[ArticleLabels], bool]) -> MessyCorpus:
         """The articles whose labels pass ``keep`` (pairs kept when both ends are)."""
         articles = tuple(a for a in self.articles if keep(self.labels[a.id]))

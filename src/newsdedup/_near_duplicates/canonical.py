@@ -5,7 +5,10 @@ Default rule, in order (design.md):
 1. ``earliest published`` - the first version out is the original; undated articles come
    after dated ones. A page fetched more than once (the same ``url``: an article updated
    after it was first crawled) is one publication: its versions all count from its first
-   version's time (:func:`page_versions`), so the next steps choose among them;
+   version's time (:func:`page_versions`), so the next steps choose among them. A member
+   that its group-mates credit in their boilerplate ("This article originally appeared on
+   wire.example") counts as published before them, undated or dated late
+   (``canonical_inputs.credited_times``);
 2. ``most complete text`` - most non-boilerplate content, compared relative to the most
    complete duplicate of the article, in 5% steps, and within ``_EDIT_SHINGLES`` of it at
    the top for short texts (a truncated copy loses; a light edit that adds three words

@@ -12,6 +12,12 @@ boilerplate, smallest id); this module measures its inputs, in the order the bat
 3. **Neighbour maximum** (:func:`neighbour_max_content`): the largest content size among
    the article's copy class and the classes of its duplicates, the reference against which
    "most complete text" is measured.
+4. **Credits** (:func:`credited_times`), once the groups are known: a member whose site is
+   named in a group-mate's boilerplate lines ("This article originally appeared on
+   wire.example", "Source: wire.example | Curated by ...") was published before the
+   members naming it, whatever its own date says (an original crawled without one, or a
+   scraper's copy timed minutes before it): its time for "earliest published" is taken
+   just before theirs.
 
 :func:`canonical_keys` turns them into the rule's sort keys (or a user's keys, see
 :func:`user_rank_keys`).
@@ -19,7 +25,9 @@ boilerplate, smallest id); this module measures its inputs, in the order the bat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
@@ -37,8 +45,16 @@ from .paragraph_matches import ParagraphMatches
 from .repeated import Repeats
 from .shared import shared_paragraphs
 
-__all__ = ["canonical_keys", "content_sizes", "group_keys", "inserted_paragraphs",
-           "neighbour_max_content", "noise_counts", "text_keys", "user_rank_keys"]
+__all__ = ["canonical_keys", "content_sizes", "credited_times", "group_keys",
+           "inserted_paragraphs", "neighbour_max_content", "noise_counts", "text_keys",
+           "user_rank_keys"]
+
+#: A web domain as boilerplate lines name a site (lower case; at least one dot).
+_DOMAIN = re.compile(r"(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]"
+                     r"(?![\w-])")
+#: A member credited by group-mates is taken as published this many seconds before the
+#: earliest of them.
+_CREDIT_LEAD = 1.0
 
 
 def noise_counts(features: Features, boilerplate: Boilerplate, repeats: Repeats,
@@ -168,6 +184,95 @@ def neighbour_max_content(content: I64, classes: CopyClasses, links: ArticleLink
     with_class = classes.class_of >= 0
     neighbour_max[with_class] = class_max[classes.class_of[with_class]]
     return neighbour_max
+
+
+def _domains(article: Article) -> set[str]:
+    """The web domains an article's site goes by: its ``url``'s host and, if it reads as a
+    domain, its ``source`` (lower case, without ``www.``)."""
+    names = set()
+    if article.url:
+        host = urlsplit(article.url.strip()).hostname or ""
+        names.add(host.removeprefix("www."))
+    if article.source:
+        source = article.source.strip().casefold().removeprefix("www.")
+        if _DOMAIN.fullmatch(source):
+            names.add(source)
+    names.discard("")
+    return names
+
+
+def credited_times(articles: Sequence[Article], texts: Sequence[str] | None,
+                   features: Features, flagged: npt.NDArray[np.bool_],
+                   groups: GroupAssignment, versions: PageVersions) -> PageVersions:
+    """``versions`` (``canonical.page_versions``) with the time of each credited member
+    taken just before the members crediting it (step 4 of the module docstring).
+
+    Member ``y`` of a group is credited by member ``x`` when one of ``x``'s boilerplate
+    paragraphs (``flagged``) names a domain of ``y``'s site that is none of ``x``'s own;
+    ``y`` then counts as published ``_CREDIT_LEAD`` before the earliest dated member
+    crediting it, or, undated, before every dated member of its group (the source of the
+    text its copies carry); unless it credits a group-mate itself (who copied whom is then
+    not said) or is earlier already. Only groups whose members come from two sites or more are
+    read, and of them only the boilerplate paragraphs (each text read once)."""
+    times, rank = versions
+    if texts is None:
+        return versions
+    size = np.bincount(groups.group_of, minlength=len(groups.canonical))
+    grouped = np.flatnonzero(size[groups.group_of] > 1)
+    # Each member's site names: only groups with a member that has some are read.
+    domains = {member: _domains(articles[member]) for member in grouped.tolist()
+               if articles[member].url or articles[member].source}
+    with_site = np.zeros(len(groups.canonical), dtype=bool)
+    with_site[[int(groups.group_of[m]) for m, names in domains.items() if names]] = True
+    members = grouped[with_site[groups.group_of[grouped]]]
+    if members.size == 0:
+        return versions
+    in_groups = np.zeros(len(articles), dtype=bool)
+    in_groups[members] = True
+    owner_of = features.paragraph_article
+    paragraphs = np.flatnonzero(flagged & in_groups[owner_of])
+    named: dict[int, set[str]] = {}
+    found_in: dict[str, frozenset[str]] = {}  # boilerplate lines recur: each read once
+    for paragraph, text in zip(paragraphs.tolist(),
+                               features.paragraph_texts(texts, paragraphs), strict=True):
+        found = found_in.get(text)
+        if found is None:
+            found = found_in[text] = frozenset(
+                name.removeprefix("www.") for name in _DOMAIN.findall(text.casefold()))
+        if found:
+            named.setdefault(int(owner_of[paragraph]), set()).update(found)
+    if not named:
+        return versions
+    by_group: dict[int, list[int]] = {}
+    for member in members.tolist():
+        by_group.setdefault(int(groups.group_of[member]), []).append(member)
+    no_site: set[str] = set()
+    adjusted = times.copy()
+    for group_members in by_group.values():
+        crediting = [x for x in group_members if x in named]
+        if not crediting:
+            continue
+        credits: dict[int, set[int]] = {}  # credited member -> members crediting it
+        for x in crediting:
+            if named[x] & domains.get(x, no_site):
+                continue  # a site naming itself ("Copyright wire.example") credits nobody
+            for y in group_members:
+                if y != x and named[x] & domains.get(y, no_site):
+                    credits.setdefault(y, set()).add(x)
+        crediting_others = {x for xs in credits.values() for x in xs}
+        for y, xs in credits.items():
+            if y in crediting_others:
+                continue
+            # Undated, the credited text's source came before all its copies; dated, at
+            # least before those saying so (an earlier member may be another source).
+            told = group_members if np.isnan(times[y]) else xs
+            dated = [times[x] for x in told if x != y and not np.isnan(times[x])]
+            if not dated:
+                continue
+            before = min(dated) - _CREDIT_LEAD
+            if np.isnan(adjusted[y]) or adjusted[y] > before:
+                adjusted[y] = before
+    return adjusted, rank
 
 
 def group_keys(articles: Sequence[Article], content: I64, groups: GroupAssignment, noise: I64,

@@ -28,6 +28,7 @@ from .._near_duplicates.canonical import CanonicalKey, preference, publication_t
 from .._near_duplicates.canonical_inputs import (
     canonical_keys,
     content_sizes,
+    credited_times,
     group_keys,
     noise_counts,
     text_keys,
@@ -156,7 +157,11 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                           a_holds_b=(dup_relation != CONTAINED_IN).tolist(),
                           b_holds_a=(dup_relation != CONTAINS).tolist())
     if user_keys is None:
-        keys = group_keys(corpus, content, groups, noise, ranking.versions)
+        versions = ranking.versions
+        if versions is not None:
+            versions = credited_times(corpus, texts, features, boilerplate.any, groups,
+                                      versions)
+        keys = group_keys(corpus, content, groups, noise, versions)
         groups = groups.reranked(keys)
     links = link_to_canonicals(features, allowed, links, groups, settings)
     features = _without_shingles(features)
