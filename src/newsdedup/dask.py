@@ -115,10 +115,10 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     dask = _require_dask()
     settings = DedupConfig.from_options(config, **options)
     partitions = _partitions(dask, data, blocksize)
-    # The texts go to the reduce with the articles when a step there reads them (the local
-    # pipeline keeps a stream's on disk for the rewrite support; a worker's file cannot move).
-    keep = (keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
-            or settings.rewrite_threshold is not None)
+    # The texts go to the reduce with the articles: steps there read them (the default
+    # canonical rule its credit lines, a user key, rewrites and embeddings; the local
+    # pipeline keeps a stream's on disk for them; a worker's file cannot move).
+    keep = True
     from ._drivers import dask_steps
 
     tables = dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats,

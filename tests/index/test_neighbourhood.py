@@ -213,6 +213,28 @@ def test_a_user_canonical_key_in_the_neighbourhood_path() -> None:
         assert _decisions(index) == _expected(reference)
 
 
+def test_credited_originals_in_the_neighbourhood_path() -> None:
+    """An undated original whose dated reposts credit its site is the canonical in the
+    index as in dedup(), with rewrites off too (the run reads the stored texts' credit
+    lines whatever else reads them)."""
+    text = load_seeds()[2].text
+    articles = [Article("original", text, url="https://wire.example/story")]
+    articles += [Article(f"repost-{name}",
+                         f"This article originally appeared on wire.example.\n\n{text}"
+                         f"\n\nCurated automatically by {name.title()}news.",
+                         url=f"https://{name}news.example/1",
+                         published=f"2024-05-0{day}T08:00:00Z")
+                 for day, name in enumerate(("alpha", "beta", "gamma"), start=1)]
+    for options in ({}, {"rewrite_threshold": None}):
+        reference = dedup(articles, **options)
+        assert reference.group(reference.article("original").group_id).canonical_id == (
+            "original")
+        with neighbourhood_only():
+            index = open_index(":memory:", **options)
+            add_in_batches(index, [*articles[1:], articles[0]], [1])
+            assert {a.id: _decisions_of(index, a.id) for a in articles} == _expected(reference)
+
+
 def _decisions_of(index: newsdedup.DedupIndex, article_id: str) -> dict[str, Any]:
     return _without_stories(index.get(article_id).to_record())
 

@@ -42,7 +42,6 @@ from .._near_duplicates.canonical import CanonicalKey
 from .._results.reduce import dedup_collected
 from .._results.result import DedupResult
 from .._stories.vectors import StoryContext
-from .._text.article import without_text
 from .._text.features import Collected, concat_features
 from .._text.terms import CorpusFrequencies
 from .integrity import damaged, stored_article
@@ -252,8 +251,6 @@ def _run(memory: IndexState, store: IndexStore, incoming: Incoming, closure: _Cl
     context."""
     first_new = len(memory.ids)
     stored_slots = [slot for slot in slots if slot < first_new]
-    keep_text = (canonical_key is not None or config.story_embedding_weight > 0.0
-                 or config.rewrite_threshold is not None)
     records = store.records_text(memory.ids[slot] for slot in stored_slots)
     stored_features = dict(zip(stored_slots, memory.features(store, stored_slots), strict=True))
     new_rows = np.split(np.arange(incoming.staged.uid.size),
@@ -278,7 +275,10 @@ def _run(memory: IndexState, store: IndexStore, incoming: Incoming, closure: _Cl
                      if 0 <= uid < closure.n_uids else closure.new_roots.get(uid, set())
                      for uid in uids.tolist()]
         empty.append(not article.text.strip())
-        articles.append(article if keep_text else without_text(article))
+        # With its text: the run reads it (the default canonical rule its credit lines,
+        # ``canonical_inputs.credited_times``; a user key, rewrites and embeddings theirs),
+        # as the batch pipeline does, or the index would differ from it.
+        articles.append(article)
         if not full:
             frozen = {index: max(decisions) for index, paragraph_roots in enumerate(roots)
                       if (decisions := [families for root in paragraph_roots
