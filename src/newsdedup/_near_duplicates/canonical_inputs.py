@@ -249,16 +249,23 @@ def credited_times(articles: Sequence[Article], texts: Sequence[str] | None,
     no_site: set[str] = set()
     adjusted = times.copy()
     for group_members in by_group.values():
-        crediting = [x for x in group_members if x in named]
+        # A site naming itself ("Copyright wire.example") credits nobody.
+        crediting = [x for x in group_members
+                     if x in named and not named[x] & domains.get(x, no_site)]
         if not crediting:
             continue
+        # The members by their site names, so that a group of thousands of copies crediting
+        # one original costs a lookup per name each, not a pass over the group.
+        by_name: dict[str, list[int]] = {}
+        for y in group_members:
+            for name in domains.get(y, no_site):
+                by_name.setdefault(name, []).append(y)
         credits: dict[int, set[int]] = {}  # credited member -> members crediting it
         for x in crediting:
-            if named[x] & domains.get(x, no_site):
-                continue  # a site naming itself ("Copyright wire.example") credits nobody
-            for y in group_members:
-                if y != x and named[x] & domains.get(y, no_site):
-                    credits.setdefault(y, set()).add(x)
+            for name in named[x]:
+                for y in by_name.get(name, ()):
+                    if y != x:
+                        credits.setdefault(y, set()).add(x)
         crediting_others = {x for xs in credits.values() for x in xs}
         for y, xs in credits.items():
             if y in crediting_others:
