@@ -115,13 +115,9 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     dask = _require_dask()
     settings = DedupConfig.from_options(config, **options)
     partitions = _partitions(dask, data, blocksize)
-    # The texts go to the reduce with the articles: steps there read them (the default
-    # canonical rule its credit lines, a user key, rewrites and embeddings; the local
-    # pipeline keeps a stream's on disk for them; a worker's file cannot move).
-    keep = True
     from ._drivers import dask_steps
 
-    tables = dask_steps.run(dask, partitions, settings, canonical_key, keep, keep_text, stats,
+    tables = dask_steps.run(dask, partitions, settings, canonical_key, keep_text, stats,
                              regions)
     return DaskResult(tables)
 

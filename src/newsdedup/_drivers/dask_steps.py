@@ -29,9 +29,12 @@ TABLES = ("articles", "groups", "members", "stories", "matches", "shared_paragra
           "repeated_paragraphs", "boilerplate_paragraphs", "provenance")
 
 
-def map_partition(records: Any, settings: DedupConfig, keep: bool) -> Collected:
-    """The map step over one partition: its articles validated and their features."""
-    return collect_features(list(records), settings, keep)
+def map_partition(records: Any, settings: DedupConfig) -> Collected:
+    """The map step over one partition: its articles validated and their features, the
+    articles with their texts, which the reduce reads (the default canonical rule its
+    credit lines, a user key, rewrites and embeddings; the local pipeline keeps a stream's
+    on disk for them, but a worker's file cannot move)."""
+    return collect_features(list(records), settings, keep_text=True)
 
 
 def reduce_partitions(parts: list[Collected], settings: DedupConfig,
@@ -60,7 +63,7 @@ def _check_unique(articles: list[Article]) -> None:
 
 
 def run(dask: Any, partitions: list[Any], settings: DedupConfig,
-        canonical_key: CanonicalKey | None, keep: bool, keep_text: bool,
+        canonical_key: CanonicalKey | None, keep_text: bool,
         stats: dict[str, Any] | None = None, regions: bool = False) -> dict[str, Any]:
     """Build and run the graph; the tables as Dask DataFrames of persisted partitions.
 
@@ -70,7 +73,7 @@ def run(dask: Any, partitions: list[Any], settings: DedupConfig,
     dd = dask.dataframe
     delayed = dask.delayed
     started = time.perf_counter()
-    collected = list(dask.persist(*[delayed(map_partition)(part, settings, keep)
+    collected = list(dask.persist(*[delayed(map_partition)(part, settings)
                                     for part in partitions]))
     _wait(collected)
     stats["map"] = time.perf_counter() - started

@@ -34,6 +34,7 @@ import bisect
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import attrs
 import numpy as np
@@ -47,7 +48,7 @@ if TYPE_CHECKING:  # _near_duplicates.groups imports this module's RankKey
 
 __all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "PageVersions",
            "Preference", "RankKey", "TextKeys", "decisive_rule", "page_key", "page_versions",
-           "preference", "publication_times", "rank_keys", "story_canonicals"]
+           "preference", "publication_times", "rank_keys", "story_canonicals", "url_host"]
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "latest version", "least boilerplate",
@@ -125,6 +126,19 @@ def page_key(url: str | None) -> str | None:
     host = host.rpartition("@")[2].partition(":")[0].lower().removeprefix("www.")
     key = f"{host}/{path.rstrip('/')}"
     return f"{key}?{query}" if query else key
+
+
+def url_host(url: str | None) -> str | None:
+    """The host a ``url`` names (lower case, without ``www.``; None: no url, or none with
+    a scheme): the site an article comes from, as ``site_of`` and the credits read it.
+
+    >>> url_host("https://www.Example.com/news/1"), url_host("example.com/news")
+    ('example.com', None)
+    """
+    if not url:
+        return None
+    host = urlsplit(url.strip()).hostname or ""
+    return host.removeprefix("www.") or None
 
 
 #: Per article number, an identity of its text (equal for equal texts); see ``page_versions``.

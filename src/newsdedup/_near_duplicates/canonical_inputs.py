@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +36,7 @@ from .._core.types import I64, U64
 from .._text.article import Article
 from .._text.features import Features
 from .boilerplate import Boilerplate
-from .canonical import CanonicalKey, PageVersions, RankKey, TextKeys, rank_keys
+from .canonical import CanonicalKey, PageVersions, RankKey, TextKeys, rank_keys, url_host
 from .copies import CopyClasses, content_hashes
 from .groups import GroupAssignment
 from .links import TEXT_TOKENS, ArticleLinks, article_content_sizes
@@ -190,14 +189,13 @@ def _domains(article: Article) -> set[str]:
     """The web domains an article's site goes by: its ``url``'s host and, if it reads as a
     domain, its ``source`` (lower case, without ``www.``)."""
     names = set()
-    if article.url:
-        host = urlsplit(article.url.strip()).hostname or ""
-        names.add(host.removeprefix("www."))
+    host = url_host(article.url)
+    if host is not None:
+        names.add(host)
     if article.source:
         source = article.source.strip().casefold().removeprefix("www.")
         if _DOMAIN.fullmatch(source):
             names.add(source)
-    names.discard("")
     return names
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import attrs
 import numpy as np
@@ -24,7 +23,12 @@ from .._core.heap_trim import release_free_memory
 from .._core.progress import stage
 from .._core.types import F64, I64
 from .._near_duplicates.boilerplate import boilerplate_words, find_boilerplate
-from .._near_duplicates.canonical import CanonicalKey, preference, publication_times
+from .._near_duplicates.canonical import (
+    CanonicalKey,
+    preference,
+    publication_times,
+    url_host,
+)
 from .._near_duplicates.canonical_inputs import (
     canonical_keys,
     content_sizes,
@@ -350,7 +354,4 @@ def site_of(article: Article) -> str | None:
     """
     if article.source:
         return article.source.strip().casefold()
-    if article.url:
-        host = urlsplit(article.url.strip()).hostname or ""
-        return host.removeprefix("www.") or None
-    return None
+    return url_host(article.url)
