@@ -28,6 +28,7 @@ from conftest import add_in_batches, load_seeds
 from newsdedup import Article, ConfigError, IndexStoreError, dedup, open_index
 from newsdedup._cli import main
 from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.place import place_articles
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -617,3 +618,26 @@ def test_cli_query_and_refresh_refuse_a_missing_index(
     empty.write_bytes(b"")
     assert main(["index", "add", str(empty), str(batch)]) == 2
     assert "the file is empty (0 bytes)" in capsys.readouterr().err
+
+
+def test_an_edited_repost_added_later_joins_its_original_as_in_dedup() -> None:
+    """A one-sentence article, then (another add) its repost with three words edited: the
+    index verifies the edited line against the stored one with the batch's test
+    (``paragraphs_match``), so the repost joins the original's group as in dedup()."""
+    sentence = ("Two gang members were arrested in the fatal shooting of a sheriff's deputy who "
+                "was murdered as he was getting ready to go to work, officials announced "
+                "Saturday.")
+    original = Article("original", sentence, published="2024-03-01T10:00:00Z")
+    repost = Article("repost", sentence.replace("members were", "reportedly were")
+                     .replace("deputy who", "deputy further").replace("he was", "he still"),
+                     published="2024-03-01T12:00:00Z")
+    index = open_index(":memory:")
+    index.add([original, *POOL[:5]])
+    # The edge between the new paragraph and the stored one is verified at placement.
+    memory = index._sync()
+    incoming, _ = place_articles(memory, index._store, [repost], index.config, [])
+    assert incoming.edges.shape == (1, 2)
+    decision = index.add([repost]).decisions[0]
+    expected = dedup([original, *POOL[:5], repost]).article("repost")
+    assert decision.group_id == expected.group_id
+    assert decision.canonical_id == expected.canonical_id == "original"

@@ -673,3 +673,26 @@ def test_unwrapped_containment_kernel_is_its_definition(case: dict[str, Any],
         np.array([1]), np.array([contained]), np.array([intersection], dtype=np.int64),
         15, 1, 0.25)
     assert found.tolist() == [expected]
+
+
+def test_a_short_article_reposted_with_three_edited_words_is_a_copy() -> None:
+    """A one-sentence article reposted with three words replaced, a header and a footer:
+    its Jaccard with the original is 0.32 (the edited-copy rule's floor is 0.4 for longer
+    texts), but the two share an edited line of 12 shingles: one group. Another report that
+    opens with the same 13 words and goes on in its own is not in it."""
+    sentence = ("Two gang members were arrested in the fatal shooting of a sheriff's deputy who "
+                "was murdered as he was getting ready to go to work, officials announced "
+                "Saturday.")
+    original = Article("original", sentence, published="2024-03-01T10:00:00Z")
+    repost = Article("repost", "Source: tribune.example | Curated by Buzzstream\n\n"
+                     + sentence.replace("members were", "reportedly were")
+                     .replace("deputy who", "deputy further").replace("he was", "he still")
+                     + "\n\nRead the full story on the publisher's website.",
+                     published="2024-03-01T12:00:00Z")
+    other = Article("other", "Two gang members were arrested in the fatal shooting of a "
+                    "sheriff's deputy on Friday after a long chase through three counties "
+                    "ended in a crash on the interstate, police said.",
+                    published="2024-03-01T11:00:00Z")
+    result = dedup([original, repost, other])
+    assert result.article("repost").group_id == result.article("original").group_id
+    assert result.article("other").group_id != result.article("original").group_id

@@ -106,3 +106,42 @@ def test_no_paragraph_with_a_shingle_gives_no_clusters() -> None:
     matches = match_paragraphs(features, CONFIG)
     assert matches.representative.size == 0 and matches.left.size == 0
     assert matches.cluster_of_paragraph.tolist() == [-1] * matches.unique_of.size
+
+
+_SENTENCE = ("Two gang members were arrested in the fatal shooting of a sheriff's deputy who "
+             "was murdered as he was getting ready to go to work, officials announced Saturday.")
+
+
+def _matched(first: str, second: str) -> bool:
+    features = extract_features([Article("a", first), Article("b", second)], CONFIG)
+    matches = match_paragraphs(features, CONFIG)
+    return bool(matches.unique_of[0] == matches.unique_of[1]
+                or matches.cluster_of_paragraph[0] == matches.cluster_of_paragraph[1])
+
+
+def test_a_line_edited_in_three_words_matches_its_original() -> None:
+    """Three words replaced in a 29-token sentence leave 12 of its 25 shingles (Jaccard
+    0.32, containment 0.48): under both thresholds, yet the same line, edited. Four words
+    replaced far apart leave 8: more edits than near_duplicate_edits, no match."""
+    edited = (_SENTENCE.replace("members were", "reportedly were")
+              .replace("deputy who", "deputy further").replace("he was", "he still"))
+    features = extract_features([Article("a", _SENTENCE), Article("b", edited)], CONFIG)
+    matches = match_paragraphs(features, CONFIG)
+    assert matches.left.size == 1 and matches.jaccard[0] < CONFIG.paragraph_jaccard
+    assert matches.containment[0] < CONFIG.paragraph_containment
+    four = (_SENTENCE.replace("members were", "reportedly were")
+            .replace("fatal shooting", "fatal attack").replace("was murdered", "was killed")
+            .replace("to work", "to church"))
+    assert not _matched(_SENTENCE, four)
+
+
+def test_a_shared_phrase_or_a_short_line_is_no_edited_line() -> None:
+    """Two sentences sharing a run of 13 words, the rest of each its own (as few shingles
+    apart as three edited words, but six tokens longer), are different lines; a line
+    under TEXT_TOKENS tokens has too few shingles for an edit count to mean anything."""
+    other = ("Two gang members were arrested in the fatal shooting of a sheriff's deputy on "
+             "Friday after a long chase through three counties ended in a crash on the "
+             "interstate, police said.")
+    assert not _matched(_SENTENCE, other)
+    assert not _matched("The parliament election is over in the capital of Turkmenistan.",
+                        "The parliament election was over in the capital of Turkmenistan.")

@@ -39,3 +39,14 @@ def test_same_paragraph_in_two_articles_is_not_a_repeat() -> None:
     """Repeats are within one article; sharing across articles is a match instead."""
     result = dedup([{"id": "a", "text": f"{BODY}\n{OTHER}"}, {"id": "b", "text": BODY}])
     assert all(not a.repeated_paragraphs for a in result.articles)
+
+
+def test_a_line_repeated_with_three_edited_words_is_a_near_duplicate_repeat() -> None:
+    """Three words edited in the 25-token BODY leave a Jaccard and a containment under the
+    thresholds: an edited line, reported as a near-duplicate repeat, not a partial one."""
+    edited = (BODY.replace("approved", "passed").replace("long debate", "heated debate")
+              .replace("the sea", "a sea"))
+    result = dedup([{"id": "a", "text": f"{BODY}\n\n{OTHER}\n\n{edited}"}])
+    (repeat,) = result.articles[0].repeated_paragraphs
+    assert (repeat.index, repeat.repeat_of, repeat.kind) == (2, 0, "near-duplicate")
+    assert repeat.jaccard < 0.5 and repeat.containment < 0.5

@@ -3,9 +3,9 @@
 The only map step an article ever goes through runs here, when it arrives. Its paragraphs
 are then placed against the stored ones: a stored paragraph with the same fingerprint is the
 same distinct paragraph; a stored one sharing an LSH band is a candidate, kept if it passes
-the pipeline's exact test (``paragraph_jaccard`` or ``paragraph_containment``, computed on the
-stored shingle sets), exactly as a batch run over everything would verify it. The result is
-an :class:`Incoming`: what the neighbourhood run and the writes need.
+the pipeline's exact test (``_near_duplicates.paragraph_matches.paragraphs_match``, computed
+on the stored shingle sets and token counts), exactly as a batch run over everything would
+verify it. The result is an :class:`Incoming`: what the neighbourhood run and the writes need.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy.typing as npt
 from .._core.arrays import sorted_unique
 from .._core.config import DedupConfig
 from .._core.types import I64
+from .._near_duplicates.paragraph_matches import paragraphs_match
 from .._near_duplicates.verify import pair_similarity
 from .._text.article import Article
 from .._text.features import Features, collect_features, split_features
@@ -103,6 +104,11 @@ def verify_candidates(memory: IndexState, store: IndexStore, incoming_features: 
               for slot, occurrence, first in zip(slots.tolist(), occurrences.tolist(),
                                                  firsts.tolist(), strict=True)]
     sets = _stack(parts)
+    tokens = np.concatenate([incoming_features.token_counts[staged.new_first]]
+                            + [stored[slot].token_counts[[occurrence - first]]
+                               for slot, occurrence, first in zip(
+                                   slots.tolist(), occurrences.tolist(), firsts.tolist(),
+                                   strict=True)]).astype(np.int64)
 
     def row_of(uids: I64) -> I64:
         """Row of each uid in ``sets`` (new uids first, then the live stored ones; -1 for a
@@ -118,8 +124,7 @@ def verify_candidates(memory: IndexState, store: IndexStore, incoming_features: 
     known = (left >= 0) & (right >= 0)
     pairs, left, right = pairs[known], left[known], right[known]
     similarity = pair_similarity(sets, left, right)
-    keep = ((similarity.jaccard >= config.paragraph_jaccard)
-            | (similarity.smaller_contained >= config.paragraph_containment))
+    keep = paragraphs_match(similarity, tokens[left], tokens[right], config)
     return pairs[keep]
 
 

@@ -57,7 +57,7 @@ from .._text.shingle import ShingleSets, ShingleValues
 from .canonical import Preference
 from .copies import CopyClasses
 from .groups import GroupAssignment
-from .paragraph_matches import ParagraphMatches
+from .paragraph_matches import EDITED_LINE_SHARED, TEXT_TOKENS, ParagraphMatches
 from .shared import shared_paragraphs
 from .verify import PairSimilarity, count_shared
 
@@ -228,9 +228,6 @@ _WRAPPER_TOKENS = 15
 #: shingles with the text it copies (a header or byline shares none).
 _WRAPPER_SHARE = 0.25
 _WRAPPER_SHARED_SHINGLES = 1
-#: A paragraph of at least this many tokens is text of an article; shorter lines (a header,
-#: a dateline, "No one was injured.") may be a site's or a repost's own.
-TEXT_TOKENS = 12
 #: A text line with at least this share of its shingles in the other article is an edited
 #: line of it (two edited words in a 19-word sentence leave a third), not a line of its own.
 _EDITED_LINE_SHARE = 0.25
@@ -245,7 +242,9 @@ _LEAD_SHARE = 0.3
 _NEW_NAMES = 1
 _NEW_NAME_SHARE = 0.25
 #: Below this Jaccard, two articles are not near-duplicates however few words differ (a short
-#: text has too few shingles for the count of differing words to mean anything).
+#: text has too few shingles for the count of differing words to mean anything), unless they
+#: share as many shingles as two edited lines of text (``EDITED_LINE_SHARED``: a sentence of
+#: 28 words with three edited keeps 11 of 25, Jaccard 0.28).
 _EDITED_MIN_JACCARD = 0.4
 
 
@@ -311,8 +310,10 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     shortest_line = _shortest_text_lines(features, allowed)
     unshared_a = scores.left_size - scores.intersection
     unshared_b = scores.right_size - scores.intersection
-    edited = ((jaccard < config.article_threshold) & close & (jaccard >= _EDITED_MIN_JACCARD)
-              & (edits <= budget))
+    edited = ((jaccard < config.article_threshold) & close & (edits <= budget)
+              & ((jaccard >= _EDITED_MIN_JACCARD)
+                 | _edited_short_texts(features, allowed, rep_a, rep_b, scores.intersection,
+                                       config)))
     edited &= _edits_within(features, allowed, shortest_line, rep_a, rep_b, unshared_a, edited)
     edited &= _edits_within(features, allowed, shortest_line, rep_b, rep_a, unshared_b, edited)
     # An edit changes words, not names or figures: two formulaic reports of other incidents
@@ -554,6 +555,24 @@ def _shortest_text_lines(features: Features, allowed: npt.NDArray[np.bool_]) -> 
     np.minimum.at(shortest, features.paragraph_article[text_line],
                   features.shingles.sizes[text_line])
     return shortest
+
+
+def _edited_short_texts(features: Features, allowed: npt.NDArray[np.bool_], a: I64, b: I64,
+                        shared: I64, config: DedupConfig) -> npt.NDArray[np.bool_]:
+    """Whether ``a[k]`` and ``b[k]``, under ``_EDITED_MIN_JACCARD``, can still be one text
+    edited in a few words, as two edited lines can (``paragraph_matches.paragraphs_match``):
+    they share ``EDITED_LINE_SHARED`` shingles and the tokens of their lines of text
+    (content paragraphs of ``TEXT_TOKENS`` tokens or more; a repost's header is shorter)
+    differ by at most ``near_duplicate_edits`` (a sentence of their own, replacing one of
+    the other's, changes as few shingles as three edited words, but not as few tokens)."""
+    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    tokens = np.bincount(features.paragraph_article,
+                         weights=np.where(text_line, features.token_counts, 0),
+                         minlength=features.n_articles).astype(np.int64)
+    result: npt.NDArray[np.bool_] = ((shared >= EDITED_LINE_SHARED)
+                                     & (np.abs(tokens[a] - tokens[b])
+                                        <= config.near_duplicate_edits))
+    return result
 
 
 def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], shortest_line: I64,

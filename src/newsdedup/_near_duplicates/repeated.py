@@ -2,8 +2,9 @@
 
 A paragraph is a repeat when an earlier paragraph of the same article has the same shingle
 set (``exact``), or matches it (see ``_near_duplicates.paragraph_matches``): ``near-duplicate`` when
-their Jaccard reaches ``paragraph_jaccard``, ``partial`` when only the shorter one is contained in
-the longer. Each repeat names the earliest paragraph it repeats.
+their Jaccard reaches ``paragraph_jaccard`` or they are one line edited in a few words,
+``partial`` when only the shorter one is contained in the longer. Each repeat names the
+earliest paragraph it repeats.
 """
 
 from __future__ import annotations
@@ -78,8 +79,11 @@ def find_repeats(features: Features, matches: ParagraphMatches,
     keep[1:] = paragraph[1:] != paragraph[:-1]
     paragraph, repeat_of = paragraph[keep], repeat_of[keep]
     jaccard, containment = jaccard[keep], containment[keep]
+    # Under paragraph_jaccard, a match is the shorter one contained, or an edited line.
     kind = tuple(
-        EXACT if j >= 1.0 else NEAR_DUPLICATE if j >= config.paragraph_jaccard else PARTIAL
-        for j in jaccard.tolist()
+        EXACT if j >= 1.0 else PARTIAL if (j < config.paragraph_jaccard
+                                           and c >= config.paragraph_containment)
+        else NEAR_DUPLICATE
+        for j, c in zip(jaccard.tolist(), containment.tolist(), strict=True)
     )
     return Repeats(paragraph, repeat_of, jaccard, containment, kind)

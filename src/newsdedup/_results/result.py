@@ -69,8 +69,9 @@ def dumps_record(record: dict[str, Any]) -> str:
 class RepeatedParagraph:
     """Paragraph ``index`` repeats the earlier paragraph ``repeat_of`` of the same article.
 
-    ``kind`` is ``"exact"``, ``"near-duplicate"`` (Jaccard at least ``paragraph_jaccard``) or
-    ``"partial"`` (the shorter one is mostly contained in the longer).
+    ``kind`` is ``"exact"``, ``"near-duplicate"`` (Jaccard at least ``paragraph_jaccard``, or
+    one line of text edited in a few words) or ``"partial"`` (the shorter one is mostly
+    contained in the longer).
     """
 
     index: int
