@@ -35,7 +35,7 @@ def test_demo_seeds_only(capsys: pytest.CaptureFixture[str]) -> None:
     """`--seeds-only` runs on the five seeds: one story, five singleton groups."""
     assert main(["demo", "--seeds-only"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("<DedupResult: 5 articles, 5 groups (0 with duplicates), 1 stories")
+    assert out.startswith("<DedupResult: 5 articles, 5 groups (0 with duplicates), 1 story")
 
 
 def test_dedup_folder_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

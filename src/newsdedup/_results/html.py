@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._core.wording import counted
+
 if TYPE_CHECKING:  # pragma: no cover
     from .result import (
         ArticleResult,
@@ -482,7 +484,8 @@ def story_html(story: Story, catalog: _Catalog | None, limits: Limits = NOTEBOOK
                    more=len(ordered) - len(rows), noun="groups")
     head = catalog.get(story.canonical_id) if catalog is not None else None
     body = (f'<div class="nd-title">Story <code>{esc(story.id)}</code>: '
-            f"{len(story.member_ids):,} articles in {len(story.group_ids):,} groups</div>"
+            f"{counted(len(story.member_ids), 'article')} in "
+            f"{counted(len(story.group_ids), 'group')}</div>"
             f"<div>canonical <code>{esc(story.canonical_id)}</code> chosen by "
             f"<b>{esc(story.canonical_rule)}</b>"
             f"{': “' + esc(excerpt(head)) + '”' if head is not None else ''}</div>{table}")

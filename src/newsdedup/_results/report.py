@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
+from .._core.wording import counted
 from .._text.article import Article
 from .._text.paragraphs import split_paragraphs
 from .result import DedupResult, DuplicateGroup, Story
@@ -32,9 +33,9 @@ def format_summary(result: DedupResult, articles: Sequence[Article]) -> str:
     digests = {article.id: article.is_digest for article in result.articles}
     lines = [repr(result), ""]
     for story in result.stories:
-        lines.append(f"STORY {story.id}: {len(story.member_ids)} articles in "
-                     f"{len(story.group_ids)} groups; canonical {story.canonical_id} "
-                     f"({story.canonical_rule})")
+        lines.append(f"STORY {story.id}: {counted(len(story.member_ids), 'article')} in "
+                     f"{counted(len(story.group_ids), 'group')}; canonical "
+                     f"{story.canonical_id} ({story.canonical_rule})")
         title = by_id[story.canonical_id].title or (paragraphs[story.canonical_id] or [""])[0]
         lines.append(f"  “{_excerpt(title, 80)}”")
         for group_id in story.group_ids:
@@ -105,7 +106,7 @@ def format_brief(result: DedupResult, top: int = 8,
 
     >>> from newsdedup import dedup
     >>> print(format_brief(dedup([{"id": "a", "text": "Words."}])).splitlines()[1])
-    1 articles: 1 kept, 0 removed as duplicates (0.0%)
+    1 article: 1 kept, 0 removed as duplicates (0.0%)
     """
     from .html import excerpt, summary_rows
 
@@ -114,8 +115,9 @@ def format_brief(result: DedupResult, top: int = 8,
     n_articles = len(result.articles)
     removed = sum(1 for article in result.articles if not article.is_canonical)
     lines = [repr(result),
-             f"{n_articles:,} articles: {n_articles - removed:,} kept, {removed:,} removed "
-             f"as duplicates ({removed / n_articles if n_articles else 0.0:.1%})",
+             f"{counted(n_articles, 'article')}: {n_articles - removed:,} kept, "
+             f"{removed:,} removed as duplicates "
+             f"({removed / n_articles if n_articles else 0.0:.1%})",
              f"groups: {counts['duplicate groups']}; stories: {counts['stories']}",
              f"repeated paragraphs: {counts['repeated paragraphs']}; boilerplate paragraphs: "
              f"{counts['boilerplate paragraphs']}; matches: {counts['matches']}"]

@@ -25,6 +25,7 @@ import attrs
 
 from .._core.atomic_file import atomic_output
 from .._core.config import DedupConfig
+from .._core.wording import counted
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -488,10 +489,11 @@ class DedupResult:
         duplicates = sum(1 for group in self.groups if len(group.members) > 1)
         repeated = sum(len(article.repeated_paragraphs) for article in self.articles)
         boilerplate = sum(len(article.boilerplate_paragraphs) for article in self.articles)
-        return (f"<DedupResult: {len(self.articles)} articles, {len(self.groups)} groups "
-                f"({duplicates} with duplicates), {len(self.stories)} stories, "
-                f"{len(self.matches)} matches, {repeated} repeated and {boilerplate} "
-                f"boilerplate paragraphs>")
+        return (f"<DedupResult: {counted(len(self.articles), 'article')}, "
+                f"{counted(len(self.groups), 'group')} ({duplicates} with duplicates), "
+                f"{counted(len(self.stories), 'story', 'stories')}, "
+                f"{counted(len(self.matches), 'match', 'matches')}, {repeated} repeated and "
+                f"{boilerplate} boilerplate paragraphs>")
 
     def _repr_html_(self) -> str:
         from .html import result_html
