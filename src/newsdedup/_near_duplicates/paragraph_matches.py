@@ -7,7 +7,7 @@ candidates; :func:`~newsdedup._near_duplicates.verify.pair_similarity` checks ea
 the longer one to ``paragraph_containment`` (:func:`paragraphs_match`). Matched unique paragraphs
 form *paragraph clusters* (connected components), the unit of boilerplate detection.
 
-**Edited lines.** A few edited words change ``shingle_size`` shingles each: a 28-word sentence
+**Edited lines.** A few edited words change ``shingle_size`` shingles each: a 29-token sentence
 with three words replaced keeps 12 of its 25 shingles (Jaccard 0.32), under both thresholds,
 and a short article that is that sentence was no copy of its original. Two lines of text
 (``TEXT_TOKENS`` tokens or more each) match too when each has at most
