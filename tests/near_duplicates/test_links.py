@@ -696,3 +696,51 @@ def test_a_short_article_reposted_with_three_edited_words_is_a_copy() -> None:
     result = dedup([original, repost, other])
     assert result.article("repost").group_id == result.article("original").group_id
     assert result.article("other").group_id != result.article("original").group_id
+
+
+def test_an_original_with_an_edited_copy_and_a_cut_copy_is_no_digest() -> None:
+    """An original of a 13-token line and a longer one; a repost with one word of the first
+    line edited (4 of its 9 shingles left: it covers 0.82 of the original) and a repost cut
+    to the first line (0.32): by shingles the two "parts" need not overlap, and they share
+    no matching paragraph, so the original read as a digest of two texts. The edited repost
+    is the original's whole text, edited (as many shingles of its own as the original has,
+    within the edit budget): the original is no digest, and it groups its repost."""
+    first = "Sixers coach Jim O'Brien was fired today after one season, officials said."
+    second = ("Taking over will be the former Portland Trail Blazers coach, who led his last "
+              "team to the playoffs three seasons in a row.")
+    original = Article("original", f"{first}\n\n{second}", published="2005-05-23T10:00:00Z")
+    edited = Article("edited", f"{first.replace('today', 'Monday')}\n\n{second}",
+                     published="2005-05-23T12:00:00Z")
+    cut = Article("cut", first, published="2005-05-24T09:00:00Z")
+    result = dedup([original, edited, cut])
+    assert not result.article("original").is_digest
+    assert result.article("edited").group_id == result.article("original").group_id
+
+
+def test_a_digest_stays_a_digest_beside_an_edited_repost_of_its_long_article() -> None:
+    """A page carrying a long article and a one-line one (12 tokens), beside an edited
+    repost of the long one: within the edit budget of the page, but the repost is no edited
+    copy of the whole page (the page's line is text of its own, not an edit: the two lack
+    unequal numbers of each other's shingles), so the page stays a digest, grouped with
+    neither article."""
+    paragraphs = [
+        "The city council approved a new budget for the harbour district on Tuesday evening "
+        "after a debate that lasted more than four hours.",
+        "The plan sets aside money for a sea wall, new lighting along the promenade and the "
+        "repair of the old fish market roof, which leaked all winter.",
+        "Opponents said the costs of the sea wall had been underestimated and asked for an "
+        "independent review before any contract is signed.",
+        "The mayor promised a second vote in the spring if the review finds the estimates "
+        "too low, and said work could start in the summer.",
+    ]
+    long = Article("long", "\n\n".join(paragraphs), published="2024-03-05T08:00:00Z")
+    short = Article("short", "A fire destroyed two barns near Millbrook on Monday, nobody was "
+                    "hurt.", published="2024-03-05T09:00:00Z")
+    page = Article("page", long.text + "\n\n" + short.text, published="2024-03-05T12:00:00Z")
+    repost = Article("repost", long.text.replace("lasted more", "went on more"),
+                     published="2024-03-05T10:00:00Z")
+    result = dedup([long, short, page, repost])
+    assert result.article("page").is_digest
+    assert result.article("page").group_id not in {result.article(name).group_id
+                                                   for name in ("long", "short", "repost")}
+    assert result.article("repost").group_id == result.article("long").group_id
