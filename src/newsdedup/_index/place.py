@@ -99,16 +99,14 @@ def verify_candidates(memory: IndexState, store: IndexStore, incoming_features: 
     firsts = memory.paragraphs.slot_first.values[slots]
     unique_slots = sorted(set(slots.tolist()))
     stored = dict(zip(unique_slots, memory.features(store, unique_slots), strict=True))
-    parts = [(incoming_features.shingles, staged.new_first)]
-    parts += [(stored[slot].shingles, np.array([occurrence - first]))
+    # The paragraphs compared, new ones first: their shingle sets and token counts.
+    parts = [(incoming_features, staged.new_first)]
+    parts += [(stored[slot], np.array([occurrence - first]))
               for slot, occurrence, first in zip(slots.tolist(), occurrences.tolist(),
                                                  firsts.tolist(), strict=True)]
-    sets = _stack(parts)
-    tokens = np.concatenate([incoming_features.token_counts[staged.new_first]]
-                            + [stored[slot].token_counts[[occurrence - first]]
-                               for slot, occurrence, first in zip(
-                                   slots.tolist(), occurrences.tolist(), firsts.tolist(),
-                                   strict=True)]).astype(np.int64)
+    sets = _stack([(features.shingles, rows) for features, rows in parts])
+    tokens = np.concatenate([features.token_counts[rows]
+                             for features, rows in parts]).astype(np.int64)
 
     def row_of(uids: I64) -> I64:
         """Row of each uid in ``sets`` (new uids first, then the live stored ones; -1 for a

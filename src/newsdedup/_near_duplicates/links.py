@@ -388,8 +388,8 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # An edited copy of the other (a few words substituted: as many shingles of its own as
     # the other has, within the edit budget) is its whole text, whatever the edits cost its
     # coverage: not a part of it beside another part (see _find_digests).
-    whole_copy = ((unshared_a > 0) & (unshared_b > 0) & (unshared_a <= budget)
-                  & (unshared_b <= budget) & (np.abs(unshared_a - unshared_b) <= 1))
+    whole_copy = ((edits <= budget) & (np.minimum(unshared_a, unshared_b) > 0)
+                  & (np.abs(unshared_a - unshared_b) <= 1))
     class_digest = _find_digests(a, b, np.where(whole_copy, 1.0, a_in_b),
                                  np.where(whole_copy, 1.0, b_in_a), a_first, config, n_classes)
     class_digest |= _carried_digests(features, matches, allowed, representative, a, b, a_in_b,
