@@ -319,10 +319,12 @@ def test_the_space_table_is_str_isspace() -> None:
 
 def test_the_support_in_batches_finds_the_same_rewrites(
         ecbplus: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past ``_BATCH_CHARACTERS`` of text the support counts its n-gram rows batch by batch
-    into temporary files and checks the pairs on them memory-mapped: on the ECB+ dev
-    documents (rewrites in part from 0.25), batches of 20,000 characters (dozens) report
-    exactly the rewrites and supporting paragraphs of one batch, on one thread or two."""
+    """The support counts its n-gram rows chunk by chunk (``_CHUNK_CHARACTERS``), in
+    memory or, past ``_BATCH_CHARACTERS`` of text, into temporary files, and checks the
+    pairs on them memory-mapped: on the ECB+ dev documents (rewrites in part from 0.25),
+    chunks of 20,000 characters (dozens), in memory or on disk, report exactly the rewrites
+    and supporting paragraphs of one chunk, on one thread or two (two: a chunk counted while
+    the next is read)."""
     whole = dedup(ecbplus, rewrite_supported_threshold=0.25)
     rewrites = [m for m in whole.matches if m.relation == "rewrite"]
     assert len(rewrites) > 300 and sum(bool(m.shared_paragraphs) for m in rewrites) > 100
@@ -334,10 +336,15 @@ def test_the_support_in_batches_finds_the_same_rewrites(
         return found
 
     assert dedup(ecbplus, rewrite_supported_threshold=0.25, workers=2).matches == whole.matches
-    monkeypatch.setattr(rewrite_module, "_BATCH_CHARACTERS", 20000)
+    monkeypatch.setattr(rewrite_module, "_CHUNK_CHARACTERS", 20000)
     monkeypatch.setattr(rewrite_module, "_batches", counted)
-    batched = dedup(ecbplus, rewrite_supported_threshold=0.25)
+    # Chunks kept in memory, counted one after the other or while the next is read.
+    assert dedup(ecbplus, rewrite_supported_threshold=0.25).matches == whole.matches
     assert len(batches) > 20
+    assert dedup(ecbplus, rewrite_supported_threshold=0.25, workers=2).matches == whole.matches
+    # Chunks written to temporary files.
+    monkeypatch.setattr(rewrite_module, "_BATCH_CHARACTERS", 20000)
+    batched = dedup(ecbplus, rewrite_supported_threshold=0.25)
     assert batched.matches == whole.matches
     assert dedup(ecbplus, rewrite_supported_threshold=0.25, workers=2).matches == whole.matches
 
