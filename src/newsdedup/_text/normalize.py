@@ -559,6 +559,8 @@ def nfkc(text: str, boundary: str = "\n") -> str:
     >>> nfkc(text) == unicodedata.normalize("NFKC", text) == "fine print\\nplain"
     True
     """
+    if text.isascii():  # no ASCII character changes (a flag of the string: no scan)
+        return text
     if boundary not in text:
         return unicodedata.normalize("NFKC", text)
     return boundary.join([unicodedata.normalize("NFKC", piece) for piece in text.split(boundary)])
