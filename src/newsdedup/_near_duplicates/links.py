@@ -57,7 +57,7 @@ from .._text.shingle import ShingleSets, ShingleValues
 from .canonical import Preference
 from .copies import CopyClasses
 from .groups import GroupAssignment
-from .paragraph_matches import EDITED_LINE_SHARED, TEXT_TOKENS, ParagraphMatches
+from .paragraph_matches import EDITED_LINE_SHARED, TEXT_TOKENS, ParagraphMatches, text_lines
 from .shared import shared_paragraphs
 from .verify import PairSimilarity, count_shared
 
@@ -539,7 +539,7 @@ def _own_leads(features: Features, allowed: npt.NDArray[np.bool_], inner: I64, o
     line is not shared: ``inner``'s own lead; else -1."""
     sizes = np.diff(offsets)
     pair_of = np.repeat(np.arange(inner.size), sizes)
-    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    text_line = text_lines(features, allowed)
     lead = _first_content(features.article_paragraphs, text_line, outer)
     lead_shared = np.zeros(inner.size, dtype=bool)
     lead_shared[pair_of[theirs == lead[pair_of]]] = True
@@ -556,7 +556,7 @@ def _own_leads(features: Features, allowed: npt.NDArray[np.bool_], inner: I64, o
 def _shortest_text_lines(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:
     """Shingles of each article's shortest text line (a content paragraph of ``TEXT_TOKENS``
     tokens or more; the largest int64 where there is none)."""
-    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    text_line = text_lines(features, allowed)
     shortest = np.full(features.n_articles, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(shortest, features.paragraph_article[text_line],
                   features.shingles.sizes[text_line])
@@ -571,7 +571,7 @@ def _edited_short_texts(features: Features, allowed: npt.NDArray[np.bool_], a: I
     (content paragraphs of ``TEXT_TOKENS`` tokens or more; a repost's header is shorter)
     differ by at most ``near_duplicate_edits`` (a sentence of their own, replacing one of
     the other's, changes as few shingles as three edited words, but not as few tokens)."""
-    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    text_line = text_lines(features, allowed)
     tokens = np.bincount(features.paragraph_article,
                          weights=np.where(text_line, features.token_counts, 0),
                          minlength=features.n_articles).astype(np.int64)
@@ -606,7 +606,7 @@ def _edits_within(features: Features, allowed: npt.NDArray[np.bool_], shortest_l
     chosen = np.zeros(features.n_articles, dtype=bool)
     chosen[outer[pairs]] = True
     texts = article_shingle_sets(features, allowed, chosen)
-    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    text_line = text_lines(features, allowed)
     result[pairs] = _lines_within(features.article_paragraphs, text_line,
                                   features.shingles.offsets, features.shingles.values,
                                   texts.offsets, texts.values, inner[pairs], outer[pairs],
@@ -657,7 +657,7 @@ def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
     Where ``strict``, an edited line may name no word ``outer`` lacks.
     """
     result = wanted.copy()
-    text_line = allowed & (features.token_counts >= TEXT_TOKENS)
+    text_line = text_lines(features, allowed)
     strict = np.zeros(wanted.size, dtype=bool) if strict is None else strict
     for chosen, new_names, new_share in ((wanted & ~strict, _NEW_NAMES, _NEW_NAME_SHARE),
                                          (wanted & strict, 0, 0.0)):
@@ -866,7 +866,7 @@ def _carried_digests(features: Features, matches: ParagraphMatches,
     at = np.searchsorted(text_of, text_articles)
     leads = _first_content(features.article_paragraphs, allowed, text_of)[at]
     text_leads = _first_content(features.article_paragraphs,
-                                allowed & (features.token_counts >= TEXT_TOKENS), text_of)[at]
+                                text_lines(features, allowed), text_of)[at]
     # A piece starts at its text's lead: a page none of whose paragraphs is that lead or a
     # match of it carries no piece of the text, and its shared paragraphs are not read (a
     # crawl of formulaic reports links each page with hundreds of others by their stock
