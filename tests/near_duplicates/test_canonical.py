@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from newsdedup import Article, InputError, dedup
-from newsdedup._near_duplicates.canonical import RULES, decisive_rule, page_versions, rank_keys
+from newsdedup._near_duplicates.canonical import (
+    RULES,
+    decisive_rule,
+    page_versions,
+    rank_keys,
+    url_host,
+)
 
 
 def _keys(articles: list[Article], content: list[int], noise: list[int]) -> list[tuple]:  # type: ignore[type-arg]
@@ -184,3 +194,25 @@ def test_story_canonical_rules_are_named_constants() -> None:
     assert canonicals == [0, 0, 2]
     assert rules == [ONLY_GROUP, LARGEST_GROUP, RULES[0]]
     assert (ONLY_GROUP, LARGEST_GROUP) == ("only group", "largest group")
+
+
+_URL_PIECES = st.sampled_from(["http://", "https://", "FTP://", "x+y.z://", "1a://", "//", ":",
+                               "/", "?", "#", "@", "[", "]", "%", " ", "\t", "www.", "WWW.",
+                               "Example", "com", ".", ":8080", "user", "é", "ß", "::1", "-"])
+
+
+@given(st.lists(_URL_PIECES, max_size=10).map("".join))
+@example("https://www.Example.com/news/1")
+@example("http://user:pw@Host.COM:8080/a?b#c")
+@example("http://[::1]:80/x")
+@example("http://ｅxample.com/")
+def test_url_host_reads_hosts_as_urllib_does(url: str) -> None:
+    """``url_host`` reads the usual form with string operations and everything else with
+    urllib: the same host (or refusal) as ``urlsplit(url).hostname`` either way."""
+    try:
+        expected = (urlsplit(url.strip()).hostname or "").removeprefix("www.") or None
+    except ValueError:
+        with pytest.raises(ValueError):
+            url_host(url)
+        return
+    assert url_host(url) == (expected if url else None)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -137,8 +138,23 @@ def url_host(url: str | None) -> str | None:
     """
     if not url:
         return None
-    host = urlsplit(url.strip()).hostname or ""
+    text = url.strip()
+    # The usual form, "scheme://[user@]host[:port]...", read with string operations:
+    # urllib's parser took 22 us a call, 1.2 s of a synthetic 100k run (every grouped
+    # article's url, for the credits). Anything else (IPv6, white space, no scheme) goes
+    # through it (so does a non-ASCII one, which it normalizes and may refuse), and gives the
+    # same host for the usual form.
+    plain = _PLAIN_URL.match(text) if text.isascii() else None
+    if plain is not None:
+        host = plain[1].rpartition("@")[2].partition(":")[0].lower()
+    else:
+        host = urlsplit(text).hostname or ""
     return host.removeprefix("www.") or None
+
+
+#: An ASCII url of the usual form: a scheme, then a network location without white space,
+#: brackets or percent escapes (its group), ending at a slash, query, fragment or the end.
+_PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/?#\s\[\]%]*)(?:[/?#]|\Z)")
 
 
 #: Per article number, an identity of its text (equal for equal texts); see ``page_versions``.
