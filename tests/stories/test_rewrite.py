@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sys
+import unicodedata
 
 import numpy as np
 import pytest
@@ -362,3 +363,50 @@ def test_independent_write_ups_sharing_only_names_are_no_rewrites() -> None:
     assert len(unguarded) >= 5
     assert all(corpus.labels[m.a].kind == corpus.labels[m.b].kind == "original"
                and corpus.labels[m.a].story == corpus.labels[m.b].story for m in unguarded)
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+@given(parts=st.lists(st.lists(st.integers(-2**31, 2**31 - 1), max_size=40), max_size=6),
+       capacity=st.integers(0, 30))
+def test_appended_rows_are_the_parts_joined(on_disk: bool, parts: list[list[int]],
+                                            capacity: int) -> None:
+    """The rows' columns appended chunk by chunk read back as the chunks joined, in memory
+    (past the room first made for them: normalized text may be longer than its source,
+    "ﬃ" is three letters) or from a temporary file."""
+    column = rewrite_module._Appended(capacity, on_disk)
+    try:
+        for part in parts:
+            column.extend(np.array(part, dtype=np.int32))
+        assert column.array().tolist() == [value for part in parts for value in part]
+    finally:
+        column.close()
+
+
+def test_texts_longer_once_normalized_find_the_same_rewrites(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts that grow when normalized (more n-grams than characters read) outgrow the room
+    first made for their rows: the rewrites are those of the same texts written plainly."""
+    # Squared abbreviations ("㎏" is "kg", "㎑" "kHz"): three times as many characters.
+    squared = "".join(chr(point) for point in range(0x3380, 0x33E0))
+    fancy = [f"The council approved the new budget on Monday. {squared}",
+             f"On Monday the council approved its budget. {squared[:80]}"]
+    plain = [unicodedata.normalize("NFKC", text) for text in fancy]
+    grown = []
+    extend = rewrite_module._Appended.extend
+
+    def spy(column: rewrite_module._Appended, values: np.ndarray) -> None:
+        grown.append(column._size + values.size > column._data.size)
+        extend(column, values)
+
+    monkeypatch.setattr(rewrite_module._Appended, "extend", spy)
+    pairs = (np.array([0]), np.array([1]), np.array([0.7]))
+    monkeypatch.setattr(rewrite_module, "_CHUNK_CHARACTERS", 40)
+    found = []
+    for texts in (plain, fancy):
+        features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                    DedupConfig())
+        found.append(find_rewrites(*pairs, texts, features, np.ones(2, dtype=bool),
+                                   DedupConfig()))
+    assert found[0].a.tolist() == found[1].a.tolist() == [0]
+    assert found[0].paragraph_similarity.tolist() == found[1].paragraph_similarity.tolist()
+    assert any(grown)  # the fancy texts' rows outgrew their room
