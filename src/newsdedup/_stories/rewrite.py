@@ -274,6 +274,7 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
     columns = [_Appended(int(size.sum()), on_disk) for _ in range(3)]
     try:
         numbers_parts, article_parts, indptr_parts = [], [], []
+        values: list[npt.NDArray[np.int32]] = []  # the last chunk's, dropped after the loop
         for numbers, article_rows, (indptr, *values) in _counted_chunks(
                 texts, features, allowed, involved, size, frequency, workers):
             numbers_parts.append(numbers)
