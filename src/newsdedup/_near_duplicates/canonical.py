@@ -124,8 +124,7 @@ def page_key(url: str | None) -> str | None:
     scheme, separator, rest = text.partition("#")[0].partition("://")
     rest, _, query = (rest if separator else scheme).partition("?")
     host, _, path = rest.partition("/")
-    host = host.rpartition("@")[2].partition(":")[0].lower().removeprefix("www.")
-    key = f"{host}/{path.rstrip('/')}"
+    key = f"{_netloc_host(host).removeprefix('www.')}/{path.rstrip('/')}"
     return f"{key}?{query}" if query else key
 
 
@@ -145,11 +144,13 @@ def url_host(url: str | None) -> str | None:
     # through it (so does a non-ASCII one, which it normalizes and may refuse), and gives the
     # same host for the usual form.
     plain = _PLAIN_URL.match(text) if text.isascii() else None
-    if plain is not None:
-        host = plain[1].rpartition("@")[2].partition(":")[0].lower()
-    else:
-        host = urlsplit(text).hostname or ""
+    host = _netloc_host(plain[1]) if plain is not None else (urlsplit(text).hostname or "")
     return host.removeprefix("www.") or None
+
+
+def _netloc_host(netloc: str) -> str:
+    """The host of a network location (``user@Host:port``), lower case."""
+    return netloc.rpartition("@")[2].partition(":")[0].lower()
 
 
 #: An ASCII url of the usual form: a scheme, then a network location without white space,

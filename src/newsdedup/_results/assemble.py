@@ -44,7 +44,7 @@ from .._near_duplicates.paragraph_matches import ParagraphMatches
 from .._near_duplicates.repeated import Repeats
 from .._near_duplicates.shared import shared_paragraphs
 from .._stories.rewrite import REWRITE, Rewrites
-from .._text.article import Article
+from .._text.article import Article, optional_fields
 from .._text.features import Features
 from .._text.templates import template_pages
 from .result import (
@@ -489,14 +489,7 @@ def _paragraph_findings(features: Features, repeats: Repeats, boilerplate: Boile
 
 def _metadata(article: Article) -> dict[str, Any]:
     """``article.to_dict()`` without ``id`` and ``text``: the input's other fields, in its
-    order (built here without the two: once per article)."""
+    order (built without the two: once per article)."""
     out: dict[str, Any] = dict(article.extra)
-    if article.title is not None:
-        out["title"] = article.title
-    if article.url is not None:
-        out["url"] = article.url
-    if article.source is not None:
-        out["source"] = article.source
-    if article.published is not None:
-        out["published"] = article.published.isoformat()
+    out.update(optional_fields(article))
     return out

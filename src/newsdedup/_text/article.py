@@ -28,6 +28,7 @@ __all__ = [
     "is_dataframe",
     "is_missing",
     "iter_articles",
+    "optional_fields",
     "parse_published",
     "require_unicode",
     "without_text",
@@ -331,13 +332,26 @@ class Article:
         """The article as a JSON-ready dict (``published`` as ISO 8601), ``extra`` merged in."""
         out: dict[str, Any] = dict(self.extra)
         out.update(id=self.id, text=self.text)
-        for name in ("title", "url", "source"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value
-        if self.published is not None:
-            out["published"] = self.published.isoformat()
+        out.update(optional_fields(self))
         return out
+
+
+def optional_fields(article: Article) -> dict[str, Any]:
+    """The optional fields ``article`` has (``title``, ``url``, ``source``, ``published`` as
+    ISO 8601), in ``Article.to_dict``'s order: its record less the id, text and extra
+    fields.
+
+    >>> optional_fields(Article("a", "t", url="https://x.example/1", title="T"))
+    {'title': 'T', 'url': 'https://x.example/1'}
+    """
+    out: dict[str, Any] = {}
+    for name in ("title", "url", "source"):
+        value = getattr(article, name)
+        if value is not None:
+            out[name] = value
+    if article.published is not None:
+        out["published"] = article.published.isoformat()
+    return out
 
 
 def coerce_articles(items: Iterable[Article | Mapping[str, Any]]) -> list[Article]:
