@@ -609,14 +609,20 @@ def test_rewrite_collapse_spaces(seed: int, size: int) -> None:
 
 
 @EXAMPLES
-@given(SEEDS, st.integers(0, 12), st.integers(1, 6), st.sampled_from([12, 13, 16]))
-def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int) -> None:
+@given(SEEDS, st.integers(0, 12), st.integers(1, 6), st.sampled_from([12, 13, 16]),
+       st.booleans())
+def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int,
+                            long_run: bool) -> None:
     """Character n-gram rows: columns listed from bit sets equal sorted n-grams, with their
-    counts and document frequencies (added to what the table holds; short and empty pieces
-    included); then each entry's count summed over its article's rows, each row's norm of
-    its weights and each article's norm of its whole text equal the plain computation."""
+    counts (packed with their columns; counts of 1,023 or more in the escape table) and
+    document frequencies (added to what the table holds; short and empty pieces included);
+    then each row's norm of its weights and each article's norm of its whole text (its
+    rows' counts summed per column) equal the plain computation."""
     rng = np.random.default_rng(seed)
     sizes = rng.integers(0, 40, pieces)
+    if long_run and pieces:
+        # A piece repeating n-grams past what an entry holds.
+        sizes[rng.integers(0, pieces)] = int(rng.integers(1020, 1400))
     # Few distinct code points (ASCII and beyond), so n-grams repeat within and across pieces.
     alphabet = np.array([32, 97, 98, 99, 1078, 26481, 128512], dtype=np.uint32)
     points = alphabet[rng.integers(0, rng.integers(1, alphabet.size + 1), int(sizes.sum()))]
@@ -625,15 +631,25 @@ def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int
     frequency = rng.integers(0, 3, 1 << bucket_bits).astype(np.int32)
     run_both(_kernels.ngram_counts, _rewrite._ngram_counts, points, starts, 0x100000001B3,
              ngram, frequency)
-    indptr, indices, counts = _kernels.ngram_counts(points, starts, 0x100000001B3, ngram,
-                                                    frequency)
+    indptr, entries, positions, escaped = _kernels.ngram_counts(points, starts, 0x100000001B3,
+                                                                ngram, frequency)
     cuts = np.sort(rng.integers(0, pieces + 1, rng.integers(0, 4)))
     article_rows = np.concatenate([[0], cuts, [pieces]]).astype(np.int64)
-    run_both(_kernels.article_counts, _rewrite._article_counts, indptr, indices, counts,
-             article_rows, frequency.size)
-    summed = _kernels.article_counts(indptr, indices, counts, article_rows, frequency.size)
-    run_both(_kernels.ngram_norms, _rewrite._ngram_norms, indptr, indices, counts,
-             frequency, pieces + int(rng.integers(0, 5)), summed, article_rows)
+    run_both(_kernels.ngram_norms, _rewrite._ngram_norms, indptr, entries, positions, escaped,
+             frequency, pieces + int(rng.integers(0, 5)), article_rows)
+
+
+def test_rewrite_ngram_counts_escape_large_counts_and_refuse_wide_tables() -> None:
+    """A count an entry cannot hold is in the escape table, exact; an entry holds 22 bits
+    of column, so a table of more columns is refused."""
+    points = np.full(3000, 97, dtype=np.uint32)
+    indptr, entries, positions, escaped = _kernels.ngram_counts(
+        points, np.array([0, 1000, 3000]), 0x100000001B3, 4, np.zeros(1 << 12, np.int32))
+    assert indptr.tolist() == [0, 1, 2]
+    assert (entries >> 22).tolist() == [997, 1023]
+    assert positions.tolist() == [1] and escaped.tolist() == [1997]
+    with pytest.raises(ValueError, match="at most 4194304 columns"):
+        _kernels.ngram_counts(points, np.array([0, 8]), 3, 4, np.zeros(1 << 23, np.int32))
 
 
 @EXAMPLES
@@ -644,22 +660,23 @@ def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
     """Row pairs of article pairs at a threshold (a row's cosine with itself reaches 1.0):
     scattered left rows, each right row added along them, weights computed on the way,
     equal the merge of each row pair of the weighed rows (same sums, in column order), for
-    each article's first ``most_compared`` rows; the whole-text cosines carried along the
-    chains equal the plain sums."""
+    each article's first ``most_compared`` rows; the whole-text cosines from the counts
+    carried along the chains and summed per column equal the plain sums (escaped counts
+    included)."""
     rng = np.random.default_rng(seed)
-    indptr, indices, _ = _sparse_rows(rng, rows, columns, np.int32)
-    counts = rng.choice([1, 1, 1, 2, 3], indices.size).astype(np.int32)
+    indptr, indices, _ = _sparse_rows(rng, rows, columns, np.int64)
+    counts = rng.choice([1, 1, 1, 2, 3, 1022, 1023, 5000], indices.size)
+    entries, positions, escaped = _rewrite.pack_entries(indices, counts)
     frequency = rng.integers(0, 4, 32).astype(np.int32)
     n_rows = rows + int(rng.integers(0, 4))
     cuts = np.sort(rng.integers(0, rows + 1, rng.integers(0, 5)))
     article_rows = np.concatenate([[0], cuts, [rows]]).astype(np.int64)
-    summed = _kernels.article_counts(indptr, indices, counts, article_rows, 32)
-    norms, whole_norms = _kernels.ngram_norms(indptr, indices, counts, frequency, n_rows,
-                                              summed, article_rows)
+    norms, whole_norms = _kernels.ngram_norms(indptr, entries, positions, escaped, frequency,
+                                              n_rows, article_rows)
     n_articles = article_rows.size - 1
     left = np.sort(rng.integers(0, n_articles, rng.integers(0, 8))).astype(np.int64)
     right = rng.integers(0, n_articles, left.size).astype(np.int64)
     most_compared = int(rng.integers(1, rows + 2))
-    run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, indices,
-             counts, frequency, norms, n_rows, article_rows, left, right, threshold, summed,
-             whole_norms, most_compared)
+    run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, entries,
+             positions, escaped, frequency, norms, n_rows, article_rows, left, right,
+             threshold, whole_norms, most_compared)

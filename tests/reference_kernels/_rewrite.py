@@ -104,10 +104,32 @@ def _pieces(points: U32) -> list[list[int]]:
     return pieces
 
 
+#: An entry's column bits and the count that sends it to the escape table (the kernel's).
+ENTRY_COLUMN_BITS = 22
+ENTRY_ESCAPED = 1023
+
+
+def pack_entries(indices: I64, counts: I64) -> tuple[U32, I64, I64]:
+    """Entries as ``ngram_counts`` writes them: the column in the low bits, the count in
+    the high ones or ``ENTRY_ESCAPED``, then listed in the escape table."""
+    indices, counts = np.asarray(indices, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+    escaped = np.flatnonzero(counts >= ENTRY_ESCAPED)
+    entries = (indices | (np.minimum(counts, ENTRY_ESCAPED) << ENTRY_COLUMN_BITS))
+    return entries.astype(np.uint32), escaped.astype(np.int64), counts[escaped]
+
+
+def unpack_entries(entries: U32, positions: I64, escaped: I64) -> tuple[I64, I64]:
+    """Each entry's column and count (its escaped count where it has one)."""
+    columns = (entries & ((1 << ENTRY_COLUMN_BITS) - 1)).astype(np.int64)
+    counts = (entries >> ENTRY_COLUMN_BITS).astype(np.int64)
+    counts[positions] = escaped
+    return columns, counts
+
+
 def _ngram_counts(points: U32, starts: I64, prime: int, ngram: int,
-                  frequency: npt.NDArray[np.int32]) -> tuple[I64, I32, I32]:
-    """Each piece's sorted distinct columns with their counts; ``frequency`` counts each
-    piece's columns once."""
+                  frequency: npt.NDArray[np.int32]) -> tuple[I64, U32, I64, I64]:
+    """Each piece's sorted distinct columns with their counts, packed (``pack_entries``);
+    ``frequency`` counts each piece's columns once."""
     n_pieces = starts.size - 1
     indptr = np.zeros(n_pieces + 1, dtype=np.int64)
     indices, counts = [], []
@@ -119,92 +141,80 @@ def _ngram_counts(points: U32, starts: I64, prime: int, ngram: int,
         indices.extend(distinct.tolist())
         counts.extend(repeats.tolist())
         indptr[piece + 1] = len(indices)
-    return indptr, np.array(indices, dtype=np.int32), np.array(counts, dtype=np.int32)
+    return (indptr, *pack_entries(np.array(indices, dtype=np.int64),
+                                  np.array(counts, dtype=np.int64)))
 
 
-def _weights(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows: int) -> F64:
-    """``1 + log tf`` times the smooth IDF over ``n_rows`` pieces, per entry."""
-    return np.array([(1.0 + math.log(int(counts[k])))
-                     * (math.log((1 + n_rows) / (1.0 + int(frequency[indices[k]]))) + 1.0)
-                     for k in range(indices.size)], dtype=np.float64)
-
-
-def _article_counts(indptr: I64, indices: I32, counts: I32, article_rows: I64,
-                    buckets: int) -> I32:
-    """Each entry's column count summed over its article's rows."""
-    summed = np.zeros(indices.size, dtype=np.int32)
-    for article in range(article_rows.size - 1):
-        start, stop = indptr[article_rows[article]], indptr[article_rows[article + 1]]
-        totals: dict[int, int] = {}
-        for column, count in zip(indices[start:stop].tolist(), counts[start:stop].tolist()):
-            totals[column] = totals.get(column, 0) + count
-        summed[start:stop] = [totals[column] for column in indices[start:stop].tolist()]
-    return summed
-
-
-def _summed_weight(count: int, df: int, n_rows: int) -> float:
-    """``1 + log tf`` of a summed count times the smooth IDF (the kernel's operations)."""
+def _weight(count: int, df: int, n_rows: int) -> float:
+    """``1 + log tf`` times the smooth IDF over ``n_rows`` pieces (the kernel's operations)."""
     return (1.0 + math.log(count)) * (math.log((1 + n_rows) / (1.0 + df)) + 1.0)
 
 
-def _ngram_norms(indptr: I64, indices: I32, counts: I32, frequency: I32, n_rows: int,
-                 summed: I32, article_rows: I64) -> tuple[F64, F64]:
+def _ngram_norms(indptr: I64, entries: U32, positions: I64, escaped: I64, frequency: I32,
+                 n_rows: int, article_rows: I64) -> tuple[F64, F64]:
     """Each row's L2 norm of its weights, squares summed in column order, and each
-    article's norm of its whole text, each entry adding its part of its column's square
-    (in row and column order); at least 1e-12."""
-    weights = _weights(indptr, indices, counts, frequency, n_rows)
+    article's norm of its whole text: its rows' counts summed per column, each column's
+    square added once, columns in the order they first appear; at least 1e-12."""
+    columns, counts = unpack_entries(entries, positions, escaped)
     norms = np.zeros(indptr.size - 1)
     for row in range(indptr.size - 1):
         total = 0.0
-        for weight in weights[indptr[row]:indptr[row + 1]].tolist():
+        for k in range(indptr[row], indptr[row + 1]):
+            weight = _weight(int(counts[k]), int(frequency[columns[k]]), n_rows)
             total += weight * weight
         norms[row] = max(math.sqrt(total), 1e-12)
     whole = np.zeros(article_rows.size - 1)
     for article in range(article_rows.size - 1):
+        summed = _summed(columns, counts, indptr[article_rows[article]],
+                         indptr[article_rows[article + 1]])
         total = 0.0
-        for k in range(indptr[article_rows[article]], indptr[article_rows[article + 1]]):
-            weight = _summed_weight(int(summed[k]), int(frequency[indices[k]]), n_rows)
-            total += weight * weight * int(counts[k]) / float(summed[k])
+        for column, count in summed.items():
+            weight = _weight(count, int(frequency[column]), n_rows)
+            total += weight * weight
         whole[article] = max(math.sqrt(total), 1e-12)
     return norms, whole
 
 
-def _supporting_entries(indptr: I64, indices: I32, counts: I32, frequency: I32, norms: F64,
-                        n_rows: int, article_rows: I64, left: I64, right: I64,
-                        threshold: float, summed: I32, whole_norms: F64,
+def _summed(columns: I64, counts: I64, start: int, stop: int) -> dict[int, int]:
+    """The counts of entries ``start:stop`` summed per column, columns in the order they
+    first appear."""
+    summed: dict[int, int] = {}
+    for column, count in zip(columns[start:stop].tolist(), counts[start:stop].tolist()):
+        summed[column] = summed.get(column, 0) + count
+    return summed
+
+
+def _supporting_entries(indptr: I64, entries: U32, positions: I64, escaped: I64,
+                        frequency: I32, norms: F64, n_rows: int, article_rows: I64,
+                        left: I64, right: I64, threshold: float, whole_norms: F64,
                         most_compared: int) -> tuple[I64, I64, I64, F64, F64]:
     """Each article pair's block of row cosines (weights over norms, one merge per row
     pair), its entries at ``threshold`` or above in row order; and its whole-text cosine:
-    each entry's share of its column's whole weight (``weight * count / summed``), the
-    left article's shares added up per column, rows last first and each row's entries in
-    order, each right entry's share times the left total of its column, added in entry
-    order. Only each article's first ``most_compared`` rows are compared row by row."""
+    the two articles' counts summed per column, the products of the columns both hold
+    added in the order the right article's entries first reach them. Only each article's
+    first ``most_compared`` rows are compared row by row."""
+    columns, counts = unpack_entries(entries, positions, escaped)
     row_of = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
-    data = _weights(indptr, indices, counts, frequency, n_rows) / norms[row_of]
-
-    def share(k: int) -> float:
-        return (_summed_weight(int(summed[k]), int(frequency[indices[k]]), n_rows)
-                * int(counts[k]) / float(summed[k]))
-
+    data = np.array([_weight(int(counts[k]), int(frequency[columns[k]]), n_rows)
+                     for k in range(columns.size)], dtype=np.float64) / norms[row_of]
     offsets = np.zeros(left.size + 1, dtype=np.int64)
     whole = np.zeros(left.size)
     first, second, values = [], [], []
     for pair in range(left.size):
-        totals: dict[int, float] = {}
-        for row in range(article_rows[left[pair] + 1] - 1, article_rows[left[pair]] - 1, -1):
-            for k in range(indptr[row], indptr[row + 1]):
-                column = int(indices[k])
-                totals[column] = share(k) + totals[column] if column in totals else share(k)
+        mine = _summed(columns, counts, indptr[article_rows[left[pair]]],
+                       indptr[article_rows[left[pair] + 1]])
+        theirs = _summed(columns, counts, indptr[article_rows[right[pair]]],
+                         indptr[article_rows[right[pair] + 1]])
         dot = 0.0
-        for k in range(indptr[article_rows[right[pair]]],
-                       indptr[article_rows[right[pair] + 1]]):
-            if int(indices[k]) in totals:
-                dot += totals[int(indices[k])] * share(k)
+        for column, count in theirs.items():
+            if column in mine:
+                df = int(frequency[column])
+                dot += _weight(mine[column], df, n_rows) * _weight(count, df, n_rows)
         whole[pair] = dot / (whole_norms[left[pair]] * whole_norms[right[pair]])
         left_rows = np.arange(article_rows[left[pair]], article_rows[left[pair] + 1])
         right_rows = np.arange(article_rows[right[pair]], article_rows[right[pair] + 1])
         left_rows, right_rows = left_rows[:most_compared], right_rows[:most_compared]
-        block = _cosine_block(indptr, indices, data, left_rows, right_rows)
+        block = _cosine_block(indptr, columns.astype(np.int32), data, left_rows, right_rows)
         for i, j in np.argwhere(block >= threshold).tolist():
             first.append(left_rows[i])
             second.append(right_rows[j])

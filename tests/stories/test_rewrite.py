@@ -27,6 +27,7 @@ from newsdedup._stories.rewrite import (
 from newsdedup._text.features import extract_features
 from newsdedup._text.normalize import normalize_text
 from newsdedup.synthetic import generate_corpus
+from reference_kernels._rewrite import unpack_entries
 
 SOURCE = ("Firefighters in Wellington battled a blaze at the Waitrose supermarket early on Sunday, "
           "and half of the entrance roof collapsed, the fire service said.\n\n"
@@ -217,8 +218,10 @@ def _whole_cosines(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray
         points = np.frombuffer("".join(article).encode("utf-32-le"), dtype=np.uint32)
         starts = np.zeros(len(article) + 1, dtype=np.int64)
         np.cumsum([len(piece) for piece in article], out=starts[1:])
-        _, indices, counts = ngram_counts(points, starts, int(_PRIME), _NGRAM, frequency)
+        _, entries, positions, escaped = ngram_counts(points, starts, int(_PRIME), _NGRAM,
+                                                      frequency)
         totals: dict[int, int] = {}
+        indices, counts = unpack_entries(entries, positions, escaped)
         for column, count in zip(indices.tolist(), counts.tolist(), strict=True):
             totals[column] = totals.get(column, 0) + count
         summed.append(totals)
@@ -294,7 +297,8 @@ def test_ngram_columns_equal_each_piece_hashed_alone(pieces: list[str]) -> None:
     starts = np.zeros(len(pieces) + 1, dtype=np.int64)
     np.cumsum([len(piece) for piece in pieces], out=starts[1:])
     frequency = np.zeros(_BUCKETS, dtype=np.int32)
-    indptr, indices, _ = ngram_counts(points, starts, int(_PRIME), _NGRAM, frequency)
+    indptr, entries, *_ = ngram_counts(points, starts, int(_PRIME), _NGRAM, frequency)
+    indices = entries & np.uint32(_BUCKETS - 1)
     for k, piece in enumerate(pieces):
         alone = np.unique(fmix64(_ngram_hashes(piece)) % np.uint64(_BUCKETS))
         assert indices[indptr[k]:indptr[k + 1]].tolist() == alone.tolist()
@@ -366,17 +370,17 @@ def test_independent_write_ups_sharing_only_names_are_no_rewrites() -> None:
 
 
 @pytest.mark.parametrize("on_disk", [False, True])
-@given(parts=st.lists(st.lists(st.integers(-2**31, 2**31 - 1), max_size=40), max_size=6),
+@given(parts=st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=40), max_size=6),
        capacity=st.integers(0, 30))
 def test_appended_rows_are_the_parts_joined(on_disk: bool, parts: list[list[int]],
                                             capacity: int) -> None:
-    """The rows' columns appended chunk by chunk read back as the chunks joined, in memory
+    """The rows' entries appended chunk by chunk read back as the chunks joined, in memory
     (past the room first made for them: normalized text may be longer than its source,
     "ﬃ" is three letters) or from a temporary file."""
     column = rewrite_module._Appended(capacity, on_disk)
     try:
         for part in parts:
-            column.extend(np.array(part, dtype=np.int32))
+            column.extend(np.array(part, dtype=np.uint32))
         assert column.array().tolist() == [value for part in parts for value in part]
     finally:
         column.close()
@@ -395,7 +399,7 @@ def test_texts_longer_once_normalized_find_the_same_rewrites(
     extend = rewrite_module._Appended.extend
 
     def spy(column: rewrite_module._Appended, values: np.ndarray) -> None:
-        grown.append(column._size + values.size > column._data.size)
+        grown.append(column.size + values.size > column._data.size)
         extend(column, values)
 
     monkeypatch.setattr(rewrite_module._Appended, "extend", spy)

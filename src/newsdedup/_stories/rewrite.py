@@ -26,7 +26,8 @@ independent write-ups of one event share the names but tell it in their own word
    paragraph pair); on the synthetic corpus at 10k, 8,180 pairs and 18 million characters
    in 1.3 s instead of 4.6 s. The texts are read and counted chunk by chunk (with workers
    to spare, a chunk is counted while the next is read); past ``_BATCH_CHARACTERS`` of text
-   the rows go to temporary files, memory-mapped for the pairs, so memory stays bounded.
+   the rows (an entry of 4 bytes per character: a column and its count) go to a temporary
+   file, memory-mapped for the pairs, so memory stays bounded.
 3. **Rewrites in part.** An article that rewrites part of another and says something else
    in the rest has a lower whole cosine, like an independent write-up of the same event. A
    pair scoring ``rewrite_supported_threshold`` (under ``rewrite_threshold``) is a rewrite
@@ -73,8 +74,7 @@ import numpy.typing as npt
 from .._core.arrays import gather_rows, joined_offsets, owner_offsets, sorted_unique
 from .._core.config import DedupConfig
 from .._core.threads import map_in_threads, split_range, split_rows, split_runs
-from .._core.types import F64, I64
-from .._kernels import article_counts as _article_counts
+from .._core.types import F64, I64, U32
 from .._kernels import collapse_spaces as _collapse_spaces
 from .._kernels import ngram_counts as _ngram_counts
 from .._kernels import ngram_norms as _ngram_norms
@@ -93,10 +93,10 @@ REWRITE = "rewrite"
 _NGRAM = 4
 #: Columns of the n-gram vectors (hashing trick).
 _BUCKETS = 1 << 22
-#: Characters of paragraphs whose n-gram rows are kept in memory (~12 bytes each while the
-#: rows live, ~16 more while a chunk is counted: 64M characters, about 0.8 GB); beyond,
-#: the rows are written to temporary files and read back memory-mapped.
-_BATCH_CHARACTERS = 1 << 26
+#: Characters of paragraphs whose n-gram rows are kept in memory (an entry of 4 bytes per
+#: character, ``ngram_counts``: 192M characters, about 0.8 GB); beyond, the rows are
+#: written to a temporary file and read back memory-mapped.
+_BATCH_CHARACTERS = 3 << 26
 #: Characters of paragraphs read, normalized and counted at once (``_counted_chunks``).
 _CHUNK_CHARACTERS = 1 << 23
 #: Paragraphs of an article compared paragraph by paragraph (its first ones; the whole-text
@@ -268,71 +268,70 @@ def _supporting_entries_of(texts: Sequence[str], features: Features,
                        minlength=involved.size).astype(np.int64)
     frequency = np.zeros(_BUCKETS, dtype=np.int32)
     left, right = np.searchsorted(involved, a), np.searchsorted(involved, b)
-    on_disk = int(size.sum()) > _BATCH_CHARACTERS
-    # Columns, counts and summed counts appended chunk by chunk (in memory, or a file each);
-    # paragraph numbers and offsets stay in memory (one or two per row).
-    columns = [_Appended(int(size.sum()), on_disk) for _ in range(3)]
+    # Entries appended chunk by chunk (in memory, or to a file); paragraph numbers, offsets
+    # and the few escaped counts stay in memory.
+    appended = _Appended(int(size.sum()), int(size.sum()) > _BATCH_CHARACTERS)
     try:
         numbers_parts, article_parts, indptr_parts = [], [], []
-        values: list[npt.NDArray[np.int32]] = []  # the last chunk's, dropped after the loop
-        for numbers, article_rows, (indptr, *values) in _counted_chunks(
+        escaped_positions, escaped_counts = [], []
+        for numbers, article_rows, (indptr, entries, positions, counts) in _counted_chunks(
                 texts, features, allowed, involved, size, frequency, workers):
             numbers_parts.append(numbers)
             article_parts.append(article_rows)
             indptr_parts.append(indptr)
-            for column, part in zip(columns, values, strict=True):
-                column.extend(part)
-        del values
-        indices, counts, summed = (column.array() for column in columns)
-        rows = (joined_offsets(indptr_parts), indices, counts, summed)
+            escaped_positions.append(positions + appended.size)
+            escaped_counts.append(counts)
+            appended.extend(entries)
+            del entries  # in ``appended`` now: not held while the pairs are checked
+        rows = (joined_offsets(indptr_parts), appended.array(),
+                np.concatenate(escaped_positions), np.concatenate(escaped_counts))
         return _entries(np.concatenate(numbers_parts), joined_offsets(article_parts), rows,
                         frequency, left, right, threshold, workers)
     finally:
-        for column in columns:
-            column.close()
+        appended.close()
 
 
 class _Appended:
-    """An int32 array appended to part by part: in memory (room for ``capacity`` values,
+    """A uint32 array appended to part by part: in memory (room for ``capacity`` values,
     grown by half when full), or written to a temporary file and read back memory-mapped."""
 
     def __init__(self, capacity: int, on_disk: bool) -> None:
         # Lives as long as the array (closed by close()), not a block.
         self._file = tempfile.TemporaryFile() if on_disk else None  # noqa: SIM115
-        self._data = np.empty(0 if on_disk else capacity, dtype=np.int32)
-        self._size = 0
+        self._data = np.empty(0 if on_disk else capacity, dtype=np.uint32)
+        self.size = 0
 
-    def extend(self, values: npt.NDArray[np.int32]) -> None:
+    def extend(self, values: U32) -> None:
         """Append ``values`` (contiguous)."""
         if self._file is not None:
             self._file.write(values.data)
         else:
-            if self._size + values.size > self._data.size:
-                grown = np.empty(max(self._size + values.size, self._data.size * 3 // 2),
-                                 dtype=np.int32)
-                grown[:self._size] = self._data[:self._size]
+            if self.size + values.size > self._data.size:
+                grown = np.empty(max(self.size + values.size, self._data.size * 3 // 2),
+                                 dtype=np.uint32)
+                grown[:self.size] = self._data[:self.size]
                 self._data = grown
-            self._data[self._size:self._size + values.size] = values
-        self._size += values.size
+            self._data[self.size:self.size + values.size] = values
+        self.size += values.size
 
-    def array(self) -> npt.NDArray[np.int32]:
+    def array(self) -> U32:
         """The values appended (memory-mapped from the file: valid until ``close``)."""
         if self._file is None:
-            return self._data[:self._size]
+            return self._data[:self.size]
         self._file.flush()
-        return _mapped(self._file, self._size)
+        return _mapped(self._file, self.size)
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
 
 
-def _mapped(file: IO[bytes], size: int) -> npt.NDArray[np.int32]:
-    """The ``size`` int32 values written to ``file``, memory-mapped (an empty file cannot
+def _mapped(file: IO[bytes], size: int) -> U32:
+    """The ``size`` uint32 values written to ``file``, memory-mapped (an empty file cannot
     be)."""
     if size == 0:
-        return np.zeros(0, dtype=np.int32)
-    return np.memmap(file, dtype=np.int32, mode="r", shape=(size,))
+        return np.zeros(0, dtype=np.uint32)
+    return np.memmap(file, dtype=np.uint32, mode="r", shape=(size,))
 
 
 def _batches(size: I64, budget: int) -> list[slice]:
@@ -349,9 +348,9 @@ def _batches(size: I64, budget: int) -> list[slice]:
     return [slice(start, stop) for start, stop in itertools.pairwise(cuts)]
 
 
-#: N-gram rows: CSR offsets, each entry's column and count, and the count of its column
-#: in its article's whole text (``article_counts``).
-_Rows = tuple[I64, npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]
+#: N-gram rows (``ngram_counts``): CSR offsets, the entries (a column and its count in one
+#: uint32), and the escape table of the counts too large for an entry (positions, counts).
+_Rows = tuple[I64, U32, I64, I64]
 #: Allowed paragraphs of some articles as ``_paragraphs_of`` gives them.
 _Paragraphs = tuple[I64, I64, tuple[npt.NDArray[np.uint32], I64]]
 
@@ -395,26 +394,23 @@ def _ngram_rows(paragraphs: _Paragraphs, frequency: npt.NDArray[np.int32], worke
     n_pieces = starts.size - 1
     ranges = split_range(n_pieces, workers) if n_pieces >= 2 * workers else [(0, n_pieces)]
     if len(ranges) == 1:
-        indptr, indices, counts = _ngram_counts(points, starts, int(_PRIME), _NGRAM,
-                                                frequency)
-        summed = _article_counts(indptr, indices, counts, article_rows, _BUCKETS)
-        return numbers, article_rows, (indptr, indices, counts, summed)
+        return numbers, article_rows, _ngram_counts(points, starts, int(_PRIME), _NGRAM,
+                                                    frequency)
 
-    def count(bounds: tuple[int, int]) -> tuple[I64, npt.NDArray[np.int32],
-                                               npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    def count(bounds: tuple[int, int]) -> tuple[_Rows, npt.NDArray[np.int32]]:
         own = np.zeros_like(frequency)
-        indptr, indices, counts = _ngram_counts(points, starts[bounds[0]:bounds[1] + 1],
-                                                int(_PRIME), _NGRAM, own)
-        return indptr, indices, counts, own
+        return _ngram_counts(points, starts[bounds[0]:bounds[1] + 1], int(_PRIME), _NGRAM,
+                             own), own
 
     parts = map_in_threads(count, ranges, workers)
-    for part in parts:
-        frequency += part[3]
-    indptr = joined_offsets([part[0] for part in parts])
-    indices = np.concatenate([part[1] for part in parts])
-    counts = np.concatenate([part[2] for part in parts])
-    summed = _article_counts(indptr, indices, counts, article_rows, _BUCKETS)
-    return numbers, article_rows, (indptr, indices, counts, summed)
+    for _, own in parts:
+        frequency += own
+    sizes = np.cumsum([0] + [rows[1].size for rows, _ in parts[:-1]])
+    return numbers, article_rows, (
+        joined_offsets([rows[0] for rows, _ in parts]),
+        np.concatenate([rows[1] for rows, _ in parts]),
+        np.concatenate([rows[2] + size for (rows, _), size in zip(parts, sizes, strict=True)]),
+        np.concatenate([rows[3] for rows, _ in parts]))
 
 
 def _entries(numbers: I64, article_rows: I64, rows: _Rows,
@@ -424,14 +420,14 @@ def _entries(numbers: I64, article_rows: I64, rows: _Rows,
     rows' articles, ``left`` ascending), IDF from ``frequency`` over the rows, as paragraph
     numbers, then each pair's whole-text cosine; the norms by ranges of articles, and runs
     of pairs (cut where the left article changes), on ``workers`` threads."""
-    indptr, indices, counts, summed = rows
+    indptr, entries, escaped_positions, escaped_counts = rows
     n_rows = indptr.size - 1
     norms, whole_norms = _norms(rows, frequency, article_rows, workers)
 
     def check(bounds: tuple[int, int]) -> tuple[I64, I64, I64, F64, F64]:
         found: tuple[I64, I64, I64, F64, F64] = _supporting_entries(
-            indptr, indices, counts, frequency, norms, n_rows, article_rows,
-            left[bounds[0]:bounds[1]], right[bounds[0]:bounds[1]], threshold, summed,
+            indptr, entries, escaped_positions, escaped_counts, frequency, norms, n_rows,
+            article_rows, left[bounds[0]:bounds[1]], right[bounds[0]:bounds[1]], threshold,
             whole_norms, _MOST_COMPARED)
         return found
 
@@ -450,14 +446,15 @@ def _norms(rows: _Rows, frequency: npt.NDArray[np.int32], article_rows: I64,
     """Each row's norm and each article's whole-text norm (``ngram_norms``, IDF over all
     the rows), for ranges of articles holding about as many entries on ``workers``
     threads (each range's rows renumbered from 0, their entries read in place)."""
-    indptr, indices, counts, summed = rows
+    indptr, entries, escaped_positions, escaped_counts = rows
     n_rows = indptr.size - 1
 
     def part(bounds: tuple[int, int]) -> tuple[F64, F64]:
         first, last = int(article_rows[bounds[0]]), int(article_rows[bounds[1]])
-        found: tuple[F64, F64] = _ngram_norms(indptr[first:last + 1], indices, counts,
-                                              frequency, n_rows, summed,
-                                              article_rows[bounds[0]:bounds[1] + 1] - first)
+        found: tuple[F64, F64] = _ngram_norms(indptr[first:last + 1], entries,
+                                              escaped_positions, escaped_counts, frequency,
+                                              n_rows, article_rows[bounds[0]:bounds[1] + 1]
+                                              - first)
         return found
 
     parts = map_in_threads(part, split_rows(indptr[article_rows], workers), workers)

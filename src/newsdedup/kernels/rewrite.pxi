@@ -6,18 +6,54 @@
 # each access a cache miss without it).
 cdef enum:
     PREFETCH_AHEAD = 16
+    # An entry of the n-gram rows is one uint32: its column in the low ENTRY_COLUMN_BITS
+    # bits (tables of at most 2**22 columns), its count in the high ones, or ENTRY_ESCAPED
+    # for a count that large or larger, then kept in the escape table (the entries'
+    # positions, ascending, and their counts). Four bytes per character of text: the rows
+    # of the synthetic 100k's rewrite step (176M entries) take 0.7 GB instead of 2.1 GB as
+    # a column, a count and the count of the column in the article's whole text (int32s).
+    ENTRY_COLUMN_BITS = 22
+    ENTRY_COLUMN_MASK = (1 << 22) - 1
+    ENTRY_ESCAPED = 1023
+
+
+cdef inline const int64_t* data_of(const int64_t[::1] values) noexcept nogil:
+    """The first value's address (NULL for an empty array, never read)."""
+    return NULL if values.shape[0] == 0 else &values[0]
+
+
+cdef inline int64_t entry_count(uint32_t value, int64_t position,
+                                const int64_t* escaped_positions,
+                                const int64_t* escaped_counts, int64_t n_escaped
+                                ) noexcept nogil:
+    """The count of entry ``value`` at ``position``: its high bits, or its count in the
+    escape table (a binary search of its position; counts of ``ENTRY_ESCAPED`` or more are
+    rare: a paragraph repeating one n-gram a thousand times)."""
+    cdef int64_t count = value >> ENTRY_COLUMN_BITS
+    cdef int64_t low = 0, high = n_escaped - 1, middle
+    if count != ENTRY_ESCAPED:
+        return count
+    while low < high:
+        middle = (low + high) >> 1
+        if escaped_positions[middle] < position:
+            low = middle + 1
+        else:
+            high = middle
+    return escaped_counts[low]
 
 
 def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t prime,
                  int64_t ngram, int32_t[::1] frequency):
     """The character ``ngram``-grams of pieces of text (piece ``k`` is
-    ``points[starts[k]:starts[k + 1]]``) as CSR rows of distinct columns, ascending, with
-    their counts; each row's columns are also counted in ``frequency`` (one per piece: the
-    document frequency, added to what it holds).
+    ``points[starts[k]:starts[k + 1]]``) as CSR rows of distinct columns, ascending, each
+    entry holding its column and its count (``ENTRY_COLUMN_BITS``; counts of
+    ``ENTRY_ESCAPED`` or more in the escape table); each row's columns are also counted in
+    ``frequency`` (one per piece: the document frequency, added to what it holds). Returns
+    the CSR offsets, the entries, and the escape table's positions and counts.
 
     An n-gram is the polynomial hash of its code points (Horner, times ``prime``; a piece
     shorter than an n-gram is one n-gram, the sum of its code points, none if empty), mixed
-    (``fmix64``) into ``frequency.shape[0]`` columns (a power of two, at least 4,096). A
+    (``fmix64``) into ``frequency.shape[0]`` columns (a power of two, 4,096 to 2**22). A
     piece's columns are listed in order from a two-level bit set (a bit per column, a bit per
     64 columns), not sorted; a column's count in the piece is asked for ``PREFETCH_AHEAD``
     n-grams before it is read (a table of 16 MB: each access a cache miss without), and so is
@@ -28,30 +64,35 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     cdef int64_t buckets = frequency.shape[0]
     cdef int64_t piece, position, start, stop, size, k, total = 0, written = 0, most = 1
     cdef int64_t mask = buckets - 1, n_words = buckets >> 6, n_summary = buckets >> 12
-    cdef int64_t word_index, summary_index, n_columns, ahead
+    cdef int64_t word_index, summary_index, n_columns, ahead, count
+    cdef int64_t n_escaped = 0, escaped_capacity = 16
     cdef uint64_t value, word, summary_word
     cdef uint64_t prime_square = prime * prime, prime_cube = prime * prime * prime
     cdef int32_t bucket
+    if buckets > (1 << ENTRY_COLUMN_BITS):
+        raise ValueError(f"at most {1 << ENTRY_COLUMN_BITS} columns, got {buckets}")
     for piece in range(n_pieces):
         size = starts[piece + 1] - starts[piece]
         total += size - ngram + 1 if size >= ngram else (1 if size > 0 else 0)
         most = imax(most, size)
     indptr = np.zeros(n_pieces + 1, dtype=np.int64)
-    indices = np.empty(total, dtype=np.int32)
-    counts = np.empty(total, dtype=np.int32)
+    entries = np.empty(total, dtype=np.uint32)
     cdef int64_t[::1] out_indptr = indptr
-    cdef int32_t[::1] out_indices = indices
-    cdef int32_t[::1] out_counts = counts
+    cdef uint32_t[::1] out_entries = entries
     cdef int32_t* table = NULL
     cdef int32_t* columns = NULL
     cdef uint64_t* bits = NULL
     cdef uint64_t* summary = NULL
+    cdef int64_t* escaped_positions = NULL
+    cdef int64_t* escaped_counts = NULL
     try:
         with nogil:
             table = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
             columns = <int32_t*>checked_malloc(most * sizeof(int32_t))
             bits = <uint64_t*>checked_calloc(n_words, sizeof(uint64_t))
             summary = <uint64_t*>checked_calloc(n_summary, sizeof(uint64_t))
+            escaped_positions = <int64_t*>checked_malloc(escaped_capacity * sizeof(int64_t))
+            escaped_counts = <int64_t*>checked_malloc(escaped_capacity * sizeof(int64_t))
             for piece in range(n_pieces):
                 start = starts[piece]
                 stop = starts[piece + 1]
@@ -109,108 +150,80 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
                         while word:
                             bucket = <int32_t>((word_index << 6) + nd_lowest_bit(word))
                             word &= word - 1
-                            out_indices[written] = bucket
-                            out_counts[written] = table[bucket]
+                            count = table[bucket]
+                            if count >= ENTRY_ESCAPED:
+                                if n_escaped == escaped_capacity:
+                                    escaped_capacity *= 2
+                                    escaped_positions = <int64_t*>checked_realloc(
+                                        escaped_positions, escaped_capacity * sizeof(int64_t))
+                                    escaped_counts = <int64_t*>checked_realloc(
+                                        escaped_counts, escaped_capacity * sizeof(int64_t))
+                                escaped_positions[n_escaped] = written
+                                escaped_counts[n_escaped] = count
+                                n_escaped += 1
+                                count = ENTRY_ESCAPED
+                            out_entries[written] = (<uint32_t>bucket
+                                                    | (<uint32_t>count << ENTRY_COLUMN_BITS))
                             table[bucket] = 0
                             written += 1
                 out_indptr[piece + 1] = written
+        positions = copied_array(escaped_positions, n_escaped, np.int64)
+        counts = copied_array(escaped_counts, n_escaped, np.int64)
     finally:
         free(table)
         free(columns)
         free(bits)
         free(summary)
-    return indptr, indices[:written], counts[:written]
+        free(escaped_positions)
+        free(escaped_counts)
+    return indptr, entries[:written], positions, counts
 
 
-cdef void ngram_weight_tables(const int32_t[::1] counts, int64_t n_rows,
-                              double** tf_weight, double** idf) except * nogil:
-    """Tables of ``1 + log tf`` (by count) and of the smooth IDF over ``n_rows`` pieces,
-    ``log((1 + n) / (1 + df)) + 1``, for document frequencies up to ``n_rows`` (see
-    ``ngram_weight``), each computed once per value; the caller frees them."""
-    cdef int64_t k, most = 1
+cdef void ngram_weight_tables(int64_t n_rows, double** tf_weight, double** idf) except * nogil:
+    """Tables of ``1 + log tf`` (counts under ``ENTRY_ESCAPED``) and of the smooth IDF over
+    ``n_rows`` pieces, ``log((1 + n) / (1 + df)) + 1``, for document frequencies up to
+    ``n_rows`` (see ``ngram_weight``), each computed once per value; the caller frees
+    them."""
+    cdef int64_t k
     cdef double top = <double>(1 + n_rows)
-    for k in range(counts.shape[0]):
-        most = imax(most, counts[k])
-    tf_weight[0] = <double*>checked_malloc((most + 1) * sizeof(double))
+    tf_weight[0] = <double*>checked_malloc(ENTRY_ESCAPED * sizeof(double))
     idf[0] = <double*>checked_malloc((n_rows + 1) * sizeof(double))
-    for k in range(1, most + 1):
+    for k in range(1, ENTRY_ESCAPED):
         tf_weight[0][k] = 1.0 + log(<double>k)
     for k in range(n_rows + 1):
         idf[0][k] = log(top / (1.0 + k)) + 1.0
 
 
 cdef inline double ngram_weight(const double* tf_weight, const double* idf, int64_t n_rows,
-                                int32_t count, int32_t df) noexcept nogil:
-    """An entry's weight, ``1 + log tf`` times the smooth IDF of its document frequency: the
-    IDF from the table up to ``n_rows`` (a frequency counted over the rows never exceeds
-    it), computed the same way beyond."""
+                                int64_t count, int32_t df) noexcept nogil:
+    """A count's weight, ``1 + log tf`` times the smooth IDF of its document frequency, from
+    the tables where they hold it (a frequency counted over the rows never exceeds
+    ``n_rows``), computed the same way beyond (a count summed over an article's rows may
+    be past the table)."""
+    cdef double tf = (tf_weight[count] if count < ENTRY_ESCAPED
+                      else 1.0 + log(<double>count))
     if df <= n_rows:
-        return tf_weight[count] * idf[df]
-    return tf_weight[count] * (log(<double>(1 + n_rows) / (1.0 + df)) + 1.0)
+        return tf * idf[df]
+    return tf * (log(<double>(1 + n_rows) / (1.0 + df)) + 1.0)
 
 
-def article_counts(const int64_t[::1] indptr, const int32_t[::1] indices,
-                   const int32_t[::1] counts, const int64_t[::1] article_rows, int64_t buckets):
-    """Each entry's count summed over its article's rows (article ``a`` holds rows
-    ``article_rows[a]:article_rows[a + 1]``): the count of its column in the article's whole
-    text. Summed in a table of ``buckets`` columns (each column asked for ``PREFETCH_AHEAD``
-    entries before it is read), cleared after each article."""
+def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
+                const int64_t[::1] escaped_positions, const int64_t[::1] escaped_counts,
+                const int32_t[::1] frequency, int64_t n_rows, const int64_t[::1] article_rows):
+    """The L2 norm of each row of n-gram counts (``ngram_counts``'s entries and escape
+    table) weighed ``1 + log tf`` times the smooth IDF over ``n_rows`` pieces (``df`` from
+    ``frequency``), squares summed in column order, and of each article's whole text
+    weighed the same way (article ``a`` holds rows ``article_rows[a]:article_rows[a + 1]``,
+    which cover the rows): its rows' counts summed per column in a table of
+    ``frequency.shape[0]`` columns, each column's square added once, in the order the
+    columns first appear in its rows; at least 1e-12."""
     cdef Py_ssize_t n_articles = article_rows.shape[0] - 1
-    cdef int64_t article, position, start, stop
-    summed = np.empty(indices.shape[0], dtype=np.int32)
-    cdef int32_t[::1] out = summed
-    cdef int32_t* table = NULL
-    try:
-        with nogil:
-            table = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
-            for article in range(n_articles):
-                start = indptr[article_rows[article]]
-                stop = indptr[article_rows[article + 1]]
-                for position in range(start, stop):
-                    if position + PREFETCH_AHEAD < stop:
-                        nd_prefetch(&table[indices[position + PREFETCH_AHEAD]])
-                    table[indices[position]] += counts[position]
-                for position in range(start, stop):
-                    out[position] = table[indices[position]]
-                for position in range(start, stop):
-                    table[indices[position]] = 0
-    finally:
-        free(table)
-    return summed
-
-
-cdef inline double summed_weight(const double* tf_weight, const double* idf, int64_t n_rows,
-                                int64_t most_count, int32_t count, int32_t df) noexcept nogil:
-    """``ngram_weight`` of a count summed over an article's rows, which may be beyond the
-    table of ``1 + log tf`` (counts up to ``most_count``)."""
-    if count <= most_count:
-        return ngram_weight(tf_weight, idf, n_rows, count, df)
-    return (1.0 + log(<double>count)) * ngram_weight(tf_weight, idf, n_rows, 1, df)
-
-
-cdef inline double entry_share(const double* tf_weight, const double* idf, int64_t n_rows,
-                              int64_t most_count, int32_t count, int32_t summed,
-                              int32_t df) noexcept nogil:
-    """An entry's share of its column's weight in its article's whole text: the column's
-    weight (``summed_weight`` of its summed count) times the entry's part of that count, so
-    the shares of a column's entries add up to its weight."""
-    return (summed_weight(tf_weight, idf, n_rows, most_count, summed, df) * count
-            / <double>summed)
-
-
-def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
-                const int32_t[::1] counts, const int32_t[::1] frequency, int64_t n_rows,
-                const int32_t[::1] summed, const int64_t[::1] article_rows):
-    """The L2 norm of each row of n-gram counts weighed ``1 + log tf`` times the smooth IDF
-    over ``n_rows`` pieces (``df`` from ``frequency``), squares summed in column order, and
-    of each article's whole text weighed the same way (``summed``: ``article_counts``;
-    article ``a`` holds rows ``article_rows[a]:article_rows[a + 1]``, which cover the rows),
-    a column's square counted once as the sum of its entries' parts of it; at least
-    1e-12."""
-    cdef Py_ssize_t n_articles = article_rows.shape[0] - 1
-    cdef int64_t article, piece, position, ahead, n_entries = indices.shape[0]
-    cdef int64_t most_count = 1
-    cdef int32_t df
+    cdef int64_t article, piece, position, ahead, total, k, n_distinct, most_entries = 0
+    cdef int64_t n_entries = entries.shape[0], buckets = frequency.shape[0]
+    cdef int64_t n_escaped = escaped_positions.shape[0]
+    cdef const int64_t* escaped_at = data_of(escaped_positions)
+    cdef const int64_t* escaped = data_of(escaped_counts)
+    cdef uint32_t column
     cdef double weight, norm, whole_norm
     norms = np.empty(indptr.shape[0] - 1, dtype=np.float64)
     whole_norms = np.empty(n_articles, dtype=np.float64)
@@ -218,58 +231,80 @@ def ngram_norms(const int64_t[::1] indptr, const int32_t[::1] indices,
     cdef double[::1] out_whole = whole_norms
     cdef double* tf_weight = NULL
     cdef double* idf = NULL
+    cdef int32_t* table = NULL
+    cdef int32_t* distinct = NULL
     try:
         with nogil:
-            ngram_weight_tables(counts, n_rows, &tf_weight, &idf)
-            for position in range(n_entries):
-                most_count = imax(most_count, counts[position])
+            ngram_weight_tables(n_rows, &tf_weight, &idf)
             for article in range(n_articles):
-                whole_norm = 0.0
+                most_entries = imax(most_entries, indptr[article_rows[article + 1]]
+                                    - indptr[article_rows[article]])
+            table = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
+            distinct = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
+            for article in range(n_articles):
+                n_distinct = 0
                 for piece in range(article_rows[article], article_rows[article + 1]):
                     norm = 0.0
                     for position in range(indptr[piece], indptr[piece + 1]):
                         ahead = position + PREFETCH_AHEAD
                         if ahead < n_entries:
-                            nd_prefetch(&frequency[indices[ahead]])
-                        df = frequency[indices[position]]
-                        weight = ngram_weight(tf_weight, idf, n_rows, counts[position], df)
+                            nd_prefetch(&frequency[entries[ahead] & ENTRY_COLUMN_MASK])
+                            nd_prefetch(&table[entries[ahead] & ENTRY_COLUMN_MASK])
+                        column = entries[position] & ENTRY_COLUMN_MASK
+                        total = entry_count(entries[position], position, escaped_at,
+                                            escaped, n_escaped)
+                        weight = ngram_weight(tf_weight, idf, n_rows, total, frequency[column])
                         norm += weight * weight
-                        weight = summed_weight(tf_weight, idf, n_rows, most_count,
-                                               summed[position], df)
-                        whole_norm += (weight * weight * counts[position]
-                                       / <double>summed[position])
+                        if table[column] == 0:
+                            distinct[n_distinct] = <int32_t>column
+                            n_distinct += 1
+                        table[column] += <int32_t>total
                     norm = sqrt(norm)
                     out[piece] = norm if norm >= 1e-12 else 1e-12
+                # Each column once, in the order of its first entry; the table left cleared.
+                whole_norm = 0.0
+                for k in range(n_distinct):
+                    if k + PREFETCH_AHEAD < n_distinct:
+                        nd_prefetch(&table[distinct[k + PREFETCH_AHEAD]])
+                        nd_prefetch(&frequency[distinct[k + PREFETCH_AHEAD]])
+                    column = distinct[k]
+                    weight = ngram_weight(tf_weight, idf, n_rows, table[column],
+                                          frequency[column])
+                    whole_norm += weight * weight
+                    table[column] = 0
                 whole_norm = sqrt(whole_norm)
                 out_whole[article] = whole_norm if whole_norm >= 1e-12 else 1e-12
     finally:
         free(tf_weight)
         free(idf)
+        free(table)
+        free(distinct)
     return norms, whole_norms
 
 
-def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
-                       const int32_t[::1] counts, const int32_t[::1] frequency,
+def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
+                       const int64_t[::1] escaped_positions,
+                       const int64_t[::1] escaped_counts, const int32_t[::1] frequency,
                        const double[::1] norms, int64_t n_rows,
                        const int64_t[::1] article_rows, const int64_t[::1] left,
                        const int64_t[::1] right, double threshold,
-                       const int32_t[::1] summed, const double[::1] whole_norms,
-                       int64_t most_compared):
+                       const double[::1] whole_norms, int64_t most_compared):
     """The row pairs of each article pair ``(left[k], right[k])`` whose cosine reaches
-    ``threshold``: rows ``article_rows[a]:article_rows[a + 1]`` of article ``a`` against
-    those of the other, each entry weighed as ``ngram_norms`` weighs it (over ``n_rows``
-    pieces) and divided by its row's norm (``left`` ascending: each left article's rows are
-    scattered into a table of ``frequency.shape[0]`` columns once, every right row then adds
-    its products along it, column by column as a merge of the two rows would). Returns CSR
-    offsets over the pairs, then each entry's left row, right row and cosine, in row
-    order, and each pair's whole cosine: that of the two articles' whole texts
-    (``summed``: each entry's ``article_counts``; ``whole_norms``: the articles' norms
-    from ``ngram_norms``).
+    ``threshold``: rows ``article_rows[a]:article_rows[a + 1]`` of article ``a`` (entries
+    and escape table of ``ngram_counts``) against those of the other, each entry weighed
+    as ``ngram_norms`` weighs it (over ``n_rows`` pieces) and divided by its row's norm
+    (``left`` ascending: each left article's rows are scattered into a table of
+    ``frequency.shape[0]`` columns once, every right row then adds its products along it,
+    column by column as a merge of the two rows would). Returns CSR offsets over the
+    pairs, then each entry's left row, right row and cosine, in row order, and each pair's
+    whole cosine: that of the two articles' whole texts (``whole_norms``: the articles'
+    norms from ``ngram_norms``).
 
-    The whole cosine rides on the scattered rows: an entry's share of its column's weight
-    in its text (``entry_share``) is added along its column's chain, so the chain's first
-    entry holds the left text's weight of the column, which every right entry reaching
-    the chain multiplies by its own share (no other table is read).
+    The whole cosine rides on the scattered rows: a left entry's count is added along its
+    column's chain, so the chain's first entry holds the column's count in the left text;
+    the right article's counts of the columns the chains hold are summed in a second table
+    as its entries reach them, and the columns' products added once each, in the order
+    they were first reached.
 
     Only each article's first ``most_compared`` rows are compared row by row (the whole
     cosine reads them all): the block of two articles is at most ``most_compared`` squared,
@@ -285,11 +320,13 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
     cdef Py_ssize_t n_pairs = left.shape[0]
     cdef int64_t pair, current = -1, most_entries = 0, most_rows = 0, article
     cdef int64_t n_left = 0, n_right, left_start = 0, right_start, row, position, entry
-    cdef int64_t left_compared = 0, right_compared
+    cdef int64_t left_compared = 0, right_compared, count, n_shared, k
     cdef int64_t n_entries = 0, capacity = 1024, found = 0, i, j, ahead
-    cdef int64_t n_all = indices.shape[0]
-    cdef int64_t buckets = frequency.shape[0], most_count = 1
-    cdef int32_t bucket
+    cdef int64_t n_all = entries.shape[0], n_escaped = escaped_positions.shape[0]
+    cdef int64_t buckets = frequency.shape[0]
+    cdef const int64_t* escaped_at = data_of(escaped_positions)
+    cdef const int64_t* escaped = data_of(escaped_counts)
+    cdef int32_t bucket, df
     cdef double weight, dot
     cdef double* tf_weight = NULL
     cdef double* idf = NULL
@@ -298,10 +335,12 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
     cdef int64_t[::1] out_offsets = offsets
     cdef double[::1] out_whole = whole
     cdef int32_t* head = NULL
-    cdef double* chain_total = NULL
+    cdef int32_t* right_total = NULL
+    cdef int32_t* shared = NULL
     cdef int32_t* chain = NULL
     cdef int32_t* chain_row = NULL
     cdef double* chain_weight = NULL
+    cdef int64_t* chain_count = NULL
     cdef double* block = NULL
     cdef int64_t* first_rows = NULL
     cdef int64_t* second_rows = NULL
@@ -313,16 +352,16 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                 most_entries = imax(most_entries, indptr[article_rows[article + 1]]
                                     - indptr[article_rows[article]])
             most_rows = imin(most_rows, most_compared)
-            ngram_weight_tables(counts, n_rows, &tf_weight, &idf)
-            for position in range(counts.shape[0]):
-                most_count = imax(most_count, counts[position])
+            ngram_weight_tables(n_rows, &tf_weight, &idf)
             # Entries are stored plus one: 0 is an empty column or the end of a chain, so the
             # table is zeroed by the system as its pages are touched.
             head = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
+            right_total = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
+            shared = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_row = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_weight = <double*>checked_malloc(most_entries * sizeof(double))
-            chain_total = <double*>checked_malloc(most_entries * sizeof(double))
+            chain_count = <int64_t*>checked_malloc(most_entries * sizeof(int64_t))
             block = <double*>checked_malloc(most_rows * most_rows * sizeof(double))
             first_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
             second_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
@@ -331,7 +370,7 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                 if left[pair] != current:
                     # Clear the previous left article's table, then scatter this one's rows.
                     for entry in range(n_entries):
-                        head[indices[indptr[left_start] + entry]] = 0
+                        head[entries[indptr[left_start] + entry] & ENTRY_COLUMN_MASK] = 0
                     current = left[pair]
                     left_start = article_rows[current]
                     n_left = article_rows[current + 1] - left_start
@@ -342,46 +381,58 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
                                               indptr[left_start + row + 1]):
                             ahead = position + PREFETCH_AHEAD
                             if ahead < n_all:
-                                nd_prefetch(&head[indices[ahead]])
-                                nd_prefetch(&frequency[indices[ahead]])
+                                nd_prefetch(&head[entries[ahead] & ENTRY_COLUMN_MASK])
+                                nd_prefetch(&frequency[entries[ahead] & ENTRY_COLUMN_MASK])
                             entry = position - indptr[left_start]
-                            bucket = indices[position]
+                            bucket = entries[position] & ENTRY_COLUMN_MASK
+                            count = entry_count(entries[position], position, escaped_at,
+                                                escaped, n_escaped)
                             chain[entry] = head[bucket]
                             chain_row[entry] = <int32_t>row
                             chain_weight[entry] = ngram_weight(
-                                tf_weight, idf, n_rows, counts[position], frequency[bucket]
+                                tf_weight, idf, n_rows, count, frequency[bucket]
                             ) / norms[left_start + row]
-                            chain_total[entry] = entry_share(
-                                tf_weight, idf, n_rows, most_count, counts[position],
-                                summed[position], frequency[bucket])
+                            chain_count[entry] = count
                             if chain[entry] != 0:
-                                chain_total[entry] += chain_total[chain[entry] - 1]
+                                chain_count[entry] += chain_count[chain[entry] - 1]
                             head[bucket] = <int32_t>(entry + 1)
                 right_start = article_rows[right[pair]]
                 n_right = article_rows[right[pair] + 1] - right_start
                 right_compared = imin(n_right, most_compared)
                 memset(block, 0, left_compared * right_compared * sizeof(double))
-                dot = 0.0
+                n_shared = 0
                 for j in range(n_right):
                     for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
                         ahead = position + PREFETCH_AHEAD
                         if ahead < n_all:
-                            nd_prefetch(&head[indices[ahead]])
-                        bucket = indices[position]
+                            nd_prefetch(&head[entries[ahead] & ENTRY_COLUMN_MASK])
+                        bucket = entries[position] & ENTRY_COLUMN_MASK
                         entry = head[bucket] - 1
                         if entry < 0:
                             continue
-                        dot += chain_total[entry] * entry_share(
-                            tf_weight, idf, n_rows, most_count, counts[position],
-                            summed[position], frequency[bucket])
+                        count = entry_count(entries[position], position, escaped_at,
+                                            escaped, n_escaped)
+                        if right_total[bucket] == 0:
+                            shared[n_shared] = bucket
+                            n_shared += 1
+                        right_total[bucket] += <int32_t>count
                         if j >= right_compared:
                             continue
-                        weight = ngram_weight(tf_weight, idf, n_rows, counts[position],
+                        weight = ngram_weight(tf_weight, idf, n_rows, count,
                                               frequency[bucket]) / norms[right_start + j]
                         while entry >= 0 and chain_row[entry] < left_compared:
                             block[chain_row[entry] * right_compared + j] += (
                                 chain_weight[entry] * weight)
                             entry = chain[entry] - 1
+                # The columns both texts hold, each once; the second table left cleared.
+                dot = 0.0
+                for k in range(n_shared):
+                    bucket = shared[k]
+                    df = frequency[bucket]
+                    dot += (ngram_weight(tf_weight, idf, n_rows,
+                                         chain_count[head[bucket] - 1], df)
+                            * ngram_weight(tf_weight, idf, n_rows, right_total[bucket], df))
+                    right_total[bucket] = 0
                 out_whole[pair] = dot / (whole_norms[current] * whole_norms[right[pair]])
                 for i in range(left_compared):
                     for j in range(right_compared):
@@ -406,10 +457,12 @@ def supporting_entries(const int64_t[::1] indptr, const int32_t[::1] indices,
         free(tf_weight)
         free(idf)
         free(head)
+        free(right_total)
+        free(shared)
         free(chain)
         free(chain_row)
         free(chain_weight)
-        free(chain_total)
+        free(chain_count)
         free(block)
         free(first_rows)
         free(second_rows)
