@@ -54,8 +54,8 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     An n-gram is the polynomial hash of its code points (Horner, times ``prime``; a piece
     shorter than an n-gram is one n-gram, the sum of its code points, none if empty), mixed
     (``fmix64``) into ``frequency.shape[0]`` columns (a power of two, 4,096 to 2**22). A
-    piece's columns are listed in order from a two-level bit set (a bit per column, a bit per
-    64 columns), not sorted; a column's count in the piece is asked for ``PREFETCH_AHEAD``
+    piece's columns are listed in order from a three-level bit set (a bit per column, per 64
+    columns and per 4,096 columns), not sorted; a column's count in the piece is asked for ``PREFETCH_AHEAD``
     n-grams before it is read (a table of 16 MB: each access a cache miss without), and so is
     its document frequency, counted at the column's first n-gram in the piece. Tables
     are zeroed by the system page by page as they are touched, so a few short pieces (an
@@ -64,9 +64,10 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     cdef int64_t buckets = frequency.shape[0]
     cdef int64_t piece, position, start, stop, size, k, total = 0, written = 0, most = 1
     cdef int64_t mask = buckets - 1, n_words = buckets >> 6, n_summary = buckets >> 12
+    cdef int64_t n_top = (n_summary + 63) >> 6, top_index
     cdef int64_t word_index, summary_index, n_columns, ahead, count
     cdef int64_t n_escaped = 0, escaped_capacity = 16
-    cdef uint64_t value, word, summary_word
+    cdef uint64_t value, word, summary_word, top_word
     cdef uint64_t prime_square = prime * prime, prime_cube = prime * prime * prime
     cdef int32_t bucket
     if buckets > (1 << ENTRY_COLUMN_BITS):
@@ -83,6 +84,7 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     cdef int32_t* columns = NULL
     cdef uint64_t* bits = NULL
     cdef uint64_t* summary = NULL
+    cdef uint64_t* top = NULL
     cdef int64_t* escaped_positions = NULL
     cdef int64_t* escaped_counts = NULL
     try:
@@ -91,6 +93,7 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
             columns = <int32_t*>checked_malloc(most * sizeof(int32_t))
             bits = <uint64_t*>checked_calloc(n_words, sizeof(uint64_t))
             summary = <uint64_t*>checked_calloc(n_summary, sizeof(uint64_t))
+            top = <uint64_t*>checked_calloc(n_top, sizeof(uint64_t))
             escaped_positions = <int64_t*>checked_malloc(escaped_capacity * sizeof(int64_t))
             escaped_counts = <int64_t*>checked_malloc(escaped_capacity * sizeof(int64_t))
             for piece in range(n_pieces):
@@ -133,39 +136,47 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
                         # A column's first n-gram in the piece: its document frequency.
                         bits[bucket >> 6] |= (<uint64_t>1) << (bucket & 63)
                         summary[bucket >> 12] |= (<uint64_t>1) << ((bucket >> 6) & 63)
+                        top[bucket >> 18] |= (<uint64_t>1) << ((bucket >> 12) & 63)
                         frequency[bucket] += 1
                     table[bucket] += 1
                 # The piece's columns in ascending order, each with its count; the bit sets
-                # and counts are left cleared for the next piece.
-                for summary_index in range(n_summary):
-                    summary_word = summary[summary_index]
-                    if summary_word == 0:
-                        continue
-                    summary[summary_index] = 0
-                    while summary_word:
-                        word_index = (summary_index << 6) + nd_lowest_bit(summary_word)
-                        summary_word &= summary_word - 1
-                        word = bits[word_index]
-                        bits[word_index] = 0
-                        while word:
-                            bucket = <int32_t>((word_index << 6) + nd_lowest_bit(word))
-                            word &= word - 1
-                            count = table[bucket]
-                            if count >= ENTRY_ESCAPED:
-                                if n_escaped == escaped_capacity:
-                                    escaped_capacity *= 2
-                                    escaped_positions = <int64_t*>checked_realloc(
-                                        escaped_positions, escaped_capacity * sizeof(int64_t))
-                                    escaped_counts = <int64_t*>checked_realloc(
-                                        escaped_counts, escaped_capacity * sizeof(int64_t))
-                                escaped_positions[n_escaped] = written
-                                escaped_counts[n_escaped] = count
-                                n_escaped += 1
-                                count = ENTRY_ESCAPED
-                            out_entries[written] = (<uint32_t>bucket
-                                                    | (<uint32_t>count << ENTRY_COLUMN_BITS))
-                            table[bucket] = 0
-                            written += 1
+                # and counts are left cleared for the next piece. A third level (a bit per
+                # 4,096 columns) spares reading the 1,024 words of the second for each piece
+                # (a chunk of the synthetic 100k's pieces, 306 characters on average:
+                # 26.3-26.6 ns a character before, 21.3-21.4 after).
+                for top_index in range(n_top):
+                    top_word = top[top_index]
+                    top[top_index] = 0
+                    while top_word:
+                        summary_index = (top_index << 6) + nd_lowest_bit(top_word)
+                        top_word &= top_word - 1
+                        summary_word = summary[summary_index]
+                        summary[summary_index] = 0
+                        while summary_word:
+                            word_index = (summary_index << 6) + nd_lowest_bit(summary_word)
+                            summary_word &= summary_word - 1
+                            word = bits[word_index]
+                            bits[word_index] = 0
+                            while word:
+                                bucket = <int32_t>((word_index << 6) + nd_lowest_bit(word))
+                                word &= word - 1
+                                count = table[bucket]
+                                if count >= ENTRY_ESCAPED:
+                                    if n_escaped == escaped_capacity:
+                                        escaped_capacity *= 2
+                                        escaped_positions = <int64_t*>checked_realloc(
+                                            escaped_positions,
+                                            escaped_capacity * sizeof(int64_t))
+                                        escaped_counts = <int64_t*>checked_realloc(
+                                            escaped_counts, escaped_capacity * sizeof(int64_t))
+                                    escaped_positions[n_escaped] = written
+                                    escaped_counts[n_escaped] = count
+                                    n_escaped += 1
+                                    count = ENTRY_ESCAPED
+                                out_entries[written] = (
+                                    <uint32_t>bucket | (<uint32_t>count << ENTRY_COLUMN_BITS))
+                                table[bucket] = 0
+                                written += 1
                 out_indptr[piece + 1] = written
         positions = copied_array(escaped_positions, n_escaped, np.int64)
         counts = copied_array(escaped_counts, n_escaped, np.int64)
@@ -174,6 +185,7 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
         free(columns)
         free(bits)
         free(summary)
+        free(top)
         free(escaped_positions)
         free(escaped_counts)
     return indptr, entries[:written], positions, counts
