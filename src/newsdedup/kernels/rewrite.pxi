@@ -191,32 +191,57 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     return indptr, entries[:written], positions, counts
 
 
-cdef void ngram_weight_tables(int64_t n_rows, double** tf_weight, double** idf) except * nogil:
-    """Tables of ``1 + log tf`` (counts under ``ENTRY_ESCAPED``) and of the smooth IDF over
-    ``n_rows`` pieces, ``log((1 + n) / (1 + df)) + 1``, for document frequencies up to
-    ``n_rows`` (see ``ngram_weight``), each computed once per value; the caller frees
-    them."""
-    cdef int64_t k
+cdef void ngram_weight_tables(const uint32_t[::1] entries, const int32_t[::1] frequency,
+                              int64_t n_rows, double** tf_weight, double** idf
+                              ) except * nogil:
+    """Tables of ``1 + log tf`` (counts under ``ENTRY_ESCAPED``) and of each column's smooth
+    IDF over ``n_rows`` pieces, ``log((1 + n) / (1 + df)) + 1`` (``df`` from ``frequency``),
+    for the columns the ``entries`` hold (every column when there are more entries than
+    columns; the others are never read): a weight reads its column's IDF in one access,
+    where a table by document frequency is read after the frequency (two dependent cache
+    misses). The caller frees them."""
+    cdef int64_t k, n_entries = entries.shape[0], buckets = frequency.shape[0]
     cdef double top = <double>(1 + n_rows)
+    cdef double* by_frequency = NULL
+    cdef uint32_t column
     tf_weight[0] = <double*>checked_malloc(ENTRY_ESCAPED * sizeof(double))
-    idf[0] = <double*>checked_malloc((n_rows + 1) * sizeof(double))
     for k in range(1, ENTRY_ESCAPED):
         tf_weight[0][k] = 1.0 + log(<double>k)
-    for k in range(n_rows + 1):
-        idf[0][k] = log(top / (1.0 + k)) + 1.0
+    idf[0] = <double*>checked_malloc(buckets * sizeof(double))
+    try:
+        by_frequency = <double*>checked_malloc((n_rows + 1) * sizeof(double))
+        for k in range(n_rows + 1):
+            by_frequency[k] = log(top / (1.0 + k)) + 1.0
+        if n_entries >= buckets:
+            for k in range(buckets):
+                idf[0][k] = column_idf(by_frequency, n_rows, frequency[k])
+        else:
+            for k in range(n_entries):
+                column = entries[k] & ENTRY_COLUMN_MASK
+                idf[0][column] = column_idf(by_frequency, n_rows, frequency[column])
+    finally:
+        free(by_frequency)
 
 
-cdef inline double ngram_weight(const double* tf_weight, const double* idf, int64_t n_rows,
-                                int64_t count, int32_t df) noexcept nogil:
-    """A count's weight, ``1 + log tf`` times the smooth IDF of its document frequency, from
-    the tables where they hold it (a frequency counted over the rows never exceeds
-    ``n_rows``), computed the same way beyond (a count summed over an article's rows may
-    be past the table)."""
-    cdef double tf = (tf_weight[count] if count < ENTRY_ESCAPED
-                      else 1.0 + log(<double>count))
+cdef inline double column_idf(const double* by_frequency, int64_t n_rows,
+                              int32_t df) noexcept nogil:
+    """The smooth IDF of a document frequency: from the table up to ``n_rows`` (a frequency
+    counted over the rows never exceeds it), computed the same way beyond."""
     if df <= n_rows:
-        return tf * idf[df]
-    return tf * (log(<double>(1 + n_rows) / (1.0 + df)) + 1.0)
+        return by_frequency[df]
+    return log(<double>(1 + n_rows) / (1.0 + df)) + 1.0
+
+
+cdef inline double tf_of(const double* tf_weight, int64_t count) noexcept nogil:
+    """``1 + log tf`` of a count, from the table where it holds it (a count summed over an
+    article's rows may be past it)."""
+    return tf_weight[count] if count < ENTRY_ESCAPED else 1.0 + log(<double>count)
+
+
+cdef inline double ngram_weight(const double* tf_weight, const double* idf, int64_t count,
+                                uint32_t column) noexcept nogil:
+    """A count's weight in a column: ``1 + log tf`` times the column's IDF."""
+    return tf_of(tf_weight, count) * idf[column]
 
 
 def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
@@ -232,7 +257,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
     An article's counts are summed in a small open-addressing table of its own (at least
     twice as many slots as its entries, a column's slot its low bits: columns are hashes),
     which the caches hold, rather than in a table of every column (16 MB), with each
-    column's document frequency read once: synthetic 100k, 176M entries, 2.8-3.2 s with
+    column's IDF read once: synthetic 100k, 176M entries, 2.8-3.2 s with
     the large table, 2.0-2.3 s so."""
     cdef Py_ssize_t n_articles = article_rows.shape[0] - 1
     cdef int64_t article, piece, position, ahead, total, k, n_distinct, most_entries = 0
@@ -241,7 +266,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
     cdef const int64_t* escaped_at = data_of(escaped_positions)
     cdef const int64_t* escaped = data_of(escaped_counts)
     cdef uint32_t column
-    cdef int32_t df
+    cdef double idf_of_column
     cdef double weight, norm, whole_norm
     norms = np.empty(indptr.shape[0] - 1, dtype=np.float64)
     whole_norms = np.empty(n_articles, dtype=np.float64)
@@ -251,11 +276,11 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
     cdef double* idf = NULL
     cdef uint32_t* keys = NULL
     cdef int64_t* sums = NULL
-    cdef int32_t* dfs = NULL
+    cdef double* idfs = NULL
     cdef int64_t* distinct = NULL
     try:
         with nogil:
-            ngram_weight_tables(n_rows, &tf_weight, &idf)
+            ngram_weight_tables(entries, frequency, n_rows, &tf_weight, &idf)
             for article in range(n_articles):
                 most_entries = imax(most_entries, indptr[article_rows[article + 1]]
                                     - indptr[article_rows[article]])
@@ -264,7 +289,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
             # Key 0 marks an empty slot: columns are stored plus one.
             keys = <uint32_t*>checked_calloc(slots, sizeof(uint32_t))
             sums = <int64_t*>checked_malloc(slots * sizeof(int64_t))
-            dfs = <int32_t*>checked_malloc(slots * sizeof(int32_t))
+            idfs = <double*>checked_malloc(slots * sizeof(double))
             distinct = <int64_t*>checked_malloc(imax(most_entries, 1) * sizeof(int64_t))
             for article in range(n_articles):
                 size = 1
@@ -277,12 +302,12 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
                     for position in range(indptr[piece], indptr[piece + 1]):
                         ahead = position + PREFETCH_AHEAD
                         if ahead < n_entries:
-                            nd_prefetch(&frequency[entries[ahead] & ENTRY_COLUMN_MASK])
+                            nd_prefetch(&idf[entries[ahead] & ENTRY_COLUMN_MASK])
                         column = entries[position] & ENTRY_COLUMN_MASK
                         total = entry_count(entries[position], position, escaped_at,
                                             escaped, n_escaped)
-                        df = frequency[column]
-                        weight = ngram_weight(tf_weight, idf, n_rows, total, df)
+                        idf_of_column = idf[column]
+                        weight = ngram_weight(tf_weight, idf, total, column)
                         norm += weight * weight
                         slot = column & (size - 1)
                         while keys[slot] != 0 and keys[slot] != column + 1:
@@ -290,7 +315,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
                         if keys[slot] == 0:
                             keys[slot] = column + 1
                             sums[slot] = 0
-                            dfs[slot] = df
+                            idfs[slot] = idf_of_column
                             distinct[n_distinct] = slot
                             n_distinct += 1
                         sums[slot] += total
@@ -300,7 +325,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
                 whole_norm = 0.0
                 for k in range(n_distinct):
                     slot = distinct[k]
-                    weight = ngram_weight(tf_weight, idf, n_rows, sums[slot], dfs[slot])
+                    weight = ngram_weight(tf_weight, idfs, sums[slot], slot)
                     whole_norm += weight * weight
                 for k in range(n_distinct):
                     keys[distinct[k]] = 0
@@ -311,7 +336,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
         free(idf)
         free(keys)
         free(sums)
-        free(dfs)
+        free(idfs)
         free(distinct)
     return norms, whole_norms
 
@@ -339,7 +364,11 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
     the right article's counts of the columns the chains hold are summed as its entries
     reach them, in a small open-addressing table of its own (as in ``ngram_norms``), and
     the columns' products added once each, in the order they were first reached
-    (synthetic 100k: 6.4-8.1 s with a second table of every column, 6.0-6.1 s so).
+    (synthetic 100k: 6.4-8.1 s with a second table of every column, 6.0-6.1 s so). A left
+    entry keeps its column's IDF beside its weight, so a right entry reaching its chain
+    reads it there, not in a table of every column: the right entries' table reads were
+    a third of the kernel's samples (``perf annotate``), and the pairs took 6.8-7.1 s
+    against 5.6 s so.
 
     Only each article's first ``most_compared`` rows are compared row by row (the whole
     cosine reads them all): the block of two articles is at most ``most_compared`` squared,
@@ -362,7 +391,7 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
     cdef int64_t buckets = frequency.shape[0]
     cdef const int64_t* escaped_at = data_of(escaped_positions)
     cdef const int64_t* escaped = data_of(escaped_counts)
-    cdef int32_t bucket, df
+    cdef int32_t bucket
     cdef double weight, dot
     cdef double* tf_weight = NULL
     cdef double* idf = NULL
@@ -378,6 +407,7 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
     cdef int32_t* chain = NULL
     cdef int32_t* chain_row = NULL
     cdef double* chain_weight = NULL
+    cdef double* chain_idf = NULL
     cdef int64_t* chain_count = NULL
     cdef double* block = NULL
     cdef int64_t* first_rows = NULL
@@ -390,7 +420,7 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                 most_entries = imax(most_entries, indptr[article_rows[article + 1]]
                                     - indptr[article_rows[article]])
             most_rows = imin(most_rows, most_compared)
-            ngram_weight_tables(n_rows, &tf_weight, &idf)
+            ngram_weight_tables(entries, frequency, n_rows, &tf_weight, &idf)
             # Entries are stored plus one: 0 is an empty column or the end of a chain, so the
             # table is zeroed by the system as its pages are touched.
             head = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
@@ -404,6 +434,7 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
             chain = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_row = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
             chain_weight = <double*>checked_malloc(most_entries * sizeof(double))
+            chain_idf = <double*>checked_malloc(most_entries * sizeof(double))
             chain_count = <int64_t*>checked_malloc(most_entries * sizeof(int64_t))
             block = <double*>checked_malloc(most_rows * most_rows * sizeof(double))
             first_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
@@ -425,16 +456,16 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                             ahead = position + PREFETCH_AHEAD
                             if ahead < n_all:
                                 nd_prefetch(&head[entries[ahead] & ENTRY_COLUMN_MASK])
-                                nd_prefetch(&frequency[entries[ahead] & ENTRY_COLUMN_MASK])
+                                nd_prefetch(&idf[entries[ahead] & ENTRY_COLUMN_MASK])
                             entry = position - indptr[left_start]
                             bucket = entries[position] & ENTRY_COLUMN_MASK
                             count = entry_count(entries[position], position, escaped_at,
                                                 escaped, n_escaped)
                             chain[entry] = head[bucket]
                             chain_row[entry] = <int32_t>row
-                            chain_weight[entry] = ngram_weight(
-                                tf_weight, idf, n_rows, count, frequency[bucket]
-                            ) / norms[left_start + row]
+                            chain_idf[entry] = idf[bucket]
+                            chain_weight[entry] = (tf_of(tf_weight, count) * chain_idf[entry]
+                                                   / norms[left_start + row])
                             chain_count[entry] = count
                             if chain[entry] != 0:
                                 chain_count[entry] += chain_count[chain[entry] - 1]
@@ -470,8 +501,9 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                         sums[slot] += count
                         if j >= right_compared:
                             continue
-                        weight = ngram_weight(tf_weight, idf, n_rows, count,
-                                              frequency[bucket]) / norms[right_start + j]
+                        # The column's IDF from the left chain (no table read).
+                        weight = (tf_of(tf_weight, count) * chain_idf[entry]
+                                  / norms[right_start + j])
                         while entry >= 0 and chain_row[entry] < left_compared:
                             block[chain_row[entry] * right_compared + j] += (
                                 chain_weight[entry] * weight)
@@ -480,10 +512,9 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                 dot = 0.0
                 for k in range(n_shared):
                     slot = shared[k]
-                    df = frequency[keys[slot] - 1]
-                    dot += (ngram_weight(tf_weight, idf, n_rows, chain_count[key_entry[slot]],
-                                         df)
-                            * ngram_weight(tf_weight, idf, n_rows, sums[slot], df))
+                    entry = key_entry[slot]
+                    dot += ((tf_of(tf_weight, chain_count[entry]) * chain_idf[entry])
+                            * (tf_of(tf_weight, sums[slot]) * chain_idf[entry]))
                 for k in range(n_shared):
                     keys[shared[k]] = 0
                 out_whole[pair] = dot / (whole_norms[current] * whole_norms[right[pair]])
@@ -517,6 +548,7 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
         free(chain)
         free(chain_row)
         free(chain_weight)
+        free(chain_idf)
         free(chain_count)
         free(block)
         free(first_rows)
