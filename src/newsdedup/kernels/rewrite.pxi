@@ -55,11 +55,11 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     shorter than an n-gram is one n-gram, the sum of its code points, none if empty), mixed
     (``fmix64``) into ``frequency.shape[0]`` columns (a power of two, 4,096 to 2**22). A
     piece's columns are listed in order from a three-level bit set (a bit per column, per 64
-    columns and per 4,096 columns), not sorted; a column's count in the piece is asked for ``PREFETCH_AHEAD``
-    n-grams before it is read (a table of 16 MB: each access a cache miss without), and so is
-    its document frequency, counted at the column's first n-gram in the piece. Tables
-    are zeroed by the system page by page as they are touched, so a few short pieces (an
-    index query) cost little."""
+    columns and per 4,096 columns), not sorted; a column's count in the piece is asked for
+    ``PREFETCH_AHEAD`` n-grams before it is read (a table of 16 MB: each access a cache miss
+    without), and so is its document frequency, counted at the column's first n-gram in the
+    piece. Tables are zeroed by the system page by page as they are touched, so a few short
+    pieces (an index query) cost little."""
     cdef Py_ssize_t n_pieces = starts.shape[0] - 1
     cdef int64_t buckets = frequency.shape[0]
     cdef int64_t piece, position, start, stop, size, k, total = 0, written = 0, most = 1
@@ -238,10 +238,13 @@ cdef inline double tf_of(const double* tf_weight, int64_t count) noexcept nogil:
     return tf_weight[count] if count < ENTRY_ESCAPED else 1.0 + log(<double>count)
 
 
-cdef inline double ngram_weight(const double* tf_weight, const double* idf, int64_t count,
-                                uint32_t column) noexcept nogil:
-    """A count's weight in a column: ``1 + log tf`` times the column's IDF."""
-    return tf_of(tf_weight, count) * idf[column]
+cdef inline int64_t table_slots(int64_t n_entries) noexcept nogil:
+    """Slots of an open-addressing table for ``n_entries`` keys: the least power of two at
+    least twice as many (so probes stay short)."""
+    cdef int64_t slots = 1
+    while slots < 2 * n_entries:
+        slots <<= 1
+    return slots
 
 
 def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
@@ -261,7 +264,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
     the large table, 2.0-2.3 s so."""
     cdef Py_ssize_t n_articles = article_rows.shape[0] - 1
     cdef int64_t article, piece, position, ahead, total, k, n_distinct, most_entries = 0
-    cdef int64_t n_entries = entries.shape[0], size, slots = 1, slot
+    cdef int64_t n_entries = entries.shape[0], size, slots, slot
     cdef int64_t n_escaped = escaped_positions.shape[0]
     cdef const int64_t* escaped_at = data_of(escaped_positions)
     cdef const int64_t* escaped = data_of(escaped_counts)
@@ -284,18 +287,15 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
             for article in range(n_articles):
                 most_entries = imax(most_entries, indptr[article_rows[article + 1]]
                                     - indptr[article_rows[article]])
-            while slots < 2 * most_entries:
-                slots <<= 1
+            slots = table_slots(most_entries)
             # Key 0 marks an empty slot: columns are stored plus one.
             keys = <uint32_t*>checked_calloc(slots, sizeof(uint32_t))
             sums = <int64_t*>checked_malloc(slots * sizeof(int64_t))
             idfs = <double*>checked_malloc(slots * sizeof(double))
             distinct = <int64_t*>checked_malloc(imax(most_entries, 1) * sizeof(int64_t))
             for article in range(n_articles):
-                size = 1
-                while size < 2 * (indptr[article_rows[article + 1]]
-                                  - indptr[article_rows[article]]):
-                    size <<= 1
+                size = table_slots(indptr[article_rows[article + 1]]
+                                   - indptr[article_rows[article]])
                 n_distinct = 0
                 for piece in range(article_rows[article], article_rows[article + 1]):
                     norm = 0.0
@@ -307,7 +307,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
                         total = entry_count(entries[position], position, escaped_at,
                                             escaped, n_escaped)
                         idf_of_column = idf[column]
-                        weight = ngram_weight(tf_weight, idf, total, column)
+                        weight = tf_of(tf_weight, total) * idf_of_column
                         norm += weight * weight
                         slot = column & (size - 1)
                         while keys[slot] != 0 and keys[slot] != column + 1:
@@ -325,7 +325,7 @@ def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
                 whole_norm = 0.0
                 for k in range(n_distinct):
                     slot = distinct[k]
-                    weight = ngram_weight(tf_weight, idfs, sums[slot], slot)
+                    weight = tf_of(tf_weight, sums[slot]) * idfs[slot]
                     whole_norm += weight * weight
                 for k in range(n_distinct):
                     keys[distinct[k]] = 0
@@ -377,15 +377,14 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
     of 10,000 short paragraphs took 91 s and 1.6 GB without the bound).
 
     The table's column of an entry ``PREFETCH_AHEAD`` entries ahead is asked for while the
-    rows are scattered and while a right article's entries are read (its document frequency
-    too while scattering): without, each read of the table missed the caches (synthetic
+    rows are scattered and while a right article's entries are read (its IDF too while
+    scattering): without, each read of the table missed the caches (synthetic
     100k, a third of the pairs: 2.4-3.4 s before, 1.9-2.4 s after; text of a million
     distinct n-grams: 4.1-4.5 s, 2.6-2.7 s)."""
     cdef Py_ssize_t n_pairs = left.shape[0]
     cdef int64_t pair, current = -1, most_entries = 0, most_rows = 0, article
     cdef int64_t n_left = 0, n_right, left_start = 0, right_start, row, position, entry
-    cdef int64_t left_compared = 0, right_compared, count, n_shared, k, slot, size
-    cdef int64_t slots = 1
+    cdef int64_t left_compared = 0, right_compared, count, n_shared, k, slot, size, slots
     cdef int64_t n_entries = 0, capacity = 1024, found = 0, i, j, ahead
     cdef int64_t n_all = entries.shape[0], n_escaped = escaped_positions.shape[0]
     cdef int64_t buckets = frequency.shape[0]
@@ -424,9 +423,8 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
             # Entries are stored plus one: 0 is an empty column or the end of a chain, so the
             # table is zeroed by the system as its pages are touched.
             head = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
-            while slots < 2 * most_entries:
-                slots <<= 1
             # Key 0 marks an empty slot: columns are stored plus one.
+            slots = table_slots(most_entries)
             keys = <uint32_t*>checked_calloc(slots, sizeof(uint32_t))
             sums = <int64_t*>checked_malloc(slots * sizeof(int64_t))
             key_entry = <int64_t*>checked_malloc(slots * sizeof(int64_t))
@@ -475,9 +473,7 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                 right_compared = imin(n_right, most_compared)
                 memset(block, 0, left_compared * right_compared * sizeof(double))
                 n_shared = 0
-                size = 1
-                while size < 2 * (indptr[right_start + n_right] - indptr[right_start]):
-                    size <<= 1
+                size = table_slots(indptr[right_start + n_right] - indptr[right_start])
                 for j in range(n_right):
                     for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
                         ahead = position + PREFETCH_AHEAD
