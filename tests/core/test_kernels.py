@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 pytest.importorskip("numba")
 
 from newsdedup import _kernels
+from newsdedup._stories import sparse_linkage
 from newsdedup._stories import weights as weights_module
 from newsdedup._text import patterns as package_patterns
 from newsdedup._text import terms as package_terms
@@ -46,6 +47,7 @@ from reference_kernels import (
     _rewrite,
     _shared,
     _shingle,
+    _sparse_linkage,
     _story_candidates,
     _story_vectors,
     _terms,
@@ -680,3 +682,34 @@ def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
     run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, entries,
              positions, escaped, frequency, norms, n_rows, article_rows, left, right,
              threshold, whole_norms, most_compared)
+
+
+@EXAMPLES
+@given(SEEDS, st.integers(1, 60), st.floats(0.02, 0.6), st.booleans(),
+       st.sampled_from([0.1, 0.3, 0.5]), st.sampled_from([0.0, 0.2, 0.5, 0.8]))
+def test_average_linkage_merge_loop(seed: int, n_nodes: int, density: float, agreeing: bool,
+                                    threshold: float, minimum: float) -> None:
+    """The compiled merge loop of average linkage gives the parents the Python loop gave, on
+    random graphs of nodes standing for 1-3 items, means drawn from a few values (ties pop
+    by cluster number), with and without an agreement (given for more pairs than the edges,
+    some merges refused and retried when a cluster grows)."""
+    rng = np.random.default_rng(seed)
+    pairs_first, pairs_second = np.triu_indices(n_nodes, k=1)
+    sizes = rng.integers(1, 4, n_nodes).astype(np.int64)
+    chosen = rng.random(pairs_first.size) < density
+    first = pairs_first[chosen].astype(np.int64)
+    second = pairs_second[chosen].astype(np.int64)
+    means = rng.choice([0.2, 0.5, 0.9, 1.0, float(rng.uniform(0.05, 1.0))], first.size)
+    edges = sparse_linkage._UnitEdges(first, second,
+                                      means * (sizes[first] * sizes[second]))
+    agreement = None
+    if agreeing:
+        compared = chosen | (rng.random(pairs_first.size) < density)
+        agreement = sparse_linkage._UnitAgreement(
+            sparse_linkage._UnitEdges(pairs_first[compared].astype(np.int64),
+                                      pairs_second[compared].astype(np.int64),
+                                      rng.choice([0.0, 0.3, 1.0, float(rng.random())],
+                                                 int(compared.sum()))),
+            rng.uniform(0.0, 2.0, n_nodes) * (sizes > 1), minimum)
+    run_both(sparse_linkage._merge_clusters, _sparse_linkage._merge_clusters, n_nodes, edges,
+             sizes, threshold, agreement)
