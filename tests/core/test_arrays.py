@@ -8,7 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdedup._core import arrays
 from newsdedup._core.arrays import (
+    counts_before,
     distinct_pairs,
     gather_rows,
     joined_offsets,
@@ -146,3 +148,23 @@ def test_joined_offsets_are_the_offsets_of_the_joined_rows(parts: list[list[int]
     offsets = [np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64) for lengths in parts]
     expected = np.concatenate([[0], np.cumsum([n for lengths in parts for n in lengths])])
     assert joined_offsets(offsets).tolist() == expected.astype(np.int64).tolist()
+
+
+@given(st.lists(st.booleans(), max_size=80), st.lists(st.integers(0, 80), max_size=12),
+       st.sampled_from([1, 3, 7, 1 << 24]))
+def test_counts_before_is_a_cumulative_count(flags: list[bool], cuts: list[int],
+                                             block: int) -> None:
+    """Set flags before each offset, the same block by block (blocks of 1, 3, 7 flags: offsets
+    on block edges, empty rows, the end) as by a cumulative sum."""
+    array = np.array(flags, dtype=bool)
+    offsets = np.array(sorted({0, array.size} | {c for c in cuts if c <= array.size}),
+                       dtype=np.int64)
+    expected = np.concatenate([[0], np.cumsum(array)])[offsets]
+    saved = arrays._COUNT_BLOCK
+    arrays._COUNT_BLOCK = block
+    try:
+        assert counts_before(array, offsets).tolist() == expected.tolist()
+        repeated = np.repeat(offsets, 2)  # empty rows
+        assert counts_before(array, repeated).tolist() == np.repeat(expected, 2).tolist()
+    finally:
+        arrays._COUNT_BLOCK = saved

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
-from .._core.arrays import owner_offsets
+from .._core.arrays import counts_before, owner_offsets
 from .._core.types import F64, I32, I64
 from .._kernels import weigh_and_keep as _weigh_and_keep
 from .._near_duplicates.groups import GroupAssignment
@@ -160,12 +160,7 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
     naming = groups.holding(has_names)
     if with_names:
         named = salient_term[term_ids]
-        # Names per article without a per-entry cumulative sum (8 bytes an entry, gigabytes
-        # at a million articles): sums over each article's run, empty runs set to 0.
-        per_article = np.add.reduceat(np.append(named, False), offsets[:-1], dtype=np.int64)
-        per_article[offsets[:-1] == offsets[1:]] = 0
-        name_offsets = np.zeros_like(offsets)
-        np.cumsum(per_article, out=name_offsets[1:])
+        name_offsets = counts_before(named, offsets)
         names = rows.weigh(name_offsets, term_ids[named], counts[named], boost, salient_term,
                            None)
     if chrome is not None:
