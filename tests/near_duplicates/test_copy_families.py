@@ -15,8 +15,8 @@ FOOTER = ("This story was republished by NewsNow Feed, which gathers the day's n
           "trusted sources. NewsNow Feed is not responsible for the content of external sites.")
 
 
-def _families(articles: list[Article]) -> dict[str, int]:
-    config = DedupConfig()
+def _families(articles: list[Article], workers: int = 1) -> dict[str, int]:
+    config = DedupConfig(workers=workers)
     features = collect_features(articles, config).features
     matches = match_paragraphs(features, config)
     family = copy_families(features, matches, config, np.arange(len(articles)))
@@ -58,3 +58,13 @@ def test_copies_of_one_text_are_one_family() -> None:
               for n in range(3)]
     family = _families([Article(document["id"], document["text"]), *copies])
     assert len(set(family.values())) == 1
+
+
+def test_families_do_not_depend_on_the_workers() -> None:
+    """The pairs' shared text, counted on two threads, gives the families of one thread."""
+    pages, _ = _aggregator_pages()
+    document = load_ecbplus()[0]
+    paragraphs = split_paragraphs(document["text"])
+    pages += [Article(f"copy-{n}", "\n\n".join([*paragraphs[:len(paragraphs) - n], FOOTER]))
+              for n in range(4)]
+    assert _families(pages, workers=2) == _families(pages)

@@ -31,6 +31,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .._core.arrays import sorted_unique
 from .._core.config import DedupConfig
+from .._core.threads import map_in_threads
 from .._core.types import I64
 from .._kernels import shared_weights as _shared_weights
 from .._text.features import Features
@@ -76,16 +77,18 @@ def copy_families(features: Features, matches: ParagraphMatches, config: DedupCo
     ranking = Preference(earliest_first, np.zeros(n_articles, dtype=np.int64), 20,
                          np.full(n_articles, np.nan))
     a, b = class_pairs(classes, matches, ranking, lambda chosen: weight)
-    shared = _shared_weights(entry_offsets, entry_cluster, entry_size, a, b)
     # Text carried by many classes proves copying only when it is most of both sides (see
     # the module docstring): a site's long footer is most of its short pages, and through
     # them it would make one family of every text the site reposts.
     n_clusters = int(clusters.max(initial=-1)) + 1
     carriers = np.bincount(sorted_unique(owner * n_clusters + clusters) % n_clusters,
                            minlength=n_clusters)
-    specific = _shared_weights(entry_offsets, entry_cluster,
-                               np.where(carriers[entry_cluster] > ALL_PAIRS_CARRIERS, 0,
-                                        entry_size), a, b)
+    # All shared text, and the text of few carriers: two passes over the pairs, side by
+    # side with workers to spare.
+    shared, specific = map_in_threads(
+        lambda proving: _shared_weights(entry_offsets, entry_cluster, proving, a, b),
+        [entry_size, np.where(carriers[entry_cluster] > ALL_PAIRS_CARRIERS, 0, entry_size)],
+        config.workers)
     smaller = config.boilerplate_max_share * np.minimum(weight[a], weight[b])
     larger = config.boilerplate_max_share * np.maximum(weight[a], weight[b])
     related = (shared >= smaller) & ((specific >= smaller) | (shared >= larger))
