@@ -713,3 +713,20 @@ def test_average_linkage_merge_loop(seed: int, n_nodes: int, density: float, agr
             rng.uniform(0.0, 2.0, n_nodes) * (sizes > 1), minimum)
     run_both(sparse_linkage._merge_clusters, _sparse_linkage._merge_clusters, n_nodes, edges,
              sizes, threshold, agreement)
+
+
+@EXAMPLES
+@given(SEEDS, st.integers(1, 40), st.floats(0.0, 0.7))
+def test_agreement_runs(seed: int, n_nodes: int, density: float) -> None:
+    """Each node's agreements laid out by node, then neighbour, by a counting sort equal
+    the layout a sort gives; pairs out of order are refused."""
+    rng = np.random.default_rng(seed)
+    first, second = np.triu_indices(n_nodes, k=1)
+    chosen = rng.random(first.size) < density
+    first, second = first[chosen].astype(np.int64), second[chosen].astype(np.int64)
+    value = rng.random(first.size)
+    run_both(_kernels.agreement_runs, _sparse_linkage._agreement_runs, n_nodes, first, second,
+             value)
+    if first.size >= 2:
+        with pytest.raises(ValueError, match="sorted"):
+            _kernels.agreement_runs(n_nodes, first[::-1].copy(), second[::-1].copy(), value)

@@ -159,3 +159,13 @@ def _fold(sums: dict[int, dict[int, float]], left: int, right: int,
         neighbour_sums.pop(right, None)
         neighbour_sums[merged] = summed
     return left_sums
+
+
+def _agreement_runs(n_nodes: int, first: I64, second: I64, value: F64) -> tuple[I64, I64, F64]:
+    """Each node's pairs as one run, by node, then neighbour (as ``_ClusterAgreement`` lays
+    them out, by a sort)."""
+    node = np.concatenate([first, second])
+    other = np.concatenate([second, first])
+    order = np.lexsort((other, node))
+    return (owner_offsets(node[order], n_nodes), other[order],
+            np.concatenate([value, value])[order])

@@ -228,3 +228,32 @@ def test_agreement_labels_do_not_depend_on_edge_order() -> None:
         80, second[order], first[order], similarity[order], 0.35,
         agreement=Agreement(second[order], first[order], values[order], 0.3))
     assert labels.tolist() == again.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_nodes=st.integers(1, 30), n_pairs=st.integers(0, 80),
+       n_units=st.integers(1, 30))
+def test_unit_edges_sum_the_pairs_of_each_unit_pair(seed: int, n_nodes: int, n_pairs: int,
+                                                    n_units: int) -> None:
+    """Pairs summed per pair of units (unsorted, repeated, inside one unit) equal
+    np.unique's keys and a sum per key in the pairs' order."""
+    from newsdedup._stories.sparse_linkage import _unit_edges
+
+    rng = np.random.default_rng(seed)
+    unit = rng.integers(0, min(n_units, n_nodes), n_nodes).astype(np.int64)
+    first = rng.integers(0, n_nodes, n_pairs).astype(np.int64)
+    second = rng.integers(0, n_nodes, n_pairs).astype(np.int64)
+    if seed % 2:  # each pair once, in order, no two nodes in one unit (no must-links)
+        n_units, unit = n_nodes, np.arange(n_nodes, dtype=np.int64)
+        first, second = (side.astype(np.int64) for side in np.triu_indices(n_nodes, k=1))
+        n_pairs = first.size
+    value = rng.random(n_pairs)
+    edges = _unit_edges(unit, n_units, first, second, value)
+    left = np.minimum(unit[first], unit[second])
+    right = np.maximum(unit[first], unit[second])
+    across = left != right
+    keys, inverse = np.unique(left[across] * n_units + right[across], return_inverse=True)
+    expected = np.bincount(inverse.ravel(), weights=value[across], minlength=keys.size)
+    assert edges.first.tolist() == (keys // n_units).tolist()
+    assert edges.second.tolist() == (keys % n_units).tolist()
+    assert edges.total.tobytes() == expected.astype(np.float64).tobytes()

@@ -49,8 +49,9 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .._core.arrays import owner_offsets, sorted_unique
+from .._core.arrays import sorted_unique
 from .._core.types import F64, I64
+from .._kernels import agreement_runs as _agreement_runs
 from .._kernels import merge_clusters_kernel as _merge_clusters_kernel
 
 __all__ = ["Agreement", "average_linkage_clusters", "number_by_first_node"]
@@ -164,11 +165,31 @@ class _UnitAgreement:
 
 def _unit_edges(unit: I64, n_units: int, first: I64, second: I64, value: F64) -> _UnitEdges:
     """The pairs' values summed per pair of units (pairs inside one unit left out)."""
-    left, right = np.minimum(unit[first], unit[second]), np.maximum(unit[first], unit[second])
+    first, second = unit[first], unit[second]
+    left, right = np.minimum(first, second), np.maximum(first, second)
+    del first, second
     across = left != right
-    keys, inverse = np.unique(left[across] * np.int64(n_units) + right[across],
-                              return_inverse=True)
-    total: F64 = np.bincount(inverse.ravel(), weights=value[across],
+    codes = left[across] * np.int64(n_units) + right[across]
+    del left, right
+    if codes.size < 2 or bool((codes[1:] > codes[:-1]).all()):
+        # Each pair once, in order (no must-links, candidates by row, then column): as
+        # below, each key's sum is 0.0 plus its one value.
+        return _UnitEdges(codes // n_units, codes % n_units, 0.0 + value[across])
+    # np.unique(codes, return_inverse=True), by a stable sort: the pairs come mostly in
+    # order (candidates by row, then column; units numbered by their first node), which a
+    # merge of runs sorts in about linear time (agreement pairs of synthetic 1M: 12.7 s
+    # with np.unique).
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    del codes
+    starts = np.ones(ordered.size, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    keys = ordered[starts]
+    del ordered
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    del order, starts
+    total: F64 = np.bincount(inverse, weights=value[across],
                              minlength=keys.size).astype(np.float64)
     return _UnitEdges(keys // n_units, keys % n_units, total)
 
@@ -233,17 +254,13 @@ def _merge_clusters(n_nodes: int, edges: _UnitEdges, sizes: I64, threshold: floa
             n_nodes, edges.first, edges.second, edges.total, sizes, threshold, False,
             no_runs, no_runs[:0], np.zeros(0), np.zeros(n_nodes), 0.0)
         return parent
-    # Each node's agreements as one run, by node, then neighbour.
+    # Each node's agreements as one run, by node, then neighbour (the pairs come sorted, as
+    # _unit_edges gives them).
     pairs = agreement.edges
-    node = np.concatenate([pairs.first, pairs.second])
-    other = np.concatenate([pairs.second, pairs.first])
-    order = np.lexsort((other, node))
-    offsets = owner_offsets(node, n_nodes)
-    del node
+    offsets, other, value = _agreement_runs(n_nodes, pairs.first, pairs.second, pairs.total)
     parent = _merge_clusters_kernel(
         n_nodes, edges.first, edges.second, edges.total, sizes, threshold, True, offsets,
-        other[order], np.concatenate([pairs.total, pairs.total])[order],
-        agreement.inner.astype(np.float64), agreement.minimum)
+        other, value, agreement.inner.astype(np.float64), agreement.minimum)
     return parent
 
 

@@ -338,3 +338,57 @@ def merge_clusters_kernel(int64_t n_nodes, const int64_t[::1] first,
         free(last_member)
         free(set_count)
     return parent_array[:fresh].copy()
+
+
+def agreement_runs(int64_t n_nodes, const int64_t[::1] first, const int64_t[::1] second,
+                   const double[::1] value):
+    """Each node's pairs as one run, by node, then neighbour: CSR ``offsets``, the
+    neighbour and the value of each entry (each pair twice, once from each end). The pairs
+    must come sorted by ``(first, second)``, with ``first < second`` (a ValueError
+    otherwise): a node's neighbours below it then come in order from the pairs it ends,
+    then those above it from the pairs it starts, so a counting sort by node (linear) puts
+    them in order, where a sort of the entries by (node, neighbour) took most of the merge
+    step's time at a million articles (tens of millions of agreements)."""
+    cdef int64_t n_pairs = first.shape[0], k, position
+    cdef bint ordered = True
+    cdef int64_t* cursor = NULL
+    offsets_array = np.zeros(n_nodes + 1, dtype=np.int64)
+    other_array = np.empty(2 * n_pairs, dtype=np.int64)
+    values_array = np.empty(2 * n_pairs, dtype=np.float64)
+    cdef int64_t[::1] offsets = offsets_array
+    cdef int64_t[::1] other = other_array
+    cdef double[::1] values = values_array
+    with nogil:
+        for k in range(n_pairs):
+            if (first[k] >= second[k] or first[k] < 0 or second[k] >= n_nodes
+                    or (k > 0 and (first[k] < first[k - 1]
+                                   or (first[k] == first[k - 1]
+                                       and second[k] <= second[k - 1])))):
+                ordered = False
+                break
+    if not ordered:
+        raise ValueError("agreement_runs: expected pairs sorted by (first, second), "
+                         "first < second, each once, nodes below n_nodes")
+    try:
+        with nogil:
+            for k in range(n_pairs):
+                offsets[first[k] + 1] += 1
+                offsets[second[k] + 1] += 1
+            for k in range(n_nodes):
+                offsets[k + 1] += offsets[k]
+            cursor = <int64_t*>checked_malloc(imax(n_nodes, 1) * sizeof(int64_t))
+            for k in range(n_nodes):
+                cursor[k] = offsets[k]
+            for k in range(n_pairs):
+                position = cursor[second[k]]
+                cursor[second[k]] += 1
+                other[position] = first[k]
+                values[position] = value[k]
+            for k in range(n_pairs):
+                position = cursor[first[k]]
+                cursor[first[k]] += 1
+                other[position] = second[k]
+                values[position] = value[k]
+    finally:
+        free(cursor)
+    return offsets_array, other_array, values_array
