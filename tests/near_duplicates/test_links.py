@@ -12,10 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import load_ecbplus, load_seeds
-from newsdedup import Article, dedup
+from newsdedup import Article, DedupConfig, dedup
 from newsdedup._corpora.messy import teaser
 from newsdedup._near_duplicates import links as links_module
 from newsdedup._text.paragraphs import split_paragraphs
+
+from ._digest_reference import _find_digests as reference_find_digests
 
 
 def _match(result: object, a: str, b: str) -> object:
@@ -744,3 +746,20 @@ def test_a_digest_stays_a_digest_beside_an_edited_repost_of_its_long_article() -
     assert result.article("page").group_id not in {result.article(name).group_id
                                                    for name in ("long", "short", "repost")}
     assert result.article("repost").group_id == result.article("long").group_id
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(2, 30), st.floats(0.05, 0.9))
+def test_digest_rule_equals_its_reference(seed: int, n_classes: int, density: float) -> None:
+    """The digest rule on arrays gives the classes the per-container lists gave, on random
+    links with tied coverages (the widest part: the lower class on a tie)."""
+    rng = np.random.default_rng(seed)
+    a, b = (side.astype(np.int64) for side in np.triu_indices(n_classes, k=1))
+    chosen = rng.random(a.size) < density
+    a, b = a[chosen], b[chosen]
+    shares = np.array([0.0, 0.3, 0.45, 0.5, 0.55, 0.9, 0.97, 1.0])
+    a_in_b, b_in_a = rng.choice(shares, a.size), rng.choice(shares, a.size)
+    a_first = rng.random(a.size) < 0.5
+    config = DedupConfig()
+    expected = reference_find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
+    found = links_module._find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
+    assert found.tolist() == expected.tolist()

@@ -1045,34 +1045,37 @@ def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray
     threshold = config.containment_threshold
     a_inside = (a_in_b >= threshold) & a_first
     b_inside = (b_in_a >= threshold) & ~a_inside
-    # (container, contained, share of the container the contained one covers)
-    contained_by: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for small, big, covered in zip(a[a_inside].tolist(), b[a_inside].tolist(),
-                                   b_in_a[a_inside].tolist(), strict=True):
-        contained_by[big].append((small, covered))
-    for big, small, covered in zip(a[b_inside].tolist(), b[b_inside].tolist(),
-                                   a_in_b[b_inside].tolist(), strict=True):
-        contained_by[big].append((small, covered))
+    # (container, contained, share of the container the contained one covers), by container,
+    # the part covering most first (ties: the lower class).
+    big = np.concatenate([b[a_inside], a[b_inside]])
+    small = np.concatenate([a[a_inside], b[b_inside]])
+    covered = np.concatenate([b_in_a[a_inside], a_in_b[b_inside]])
+    order = np.lexsort((small, -covered, big))
+    big, small, covered = big[order], small[order], covered[order]
     digest = np.zeros(n_classes, dtype=bool)
-    candidates = {big: smalls for big, smalls in contained_by.items() if len(smalls) >= 2}
-    if not candidates:
-        return digest
+    start = np.flatnonzero(np.r_[True, big[1:] != big[:-1]]) if big.size else big
+    count = np.diff(np.r_[start, big.size])
+    run = np.repeat(np.arange(start.size), count)
     # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
     # part covering most is the best partner for every other (see docs/design.md), so
-    # copies of one text are one part at once, in one pass.
+    # copies of one text are one part at once, in one pass. A container of one part
+    # carries one text.
+    widest, most = small[start][run], covered[start][run]
+    apart = ((count[run] >= 2) & (small != widest)
+             & (most + covered - 1.0 < _SAME_TEXT * covered))
     parts: dict[int, tuple[int, list[int]]] = {}
-    for big, smalls in candidates.items():
-        widest, most = max(smalls, key=lambda entry: (entry[1], -entry[0]))
-        apart = [small for small, covered in smalls
-                 if small != widest and most + covered - 1.0 < _SAME_TEXT * covered]
-        if apart:
-            parts[big] = (widest, apart)
+    candidates: dict[int, list[int]] = {}
+    for number in np.unique(run[apart]).tolist():
+        entries = slice(int(start[number]), int(start[number] + count[number]))
+        container = int(big[entries.start])
+        parts[container] = (int(small[entries.start]), small[entries][apart[entries]].tolist())
+        candidates[container] = small[entries].tolist()
     if not parts:
         return digest
     # The texts each part left apart shares with others: read for those parts only (the
     # overlapping links are millions on a feed of reposts, the parts apart a few).
-    needed = sorted_unique(np.array([small for _, apart in parts.values() for small in apart],
-                                    dtype=np.int64))
+    needed = sorted_unique(np.array([part for _, left_apart in parts.values()
+                                     for part in left_apart], dtype=np.int64))
     overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
     over_a, over_b = a[overlapping], b[overlapping]
     same_text: dict[int, set[int]] = defaultdict(set)
@@ -1080,20 +1083,19 @@ def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray
         wanted = np.isin(near, needed)
         for left, right in zip(near[wanted].tolist(), far[wanted].tolist(), strict=True):
             same_text[left].add(right)
-    for big, (widest, apart) in parts.items():
-        smalls = candidates[big]
-        members = {small for small, _ in smalls}
-        parent = {small: small for small in members}
-        for small in members:
-            if small not in apart:
-                parent[small] = widest
-        for small in apart:
-            linked = same_text.get(small, set())
+    for container, (widest_part, apart_parts) in parts.items():
+        members = set(candidates[container])
+        parent = {part: part for part in members}
+        for part in members:
+            if part not in apart_parts:
+                parent[part] = widest_part
+        for part in apart_parts:
+            linked = same_text.get(part, set())
             # The smaller side of the two sets is scanned: a hub's links are thousands.
             for other in (linked & members if len(linked) < len(members)
                           else members & linked):
-                parent[_root(parent, small)] = _root(parent, other)
-        digest[big] = len({_root(parent, small) for small in members}) >= 2
+                parent[_root(parent, part)] = _root(parent, other)
+        digest[container] = len({_root(parent, part) for part in members}) >= 2
     return digest
 
 

@@ -1,0 +1,88 @@
+"""The digest rule of ``_near_duplicates.links._find_digests`` as it was written before it
+was vectorized (main's 4ae827f): Python lists per container, ``max`` for the widest part.
+tests/near_duplicates/test_links.py checks the new code against it."""
+# mypy: ignore-errors
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import numpy.typing as npt
+
+from newsdedup._core.arrays import sorted_unique
+from newsdedup._core.config import DedupConfig
+from newsdedup._near_duplicates.links import _SAME_TEXT, _root
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+
+def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray[np.bool_],
+                  config: DedupConfig, n_classes: int) -> npt.NDArray[np.bool_]:
+    """Classes containing two or more classes that are different texts.
+
+    A class contains another when the other's text is in it to ``containment_threshold``,
+    also when their Jaccard makes them near-duplicates (a long article with a short one
+    appended is a digest of the two, not a copy of the long one). Two contained classes are
+    one text when they overlap by ``_SAME_TEXT`` of the smaller: as their link says, or as
+    their coverage of the container forces (two copies covering 97% of it share at least
+    94%; a cut repost and a lead excerpt of one article are parts of one text). A digest
+    carries two or more texts that do not overlap so (its articles, which may quote each
+    other).
+    """
+    threshold = config.containment_threshold
+    a_inside = (a_in_b >= threshold) & a_first
+    b_inside = (b_in_a >= threshold) & ~a_inside
+    # (container, contained, share of the container the contained one covers)
+    contained_by: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for small, big, covered in zip(a[a_inside].tolist(), b[a_inside].tolist(),
+                                   b_in_a[a_inside].tolist(), strict=True):
+        contained_by[big].append((small, covered))
+    for big, small, covered in zip(a[b_inside].tolist(), b[b_inside].tolist(),
+                                   a_in_b[b_inside].tolist(), strict=True):
+        contained_by[big].append((small, covered))
+    digest = np.zeros(n_classes, dtype=bool)
+    candidates = {big: smalls for big, smalls in contained_by.items() if len(smalls) >= 2}
+    if not candidates:
+        return digest
+    # Two parts covering c1 >= c2 of the container share at least c1 + c2 - 1 of it; the
+    # part covering most is the best partner for every other (see docs/design.md), so
+    # copies of one text are one part at once, in one pass.
+    parts: dict[int, tuple[int, list[int]]] = {}
+    for big, smalls in candidates.items():
+        widest, most = max(smalls, key=lambda entry: (entry[1], -entry[0]))
+        apart = [small for small, covered in smalls
+                 if small != widest and most + covered - 1.0 < _SAME_TEXT * covered]
+        if apart:
+            parts[big] = (widest, apart)
+    if not parts:
+        return digest
+    # The texts each part left apart shares with others: read for those parts only (the
+    # overlapping links are millions on a feed of reposts, the parts apart a few).
+    needed = sorted_unique(np.array([small for _, apart in parts.values() for small in apart],
+                                    dtype=np.int64))
+    overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
+    over_a, over_b = a[overlapping], b[overlapping]
+    same_text: dict[int, set[int]] = defaultdict(set)
+    for near, far in ((over_a, over_b), (over_b, over_a)):
+        wanted = np.isin(near, needed)
+        for left, right in zip(near[wanted].tolist(), far[wanted].tolist(), strict=True):
+            same_text[left].add(right)
+    for big, (widest, apart) in parts.items():
+        smalls = candidates[big]
+        members = {small for small, _ in smalls}
+        parent = {small: small for small in members}
+        for small in members:
+            if small not in apart:
+                parent[small] = widest
+        for small in apart:
+            linked = same_text.get(small, set())
+            # The smaller side of the two sets is scanned: a hub's links are thousands.
+            for other in (linked & members if len(linked) < len(members)
+                          else members & linked):
+                parent[_root(parent, small)] = _root(parent, other)
+        digest[big] = len({_root(parent, small) for small in members}) >= 2
+    return digest
+
+
