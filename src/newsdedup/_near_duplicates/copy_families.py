@@ -89,8 +89,10 @@ def copy_families(features: Features, matches: ParagraphMatches, config: DedupCo
         lambda proving: _shared_weights(entry_offsets, entry_cluster, proving, a, b),
         [entry_size, np.where(carriers[entry_cluster] > ALL_PAIRS_CARRIERS, 0, entry_size)],
         config.workers)
-    smaller = config.boilerplate_max_share * np.minimum(weight[a], weight[b])
-    larger = config.boilerplate_max_share * np.maximum(weight[a], weight[b])
+    weight_a, weight_b = weight[a], weight[b]
+    smaller = config.boilerplate_max_share * np.minimum(weight_a, weight_b)
+    larger = config.boilerplate_max_share * np.maximum(weight_a, weight_b)
+    del weight_a, weight_b
     related = (shared >= smaller) & ((specific >= smaller) | (shared >= larger))
     graph = coo_matrix((np.ones(int(related.sum())), (a[related], b[related])),
                        shape=(classes.n_classes, classes.n_classes))
