@@ -20,17 +20,7 @@ F64 = npt.NDArray[np.float64]
 
 def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray[np.bool_],
                   config: DedupConfig, n_classes: int) -> npt.NDArray[np.bool_]:
-    """Classes containing two or more classes that are different texts.
-
-    A class contains another when the other's text is in it to ``containment_threshold``,
-    also when their Jaccard makes them near-duplicates (a long article with a short one
-    appended is a digest of the two, not a copy of the long one). Two contained classes are
-    one text when they overlap by ``_SAME_TEXT`` of the smaller: as their link says, or as
-    their coverage of the container forces (two copies covering 97% of it share at least
-    94%; a cut repost and a lead excerpt of one article are parts of one text). A digest
-    carries two or more texts that do not overlap so (its articles, which may quote each
-    other).
-    """
+    """The digest classes, by the per-container lists (the rule: ``links._find_digests``)."""
     threshold = config.containment_threshold
     a_inside = (a_in_b >= threshold) & a_first
     b_inside = (b_in_a >= threshold) & ~a_inside
