@@ -733,3 +733,16 @@ def test_agreement_runs(seed: int, n_nodes: int, density: float) -> None:
     if first.size >= 2:
         with pytest.raises(ValueError, match="sorted"):
             _kernels.agreement_runs(n_nodes, first[::-1].copy(), second[::-1].copy(), value)
+
+
+@EXAMPLES
+@given(SEEDS, st.integers(0, 3000), st.integers(1, 50))
+def test_term_totals(seed: int, entries: int, terms: int) -> None:
+    """Each term's occurrences and salient occurrences in one pass equal the sliced
+    bincounts (counts up to 255, some terms never seen)."""
+    rng = np.random.default_rng(seed)
+    term_ids = rng.integers(0, terms, entries).astype(np.int32)
+    counts = rng.integers(0, 256, entries).astype(np.uint8)
+    salient = np.minimum(counts, rng.integers(0, 256, entries)).astype(np.uint8)
+    run_both(_kernels.term_totals, _story_vectors._term_totals, term_ids, counts, salient,
+             terms + int(rng.integers(0, 3)))

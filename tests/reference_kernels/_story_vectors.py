@@ -118,3 +118,16 @@ def _weigh_and_keep(indptr: I64, indices: I32, data: F64, idf: F64, full_idf: F6
         start = stop
         indptr[row + 1] = kept
     return kept
+
+
+def _term_totals(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np.uint8],
+                 n_terms: int) -> tuple[F64, F64]:
+    """Each term's occurrences and salient occurrences, as ``_stories.vectors._boost`` summed
+    them before the kernel: ``np.bincount`` over slices of 2**20 entries."""
+    total = np.zeros(n_terms)
+    marked = np.zeros(n_terms)
+    for start in range(0, term_ids.size, 1 << 20):
+        part = slice(start, start + (1 << 20))
+        total += np.bincount(term_ids[part], weights=counts[part], minlength=n_terms)
+        marked += np.bincount(term_ids[part], weights=salient[part], minlength=n_terms)
+    return total, marked

@@ -8,7 +8,6 @@ from scipy.sparse import csr_matrix, diags
 
 from newsdedup import DedupConfig
 from newsdedup._near_duplicates.groups import GroupAssignment, build_groups
-from newsdedup._stories import vectors as vectors_module
 from newsdedup._stories import weights as weights_module
 from newsdedup._stories.vectors import StoryContext, group_vectors, story_vectors
 from newsdedup._text.article import coerce_articles
@@ -116,19 +115,6 @@ def test_reports_of_one_event_name_more_in_common(ecbplus: list[dict[str, str]],
                 (same if rows[i]["event"] == rows[j]["event"] else other).append(cosines[i, j])
     assert len(same) > 50 and len(other) > 50
     assert np.mean(same) > 2.0 * np.mean(other)
-
-
-@pytest.mark.parametrize("chunk", [1, 7, 1000])
-def test_slices_do_not_change_the_vectors(monkeypatch: pytest.MonkeyPatch,
-                                          ecbplus_features: Features, chunk: int) -> None:
-    """Computing the per-entry steps in slices of any size (even below one article) gives
-    the same vectors."""
-    groups = _pairs(ecbplus_features.n_articles)
-    whole = group_vectors(ecbplus_features, groups)
-    monkeypatch.setattr(vectors_module, "_CHUNK_ENTRIES", chunk)
-    sliced = group_vectors(ecbplus_features, groups)
-    assert (sliced.indptr == whole.indptr).all() and (sliced.indices == whole.indices).all()
-    np.testing.assert_allclose(sliced.data, whole.data, rtol=1e-12)
 
 
 def test_terms_of_a_single_group_are_dropped(ecbplus_features: Features) -> None:

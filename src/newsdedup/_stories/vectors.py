@@ -26,9 +26,9 @@ outside group counts and an index-wide boost, both tried, left the share of arti
 story differs from a batch run where the estimate leaves it, ~4.5%: what remains comes from
 candidates and clusters, see ``docs/index.md``.)
 
-The corpus has one entry per (article, term), tens of millions at 100k articles, so the
-per-entry steps run over slices of about ``_CHUNK_ENTRIES`` entries aligned on articles:
-their temporaries stay small enough to be reused instead of fresh memory for every step.
+The corpus has one entry per (article, term), tens of millions at 100k articles (200
+million at 1M), so the per-entry steps are compiled loops (``kernels/story_vectors.pxi``)
+that write the group rows and each term's totals directly, without a temporary per entry.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from scipy.sparse import csr_matrix
 
 from .._core.arrays import counts_before, owner_offsets
 from .._core.types import F64, I32, I64
+from .._kernels import term_totals as _term_totals
 from .._kernels import weigh_and_keep as _weigh_and_keep
 from .._near_duplicates.groups import GroupAssignment
 from .._text.features import Features
@@ -48,10 +49,6 @@ from .._text.terms import term_ids as number_terms
 from .weights import SALIENT_SHARE, group_rows, term_boost
 
 __all__ = ["GroupVectors", "StoryContext", "group_vectors", "story_vectors"]
-
-
-#: Entries per slice of the per-entry steps (a few MB per temporary array).
-_CHUNK_ENTRIES = 1 << 20
 
 
 @attrs.frozen(slots=True)
@@ -228,12 +225,7 @@ def _boost(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np
     """``(k1 + 1) * (1 + boost * salient share)`` of every term, over the whole corpus, and
     whether the term is a salient one (written as a salient word at least
     ``SALIENT_SHARE`` of the time)."""
-    total = np.zeros(n_terms)
-    marked = np.zeros(n_terms)
-    for start in range(0, term_ids.size, _CHUNK_ENTRIES):
-        part = slice(start, start + _CHUNK_ENTRIES)
-        total += np.bincount(term_ids[part], weights=counts[part], minlength=n_terms)
-        marked += np.bincount(term_ids[part], weights=salient[part], minlength=n_terms)
+    total, marked = _term_totals(term_ids, counts, salient, n_terms)
     share = np.minimum(marked / np.maximum(total, 1.0), 1.0)
     return term_boost(share), share >= SALIENT_SHARE
 

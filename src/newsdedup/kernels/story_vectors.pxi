@@ -165,3 +165,20 @@ def weigh_and_keep(int64_t[::1] indptr, int32_t[::1] indices, double[::1] data,
             start = stop
             indptr[row + 1] = kept
     return kept
+
+
+def term_totals(const int32_t[::1] term_ids, const uint8_t[::1] counts,
+                const uint8_t[::1] salient, int64_t n_terms):
+    """Each term's occurrences and salient occurrences over all entries, as floats: what
+    ``np.bincount(term_ids, weights=...)`` gives (sums of small integers are exact in any
+    order), in one pass, without a table of every term per slice of entries."""
+    total_array = np.zeros(n_terms, dtype=np.float64)
+    marked_array = np.zeros(n_terms, dtype=np.float64)
+    cdef double[::1] total = total_array
+    cdef double[::1] marked = marked_array
+    cdef Py_ssize_t entry
+    with nogil:
+        for entry in range(term_ids.shape[0]):
+            total[term_ids[entry]] += counts[entry]
+            marked[term_ids[entry]] += salient[entry]
+    return total_array, marked_array
