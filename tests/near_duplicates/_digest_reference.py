@@ -1,5 +1,5 @@
-"""The digest rule of ``_near_duplicates.links._find_digests`` as it was written before it
-was vectorized (main's 4ae827f): Python lists per container, ``max`` for the widest part.
+"""How ``_near_duplicates.links._find_digests`` chose each container's parts before it was
+vectorized (main's 4ae827f): Python lists per container, ``max`` for the widest part.
 tests/near_duplicates/test_links.py checks the new code against it."""
 # mypy: ignore-errors
 
@@ -10,9 +10,8 @@ from collections import defaultdict
 import numpy as np
 import numpy.typing as npt
 
-from newsdedup._core.arrays import sorted_unique
 from newsdedup._core.config import DedupConfig
-from newsdedup._near_duplicates.links import _SAME_TEXT, _root
+from newsdedup._near_duplicates.links import _SAME_TEXT, _carrying_texts
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -46,33 +45,7 @@ def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray
                  if small != widest and most + covered - 1.0 < _SAME_TEXT * covered]
         if apart:
             parts[big] = (widest, apart)
-    if not parts:
-        return digest
-    # The texts each part left apart shares with others: read for those parts only (the
-    # overlapping links are millions on a feed of reposts, the parts apart a few).
-    needed = sorted_unique(np.array([small for _, apart in parts.values() for small in apart],
-                                    dtype=np.int64))
-    overlapping = np.maximum(a_in_b, b_in_a) >= _SAME_TEXT
-    over_a, over_b = a[overlapping], b[overlapping]
-    same_text: dict[int, set[int]] = defaultdict(set)
-    for near, far in ((over_a, over_b), (over_b, over_a)):
-        wanted = np.isin(near, needed)
-        for left, right in zip(near[wanted].tolist(), far[wanted].tolist(), strict=True):
-            same_text[left].add(right)
-    for big, (widest, apart) in parts.items():
-        smalls = candidates[big]
-        members = {small for small, _ in smalls}
-        parent = {small: small for small in members}
-        for small in members:
-            if small not in apart:
-                parent[small] = widest
-        for small in apart:
-            linked = same_text.get(small, set())
-            # The smaller side of the two sets is scanned: a hub's links are thousands.
-            for other in (linked & members if len(linked) < len(members)
-                          else members & linked):
-                parent[_root(parent, small)] = _root(parent, other)
-        digest[big] = len({_root(parent, small) for small in members}) >= 2
-    return digest
-
-
+    # Joining the parts apart that links call one text is the package's (unchanged).
+    return _carrying_texts(parts, {big: [small for small, _ in smalls]
+                                   for big, smalls in candidates.items()},
+                           a, b, a_in_b, b_in_a, digest)

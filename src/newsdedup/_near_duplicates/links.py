@@ -1070,6 +1070,15 @@ def _find_digests(a: I64, b: I64, a_in_b: F64, b_in_a: F64, a_first: npt.NDArray
         container = int(big[entries.start])
         parts[container] = (int(small[entries.start]), small[entries][apart[entries]].tolist())
         candidates[container] = small[entries].tolist()
+    return _carrying_texts(parts, candidates, a, b, a_in_b, b_in_a, digest)
+
+
+def _carrying_texts(parts: dict[int, tuple[int, list[int]]], candidates: dict[int, list[int]],
+                    a: I64, b: I64, a_in_b: F64, b_in_a: F64,
+                    digest: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """``digest`` with the containers of ``parts`` marked that carry two texts or more:
+    each container's widest part and the parts left apart from it (``parts``), of all its
+    parts (``candidates``), joined when a link says two are one text (:func:`_find_digests`)."""
     if not parts:
         return digest
     # The texts each part left apart shares with others: read for those parts only (the
