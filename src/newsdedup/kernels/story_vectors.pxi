@@ -13,6 +13,19 @@ cdef inline double py_min(double a, double b) noexcept nogil:
     return b if b < a else a
 
 
+cdef double article_norm(const int64_t[::1] offsets, const int32_t[::1] term_ids,
+                         const uint8_t[::1] counts, const double[::1] boost, int64_t article,
+                         double k1) noexcept nogil:
+    """The norm of an article's weights ``tf / (tf + k1) * boost`` (at least 1e-12)."""
+    cdef int64_t entry
+    cdef double tf, weight, norm = 0.0
+    for entry in range(offsets[article], offsets[article + 1]):
+        tf = <double>counts[entry]
+        weight = tf / (tf + k1) * boost[term_ids[entry]]
+        norm += weight * weight
+    return py_max(sqrt(norm), 1e-12)
+
+
 cdef bint single_row(const int64_t[::1] offsets, const int32_t[::1] term_ids,
                      const uint8_t[::1] counts, const double[::1] boost, int64_t article,
                      double k1, int32_t[::1] out_indices, double[::1] out_data,
@@ -23,15 +36,11 @@ cdef bint single_row(const int64_t[::1] offsets, const int32_t[::1] term_ids,
     no scatter and no sort. False, and nothing written, when they do not ascend."""
     cdef int64_t start = offsets[article], stop = offsets[article + 1], entry
     cdef int64_t at = written[0]
-    cdef double tf, weight, norm = 0.0
+    cdef double tf, norm
     for entry in range(start + 1, stop):
         if term_ids[entry] <= term_ids[entry - 1]:
             return False
-    for entry in range(start, stop):
-        tf = <double>counts[entry]
-        weight = tf / (tf + k1) * boost[term_ids[entry]]
-        norm += weight * weight
-    norm = py_max(sqrt(norm), 1e-12)
+    norm = article_norm(offsets, term_ids, counts, boost, article, k1)
     for entry in range(start, stop):
         tf = <double>counts[entry]
         out_indices[at] = term_ids[entry]
@@ -50,7 +59,7 @@ def group_rows(const int64_t[::1] offsets, const int32_t[::1] term_ids,
     cdef int64_t n_groups = group_starts.shape[0] - 1, capacity = 0, group, first, last
     cdef int64_t article, n_touched, position, entry, number, written = 0, start, stop
     cdef int32_t term
-    cdef double tf, weight, norm
+    cdef double tf, norm
     cdef uint8_t* seen = NULL
     cdef int32_t* touched = NULL
     cdef double* accumulator = NULL
@@ -103,12 +112,7 @@ def group_rows(const int64_t[::1] offsets, const int32_t[::1] term_ids,
                     article = members[position]
                     start = offsets[article]
                     stop = offsets[article + 1]
-                    norm = 0.0
-                    for entry in range(start, stop):
-                        tf = <double>counts[entry]
-                        weight = tf / (tf + k1) * boost[term_ids[entry]]
-                        norm += weight * weight
-                    norm = py_max(sqrt(norm), 1e-12)
+                    norm = article_norm(offsets, term_ids, counts, boost, article, k1)
                     for entry in range(start, stop):
                         term = term_ids[entry]
                         tf = <double>counts[entry]
