@@ -268,6 +268,41 @@ def test_rewrites_work_in_a_script_without_spaces_or_case() -> None:
     assert [m.relation for m in result.matches] == ["rewrite"]
 
 
+def _paragraphs(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+def test_a_rewrite_that_copies_a_paragraph_is_a_rewrite_with_its_copied_text() -> None:
+    """An article that rewords two paragraphs of its source and copies the third is a
+    rewrite whose Jaccard and containments measure the copied paragraph (a partial reuse
+    alone, were it not reworded); its paragraph pairs are the copied one (similarity 1)
+    and the reworded ones. The copy is not the rewrite's evidence: without the reworded
+    paragraphs it is a partial reuse (next test)."""
+    mixed = "\n\n".join(_paragraphs(REWRITE)[:2] + _paragraphs(SOURCE)[2:])
+    result = dedup([Article("src", SOURCE), Article("mixed", mixed)])
+    assert [m.relation for m in result.matches] == ["rewrite"]
+    rewrite = result.matches[0]
+    alone = dedup([Article("src", SOURCE), Article("mixed", mixed)], rewrite_threshold=None)
+    assert [m.relation for m in alone.matches] == ["partial-reuse"]
+    reuse = alone.matches[0]
+    assert (rewrite.jaccard, rewrite.a_in_b, rewrite.b_in_a) == (
+        reuse.jaccard, reuse.a_in_b, reuse.b_in_a) and rewrite.jaccard > 0
+    assert [(p.a_index, p.b_index) for p in rewrite.shared_paragraphs] == [(0, 0), (1, 1),
+                                                                          (2, 2)]
+    assert rewrite.shared_paragraphs[2] == reuse.shared_paragraphs[0]
+    assert all(p.similarity < 1 for p in rewrite.shared_paragraphs[:2])
+    assert len(result.groups) == 2
+
+
+def test_a_copied_paragraph_is_no_evidence_of_a_rewrite() -> None:
+    """A page that carries a report's lead word for word and goes on in its own words about
+    the story (another write-up) reuses part of it; it rewrites nothing: the copied lead,
+    a perfect paragraph pair, does not count as a reworded one."""
+    carrier = "\n\n".join(_paragraphs(SOURCE)[:1] + _paragraphs(OTHER))
+    result = dedup([Article("src", SOURCE), Article("carrier", carrier)])
+    assert [m.relation for m in result.matches] == ["partial-reuse"]
+
+
 def test_text_links_are_not_reported_again_and_rewrites_can_be_off() -> None:
     """A near-duplicate pair is reported once, as near-duplicate; rewrite_threshold=None
     reports no rewrite."""

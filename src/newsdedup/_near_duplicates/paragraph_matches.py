@@ -99,10 +99,15 @@ class ParagraphMatches:
     @property
     def cluster_of_paragraph(self) -> I64:
         """Paragraph cluster of each paragraph (-1 for paragraphs without shingles)."""
+        return self.clusters_of(np.arange(self.unique_of.size, dtype=np.int64))
+
+    def clusters_of(self, paragraphs: I64) -> I64:
+        """Paragraph cluster of the given paragraph numbers (-1: without shingles)."""
+        unique = self.unique_of[paragraphs]
         if self.cluster_of_unique.size == 0:  # no paragraph has a shingle (e.g. all "...")
-            return np.full(self.unique_of.size, -1, dtype=np.int64)
-        return np.where(self.unique_of >= 0,
-                        self.cluster_of_unique[np.maximum(self.unique_of, 0)], -1)
+            return np.full(unique.size, -1, dtype=np.int64)
+        clusters: I64 = np.where(unique >= 0, self.cluster_of_unique[np.maximum(unique, 0)], -1)
+        return clusters
 
 
 def match_paragraphs(features: Features, config: DedupConfig,

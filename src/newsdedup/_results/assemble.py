@@ -132,9 +132,10 @@ def assemble(corpus: list[Article], empty: npt.NDArray[np.bool_], features: Feat
         corpus, empty, features, repeats, boilerplate, links, groups, view,
         [ids[canonical] for canonical in story_canonical], group_ids, story_ids,
         story_of_group, paragraph_start, paragraph_index)
-    match_results = _match_results(ids, view, pairs, shared.lists())
-    match_results.extend(rewrite_matches(Rewrites.none() if rewrites is None else rewrites(),
-                                         ids, paragraph_index))
+    found = Rewrites.none() if rewrites is None else rewrites()
+    match_results = with_rewrites(_match_results(ids, view, pairs, shared.lists()),
+                                  rewrite_matches(found, ids, paragraph_index),
+                                  _copied_text(found, ids, links, features, matches, content))
     return DedupResult(
         articles=tuple(article_results),
         groups=tuple(sorted(group_results, key=lambda g: g.id)),
@@ -316,6 +317,47 @@ def rewrite_matches(rewrites: Rewrites, ids: Sequence[str],
     return matches
 
 
+def with_rewrites(matches: list[Match], rewrites: list[Match],
+                  copied: list[Match | None]) -> list[Match]:
+    """``matches``, then ``rewrites``: one match per pair of articles. A rewrite whose
+    articles also share text in part (``copied``, each rewrite's partial reuse or None: a
+    paragraph or a quote kept word for word, the rest retold; ``_stories.rewrite``, 6.)
+    carries its Jaccard and containments (of the copied text) and both its copied and its
+    reworded paragraph pairs, and takes the place of the pair's partial reuse match.
+    """
+    merged = {(m.a, m.b): m for m in copied if m is not None}
+    kept = [m for m in matches if m.relation != PARTIAL_REUSE or (m.a, m.b) not in merged]
+    for rewrite in rewrites:
+        text = merged.get((rewrite.a, rewrite.b))
+        if text is not None:
+            rewrite = attrs.evolve(
+                rewrite, jaccard=text.jaccard, containment=text.containment,
+                a_in_b=text.a_in_b, b_in_a=text.b_in_a,
+                shared_paragraphs=tuple(sorted(text.shared_paragraphs
+                                               + rewrite.shared_paragraphs,
+                                               key=lambda p: (p.a_index, p.b_index))))
+        kept.append(rewrite)
+    return kept
+
+
+def _copied_text(rewrites: Rewrites, ids: list[str], links: ArticleLinks, features: Features,
+                 matches: ParagraphMatches, content: npt.NDArray[np.bool_]
+                 ) -> list[Match | None]:
+    """For each rewrite, the partial reuse match of its two articles when they share text
+    (a link between their copy classes), else None: read whether or not the pair is among
+    the partial reuse reported (``REUSE_PARTNERS``)."""
+    pairs = list(zip(rewrites.a.tolist(), rewrites.b.tolist(), strict=True))
+    view = _LinkView(links, pairs)
+    linked = [pair for pair in pairs if view.linked(*pair)]
+    if not linked:
+        return [None] * len(pairs)
+    found = dict(zip(linked, _match_results(
+        ids, view, linked, _SharedParagraphs.of(features, matches, content, linked).lists()),
+        strict=True))
+    return [found[pair] if pair in found and found[pair].relation == PARTIAL_REUSE else None
+            for pair in pairs]
+
+
 #: Partial reuse reported per group: the closest ``REUSE_PARTNERS`` other groups. Text that
 #: hundreds of groups share (the stock sentences of formulaic reports, a quote every outlet
 #: runs) would otherwise give a match per pair of them: 1.9 million on a crawl of 6,575 police
@@ -415,6 +457,11 @@ class _LinkView:
         if flipped:  # relation is stored from the link's a
             return INVERSE_RELATION.get(relation, relation), self._jaccard[n], b_in_a, a_in_b
         return relation, self._jaccard[n], a_in_b, b_in_a
+
+    def linked(self, first: int, second: int) -> bool:
+        """Whether the two articles' classes are linked (of the pairs given)."""
+        mine, theirs = self._class_of[first], self._class_of[second]
+        return mine != theirs and (min(mine, theirs), max(mine, theirs)) in self._link_of
 
     def duplicate(self, first: int, second: int) -> bool:
         """Whether the two articles count as duplicates."""

@@ -49,10 +49,10 @@ from .._near_duplicates.links import (
     link_articles,
     link_to_canonicals,
 )
-from .._near_duplicates.paragraph_matches import match_paragraphs
+from .._near_duplicates.paragraph_matches import ParagraphMatches, match_paragraphs
 from .._near_duplicates.repeated import find_repeats
 from .._stories.clusters import Digests, build_stories, publication_gaps
-from .._stories.rewrite import Rewrites, find_rewrites, lowest_rewrite_score
+from .._stories.rewrite import Rewrites, SharedText, find_rewrites, lowest_rewrite_score
 from .._stories.vectors import StoryContext, story_vectors
 from .._text.article import Article
 from .._text.dates import NO_DAY, day_values
@@ -206,8 +206,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
     running: list[Future[Rewrites]] = []
 
     def rewrites(first: I64, second: I64, similarity: F64) -> Rewrites:
-        return _rewrites(texts, features, allowed, links, groups, first, second, similarity,
-                         own_share, group_times, settings)
+        return _rewrites(texts, features, allowed, matches, links, groups, first, second,
+                         similarity, own_share, group_times, settings)
 
     def start_rewrites(first: I64, second: I64, similarity: F64) -> None:
         assert pool is not None  # handed to the story step only with a pool
@@ -296,11 +296,14 @@ def _earliest_first(published: F64, id_rank: npt.NDArray[np.int64]) -> npt.NDArr
 
 
 def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDArray[np.bool_],
-              links: ArticleLinks, groups: GroupAssignment, pair_first: I64, pair_second: I64,
+              matches: ParagraphMatches, links: ArticleLinks, groups: GroupAssignment,
+              pair_first: I64, pair_second: I64,
               pair_similarity: F64, own_share: npt.NDArray[np.float64], group_times: F64,
               settings: DedupConfig) -> Rewrites:
     """Rewrites among the canonicals of the group pairs the story step compared, leaving out
-    pairs of groups already linked by shared text (their match says more) and pairs
+    pairs of groups linked by a copy (near-duplicate or contained: their match says more;
+    those sharing part of their text are checked on their other paragraphs, ``SharedText``)
+    and pairs
     published further apart than ``story_window_days`` (a rewrite tells news again while
     it is news: ``_stories.rewrite``, 5.), scored by the cosine of the groups' whole term
     vectors (``own_share``, see ``group_vectors``)."""
@@ -317,28 +320,37 @@ def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDAr
     first, second = pair_first[possible], pair_second[possible]
     score = score[possible]
     n_groups = max(len(groups.canonical), 1)
+
+    def pair_keys(left: I64, right: I64) -> I64:
+        keys: I64 = np.minimum(left, right) * np.int64(n_groups) + np.maximum(left, right)
+        return keys
+
+    # Groups holding copies of one another's text are not rewrites (their match says more);
+    # groups sharing only some text (a partial reuse) may be, on their other paragraphs.
+    copied = sorted_unique(pair_keys(*copy_links(links, groups, digests=True)))
     representative = links.classes.representative
-    text_a = groups.group_of[representative[links.a]]
-    text_b = groups.group_of[representative[links.b]]
-    by_text = sorted_unique(np.minimum(text_a, text_b) * np.int64(n_groups)
-                            + np.maximum(text_a, text_b))
-    fresh = (first != second) & ~np.isin(np.minimum(first, second) * np.int64(n_groups)
-                                         + np.maximum(first, second), by_text)
+    reused = sorted_unique(pair_keys(groups.group_of[representative[links.a]],
+                                     groups.group_of[representative[links.b]]))
+    keys = pair_keys(first, second)
+    fresh = (first != second) & ~np.isin(keys, copied)
     canonical = np.asarray(groups.canonical, dtype=np.int64)
     first, second, score = first[fresh], second[fresh], score[fresh]
+    shared = SharedText(np.isin(keys[fresh], reused), matches.clusters_of)
     return find_rewrites(canonical[first], canonical[second], score,
-                         texts, features, allowed, settings)
+                         texts, features, allowed, settings, shared)
 
 
-def copy_links(links: ArticleLinks, groups: GroupAssignment) -> tuple[I64, I64]:
+def copy_links(links: ArticleLinks, groups: GroupAssignment, *,
+               digests: bool = False) -> tuple[I64, I64]:
     """Pairs of groups joined by copied text: a near-duplicate or contained copy between
     two of their members (grouped or not, e.g. an excerpt covering little of its source).
     A story holds both sides of every such pair, whatever their dates. Links of a digest
-    page are left out: it carries several articles of different stories by definition."""
+    page are left out (it carries several articles of different stories by definition)
+    unless ``digests``."""
     representative = links.classes.representative
     rep_a, rep_b = representative[links.a], representative[links.b]
     copied = np.array([relation != PARTIAL_REUSE for relation in links.relation], dtype=bool)
-    if copied.size:
+    if copied.size and not digests:
         copied &= ~links.digest[rep_a] & ~links.digest[rep_b]
     first = groups.group_of[rep_a[copied]].astype(np.int64)
     second = groups.group_of[rep_b[copied]].astype(np.int64)

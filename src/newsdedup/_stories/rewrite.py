@@ -11,8 +11,9 @@ independent write-ups of one event share the names but tell it in their own word
    groups' *whole* vectors: the story step leaves out the words only one group has (they
    are never shared), which a rewrite has few of and an independent write-up many, so they
    count in the norms here (``group_vectors(own_share=)``). A pair of groups scoring
-   ``rewrite_threshold`` is a rewrite of one another, unless their articles already share
-   text (their match says more): reported between the groups' canonicals. No text is read
+   ``rewrite_threshold`` is a rewrite of one another, unless one holds a copy of the
+   other's text (a near-duplicate or contained link: their match says more; 6. for a
+   partial reuse): reported between the groups' canonicals. No text is read
    and no work is added (on the ECB+ stand-in of ``docs/stories.md``: recall 0.90 at
    precision 0.90, against 0.73 for character 4-gram TF-IDF over the texts).
 2. **Support.** When the texts are at hand (``dedup()`` keeps a list's, and a stream's on
@@ -54,6 +55,13 @@ independent write-ups of one event share the names but tell it in their own word
    of different incidents months apart (a crawl of police reports) share a town, a car
    and stock phrasing: on the crawl stand-in at 2,000 incidents, 831 of its 1,109
    "rewrites" were of other incidents, median 27 days apart; the true ones a day.
+6. **Text shared in part.** A pair of groups linked by a partial reuse (an editor retold a
+   report and kept a paragraph or a quote word for word) is checked on its *other*
+   paragraphs (:class:`SharedText`): a paragraph whose text (paragraph cluster) both
+   canonicals carry supports nothing, and the whole cosine and the whole-text rule, which
+   the copied text lifts, do not apply: only a reworded paragraph pair at
+   ``rewrite_paragraph_threshold`` makes it a rewrite. Its match then replaces the
+   partial reuse (``_results.assemble.with_rewrites``).
 """
 
 from __future__ import annotations
@@ -63,7 +71,7 @@ import itertools
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
@@ -83,7 +91,7 @@ from .._text.features import Features
 from .._text.normalize import normalize_text
 from .._text.tokenize import code_points, folded_text
 
-__all__ = ["REWRITE", "Rewrites", "find_rewrites", "lowest_rewrite_score"]
+__all__ = ["REWRITE", "Rewrites", "SharedText", "find_rewrites", "lowest_rewrite_score"]
 
 
 #: The relation of a rewrite match.
@@ -151,13 +159,15 @@ def lowest_rewrite_score(config: DedupConfig) -> float | None:
 
 def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str] | None,
                   features: Features, allowed: npt.NDArray[np.bool_],
-                  config: DedupConfig) -> Rewrites:
+                  config: DedupConfig, shared: SharedText | None = None) -> Rewrites:
     """The article pairs ``(first[k], second[k])`` whose ``similarity`` (the story step's
     cosine) reaches ``rewrite_threshold``, or ``rewrite_supported_threshold`` with a
     supporting paragraph pair, with their supporting paragraph pairs when ``texts`` (the
     articles' texts) are given (see the module docstring).
 
     ``allowed`` marks the paragraphs that are not boilerplate; pairs need not be ordered.
+    ``shared`` marks the pairs that share some text already (partial reuse, see
+    :class:`SharedText`): their copied paragraphs support nothing.
 
     >>> from newsdedup import Article
     >>> from newsdedup._text.features import extract_features
@@ -178,11 +188,13 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     kept = similarity >= lowest
     a, b = np.minimum(first, second)[kept], np.maximum(first, second)[kept]
     score = similarity[kept]
+    linked = np.zeros(a.size, dtype=bool) if shared is None else shared.linked[kept]
     order = np.lexsort((b, a))
-    a, b, score = a[order], b[order], score[order]
+    a, b, score, linked = a[order], b[order], score[order], linked[order]
     if texts is None:
-        # Nothing to support a pair with: the whole cosine alone decides.
-        whole = score >= threshold
+        # Nothing to support a pair with: the whole cosine alone decides, for pairs that
+        # share no text (the copied text counts in it, and no paragraph can be set aside).
+        whole = (score >= threshold) & ~linked
         empty = np.zeros(0, dtype=np.int64)
         return Rewrites(a[whole], b[whole], score[whole],
                         np.zeros(int(whole.sum()) + 1, dtype=np.int64), empty, empty,
@@ -193,6 +205,10 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     levels = [level for level in (supporting, evidence, text) if level is not None]
     entry_offsets, entry_first, entry_second, entry_similarity, whole_text = (
         _supporting_entries_of(texts, features, allowed, a, b, min(levels), config.workers))
+    if shared is not None and linked.any():
+        entry_offsets, entry_first, entry_second, entry_similarity = _without_copies(
+            shared, features, a, b, linked, entry_offsets, entry_first, entry_second,
+            entry_similarity)
     # Each pair's closest paragraph pair: the evidence that it keeps any phrasing at all.
     closest = np.zeros(a.size)
     with_entries = np.flatnonzero(np.diff(entry_offsets))
@@ -204,7 +220,8 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
     # paragraph as well).
     by_text = np.zeros(a.size, dtype=bool)
     if text is not None:
-        by_text = (whole_text >= text) & (closest >= text)
+        # Not for a pair sharing text: its copied paragraphs count in the whole texts.
+        by_text = (whole_text >= text) & (closest >= text) & ~linked
     # The paragraph pairs listed: those at the supporting level, or, for a pair without
     # any, those at the text level that found it.
     level = np.where(closest >= supporting, supporting, np.inf)
@@ -226,11 +243,59 @@ def find_rewrites(first: I64, second: I64, similarity: F64, texts: Sequence[str]
                      entry_similarity[picked])
     # Over the whole threshold, a rewrite keeps some phrasing (a paragraph pair at the
     # evidence threshold); under it, a pair is a rewrite in part only if a paragraph pair
-    # supports it, or a rewrite read in its whole text.
-    whole = score >= threshold
+    # supports it, or a rewrite read in its whole text. A pair sharing text is one only by
+    # a reworded paragraph: the copied text lifts its score and its whole text.
+    whole = (score >= threshold) & ~linked
     if evidence is not None:
         whole &= closest >= evidence
     return _select(found, whole | (closest >= supporting) | by_text)
+
+
+@attrs.frozen(slots=True)
+class SharedText:
+    """Pairs handed to :func:`find_rewrites` that share some text (a partial reuse: a
+    paragraph or a few copied, the rest perhaps retold), and which paragraphs carry the
+    same text.
+
+    Attributes:
+        linked: per pair handed over, whether its articles share text.
+        cluster_of: the paragraph cluster of each paragraph number given (-1: none), see
+            ``_near_duplicates.paragraph_matches``: two paragraphs of one cluster carry one
+            text, copied.
+    """
+
+    linked: npt.NDArray[np.bool_]
+    cluster_of: Callable[[I64], I64]
+
+
+def _without_copies(shared: SharedText, features: Features, a: I64, b: I64,
+                    linked: npt.NDArray[np.bool_], offsets: I64, first: I64, second: I64,
+                    similarity: F64) -> tuple[I64, I64, I64, F64]:
+    """The supporting entries without the paragraphs a linked pair shares: a paragraph of
+    one article whose text (paragraph cluster) the other carries too was copied, not
+    reworded, and says nothing of a rewrite."""
+    pairs = np.flatnonzero(linked)
+    # (pair, cluster) keys of each side's paragraphs; a key on both sides is copied text.
+    keys = []
+    for side in (a, b):
+        paragraphs, owner = gather_rows(features.article_paragraphs, side[pairs])
+        cluster = shared.cluster_of(paragraphs)
+        found = cluster >= 0
+        keys.append(sorted_unique(pairs[owner[found]] * np.int64(1 << 32) + cluster[found]))
+    copied = np.intersect1d(keys[0], keys[1], assume_unique=True)
+    pair_of = np.repeat(np.arange(a.size, dtype=np.int64), np.diff(offsets))
+    check = linked[pair_of]
+    drop = np.zeros(first.size, dtype=bool)
+    for paragraphs in (first, second):
+        at = np.flatnonzero(check)
+        cluster = shared.cluster_of(paragraphs[at])
+        drop[at] |= (cluster >= 0) & np.isin(pair_of[at] * np.int64(1 << 32) + cluster,
+                                             copied)
+    keep = ~drop
+    counts = np.bincount(pair_of[keep], minlength=a.size)
+    kept_offsets = np.zeros(a.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=kept_offsets[1:])
+    return kept_offsets, first[keep], second[keep], similarity[keep]
 
 
 def _select(found: Rewrites, keep: npt.NDArray[np.bool_]) -> Rewrites:
