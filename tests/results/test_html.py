@@ -9,6 +9,7 @@ import pytest
 from newsdedup import Article, DuplicateGroup, GroupMember, dedup, demo_articles
 from newsdedup._results.html import CSS, _align
 from newsdedup.synthetic import generate_corpus, repost
+from rewrite_texts import REWRITE, SOURCE
 
 EVIL = '<script>alert("x")</script>'
 
@@ -91,6 +92,18 @@ def test_match_and_story_views(demo) -> None:  # type: ignore[no-untyped-def]
     assert view.count('<mark class="nd-p nd-shared') == 2 * len(match.shared_paragraphs)
     story = demo.stories[0]._repr_html_()
     assert all(group_id in story for group_id in demo.stories[0].group_ids)
+
+
+def test_a_rewrite_view_says_rewrite_and_what_was_copied() -> None:
+    """A rewrite's view names it a rewrite with its score, not a partial reuse of Jaccard 0;
+    one that also copies a paragraph shows the copied text's Jaccard too."""
+    mixed = "\n\n".join(REWRITE.split("\n\n")[:2] + SOURCE.split("\n\n")[2:])
+    for text, copied in ((REWRITE, False), (mixed, True)):
+        match = dedup([Article("src", SOURCE), Article("rw", text)]).matches[0]
+        view = match._repr_html_()
+        assert match.relation == "rewrite" and "rewrite (not grouped): score" in view
+        assert "partial reuse" not in view and ("copied text: Jaccard" in view) is copied
+        assert view.count('<mark class="nd-p nd-shared') == 2 * len(match.shared_paragraphs)
 
 
 def test_views_are_bounded_on_a_big_result() -> None:

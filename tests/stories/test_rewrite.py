@@ -28,23 +28,7 @@ from newsdedup._text.features import extract_features
 from newsdedup._text.normalize import normalize_text
 from newsdedup.synthetic import generate_corpus
 from reference_kernels._rewrite import unpack_entries
-
-SOURCE = ("Firefighters in Wellington battled a blaze at the Waitrose supermarket early on Sunday, "
-          "and half of the entrance roof collapsed, the fire service said.\n\n"
-          "Robert Pitman, 24, from the town has been charged with arson and will appear before "
-          "Taunton Deane magistrates on Tuesday, police confirmed.\n\n"
-          "The store will stay closed for several weeks while the damage is assessed, a "
-          "spokeswoman for the supermarket chain said.")
-REWRITE = ("Half of the entrance roof collapsed when a blaze hit the Waitrose supermarket in "
-           "Wellington early Sunday, fire services said, as firefighters battled it.\n\n"
-           "Police confirmed that Robert Pitman, 24, from the town was charged with arson; he "
-           "will appear before magistrates in Taunton Deane on Tuesday.\n\n"
-           "A spokeswoman for the chain said the store would stay closed for several weeks "
-           "while damage was assessed.")
-OTHER = ("Shoppers in Wellington were evacuated on Sunday after a fire at the Waitrose store; "
-         "a man from the town, Robert Pitman, was later arrested.\n\n"
-         "Residents told reporters they heard sirens before dawn and saw smoke over the high "
-         "street for hours, and local councillors praised the crews.")
+from rewrite_texts import OTHER, REWRITE, SOURCE
 
 
 def test_a_paraphrased_copy_is_a_rewrite_match() -> None:

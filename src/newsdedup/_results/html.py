@@ -432,7 +432,10 @@ def article_html(article: ArticleResult, limits: Limits = NOTEBOOK, css: bool = 
 
 def match_html(match: Match, catalog: _Catalog | None, limits: Limits = NOTEBOOK,
                css: bool = True, open_pairs: bool = True) -> str:
-    """Two articles sharing text: their scores and the shared paragraphs side by side."""
+    """Two articles sharing text, or one retelling the other: their scores and their
+    paragraph pairs side by side."""
+    from .._stories.rewrite import REWRITE  # loaded already: the result was made with it
+
     def get(article_id: str) -> ArticleResult | None:
         return catalog.get(article_id) if catalog is not None else None
 
@@ -449,12 +452,22 @@ def match_html(match: Match, catalog: _Catalog | None, limits: Limits = NOTEBOOK
     more = len(match.shared_paragraphs) - limits.pairs
     tail = (f'<tr><td colspan=3 class="nd-muted">… {more:,} more pairs</td></tr>'
             if more > 0 else "")
-    kind = "duplicates (grouped)" if match.is_duplicate else "partial reuse (not grouped)"
+    copied = (f"Jaccard {match.jaccard:.2f}, containment {match.containment:.2f} (a in b "
+              f"{match.a_in_b:.2f}, b in a {match.b_in_a:.2f})")
+    if match.relation == REWRITE:
+        # One article retells the other; its Jaccard is that of any text copied word for word.
+        summary = (f"rewrite (not grouped): score {match.score:.2f}, "
+                   + (f"copied text: {copied}, " if match.containment > 0 else "")
+                   + f"{len(match.shared_paragraphs)} paragraph pairs (reworded"
+                   + (" or copied" if match.containment > 0 else "") + ")")
+    else:
+        kind = "duplicates (grouped)" if match.is_duplicate else "partial reuse (not grouped)"
+        summary = f"{kind}: {copied}, {len(match.shared_paragraphs)} shared paragraphs"
     body = (f'<div class="nd-title">Match <code>{esc(match.a)}</code> {esc(match.relation)} '
-            f"<code>{esc(match.b)}</code></div><div>{kind}: Jaccard {match.jaccard:.2f}, "
-            f"containment {match.containment:.2f} (a in b {match.a_in_b:.2f}, b in a "
-            f"{match.b_in_a:.2f}), {len(match.shared_paragraphs)} shared paragraphs</div>"
-            f"<details{' open' if open_pairs else ''}><summary>shared paragraphs</summary>"
+            f"<code>{esc(match.b)}</code></div><div>{summary}</div>"
+            f"<details{' open' if open_pairs else ''}><summary>"
+            f"{'paragraph pairs' if match.relation == REWRITE else 'shared paragraphs'}"
+            "</summary>"
             f'<table class="nd-side"><thead><tr><th>¶ <code>{esc(match.a)}</code></th>'
             f'<th class="nd-sim">similarity</th><th>¶ <code>{esc(match.b)}</code></th></tr>'
             f"</thead><tbody>{''.join(rows)}{tail}</tbody></table></details>")

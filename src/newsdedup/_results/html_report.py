@@ -128,7 +128,7 @@ def report_html(result: DedupResult, title: str = "newsdedup report",
     sections.append(_section(
         "reuse", "Shared text between groups",
         "Articles that share paragraphs without being duplicates (quotes, partial reuse, "
-        "digest pages).",
+        "digest pages), and rewrites: one article telling another again in other words.",
         (_item(match_html(m, catalog, limits, css=False, open_pairs=False))
          for m in shown_reuse), len(reuse), len(shown_reuse)))
     sections.append(_boilerplate_section(result))
