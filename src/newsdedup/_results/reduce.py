@@ -303,10 +303,9 @@ def _rewrites(texts: Sequence[str] | None, features: Features, allowed: npt.NDAr
     """Rewrites among the canonicals of the group pairs the story step compared, leaving out
     pairs of groups linked by a copy (near-duplicate or contained: their match says more;
     those sharing part of their text are checked on their other paragraphs, ``SharedText``)
-    and pairs
-    published further apart than ``story_window_days`` (a rewrite tells news again while
-    it is news: ``_stories.rewrite``, 5.), scored by the cosine of the groups' whole term
-    vectors (``own_share``, see ``group_vectors``)."""
+    and pairs published further apart than ``story_window_days`` (a rewrite tells news
+    again while it is news: ``_stories.rewrite``, 5.), scored by the cosine of the groups'
+    whole term vectors (``own_share``, see ``group_vectors``)."""
     if settings.rewrite_threshold is None:
         return Rewrites.none()
     # Pairs under the lowest score a rewrite can have are never one (``find_rewrites``).

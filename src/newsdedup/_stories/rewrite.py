@@ -284,10 +284,9 @@ def _without_copies(shared: SharedText, features: Features, a: I64, b: I64,
         keys.append(sorted_unique(pairs[owner[found]] * np.int64(1 << 32) + cluster[found]))
     copied = np.intersect1d(keys[0], keys[1], assume_unique=True)
     pair_of = np.repeat(np.arange(a.size, dtype=np.int64), np.diff(offsets))
-    check = linked[pair_of]
+    at = np.flatnonzero(linked[pair_of])  # the entries of linked pairs
     drop = np.zeros(first.size, dtype=bool)
     for paragraphs in (first, second):
-        at = np.flatnonzero(check)
         cluster = shared.cluster_of(paragraphs[at])
         drop[at] |= (cluster >= 0) & np.isin(pair_of[at] * np.int64(1 << 32) + cluster,
                                              copied)
