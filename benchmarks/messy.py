@@ -15,7 +15,9 @@ Scenarios (generators in ``newsdedup._corpora.messy*``, base texts in ``tests/da
 5. look-alike events: one report per ECB+ event, all on one day (``lookalike_events``);
 6. rewritten copies of ECB+ texts and of Ukrainian UA-GEC texts (``rewrite_pairs``);
 7. reposts of real texts with roundups (``repost_feed``), with and without ``source``/``url``,
-   and with a fifth of the copies shown through a wrong decoding (``wrongly_decoded``).
+   and with a fifth of the copies shown through a wrong decoding (``wrongly_decoded``);
+8. stories in a script without case: ECB+, the look-alike events of 5 and the crawl of 1
+   with every letter written in a caseless script (``MessyCorpus.caseless``).
 
 Every scenario runs ``newsdedup.dedup`` with the default configuration; the metrics are in
 ``newsdedup._messy_eval``. Results: a table on stdout and JSON in ``benchmarks/results/``.
@@ -32,12 +34,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from newsdedup import DedupResult, dedup
+from newsdedup import Article, DedupResult, dedup
 from newsdedup._corpora.messy import (
     BaseDocument,
     MessyCorpus,
     base_documents,
     briefing_feed,
+    caseless_script,
     digest_feed,
     excerpt_feed,
     lookalike_events,
@@ -59,6 +62,7 @@ from newsdedup._messy_eval import (
     score_field,
     word_bigram_jaccards,
 )
+from newsdedup.evaluate import adjusted_rand_index
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -205,11 +209,15 @@ def _days_between(first: dt.datetime | None, second: dt.datetime | None) -> floa
     return (second - first).total_seconds() / 86400
 
 
-def lookalike_metrics(ecb: tuple[BaseDocument, ...], draws: int) -> dict[str, Any]:
-    """Scenario 5: one report per ECB+ event (plus same-day reposts), all on one day."""
+def lookalike_metrics(ecb: tuple[BaseDocument, ...], draws: int,
+                      caseless: bool = False) -> dict[str, Any]:
+    """Scenario 5: one report per ECB+ event (plus same-day reposts), all on one day
+    (written in a caseless script with ``caseless``)."""
     aris, merged_topics, topics = [], 0, 0
     for draw in range(draws):
         corpus = lookalike_events(ecb, draw)
+        if caseless:
+            corpus = corpus.caseless()
         result, _ = run(corpus)
         aris.append(score_field(result, corpus, "story").ari)
         story = {a.id: a.story_id for a in result.articles}
@@ -223,6 +231,24 @@ def lookalike_metrics(ecb: tuple[BaseDocument, ...], draws: int) -> dict[str, An
         merged_topics += sum(len(v) == 2 and v[0] == v[1] for v in reports.values())
     return {"draws": draws, "story_ari_mean": statistics.fmean(aris),
             "story_ari_min": min(aris), "topics": topics, "topics_merged": merged_topics}
+
+
+def caseless_metrics(ecb: tuple[BaseDocument, ...], draws: int, n_incidents: int,
+                     seed: int) -> dict[str, Any]:
+    """Scenario 8: stories when nothing is capitalised to mark a name (Arabic, Hebrew,
+    Devanagari, Chinese, Thai), on texts written in a caseless script: the ECB+ documents'
+    events (in Latin too, for reference), the look-alike events, the incident crawl."""
+    gold = [doc.event for doc in ecb]
+    events = {}
+    for variant, write in (("latin", str), ("caseless", caseless_script)):
+        result = dedup([Article(doc.id, write(doc.text)) for doc in ecb])
+        events[variant] = adjusted_rand_index([a.story_id for a in result.articles], gold)
+    look = lookalike_metrics(ecb, draws, caseless=True)
+    crawl = incident_crawl(n_incidents, seed).caseless()
+    return {"ecb_event_ari_latin": events["latin"], "ecb_event_ari": events["caseless"],
+            "lookalike_story_ari_mean": look["story_ari_mean"],
+            "lookalike_story_ari_min": look["story_ari_min"],
+            "crawl_story_ari": score_field(run(crawl)[0], crawl, "story").ari}
 
 
 def rewrite_metrics(docs: tuple[BaseDocument, ...], variants: dict[str, str] | None,
@@ -316,6 +342,14 @@ def table(results: dict[str, Any]) -> str:
         ("5 look-alikes", "topics whose two events share a story",
          f"{look['topics_merged']} of {look['topics']}"),
     ]
+    caseless = results["caseless"]
+    rows += [
+        ("8 caseless script", "ECB+ event ARI, Latin / caseless",
+         f"{_f(caseless['ecb_event_ari_latin'])} / {_f(caseless['ecb_event_ari'])}"),
+        ("8 caseless script", "look-alikes: story ARI mean (min) / crawl: story ARI",
+         f"{_f(caseless['lookalike_story_ari_mean'])} "
+         f"({_f(caseless['lookalike_story_ari_min'])}) / {_f(caseless['crawl_story_ari'])}"),
+    ]
     for key in ("rewrites_ecb", "rewrites_uk"):
         rewrite = results[key]
         rows += [
@@ -368,6 +402,8 @@ def main() -> None:
         "related": related_list_metrics(ecb, args.seed),
         "excerpts": excerpt_metrics(ecb, seeds, 30 if args.quick else 80, args.seed),
         "lookalike": lookalike_metrics(ecb, 2 if args.quick else 5),
+        "caseless": caseless_metrics(ecb, 2 if args.quick else 5, 300 if args.quick else 2000,
+                                     args.seed),
         "rewrites_ecb": rewrite_metrics(ecb, None, 40 if args.quick else 120, "rewrites-ecb"),
         "rewrites_uk": rewrite_metrics(ukrainian, variants, 30 if args.quick else 60,
                                        "rewrites-uk"),

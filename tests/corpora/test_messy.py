@@ -29,6 +29,7 @@ from newsdedup._corpora.messy import (
     MessyCorpus,
     base_documents,
     briefing_feed,
+    caseless_script,
     digest_feed,
     distinct_documents,
     excerpt_feed,
@@ -255,6 +256,25 @@ def test_dates_lost_touches_only_the_originals_dates(feed: MessyCorpus) -> None:
     assert 0.15 * originals < undated < 0.45 * originals
     assert 0.05 * originals < len(late) < 0.25 * originals
     assert set(late) == {dt.timedelta(days=1)}
+
+
+def test_caseless_keeps_words_apart_and_labels_but_no_case(feed: MessyCorpus) -> None:
+    """The caseless variant writes every text and title in a script without case: labels,
+    ids, dates and sites unchanged, every word still one word (two words differ after it
+    exactly when they differ, case aside), nothing capitalised."""
+    from newsdedup._text.terms import caseless_texts
+
+    written = feed.caseless()
+    assert written.labels == feed.labels
+    pairs = list(zip(feed.articles, written.articles, strict=True))
+    assert all((a.id, a.published, a.source, a.url) == (b.id, b.published, b.source, b.url)
+               for a, b in pairs)
+    texts = [b.text for _, b in pairs]
+    assert caseless_texts(texts).all() and not any(t != t.lower() for t in texts)
+    for a, b in pairs[:200]:
+        assert [len(w) for w in a.text.split()] == [len(w) for w in b.text.split()]
+    words = ["Lima", "lima", "LIMA", "Пожежа", "пожежа", "Lime"]
+    assert len({caseless_script(w) for w in words}) == 3
 
 
 def test_excerpts_are_verbatim_prefixes(excerpts: tuple[MessyCorpus, DedupResult]) -> None:

@@ -41,9 +41,9 @@ from .syndication import _edit, _later, _syndicate, digest
 from .synthetic import ArticleLabels, SyntheticCorpus
 
 __all__ = ["BaseDocument", "LabelledPair", "MessyCorpus", "aggregator_names", "base_documents",
-           "briefing_feed", "digest_feed", "distinct_documents", "excerpt_feed", "headline",
-           "lookalike_events", "messy_repost", "normalize_quotes", "outlet_names",
-           "related_lists", "teaser", "wrongly_decoded"]
+           "briefing_feed", "caseless_script", "digest_feed", "distinct_documents",
+           "excerpt_feed", "headline", "lookalike_events", "messy_repost", "normalize_quotes",
+           "outlet_names", "related_lists", "teaser", "wrongly_decoded"]
 
 START = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 _AGGREGATOR_WORDS = ("daily", "news", "top", "headline", "world", "metro", "buzz", "flash",
@@ -138,6 +138,16 @@ class MessyCorpus(SyntheticCorpus):
             articles.append(article)
         return attrs.evolve(self, articles=tuple(articles))
 
+    def caseless(self) -> MessyCorpus:
+        """The same corpus written in a script without case (:func:`caseless_script`): the
+        same words, no capitals to mark names, no English weekdays or months to read.
+        Labels unchanged."""
+        return attrs.evolve(self, articles=tuple(
+            attrs.evolve(article, text=caseless_script(article.text),
+                         title=None if article.title is None
+                         else caseless_script(article.title))
+            for article in self.articles))
+
     def subset(self, keep: Callable[[ArticleLabels], bool]) -> MessyCorpus:
         """The articles whose labels pass ``keep`` (pairs kept when both ends are)."""
         articles = tuple(a for a in self.articles if keep(self.labels[a.id]))
@@ -145,6 +155,31 @@ class MessyCorpus(SyntheticCorpus):
         return attrs.evolve(self, articles=articles,
                             labels={i: self.labels[i] for i in ids},
                             pairs=tuple(p for p in self.pairs if p.a in ids and p.b in ids))
+
+
+#: Letters of two scripts without case (Hebrew without its final forms, then Thaana): one
+#: for each Latin and Ukrainian Cyrillic letter, in :data:`_CASED_LETTERS` order.
+_CASELESS_LETTERS = ("".join(chr(c) for c in range(0x05D0, 0x05EB)
+                             if c not in (0x05DA, 0x05DD, 0x05DF, 0x05E3, 0x05E5))
+                     + "".join(chr(c) for c in range(0x0780, 0x07A6)))
+_CASED_LETTERS = "abcdefghijklmnopqrstuvwxyzабвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+_TO_CASELESS = {ord(letter): _CASELESS_LETTERS[n]
+                for n, cased in enumerate(_CASED_LETTERS)
+                for letter in (cased, cased.upper())}
+
+
+def caseless_script(text: str) -> str:
+    """``text`` with each Latin and Ukrainian letter, either case, written as one letter of
+    a script without case (Hebrew or Thaana): the same words and figures, as a text in
+    Arabic, Hebrew or Devanagari gives them, with nothing capitalised.
+
+    >>> caseless_script("Fire in Lima, 12 hurt.") == caseless_script("fire in LIMA, 12 hurt.")
+    True
+    >>> from newsdedup._text.terms import caseless_texts
+    >>> caseless_texts([caseless_script("Fire in Lima, 12 hurt.")]).tolist()
+    [True]
+    """
+    return text.translate(_TO_CASELESS)
 
 
 def wrongly_decoded(text: str, times: int = 1) -> str:
