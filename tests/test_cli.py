@@ -130,19 +130,19 @@ def test_rewrite_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_rewrite_evidence_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--rewrite-evidence-threshold off lets the whole cosine alone decide: with a whole
-    threshold low enough, an independent write-up of the fire (no paragraph keeping the
-    source's phrasing) becomes a rewrite; by default it is not one."""
+    """--rewrite-evidence-share off lets the whole cosine alone decide: with a whole
+    threshold low enough, an independent write-up of the fire (retelling none of the
+    source's sentences) becomes a rewrite; by default it is not one."""
     data = tmp_path / "input.jsonl"
     data.write_text("".join(json.dumps({"id": i, "text": t}) + "\n"
                             for i, t in (("src", _FIRE), ("other", _FIRE_OTHER))), "utf-8")
     summaries = {}
-    for extra in ([], ["--rewrite-evidence-threshold", "off"]):
+    for extra in ([], ["--rewrite-evidence-share", "off"]):
         assert main(["dedup", str(data), "-o", str(tmp_path / "out.jsonl"), "--summary",
                      "--no-progress", "--rewrite-threshold", "0.2", *extra]) == 0
         summaries[" ".join(extra)] = capsys.readouterr().err
     assert "rewrite" not in summaries[""]
-    assert "rewrite" in summaries["--rewrite-evidence-threshold off"]
+    assert "rewrite" in summaries["--rewrite-evidence-share off"]
 
 
 def test_bad_input_exits_2_naming_the_line(tmp_path: Path,

@@ -66,10 +66,8 @@ _OFF_OPTIONS = (
     ("rewrite_supported_threshold", "rewrites need rewrite_threshold, and no text is read "
                                     "for rewrites in part; 0.25 finds more than the "
                                     "default 0.3, reading more texts"),
-    ("rewrite_text_threshold", "a rewrite in part needs a paragraph pair at "
-                               "rewrite_paragraph_threshold; the whole texts do not count"),
-    ("rewrite_evidence_threshold", "a pair over rewrite_threshold is a rewrite without a "
-                                   "paragraph pair keeping its phrasing"),
+    ("rewrite_evidence_share", "a pair over rewrite_threshold is a rewrite without any "
+                               "of its sentences retold"),
 )
 # What off stands for on the command line (None is "not given").
 _OFF = "off"

@@ -37,6 +37,17 @@ def test_from_options_applies_overrides_and_rejects_unknown() -> None:
         DedupConfig.from_options({"shingle_size": 3})  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(("retired", "replacement"), [
+    ("rewrite_paragraph_threshold", "rewrite_sentence_threshold"),
+    ("rewrite_text_threshold", "rewrite_retold_share"),
+    ("rewrite_evidence_threshold", "rewrite_evidence_share"),
+])
+def test_a_retired_option_names_what_replaced_it(retired: str, replacement: str) -> None:
+    """An option of an earlier release is refused with what replaced it, not as unknown."""
+    with pytest.raises(ConfigError, match=f"'{retired}' is no longer an option: .*{replacement}"):
+        DedupConfig.from_options(**{retired: 0.4})
+
+
 def test_config_is_frozen() -> None:
     """A config cannot be changed after creation."""
     config = DedupConfig()

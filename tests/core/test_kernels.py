@@ -28,6 +28,7 @@ from newsdedup._stories import weights as weights_module
 from newsdedup._text import patterns as package_patterns
 from newsdedup._text import terms as package_terms
 from newsdedup._text.paragraphs import _BREAK_POINTS, _LATIN1_KINDS, _SPACE_POINTS
+from newsdedup._text.sentences import sentence_classes
 from newsdedup._text.shingle import _POSITION_KEYS
 from newsdedup._text.tokenize import CharClass
 from reference_kernels import (
@@ -599,18 +600,22 @@ def test_near_repeats(seed: int, articles: int, uniques: int) -> None:
 
 
 @EXAMPLES
-@given(SEEDS, st.integers(0, 60))
-def test_rewrite_collapse_spaces(seed: int, size: int) -> None:
-    """White space collapsed per piece: runs between two characters of a piece become one
-    space, runs at a piece's ends go (pieces of spaces only, empty pieces and text with no
-    separator included)."""
+@given(SEEDS, st.integers(0, 80), st.sampled_from([1, 3, 6]))
+def test_rewrite_sentence_pieces(seed: int, size: int, shortest: int) -> None:
+    """Sentences cut and white space collapsed per piece: runs between two words become one
+    space or end a sentence (after an end mark and closing marks, not after a second period
+    of a word, not before a digit, not before the sentence holds ``shortest``), a bare end
+    mark ends one inside a word, a short last sentence goes on the one before; runs at a
+    piece's ends go (pieces of spaces only, empty pieces and text with no separator
+    included)."""
     rng = np.random.default_rng(seed)
-    # Separators, ASCII and Unicode spaces, and other characters, in runs.
-    alphabet = np.array([0, 9, 10, 32, 0x85, 0x3000, 97, 98, 1078, 128512], dtype=np.uint32)
+    # Separators, spaces, end marks (., !, the ideographic full stop), closing marks,
+    # digits and other characters, in runs.
+    alphabet = np.array([0, 9, 32, 0x3000, 46, 46, 33, 0x3002, 34, 41, 0x300D, 49, 97, 98,
+                         1078, 128512], dtype=np.uint32)
     points = alphabet[rng.integers(0, alphabet.size, size)]
-    is_space = np.zeros(0x110000, dtype=np.uint8)
-    is_space[[9, 10, 32, 0x85, 0x3000]] = 1
-    run_both(_kernels.collapse_spaces, _rewrite._collapse_spaces, points, is_space)
+    classes = sentence_classes()
+    run_both(_kernels.sentence_pieces, _rewrite._sentence_pieces, points, classes, shortest)
 
 
 @EXAMPLES
@@ -621,8 +626,7 @@ def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int
     """Character n-gram rows: columns listed from bit sets equal sorted n-grams, with their
     counts (packed with their columns; counts of 1,023 or more in the escape table) and
     document frequencies (added to what the table holds; short and empty pieces included);
-    then each row's norm of its weights and each article's norm of its whole text (its
-    rows' counts summed per column) equal the plain computation."""
+    then each row's norm of its weights equals the plain computation."""
     rng = np.random.default_rng(seed)
     sizes = rng.integers(0, 40, pieces)
     if long_run and pieces:
@@ -638,10 +642,8 @@ def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int
              ngram, frequency)
     indptr, entries, positions, escaped = _kernels.ngram_counts(points, starts, 0x100000001B3,
                                                                 ngram, frequency)
-    cuts = np.sort(rng.integers(0, pieces + 1, rng.integers(0, 4)))
-    article_rows = np.concatenate([[0], cuts, [pieces]]).astype(np.int64)
     run_both(_kernels.ngram_norms, _rewrite._ngram_norms, indptr, entries, positions, escaped,
-             frequency, pieces + int(rng.integers(0, 5)), article_rows)
+             frequency, pieces + int(rng.integers(0, 5)))
 
 
 def test_rewrite_ngram_counts_escape_large_counts_and_refuse_wide_tables() -> None:
@@ -665,9 +667,7 @@ def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
     """Row pairs of article pairs at a threshold (a row's cosine with itself reaches 1.0):
     scattered left rows, each right row added along them, weights computed on the way,
     equal the merge of each row pair of the weighed rows (same sums, in column order), for
-    each article's first ``most_compared`` rows; the whole-text cosines from the counts
-    carried along the chains and summed per column equal the plain sums (escaped counts
-    included)."""
+    each article's first ``most_compared`` rows (escaped counts included)."""
     rng = np.random.default_rng(seed)
     indptr, indices, _ = _sparse_rows(rng, rows, columns, np.int64)
     counts = rng.choice([1, 1, 1, 2, 3, 1022, 1023, 5000], indices.size)
@@ -676,15 +676,14 @@ def test_rewrite_supporting_entries(seed: int, rows: int, columns: int,
     n_rows = rows + int(rng.integers(0, 4))
     cuts = np.sort(rng.integers(0, rows + 1, rng.integers(0, 5)))
     article_rows = np.concatenate([[0], cuts, [rows]]).astype(np.int64)
-    norms, whole_norms = _kernels.ngram_norms(indptr, entries, positions, escaped, frequency,
-                                              n_rows, article_rows)
+    norms = _kernels.ngram_norms(indptr, entries, positions, escaped, frequency, n_rows)
     n_articles = article_rows.size - 1
     left = np.sort(rng.integers(0, n_articles, rng.integers(0, 8))).astype(np.int64)
     right = rng.integers(0, n_articles, left.size).astype(np.int64)
     most_compared = int(rng.integers(1, rows + 2))
     run_both(_kernels.supporting_entries, _rewrite._supporting_entries, indptr, entries,
              positions, escaped, frequency, norms, n_rows, article_rows, left, right,
-             threshold, whole_norms, most_compared)
+             threshold, most_compared)
 
 
 @EXAMPLES

@@ -28,6 +28,7 @@ from conftest import add_in_batches, load_seeds
 from newsdedup import Article, ConfigError, IndexStoreError, dedup, open_index
 from newsdedup._cli import main
 from newsdedup._corpora.synthetic import generate_corpus
+from newsdedup._index.integrity import meta_check
 from newsdedup._index.place import place_articles
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -355,6 +356,35 @@ def test_reopening_keeps_everything_and_refuses_other_settings(tmp_path: Path) -
         open_index(path, article_threshold=0.9)
     with pytest.raises(ConfigError, match=r"retention_days=30\.0, got 7"):
         open_index(path, retention_days=7)
+
+
+def test_settings_stored_by_the_previous_release_still_open(tmp_path: Path) -> None:
+    """An index whose stored settings name options the previous release had (the paragraph
+    and whole-text rewrite thresholds) and whose decisions were made by its rules opens:
+    the retired options are dropped, the decisions made again (a refresh), and the index
+    then answers as a new one built with today's rules."""
+    path = tmp_path / "news.db"
+    with open_index(path) as index:
+        index.add(POOL[:12])
+    with sqlite3.connect(path) as db:
+        stored = json.loads(db.execute("SELECT value FROM meta WHERE key = 'config'"
+                                       ).fetchone()[0])
+        del stored["rewrite_sentence_threshold"], stored["rewrite_retold_share"]
+        del stored["rewrite_evidence_share"]
+        stored.update(rewrite_paragraph_threshold=0.5, rewrite_evidence_threshold=0.3,
+                      rewrite_text_threshold=0.4)
+        db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(stored),))
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'rules'")
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        db.execute("UPDATE meta SET value = ? WHERE key = 'checksum'", (meta_check(meta),))
+    with open_index(path) as index:
+        assert index.config == newsdedup.DedupConfig()
+        reopened = _normalised(_state(index, [a.id for a in POOL[:12]]))
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone() != ("3",)
+    with open_index(tmp_path / "new.db") as fresh:
+        fresh.add(POOL[:12])
+        assert reopened == _normalised(_state(fresh, [a.id for a in POOL[:12]]))
 
 
 def test_garbage_file_raises_index_store_error_naming_it(tmp_path: Path) -> None:

@@ -70,15 +70,23 @@ def _piece_columns(points: U32, start: int, stop: int, prime: np.uint64, ngram: 
     return np.sort(columns)
 
 
-def _collapse_spaces(points: U32, is_space: U8) -> tuple[U32, I64]:
-    """Each piece (between 0s) split into its runs of non-space code points, joined by one
-    space (32): ``" ".join(piece.split())`` on code points."""
+def _sentence_pieces(points: U32, classes: U8, shortest: int) -> tuple[U32, I64, I64]:
+    """Each piece (between 0s) as words (runs of non-space code points) and the gaps
+    between them (a space), plus a gap inside a word after a bare end mark and any closing
+    marks, before another character. A gap after a word ending in an end mark or a bare
+    one (then any closing marks; not a period when the word holds an earlier one), and
+    every gap inside a word, may end a sentence: it does when the sentence so far holds
+    ``shortest`` code points or more and no digit follows; otherwise a gap between words
+    is one space and one inside a word nothing. A piece's last sentence shorter than
+    ``shortest`` is joined to the one before by a space."""
+    space, end, close, bare, digit, period = (1, 2, 4, 8, 16, 32)
     out: list[int] = []
     starts = [0]
+    counts = []
     for piece in _pieces(points):
         words, word = [], []
         for point in piece:
-            if is_space[point]:
+            if classes[point] & space:
                 if word:
                     words.append(word)
                 word = []
@@ -86,12 +94,55 @@ def _collapse_spaces(points: U32, is_space: U8) -> tuple[U32, I64]:
                 word.append(point)
         if word:
             words.append(word)
-        for number, word in enumerate(words):
-            if number:
-                out.append(32)
-            out.extend(word)
-        starts.append(len(out))
-    return np.array(out, dtype=np.uint32), np.array(starts, dtype=np.int64)
+        # (part, whether the gap after it may end a sentence, whether it is a space)
+        parts = []
+        for word in words:
+            begin = 0
+            for position in range(1, len(word)):
+                before = word[begin:position]
+                if not classes[word[position]] & close and _ends_with(before, classes, bare,
+                                                                      close):
+                    parts.append((before, True, False))
+                    begin = position
+            last = word[begin:]
+            ends = _ends_with(last, classes, end | bare, close)
+            if ends and not _ends_with(last, classes, bare, close):
+                mark = len(last) - 1
+                while classes[last[mark]] & close:
+                    mark -= 1
+                if classes[last[mark]] & period:
+                    ends = not any(classes[point] & period for point in word[:begin + mark])
+            parts.append((last, ends, True))
+        sentences: list[list[int]] = []
+        current: list[int] = []
+        gap_ends, gap_space = False, False
+        for part, ends, is_space in parts:
+            if current and gap_ends and len(current) >= shortest and not (
+                    classes[part[0]] & digit):
+                sentences.append(current)
+                current = []
+            elif current and gap_space:
+                current.append(32)
+            current.extend(part)
+            gap_ends, gap_space = ends, is_space
+        if sentences and len(current) < shortest:
+            sentences[-1] = sentences[-1] + [32] + current
+        else:
+            sentences.append(current)
+        for sentence in sentences:
+            out.extend(sentence)
+            starts.append(len(out))
+        counts.append(len(sentences))
+    return (np.array(out, dtype=np.uint32), np.array(starts, dtype=np.int64),
+            np.array(counts, dtype=np.int64))
+
+
+def _ends_with(part: list[int], classes: U8, marks: int, close: int) -> bool:
+    """Whether ``part`` ends with one of ``marks`` followed by closing marks only."""
+    position = len(part) - 1
+    while position >= 0 and classes[part[position]] & close:
+        position -= 1
+    return position >= 0 and bool(classes[part[position]] & marks)
 
 
 def _pieces(points: U32) -> list[list[int]]:
@@ -151,10 +202,8 @@ def _weight(count: int, df: int, n_rows: int) -> float:
 
 
 def _ngram_norms(indptr: I64, entries: U32, positions: I64, escaped: I64, frequency: I32,
-                 n_rows: int, article_rows: I64) -> tuple[F64, F64]:
-    """Each row's L2 norm of its weights, squares summed in column order, and each
-    article's norm of its whole text: its rows' counts summed per column, each column's
-    square added once, columns in the order they first appear; at least 1e-12."""
+                 n_rows: int) -> F64:
+    """Each row's L2 norm of its weights, squares summed in column order; at least 1e-12."""
     columns, counts = unpack_entries(entries, positions, escaped)
     norms = np.zeros(indptr.size - 1)
     for row in range(indptr.size - 1):
@@ -163,54 +212,23 @@ def _ngram_norms(indptr: I64, entries: U32, positions: I64, escaped: I64, freque
             weight = _weight(int(counts[k]), int(frequency[columns[k]]), n_rows)
             total += weight * weight
         norms[row] = max(math.sqrt(total), 1e-12)
-    whole = np.zeros(article_rows.size - 1)
-    for article in range(article_rows.size - 1):
-        summed = _summed(columns, counts, indptr[article_rows[article]],
-                         indptr[article_rows[article + 1]])
-        total = 0.0
-        for column, count in summed.items():
-            weight = _weight(count, int(frequency[column]), n_rows)
-            total += weight * weight
-        whole[article] = max(math.sqrt(total), 1e-12)
-    return norms, whole
-
-
-def _summed(columns: I64, counts: I64, start: int, stop: int) -> dict[int, int]:
-    """The counts of entries ``start:stop`` summed per column, columns in the order they
-    first appear."""
-    summed: dict[int, int] = {}
-    for column, count in zip(columns[start:stop].tolist(), counts[start:stop].tolist()):
-        summed[column] = summed.get(column, 0) + count
-    return summed
+    return norms
 
 
 def _supporting_entries(indptr: I64, entries: U32, positions: I64, escaped: I64,
                         frequency: I32, norms: F64, n_rows: int, article_rows: I64,
-                        left: I64, right: I64, threshold: float, whole_norms: F64,
-                        most_compared: int) -> tuple[I64, I64, I64, F64, F64]:
+                        left: I64, right: I64, threshold: float,
+                        most_compared: int) -> tuple[I64, I64, I64, F64]:
     """Each article pair's block of row cosines (weights over norms, one merge per row
-    pair), its entries at ``threshold`` or above in row order; and its whole-text cosine:
-    the two articles' counts summed per column, the products of the columns both hold
-    added in the order the right article's entries first reach them. Only each article's
-    first ``most_compared`` rows are compared row by row."""
+    pair), its entries at ``threshold`` or above in row order. Only each article's first
+    ``most_compared`` rows are compared."""
     columns, counts = unpack_entries(entries, positions, escaped)
     row_of = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
     data = np.array([_weight(int(counts[k]), int(frequency[columns[k]]), n_rows)
                      for k in range(columns.size)], dtype=np.float64) / norms[row_of]
     offsets = np.zeros(left.size + 1, dtype=np.int64)
-    whole = np.zeros(left.size)
     first, second, values = [], [], []
     for pair in range(left.size):
-        mine = _summed(columns, counts, indptr[article_rows[left[pair]]],
-                       indptr[article_rows[left[pair] + 1]])
-        theirs = _summed(columns, counts, indptr[article_rows[right[pair]]],
-                         indptr[article_rows[right[pair] + 1]])
-        dot = 0.0
-        for column, count in theirs.items():
-            if column in mine:
-                df = int(frequency[column])
-                dot += _weight(mine[column], df, n_rows) * _weight(count, df, n_rows)
-        whole[pair] = dot / (whole_norms[left[pair]] * whole_norms[right[pair]])
         left_rows = np.arange(article_rows[left[pair]], article_rows[left[pair] + 1])
         right_rows = np.arange(article_rows[right[pair]], article_rows[right[pair] + 1])
         left_rows, right_rows = left_rows[:most_compared], right_rows[:most_compared]
@@ -221,4 +239,4 @@ def _supporting_entries(indptr: I64, entries: U32, positions: I64, escaped: I64,
             values.append(block[i, j])
         offsets[pair + 1] = len(first)
     return (offsets, np.array(first, dtype=np.int64), np.array(second, dtype=np.int64),
-            np.array(values, dtype=np.float64), whole)
+            np.array(values, dtype=np.float64))

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import sys
 import unicodedata
 
 import numpy as np
@@ -21,13 +19,10 @@ from newsdedup._stories.rewrite import (
     _BUCKETS,
     _NGRAM,
     _PRIME,
-    _normalized_points,
     find_rewrites,
 )
 from newsdedup._text.features import extract_features
-from newsdedup._text.normalize import normalize_text
 from newsdedup.synthetic import generate_corpus
-from reference_kernels._rewrite import unpack_entries
 from rewrite_texts import OTHER, REWRITE, SOURCE
 
 
@@ -111,9 +106,9 @@ def test_a_stream_finds_a_rewrite_in_part_as_a_list_does() -> None:
 
 def test_a_rewrite_in_part_without_texts_is_not_reported() -> None:
     """Support needs the texts: without them only ``rewrite_threshold`` decides. With them,
-    a pair over the whole threshold is a rewrite only if a paragraph pair keeps some phrasing
-    (``rewrite_evidence_threshold``): the independent write-up, given a whole score of 0.5,
-    has none."""
+    a pair over the whole threshold is a rewrite only if some of its sentences are retold
+    (``rewrite_evidence_share``): the independent write-up, given a whole score of 0.5,
+    retells none."""
     texts = [SOURCE, PARTIAL, OTHER]
     features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
                                 DedupConfig())
@@ -129,13 +124,14 @@ def test_a_rewrite_in_part_without_texts_is_not_reported() -> None:
     assert found.pair_offsets.tolist() == [0, 1] and found.paragraph_first.size == 1
     no_evidence = find_rewrites(*pairs, texts, features, allowed,
                                 DedupConfig(rewrite_supported_threshold=0.25,
-                                            rewrite_evidence_threshold=None))
+                                            rewrite_evidence_share=None))
     assert (no_evidence.a.tolist(), no_evidence.b.tolist()) == ([0, 0], [1, 2])
     assert no_evidence.pair_offsets.tolist() == [0, 1, 1]
 
 
 #: SOURCE's sentences cut into clauses and regrouped into other paragraphs: no paragraph
-#: pair keeps half its phrasing (closest ~0.46), the whole texts do (~0.70).
+#: pair keeps half its phrasing (closest ~0.46), a sentence of each of its paragraphs does
+#: (0.52-0.61).
 REGROUPED = ("Half of the entrance roof collapsed in the blaze. Police confirmed that Robert "
              "Pitman, 24, from the town was charged with arson.\n\n"
              "Firefighters battled the fire at the Waitrose supermarket in Wellington early "
@@ -145,99 +141,47 @@ REGROUPED = ("Half of the entrance roof collapsed in the blaze. Police confirmed
              "assessed over several weeks.")
 
 
-def test_a_rewrite_regrouped_into_other_paragraphs_is_found_by_its_whole_text() -> None:
-    """A rewrite whose sentences are cut and regrouped has no paragraph pair at
-    ``rewrite_paragraph_threshold``: under ``rewrite_threshold`` only its whole text and a
-    paragraph pair at ``rewrite_text_threshold`` find it, listing the paragraph pairs at
-    that level; the independent write-up at the same score stays out, and so does the
-    rewrite with the rule off."""
-    texts = [SOURCE, REGROUPED, OTHER]
+def test_a_rewrite_regrouped_into_other_paragraphs_is_found_by_its_sentences() -> None:
+    """A rewrite whose sentences are cut and regrouped into other paragraphs is compared
+    sentence by sentence: under ``rewrite_threshold`` every sentence of its source is
+    retold in it (``rewrite_sentence_threshold``), each paragraph pair listed once; the
+    independent write-up at the same score retells none and stays out; a rewrite in part
+    (one of the source's three sentences retold) is one at ``rewrite_retold_share`` 0.2,
+    not at 0.5."""
+    texts = [SOURCE, REGROUPED, OTHER, PARTIAL]
     features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
                                 DedupConfig())
     allowed = np.ones(features.spans.shape[0], dtype=bool)
-    pairs = (np.array([0, 0]), np.array([1, 2]), np.array([0.35, 0.35]))
+    pairs = (np.array([0, 0, 0]), np.array([1, 2, 3]), np.array([0.35, 0.35, 0.35]))
     found = find_rewrites(*pairs, texts, features, allowed, DedupConfig())
-    assert (found.a.tolist(), found.b.tolist()) == ([0], [1])
-    assert found.pair_offsets[1] >= 1
-    assert all(0.4 <= value < 0.5 for value in found.paragraph_similarity.tolist())
-    off = find_rewrites(*pairs, texts, features, allowed,
-                        DedupConfig(rewrite_text_threshold=None))
-    assert off.a.size == 0
+    assert (found.a.tolist(), found.b.tolist()) == ([0, 0], [1, 3])
+    regrouped = slice(found.pair_offsets[0], found.pair_offsets[1])
+    assert found.paragraph_first[regrouped].tolist() == [0, 1, 2]
+    assert found.paragraph_second[regrouped].tolist() == [4, 3, 5]
+    assert all(value >= 0.35 for value in found.paragraph_similarity[regrouped].tolist())
+    strict = find_rewrites(*pairs, texts, features, allowed, DedupConfig(rewrite_retold_share=0.5))
+    assert (strict.a.tolist(), strict.b.tolist()) == ([0], [1])
 
 
-def test_long_pages_are_compared_paragraph_by_paragraph_on_their_first_paragraphs(
+def test_long_pages_are_compared_on_their_first_sentences(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The paragraph pairs of two articles are compared on each one's first
-    ``_MOST_COMPARED`` paragraphs only (a page of thousands would cost their square); the
-    whole-text cosine still reads every paragraph."""
+    """The sentences of two articles are compared on each one's first ``_MOST_COMPARED``
+    only (a page of thousands would cost their square), and the shares of retold
+    sentences are of those compared."""
     texts = [SOURCE, REWRITE]
     features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
                                 DedupConfig())
     allowed = np.ones(features.spans.shape[0], dtype=bool)
     pair = (np.array([0]), np.array([1]))
-    offsets, first, second, _, whole = rewrite_module._supporting_entries_of(
-        texts, features, allowed, *pair, 0.3)
-    assert offsets.tolist() == [0, 3]
+    support = rewrite_module._supporting_entries_of(texts, features, allowed, *pair, 0.3)
+    assert support.offsets.tolist() == [0, 3] and support.sentences.tolist() == [[3, 3]]
     monkeypatch.setattr(rewrite_module, "_MOST_COMPARED", 2)
     bounded = rewrite_module._supporting_entries_of(texts, features, allowed, *pair, 0.3)
-    kept = (first < 2) & (second - 3 < 2)
-    assert bounded[1].tolist() == first[kept].tolist() == [0, 1]
-    assert bounded[2].tolist() == second[kept].tolist()
-    assert bounded[4].tolist() == whole.tolist()
-
-
-def _whole_cosines(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The reference whole-text cosines: each paragraph's n-gram columns counted alone
-    (``ngram_counts``, one piece each), summed per article in a dict, weighed ``1 + log
-    tf`` times the smooth IDF over the paragraphs, and compared article by article."""
-    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
-                                DedupConfig())
-    pieces = [[" ".join(normalize_text(text[start:stop]).split())
-               for start, stop in features.spans[
-                   features.article_paragraphs[n]:features.article_paragraphs[n + 1]].tolist()]
-              for n, text in enumerate(texts)]
-    frequency = np.zeros(_BUCKETS, dtype=np.int32)
-    summed: list[dict[int, int]] = []
-    for article in pieces:
-        points = np.frombuffer("".join(article).encode("utf-32-le"), dtype=np.uint32)
-        starts = np.zeros(len(article) + 1, dtype=np.int64)
-        np.cumsum([len(piece) for piece in article], out=starts[1:])
-        _, entries, positions, escaped = ngram_counts(points, starts, int(_PRIME), _NGRAM,
-                                                      frequency)
-        totals: dict[int, int] = {}
-        indices, counts = unpack_entries(entries, positions, escaped)
-        for column, count in zip(indices.tolist(), counts.tolist(), strict=True):
-            totals[column] = totals.get(column, 0) + count
-        summed.append(totals)
-    n_rows = sum(len(article) for article in pieces)
-
-    def weights(totals: dict[int, int]) -> dict[int, float]:
-        return {column: (1 + np.log(count)) * (np.log((1 + n_rows) / (1 + frequency[column]))
-                                               + 1) for column, count in totals.items()}
-
-    cosines = []
-    for left, right in zip(a.tolist(), b.tolist(), strict=True):
-        first, second = weights(summed[left]), weights(summed[right])
-        dot = sum(weight * second.get(column, 0.0) for column, weight in first.items())
-        cosines.append(dot / np.sqrt(sum(w * w for w in first.values()))
-                       / np.sqrt(sum(w * w for w in second.values())))
-    return np.array(cosines)
-
-
-@given(st.lists(st.sampled_from([SOURCE, REWRITE, OTHER, PARTIAL, REGROUPED,
-                                 "Пожарные тушили пожар.\n\nПожар, пожар!"]),
-                min_size=2, max_size=5))
-def test_the_whole_text_cosine_equals_the_articles_compared_whole(texts: list[str]) -> None:
-    """The whole-text cosine the pair check computes along its scattered rows equals the
-    cosine of the articles' summed n-gram counts computed directly (repeated paragraphs and
-    n-grams repeated across paragraphs included)."""
-    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
-                                DedupConfig())
-    allowed = np.ones(features.spans.shape[0], dtype=bool)
-    a, b = (np.array(side, dtype=np.int64)
-            for side in zip(*itertools.combinations(range(len(texts)), 2), strict=True))
-    *_, whole = rewrite_module._supporting_entries_of(texts, features, allowed, a, b, 0.5)
-    assert np.allclose(whole, _whole_cosines(texts, a, b), rtol=1e-9, atol=1e-12)
+    kept = (support.first_sentence < 2) & (support.second_sentence - 3 < 2)
+    assert bounded.first_sentence.tolist() == support.first_sentence[kept].tolist() == [0, 1]
+    assert bounded.second_sentence.tolist() == support.second_sentence[kept].tolist()
+    assert bounded.sentences.tolist() == [[2, 2]]
+    assert bounded.retold_share().tolist() == [1.0]
 
 
 def test_rewrites_work_in_a_script_without_spaces_or_case() -> None:
@@ -323,24 +267,6 @@ def test_ngram_columns_equal_each_piece_hashed_alone(pieces: list[str]) -> None:
         assert indices[indptr[k]:indptr[k + 1]].tolist() == alone.tolist()
 
 
-@given(st.lists(st.text(alphabet="aB ß\u0301\u00a0\n\t“”—\x00ﬁＮ\u200b\x1c\u3000\u2028",
-                        max_size=10), max_size=6))
-def test_pieces_normalized_together_equal_each_alone(pieces: list[str]) -> None:
-    """Normalizing all paragraphs in one call gives each its own normalized text (combining
-    marks at a boundary, Unicode spaces, line breaks, NULs and empty pieces included)."""
-    points, starts = _normalized_points(pieces)
-    alone = [" ".join(normalize_text(p).split()) for p in pieces]
-    assert starts.tolist() == [0, *itertools.accumulate(len(text) for text in alone)]
-    assert points.tolist() == [ord(c) for c in "".join(alone)]
-
-
-def test_the_space_table_is_str_isspace() -> None:
-    """The white-space table the pieces are collapsed with marks exactly the code points
-    ``str.isspace`` (what ``str.split()`` splits on) marks, surrogates and NUL included."""
-    expected = [point for point in range(sys.maxunicode + 1) if chr(point).isspace()]
-    assert np.flatnonzero(rewrite_module._is_space()).tolist() == expected
-
-
 def test_the_support_in_batches_finds_the_same_rewrites(
         ecbplus: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
     """The support counts its n-gram rows chunk by chunk (``_CHUNK_CHARACTERS``), in
@@ -381,7 +307,7 @@ def test_independent_write_ups_sharing_only_names_are_no_rewrites() -> None:
     corpus = generate_corpus(5000, seed=0)
     rewrites = [m for m in dedup(corpus.articles).matches if m.relation == "rewrite"]
     assert rewrites == []
-    unguarded = [m for m in dedup(corpus.articles, rewrite_evidence_threshold=None).matches
+    unguarded = [m for m in dedup(corpus.articles, rewrite_evidence_share=None).matches
                  if m.relation == "rewrite"]
     assert len(unguarded) >= 5
     assert all(corpus.labels[m.a].kind == corpus.labels[m.b].kind == "original"

@@ -13,7 +13,18 @@ import attrs
 
 from .errors import ConfigError
 
-__all__ = ["DedupConfig"]
+__all__ = ["RETIRED_OPTIONS", "DedupConfig"]
+
+#: Options of earlier releases that no longer exist, with what replaced them: named in the
+#: error a run gets for one, and dropped from the settings an index stored with them.
+RETIRED_OPTIONS = {
+    "rewrite_paragraph_threshold": "rewrites compare sentences, not paragraphs: see "
+                                   "rewrite_sentence_threshold and rewrite_retold_share",
+    "rewrite_text_threshold": "rewrites compare sentences, not whole texts: see "
+                              "rewrite_sentence_threshold and rewrite_retold_share",
+    "rewrite_evidence_threshold": "replaced by rewrite_evidence_share (a share of retold "
+                                  "sentences, not a paragraph pair's cosine)",
+}
 
 
 def _unit_interval(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
@@ -197,42 +208,40 @@ class DedupConfig:
     #: from one wire report). Raise it for fewer, surer rewrites; None: off.
     rewrite_threshold: float | None = attrs.field(default=0.45, validator=_optional_unit)
     #: Rewrites read from the texts: a pair scoring at least this (under
-    #: ``rewrite_threshold``) is a rewrite when one of its paragraph pairs reaches
-    #: ``rewrite_paragraph_threshold`` (part of one reworded from the other; the rest of it
-    #: says something else, which lowers the whole cosine) or its whole texts reach
-    #: ``rewrite_text_threshold``. Reads the texts of the pairs it checks (a stream's are
-    #: kept on disk for the run). A rewrite in an inflected language shares few word forms
-    #: with its source (Ukrainian stand-in: derived pairs score 0.12-0.79). 0.3: ECB+ stand-in
-    #: recall 0.758 -> 0.867 at precision 0.963, Ukrainian 0.417 -> 0.483, for +27-31% of
+    #: ``rewrite_threshold``) is a rewrite when ``rewrite_retold_share`` of the sentences of
+    #: one of its articles are retold in the other (part of one retold from the other; the
+    #: rest of it says something else, which lowers the whole cosine). Reads the texts of
+    #: the pairs it checks (a stream's are kept on disk for the run). A rewrite in an
+    #: inflected language shares few word forms with its source (Ukrainian stand-in: derived
+    #: pairs score 0.12-0.79). 0.3: ECB+ stand-in recall 0.758 -> 0.867 at precision 0.963,
+    #: Ukrainian 0.417 -> 0.483 (paragraph pairs, before sentences), for +27-31% of
     #: ``dedup()`` time on the synthetic corpus at 20k (where most compared pairs are
     #: write-ups of one vocabulary: 2,208 pairs read at 0.42, 14,782 at 0.3) and +0-8% on the
     #: repost feed at 10k (docs/performance.md). 0.42 was the default before; None:
     #: ``rewrite_threshold`` alone, for large runs that need no rewrites in part.
     rewrite_supported_threshold: float | None = attrs.field(default=0.3,
                                                             validator=_optional_unit)
-    #: Rewrites: a paragraph pair supports a rewrite at this character 4-gram cosine (a
-    #: paragraph reworded but about the same facts; unrelated paragraphs of one story share
-    #: names, not phrasing, and stay below ~0.3).
-    rewrite_paragraph_threshold: float = attrs.field(default=0.5, validator=_unit_interval)
-    #: Rewrites: a pair reaching ``rewrite_threshold`` is a rewrite only if one of its
-    #: paragraph pairs reaches this character 4-gram cosine (it keeps some of the other's
-    #: phrasing), when the texts are at hand. Independent write-ups of one story drawn from
-    #: a shared vocabulary of names reach the whole threshold more often as the corpus grows
-    #: (the names' IDF grows with it: on the synthetic corpus 143 such pairs at 10k, 760 at
-    #: 20k, 3,718 at 50k), with no paragraph pair at 0.2; the true rewrites of the ECB+ and
-    #: Ukrainian stand-ins have one at 0.36 or more. None: the whole cosine alone.
-    rewrite_evidence_threshold: float | None = attrs.field(default=0.3,
-                                                           validator=_optional_unit)
+    #: Rewrites: a sentence of one article is *retold* in the other when one of the other's
+    #: sentences reaches this character 4-gram cosine with it (``1 + log tf`` times IDF
+    #: over the sentences compared): the same facts in partly the same words. An editor
+    #: retells a report sentence by sentence and regroups the sentences into paragraphs of
+    #: his own; independent write-ups of one story share names and figures, and a stock
+    #: sentence here and there. 0.35 with ``rewrite_retold_share`` 0.2: ECB+ stand-in
+    #: recall 0.908 -> 0.950 at precision 0.958, Ukrainian 0.533 -> 0.667 (paragraph pairs
+    #: before; docs/stories.md, "Sentence by sentence"). 0.4: 0.883 and 0.617.
+    rewrite_sentence_threshold: float = attrs.field(default=0.35, validator=_unit_interval)
     #: Rewrites: a pair scoring at least ``rewrite_supported_threshold`` is a rewrite when
-    #: the character 4-gram cosine of the two whole texts (``1 + log tf`` times IDF over the
-    #: paragraphs compared) and of one paragraph pair both reach this: a rewrite keeps its
-    #: source's phrasing spread over sentences regrouped into other paragraphs, which no
-    #: paragraph pair may show at ``rewrite_paragraph_threshold``. 0.4: on the ECB+ stand-in
-    #: recall 0.833 -> 0.867 at precision 0.962 -> 0.963 (0.35: 0.883 at 0.946). The whole
-    #: texts alone are not enough: independent write-ups sharing long names and quotes reach
-    #: 0.46 (ECB+) and 0.40 (two of the five seeds, whose closest paragraphs are at 0.37).
-    #: None: paragraph pairs alone.
-    rewrite_text_threshold: float | None = attrs.field(default=0.4, validator=_optional_unit)
+    #: this share of the sentences of one of its articles is retold in the other
+    #: (``rewrite_sentence_threshold``): a rewrite in part retells a fifth of its source, or
+    #: a fifth of it is retold from the source.
+    rewrite_retold_share: float = attrs.field(default=0.2, validator=_unit_interval)
+    #: Rewrites: a pair reaching ``rewrite_threshold`` is a rewrite only if this share of
+    #: the sentences of one of its articles is retold in the other, when the texts are at
+    #: hand. Independent write-ups of one story drawn from a shared vocabulary of names reach
+    #: the whole threshold more often as the corpus grows (the names' IDF grows with it: on
+    #: the synthetic corpus 143 such pairs at 10k, 760 at 20k, 3,718 at 50k) and retell
+    #: nothing; a stock sentence is a small share. None: the whole cosine alone.
+    rewrite_evidence_share: float | None = attrs.field(default=0.1, validator=_optional_unit)
     #: Threads computing features (paragraphs, tokens, shingles, terms) while the input is
     #: read; 1 computes them in the calling thread. Results are identical for any number.
     workers: int = attrs.field(default=1, validator=_positive_int)
@@ -250,6 +259,10 @@ class DedupConfig:
         if not isinstance(base, DedupConfig):
             raise ConfigError(f"config: expected a DedupConfig, got {type(base).__name__}")
         known = {field.name for field in attrs.fields(cls)}
+        retired = sorted(set(overrides) & set(RETIRED_OPTIONS))
+        if retired:
+            raise ConfigError("; ".join(f"{name!r} is no longer an option: "
+                                        f"{RETIRED_OPTIONS[name]}" for name in retired))
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ConfigError(

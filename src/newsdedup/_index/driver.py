@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .._core.collector import collector_paused
-from .._core.config import DedupConfig
+from .._core.config import RETIRED_OPTIONS, DedupConfig
 from .._core.errors import ConfigError, IndexStoreError
 from .._core.heap_trim import release_free_memory
 from .._near_duplicates.canonical import CanonicalKey
@@ -432,6 +432,8 @@ def _stored_config(store: IndexStore, meta: Mapping[str, str], workers: int) -> 
     fields = parsed_json(store.path, meta.get("config"), "the stored settings (meta row "
                                                          "'config')", dict)
     fields.pop("workers", None)
+    for name in RETIRED_OPTIONS:  # settings of an earlier release: no longer read
+        fields.pop(name, None)
     try:
         return DedupConfig(**fields, workers=workers)
     except (ConfigError, TypeError) as error:
@@ -452,7 +454,8 @@ def _stored_retention(store: IndexStore, meta: Mapping[str, str]) -> float | Non
 #: stories, matches). An index whose decisions were made by other rules (an older release)
 #: makes them all again when it is first opened writable (a refresh).
 #: 3: the canonical rule reads inserted lines, short texts and versions of a page (2026-12).
-DECISION_RULES = "3"
+#: 4: rewrites are read sentence by sentence, also between articles sharing text (2026-12).
+DECISION_RULES = "4"
 
 
 def _migrate_if_needed(store: IndexStore, config: DedupConfig,
@@ -480,7 +483,10 @@ def _migrate_if_needed(store: IndexStore, config: DedupConfig,
             other = store.meta().get("featurizer") != fingerprint
             # Decisions made from other features, or by other rules, are made again.
             refresh = (version >= 2 and other) or store.meta().get("rules") != DECISION_RULES
-            migrate(store, config, refeaturize=version < 2 or other)
+            # Decisions of other rules alone are made again from the stored features: the
+            # file needs no migration (its blobs are of this schema already).
+            if version < SCHEMA_VERSION or other:
+                migrate(store, config, refeaturize=version < 2 or other)
     if refresh:
         DedupIndex(store, config, None, canonical_key).refresh()
         with store.transaction(write=True):

@@ -166,9 +166,10 @@ class Match:
     of one story by character n-grams (``_stories.rewrite``). ``containment`` is that of the smaller
     text in the larger; ``is_duplicate`` says whether the pair counts for grouping (never for
     a rewrite). ``score`` is the pair's strength: the Jaccard for text relations, the rewrite
-    score for a rewrite, whose ``shared_paragraphs`` are the rewritten paragraph pairs (and
-    the copied ones, when the two also share text word for word: its Jaccard and
-    containments are then those of the copied text, else 0).
+    score for a rewrite, whose ``shared_paragraphs`` are the rewritten paragraph pairs (two
+    paragraphs holding a retold sentence and its closest sentence in the other article,
+    with those sentences' similarity; and the copied ones, when the two also share text word
+    for word: its Jaccard and containments are then those of the copied text, else 0).
 
     Matches grow with the articles, not with the square of a group: each member of a group is
     matched with its canonical only, two groups sharing text are matched once (by the

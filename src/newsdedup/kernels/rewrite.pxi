@@ -249,96 +249,42 @@ cdef inline int64_t table_slots(int64_t n_entries) noexcept nogil:
 
 def ngram_norms(const int64_t[::1] indptr, const uint32_t[::1] entries,
                 const int64_t[::1] escaped_positions, const int64_t[::1] escaped_counts,
-                const int32_t[::1] frequency, int64_t n_rows, const int64_t[::1] article_rows):
+                const int32_t[::1] frequency, int64_t n_rows):
     """The L2 norm of each row of n-gram counts (``ngram_counts``'s entries and escape
-    table) weighed ``1 + log tf`` times the smooth IDF over ``n_rows`` pieces (``df`` from
-    ``frequency``), squares summed in column order, and of each article's whole text
-    weighed the same way (article ``a`` holds rows ``article_rows[a]:article_rows[a + 1]``,
-    which cover the rows): its rows' counts summed per column, each column's square added
-    once, in the order the columns first appear in its rows; at least 1e-12.
-
-    An article's counts are summed in a small open-addressing table of its own (at least
-    twice as many slots as its entries, a column's slot its low bits: columns are hashes),
-    which the caches hold, rather than in a table of every column (16 MB), with each
-    column's IDF read once: synthetic 100k, 176M entries, 2.8-3.2 s with
-    the large table, 2.0-2.3 s so."""
-    cdef Py_ssize_t n_articles = article_rows.shape[0] - 1
-    cdef int64_t article, piece, position, ahead, total, k, n_distinct, most_entries = 0
-    cdef int64_t n_entries = entries.shape[0], size, slots, slot
+    table; the rows ``indptr`` delimits, its offsets into all the entries) weighed
+    ``1 + log tf`` times the smooth IDF over ``n_rows`` pieces (``df`` from
+    ``frequency``), squares summed in column order; at least 1e-12."""
+    cdef Py_ssize_t n_pieces = indptr.shape[0] - 1
+    cdef int64_t piece, position, ahead, total
+    cdef int64_t n_entries = entries.shape[0]
     cdef int64_t n_escaped = escaped_positions.shape[0]
     cdef const int64_t* escaped_at = data_of(escaped_positions)
     cdef const int64_t* escaped = data_of(escaped_counts)
-    cdef uint32_t column
-    cdef double idf_of_column
-    cdef double weight, norm, whole_norm
-    norms = np.empty(indptr.shape[0] - 1, dtype=np.float64)
-    whole_norms = np.empty(n_articles, dtype=np.float64)
+    cdef double weight, norm
+    norms = np.empty(n_pieces, dtype=np.float64)
     cdef double[::1] out = norms
-    cdef double[::1] out_whole = whole_norms
     cdef double* tf_weight = NULL
     cdef double* idf = NULL
-    cdef uint32_t* keys = NULL
-    cdef int64_t* sums = NULL
-    cdef double* idfs = NULL
-    cdef int64_t* distinct = NULL
     try:
         with nogil:
             ngram_weight_tables(entries, frequency, n_rows, &tf_weight, &idf)
-            for article in range(n_articles):
-                most_entries = imax(most_entries, indptr[article_rows[article + 1]]
-                                    - indptr[article_rows[article]])
-            slots = table_slots(most_entries)
-            # Key 0 marks an empty slot: columns are stored plus one.
-            keys = <uint32_t*>checked_calloc(slots, sizeof(uint32_t))
-            sums = <int64_t*>checked_malloc(slots * sizeof(int64_t))
-            idfs = <double*>checked_malloc(slots * sizeof(double))
-            distinct = <int64_t*>checked_malloc(imax(most_entries, 1) * sizeof(int64_t))
-            for article in range(n_articles):
-                size = table_slots(indptr[article_rows[article + 1]]
-                                   - indptr[article_rows[article]])
-                n_distinct = 0
-                for piece in range(article_rows[article], article_rows[article + 1]):
-                    norm = 0.0
-                    for position in range(indptr[piece], indptr[piece + 1]):
-                        ahead = position + PREFETCH_AHEAD
-                        if ahead < n_entries:
-                            nd_prefetch(&idf[entries[ahead] & ENTRY_COLUMN_MASK])
-                        column = entries[position] & ENTRY_COLUMN_MASK
-                        total = entry_count(entries[position], position, escaped_at,
-                                            escaped, n_escaped)
-                        idf_of_column = idf[column]
-                        weight = tf_of(tf_weight, total) * idf_of_column
-                        norm += weight * weight
-                        slot = column & (size - 1)
-                        while keys[slot] != 0 and keys[slot] != column + 1:
-                            slot = (slot + 1) & (size - 1)
-                        if keys[slot] == 0:
-                            keys[slot] = column + 1
-                            sums[slot] = 0
-                            idfs[slot] = idf_of_column
-                            distinct[n_distinct] = slot
-                            n_distinct += 1
-                        sums[slot] += total
-                    norm = sqrt(norm)
-                    out[piece] = norm if norm >= 1e-12 else 1e-12
-                # Each column once, in the order of its first entry; the table left empty.
-                whole_norm = 0.0
-                for k in range(n_distinct):
-                    slot = distinct[k]
-                    weight = tf_of(tf_weight, sums[slot]) * idfs[slot]
-                    whole_norm += weight * weight
-                for k in range(n_distinct):
-                    keys[distinct[k]] = 0
-                whole_norm = sqrt(whole_norm)
-                out_whole[article] = whole_norm if whole_norm >= 1e-12 else 1e-12
+            for piece in range(n_pieces):
+                norm = 0.0
+                for position in range(indptr[piece], indptr[piece + 1]):
+                    ahead = position + PREFETCH_AHEAD
+                    if ahead < n_entries:
+                        nd_prefetch(&idf[entries[ahead] & ENTRY_COLUMN_MASK])
+                    total = entry_count(entries[position], position, escaped_at, escaped,
+                                        n_escaped)
+                    weight = tf_of(tf_weight, total) * idf[entries[position]
+                                                          & ENTRY_COLUMN_MASK]
+                    norm += weight * weight
+                norm = sqrt(norm)
+                out[piece] = norm if norm >= 1e-12 else 1e-12
     finally:
         free(tf_weight)
         free(idf)
-        free(keys)
-        free(sums)
-        free(idfs)
-        free(distinct)
-    return norms, whole_norms
+    return norms
 
 
 def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
@@ -346,8 +292,7 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                        const int64_t[::1] escaped_counts, const int32_t[::1] frequency,
                        const double[::1] norms, int64_t n_rows,
                        const int64_t[::1] article_rows, const int64_t[::1] left,
-                       const int64_t[::1] right, double threshold,
-                       const double[::1] whole_norms, int64_t most_compared):
+                       const int64_t[::1] right, double threshold, int64_t most_compared):
     """The row pairs of each article pair ``(left[k], right[k])`` whose cosine reaches
     ``threshold``: rows ``article_rows[a]:article_rows[a + 1]`` of article ``a`` (entries
     and escape table of ``ngram_counts``) against those of the other, each entry weighed
@@ -355,26 +300,18 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
     (``left`` ascending: each left article's rows are scattered into a table of
     ``frequency.shape[0]`` columns once, every right row then adds its products along it,
     column by column as a merge of the two rows would). Returns CSR offsets over the
-    pairs, then each entry's left row, right row and cosine, in row order, and each pair's
-    whole cosine: that of the two articles' whole texts (``whole_norms``: the articles'
-    norms from ``ngram_norms``).
+    pairs, then each entry's left row, right row and cosine, in row order.
 
-    The whole cosine rides on the scattered rows: a left entry's count is added along its
-    column's chain, so the chain's first entry holds the column's count in the left text;
-    the right article's counts of the columns the chains hold are summed as its entries
-    reach them, in a small open-addressing table of its own (as in ``ngram_norms``), and
-    the columns' products added once each, in the order they were first reached
-    (synthetic 100k: 6.4-8.1 s with a second table of every column, 6.0-6.1 s so). A left
-    entry keeps its column's IDF beside its weight, so a right entry reaching its chain
-    reads it there, not in a table of every column: the right entries' table reads were
-    a third of the kernel's samples (``perf annotate``), and the pairs took 6.8-7.1 s
+    A left entry keeps its column's IDF beside its weight, so a right entry reaching its
+    chain reads it there, not in a table of every column: the right entries' table reads
+    were a third of the kernel's samples (``perf annotate``), and the pairs took 6.8-7.1 s
     against 5.6 s so.
 
-    Only each article's first ``most_compared`` rows are compared row by row (the whole
-    cosine reads them all): the block of two articles is at most ``most_compared`` squared,
-    and a left article's rows are scattered last first, so that a chain lists its rows in
-    ascending order and the walk along it stops at the first row past the bound (two pages
-    of 10,000 short paragraphs took 91 s and 1.6 GB without the bound).
+    Only each article's first ``most_compared`` rows are compared (the block of two
+    articles is at most ``most_compared`` squared), and a left article's rows are
+    scattered last first, so that a chain lists its rows in ascending order and the walk
+    along it stops at the first row past the bound (two pages of 10,000 short paragraphs
+    took 91 s and 1.6 GB without the bound).
 
     The table's column of an entry ``PREFETCH_AHEAD`` entries ahead is asked for while the
     rows are scattered and while a right article's entries are read (its IDF too while
@@ -384,30 +321,23 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
     cdef Py_ssize_t n_pairs = left.shape[0]
     cdef int64_t pair, current = -1, most_entries = 0, most_rows = 0, article
     cdef int64_t n_left = 0, n_right, left_start = 0, right_start, row, position, entry
-    cdef int64_t left_compared = 0, right_compared, count, n_shared, k, slot, size, slots
+    cdef int64_t left_compared = 0, right_compared, count
     cdef int64_t n_entries = 0, capacity = 1024, found = 0, i, j, ahead
     cdef int64_t n_all = entries.shape[0], n_escaped = escaped_positions.shape[0]
     cdef int64_t buckets = frequency.shape[0]
     cdef const int64_t* escaped_at = data_of(escaped_positions)
     cdef const int64_t* escaped = data_of(escaped_counts)
     cdef int32_t bucket
-    cdef double weight, dot
+    cdef double weight
     cdef double* tf_weight = NULL
     cdef double* idf = NULL
     offsets = np.zeros(n_pairs + 1, dtype=np.int64)
-    whole = np.zeros(n_pairs, dtype=np.float64)
     cdef int64_t[::1] out_offsets = offsets
-    cdef double[::1] out_whole = whole
     cdef int32_t* head = NULL
-    cdef uint32_t* keys = NULL
-    cdef int64_t* sums = NULL
-    cdef int64_t* key_entry = NULL
-    cdef int64_t* shared = NULL
     cdef int32_t* chain = NULL
     cdef int32_t* chain_row = NULL
     cdef double* chain_weight = NULL
     cdef double* chain_idf = NULL
-    cdef int64_t* chain_count = NULL
     cdef double* block = NULL
     cdef int64_t* first_rows = NULL
     cdef int64_t* second_rows = NULL
@@ -423,18 +353,11 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
             # Entries are stored plus one: 0 is an empty column or the end of a chain, so the
             # table is zeroed by the system as its pages are touched.
             head = <int32_t*>checked_calloc(buckets, sizeof(int32_t))
-            # Key 0 marks an empty slot: columns are stored plus one.
-            slots = table_slots(most_entries)
-            keys = <uint32_t*>checked_calloc(slots, sizeof(uint32_t))
-            sums = <int64_t*>checked_malloc(slots * sizeof(int64_t))
-            key_entry = <int64_t*>checked_malloc(slots * sizeof(int64_t))
-            shared = <int64_t*>checked_malloc(imax(most_entries, 1) * sizeof(int64_t))
-            chain = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
-            chain_row = <int32_t*>checked_malloc(most_entries * sizeof(int32_t))
-            chain_weight = <double*>checked_malloc(most_entries * sizeof(double))
-            chain_idf = <double*>checked_malloc(most_entries * sizeof(double))
-            chain_count = <int64_t*>checked_malloc(most_entries * sizeof(int64_t))
-            block = <double*>checked_malloc(most_rows * most_rows * sizeof(double))
+            chain = <int32_t*>checked_malloc(imax(most_entries, 1) * sizeof(int32_t))
+            chain_row = <int32_t*>checked_malloc(imax(most_entries, 1) * sizeof(int32_t))
+            chain_weight = <double*>checked_malloc(imax(most_entries, 1) * sizeof(double))
+            chain_idf = <double*>checked_malloc(imax(most_entries, 1) * sizeof(double))
+            block = <double*>checked_malloc(imax(most_rows * most_rows, 1) * sizeof(double))
             first_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
             second_rows = <int64_t*>checked_malloc(capacity * sizeof(int64_t))
             similarity = <double*>checked_malloc(capacity * sizeof(double))
@@ -446,9 +369,10 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                     current = left[pair]
                     left_start = article_rows[current]
                     n_left = article_rows[current + 1] - left_start
-                    n_entries = indptr[left_start + n_left] - indptr[left_start]
                     left_compared = imin(n_left, most_compared)
-                    for row in range(n_left - 1, -1, -1):
+                    # Only the compared rows are scattered (the chains stop at the bound).
+                    n_entries = indptr[left_start + left_compared] - indptr[left_start]
+                    for row in range(left_compared - 1, -1, -1):
                         for position in range(indptr[left_start + row],
                                               indptr[left_start + row + 1]):
                             ahead = position + PREFETCH_AHEAD
@@ -464,56 +388,28 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
                             chain_idf[entry] = idf[bucket]
                             chain_weight[entry] = (tf_of(tf_weight, count) * chain_idf[entry]
                                                    / norms[left_start + row])
-                            chain_count[entry] = count
-                            if chain[entry] != 0:
-                                chain_count[entry] += chain_count[chain[entry] - 1]
                             head[bucket] = <int32_t>(entry + 1)
                 right_start = article_rows[right[pair]]
                 n_right = article_rows[right[pair] + 1] - right_start
                 right_compared = imin(n_right, most_compared)
                 memset(block, 0, left_compared * right_compared * sizeof(double))
-                n_shared = 0
-                size = table_slots(indptr[right_start + n_right] - indptr[right_start])
-                for j in range(n_right):
+                for j in range(right_compared):
                     for position in range(indptr[right_start + j], indptr[right_start + j + 1]):
                         ahead = position + PREFETCH_AHEAD
                         if ahead < n_all:
                             nd_prefetch(&head[entries[ahead] & ENTRY_COLUMN_MASK])
-                        bucket = entries[position] & ENTRY_COLUMN_MASK
-                        entry = head[bucket] - 1
+                        entry = head[entries[position] & ENTRY_COLUMN_MASK] - 1
                         if entry < 0:
                             continue
                         count = entry_count(entries[position], position, escaped_at,
                                             escaped, n_escaped)
-                        slot = bucket & (size - 1)
-                        while keys[slot] != 0 and keys[slot] != <uint32_t>bucket + 1:
-                            slot = (slot + 1) & (size - 1)
-                        if keys[slot] == 0:
-                            keys[slot] = <uint32_t>bucket + 1
-                            sums[slot] = 0
-                            key_entry[slot] = entry
-                            shared[n_shared] = slot
-                            n_shared += 1
-                        sums[slot] += count
-                        if j >= right_compared:
-                            continue
                         # The column's IDF from the left chain (no table read).
                         weight = (tf_of(tf_weight, count) * chain_idf[entry]
                                   / norms[right_start + j])
-                        while entry >= 0 and chain_row[entry] < left_compared:
+                        while entry >= 0:
                             block[chain_row[entry] * right_compared + j] += (
                                 chain_weight[entry] * weight)
                             entry = chain[entry] - 1
-                # The columns both texts hold, each once; the right table left empty.
-                dot = 0.0
-                for k in range(n_shared):
-                    slot = shared[k]
-                    entry = key_entry[slot]
-                    dot += ((tf_of(tf_weight, chain_count[entry]) * chain_idf[entry])
-                            * (tf_of(tf_weight, sums[slot]) * chain_idf[entry]))
-                for k in range(n_shared):
-                    keys[shared[k]] = 0
-                out_whole[pair] = dot / (whole_norms[current] * whole_norms[right[pair]])
                 for i in range(left_compared):
                     for j in range(right_compared):
                         if block[i * right_compared + j] >= threshold:
@@ -537,56 +433,117 @@ def supporting_entries(const int64_t[::1] indptr, const uint32_t[::1] entries,
         free(tf_weight)
         free(idf)
         free(head)
-        free(keys)
-        free(sums)
-        free(key_entry)
-        free(shared)
         free(chain)
         free(chain_row)
         free(chain_weight)
         free(chain_idf)
-        free(chain_count)
         free(block)
         free(first_rows)
         free(second_rows)
         free(similarity)
-    return offsets, first, second, values, whole
+    return offsets, first, second, values
 
 
-def collapse_spaces(const uint32_t[::1] points, const uint8_t[::1] is_space):
-    """The pieces of ``points`` (code points; pieces separated by a 0) with their white
-    space collapsed as ``" ".join(piece.split())`` does: a run of ``is_space`` code points
-    (``is_space`` has an entry per code point) between two other characters of a piece
-    becomes one space (32), runs at a piece's start or end go. Returns the pieces' code points
-    back to back (no separators) and each piece's start (CSR offsets, a piece per 0 plus
-    one)."""
+# Classes of code points read by ``sentence_pieces`` (a table with an entry per code point,
+# built by ``_text.sentences``).
+cdef enum:
+    SENTENCE_SPACE = 1  # white space (str.isspace)
+    SENTENCE_END = 2  # ends a sentence when white space follows: . ! ? and their kin
+    SENTENCE_CLOSE = 4  # may follow an end and belong to its sentence: quotes, brackets
+    SENTENCE_END_BARE = 8  # ends a sentence, no white space needed: the ideographic full stop
+    SENTENCE_DIGIT = 16  # a digit: a sentence does not start with one ("sept. 4")
+    SENTENCE_PERIOD = 32  # a full stop: two in a word make an abbreviation ("u.s.", "a.m.")
+
+SENTENCE_CLASS_FLAGS = {"SPACE": SENTENCE_SPACE, "END": SENTENCE_END, "CLOSE": SENTENCE_CLOSE,
+                        "END_BARE": SENTENCE_END_BARE, "DIGIT": SENTENCE_DIGIT,
+                        "PERIOD": SENTENCE_PERIOD}
+
+
+def sentence_pieces(const uint32_t[::1] points, const uint8_t[::1] classes,
+                    int64_t shortest):
+    """The pieces of ``points`` (code points; pieces separated by a 0) cut into sentences,
+    their white space collapsed as ``" ".join(piece.split())`` collapses it.
+
+    ``classes`` has an entry per code point (``SENTENCE_*`` bits). A run of white space
+    becomes one space (runs at a piece's start or end go), unless it ends a sentence: it
+    follows an end mark (``SENTENCE_END``, then any ``SENTENCE_CLOSE``), the sentence holds
+    ``shortest`` code points or more, the word ending there holds no other period (an
+    abbreviation: "u.s.", "a.m.") and no digit follows (a date: "sept. 4"); then the run
+    goes and a new sentence starts. After a ``SENTENCE_END_BARE`` mark (and any closing
+    marks) a sentence ends without white space. A piece's last sentence shorter than
+    ``shortest`` goes on the one before it, after a space. Returns the sentences' code
+    points back to back, each one's start (CSR offsets) and how many sentences each piece
+    has (at least one, empty or not)."""
     cdef Py_ssize_t n = points.shape[0], position
-    cdef int64_t n_pieces = 1, piece = 0, written = 0
+    cdef int64_t n_pieces = 1, most = 1, piece = 0, written = 0, sentence = 0
+    cdef int64_t sentence_start = 0, closed = 0, dots = 0, k
     cdef uint32_t point
-    cdef bint pending = False
+    cdef uint8_t kind
+    cdef bint pending = False, after_end = False, after_bare = False, candidate = False
     for position in range(n):
+        kind = classes[points[position]]
         n_pieces += points[position] == 0
-    out = np.empty(n, dtype=np.uint32)
-    starts = np.zeros(n_pieces + 1, dtype=np.int64)
+        most += (points[position] == 0) + ((kind & (SENTENCE_END | SENTENCE_END_BARE)) != 0)
+    # Room for a space per piece: a sentence gone on the one before gets one (no white
+    # space was dropped for it after an ideographic full stop).
+    out = np.empty(n + n_pieces, dtype=np.uint32)
+    starts = np.zeros(most + 1, dtype=np.int64)
+    counts = np.zeros(n_pieces, dtype=np.int64)
     cdef uint32_t[::1] out_points = out
     cdef int64_t[::1] out_starts = starts
+    cdef int64_t[::1] out_counts = counts
     with nogil:
-        for position in range(n):
-            point = points[position]
+        for position in range(n + 1):
+            point = 0 if position == n else points[position]
             if point == 0:
-                piece += 1
-                out_starts[piece] = written
-                pending = False
-            elif is_space[point]:
-                # A space is written before the piece's next character, if it has one before.
-                pending = written > out_starts[piece]
-            else:
-                if pending:
-                    out_points[written] = 32
+                # The piece ends: its last sentence, if too short, goes on the one before,
+                # after a space (moved one place on).
+                if closed > 0 and written - sentence_start < shortest:
+                    for k in range(written, sentence_start, -1):
+                        out_points[k] = out_points[k - 1]
+                    out_points[sentence_start] = 32
                     written += 1
-                    pending = False
-                out_points[written] = point
+                    sentence -= 1
+                else:
+                    closed += 1
+                sentence += 1
+                out_starts[sentence] = written
+                out_counts[piece] = closed
+                piece += 1
+                sentence_start = written
+                closed = dots = 0
+                pending = after_end = after_bare = candidate = False
+                continue
+            kind = classes[point]
+            if kind & SENTENCE_SPACE:
+                # A space is written before the sentence's next character, if it has one.
+                pending = written > sentence_start
+                candidate = candidate or after_end
+                after_end = after_bare = False
+                dots = 0
+                continue
+            if ((candidate or (after_bare and not kind & SENTENCE_CLOSE))
+                    and written - sentence_start >= shortest and not kind & SENTENCE_DIGIT):
+                closed += 1
+                sentence += 1
+                out_starts[sentence] = written
+                sentence_start = written
+                pending = False
+            candidate = False
+            if pending:
+                out_points[written] = 32
                 written += 1
-        out_starts[n_pieces] = written
-    return out[:written], starts
+                pending = False
+            out_points[written] = point
+            written += 1
+            if kind & SENTENCE_END_BARE:
+                after_end = after_bare = True
+            elif kind & SENTENCE_END:
+                # A period in a word that holds one already is an abbreviation's.
+                after_end = not (kind & SENTENCE_PERIOD and dots > 0)
+                after_bare = False
+                dots += (kind & SENTENCE_PERIOD) != 0
+            elif not kind & SENTENCE_CLOSE:
+                after_end = after_bare = False
+    return out[:written], starts[:sentence + 1], counts
 
