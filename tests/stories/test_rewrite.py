@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import unicodedata
 
 import numpy as np
@@ -359,3 +360,35 @@ def test_texts_longer_once_normalized_find_the_same_rewrites(
     assert found[0].a.tolist() == found[1].a.tolist() == [0]
     assert found[0].paragraph_similarity.tolist() == found[1].paragraph_similarity.tolist()
     assert any(grown)  # the fancy texts' rows outgrew their room
+
+
+#: Leads of formulaic fire reports of five different incidents, and the set phrases their
+#: newsroom closes every report with.
+_LEADS = ["Fire crews were called to a house fire on Union Avenue in Carverton around 11:30 "
+          "p.m. Monday.",
+          "A garage on Center Street in Millbrook burned down shortly after midnight Thursday.",
+          "Firefighters put out a kitchen fire at an apartment on Elm Road in Danbury on "
+          "Saturday morning.",
+          "A barn west of Fairview was destroyed by fire late Sunday, with two horses rescued.",
+          "Smoke filled a bakery on Main Street in Oakdale when an oven caught fire Tuesday."]
+_STOCK = ("The cause of the fire is under investigation. Anyone with information is asked to "
+          "call the county fire marshal's office.")
+
+
+def test_stock_sentences_are_never_retold() -> None:
+    """Reports of different incidents closing with the same set phrases (a sentence written
+    alike in five or more of the articles compared) are no rewrites of one another, though
+    those sentences are half of each; with only two such reports the phrases are nobody's
+    stock and the two are rewrites (the rule counts carriers, it knows no phrase)."""
+    texts = [f"{lead}\n\n{_STOCK}" for lead in _LEADS]
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    allowed = np.ones(features.spans.shape[0], dtype=bool)
+    first, second = (np.array(side) for side in zip(*itertools.combinations(range(5), 2),
+                                                     strict=True))
+    found = find_rewrites(first, second, np.full(first.size, 0.35), texts, features, allowed,
+                          DedupConfig())
+    assert found.a.size == 0
+    two = find_rewrites(np.array([0]), np.array([1]), np.array([0.35]), texts, features,
+                        allowed, DedupConfig())
+    assert (two.a.tolist(), two.b.tolist()) == ([0], [1])
