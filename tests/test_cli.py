@@ -17,6 +17,7 @@ from newsdedup import Article
 from newsdedup._cli import main
 from newsdedup._corpora.messy import base_documents, lookalike_events
 from newsdedup._corpora.messy_incidents import incident_crawl
+from rewrite_texts import REWRITE, SOURCE
 
 
 def test_demo_prints_the_seed_story(capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,6 +144,21 @@ def test_rewrite_evidence_option(tmp_path: Path, capsys: pytest.CaptureFixture[s
         summaries[" ".join(extra)] = capsys.readouterr().err
     assert "rewrite" not in summaries[""]
     assert "rewrite" in summaries["--rewrite-evidence-share off"]
+
+
+def test_rewrite_sentence_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--rewrite-sentence-threshold and --rewrite-retold-share reach the rewrite rule: a
+    rewrite of the fire report is one by default, and not when every one of its sentences
+    must be retold at a cosine no retelling reaches."""
+    data = tmp_path / "input.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "text": t}) + "\n"
+                            for i, t in (("src", SOURCE), ("rw", REWRITE))), "utf-8")
+    summaries = {}
+    for extra in ([], ["--rewrite-sentence-threshold", "0.95", "--rewrite-retold-share", "1"]):
+        assert main(["dedup", str(data), "-o", str(tmp_path / "out.jsonl"), "--summary",
+                     "--no-progress", *extra]) == 0
+        summaries[bool(extra)] = capsys.readouterr().err
+    assert "rewrite" in summaries[False] and "rewrite" not in summaries[True]
 
 
 def test_bad_input_exits_2_naming_the_line(tmp_path: Path,

@@ -27,7 +27,8 @@ _THRESHOLD_OPTIONS = (
     ("shingle_size", int), ("num_perm", int), ("lsh_threshold", float),
     ("paragraph_jaccard", float), ("paragraph_containment", float),
     ("article_threshold", float), ("containment_threshold", float), ("min_coverage", float),
-    ("story_threshold", float), ("story_window_days", float), ("workers", int),
+    ("story_threshold", float), ("story_window_days", float),
+    ("rewrite_sentence_threshold", float), ("rewrite_retold_share", float), ("workers", int),
 )
 
 

@@ -638,25 +638,56 @@ def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int
     starts = np.zeros(pieces + 1, dtype=np.int64)
     np.cumsum(sizes, out=starts[1:])
     frequency = rng.integers(0, 3, 1 << bucket_bits).astype(np.int32)
+    # Each piece's n-grams of its own length (mostly one, as a run gives them).
+    ngrams = np.where(rng.random(pieces) < 0.7, ngram, rng.integers(1, 7, pieces)).astype(np.int8)
     run_both(_kernels.ngram_counts, _rewrite._ngram_counts, points, starts, 0x100000001B3,
-             ngram, frequency)
+             ngrams, frequency)
     indptr, entries, positions, escaped = _kernels.ngram_counts(points, starts, 0x100000001B3,
-                                                                ngram, frequency)
+                                                                ngrams, frequency)
     run_both(_kernels.ngram_norms, _rewrite._ngram_norms, indptr, entries, positions, escaped,
              frequency, pieces + int(rng.integers(0, 5)))
 
 
 def test_rewrite_ngram_counts_escape_large_counts_and_refuse_wide_tables() -> None:
     """A count an entry cannot hold is in the escape table, exact; an entry holds 22 bits
-    of column, so a table of more columns is refused."""
+    of column, so a table of more columns is refused, and so are n-gram lengths that are
+    not one per piece or under one."""
     points = np.full(3000, 97, dtype=np.uint32)
+    fours = np.full(2, 4, dtype=np.int8)
     indptr, entries, positions, escaped = _kernels.ngram_counts(
-        points, np.array([0, 1000, 3000]), 0x100000001B3, 4, np.zeros(1 << 12, np.int32))
+        points, np.array([0, 1000, 3000]), 0x100000001B3, fours, np.zeros(1 << 12, np.int32))
     assert indptr.tolist() == [0, 1, 2]
     assert (entries >> 22).tolist() == [997, 1023]
     assert positions.tolist() == [1] and escaped.tolist() == [1997]
     with pytest.raises(ValueError, match="at most 4194304 columns"):
-        _kernels.ngram_counts(points, np.array([0, 8]), 3, 4, np.zeros(1 << 23, np.int32))
+        _kernels.ngram_counts(points, np.array([0, 8]), 3, fours[:1],
+                              np.zeros(1 << 23, np.int32))
+    with pytest.raises(ValueError, match="1 pieces, 2 n-gram lengths"):
+        _kernels.ngram_counts(points, np.array([0, 8]), 3, fours, np.zeros(1 << 12, np.int32))
+    with pytest.raises(ValueError, match="piece 0: n-grams of 0 code points"):
+        _kernels.ngram_counts(points, np.array([0, 8]), 3, np.zeros(1, dtype=np.int8),
+                              np.zeros(1 << 12, np.int32))
+
+
+@EXAMPLES
+@given(SEEDS, st.integers(0, 12))
+def test_rewrite_row_hashes(seed: int, rows: int) -> None:
+    """A row's hash is the sum of its entries mixed, whatever their order: rows holding the
+    same entries (sentences written alike) hash alike, others apart."""
+    rng = np.random.default_rng(seed)
+    indptr, indices, _ = _sparse_rows(rng, rows, 40, np.int64)
+    entries = (indices | (rng.integers(1, 4, indices.size) << 22)).astype(np.uint32)
+    run_both(_kernels.row_hashes, _rewrite._row_hashes, indptr, entries)
+    hashes = _kernels.row_hashes(indptr, entries)
+    if rows:
+        reordered = entries.copy()
+        reordered[indptr[0]:indptr[1]] = entries[indptr[0]:indptr[1]][::-1]
+        assert _kernels.row_hashes(indptr, reordered)[0] == hashes[0]
+    lengths = np.diff(indptr)
+    for i, j in itertools.combinations(range(rows), 2):
+        same = sorted(entries[indptr[i]:indptr[i + 1]].tolist()) == sorted(
+            entries[indptr[j]:indptr[j + 1]].tolist())
+        assert (hashes[i] == hashes[j]) == same or (lengths[i] == lengths[j] == 0)
 
 
 @EXAMPLES

@@ -177,16 +177,16 @@ def unpack_entries(entries: U32, positions: I64, escaped: I64) -> tuple[I64, I64
     return columns, counts
 
 
-def _ngram_counts(points: U32, starts: I64, prime: int, ngram: int,
+def _ngram_counts(points: U32, starts: I64, prime: int, ngrams: npt.NDArray[np.int8],
                   frequency: npt.NDArray[np.int32]) -> tuple[I64, U32, I64, I64]:
-    """Each piece's sorted distinct columns with their counts, packed (``pack_entries``);
-    ``frequency`` counts each piece's columns once."""
+    """Each piece's sorted distinct columns (of its ``ngrams[piece]``-grams) with their
+    counts, packed (``pack_entries``); ``frequency`` counts each piece's columns once."""
     n_pieces = starts.size - 1
     indptr = np.zeros(n_pieces + 1, dtype=np.int64)
     indices, counts = [], []
     for piece in range(n_pieces):
         columns = _piece_columns(points, int(starts[piece]), int(starts[piece + 1]),
-                                 np.uint64(prime), ngram, frequency.size)
+                                 np.uint64(prime), int(ngrams[piece]), frequency.size)
         distinct, repeats = np.unique(columns, return_counts=True)
         frequency[distinct] += 1
         indices.extend(distinct.tolist())
@@ -194,6 +194,17 @@ def _ngram_counts(points: U32, starts: I64, prime: int, ngram: int,
         indptr[piece + 1] = len(indices)
     return (indptr, *pack_entries(np.array(indices, dtype=np.int64),
                                   np.array(counts, dtype=np.int64)))
+
+
+def _row_hashes(indptr: I64, entries: U32) -> U64:
+    """Each row's entries mixed one by one and summed modulo 2**64."""
+    hashes = np.zeros(indptr.size - 1, dtype=np.uint64)
+    for row in range(indptr.size - 1):
+        total = 0
+        for value in entries[indptr[row]:indptr[row + 1]].tolist():
+            total = (total + int(fmix64_scalar(np.uint64(value)))) % 2**64
+        hashes[row] = total
+    return hashes
 
 
 def _weight(count: int, df: int, n_rows: int) -> float:

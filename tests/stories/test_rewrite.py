@@ -261,7 +261,8 @@ def test_ngram_columns_equal_each_piece_hashed_alone(pieces: list[str]) -> None:
     starts = np.zeros(len(pieces) + 1, dtype=np.int64)
     np.cumsum([len(piece) for piece in pieces], out=starts[1:])
     frequency = np.zeros(_BUCKETS, dtype=np.int32)
-    indptr, entries, *_ = ngram_counts(points, starts, int(_PRIME), _NGRAM, frequency)
+    indptr, entries, *_ = ngram_counts(points, starts, int(_PRIME),
+                                       np.full(len(pieces), _NGRAM, dtype=np.int8), frequency)
     indices = entries & np.uint32(_BUCKETS - 1)
     for k, piece in enumerate(pieces):
         alone = np.unique(fmix64(_ngram_hashes(piece)) % np.uint64(_BUCKETS))
@@ -375,6 +376,16 @@ _STOCK = ("The cause of the fire is under investigation. Anyone with information
           "call the county fire marshal's office.")
 
 
+def test_stock_rows_count_articles_not_repeats() -> None:
+    """A sentence is stock when five articles carry it, not when one article repeats it
+    five times; every row of a stock sentence is marked, none of another."""
+    hashes = np.array([7, 7, 7, 7, 7, 9, 9, 9, 9, 9, 7, 5], dtype=np.uint64)
+    # Articles: 0 holds rows 0-4 (7 five times); 1-5 hold one 9 each; 6 holds 7 and 5.
+    article_rows = np.array([0, 5, 6, 7, 8, 9, 10, 12], dtype=np.int64)
+    stock = rewrite_module._stock_rows(hashes, article_rows)
+    assert stock.tolist() == [False] * 5 + [True] * 5 + [False, False]
+
+
 def test_stock_sentences_are_never_retold() -> None:
     """Reports of different incidents closing with the same set phrases (a sentence written
     alike in five or more of the articles compared) are no rewrites of one another, though
@@ -392,3 +403,30 @@ def test_stock_sentences_are_never_retold() -> None:
     two = find_rewrites(np.array([0]), np.array([1]), np.array([0.35]), texts, features,
                         allowed, DedupConfig())
     assert (two.a.tolist(), two.b.tolist()) == ([0], [1])
+
+
+#: A fire report in Chinese and a rewrite of it: its sentences retold and regrouped, a word
+#: or two changed in each (every character a syllable: two of them make most words).
+_CHINESE = ("周日清晨，惠灵顿一家超市发生大火，入口处一半的屋顶坍塌。"
+            "消防部门说，火灾在早上六点左右被发现。\n\n"
+            "警方确认，一名来自该镇的二十四岁男子已被控纵火罪，他将于周二在法院出庭。\n\n"
+            "连锁店的一位女发言人说，这家店将关闭数周，以便评估损失。")
+_CHINESE_REWRITE = ("警方周二表示，一名二十四岁的本地男子因纵火被起诉，将在法院出庭。"
+                    "周日早上，惠灵顿的一家超市起火，入口屋顶有一半倒塌。\n\n"
+                    "消防部门称大火是在清晨六点前后发现的。"
+                    "该连锁店发言人表示，商店会关闭几个星期来评估损失。")
+_CHINESE_OTHER = ("北京市气象台周三发布暴雨预警，预计未来两天将有强降雨。市民出行请注意安全。\n\n"
+                  "交通部门提醒司机减速慢行，避开积水路段。")
+
+
+def test_a_chinese_rewrite_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sentences written in a script whose characters are syllables or words (Chinese) are
+    compared by character bigrams (``_SYLLABIC_NGRAM``): the rewrite of the fire report is
+    one, the weather report is nobody's rewrite. Compared by 4-grams, as alphabetic
+    sentences are, the rewrite keeps too little (its closest sentences: 0.09)."""
+    articles = [Article("src", _CHINESE), Article("rw", _CHINESE_REWRITE),
+                Article("other", _CHINESE_OTHER)]
+    found = [(m.a, m.b, m.relation) for m in dedup(articles).matches]
+    assert found == [("rw", "src", "rewrite")]
+    monkeypatch.setattr(rewrite_module, "_SYLLABIC_NGRAM", 4)
+    assert dedup(articles).matches == ()

@@ -17,6 +17,7 @@ from newsdedup._text.sentences import (
     sentence_classes,
     sentence_points,
     split_sentences,
+    syllabic_shares,
 )
 
 
@@ -85,3 +86,16 @@ def test_the_space_class_is_str_isspace() -> None:
     expected = [point for point in range(sys.maxunicode + 1) if chr(point).isspace()]
     spaces = sentence_classes() & np.uint8(SENTENCE_CLASS_FLAGS["SPACE"])
     assert np.flatnonzero(spaces).tolist() == expected
+
+
+def test_syllabic_shares_tell_chinese_japanese_and_korean_sentences() -> None:
+    """A sentence in Chinese, Japanese kana or Korean Hangul is mostly syllabic letters; a
+    Latin, Cyrillic or Arabic one, with a Chinese name in it or not, is not (spaces are not
+    counted; an empty piece has no share)."""
+    sentences = ["消防员很快赶到现场。", "ひらがなとカタカナの文。", "화재가 일요일에 발생했다.",
+                 "the fire in 北京 was out.", "пожар потушили.", "آگ بجھا دی گئی۔", ""]
+    points = np.array([ord(c) for c in "".join(sentences)], dtype=np.uint32)
+    starts = np.array([0, *itertools.accumulate(len(s) for s in sentences)], dtype=np.int64)
+    shares = syllabic_shares(points, starts)
+    assert (shares[:3] > 0.5).all() and (shares[3:] < 0.5).all()
+    assert shares[-1] == 0.0

@@ -30,13 +30,15 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+import regex
 
 from .._core.types import I64
 from .._kernels import SENTENCE_CLASS_FLAGS
 from .._kernels import sentence_pieces as _sentence_pieces
 from .tokenize import code_points, folded_text
 
-__all__ = ["SHORTEST_SENTENCE", "sentence_classes", "split_sentences"]
+__all__ = ["SHORTEST_SENTENCE", "sentence_classes", "sentence_points", "split_sentences",
+           "syllabic_shares"]
 
 #: Characters a sentence needs to stand on its own (shorter, it goes on with the next one):
 #: longer than "mr." or a dateline's "(ap) --", shorter than most sentences.
@@ -107,3 +109,39 @@ def sentence_points(paragraphs: Sequence[str]) -> tuple[npt.NDArray[np.uint32], 
                         for paragraph in paragraphs)
     return _sentence_pieces(code_points(folded_text(joined, _JOIN)), sentence_classes(),
                             SHORTEST_SENTENCE)
+
+
+@functools.cache
+def _syllabic() -> npt.NDArray[np.bool_]:
+    """Which code points are letters of a script whose characters are syllables or words
+    (Han, Hiragana, Katakana, Hangul), as a table."""
+    points = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    points[0xD800:0xE000] = 0
+    everything = points.astype("<u4").tobytes().decode("utf-32-le")
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[match.start() for match in _SYLLABIC.finditer(everything)]] = True
+    return table
+
+
+_SYLLABIC = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+
+
+def syllabic_shares(points: npt.NDArray[np.uint32], starts: I64) -> npt.NDArray[np.float64]:
+    """Per piece (``points[starts[k]:starts[k + 1]]``), the share of its code points other
+    than spaces that are letters of a syllabic or logographic script (:func:`_syllabic`):
+    Chinese and Japanese sentences are near 1, a Latin one with a Chinese name near 0.
+
+    >>> points = np.array([ord(c) for c in "火灾发生。a fire"], dtype=np.uint32)
+    >>> syllabic_shares(points, np.array([0, 5, 11])).round(2).tolist()
+    [0.8, 0.0]
+    """
+    shares = np.zeros(starts.size - 1)
+    lengths = np.diff(starts)
+    solid = np.flatnonzero(lengths > 0)
+    if solid.size:
+        # Sums over the non-empty pieces only (reduceat reads an empty piece as one point),
+        # over one byte a code point: fresh memory costs more to touch than to add up.
+        syllabic = np.add.reduceat(_syllabic()[points], starts[solid], dtype=np.int64)
+        spaces = np.add.reduceat(points == 32, starts[solid], dtype=np.int64)
+        shares[solid] = syllabic / np.maximum(lengths[solid] - spaces, 1)
+    return shares

@@ -43,9 +43,10 @@ cdef inline int64_t entry_count(uint32_t value, int64_t position,
 
 
 def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t prime,
-                 int64_t ngram, int32_t[::1] frequency):
-    """The character ``ngram``-grams of pieces of text (piece ``k`` is
-    ``points[starts[k]:starts[k + 1]]``) as CSR rows of distinct columns, ascending, each
+                 const int8_t[::1] ngrams, int32_t[::1] frequency):
+    """The character n-grams of pieces of text (piece ``k`` is
+    ``points[starts[k]:starts[k + 1]]``, its n-grams ``ngrams[k]`` code points long, at
+    least 1) as CSR rows of distinct columns, ascending, each
     entry holding its column and its count (``ENTRY_COLUMN_BITS``; counts of
     ``ENTRY_ESCAPED`` or more in the escape table); each row's columns are also counted in
     ``frequency`` (one per piece: the document frequency, added to what it holds). Returns
@@ -63,6 +64,7 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     cdef Py_ssize_t n_pieces = starts.shape[0] - 1
     cdef int64_t buckets = frequency.shape[0]
     cdef int64_t piece, position, start, stop, size, k, total = 0, written = 0, most = 1
+    cdef int64_t ngram
     cdef int64_t mask = buckets - 1, n_words = buckets >> 6, n_summary = buckets >> 12
     cdef int64_t n_top = (n_summary + 63) >> 6, top_index
     cdef int64_t word_index, summary_index, n_columns, ahead, count
@@ -72,8 +74,13 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
     cdef int32_t bucket
     if buckets > (1 << ENTRY_COLUMN_BITS):
         raise ValueError(f"at most {1 << ENTRY_COLUMN_BITS} columns, got {buckets}")
+    if ngrams.shape[0] != n_pieces:
+        raise ValueError(f"{n_pieces} pieces, {ngrams.shape[0]} n-gram lengths")
     for piece in range(n_pieces):
         size = starts[piece + 1] - starts[piece]
+        ngram = ngrams[piece]
+        if ngram < 1:
+            raise ValueError(f"piece {piece}: n-grams of {ngram} code points")
         total += size - ngram + 1 if size >= ngram else (1 if size > 0 else 0)
         most = imax(most, size)
     indptr = np.zeros(n_pieces + 1, dtype=np.int64)
@@ -99,6 +106,7 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
             for piece in range(n_pieces):
                 start = starts[piece]
                 stop = starts[piece + 1]
+                ngram = ngrams[piece]
                 # The piece's n-gram columns first (no table access), then their counts.
                 n_columns = 0
                 if ngram == 4 and stop - start >= 4:
@@ -189,6 +197,26 @@ def ngram_counts(const uint32_t[::1] points, const int64_t[::1] starts, uint64_t
         free(escaped_positions)
         free(escaped_counts)
     return indptr, entries[:written], positions, counts
+
+
+def row_hashes(const int64_t[::1] indptr, const uint32_t[::1] entries):
+    """A hash of each row of entries (``ngram_counts``'s: a column and its count in each):
+    the sum of its entries mixed (``fmix64``), so the same for the same entries in any
+    order, and two sentences written alike (after normalization) have one. Counts of
+    ``ENTRY_ESCAPED`` or more all read as that (a sentence repeating one n-gram a thousand
+    times)."""
+    cdef Py_ssize_t n_rows = indptr.shape[0] - 1
+    cdef int64_t row, position
+    cdef uint64_t total
+    hashes = np.empty(n_rows, dtype=np.uint64)
+    cdef uint64_t[::1] out = hashes
+    with nogil:
+        for row in range(n_rows):
+            total = 0
+            for position in range(indptr[row], indptr[row + 1]):
+                total += nd_fmix64(entries[position])
+            out[row] = total
+    return hashes
 
 
 cdef void ngram_weight_tables(const uint32_t[::1] entries, const int32_t[::1] frequency,
