@@ -99,3 +99,5 @@ def test_syllabic_shares_tell_chinese_japanese_and_korean_sentences() -> None:
     shares = syllabic_shares(points, starts)
     assert (shares[:3] > 0.5).all() and (shares[3:] < 0.5).all()
     assert shares[-1] == 0.0
+    latin = np.array([ord(c) for c in "pożar ugaszono. the fire is out."], dtype=np.uint32)
+    assert syllabic_shares(latin, np.array([0, 15, 32])).tolist() == [0.0, 0.0]

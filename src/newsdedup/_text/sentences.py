@@ -123,6 +123,12 @@ def _syllabic() -> npt.NDArray[np.bool_]:
     return table
 
 
+@functools.cache
+def _first_syllabic() -> int:
+    """The lowest code point of :func:`_syllabic` (Hangul's first jamo)."""
+    return int(np.flatnonzero(_syllabic())[0])
+
+
 _SYLLABIC = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
@@ -136,6 +142,10 @@ def syllabic_shares(points: npt.NDArray[np.uint32], starts: I64) -> npt.NDArray[
     [0.8, 0.0]
     """
     shares = np.zeros(starts.size - 1)
+    if not points.size or int(points.max()) < _first_syllabic():
+        # No letter of those scripts at all (most chunks of most corpora): one pass, where
+        # the sums below cost 3 s at 100k articles on two workers.
+        return shares
     lengths = np.diff(starts)
     solid = np.flatnonzero(lengths > 0)
     if solid.size:
