@@ -28,14 +28,13 @@ independent write-ups of one event share the names but tell it in their own word
    unless it is a *stock* sentence, written alike in ``_STOCK_ARTICLES`` of the articles
    compared (a template's or a newsroom's set phrase); the paragraph pairs holding the
    closest sentence pairs (each paragraph in its best pair only) say which parts were
-   rewritten. Compiled
-   (``kernels/rewrite.pxi``): each sentence's n-gram columns are listed in order from a bit
-   set, and each article's sentences are scattered into a table once, every sentence of a
-   partner then adding its products along it (no merge per sentence pair). The texts are
-   read and counted chunk by chunk (with workers to spare, a chunk is counted while the
-   next is read); past ``_BATCH_CHARACTERS`` of text the rows (an entry of 4 bytes per
-   character: a column and its count) go to a temporary file, memory-mapped for the pairs,
-   so memory stays bounded.
+   rewritten. Compiled (``kernels/rewrite.pxi``): each sentence's n-gram columns are
+   listed in order from a bit set, and each article's sentences are scattered into a table
+   once, every sentence of a partner then adding its products along it (no merge per
+   sentence pair). The texts are read and counted chunk by chunk (with workers to spare, a
+   chunk is counted while the next is read); past ``_BATCH_CHARACTERS`` of text the rows
+   (an entry of 4 bytes per character: a column and its count) go to a temporary file,
+   memory-mapped for the pairs, so memory stays bounded.
 3. **Rewrites in part.** An article that rewrites part of another and says something else
    in the rest has a lower whole cosine, like an independent write-up of the same event. A
    pair scoring ``rewrite_supported_threshold`` (under ``rewrite_threshold``) is a rewrite
@@ -65,8 +64,8 @@ independent write-ups of one event share the names but tell it in their own word
    sentences (:class:`SharedText`): a sentence of a paragraph whose text (paragraph
    cluster) both canonicals carry is copied, not retold, and the whole cosine, which the
    copied text lifts, does not apply: only ``rewrite_retold_share`` of sentences retold
-   at ``_RETOLD_BESIDE_COPIES`` (0.5) makes it a rewrite. Its match then replaces the partial reuse
-   (``_results.assemble.with_rewrites``).
+   at ``_RETOLD_BESIDE_COPIES`` (0.5) makes it a rewrite. Its match then replaces the
+   partial reuse (``_results.assemble.with_rewrites``).
 """
 
 from __future__ import annotations
