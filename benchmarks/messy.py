@@ -71,6 +71,8 @@ RESULTS = Path(__file__).parent / "results"
 
 #: Share of scenario 7's copies shown through a wrong decoding in its mojibake variant.
 MOJIBAKE_SHARE = 0.2
+#: Scenario 6 read at a gate lower than the default's (more pairs' texts read).
+LOWER_GATE = 0.15
 #: Scenario 7 with dates lost: a share of the originals undated, another dated a day late.
 DATES_LOST = (0.3, 0.15)
 
@@ -259,7 +261,7 @@ def rewrite_metrics(docs: tuple[BaseDocument, ...], variants: dict[str, str] | N
     derived_linked, other_linked = pair_link_rates(result, corpus)
     relation = rewrite_recall(result, corpus)
     # Rewrites in part (docs/stories.md): the option that reads the texts of more pairs.
-    supported = rewrite_recall(run(corpus, rewrite_supported_threshold=0.2)[0], corpus)
+    supported = rewrite_recall(run(corpus, rewrite_supported_threshold=LOWER_GATE)[0], corpus)
     char4 = recall_at_precision(char_ngram_cosines(corpus))
     bigram = recall_at_precision(word_bigram_jaccards(corpus))
     return {"articles": len(corpus.articles),
@@ -355,7 +357,7 @@ def table(results: dict[str, Any]) -> str:
         rows += [
             (f"6 {key[9:]} rewrites", "rewrite recall @ P>=0.9 (relation)",
              _f(rewrite["rewrite_recall_at_p90"])),
-            (f"6 {key[9:]} rewrites", "... with rewrite_supported_threshold=0.2",
+            (f"6 {key[9:]} rewrites", f"... with rewrite_supported_threshold={LOWER_GATE}",
              _f(rewrite.get("rewrite_recall_at_p90_supported"))),
             (f"6 {key[9:]} rewrites", "derived / negative pairs linked (group or match)",
              f"{_f(rewrite['derived_linked'])} / {_f(rewrite['negatives_linked'])}"),

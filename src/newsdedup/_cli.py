@@ -65,8 +65,8 @@ _OFF_OPTIONS = (
     ("story_day_conflict_days", "stories do not compare the days their leads name"),
     ("rewrite_threshold", "no rewrite matches"),
     ("rewrite_supported_threshold", "rewrites need rewrite_threshold, and no text is read "
-                                    "for rewrites in part; 0.25 finds more than the "
-                                    "default 0.3, reading more texts"),
+                                    "for rewrites in part; 0.15 finds more than the "
+                                    "default 0.2, reading more texts"),
     ("rewrite_evidence_share", "a pair over rewrite_threshold is a rewrite without any "
                                "of its sentences retold"),
 )

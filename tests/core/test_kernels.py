@@ -619,6 +619,21 @@ def test_rewrite_sentence_pieces(seed: int, size: int, shortest: int) -> None:
 
 
 @EXAMPLES
+@given(SEEDS, st.integers(0, 60), st.integers(0, 6))
+def test_rewrite_sentence_figures(seed: int, size: int, pieces: int) -> None:
+    """Figures per piece: runs of digits with a single separator between two digits inside
+    one ("7,600", "3.5"), hashed on their digits alone; a separator at a piece's end, a
+    doubled one or one beside a letter ends a figure (pieces cut anywhere, empty ones
+    included)."""
+    rng = np.random.default_rng(seed)
+    alphabet = np.array([ord(c) for c in "0179,.,. a-"] + [0x0663, 1078], dtype=np.uint32)
+    points = alphabet[rng.integers(0, alphabet.size, size)]
+    starts = np.sort(np.concatenate([[0, size], rng.integers(0, size + 1, pieces)])).astype(
+        np.int64)
+    run_both(_kernels.sentence_figures, _rewrite._sentence_figures, points, starts)
+
+
+@EXAMPLES
 @given(SEEDS, st.integers(0, 12), st.integers(1, 6), st.sampled_from([12, 13, 16]),
        st.booleans())
 def test_rewrite_ngram_rows(seed: int, pieces: int, ngram: int, bucket_bits: int,

@@ -207,6 +207,24 @@ def _row_hashes(indptr: I64, entries: U32) -> U64:
     return hashes
 
 
+def _sentence_figures(points: U32, starts: I64) -> tuple[I64, U64]:
+    """Each piece's figures found by a regular expression (digits, a ``,`` or ``.`` between
+    two of them), each one's digits folded into ``value * 11 + digit + 1`` and mixed."""
+    import re
+
+    figure = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+    offsets, hashes = [0], []
+    for start, stop in zip(starts[:-1].tolist(), starts[1:].tolist()):
+        text = "".join(chr(point) for point in points[start:stop].tolist())
+        for match in figure.finditer(text):
+            value = 0
+            for digit in re.sub(r"[.,]", "", match.group()):
+                value = (value * 11 + int(digit) + 1) % 2**64
+            hashes.append(int(fmix64_scalar(np.uint64(value))))
+        offsets.append(len(hashes))
+    return np.array(offsets, dtype=np.int64), np.array(hashes, dtype=np.uint64)
+
+
 def _weight(count: int, df: int, n_rows: int) -> float:
     """``1 + log tf`` times the smooth IDF over ``n_rows`` pieces (the kernel's operations)."""
     return (1.0 + math.log(count)) * (math.log((1 + n_rows) / (1.0 + df)) + 1.0)

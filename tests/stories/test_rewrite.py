@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from newsdedup import Article, DedupConfig, dedup
 from newsdedup._core.hashing import fmix64
-from newsdedup._kernels import ngram_counts
+from newsdedup._kernels import ngram_counts, sentence_figures
 from newsdedup._stories import rewrite as rewrite_module
 from newsdedup._stories.rewrite import (
     _BUCKETS,
@@ -23,6 +23,7 @@ from newsdedup._stories.rewrite import (
     find_rewrites,
 )
 from newsdedup._text.features import extract_features
+from newsdedup._text.sentences import sentence_points
 from newsdedup.synthetic import generate_corpus
 from rewrite_texts import OTHER, REWRITE, SOURCE
 
@@ -430,3 +431,49 @@ def test_a_chinese_rewrite_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
     assert found == [("rw", "src", "rewrite")]
     monkeypatch.setattr(rewrite_module, "_SYLLABIC_NGRAM", 4)
     assert dedup(articles).matches == ()
+
+
+#: A formulaic robbery report, the same newsroom's report of another robbery (the same
+#: formula, other figures), and a rewrite of the first (its figures kept).
+_ROBBERY = ("A man robbed a liquor store on Route 22 in Thornton at gunpoint around 11:30 p.m. "
+            "Tuesday, police said. He left with about $7,600 and fled on foot toward School "
+            "Street. The suspect was described as a man in his 20s wearing a dark hooded "
+            "sweatshirt.")
+_OTHER_ROBBERY = ("A man robbed a liquor store on Route 9 in Thornton at gunpoint around 9:15 "
+                  "p.m. Tuesday, police said. He left with about $5,200 and fled on foot toward "
+                  "School Street. The suspect was described as a man in his 40s wearing a dark "
+                  "hooded sweatshirt.")
+_ROBBERY_RETOLD = ("Police said a gunman robbed a liquor store on Route 22 in Thornton late "
+                   "Tuesday, at about 11:30 p.m. The robber fled toward School Street on foot "
+                   "with about $7,600. He was described as a man in his 20s in a dark hooded "
+                   "sweatshirt.")
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_a_sentence_with_other_figures_is_not_retold(monkeypatch: pytest.MonkeyPatch,
+                                                     rule: bool) -> None:
+    """A retold sentence keeps its figures or drops some: the report of another robbery in
+    the same formula (other route, time, sum, age) retells none of the first report's
+    sentences, its rewrite does. Without the rule both would be rewrites."""
+    if not rule:
+        monkeypatch.setattr(rewrite_module, "_figures_differ",
+                            lambda figures, first, second: np.zeros(first.size, dtype=bool))
+    texts = [_ROBBERY, _OTHER_ROBBERY, _ROBBERY_RETOLD]
+    features = extract_features([Article(str(n), t) for n, t in enumerate(texts)],
+                                DedupConfig())
+    found = find_rewrites(np.array([0, 0]), np.array([1, 2]), np.full(2, 0.35), texts,
+                          features, np.ones(features.spans.shape[0], dtype=bool),
+                          DedupConfig())
+    assert list(zip(found.a.tolist(), found.b.tolist(), strict=True)) == (
+        [(0, 2)] if rule else [(0, 1), (0, 2)])
+
+
+def test_figures_differ_when_neither_sentence_keeps_the_others() -> None:
+    """Rows with figures {7600, 22} and {7600} agree (one dropped), {22} and {9} differ,
+    a row without figures agrees with any; a figure written "7,600" is "7600"."""
+    points, starts, _ = sentence_points(["route 22 and $7,600.", "only 7600 then.",
+                                         "route 9, no more.", "none at all here."])
+    offsets, hashes = sentence_figures(points, starts)
+    first, second = np.array([0, 1, 0, 2, 3]), np.array([1, 0, 2, 1, 2])
+    differ = rewrite_module._figures_differ((offsets, hashes), first, second)
+    assert differ.tolist() == [False, False, True, True, False]

@@ -219,6 +219,48 @@ def row_hashes(const int64_t[::1] indptr, const uint32_t[::1] entries):
     return hashes
 
 
+def sentence_figures(const uint32_t[::1] points, const int64_t[::1] starts):
+    """The figures each piece (``points[starts[k]:starts[k + 1]]``, normalized text) writes:
+    runs of the digits 0-9 (normalization writes every script's digits so), a ``,`` or a
+    ``.`` between two digits inside one ("7,600", "3.5"), each as a hash of its digits
+    alone (so "7,600" and "7600" are one figure), in the order written. Returns CSR offsets
+    over the pieces and the hashes."""
+    cdef Py_ssize_t n_pieces = starts.shape[0] - 1, piece
+    cdef int64_t position, stop, written = 0
+    cdef uint64_t value = 0
+    cdef uint32_t point
+    cdef bint inside = False
+    # A figure and what ends it take two code points, or end a piece: room for them all
+    # (only what is written is touched).
+    hashes = np.empty(points.shape[0] // 2 + n_pieces + 1, dtype=np.uint64)
+    offsets = np.zeros(n_pieces + 1, dtype=np.int64)
+    cdef uint64_t[::1] out = hashes
+    cdef int64_t[::1] out_offsets = offsets
+    with nogil:
+        for piece in range(n_pieces):
+            stop = starts[piece + 1]
+            for position in range(starts[piece], stop):
+                point = points[position]
+                if point - 48 < 10:
+                    value = value * 11 + (point - 47)
+                    inside = True
+                elif inside:
+                    if ((point == 44 or point == 46) and position + 1 < stop
+                            and points[position + 1] - 48 < 10):
+                        continue
+                    out[written] = nd_fmix64(value)
+                    written += 1
+                    value = 0
+                    inside = False
+            if inside:
+                out[written] = nd_fmix64(value)
+                written += 1
+                value = 0
+                inside = False
+            out_offsets[piece + 1] = written
+    return offsets, hashes[:written].copy()
+
+
 cdef void ngram_weight_tables(const uint32_t[::1] entries, const int32_t[::1] frequency,
                               int64_t n_rows, double** tf_weight, double** idf
                               ) except * nogil:
