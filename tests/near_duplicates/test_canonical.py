@@ -127,6 +127,25 @@ def test_an_updated_page_shows_its_latest_version(ecbplus: list[dict[str, str]])
     assert dedup(shuffled).groups == result.groups
 
 
+def test_dated_decides_only_when_every_step_before_ties() -> None:
+    """Given the group's earliest time (``canonical_inputs.group_keys``), an undated copy
+    ties on time: more text or less boilerplate wins over a date, and between two equal
+    texts the dated one wins before the smallest id."""
+    articles = [Article("a-undated", "x"), Article("b-dated", "x", published="2023-01-01"),
+                Article("c-undated", "x")]
+    versions = page_versions(articles)
+    times = versions[0].copy()
+    times[[0, 2]] = times[1]
+    keys = rank_keys(articles, [10, 10, 10], [10, 10, 10], [0, 0, 1], versions=(
+        times, versions[1]), undated=[True, False, True])
+    assert sorted(range(3), key=keys.__getitem__) == [1, 0, 2]
+    assert decisive_rule(keys[1], keys[0], user_key=False) == "dated"
+    assert decisive_rule(keys[0], keys[2], user_key=False) == "least boilerplate"
+    fuller = rank_keys(articles, [400, 200, 400], [400] * 3, [0, 0, 0], versions=(
+        times, versions[1]), undated=[True, False, True])
+    assert decisive_rule(fuller[0], fuller[1], user_key=False) == "most complete text"
+
+
 def test_smallest_id_is_last_resort() -> None:
     """Equal on every step: the smallest id wins."""
     articles = [Article("b", "x"), Article("a", "x")]

@@ -6,6 +6,7 @@ import random
 from types import SimpleNamespace
 from typing import Any
 
+import attrs
 import numpy as np
 
 from newsdedup import Article, DedupConfig, dedup
@@ -115,6 +116,27 @@ def test_an_undated_repost_with_inserted_lines_never_beats_its_original(
         assert group.canonical_id == original, (original, group.canonical_rule)
         checked += len(group.member_ids) - 1
     assert checked >= 100  # reposts checked, of 120
+
+
+def test_an_undated_original_is_not_handed_to_its_dated_reposts(
+        ecbplus: list[dict[str, str]]) -> None:
+    """Originals crawled without a date, reposts dated (and naming no source to credit):
+    an undated member counts as published with its group's earliest, so the text decides
+    and every original is its group's canonical (before, every dated repost beat it on
+    "earliest published")."""
+    articles, originals = _wrapped_reposts(ecbplus)
+    dated = [attrs.evolve(a, published=f"2024-03-{10 + n % 9:02d}T08:00:00Z") if "~" in a.id
+             else a for n, a in enumerate(articles)]
+    result = dedup(dated)
+    checked = 0
+    for original in originals:
+        group = result.group(result.article(original).group_id)
+        if sum("~" not in member for member in group.member_ids) > 1:
+            continue  # two ECB+ documents with one text: either is an original
+        assert group.canonical_id == original, (original, group.canonical_rule)
+        assert group.canonical_rule in ("most complete text", "least boilerplate")
+        checked += len(group.member_ids) - 1
+    assert checked >= 100
 
 
 def test_inserted_paragraphs_are_inside_the_shared_text_or_short_lines_around_it() -> None:

@@ -139,8 +139,9 @@ def test_lookups_use_dicts_built_once(result) -> None:  # type: ignore[no-untype
 def test_reprs_are_short(result) -> None:  # type: ignore[no-untyped-def]
     """Groups, stories, matches and articles have one-line reprs naming their essentials."""
     group = result.group(result.article("copy").group_id)
+    # The undated copy counts as published with the original; its footer line loses.
     assert repr(group) == (f"<DuplicateGroup {group.id}: 2 members, canonical 'orig' "
-                           f"(earliest published), story {group.story_id}>")
+                           f"(least boilerplate), story {group.story_id}>")
     assert repr(result.article("copy")).startswith(
         "<ArticleResult 'copy': near-duplicate of 'orig' in g-")
     assert repr(result.matches[0]).startswith("<Match 'copy' near-duplicate 'orig': Jaccard")

@@ -455,7 +455,8 @@ def _stored_retention(store: IndexStore, meta: Mapping[str, str]) -> float | Non
 #: makes them all again when it is first opened writable (a refresh).
 #: 3: the canonical rule reads inserted lines, short texts and versions of a page (2026-12).
 #: 4: rewrites are read sentence by sentence, also between articles sharing text (2026-12).
-#: 5: a retold sentence keeps its figures; rewrites in part are read from 0.2 (2026-12).
+#: 5: a retold sentence keeps its figures; rewrites in part are read from 0.2; an undated
+#:    member of a group counts as published with its earliest dated member (2026-12).
 DECISION_RULES = "5"
 
 

@@ -3,9 +3,12 @@
 Default rule, in order (design.md):
 
 1. ``earliest published`` - the first version out is the original; undated articles come
-   after dated ones. A page fetched more than once (the same ``url``: an article updated
-   after it was first crawled) is one publication: its versions all count from its first
-   version's time (:func:`page_versions`), so the next steps choose among them. A member
+   after dated ones, but within a duplicate group an undated member counts as published
+   with the group's earliest dated member (a crawl that lost the original's date must not
+   hand it to a dated repost: the next steps decide, step 5 last). A page fetched more
+   than once (the same ``url``: an article updated after it was first crawled) is one
+   publication: its versions all count from its first version's time
+   (:func:`page_versions`), so the next steps choose among them. A member
    that its group-mates credit in their boilerplate ("This article originally appeared on
    wire.example") counts as published before them, undated or dated late
    (``canonical_inputs.credited_times``);
@@ -18,7 +21,8 @@ Default rule, in order (design.md):
    page's older version or later fetch is a latest one;
 4. ``least boilerplate`` - fewest boilerplate plus repeated paragraphs (an aggregator repost
    with its footer loses to the original it copies);
-5. ``smallest id`` - a deterministic last resort.
+5. ``dated`` - a dated member before an undated one that tied with it on every step above;
+6. ``smallest id`` - a deterministic last resort.
 
 A user can pass ``canonical_key``: a function of an :class:`~newsdedup.Article` whose smallest
 value wins, with the smallest id breaking ties; the rule is then reported as ``user key``.
@@ -53,7 +57,7 @@ __all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "PageVersions
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "latest version", "least boilerplate",
-         "smallest id")
+         "dated", "smallest id")
 USER_RULE = "user key"
 ONLY_MEMBER = "only member"
 #: The rules a story's canonical can report besides those of the groups' rule: the canonical
@@ -247,11 +251,14 @@ def rank_keys(
     noise: Sequence[int],
     canonical_key: CanonicalKey | None = None,
     versions: PageVersions | None = None,
+    undated: Sequence[bool] | None = None,
 ) -> list[RankKey]:
     """Sort keys (smaller is better) of every article, one component per rule step.
 
     ``neighbour_max_content`` is the largest content size among the article and its
-    duplicates; ``noise`` counts its boilerplate and repeated paragraphs.
+    duplicates; ``noise`` counts its boilerplate and repeated paragraphs. ``undated``: which
+    articles were published undated (default: those whose time in ``versions`` is NaN;
+    ``canonical_inputs.group_keys`` gives an undated member its group's earliest time).
     """
     if canonical_key is not None:
         user_keys = [(canonical_key(article), article.id) for article in articles]
@@ -260,6 +267,8 @@ def rank_keys(
     keys: list[RankKey] = []
     page_times, version_rank = (values.tolist() for values in
                                 (versions or page_versions(articles)))
+    if undated is None:
+        undated = [math.isnan(time) for time in page_times]
     for number, article in enumerate(articles):
         published = (1, 0.0) if math.isnan(page_times[number]) else (0, page_times[number])
         reference = max(int(neighbour_max_content[number]), 1)
@@ -269,7 +278,7 @@ def rank_keys(
         relative = (int(content_size[number]) + slack) / reference
         completeness = min(_COMPLETENESS_STEPS - 1, math.floor(relative * _COMPLETENESS_STEPS))
         keys.append((published, -completeness, version_rank[number], int(noise[number]),
-                     article.id))
+                     int(undated[number]), article.id))
     return keys
 
 

@@ -1,7 +1,8 @@
 """What the canonical rule compares, measured from the steps before it.
 
-``_near_duplicates.canonical`` states the rule (earliest published, most complete text, least
-boilerplate, smallest id); this module measures its inputs, in the order the batch driver has them:
+``_near_duplicates.canonical`` states the rule (earliest published, most complete text,
+latest version, least boilerplate, dated, smallest id); this module measures its inputs, in
+the order the batch driver has them:
 
 1. **Noise** (:func:`noise_counts`), after the boilerplate step: per article, its
    boilerplate and repeated paragraphs. It ranks articles before they are
@@ -18,6 +19,10 @@ boilerplate, smallest id); this module measures its inputs, in the order the bat
    members naming it, whatever its own date says (an original crawled without one, or a
    scraper's copy timed minutes before it): its time for "earliest published" is taken
    just before theirs.
+5. **Undated members** (:func:`group_keys`): a member still undated then counts as
+   published with its group's earliest dated member, so that the text decides between them
+   (most complete, least boilerplate) and the date only last (``canonical``'s ``dated``
+   step): a crawl that lost an original's date would otherwise show a dated repost of it.
 
 :func:`canonical_keys` turns them into the rule's sort keys (or a user's keys, see
 :func:`user_rank_keys`).
@@ -285,11 +290,25 @@ def group_keys(articles: Sequence[Article], content: I64, groups: GroupAssignmen
     """The default rule's keys once the groups are known: "most complete text" measured
     against the most complete member of the article's own group, one reference for all the
     members compared (before the groups, each article's reference is its most complete
-    duplicate, which may sit in another group: :func:`neighbour_max_content`)."""
+    duplicate, which may sit in another group: :func:`neighbour_max_content`), and an
+    undated member published with its group's earliest dated one (step 5 of the module
+    docstring)."""
     group_max = np.zeros(len(groups.canonical), dtype=np.int64)
     np.maximum.at(group_max, groups.group_of, content)
+    undated = None
+    if versions is not None:
+        times, rank = versions
+        undated = np.isnan(times)
+        earliest = np.full(len(groups.canonical), np.inf)
+        np.minimum.at(earliest, groups.group_of[~undated], times[~undated])
+        filled = undated & np.isfinite(earliest[groups.group_of])
+        if filled.any():
+            times = times.copy()
+            times[filled] = earliest[groups.group_of[filled]]
+            versions = (times, rank)
     return rank_keys(articles, content.tolist(), group_max[groups.group_of].tolist(),
-                     noise.tolist(), versions=versions)
+                     noise.tolist(), versions=versions,
+                     undated=None if undated is None else undated.tolist())
 
 
 def canonical_keys(articles: Sequence[Article], content: I64, classes: CopyClasses,
