@@ -6,6 +6,9 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
 
 from conftest import load_ecbplus, load_seeds
 from newsdedup import Article, DedupResult, dedup
@@ -265,3 +268,24 @@ def test_boilerplate_words_are_the_words_of_short_flagged_lines_alone() -> None:
     marked = set(features.terms[chrome].tolist())
     assert marked == {words["read"], words["rapidtelecast"], words["and"]}
     assert boilerplate_words(features, np.zeros(3, dtype=bool), [text]) is None
+
+
+@given(seed=st.integers(0, 2**32 - 1), samples=st.integers(1, 6))
+def test_mean_cross_family_cosines_equal_the_mean_over_pairs(seed: int, samples: int) -> None:
+    """The topic check's means, computed for all samples at once by sums, equal the mean
+    cosine over each sample's pairs of carriers of different families (1.0 when every
+    carrier is of one family; empty term vectors included)."""
+    rng = np.random.default_rng(seed)
+    dense = rng.random((30, 12)) * (rng.random((30, 12)) < 0.3)
+    norms = np.linalg.norm(dense, axis=1)
+    dense = dense / np.where(norms > 0, norms, 1.0)[:, None]
+    vectors = csr_matrix(dense)
+    carriers = [rng.choice(30, size=int(rng.integers(1, 10)), replace=False)
+                for _ in range(samples)]
+    families = [rng.integers(0, 3, sample.size) for sample in carriers]
+    means = boilerplate_module._mean_cross_family_cosines(vectors, carriers, families)
+    for mean, sample, family in zip(means.tolist(), carriers, families, strict=True):
+        cosine = dense[sample] @ dense[sample].T
+        different = family[:, None] != family[None, :]
+        expected = float(cosine[different].mean()) if different.any() else 1.0
+        assert mean == pytest.approx(expected, abs=1e-12)

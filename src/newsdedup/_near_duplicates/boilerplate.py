@@ -278,9 +278,12 @@ def _recurring_blocks(features: Features, blocks: _Blocks, candidate_blocks: I64
         rows = sorted_unique(np.concatenate([check[1] for check in topic_checks]))
         vectors = _article_vectors(features, rows, frequencies)
         told_checks: list[tuple[int, I64]] = []
-        for block, sample, sample_family, limit, told_sample in topic_checks:
-            if _mean_cross_family_cosine(vectors, np.searchsorted(rows, sample),
-                                         sample_family) < limit:
+        means = _mean_cross_family_cosines(
+            vectors, [np.searchsorted(rows, check[1]) for check in topic_checks],
+            [check[2] for check in topic_checks])
+        for (block, _, _, limit, told_sample), mean in zip(topic_checks, means.tolist(),
+                                                            strict=True):
+            if mean < limit:
                 boilerplate_blocks[block] = True
                 if tellable is None or tellable[block]:
                     told_checks.append((block, told_sample))
@@ -517,11 +520,39 @@ def _told(features: Features, paragraph_block: I64, family_count: I64, checked: 
     return told
 
 
-def _mean_cross_family_cosine(vectors: csr_matrix, carriers: I64, family: I64) -> float:
-    block = vectors[carriers]
-    cosine = (block @ block.T).toarray()
-    different = family[:, None] != family[None, :]
-    return float(cosine[different].mean()) if different.any() else 1.0
+def _mean_cross_family_cosines(vectors: csr_matrix, carriers: Sequence[I64],
+                               families: Sequence[I64]) -> F64:
+    """For each sample of carriers (rows of ``vectors``, L2-normalized) with their
+    families, the mean cosine of its pairs of carriers of different families (1.0 when all
+    are of one family). All samples at once, by sums instead of pairs: the cosines of the
+    pairs of a sample add up to the squared norm of its vectors' sum, those within a family
+    to the squared norm of the family's sum, so the pairs across families add up to the
+    difference (two sparse products for all the samples, where a product per sample cost
+    1 ms each: 1.1 s of the repost feed at 20k)."""
+    sizes = np.array([sample.size for sample in carriers], dtype=np.int64)
+    rows = np.concatenate(carriers)
+    sample_of = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+    keys = (sample_of << np.int64(32)) | np.concatenate(families).astype(np.int64)
+    groups = sorted_unique(keys)
+    group_of = np.searchsorted(groups, keys)
+    picked = vectors[rows]
+    everyone = np.arange(rows.size)
+
+    def squared_sums(owner: I64, n_owners: int) -> F64:
+        summed = csr_matrix((np.ones(rows.size), (owner, everyone)),
+                            shape=(n_owners, rows.size)) @ picked
+        norms: F64 = np.asarray(summed.multiply(summed).sum(axis=1), dtype=np.float64).ravel()
+        return norms
+
+    group_sample = groups >> np.int64(32)
+    group_size = np.bincount(group_of, minlength=groups.size).astype(np.float64)
+    across = (squared_sums(sample_of, sizes.size)
+              - np.bincount(group_sample, weights=squared_sums(group_of, groups.size),
+                            minlength=sizes.size))
+    pairs = (sizes.astype(np.float64) ** 2
+             - np.bincount(group_sample, weights=group_size ** 2, minlength=sizes.size))
+    means: F64 = np.where(pairs > 0, across / np.maximum(pairs, 1.0), 1.0)
+    return means
 
 
 def boilerplate_words(features: Features, flagged: npt.NDArray[np.bool_],
