@@ -404,18 +404,24 @@ def test_boilerplate_families(seed: int) -> None:
 
 
 @EXAMPLES
-@given(SEEDS)
-def test_shared_cluster_weights(seed: int) -> None:
-    """Shingles of the clusters two classes share (repeated clusters on either side)."""
+@given(SEEDS, st.sampled_from([0.5, 0.3, 1.0]))
+def test_related_class_pairs(seed: int, share: float) -> None:
+    """Shingles of the clusters two classes share (repeated clusters on either side), all
+    and those of few carriers, against ``share`` of the smaller and the larger class."""
     rng = np.random.default_rng(seed)
     classes = int(rng.integers(1, 10))
     offsets = csr(rng, classes, 8)
     cluster = np.concatenate([np.sort(rng.integers(0, 6, int(stop - start)))
-                              for start, stop in itertools.pairwise(offsets)])
+                              for start, stop in itertools.pairwise(offsets)]).astype(np.int64)
+    size = rng.integers(0, 50, cluster.size).astype(np.int64)
+    popular = rng.random(6) < 0.4
+    specific = np.where(popular[cluster], 0, size).astype(np.int64)
+    weight = np.bincount(np.repeat(np.arange(classes), np.diff(offsets)), weights=size,
+                         minlength=classes).astype(np.int64) + rng.integers(0, 20, classes)
     a = rng.integers(0, classes, 15).astype(np.int64)
     b = rng.integers(0, classes, 15).astype(np.int64)
-    run_both(_kernels.shared_weights, _copy_families._shared_weights, offsets,
-             cluster.astype(np.int64), rng.integers(0, 50, cluster.size).astype(np.int64), a, b)
+    run_both(_kernels.related_pairs, _copy_families._related_pairs, offsets, cluster, size,
+             specific, weight, a, b, share)
 
 
 def _sparse_rows(rng: np.random.Generator, rows: int, columns: int,

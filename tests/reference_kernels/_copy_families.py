@@ -47,3 +47,14 @@ def _shared_weights(offsets: I64, cluster: I64, size: I64, a: I64, b: I64) -> I6
                 total += min(mine, theirs)
         out[pair] = total
     return out
+
+
+def _related_pairs(offsets: I64, cluster: I64, size: I64, specific: I64, weight: I64, a: I64,
+                   b: I64, share: float) -> npt.NDArray[np.bool_]:
+    """The shared text of each pair with and without popular clusters (``_shared_weights``),
+    then the family rule of ``_near_duplicates.copy_families`` over the arrays."""
+    shared = _shared_weights(offsets, cluster, size, a, b)
+    specific_shared = _shared_weights(offsets, cluster, specific, a, b)
+    smaller = share * np.minimum(weight[a], weight[b])
+    larger = share * np.maximum(weight[a], weight[b])
+    return (shared >= smaller) & ((specific_shared >= smaller) | (shared >= larger))
