@@ -42,13 +42,14 @@ def test_other_frequencies_change_the_topic_check(monkeypatch: pytest.MonkeyPatc
     config = DedupConfig()
     collected = collect_features(ARTICLES, config)
     cosines: list[float] = []
-    real = boilerplate_module._mean_cross_family_cosine
+    real = boilerplate_module._mean_cross_family_cosines
 
-    def recorded(*args: Any) -> float:
-        cosines.append(real(*args))
-        return cosines[-1]
+    def recorded(*args: Any) -> Any:
+        means = real(*args)
+        cosines.extend(means.tolist())
+        return means
 
-    monkeypatch.setattr(boilerplate_module, "_mean_cross_family_cosine", recorded)
+    monkeypatch.setattr(boilerplate_module, "_mean_cross_family_cosines", recorded)
     dedup_collected(collected, config)
     batch, cosines[:] = list(cosines), []
     uniform = CorpusFrequencies(10**6, lambda distinct: np.full(distinct.size, 10**6))
