@@ -477,3 +477,14 @@ def test_figures_differ_when_neither_sentence_keeps_the_others() -> None:
     first, second = np.array([0, 1, 0, 2, 3]), np.array([1, 0, 2, 1, 2])
     differ = rewrite_module._figures_differ((offsets, hashes), first, second)
     assert differ.tolist() == [False, False, True, True, False]
+
+
+def test_figures_are_read_in_any_script_s_digits() -> None:
+    """Normalization writes every script's digits as 0-9, so "۷,۶۰۰" (Urdu), "७६००"
+    (Devanagari) and "７６００" (full width) are the figure "7,600" is; "۵,۶۰۰" is another."""
+    points, starts, _ = sentence_points(["قیمت ۷,۶۰۰ روپے ہے۔", "कीमत ७६०० रुपये है।",
+                                         "price ７６００ now.", "price 7,600 now.",
+                                         "قیمت ۵,۶۰۰ روپے ہے۔"])
+    offsets, hashes = sentence_figures(points, starts)
+    assert np.diff(offsets).tolist() == [1, 1, 1, 1, 1]
+    assert len(set(hashes[:4].tolist())) == 1 and hashes[4] != hashes[0]
