@@ -281,13 +281,13 @@ def feed_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...],
     share of the originals undated or dated late; with and without source/url, which tell
     the sites that credited copies name)."""
     corpus = repost_feed(seeds + ecb, size, seed)
+    dates_lost = corpus.dates_lost(*DATES_LOST, seed)
     out: dict[str, Any] = {"articles": len(corpus.articles),
                            "gold_groups": len(set(lab.group for lab in corpus.labels.values()))}
     for variant, data in (("with_sites", corpus), ("without_sites", corpus.without_sites()),
                           ("mojibake", corpus.wrongly_decoded(MOJIBAKE_SHARE, seed)),
-                          ("dates_lost", corpus.dates_lost(*DATES_LOST, seed)),
-                          ("dates_lost_without_sites",
-                           corpus.dates_lost(*DATES_LOST, seed).without_sites())):
+                          ("dates_lost", dates_lost),
+                          ("dates_lost_without_sites", dates_lost.without_sites())):
         result, seconds = run(data)
         groups = score_field(result, data, "group")
         out[variant] = {
@@ -378,9 +378,8 @@ def table(results: dict[str, Any]) -> str:
                          f"({run_['predicted_groups']} groups for {feed['gold_groups']}; "
                          f"{run_['articles_per_s']:,.0f} articles/s)"))
         lost = f"{DATES_LOST[0]:.0%} of the originals undated, {DATES_LOST[1]:.0%} a day late"
-        for variant in ("with_sites", "dates_lost", "dates_lost_without_sites"):
-            label = {"with_sites": "with sites", "dates_lost": lost,
-                     "dates_lost_without_sites": f"{lost}, without sites"}[variant]
+        for variant, label in (("with_sites", "with sites"), ("dates_lost", lost),
+                               ("dates_lost_without_sites", f"{lost}, without sites")):
             rows.append((f"7 feed {int(size) // 1000}k", f"canonical is the original, {label}",
                          _f(feed[variant]["canonical_is_original"])))
     lines = ["| scenario | metric | value |", "| --- | --- | --- |"]
