@@ -17,7 +17,9 @@ Scenarios (generators in ``newsdedup._corpora.messy*``, base texts in ``tests/da
 7. reposts of real texts with roundups (``repost_feed``), with and without ``source``/``url``,
    and with a fifth of the copies shown through a wrong decoding (``wrongly_decoded``);
 8. stories in a script without case: ECB+, the look-alike events of 5 and the crawl of 1
-   with every letter written in a caseless script (``MessyCorpus.caseless``).
+   with every letter written in a caseless script (``MessyCorpus.caseless``);
+9. an inflected language: ECB+ written in Cyrillic with word endings varied as Ukrainian
+   varies them (``MessyCorpus.inflected``), its events and the rewrites of 6.
 
 Every scenario runs ``newsdedup.dedup`` with the default configuration; the metrics are in
 ``newsdedup._messy_eval``. Results: a table on stdout and JSON in ``benchmarks/results/``.
@@ -29,6 +31,7 @@ import argparse
 import datetime as dt
 import json
 import platform
+import random
 import statistics
 import time
 from pathlib import Path
@@ -43,6 +46,7 @@ from newsdedup._corpora.messy import (
     caseless_script,
     digest_feed,
     excerpt_feed,
+    inflected_script,
     lookalike_events,
     related_lists,
 )
@@ -73,6 +77,8 @@ RESULTS = Path(__file__).parent / "results"
 MOJIBAKE_SHARE = 0.2
 #: Scenario 6 read at a gate lower than the default's (more pairs' texts read).
 LOWER_GATE = 0.15
+#: Scenario 9: the share of words of four letters or more given another ending.
+INFLECTED_RATE = 0.4
 #: Scenario 7 with dates lost: a share of the originals undated, another dated a day late.
 DATES_LOST = (0.3, 0.15)
 
@@ -253,10 +259,27 @@ def caseless_metrics(ecb: tuple[BaseDocument, ...], draws: int, n_incidents: int
             "crawl_story_ari": score_field(run(crawl)[0], crawl, "story").ari}
 
 
+def inflected_metrics(ecb: tuple[BaseDocument, ...], rate: float) -> dict[str, Any]:
+    """Scenario 9: the ECB+ documents' events when written in Cyrillic, as they are and with
+    ``rate`` of their words in another form (``inflected_script``)."""
+    gold = [doc.event for doc in ecb]
+    found = {}
+    for variant, share in (("cyrillic", 0.0), ("inflected", rate)):
+        result = dedup([Article(doc.id, inflected_script(
+            doc.text, share, random.Random(f"inflected:0:{doc.id}"))) for doc in ecb])
+        found[f"ecb_event_ari_{variant}"] = adjusted_rand_index(
+            [a.story_id for a in result.articles], gold)
+    return {"rate": rate, **found}
+
+
 def rewrite_metrics(docs: tuple[BaseDocument, ...], variants: dict[str, str] | None,
-                    n_sources: int, name: str) -> dict[str, Any]:
-    """Scenario 6: derived (rewritten) articles against independent write-ups."""
+                    n_sources: int, name: str, inflected: float | None = None
+                    ) -> dict[str, Any]:
+    """Scenario 6: derived (rewritten) articles against independent write-ups (written in
+    an inflected Cyrillic stand-in with ``inflected``, scenario 9)."""
     corpus = rewrite_pairs(docs, 0, n_sources=n_sources, variants=variants, name=name)
+    if inflected is not None:
+        corpus = corpus.inflected(inflected)
     result, _ = run(corpus)
     derived_linked, other_linked = pair_link_rates(result, corpus)
     relation = rewrite_recall(result, corpus)
@@ -355,8 +378,14 @@ def table(results: dict[str, Any]) -> str:
          f"{_f(caseless['lookalike_story_ari_mean'])} "
          f"({_f(caseless['lookalike_story_ari_min'])}) / {_f(caseless['crawl_story_ari'])}"),
     ]
-    for key in ("rewrites_ecb", "rewrites_uk"):
+    inflected = results["inflected"]
+    rows.append((f"9 inflected ({inflected['rate']:.0%} of words)",
+                 "ECB+ event ARI, Cyrillic as it is / inflected",
+                 f"{_f(inflected['ecb_event_ari_cyrillic'])} / "
+                 f"{_f(inflected['ecb_event_ari_inflected'])}"))
+    for key in ("rewrites_ecb", "rewrites_uk", "rewrites_ecb_inflected"):
         rewrite = results[key]
+        key = "rewrites_" + key[9:].replace("_", " ")
         rows += [
             (f"6 {key[9:]} rewrites", "rewrite recall @ P>=0.9 (relation)",
              _f(rewrite["rewrite_recall_at_p90"])),
@@ -411,6 +440,9 @@ def main() -> None:
         "rewrites_ecb": rewrite_metrics(ecb, None, 40 if args.quick else 120, "rewrites-ecb"),
         "rewrites_uk": rewrite_metrics(ukrainian, variants, 30 if args.quick else 60,
                                        "rewrites-uk"),
+        "inflected": inflected_metrics(ecb, INFLECTED_RATE),
+        "rewrites_ecb_inflected": rewrite_metrics(ecb, None, 40 if args.quick else 120,
+                                                  "rewrites-ecb", INFLECTED_RATE),
         "feed": {str(size): feed_metrics(ecb, seeds, size, args.seed) for size in sizes},
     }
     results["meta"] = {"quick": args.quick, "seed": args.seed, "sizes": sizes,

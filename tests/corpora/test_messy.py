@@ -19,6 +19,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 
@@ -256,6 +257,23 @@ def test_dates_lost_touches_only_the_originals_dates(feed: MessyCorpus) -> None:
     assert 0.15 * originals < undated < 0.45 * originals
     assert 0.05 * originals < len(late) < 0.25 * originals
     assert set(late) == {dt.timedelta(days=1)}
+
+
+def test_inflected_keeps_labels_and_words_but_varies_their_endings(feed: MessyCorpus) -> None:
+    """The inflected variant writes every text in Cyrillic: labels, ids, dates and sites
+    unchanged, as many words as before, Latin letters gone; each article's endings drawn
+    for it alone (the same in any order), so that a copy and its original differ in them."""
+    written = feed.inflected(0.4)
+    assert written.labels == feed.labels
+    pairs = list(zip(feed.articles, written.articles, strict=True))
+    assert all((a.id, a.published, a.source, a.url) == (b.id, b.published, b.source, b.url)
+               for a, b in pairs)
+    assert all(len(a.text.split()) == len(b.text.split()) for a, b in pairs)
+    assert not any(re.search("[A-Za-z]", b.text) for _, b in pairs)
+    reversed_feed = attrs.evolve(feed, articles=feed.articles[::-1]).inflected(0.4)
+    assert reversed_feed.articles[::-1] == written.articles
+    plain = feed.inflected(0.0)
+    assert [b.text for b in plain.articles] != [b.text for b in written.articles]
 
 
 def test_caseless_keeps_words_apart_and_labels_but_no_case(feed: MessyCorpus) -> None:

@@ -42,7 +42,8 @@ from .synthetic import ArticleLabels, SyntheticCorpus
 
 __all__ = ["BaseDocument", "LabelledPair", "MessyCorpus", "aggregator_names", "base_documents",
            "briefing_feed", "caseless_script", "digest_feed", "distinct_documents",
-           "excerpt_feed", "headline", "lookalike_events", "messy_repost", "normalize_quotes",
+           "excerpt_feed", "headline", "inflected_script", "lookalike_events", "messy_repost",
+           "normalize_quotes",
            "outlet_names", "related_lists", "teaser", "wrongly_decoded"]
 
 START = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
@@ -148,6 +149,18 @@ class MessyCorpus(SyntheticCorpus):
                          else caseless_script(article.title))
             for article in self.articles))
 
+    def inflected(self, rate: float = 0.4, seed: int = 0) -> MessyCorpus:
+        """The same corpus written in Cyrillic as an inflected language writes it
+        (:func:`inflected_script`): each article's words take other endings, drawn for it
+        alone (by ``seed`` and its id), as two reports in Ukrainian or Russian put one word
+        in other cases. Labels unchanged."""
+        return attrs.evolve(self, articles=tuple(
+            attrs.evolve(article, text=inflected_script(article.text, rate, chooser),
+                         title=None if article.title is None
+                         else inflected_script(article.title, rate, chooser))
+            for article in self.articles
+            for chooser in [random.Random(f"inflected:{seed}:{article.id}")]))
+
     def subset(self, keep: Callable[[ArticleLabels], bool]) -> MessyCorpus:
         """The articles whose labels pass ``keep`` (pairs kept when both ends are)."""
         articles = tuple(a for a in self.articles if keep(self.labels[a.id]))
@@ -180,6 +193,35 @@ def caseless_script(text: str) -> str:
     [True]
     """
     return text.translate(_TO_CASELESS)
+
+
+#: Each Latin letter's Cyrillic letter (either case) in :func:`inflected_script`.
+_TO_CYRILLIC = str.maketrans("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                             "абцдефгхийклмнопкрстуввхизАБЦДЕФГХИЙКЛМНОПКРСТУВВХИЗ")
+#: Endings of Ukrainian nouns and adjectives in their cases.
+_ENDINGS = ("а", "и", "у", "ою", "ів", "ами", "ові", "ем", "ом", "і", "ах", "ого", "ому",
+            "ий", "ої")
+#: A word long enough to be inflected (four letters or more).
+_INFLECTED_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def inflected_script(text: str, rate: float, chooser: random.Random) -> str:
+    """``text`` in Cyrillic letters, each word of four letters or more taking another
+    ending with ``rate`` (its last vowel dropped, one of ``_ENDINGS`` added): the words
+    and figures of the text, told as an inflected language tells them, where a word's
+    form changes from one sentence to the next and from one report to another.
+
+    >>> inflected_script("Fire in Lima, 12 hurt.", 0.0, random.Random(0))
+    'Фире ин Лима, 12 хурт.'
+    """
+    def inflect(word: re.Match[str]) -> str:
+        letters = word.group()
+        if chooser.random() >= rate:
+            return letters
+        stem = letters[:-1] if letters[-1] in "aeiouyAEIOUY" else letters
+        return stem.translate(_TO_CYRILLIC) + chooser.choice(_ENDINGS)
+
+    return _INFLECTED_WORD.sub(inflect, text).translate(_TO_CYRILLIC)
 
 
 def wrongly_decoded(text: str, times: int = 1) -> str:

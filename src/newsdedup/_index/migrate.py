@@ -49,8 +49,9 @@ __all__ = ["featurizer_fingerprint", "migrate"]
 _PROBE = (
     Article("probe-1", "The Storm hit Lima on 3 May 2024, leaving 12,000 people without power."
             "\n\nOfficials said repairs would take two weeks. Read original article here."),
-    Article("probe-2", "Ünïcode text — 東京で地震。\nA second line, short. كتاب ٣ ё.",
-            title="Probe"),
+    # Words of an alphabet other than Latin, long enough to be stemmed (_text.stems).
+    Article("probe-2", "Ünïcode text — 東京で地震。\nA second line, short. كتاب ٣ ё. "
+            "Рятувальники гасили пожежу.", title="Probe"),
     # A line long enough to be cut into passages, and a hard-wrapped text (_text.paragraphs).
     Article("probe-3", " ".join(f"Sentence {n} of a text whose line breaks were lost says more."
                                 for n in range(24))),

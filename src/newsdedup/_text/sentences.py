@@ -35,7 +35,7 @@ import regex
 from .._core.types import I64
 from .._kernels import SENTENCE_CLASS_FLAGS
 from .._kernels import sentence_pieces as _sentence_pieces
-from .tokenize import code_points, folded_text
+from .tokenize import code_points, folded_text, matching_code_points
 
 __all__ = ["SHORTEST_SENTENCE", "sentence_classes", "sentence_points", "split_sentences",
            "syllabic_shares"]
@@ -62,7 +62,7 @@ def sentence_classes() -> npt.NDArray[np.uint8]:
     table = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
     # str.isspace of every code point (what str.split() splits on): ``\s`` of a str
     # pattern is str.isspace.
-    table[_matching(re.compile(r"\s"))] |= flags["SPACE"]
+    table[matching_code_points(re.compile(r"\s"))] |= flags["SPACE"]
     table[[ord(mark) for mark in _ENDS]] |= flags["END"]
     table[ord(".")] |= flags["PERIOD"]
     table[[ord(mark) for mark in _BARE_ENDS]] |= flags["END_BARE"]
@@ -113,18 +113,8 @@ def _syllabic() -> npt.NDArray[np.bool_]:
     """Which code points are letters of a script whose characters are syllables or words
     (Han, Hiragana, Katakana, Hangul), as a table."""
     table = np.zeros(sys.maxunicode + 1, dtype=bool)
-    table[_matching(_SYLLABIC)] = True
+    table[matching_code_points(_SYLLABIC)] = True
     return table
-
-
-def _matching(pattern: re.Pattern[str] | regex.Pattern[str]) -> list[int]:
-    """The code points ``pattern`` matches (one character each), read by one scan of a
-    string holding every code point (surrogates, which cannot be decoded, as NUL): 0.02 s
-    for white space, where a loop calling ``str.isspace`` a million times took 0.12 s."""
-    points = np.arange(sys.maxunicode + 1, dtype=np.uint32)
-    points[0xD800:0xE000] = 0
-    everything = points.astype("<u4").tobytes().decode("utf-32-le")
-    return [match.start() for match in pattern.finditer(everything)]
 
 
 @functools.cache

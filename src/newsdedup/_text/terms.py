@@ -13,6 +13,9 @@ they are not the paragraph's *names* (:func:`paragraph_names`, read by the names
 copies and stories): figures alone would make a poor names check, and an article naming
 nothing is not held to one.
 
+Words of an alphabet other than Latin count by their first letters (``_text.stems``: an
+inflected language writes one word in many forms).
+
 Salient words are defined on the original text (case is gone after normalization). For a
 paragraph of ASCII text, normalization keeps every character in place, so a token *is* the
 word at the same position: one compiled pass over the original bytes marks which tokens are
@@ -37,6 +40,7 @@ from .._kernels import count_members as _count_members
 from .._kernels import count_terms as _count_terms
 from .._kernels import first_appearance_ids as _first_appearance_ids
 from .._kernels import renumber as _renumber
+from .stems import stemmed
 from .tokenize import (
     CharClass,
     TokenBatch,
@@ -249,9 +253,16 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
     ...                       np.array([False, True]), ["Lima quake"], 1)
     >>> len(terms.terms), int(terms.counts.sum()), int(terms.salient.sum())
     (5, 9, 2)
+
+    Words of an alphabet other than Latin count by their stems (``_text.stems``): their
+    paragraphs' tokens are hashed again from the cut text.
     """
+    cut = stemmed(texts)
+    if cut is not None:
+        texts, tokens = cut, hash_texts(cut)
+    titles = [title.replace("\n", " ") for title in titles]
     flags, others, caseless = _salient_tokens(texts, tokens)
-    title_tokens = hash_texts([title.replace("\n", " ") for title in titles])
+    title_tokens = hash_texts(stemmed(titles) or titles)
     paragraph_start = owner_offsets(tokens.paragraph, len(texts))
     offsets, terms, counts, salient_counts = _count_terms(
         tokens.hashes, paragraph_start, flags, ~pattern, paragraph_owner,
