@@ -17,10 +17,10 @@ The cut also joins words that differ: the look-alike events of scenario 5 (one r
 event, two events of a kind) written in Cyrillic without inflections fall from 0.935 to
 0.900 with it; a language that inflects gains far more than that (above). English writes
 few inflections, and on the English stand-ins the same cut cost the look-alike events
-0.930 -> 0.902 and moved boilerplate and groups of the repost feed. So the cut applies to words written in an
-alphabet other than Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana, the
-Indic scripts, Georgian, Ethiopic: ``_ALPHABETS``), where the languages inflect (or attach
-particles) far more than English does;
+0.930 -> 0.902 and moved boilerplate and groups of the repost feed. So the cut applies
+to words written in an alphabet other than Latin (Greek, Cyrillic, Armenian, Hebrew,
+Arabic, Syriac, Thaana, the Indic scripts, Georgian, Ethiopic: ``_ALPHABETS``), where the
+languages inflect (or attach particles) far more than English does;
 Latin-script languages that inflect (Polish, Czech, Finnish) keep their forms, a limit.
 Not cut: words of a script written without spaces (Chinese, Japanese, Thai: a token per
 character already), Korean, words holding a digit (a figure is read whole) and words
