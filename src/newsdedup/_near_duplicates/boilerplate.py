@@ -46,8 +46,7 @@ from .._kernels import TERM_MAX_COUNT
 from .._kernels import families as _families
 from .._text.features import Features
 from .._text.templates import template_blocks
-from .._text.terms import CorpusFrequencies, document_frequencies, term_ids
-from .._text.tokenize import hash_texts
+from .._text.terms import CorpusFrequencies, document_frequencies, term_ids, term_tokens
 from .links import TEXT_TOKENS
 from .paragraph_matches import ParagraphMatches
 
@@ -571,7 +570,7 @@ def boilerplate_words(features: Features, flagged: npt.NDArray[np.bool_],
     if short.size == 0:
         return None
     owner = features.paragraph_article[short].astype(np.int64)
-    tokens = hash_texts(features.paragraph_texts(texts, short))
+    tokens = term_tokens(features.paragraph_texts(texts, short))
     held, times = np.unique((owner[tokens.paragraph] << np.int64(32))
                             | (tokens.hashes >> np.uint64(32)).astype(np.int64),
                             return_counts=True)

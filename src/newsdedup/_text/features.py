@@ -33,7 +33,7 @@ from .paragraphs import chunk_paragraphs
 from .patterns import pattern_boilerplate
 from .shingle import ShingleSets, set_fingerprints, shingle_sets
 from .spill import SpilledTexts
-from .terms import content_terms
+from .terms import content_terms, paragraph_term_tokens
 from .tokenize import hash_token_bytes, token_bytes
 
 __all__ = [
@@ -140,7 +140,8 @@ def extract_features(articles: Sequence[Article], config: DedupConfig) -> Featur
     pattern = pattern_boilerplate(texts, tokens, token_counts, ambiguous)
     shingles = shingle_sets(tokens, config.shingle_size)
     paragraph_owner = np.repeat(np.arange(len(articles), dtype=np.int64), np.diff(per_article))
-    terms = content_terms(texts, tokens, paragraph_owner, pattern,
+    terms = content_terms(texts, paragraph_term_tokens(paragraph_bytes, tokens),
+                          paragraph_owner, pattern,
                           [plain_text(article.title or "") for article in articles],
                           len(articles))
     return Features(

@@ -47,7 +47,7 @@ import regex
 
 from .tokenize import code_points, matching_code_points
 
-__all__ = ["STEM_LETTERS", "stemmed"]
+__all__ = ["STEM_LETTERS", "stemmed", "stemmed_token_bytes"]
 
 #: Letters a word is cut to. Five, the usual truncation for Slavic languages. On the ECB+
 #: stand-ins of scenario 9 (event ARI uninflected / inflected, inflected rewrite recall):
@@ -90,41 +90,74 @@ def stemmed(texts: Sequence[str]) -> list[str] | None:
     """``texts`` with each word of those alphabets cut to its first ``STEM_LETTERS``
     letters, with their marks (see the module docstring); None when no word is cut. A
     word is a token (a run of letters, marks and digits) of such letters and marks only: a
-    token holding a digit or a letter of another script is kept whole. One search passes
-    over a batch without such letters' bytes (an English text's curly quotes cost little);
-    the others are cut by array operations over their code points."""
+    token holding a digit or a letter of another script is kept whole."""
     wide = [number for number, text in enumerate(texts) if not text.isascii()]
     if not wide:
         return None
     joined = "\n".join([texts[number] for number in wide])
-    encoded = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    if not np.any((encoded >= _FIRST_LEAD) & (encoded <= _LAST_LEAD)):
+    if not _may_hold(np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)):
         return None
     points = code_points(joined)
-    flags = _classes()[points]
-    token = (flags & _TOKEN) != 0
-    first = token.copy()
-    first[1:] &= ~token[:-1]
-    run = np.cumsum(first) * token  # each token's number from 1, 0 between tokens
-    letter = (flags & _CUT_LETTER) != 0
-    cuttable = np.ones(int(run.max()) + 1, dtype=bool)
-    cuttable[0] = False
-    cuttable[run[token & ~letter & ((flags & _MARK) == 0)]] = False
-    # Letters counted within each token, from 1: a mark has its letter's number.
-    counted = np.cumsum(letter)
-    starts = np.flatnonzero(first)
-    before = np.zeros(cuttable.size, dtype=np.int64)
-    before[1:] = counted[starts] - letter[starts]
-    drop = cuttable[run] & (counted - before[run] > STEM_LETTERS)
-    if not drop.any():
+    drop = _dropped(points)
+    if drop is None:
         return None
     lengths = np.array([len(texts[number]) + 1 for number in wide], dtype=np.int64)
     owner = np.repeat(np.arange(len(wide)), lengths)[:points.size]
     dropped = np.bincount(owner[drop], minlength=len(wide))
-    kept = points[~drop].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    kept = _text_of(points[~drop])
     ends = np.cumsum(lengths - dropped)
     out = list(texts)
     for position in np.flatnonzero(dropped).tolist():
         out[wide[position]] = kept[ends[position] - lengths[position] + dropped[position]:
                                    ends[position] - 1]
     return out
+
+
+def stemmed_token_bytes(data: bytes) -> bytes | None:
+    """Token text (``_text.tokenize.token_bytes``: UTF-8, tokens apart by spaces,
+    paragraphs by line breaks) with its words cut as :func:`stemmed` cuts them; None when
+    none is cut. The map step hashes it once more for the content terms: the text is
+    normalized and tokenized once.
+
+    >>> stemmed_token_bytes("рятувальники гасили пожежу\\nfire".encode()).decode()
+    'рятув гасил пожеж\\nfire'
+    """
+    if data.isascii() or not _may_hold(np.frombuffer(data, dtype=np.uint8)):
+        return None
+    points = code_points(data.decode("utf-8", "surrogatepass"))
+    drop = _dropped(points)
+    return None if drop is None else _text_of(points[~drop]).encode("utf-8", "surrogatepass")
+
+
+def _may_hold(encoded: npt.NDArray[np.uint8]) -> bool:
+    """Whether UTF-8 bytes may hold a letter of ``_ALPHABETS`` (one of their lead bytes): a
+    batch without is passed over by this one pass (an English text's curly quotes, U+2019,
+    lead with 0xE2)."""
+    return bool(np.any((encoded >= _FIRST_LEAD) & (encoded <= _LAST_LEAD)))
+
+
+def _dropped(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_] | None:
+    """Which code points a cut drops (the letters past a word's first ``STEM_LETTERS``, with
+    their marks), by array operations; None when none."""
+    flags = _classes()[points]
+    token = (flags & _TOKEN) != 0
+    first = token.copy()
+    first[1:] &= ~token[:-1]
+    run = np.cumsum(first, dtype=np.int32) * token  # each token's number from 1, 0 between
+    letter = (flags & _CUT_LETTER) != 0
+    cuttable = np.ones(int(run.max(initial=0)) + 1, dtype=bool)
+    cuttable[0] = False
+    cuttable[run[token & ~letter & ((flags & _MARK) == 0)]] = False
+    # Letters counted within each token, from 1: a mark has its letter's number.
+    counted = np.cumsum(letter, dtype=np.int32)
+    starts = np.flatnonzero(first)
+    before = np.zeros(cuttable.size, dtype=np.int32)
+    before[1:] = counted[starts] - letter[starts]
+    counted -= before[run]
+    drop = cuttable[run]
+    drop &= counted > STEM_LETTERS
+    return drop if drop.any() else None
+
+
+def _text_of(points: npt.NDArray[np.uint32]) -> str:
+    return points.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")

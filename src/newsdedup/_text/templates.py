@@ -37,7 +37,7 @@ import numpy.typing as npt
 from .._core.arrays import sorted_unique
 from .._core.types import I64
 from .features import Features
-from .tokenize import hash_texts
+from .terms import term_tokens
 
 __all__ = ["TITLE_WEIGHT", "template_blocks", "template_pages", "title_terms",
            "titles_as_terms"]
@@ -58,7 +58,7 @@ _TERM_SHIFT = np.uint64(32)
 
 def title_terms(titles: Sequence[str | None]) -> list[dict[int, int]]:
     """The terms of each title with their occurrences (as ``_text.terms`` hashes them)."""
-    batch = hash_texts([(title or "").replace("\n", " ") for title in titles])
+    batch = term_tokens([(title or "").replace("\n", " ") for title in titles])
     terms = (batch.hashes >> _TERM_SHIFT).astype(np.uint32).tolist()
     out: list[dict[int, int]] = [{} for _ in titles]
     for owner, term in zip(batch.paragraph.tolist(), terms, strict=True):

@@ -40,13 +40,14 @@ from .._kernels import count_members as _count_members
 from .._kernels import count_terms as _count_terms
 from .._kernels import first_appearance_ids as _first_appearance_ids
 from .._kernels import renumber as _renumber
-from .stems import stemmed
+from .stems import stemmed_token_bytes
 from .tokenize import (
     CharClass,
     TokenBatch,
     char_classes,
     code_points,
-    hash_texts,
+    hash_token_bytes,
+    token_bytes,
 )
 
 __all__ = [
@@ -57,8 +58,10 @@ __all__ = [
     "content_terms",
     "document_frequencies",
     "paragraph_names",
+    "paragraph_term_tokens",
     "salient_texts",
     "term_ids",
+    "term_tokens",
 ]
 
 #: Largest count a term of one article keeps (counts are stored in 8 bits; the story weight
@@ -208,7 +211,7 @@ def _salient_tokens(texts: Sequence[str], tokens: TokenBatch
         flags[in_ascii] = _ascii_salient_kernel(raw, _ASCII_CLASSES, int(in_ascii.sum()))
     others = np.flatnonzero(~ascii_text)
     salient, caseless[others] = _salient_texts([texts[number] for number in others.tolist()])
-    rest = hash_texts(salient)
+    rest = term_tokens(salient)
     return flags, TokenBatch(rest.hashes, others[rest.paragraph], len(texts)), caseless
 
 
@@ -254,15 +257,12 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
     >>> len(terms.terms), int(terms.counts.sum()), int(terms.salient.sum())
     (5, 9, 2)
 
-    Words of an alphabet other than Latin count by their stems (``_text.stems``): their
-    paragraphs' tokens are hashed again from the cut text.
+    ``tokens`` are the paragraphs' term tokens (:func:`paragraph_term_tokens`): words of an
+    alphabet other than Latin count by their stems (``_text.stems``), and so do the words of
+    the titles and the salient words read here.
     """
-    cut = stemmed(texts)
-    if cut is not None:
-        texts, tokens = cut, hash_texts(cut)
-    titles = [title.replace("\n", " ") for title in titles]
     flags, others, caseless = _salient_tokens(texts, tokens)
-    title_tokens = hash_texts(stemmed(titles) or titles)
+    title_tokens = term_tokens([title.replace("\n", " ") for title in titles])
     paragraph_start = owner_offsets(tokens.paragraph, len(texts))
     offsets, terms, counts, salient_counts = _count_terms(
         tokens.hashes, paragraph_start, flags, ~pattern, paragraph_owner,
@@ -274,6 +274,26 @@ def content_terms(texts: Sequence[str], tokens: TokenBatch, paragraph_owner: I64
     names = TokenBatch(others.hashes[cased], others.paragraph[cased], len(texts))
     return ContentTerms(offsets, terms, counts, salient_counts,
                         *paragraph_names(tokens, flags, names, len(texts)))
+
+
+def term_tokens(texts: Sequence[str]) -> TokenBatch:
+    """The tokens of ``texts`` as content terms count them: hashed as ``hash_texts`` hashes
+    them, each word of an alphabet other than Latin by its stem (``_text.stems``). Every
+    step that compares words of a text with content terms hashes them here.
+
+    >>> term_tokens(["пожежа"]).hashes.tolist() == term_tokens(["пожежі"]).hashes.tolist()
+    True
+    """
+    data = token_bytes(texts)[0]
+    return hash_token_bytes(stemmed_token_bytes(data) or data, len(texts))
+
+
+def paragraph_term_tokens(data: bytes, tokens: TokenBatch) -> TokenBatch:
+    """The term tokens (:func:`term_tokens`) of paragraphs whose token text is ``data``
+    (``_text.tokenize.token_bytes``) and hashed tokens ``tokens`` (the shingles' words, as
+    written): ``tokens`` itself when no word is cut."""
+    cut = stemmed_token_bytes(data)
+    return tokens if cut is None else hash_token_bytes(cut, tokens.n_paragraphs)
 
 
 def term_ids(terms: U32 | U64) -> tuple[npt.NDArray[np.int32], U32 | U64]:
