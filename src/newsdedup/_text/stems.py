@@ -29,25 +29,25 @@ holding a letter of another script.
 Only the *content terms* are cut (what stories, the boilerplate topic check and the names
 checks read), never the shingles: copies are still found by their exact words.
 
->>> stemmed(["Пожежа у Києві: рятувальники гасили пожежу.", "Fire in Kyiv."])
-['Пожеж у Києві: рятув гасил пожеж.', 'Fire in Kyiv.']
->>> stemmed(["Nothing to cut here."]) is None
-True
+>>> from newsdedup._text.tokenize import token_bytes
+>>> text = token_bytes(["Пожежа у Києві: рятувальники гасили пожежу. Fire in Kyiv."])[0]
+>>> (stemmed_token_bytes(text) or text).decode().split()
+['пожеж', 'у', 'києві', 'рятув', 'гасил', 'пожеж', 'fire', 'in', 'kyiv']
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 import regex
 
-from .tokenize import code_points, matching_code_points
+from .._kernels import stem_token_bytes as _stem_token_bytes
+from .tokenize import matching_code_points
 
-__all__ = ["STEM_LETTERS", "stemmed", "stemmed_token_bytes"]
+__all__ = ["STEM_LETTERS", "stemmed_token_bytes"]
 
 #: Letters a word is cut to. Five, the usual truncation for Slavic languages. On the ECB+
 #: stand-ins of scenario 9 (event ARI uninflected / inflected, inflected rewrite recall):
@@ -86,78 +86,19 @@ def _classes() -> npt.NDArray[np.uint8]:
     return table
 
 
-def stemmed(texts: Sequence[str]) -> list[str] | None:
-    """``texts`` with each word of those alphabets cut to its first ``STEM_LETTERS``
-    letters, with their marks (see the module docstring); None when no word is cut. A
-    word is a token (a run of letters, marks and digits) of such letters and marks only: a
-    token holding a digit or a letter of another script is kept whole."""
-    wide = [number for number, text in enumerate(texts) if not text.isascii()]
-    if not wide:
-        return None
-    joined = "\n".join([texts[number] for number in wide])
-    if not _may_hold(np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)):
-        return None
-    points = code_points(joined)
-    drop = _dropped(points)
-    if drop is None:
-        return None
-    lengths = np.array([len(texts[number]) + 1 for number in wide], dtype=np.int64)
-    owner = np.repeat(np.arange(len(wide)), lengths)[:points.size]
-    dropped = np.bincount(owner[drop], minlength=len(wide))
-    kept = _text_of(points[~drop])
-    ends = np.cumsum(lengths - dropped)
-    out = list(texts)
-    for position in np.flatnonzero(dropped).tolist():
-        out[wide[position]] = kept[ends[position] - lengths[position] + dropped[position]:
-                                   ends[position] - 1]
-    return out
-
-
 def stemmed_token_bytes(data: bytes) -> bytes | None:
     """Token text (``_text.tokenize.token_bytes``: UTF-8, tokens apart by spaces,
-    paragraphs by line breaks) with its words cut as :func:`stemmed` cuts them; None when
-    none is cut. The map step hashes it once more for the content terms: the text is
-    normalized and tokenized once.
+    paragraphs by line breaks) with each word of those alphabets cut to its first
+    ``STEM_LETTERS`` letters, with their marks; None when none is cut. A word is a token
+    made only of such letters and marks: a token holding a digit or a letter of another
+    script is kept whole. One compiled pass (``stem_token_bytes``), after one pass over the
+    bytes that passes over a batch without such letters.
 
-    >>> stemmed_token_bytes("рятувальники гасили пожежу\\nfire".encode()).decode()
-    'рятув гасил пожеж\\nfire'
+    >>> stemmed_token_bytes("рятувальники гасили пожежу 5км\\nfire".encode()).decode()
+    'рятув гасил пожеж 5км\\nfire'
     """
-    if data.isascii() or not _may_hold(np.frombuffer(data, dtype=np.uint8)):
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if data.isascii() or not np.any((raw >= _FIRST_LEAD) & (raw <= _LAST_LEAD)):
         return None
-    points = code_points(data.decode("utf-8", "surrogatepass"))
-    drop = _dropped(points)
-    return None if drop is None else _text_of(points[~drop]).encode("utf-8", "surrogatepass")
-
-
-def _may_hold(encoded: npt.NDArray[np.uint8]) -> bool:
-    """Whether UTF-8 bytes may hold a letter of ``_ALPHABETS`` (one of their lead bytes): a
-    batch without is passed over by this one pass (an English text's curly quotes, U+2019,
-    lead with 0xE2)."""
-    return bool(np.any((encoded >= _FIRST_LEAD) & (encoded <= _LAST_LEAD)))
-
-
-def _dropped(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_] | None:
-    """Which code points a cut drops (the letters past a word's first ``STEM_LETTERS``, with
-    their marks), by array operations; None when none."""
-    flags = _classes()[points]
-    token = (flags & _TOKEN) != 0
-    first = token.copy()
-    first[1:] &= ~token[:-1]
-    run = np.cumsum(first, dtype=np.int32) * token  # each token's number from 1, 0 between
-    letter = (flags & _CUT_LETTER) != 0
-    cuttable = np.ones(int(run.max(initial=0)) + 1, dtype=bool)
-    cuttable[0] = False
-    cuttable[run[token & ~letter & ((flags & _MARK) == 0)]] = False
-    # Letters counted within each token, from 1: a mark has its letter's number.
-    counted = np.cumsum(letter, dtype=np.int32)
-    starts = np.flatnonzero(first)
-    before = np.zeros(cuttable.size, dtype=np.int32)
-    before[1:] = counted[starts] - letter[starts]
-    counted -= before[run]
-    drop = cuttable[run]
-    drop &= counted > STEM_LETTERS
-    return drop if drop.any() else None
-
-
-def _text_of(points: npt.NDArray[np.uint32]) -> str:
-    return points.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    cut, count = _stem_token_bytes(raw, _classes(), STEM_LETTERS, _CUT_LETTER, _MARK)
+    return None if count == 0 else cut.tobytes()

@@ -54,3 +54,67 @@ def hash_token_kernel(const uint8_t[::1] raw):
             paragraph_out[token] = current
             token += 1
     return hashes, paragraph
+
+
+def stem_token_bytes(const uint8_t[::1] raw, const uint8_t[::1] classes, int64_t letters,
+                     uint8_t letter_bit, uint8_t mark_bit):
+    """Token text ``raw`` (UTF-8, tokens apart by spaces, paragraphs by line breaks) with each
+    token made only of code points of class ``letter_bit`` or ``mark_bit`` (``classes``, a
+    table over every code point) cut after its ``letters``-th letter and that letter's marks
+    (see ``_text.stems``). Returns the cut bytes (a uint8 array) and how many tokens were
+    cut. One pass: each token is decoded once to decide, then copied whole or cut."""
+    cdef Py_ssize_t size = raw.shape[0]
+    cdef Py_ssize_t position = 0, start, end, cut_at, written = 0, step
+    cdef int64_t counted, n_cut = 0
+    cdef uint32_t point
+    cdef uint8_t byte, flags
+    cdef bint cuttable
+    out = np.empty(size, dtype=np.uint8)
+    cdef uint8_t[::1] target = out
+    with nogil:
+        while position < size:
+            byte = raw[position]
+            if byte == SPACE or byte == NEWLINE:
+                target[written] = byte
+                written += 1
+                position += 1
+                continue
+            start = position
+            end = position
+            counted = 0
+            cut_at = -1
+            cuttable = True
+            while end < size and raw[end] != SPACE and raw[end] != NEWLINE:
+                byte = raw[end]
+                if byte < 0x80:
+                    point = byte
+                    step = 1
+                elif byte < 0xE0:
+                    point = ((byte & 0x1F) << 6) | (raw[end + 1] & 0x3F)
+                    step = 2
+                elif byte < 0xF0:
+                    point = (((byte & 0x0F) << 12) | ((raw[end + 1] & 0x3F) << 6)
+                             | (raw[end + 2] & 0x3F))
+                    step = 3
+                else:
+                    point = (((byte & 0x07) << 18) | ((raw[end + 1] & 0x3F) << 12)
+                             | ((raw[end + 2] & 0x3F) << 6) | (raw[end + 3] & 0x3F))
+                    step = 4
+                flags = classes[point] if point < <uint32_t>classes.shape[0] else 0
+                if flags & letter_bit:
+                    counted += 1
+                    if counted == letters + 1:
+                        cut_at = end
+                elif not (flags & mark_bit):
+                    cuttable = False
+                end += step
+            if not cuttable or cut_at < 0:
+                cut_at = end
+            else:
+                n_cut += 1
+            while start < cut_at:
+                target[written] = raw[start]
+                written += 1
+                start += 1
+            position = end
+    return out[:written], n_cut
