@@ -31,7 +31,6 @@ import argparse
 import datetime as dt
 import json
 import platform
-import random
 import statistics
 import time
 from pathlib import Path
@@ -47,6 +46,7 @@ from newsdedup._corpora.messy import (
     digest_feed,
     excerpt_feed,
     inflected_script,
+    inflection_chooser,
     lookalike_events,
     related_lists,
 )
@@ -266,7 +266,7 @@ def inflected_metrics(ecb: tuple[BaseDocument, ...], rate: float) -> dict[str, A
     found = {}
     for variant, share in (("cyrillic", 0.0), ("inflected", rate)):
         result = dedup([Article(doc.id, inflected_script(
-            doc.text, share, random.Random(f"inflected:0:{doc.id}"))) for doc in ecb])
+            doc.text, share, inflection_chooser(doc.id))) for doc in ecb])
         found[f"ecb_event_ari_{variant}"] = adjusted_rand_index(
             [a.story_id for a in result.articles], gold)
     return {"rate": rate, **found}
@@ -385,15 +385,15 @@ def table(results: dict[str, Any]) -> str:
                  f"{_f(inflected['ecb_event_ari_inflected'])}"))
     for key in ("rewrites_ecb", "rewrites_uk", "rewrites_ecb_inflected"):
         rewrite = results[key]
-        key = "rewrites_" + key[9:].replace("_", " ")
+        name = f"6 {key.removeprefix('rewrites_').replace('_', ' ')} rewrites"
         rows += [
-            (f"6 {key[9:]} rewrites", "rewrite recall @ P>=0.9 (relation)",
+            (name, "rewrite recall @ P>=0.9 (relation)",
              _f(rewrite["rewrite_recall_at_p90"])),
-            (f"6 {key[9:]} rewrites", f"... with rewrite_supported_threshold={LOWER_GATE}",
+            (name, f"... with rewrite_supported_threshold={LOWER_GATE}",
              _f(rewrite.get("rewrite_recall_at_p90_supported"))),
-            (f"6 {key[9:]} rewrites", "derived / negative pairs linked (group or match)",
+            (name, "derived / negative pairs linked (group or match)",
              f"{_f(rewrite['derived_linked'])} / {_f(rewrite['negatives_linked'])}"),
-            (f"6 {key[9:]} rewrites", "reference: char 4-gram TF-IDF / word 2-gram, R @ P>=0.9",
+            (name, "reference: char 4-gram TF-IDF / word 2-gram, R @ P>=0.9",
              f"{_f(rewrite['reference_char4_tfidf_recall_at_p90'])} / "
              f"{_f(rewrite['reference_word2_jaccard_recall_at_p90'])}"),
         ]

@@ -42,7 +42,8 @@ from .synthetic import ArticleLabels, SyntheticCorpus
 
 __all__ = ["BaseDocument", "LabelledPair", "MessyCorpus", "aggregator_names", "base_documents",
            "briefing_feed", "caseless_script", "digest_feed", "distinct_documents",
-           "excerpt_feed", "headline", "inflected_script", "lookalike_events", "messy_repost",
+           "excerpt_feed", "headline", "inflected_script", "inflection_chooser",
+           "lookalike_events", "messy_repost",
            "normalize_quotes",
            "outlet_names", "related_lists", "teaser", "wrongly_decoded"]
 
@@ -159,7 +160,7 @@ class MessyCorpus(SyntheticCorpus):
                          title=None if article.title is None
                          else inflected_script(article.title, rate, chooser))
             for article in self.articles
-            for chooser in [random.Random(f"inflected:{seed}:{article.id}")]))
+            for chooser in [inflection_chooser(article.id, seed)]))
 
     def subset(self, keep: Callable[[ArticleLabels], bool]) -> MessyCorpus:
         """The articles whose labels pass ``keep`` (pairs kept when both ends are)."""
@@ -203,6 +204,12 @@ _ENDINGS = ("а", "и", "у", "ою", "ів", "ами", "ові", "ем", "ом"
             "ий", "ої")
 #: A word long enough to be inflected (four letters or more).
 _INFLECTED_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def inflection_chooser(key: str, seed: int = 0) -> random.Random:
+    """The draws of the endings of one article (or document) ``key`` in
+    :func:`inflected_script`: its own, whatever the order of the articles."""
+    return random.Random(f"inflected:{seed}:{key}")
 
 
 def inflected_script(text: str, rate: float, chooser: random.Random) -> str:
