@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import json
 import time
 from pathlib import Path
@@ -194,7 +195,11 @@ def scaling_table(sizes: list[int], repeat: int) -> str:
         for _ in range(repeat):
             start = time.perf_counter()
             vectors = steps.story_vectors(*marks["vector_args"])
-            steps.build_stories(vectors.terms, *marks["args"][1:-1], vectors.names)
+            # The run's arguments, with the new vectors, and no rewrite step started again.
+            bound = inspect.signature(steps.build_stories).bind(*marks["args"])
+            bound.arguments.update(vectors=vectors.terms, names=vectors.names,
+                                   plain_columns=vectors.plain_columns, on_compared=None)
+            steps.build_stories(*bound.args, **bound.kwargs)
             again.append(time.perf_counter() - start)
         best = min(again, default=stories)
         scores = score_clustering({a.id: a.story_id for a in result.articles},

@@ -63,6 +63,8 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
 _OFF_OPTIONS = (
     ("story_name_agreement", "stories do not check that groups name the same people and places"),
     ("story_day_conflict_days", "stories do not compare the days their leads name"),
+    ("story_content_agreement", "stories do not compare what happened between groups "
+                                "published weeks apart"),
     ("rewrite_threshold", "no rewrite matches"),
     ("rewrite_supported_threshold", "rewrites need rewrite_threshold, and no text is read "
                                     "for rewrites in part; 0.15 finds more than the "

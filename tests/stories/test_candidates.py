@@ -7,6 +7,7 @@ import pytest
 from scipy.sparse import csr_matrix, random_array
 
 from newsdedup._stories.candidates import (
+    masked_pair_cosines,
     pair_cosines,
     probe_terms,
     story_candidate_pairs,
@@ -150,3 +151,25 @@ def test_empty_or_blank_rows_give_no_candidates(shape: tuple[int, int]) -> None:
     """No rows, one row, or rows without entries: no pairs and no error."""
     rows, cols = story_candidate_pairs(csr_matrix(shape), keep=4, budget=10, floor=0.0)
     assert rows.size == cols.size == 0
+
+
+def test_masked_pair_cosines_equal_dense_cosines_over_the_columns() -> None:
+    """The cosine of two rows over some columns equals the dense reference (each row cut to
+    those columns and normalized again; 0 for a row with nothing left), on any workers."""
+    vectors = _vectors(11)
+    rng = np.random.default_rng(3)
+    columns = rng.random(vectors.shape[1]) < 0.4
+    rows = np.sort(rng.integers(0, vectors.shape[0], 1500))
+    cols = rng.integers(0, vectors.shape[0], 1500)
+    dense = vectors.toarray() * columns
+    norms = np.linalg.norm(dense, axis=1)
+    cut = dense / np.where(norms > 0, norms, 1.0)[:, None]
+    expected = np.einsum("ij,ij->i", cut[rows], cut[cols])
+    found = masked_pair_cosines(vectors, columns, rows, cols)
+    np.testing.assert_allclose(found, expected, atol=1e-12)
+    assert (found[norms[rows] == 0] == 0).all() and (norms == 0).any()
+    assert masked_pair_cosines(vectors, columns, rows, cols, 2).tobytes() == found.tobytes()
+    everything = np.ones(vectors.shape[1], dtype=bool)
+    np.testing.assert_allclose(masked_pair_cosines(vectors, everything, rows, cols),
+                               pair_cosines(vectors, rows, cols), atol=1e-12)
+    assert masked_pair_cosines(vectors, columns, rows[:0], cols[:0]).size == 0

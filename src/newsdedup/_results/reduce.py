@@ -219,7 +219,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                                 _group_named_days(features.named_day, groups),
                                 _digests(links, groups), lowest_rewrite_score(settings),
                                 vectors.named, groups.holding(templates),
-                                None if pool is None else start_rewrites)
+                                None if pool is None else start_rewrites,
+                                vectors.plain_columns)
         del vectors
         # One worker, or a run without groups (the step compared nothing): here and now.
         found = None if running else rewrites(stories.pair_first, stories.pair_second,

@@ -18,7 +18,8 @@ So the work is bounded per row instead:
 3. **Floor.** A pair is kept when, in either direction, the product over the terms probed
    reaches ``floor`` (a lower bound of the cosine, since weights are non-negative).
 
-:func:`pair_cosines` then gives each candidate's exact cosine over the full rows.
+:func:`pair_cosines` then gives each candidate's exact cosine over the full rows, and
+:func:`masked_pair_cosines` the cosine over some of the columns only.
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
+from .._core.arrays import sorted_unique
 from .._core.threads import map_in_threads, split_rows, split_runs
 from .._core.types import F64, I64
 from .._kernels import dot_kernel as _dot_kernel
 from .._kernels import probe_kernel as _probe_kernel
 from .._kernels import strongest_kernel as _strongest_kernel
 
-__all__ = ["pair_cosines", "probe_terms", "story_candidate_pairs", "strongest_terms"]
+__all__ = ["masked_pair_cosines", "pair_cosines", "probe_terms", "story_candidate_pairs",
+           "strongest_terms"]
 
 
 #: Rows per block of the probe product (bounds the memory of its output).
@@ -183,3 +186,29 @@ def pair_cosines(vectors: csr_matrix, rows: I64, cols: I64, workers: int = 1) ->
                                    n_columns),
         split_runs(rows, workers), workers)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def masked_pair_cosines(vectors: csr_matrix, columns: npt.NDArray[np.bool_], rows: I64,
+                        cols: I64, workers: int = 1) -> F64:
+    """Cosine of rows ``rows[k]`` and ``cols[k]`` of ``vectors`` over the marked ``columns``
+    alone (each row taken without its other columns and normalized again; 0 for a row with
+    nothing in them). Only the rows of the pairs are copied: for a few pairs of a large
+    matrix. ``rows`` sorted, as :func:`pair_cosines` reads them best.
+
+    >>> v = csr_matrix(np.array([[0.6, 0.8, 0.0], [0.0, 0.6, 0.8]]))
+    >>> masked_pair_cosines(v, np.array([False, True, True]), np.array([0]),
+    ...                     np.array([1])).round(2).tolist()
+    [0.6]
+    """
+    if rows.size == 0:
+        return np.zeros(0)
+    involved = sorted_unique(np.concatenate([rows, cols]))
+    part = csr_matrix(vectors)[involved]
+    marked = np.zeros(max(part.shape[1], columns.size), dtype=bool)
+    marked[:columns.size] = columns
+    part.data = np.where(marked[part.indices], part.data, 0.0)
+    norms = np.sqrt(np.add.reduceat(np.r_[part.data ** 2, 0.0], part.indptr[:-1])
+                    * (np.diff(part.indptr) > 0))
+    part.data /= np.repeat(np.where(norms > 0.0, norms, 1.0), np.diff(part.indptr))
+    return pair_cosines(part, np.searchsorted(involved, rows), np.searchsorted(involved, cols),
+                        workers)

@@ -27,7 +27,12 @@
 5. **Time, and the days leads name.** Groups whose nearest members are within
    ``story_window_days`` are compared on similarity alone; further apart, a pair needs more
    in common (``story_gap_penalty`` per doubling of the gap), and beyond
-   ``story_max_gap_days`` it is never linked. Leads date their event ("shot on Elm Street
+   ``story_max_gap_days`` it is never linked. Such a pair's names are not compared (a
+   follow-up names whom the first reports could not: a suspect, a victim identified); what
+   happened is (``story_content_agreement``, the cosine of the words that are no name,
+   place or figure), or a report of another incident in the same town weeks later, sharing
+   its town, police department, spokesman and stock phrases, would join. Leads date their
+   event ("shot on Elm Street
    Thursday", "the September 4 stabbing"; ``_text.dates``): a follow-up naming the day of
    another group's report is as near to it as a report of that day, and two groups whose
    leads name days ``story_day_conflict_days`` apart or more report two events, so are not
@@ -50,7 +55,7 @@ from scipy.sparse import csr_matrix
 from .._core.config import DedupConfig
 from .._core.types import F64, I64
 from .._near_duplicates.groups import GroupAssignment
-from .candidates import pair_cosines, story_candidate_pairs
+from .candidates import masked_pair_cosines, pair_cosines, story_candidate_pairs
 from .sparse_linkage import Agreement, average_linkage_clusters, number_by_first_node
 from .vectors import group_vectors
 
@@ -136,7 +141,8 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
                   pairs_from: float | None = None,
                   naming: npt.NDArray[np.bool_] | None = None,
                   title_only: npt.NDArray[np.bool_] | None = None,
-                  on_compared: Callable[[I64, I64, F64], None] | None = None
+                  on_compared: Callable[[I64, I64, F64], None] | None = None,
+                  plain_columns: npt.NDArray[np.bool_] | None = None
                   ) -> StoryAssignment:
     """Cluster groups into stories (see the module docstring).
 
@@ -158,6 +164,10 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     ``named_days`` holds the earliest and the latest day each group's leads name (one
     ``(first, last)`` row per group, days since 1970-01-01, NaN when none; see
     ``_text.dates``): step 5 of the module docstring.
+    ``plain_columns`` (``GroupVectors.plain_columns``: the columns of ``vectors`` that are
+    no name, place or figure) give step 5's check of what happened between groups published
+    further apart than ``story_window_days`` (``config.story_content_agreement``); without
+    them it is not made.
     ``digests`` (:class:`Digests`) are groups of digest pages, kept out of the clustering:
     similar to each article they carry, a digest would chain their stories. Each then joins
     the story of the groups it carries if they are in one, else is a story of its own.
@@ -208,6 +218,15 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
         # counts 0 in the clusters' mean). With story_window_days None, dates are ignored.
         linked &= ~(_day_distance(named_days[rows], named_days[cols])
                     >= config.story_day_conflict_days)
+    if (plain_columns is not None and config.story_content_agreement is not None
+            and published_gap is not None and config.story_window_days is not None):
+        # Far apart, names are not compared (below): what happened must be (the words that
+        # are no name, place or figure), or a report of another incident in the same town
+        # weeks later, with its police department, spokesman and stock phrases, links.
+        far = np.flatnonzero(linked & (np.nan_to_num(published_gap, nan=0.0)
+                                       > config.story_window_days))
+        linked[far] = masked_pair_cosines(vectors, plain_columns, rows[far], cols[far],
+                                          config.workers) >= config.story_content_agreement
     agreement = None
     if names is not None and config.story_name_agreement is not None:
         agreed = pair_cosines(names, rows, cols, config.workers)

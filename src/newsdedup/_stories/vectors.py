@@ -73,6 +73,10 @@ class GroupVectors:
     #: Groups naming something: a member with a name or figure in a paragraph written in a
     #: script with case (``Features.names``). The others have nothing to agree on.
     named: npt.NDArray[np.bool_]
+    #: The columns of ``terms`` that are no name, place or figure: the words that tell what
+    #: happened (``_stories.candidates.masked_pair_cosines``).
+    plain_columns: npt.NDArray[np.bool_] = attrs.field(
+        factory=lambda: np.zeros(0, dtype=bool))
 
 
 def group_vectors(features: Features | list[Features], groups: GroupAssignment,
@@ -158,12 +162,12 @@ def _vectors(features: Features | list[Features], groups: GroupAssignment,
     if with_names:
         named = salient_term[term_ids]
         name_offsets = counts_before(named, offsets)
-        names = rows.weigh(name_offsets, term_ids[named], counts[named], boost, salient_term,
-                           None)
+        names, _ = rows.weigh(name_offsets, term_ids[named], counts[named], boost,
+                              salient_term, None)
     if chrome is not None:
         counts = np.where(chrome, np.uint8(0), counts)  # a count of 0 weighs 0
-    terms = rows.weigh(offsets, term_ids, counts, boost, salient_term, own_share)
-    return GroupVectors(terms, names, naming)
+    terms, columns = rows.weigh(offsets, term_ids, counts, boost, salient_term, own_share)
+    return GroupVectors(terms, names, naming, ~salient_term[columns])
 
 
 @attrs.frozen(slots=True)
@@ -181,8 +185,10 @@ class _Rows:
     uncounted: npt.NDArray[np.bool_] | None = None
 
     def weigh(self, offsets: I64, term_ids: I32, counts: npt.NDArray[np.uint8], boost: F64,
-              salient_term: npt.NDArray[np.bool_], own_share: F64 | None) -> csr_matrix:
-        """Steps 2 and 3 of the module docstring over the given entries (CSR by article)."""
+              salient_term: npt.NDArray[np.bool_], own_share: F64 | None
+              ) -> tuple[csr_matrix, npt.NDArray[np.bool_]]:
+        """Steps 2 and 3 of the module docstring over the given entries (CSR by article):
+        the group rows, and which terms are their columns (the shared ones, in order)."""
         groups, n_terms = self.groups, self.n_terms
         # Members of each group in article order (the order their rows are summed in).
         n_groups = len(groups.canonical)
@@ -217,7 +223,7 @@ class _Rows:
         share = np.ones(n_groups) if own_share is None else own_share
         kept = _weigh_and_keep(indptr, indices, data, idf, full_idf, shared, column, share)
         return csr_matrix((data[:kept], indices[:kept], indptr),
-                          shape=(n_groups, max(int(shared.sum()), 1)))
+                          shape=(n_groups, max(int(shared.sum()), 1))), shared
 
 
 def _boost(term_ids: I32, counts: npt.NDArray[np.uint8], salient: npt.NDArray[np.uint8],
