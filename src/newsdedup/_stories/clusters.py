@@ -32,11 +32,11 @@
    happened is (``story_content_agreement``, the cosine of the words that are no name,
    place or figure), or a report of another incident in the same town weeks later, sharing
    its town, police department, spokesman and stock phrases, would join. Leads date their
-   event ("shot on Elm Street
-   Thursday", "the September 4 stabbing"; ``_text.dates``): a follow-up naming the day of
-   another group's report is as near to it as a report of that day, and two groups whose
-   leads name days ``story_day_conflict_days`` apart or more report two events, so are not
-   linked directly (two robberies in one town that week, told in the same stock sentences).
+   event ("shot on Elm Street Thursday", "the September 4 stabbing"; ``_text.dates``): a
+   follow-up naming the day of another group's report is as near to it as a report of that
+   day, and two groups whose leads name days ``story_day_conflict_days`` apart or more
+   report two events, so are not linked directly (two robberies in one town that week, told
+   in the same stock sentences).
 
 Optionally (``story_embedding_weight > 0``, the ``[embed]`` extra) each pair's similarity is a
 blend of the lexical cosine and the cosine of sentence embeddings; candidates still come from
