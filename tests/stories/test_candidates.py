@@ -173,3 +173,24 @@ def test_masked_pair_cosines_equal_dense_cosines_over_the_columns() -> None:
     np.testing.assert_allclose(masked_pair_cosines(vectors, everything, rows, cols),
                                pair_cosines(vectors, rows, cols), atol=1e-12)
     assert masked_pair_cosines(vectors, columns, rows[:0], cols[:0]).size == 0
+
+
+def test_rows_given_more_budget_find_what_the_budget_hid() -> None:
+    """A row whose shared term has a long posting finds its partners only with more budget
+    (``wider``); the other rows' pairs stay what they were, on any workers."""
+    dense = np.zeros((7, 8))
+    dense[:6, 0] = 0.8  # a term all of rows 0-5 hold: a posting of 6
+    for row in range(6):
+        dense[row, row + 1] = 0.6  # a term of each row's own: a posting of 1
+    dense[6, 7] = 1.0
+    vectors = csr_matrix(dense / np.linalg.norm(dense, axis=1, keepdims=True))
+    rows, cols = story_candidate_pairs(vectors, keep=4, budget=3, floor=0.3)
+    assert rows.size == 0
+    wider = np.array([2])
+    rows, cols = story_candidate_pairs(vectors, keep=4, budget=3, floor=0.3, wider=wider,
+                                       wider_budget=10)
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [
+        (0, 2), (1, 2), (2, 3), (2, 4), (2, 5)]
+    for workers in (2, 3):
+        again = story_candidate_pairs(vectors, 4, 3, 0.3, workers, wider, 10)
+        assert again[0].tobytes() == rows.tobytes() and again[1].tobytes() == cols.tobytes()

@@ -67,10 +67,12 @@ def strongest_terms(matrix: csr_matrix, keep: int, workers: int = 1) -> csr_matr
     return result
 
 
-def probe_terms(index: csr_matrix, budget: int, workers: int = 1) -> csr_matrix:
+def probe_terms(index: csr_matrix, budget: int, workers: int = 1,
+                postings: I64 | None = None) -> csr_matrix:
     """The entries of ``index`` each row probes, best weight per posting first, within budget.
 
-    A term's posting length is the number of rows of ``index`` holding it. Each row takes its
+    A term's posting length is the number of rows of ``index`` holding it (or ``postings``,
+    when the rows are some of the index's). Each row takes its
     entries by decreasing weight over posting length (ties by term id) while the running
     total of their posting lengths is at most ``budget``. Ranges of rows are read on
     ``workers`` threads (the same result for any number).
@@ -84,7 +86,8 @@ def probe_terms(index: csr_matrix, budget: int, workers: int = 1) -> csr_matrix:
     index = csr_matrix(index)
     index.sort_indices()
     indptr = index.indptr.astype(np.int64)
-    postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
+    if postings is None:
+        postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
     chosen = _by_rows(lambda rows, indices, data: _probe_kernel(rows, indices, data, postings,
                                                                 budget),
                       indptr, (index.indices, index.data), workers)
@@ -122,10 +125,12 @@ def _select(matrix: csr_matrix, indptr: I64, chosen: npt.NDArray[np.bool_]) -> c
 
 
 def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
-                          floor: float, workers: int = 1) -> tuple[I64, I64]:
+                          floor: float, workers: int = 1,
+                          wider: I64 | None = None, wider_budget: int = 0) -> tuple[I64, I64]:
     """Pairs ``i < j`` of rows found by the bounded probe (see the module docstring), in
-    order of ``(i, j)``. Blocks of rows are probed on ``workers`` threads (the same pairs for
-    any number).
+    order of ``(i, j)``; the rows ``wider`` (ascending) probe ``wider_budget`` postings
+    instead. Blocks of rows are probed on ``workers`` threads (the same pairs for any
+    number).
 
     >>> import numpy as np
     >>> from scipy.sparse import csr_matrix
@@ -139,10 +144,13 @@ def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
     transposed = csr_matrix(index.T)
     n_rows = index.shape[0]
 
-    def block_keys(start: int) -> I64:
-        block = (probe[start:start + _BLOCK_ROWS] @ transposed).tocoo()
+    def block_keys(start: int, probing: csr_matrix = probe, numbers: I64 | None = None
+                   ) -> I64:
+        block = (probing[start:start + _BLOCK_ROWS] @ transposed).tocoo()
         reached = block.data >= floor
         row = block.row[reached].astype(np.int64) + start
+        if numbers is not None:
+            row = numbers[row]
         col = block.col[reached].astype(np.int64)
         apart = row != col
         row, col = row[apart], col[apart]
@@ -150,6 +158,12 @@ def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
         return keys
 
     found = map_in_threads(block_keys, list(range(0, n_rows, _BLOCK_ROWS)), workers)
+    if wider is not None and wider.size:
+        # The rows given more budget probe again, against the postings of every row.
+        postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
+        more = probe_terms(index[wider], wider_budget, workers, postings)
+        found += map_in_threads(lambda start: block_keys(start, more, wider),
+                                list(range(0, wider.size, _BLOCK_ROWS)), workers)
     keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     del found
     keys.sort()  # in place: at a million articles there are tens of millions of keys
