@@ -339,6 +339,17 @@ def test_follow_ups_naming_their_day_look_further_for_their_incident(
     assert count > 500 and joined >= 0.985 > common
 
 
+def test_a_dated_crawl_gives_the_same_stories_in_any_order() -> None:
+    """Follow-ups probing further and the content check beyond the window depend on the
+    groups, not on the input order: a shuffled crawl gives the same stories, ids included."""
+    from newsdedup._corpora.messy_incidents import incident_crawl
+
+    articles = list(incident_crawl(600, seed=3).articles)
+    first = {a.id: a.story_id for a in dedup(articles).articles}
+    random.Random(1).shuffle(articles)
+    assert {a.id: a.story_id for a in dedup(articles).articles} == first
+
+
 def test_real_reports_spread_over_weeks_keep_their_events(ecbplus: list[dict[str, str]]) -> None:
     """ECB+ events, each one's reports spread evenly over 1 to 8 weeks (as in
     benchmarks/stories.py): real reports far apart still tell their event alike, so the
