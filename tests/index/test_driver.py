@@ -112,6 +112,19 @@ def test_an_inflected_corpus_in_batches_gives_the_batch_result() -> None:
         _expected(expected))
 
 
+def test_a_dated_crawl_in_batches_gives_the_batch_result() -> None:
+    """The story rules that read dates (follow-ups probing further, what happened compared
+    beyond the window, days named in leads) decide in an add as in one dedup(): a crawl of
+    look-alike incidents with template pages and follow-ups, in three batches."""
+    from newsdedup._corpora.messy_incidents import incident_crawl
+
+    articles = list(incident_crawl(150, seed=4).articles)
+    index = open_index(":memory:")
+    add_in_batches(index, articles, [40, 90, 200])
+    assert _normalised(_state(index, [a.id for a in articles])) == _normalised(
+        _expected(dedup(articles)))
+
+
 def test_add_decisions_match_dedup_of_everything_so_far() -> None:
     """Each add's decisions are those of dedup() over all articles stored so far."""
     index = open_index(":memory:")
