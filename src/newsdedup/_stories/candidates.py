@@ -140,7 +140,9 @@ def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
     [(0, 1), (1, 2)]
     """
     index = strongest_terms(vectors, keep, workers)
-    probe = probe_terms(index, budget, workers)
+    # Posting lengths over every row: the rows given more budget read the same postings.
+    postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
+    probe = probe_terms(index, budget, workers, postings)
     transposed = csr_matrix(index.T)
     n_rows = index.shape[0]
 
@@ -160,7 +162,6 @@ def story_candidate_pairs(vectors: csr_matrix, keep: int, budget: int,
     found = map_in_threads(block_keys, list(range(0, n_rows, _BLOCK_ROWS)), workers)
     if wider is not None and wider.size:
         # The rows given more budget probe again, against the postings of every row.
-        postings = np.bincount(index.indices, minlength=index.shape[1]).astype(np.int64)
         more = probe_terms(index[wider], wider_budget, workers, postings)
         found += map_in_threads(lambda start: block_keys(start, more, wider),
                                 list(range(0, wider.size, _BLOCK_ROWS)), workers)

@@ -189,11 +189,12 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
     n_groups = len(groups.canonical)
     if n_groups == 0:
         return StoryAssignment(np.zeros(0, dtype=np.int64), 0)
+    spans = _spans(group_times)
     looking_back = None
     if named_days is not None and config.story_window_days is not None:
         # A follow-up names the day of its event ("the August 3 robbery"): it looks further
         # for the reports of that day, among as many others told alike.
-        first_published = _spans(group_times)[:, 0] / 86400.0
+        first_published = spans[:, 0] / 86400.0
         looking_back = np.flatnonzero(named_days[:, 0]
                                       <= first_published - _FOLLOW_UP_NAMED_DAYS)
     rows, cols = story_candidate_pairs(vectors, _CANDIDATE_TERMS, _PROBE_BUDGET,
@@ -204,7 +205,7 @@ def build_stories(vectors: csr_matrix, groups: GroupAssignment, group_times: F64
         rows, cols = rows[keep], cols[keep]
     gap_days = published_gap = None
     if config.story_window_days is not None:
-        published_gap, gap_days = _gaps(_spans(group_times), rows, cols, named_days)
+        published_gap, gap_days = _gaps(spans, rows, cols, named_days)
         if config.story_max_gap_days is not None:
             # Before verification: pairs further apart are never linked.
             inside = ~(gap_days > max(config.story_max_gap_days, config.story_window_days))
