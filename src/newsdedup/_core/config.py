@@ -112,7 +112,9 @@ class DedupConfig:
     #: ... or when they differ by at most this many edited words (estimated from the
     #: shingles each does not share): on a 40-word brief, three edited words change half of
     #: its 5-word shingles. (Two different texts sharing only a few sentences differ by many
-    #: more words; see _near_duplicates/links.py.)
+    #: more words; see _near_duplicates/links.py.) A short text (up to 40 content tokens)
+    #: whose shingles are too few to tell is compared word by word: within this many word
+    #: edits of the other, or of its first words (see _near_duplicates/word_edits.py).
     near_duplicate_edits: int = attrs.field(default=3, validator=_non_negative_int)
     #: A shorter article is a copy contained in a longer one at this containment ...
     containment_threshold: float = attrs.field(default=0.8, validator=_unit_interval)

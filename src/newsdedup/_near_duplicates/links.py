@@ -34,7 +34,7 @@ other, which no group decision reads, are not made.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -60,6 +60,7 @@ from .groups import GroupAssignment
 from .paragraph_matches import EDITED_LINE_SHARED, TEXT_TOKENS, ParagraphMatches, text_lines
 from .shared import shared_paragraphs
 from .verify import PairSimilarity, count_shared
+from .word_edits import content_tokens, link_candidates, word_edited_copies
 
 __all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "TEXT_TOKENS", "ArticleLinks",
            "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles",
@@ -250,12 +251,15 @@ _EDITED_MIN_JACCARD = 0.4
 
 def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.NDArray[np.bool_],
                   classes: CopyClasses, preference: Preference, config: DedupConfig,
-                  id_rank: I64 | None = None) -> ArticleLinks:
+                  id_rank: I64 | None = None, texts: Sequence[str] | None = None
+                  ) -> ArticleLinks:
     """Link the copy classes whose content paragraphs match (see the module docstring).
 
     ``id_rank`` (each article's rank by id; default: its position) orients an exact
     containment tie, equal containment both ways: the class whose representative has the
     lower rank is the contained one, so that the relation does not depend on the input order.
+    ``texts`` (the articles' texts) let short texts the shingles leave undecided be compared
+    word by word (``_near_duplicates.word_edits``).
     """
     n_articles = features.n_articles
     n_classes = classes.n_classes
@@ -384,12 +388,22 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     relation[contained & ~named] = PARTIAL_REUSE
     copy = ((a_contained & covers_a) | (b_contained & covers_b)) & named
     duplicate = near | copy
+    # Short texts the shingles left undecided, read word by word (see word_edits).
+    word_near, word_a, word_b = word_edited_copies(
+        features, allowed, texts, rep_a, rep_b,
+        *link_candidates(content_tokens(features, allowed), rep_a, rep_b, unshared_a,
+                         unshared_b, close & ~duplicate, config), config)
+    relation[word_near] = NEAR_DUPLICATE
+    relation[word_a] = CONTAINED_IN
+    relation[word_b] = CONTAINS
+    near |= word_near
+    duplicate |= word_near | word_a | word_b
 
     # An edited copy of the other (a few words substituted: as many shingles of its own as
     # the other has, within the edit budget) is its whole text, whatever the edits cost its
     # coverage: not a part of it beside another part (see _find_digests).
     whole_copy = ((edits <= budget) & (np.minimum(unshared_a, unshared_b) > 0)
-                  & (np.abs(unshared_a - unshared_b) <= 1))
+                  & (np.abs(unshared_a - unshared_b) <= 1)) | word_near
     class_digest = _find_digests(a, b, np.where(whole_copy, 1.0, a_in_b),
                                  np.where(whole_copy, 1.0, b_in_a), a_first, config, n_classes)
     class_digest |= _carried_digests(features, matches, allowed, representative, a, b, a_in_b,

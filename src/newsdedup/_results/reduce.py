@@ -149,7 +149,8 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
                          text_keys(features, matches, allowed), published)
     classes = copy_classes(features.paragraph_article, matches.unique_of, allowed, len(corpus),
                            ranking.rank)
-    links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank)
+    links = link_articles(features, matches, allowed, classes, ranking, settings, id_rank,
+                          texts)
     release_free_memory(freed=scale)
     content = content_sizes(features, links, allowed, matches, settings.workers)
     stage("groups")

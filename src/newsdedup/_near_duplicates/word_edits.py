@@ -1,0 +1,195 @@
+"""Short texts compared word by word: edited copies too short for their shingles.
+
+A shingle of ``shingle_size`` words survives no edit inside it. One edited word in a line of
+seven leaves none of its three shingles; two in a twelve-word line (a URL line, a headline)
+leave one of eight. On a short text the shingles an edited copy still shares are then as
+few as those two different texts share (a stock phrase), so the article links
+(``_near_duplicates.links``) cannot tell the copy by its shingles: two different lines of
+one site differ in as many. Its words in order can: a repost that replaced two of nineteen
+words has the other seventeen in the original's order.
+
+Looked at here are only the linked pairs (they share a matched paragraph) that the
+shingles left undecided: close in time, the shorter side's content at most
+``WORD_CHECK_TOKENS`` tokens (a longer text edited in ``near_duplicate_edits`` words keeps
+shingles enough for the shingle rules), and as few shingles apart as ``near_duplicate_edits``
+edited words can make (see :func:`link_candidates`). Their content paragraphs (those not
+boilerplate) are read from the texts, tokenized as the shingles are, and aligned:
+
+- **an edited copy** (near-duplicate): the two token sequences are at most
+  ``near_duplicate_edits`` word edits apart (Levenshtein over words);
+- **an edited lead excerpt** (contained copy): the shorter is that close to the longer's
+  first words (a repost cut to its first line, edited), and covers ``excerpt_coverage`` of
+  its tokens.
+
+Either way the words the copy has in common with its original must be many against its
+edits: at least ``shingle_size`` of them per edit and one run more (``(edits + 1) ×
+shingle_size`` tokens on the shorter side), so a line of seven words is a copy with one edit
+and not with two. And an edit changes words, not names or figures (the rule of the shingle
+links: two formulaic reports of other incidents differ in an age, a street, a town): the
+words one side put in place of the other's (for an excerpt, the excerpt's) are no salient
+word of its paragraph (``Features.names``). Without the texts (never in the batch run or the
+index, which keep or store them) nothing is looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import Editops, Levenshtein
+
+from .._core.config import DedupConfig
+from .._core.types import I64
+from .._text.features import Features
+from .._text.terms import term_tokens
+from .._text.tokenize import hash_texts
+
+__all__ = ["WORD_CHECK_TOKENS", "content_tokens", "link_candidates", "word_edited_copies"]
+
+#: Content tokens of the shorter side up to which a pair is compared word by word. Above, a
+#: text edited in ``near_duplicate_edits`` (3) words keeps most of its shingles (a text of
+#: 40 tokens, 36 shingles, keeps 21 or more: Jaccard 0.41 and up, the shingle rules' line).
+WORD_CHECK_TOKENS = 40
+
+_Words = tuple[list[int], list[bool]]
+
+
+def content_tokens(features: Features, allowed: npt.NDArray[np.bool_]) -> I64:
+    """Tokens of each article's content paragraphs (``allowed``)."""
+    counts: I64 = np.bincount(features.paragraph_article,
+                              weights=np.where(allowed, features.token_counts, 0),
+                              minlength=features.n_articles).astype(np.int64)
+    return counts
+
+
+def link_candidates(tokens: I64, a: I64, b: I64, unshared_a: I64, unshared_b: I64,
+                    wanted: npt.NDArray[np.bool_], config: DedupConfig
+                    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_],
+                               npt.NDArray[np.bool_]]:
+    """Where ``wanted``, the pairs :func:`word_edited_copies` looks at: ``(near, a_lead,
+    b_lead)``, possible edited copies of each other and possible edited lead excerpts of
+    ``b[k]`` (``a_lead``) or of ``a[k]`` (``b_lead``).
+
+    ``tokens`` are the articles' content tokens (:func:`content_tokens`); ``unshared_a``
+    and ``unshared_b`` the shingles each side does not share with the other. A word edit
+    changes at most ``shingle_size`` shingles of a side, so an edited copy lacks at most
+    ``near_duplicate_edits × shingle_size`` of the other's shingles on each side and is as
+    many tokens long within the edits; an edited excerpt lacks that many on its own side.
+    """
+    edits = config.near_duplicate_edits
+    budget = edits * config.shingle_size
+    shorter = np.minimum(tokens[a], tokens[b])
+    short = wanted & (shorter <= WORD_CHECK_TOKENS) & (shorter >= config.shingle_size)
+    near = (short & (unshared_a <= budget) & (unshared_b <= budget)
+            & (np.abs(tokens[a] - tokens[b]) <= edits))
+    a_lead = short & (tokens[a] < tokens[b]) & (unshared_a <= budget)
+    b_lead = short & (tokens[b] < tokens[a]) & (unshared_b <= budget)
+    return near, a_lead, b_lead
+
+
+def word_edited_copies(features: Features, allowed: npt.NDArray[np.bool_],
+                       texts: Sequence[str] | None, a: I64, b: I64,
+                       near: npt.NDArray[np.bool_], a_lead: npt.NDArray[np.bool_],
+                       b_lead: npt.NDArray[np.bool_], config: DedupConfig
+                       ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_],
+                                  npt.NDArray[np.bool_]]:
+    """Which of the pairs ``(a[k], b[k])`` (article numbers) that :func:`link_candidates`
+    chose are edited copies: ``(near, a_lead, b_lead)`` as there, each decided on the
+    words in order (see the module docstring). All False without ``texts``."""
+    found = (np.zeros(a.size, dtype=bool), np.zeros(a.size, dtype=bool),
+             np.zeros(a.size, dtype=bool))
+    wanted = np.flatnonzero(near | a_lead | b_lead)
+    if texts is None or wanted.size == 0:
+        return found
+    words = _content_words(features, allowed, texts,
+                           np.union1d(a[wanted], b[wanted]))
+    edits = config.near_duplicate_edits
+    for k in wanted.tolist():
+        left, right = words[int(a[k])], words[int(b[k])]
+        if near[k] and _edited_copy(left, right, edits, config.shingle_size):
+            found[0][k] = True
+        elif a_lead[k]:
+            found[1][k] = _edited_lead(left, right, config)
+        elif b_lead[k]:
+            found[2][k] = _edited_lead(right, left, config)
+    return found
+
+
+def _edited_copy(left: _Words, right: _Words, edits: int, shingle_size: int) -> bool:
+    """Whether two texts' words are within ``edits`` word edits of each other, with
+    ``shingle_size`` words in common per edit and one run more, and one side's new words
+    naming nothing."""
+    distance = Levenshtein.distance(left[0], right[0], score_cutoff=edits)
+    if distance > edits or min(len(left[0]), len(right[0])) < (distance + 1) * shingle_size:
+        return False
+    operations = Levenshtein.editops(left[0], right[0])
+    return (not _new_names(operations, right, destination=True)
+            or not _new_names(operations, left, destination=False))
+
+
+def _edited_lead(inner: _Words, outer: _Words, config: DedupConfig) -> bool:
+    """Whether ``inner``'s words are within ``near_duplicate_edits`` word edits of
+    ``outer``'s first words (as many as ``inner`` has, give or take the edits), covering
+    ``excerpt_coverage`` of ``outer``, with ``shingle_size`` words per edit and one run more,
+    and naming nothing ``outer``'s lead lacks."""
+    edits = config.near_duplicate_edits
+    size = len(inner[0])
+    if size < config.excerpt_coverage * len(outer[0]):
+        return False
+    best, best_length = edits + 1, 0
+    for length in range(max(1, size - edits), min(len(outer[0]), size + edits) + 1):
+        distance = Levenshtein.distance(inner[0], outer[0][:length], score_cutoff=edits)
+        if distance < best:
+            best, best_length = distance, length
+    if best > edits or size < (best + 1) * config.shingle_size:
+        return False
+    operations = Levenshtein.editops(outer[0][:best_length], inner[0])
+    return not _new_names(operations, inner, destination=True)
+
+
+def _new_names(operations: Editops, words: _Words, destination: bool) -> bool:
+    """Whether a word an edit put into ``words`` (the edit's destination side, or its
+    source side when not ``destination``) is a salient one: a name, a place, a figure."""
+    for operation in operations:
+        removed = "delete" if destination else "insert"  # a word taken out of the other side
+        if operation.tag == removed:
+            continue
+        position = operation.dest_pos if destination else operation.src_pos
+        if position < len(words[1]) and words[1][position]:
+            return True
+    return False
+
+
+def _content_words(features: Features, allowed: npt.NDArray[np.bool_], texts: Sequence[str],
+                   articles: I64) -> dict[int, _Words]:
+    """Each of ``articles``' content words in order, as token hashes (the shingles' tokens)
+    with whether each is a salient word of its paragraph (``Features.names``, which hashes
+    words as the content terms do)."""
+    bounds = features.article_paragraphs
+    paragraphs = np.concatenate([np.arange(bounds[article], bounds[article + 1])
+                                 for article in articles.tolist()]).astype(np.int64)
+    paragraphs = paragraphs[allowed[paragraphs]]
+    pieces = features.paragraph_texts(texts, paragraphs)
+    tokens, terms = hash_texts(pieces), term_tokens(pieces)
+    per_token = np.diff(np.searchsorted(tokens.paragraph, np.arange(len(pieces) + 1)))
+    per_term = np.diff(np.searchsorted(terms.paragraph, np.arange(len(pieces) + 1)))
+    names_of = features.name_offsets
+    hashes = tokens.hashes.tolist()
+    term_hashes = (terms.hashes >> np.uint64(32)).astype(np.uint32).tolist()
+    token_start = np.concatenate([[0], np.cumsum(per_token)]).tolist()
+    term_start = np.concatenate([[0], np.cumsum(per_term)]).tolist()
+    owner = np.searchsorted(bounds, paragraphs, side="right") - 1
+    words: dict[int, _Words] = {int(article): ([], []) for article in articles.tolist()}
+    for number, (paragraph, article) in enumerate(zip(paragraphs.tolist(), owner.tolist(),
+                                                      strict=True)):
+        mine = hashes[token_start[number]:token_start[number + 1]]
+        names = set(features.names[names_of[paragraph]:names_of[paragraph + 1]].tolist())
+        if per_term[number] == per_token[number]:
+            salient = [term in names for term in
+                       term_hashes[term_start[number]:term_start[number + 1]]]
+        else:  # words cut otherwise than one per token: every word may be a name
+            salient = [True] * len(mine)
+        words[article][0].extend(mine)
+        words[article][1].extend(salient)
+    return words

@@ -1,0 +1,157 @@
+"""Short texts compared word by word (``_near_duplicates.word_edits``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import load_ecbplus
+from newsdedup import Article, DedupConfig, dedup
+from newsdedup._near_duplicates import word_edits
+from newsdedup._text.features import extract_features
+from newsdedup._text.normalize import token_text
+
+_ECB = {row["id"]: row["text"] for row in load_ecbplus()}
+# Real ECB+ documents of two short paragraphs: a URL line with a headline or date, and a
+# headline or a first sentence.
+_VIDEO = _ECB["4_6ecbplus"]
+_OBITUARY = _ECB["4_3ecbplus"]
+_DAY = "2013-06-06T{}:00:00Z"
+
+
+def _no_word_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turn the word-by-word check off (to show what it adds)."""
+    def nothing(features, allowed, texts, a, b, *rest):  # type: ignore[no-untyped-def]
+        return tuple(np.zeros(a.size, dtype=bool) for _ in range(3))
+    monkeypatch.setattr("newsdedup._near_duplicates.links.word_edited_copies", nothing)
+
+
+def test_the_real_texts_are_short() -> None:
+    """The documents these tests edit: two lines of 12 and 7 tokens (compared whole) and
+    of 20 and 25 (the first, an excerpt, compared with the whole)."""
+    for text, sizes in ((_VIDEO, [12, 7]), (_OBITUARY, [20, 25])):
+        assert [len(token_text(line).split()) for line in text.split("\n\n")] == sizes
+
+
+def test_a_short_article_with_two_edited_words_in_its_url_line_is_a_copy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repost of a two-line article (a URL line with its date, and a headline) with two
+    words of the URL line replaced shares one of its eight shingles and the headline's
+    three: Jaccard 0.22, too few shingles to tell an edit from another text. Word by word
+    it is the other's 19 words with two replaced: a near-duplicate, in the original's
+    group; without the check it is a group of its own."""
+    copy = _VIDEO.replace("nightly", "widely").replace("June", "recently")
+    articles = [Article("original", _VIDEO, published=_DAY.format(10)),
+                Article("copy", copy, published=_DAY.format(12))]
+    result = dedup(articles)
+    assert result.article("copy").group_id == result.article("original").group_id
+    assert result.article("copy").relation == "near-duplicate"
+    _no_word_check(monkeypatch)
+    assert dedup(articles).article("copy").group_id != result.article("original").group_id
+
+
+def test_a_lead_cut_and_edited_is_a_contained_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repost cut to the first line of a two-paragraph article with two words replaced
+    (its containment 0.38 in shingles, far under the excerpt rule's 0.9) is the original's
+    first 25 words with two replaced: a contained copy, in the original's group."""
+    lead = _OBITUARY.split("\n\n")[0]
+    edited = lead.replace("obituary", "reportedly").replace("in the", "in again")
+    articles = [Article("original", _OBITUARY, published=_DAY.format(10)),
+                Article("excerpt", edited, published=_DAY.format(12))]
+    result = dedup(articles)
+    assert result.article("excerpt").group_id == result.article("original").group_id
+    assert result.article("excerpt").relation == "contained-in"
+    _no_word_check(monkeypatch)
+    assert dedup(articles).article("excerpt").group_id != result.article("original").group_id
+
+
+def test_an_edit_of_a_name_or_a_figure_is_another_text() -> None:
+    """Two words of the URL line replaced, one of them a name or a figure on both sides
+    (another month, another day): another text (a report of another day in one formula),
+    not a copy; the same two words replaced by plain words: a copy. (The shingles decide
+    none of these: see the first test.)"""
+    plain = _VIDEO.replace("nightly", "widely")
+    variants = {"month": plain.replace("June", "July"),
+                "day": plain.replace("06, 2013", "07, 2013"),
+                "plain": plain.replace("June", "recently")}
+    for name, text in variants.items():
+        result = dedup([Article("report", _VIDEO, published=_DAY.format(10)),
+                        Article(name, text, published=_DAY.format(11))])
+        joined = result.article(name).group_id == result.article("report").group_id
+        assert joined is (name == "plain"), name
+
+
+def test_a_line_of_seven_words_is_a_copy_with_one_edit_not_two() -> None:
+    """Words in common must be many against the edits: ``shingle_size`` per edit and one
+    run more. A seven-word line with one word replaced keeps six in order (a copy); with
+    two, five (not one)."""
+    config = DedupConfig()
+    line = "The parliament election is over in Turkmenistan and the count has begun."
+    one = line.replace("is over", "is now over")  # an insertion: still one edit
+    two = line.replace("parliament", "general").replace("count", "tally")
+    features = extract_features([Article("a", line), Article("b", one), Article("c", two)],
+                                config)
+    allowed = np.ones(features.token_counts.size, dtype=bool)
+    texts = [line, one, two]
+    a, b = np.array([0, 0]), np.array([1, 2])
+    yes = np.array([True, True])
+    near, _, _ = word_edits.word_edited_copies(features, allowed, texts, a, b, yes, ~yes, ~yes,
+                                               config)
+    assert near.tolist() == [True, False]
+    # Twelve tokens: one edit needs ten, two fifteen.
+    assert len(token_text(line).split()) == 12
+    # Without the texts nothing is looked at.
+    assert not any(part.any() for part in word_edits.word_edited_copies(
+        features, allowed, None, a, b, yes, ~yes, ~yes, config))
+
+
+_FILLERS = ("reportedly", "still", "widely", "again", "now", "largely", "further")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 18), min_size=0, max_size=4, unique=True),
+       st.sampled_from(_FILLERS))
+def test_substitutions_are_counted_word_by_word(positions: list[int], filler: str) -> None:
+    """Replacing ``k`` words of the real 19-word two-line article by a plain word gives a
+    near-duplicate exactly when ``k <= near_duplicate_edits`` and the words left are enough
+    (19 >= (k + 1) * 5: two edits, not three). The copy's new words are plain, so one side
+    names nothing new whatever it replaced (a figure, a date): the names never block it.
+    The same either way round."""
+    config = DedupConfig()
+    words = token_text(_VIDEO.replace("\n\n", " ")).split()
+    assert len(words) == 19
+    edited = [filler if i in positions and words[i] != filler else word
+              for i, word in enumerate(words)]
+    changed = sum(a != b for a, b in zip(words, edited, strict=True))
+    original, copy = " ".join(words[:12]) + "\n\n" + " ".join(words[12:]), \
+        " ".join(edited[:12]) + "\n\n" + " ".join(edited[12:])
+    features = extract_features([Article("a", original), Article("b", copy)], config)
+    allowed = features.shingles.sizes > 0
+    texts = [original, copy]
+    yes, no = np.array([True]), np.array([False])
+    expected = changed <= config.near_duplicate_edits and (changed + 1) * 5 <= 19
+    for a, b in ((0, 1), (1, 0)):
+        near, _, _ = word_edits.word_edited_copies(
+            features, allowed, texts, np.array([a]), np.array([b]), yes, no, no, config)
+        assert near.tolist() == [expected]
+
+
+def test_only_short_close_pairs_within_the_edit_budget_are_looked_at() -> None:
+    """The candidates: the shorter side at most WORD_CHECK_TOKENS content tokens, each side
+    lacking at most ``near_duplicate_edits × shingle_size`` of the other's shingles (for an
+    excerpt, its own side), as long as each other within the edits for a copy."""
+    config = DedupConfig()
+    tokens = np.array([19, 19, 60, 25, 17, 45])
+    a, b = np.array([0, 0, 3, 0, 2, 0]), np.array([1, 2, 2, 4, 5, 1])
+    unshared_a = np.array([7, 7, 10, 15, 5, 7])
+    unshared_b = np.array([7, 40, 40, 12, 5, 16])
+    near, a_lead, b_lead = word_edits.link_candidates(tokens, a, b, unshared_a, unshared_b,
+                                                      np.ones(6, dtype=bool), config)
+    assert near.tolist() == [True, False, False, True, False, False]
+    assert a_lead.tolist() == [False, True, True, False, False, False]
+    assert b_lead.tolist() == [False, False, False, True, False, False]
+    # Far apart in time (not wanted): nothing.
+    assert not any(part.any() for part in word_edits.link_candidates(
+        tokens, a, b, unshared_a, unshared_b, np.zeros(6, dtype=bool), config))
