@@ -356,6 +356,20 @@ def test_a_one_shot_stream_gives_the_result_of_a_list() -> None:
     assert streamed.groups == REFERENCE.groups and streamed.stories == REFERENCE.stories
 
 
+def test_a_stream_without_rewrites_still_reads_short_texts_word_by_word() -> None:
+    """With rewrites off, a stream's texts are still kept on disk for the run: the links
+    read the short texts the shingles leave undecided (``word_edits``), so a stream groups
+    a short article's edited repost as a list does."""
+    text = next(row["text"] for row in load_ecbplus() if row["id"] == "4_6ecbplus")
+    articles = [Article("original", text, published="2013-06-06T10:00:00Z"),
+                Article("copy", text.replace("nightly", "widely").replace("June", "recently"),
+                        published="2013-06-06T12:00:00Z")]
+    listed = dedup(articles, rewrite_threshold=None)
+    streamed = dedup((article for article in articles), rewrite_threshold=None)
+    assert listed.article("copy").group_id == listed.article("original").group_id
+    assert streamed.groups == listed.groups
+
+
 def test_a_dataframe_gives_the_result_of_its_records() -> None:
     """dedup(df) reads the DataFrame's rows, with its empty cells (NaT dates, NaN titles) as
     missing fields, and keeps the texts as a list does."""

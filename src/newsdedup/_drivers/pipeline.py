@@ -60,11 +60,13 @@ def dedup(
         articles = from_dataframe(articles)
     if keep_text is None:
         keep_text = isinstance(articles, Sequence) and not isinstance(articles, str | bytes)
-    # A user's key and the embeddings read the texts: kept on the articles. Rewrites read
-    # the texts of the pairs they check (their supporting paragraphs, and whether a rewrite
-    # in part is one): a stream's are kept on disk for the run, so it finds what a list does.
+    # A user's key and the embeddings read the texts: kept on the articles. The links read
+    # the texts of short pairs the shingles leave undecided (``_near_duplicates.word_edits``)
+    # and rewrites those of the pairs they check (their supporting paragraphs, and whether
+    # a rewrite in part is one): a stream's are kept on disk for the run, so it finds what
+    # a list does.
     keep = keep_text or canonical_key is not None or settings.story_embedding_weight > 0.0
-    spill = not keep and settings.rewrite_threshold is not None
+    spill = not keep
     # Anything but an iterable of records goes to the features step as is, to be refused there.
     countable = isinstance(articles, Iterable) and not isinstance(
         articles, str | bytes | Mapping | Article)

@@ -1,8 +1,9 @@
 """Texts of a streamed corpus, kept on disk for the run.
 
 A stream's texts are not kept in memory (``features.collect_features``): a million articles
-hold gigabytes of text. A step that reads a few of them later (the rewrite support of
-``_stories.rewrite`` reads the paragraphs of the pairs it checks) gets them from
+hold gigabytes of text. A step that reads a few of them later (the article links read the
+short texts the shingles leave undecided, ``_near_duplicates.word_edits``; the rewrite
+support of ``_stories.rewrite`` the paragraphs of the pairs it checks) gets them from
 :class:`SpilledTexts` instead: each text is written, UTF-8, to an anonymous temporary file
 as it is read, and read back by position. Memory: one offset per article; disk: the texts'
 size. The file is deleted when the store is closed or collected.
