@@ -763,3 +763,31 @@ def test_digest_rule_equals_its_reference(seed: int, n_classes: int, density: fl
     expected = reference_find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
     found = links_module._find_digests(a, b, a_in_b, b_in_a, a_first, config, n_classes)
     assert found.tolist() == expected.tolist()
+
+
+_ROBBERY = ("A {place} was robbed Monday around 4:15 p.m., the Brookhaven Police Department "
+            "said.\n\nThe suspect was described as a man in his 20s wearing a dark hooded "
+            "sweatshirt and a face mask.{injured} The suspect showed a handgun and demanded "
+            "cash from the clerk.\n\n{middle}Officer Emily Henderson said detectives are "
+            "reviewing surveillance video from nearby homes and businesses.\n\nTips can be "
+            "left anonymously with Brookhaven Crime Stoppers at (555) 816-5600.")
+
+
+def test_a_lead_naming_another_place_is_no_edit() -> None:
+    """Two robberies of one afternoon told in one station's words, one at a pizza
+    restaurant on Grove Street, the other at a bank branch on Route 22: the first is
+    contained in the second to 0.8 and its lead names two words the other lacks, a quarter
+    of the lead's eight names: another place, no edit (an edit may bring one new name, or
+    under a quarter of a line's). A repost replacing one word is a copy."""
+    first = Article("first", _ROBBERY.format(
+        place="pizza restaurant on Grove Street", injured="", middle=""),
+        published="2022-06-28T10:40:00Z")
+    second = Article("second", _ROBBERY.format(
+        place="bank branch on Route 22", injured="\n\nNo one was injured.",
+        middle="He left with about $2,400 and fled on foot toward Oak Avenue. No other "
+        "details were immediately released.\n\n"), published="2022-06-29T06:00:00Z")
+    repost = Article("repost", first.text.replace("are reviewing", "were reviewing"),
+                     published="2022-06-28T15:00:00Z")
+    result = dedup([first, second, repost])
+    assert result.article("second").group_id != result.article("first").group_id
+    assert result.article("repost").group_id == result.article("first").group_id

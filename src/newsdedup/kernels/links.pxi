@@ -306,7 +306,7 @@ def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] 
                       double name_share):
     """For each pair ``(inner[k], outer[k])``, whether no text line of ``inner`` (marked in
     ``text_line``) that is an edited line of ``outer`` names more than ``most_new`` words
-    ``outer``'s terms lack *and* more than ``name_share`` of its names. An edited line
+    ``outer``'s terms lack *and* ``name_share`` of its names or more. An edited line
     holds at least ``share`` of its shingles, but not all, in one of ``outer``'s ``allowed``
     paragraphs (see ``_near_duplicates.links._names_kept``)."""
     cdef Py_ssize_t pair, n_pairs = inner.shape[0]
@@ -332,7 +332,7 @@ def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] 
                     missing = count_missing(name_data, name_offsets[line],
                                             name_offsets[line + 1], term_data,
                                             term_offsets[b], term_offsets[b + 1])
-                if missing <= most_new or missing <= name_share * n_names:
+                if missing <= most_new or missing < name_share * n_names:
                     continue
                 size = shingle_offsets[line + 1] - shingle_offsets[line]
                 best = 0
