@@ -172,7 +172,9 @@ def test_a_lead_excerpt_counts_by_paragraphs() -> None:
     """An article opening with short lines (a link, a headline, a dateline) then long ones:
     its first three paragraphs hold a third of its paragraphs but little of its text. As a
     repost cut there, it is a lead excerpt (a run of two paragraphs or more from the lead,
-    30% of them); its first paragraph alone, or three paragraphs from its middle, are not."""
+    a quarter of them); its first paragraph alone, or three paragraphs from its middle, are
+    not. Its first two of eight paragraphs (a lead excerpt of 30-45% in whole paragraphs,
+    rounded down) are one too."""
     source = next(Article(row["id"], row["text"]) for row in load_ecbplus()
                   if row["id"] == "16_2ecbplus")
     paragraphs = split_paragraphs(source.text)
@@ -185,6 +187,13 @@ def test_a_lead_excerpt_counts_by_paragraphs() -> None:
     for name, part in (("first", paragraphs[:1]), ("middle", paragraphs[3:6])):
         other = dedup([source, Article(name, "\n\n".join(part))])
         assert other.article(name).group_id != other.article(source.id).group_id, name
+    eight = next(Article(row["id"], row["text"]) for row in load_ecbplus()
+                 if row["id"] == "16_8ecbplus")
+    assert len(split_paragraphs(eight.text)) == 8
+    two = Article("two", "\n\n".join(split_paragraphs(eight.text)[:2]))
+    result = dedup([eight, two])
+    assert _match(result, eight.id, "two").jaccard < 0.2  # type: ignore[attr-defined]
+    assert result.article("two").group_id == result.article(eight.id).group_id
 
 
 _REPORT = ("Police in Harrisville are looking for a suspect who robbed a liquor store in the "
