@@ -37,7 +37,7 @@ def signature_kernel(offsets: I64, values: U32, rows: I64, a: U32, b: U32,
 def edited_line_names(article_paragraphs: I64, text_line: Bools, allowed: Bools,
                       shingle_offsets: I64, shingle_values: Hashes, name_offsets: I64,
                       names: U32, term_offsets: I64, terms: U32, inner: I64, outer: I64,
-                      share: float, most_new: int, name_share: float) -> Bools: ...
+                      share: float, most_new: int, name_share: float, days: U32) -> Bools: ...
 def unwrapped_containment_kernel(offsets: I64, mine: I64, article_paragraphs: I64,
                                  allowed: Bools, token_counts: I64, shingle_offsets: I64,
                                  shingle_values: Hashes, text_offsets: I64,

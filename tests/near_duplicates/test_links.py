@@ -393,20 +393,20 @@ def test_edited_line_names_kernel() -> None:
                              features.shingles.offsets, features.shingles.values,
                              features.name_offsets, features.names, features.article_terms,
                              features.terms, np.array([1, 2, 0]), np.array([0, 0, 2]), 0.25,
-                             1, 0.25)
+                             1, 0.25, links_module._WEEKDAYS)
     assert kept.tolist() == [False, True, True]
     # Allowing six new names a line (the lead names five of its own): all kept.
     assert edited_line_names(features.article_paragraphs, text_line, allowed,
                              features.shingles.offsets, features.shingles.values,
                              features.name_offsets, features.names, features.article_terms,
                              features.terms, np.array([1]), np.array([0]), 0.25, 6,
-                             0.25).tolist() == [True]
+                             0.25, np.zeros(0, dtype=np.uint32)).tolist() == [True]
     # Its own line, sharing no shingle, is no edit: with share 1.01 nothing is an edit.
     assert edited_line_names(features.article_paragraphs, text_line, allowed,
                              features.shingles.offsets, features.shingles.values,
                              features.name_offsets, features.names, features.article_terms,
                              features.terms, np.array([1]), np.array([0]), 1.01, 1,
-                             0.25).tolist() == [True]
+                             0.25, links_module._WEEKDAYS).tolist() == [True]
 
 
 def _roundup_sources() -> tuple[Article, Article]:
@@ -800,3 +800,35 @@ def test_a_lead_naming_another_place_is_no_edit() -> None:
     result = dedup([first, second, repost])
     assert result.article("second").group_id != result.article("first").group_id
     assert result.article("repost").group_id == result.article("first").group_id
+
+
+_BURGLARY = ("A Kent Ridge family returned home {day} to find their house on Spring Street "
+             "ransacked.\n\n{first}\n\nSgt. Anthony Walker said detectives are reviewing "
+             "surveillance video from nearby homes and businesses.\n\n{middle}It was not "
+             "immediately clear whether the incident was connected to any others in the "
+             "area.\n\nAnyone with information is asked to call the Kent Ridge Police "
+             "Department at (555) 102-8027.")
+
+
+def test_an_edit_never_moves_the_event_to_another_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two burglaries of one town three days apart, told in the station's words: most of
+    one report's shingles are in the other, and the only name the first's lead adds is
+    its day (Saturday against Wednesday), where an edit may bring one new name (a
+    corrected figure). A weekday it is not: two events, no copy. A repost of the first
+    replacing a plain word (or dropping the day) is a copy."""
+    first = Article("first", _BURGLARY.format(
+        day="Saturday", first="The burglar got in through a back window, police said.",
+        middle="No other details were immediately released.\n\n"),
+        published="2022-08-28T10:00:00Z")
+    second = Article("second", _BURGLARY.format(
+        day="Wednesday", first="Jewelry, electronics and about $5,200 in cash were taken. "
+        "The burglar got in through a back window, police said.", middle=""),
+        published="2022-08-31T07:00:00Z")
+    repost = Article("repost", first.text.replace("are reviewing", "were reviewing")
+                     .replace("home Saturday", "home"), published="2022-08-29T09:00:00Z")
+    result = dedup([first, second, repost])
+    assert result.article("second").group_id != result.article("first").group_id
+    assert result.article("repost").group_id == result.article("first").group_id
+    monkeypatch.setattr(links_module, "_WEEKDAYS", np.zeros(0, dtype=np.uint32))
+    any_day = dedup([first, second, repost])
+    assert any_day.article("second").group_id == any_day.article("first").group_id

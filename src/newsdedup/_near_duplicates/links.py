@@ -54,6 +54,7 @@ from .._kernels import union_kernel as _union_kernel
 from .._kernels import unwrapped_containment_kernel as _unwrapped_containment_kernel
 from .._text.features import Features
 from .._text.shingle import ShingleSets, ShingleValues
+from .._text.terms import term_tokens
 from .canonical import Preference
 from .copies import CopyClasses
 from .groups import GroupAssignment
@@ -246,6 +247,12 @@ _LEAD_SHARE = 0.25
 #: said" against "a bank branch on Route 22 ...": a quarter of them, no longer an edit).
 _NEW_NAMES = 1
 _NEW_NAME_SHARE = 0.25
+#: ... but never a weekday the other lacks: an edit may correct a figure, not move the event
+#: to another day (two burglaries of one town three days apart, told in the station's
+#: words, differ in their lead's day alone: "returned home Saturday" against "returned home
+#: Wednesday"). English weekdays, as ``_text.dates`` reads them; hashed as content terms.
+_WEEKDAYS = np.unique((term_tokens(["monday tuesday wednesday thursday friday saturday "
+                                    "sunday"]).hashes >> np.uint64(32)).astype(np.uint32))
 #: Below this Jaccard, two articles are not near-duplicates however few words differ (a short
 #: text has too few shingles for the count of differing words to mean anything), unless they
 #: share as many shingles as two edited lines of text (``EDITED_LINE_SHARED``: a sentence of
@@ -685,7 +692,7 @@ def _names_kept(features: Features, allowed: npt.NDArray[np.bool_], inner: I64,
                 features.article_paragraphs, text_line, allowed, features.shingles.offsets,
                 features.shingles.values, features.name_offsets, features.names,
                 features.article_terms, features.terms, inner[pairs], outer[pairs],
-                _EDITED_LINE_SHARE, new_names, new_share)
+                _EDITED_LINE_SHARE, new_names, new_share, _WEEKDAYS)
     return result
 
 

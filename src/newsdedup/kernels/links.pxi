@@ -297,18 +297,37 @@ cdef inline int64_t count_missing(const uint32_t* words, int64_t first, int64_t 
     return missing
 
 
+cdef inline int64_t count_missing_of(const uint32_t* words, int64_t first, int64_t first_end,
+                                     const uint32_t* sorted_words, int64_t start,
+                                     int64_t stop, const uint32_t* kinds,
+                                     int64_t n_kinds) noexcept nogil:
+    """How many values of ``words[first:first_end]`` that are among the ascending
+    ``kinds[:n_kinds]`` are not in the ascending run ``sorted_words[start:stop]``."""
+    cdef int64_t at, missing = 0
+    while first < first_end:
+        at = lower_bound_u32(kinds, n_kinds, words[first])
+        if at < n_kinds and kinds[at] == words[first]:
+            at = lower_bound_u32(sorted_words + start, stop - start, words[first])
+            if at == stop - start or sorted_words[start + at] != words[first]:
+                missing += 1
+        first += 1
+    return missing
+
+
 def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] text_line,
                       const uint8_t[::1] allowed, const int64_t[::1] shingle_offsets,
                       const hash_t[::1] shingle_values, const int64_t[::1] name_offsets,
                       const uint32_t[::1] names, const int64_t[::1] term_offsets,
                       const uint32_t[::1] terms, const int64_t[::1] inner,
                       const int64_t[::1] outer, double share, int64_t most_new,
-                      double name_share):
+                      double name_share, const uint32_t[::1] days):
     """For each pair ``(inner[k], outer[k])``, whether no text line of ``inner`` (marked in
     ``text_line``) that is an edited line of ``outer`` names more than ``most_new`` words
-    ``outer``'s terms lack *and* ``name_share`` of its names or more. An edited line
-    holds at least ``share`` of its shingles, but not all, in one of ``outer``'s ``allowed``
-    paragraphs (see ``_near_duplicates.links._names_kept``)."""
+    ``outer``'s terms lack *and* ``name_share`` of its names or more, or names one of
+    ``days`` (ascending: the weekdays' hashes) that ``outer`` lacks (an edit may correct a
+    figure, not move the event to another day). An edited line holds at least ``share`` of
+    its shingles, but not all, in one of ``outer``'s ``allowed`` paragraphs (see
+    ``_near_duplicates.links._names_kept``)."""
     cdef Py_ssize_t pair, n_pairs = inner.shape[0]
     kept = np.ones(n_pairs, dtype=np.uint8)
     cdef uint8_t[::1] out = kept
@@ -317,22 +336,31 @@ def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] 
     cdef const hash_t* values = &shingle_values[0]
     cdef const uint32_t* name_data = &names[0]
     cdef const uint32_t* term_data = &terms[0] if terms.shape[0] else NULL
-    cdef int64_t line, paragraph, size, best, found, a, b, missing, n_names
+    cdef const uint32_t* day_data = &days[0] if days.shape[0] else NULL
+    cdef int64_t n_days = days.shape[0]
+    cdef int64_t line, paragraph, size, best, found, a, b, missing, n_names, new_days
     with nogil:
         for pair in range(n_pairs):
             a = inner[pair]
             b = outer[pair]
             for line in range(article_paragraphs[a], article_paragraphs[a + 1]):
                 n_names = name_offsets[line + 1] - name_offsets[line]
-                if not text_line[line] or n_names <= most_new:
+                if not text_line[line] or n_names == 0:
                     continue
+                new_days = 0
                 if term_data == NULL:
                     missing = n_names
                 else:
                     missing = count_missing(name_data, name_offsets[line],
                                             name_offsets[line + 1], term_data,
                                             term_offsets[b], term_offsets[b + 1])
-                if missing <= most_new or missing < name_share * n_names:
+                    if missing and day_data != NULL:
+                        new_days = count_missing_of(name_data, name_offsets[line],
+                                                    name_offsets[line + 1], term_data,
+                                                    term_offsets[b], term_offsets[b + 1],
+                                                    day_data, n_days)
+                if new_days == 0 and (missing <= most_new
+                                      or missing < name_share * n_names):
                     continue
                 size = shingle_offsets[line + 1] - shingle_offsets[line]
                 best = 0
