@@ -35,6 +35,19 @@ def test_the_real_texts_are_short() -> None:
         assert [len(token_text(line).split()) for line in text.split("\n\n")] == sizes
 
 
+def _joined_word_by_word(monkeypatch: pytest.MonkeyPatch, original: str, copy: str,
+                         relation: str) -> None:
+    """``copy`` (published two hours after ``original``) is in the original's group with
+    ``relation``, and a group of its own without the word-by-word check."""
+    articles = [Article("original", original, published=_DAY.format(10)),
+                Article("copy", copy, published=_DAY.format(12))]
+    result = dedup(articles)
+    assert result.article("copy").group_id == result.article("original").group_id
+    assert result.article("copy").relation == relation
+    _no_word_check(monkeypatch)
+    assert dedup(articles).article("copy").group_id != result.article("original").group_id
+
+
 def test_a_short_article_with_two_edited_words_in_its_url_line_is_a_copy(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A repost of a two-line article (a URL line with its date, and a headline) with two
@@ -42,14 +55,9 @@ def test_a_short_article_with_two_edited_words_in_its_url_line_is_a_copy(
     three: Jaccard 0.22, too few shingles to tell an edit from another text. Word by word
     it is the other's 19 words with two replaced: a near-duplicate, in the original's
     group; without the check it is a group of its own."""
-    copy = _VIDEO.replace("nightly", "widely").replace("June", "recently")
-    articles = [Article("original", _VIDEO, published=_DAY.format(10)),
-                Article("copy", copy, published=_DAY.format(12))]
-    result = dedup(articles)
-    assert result.article("copy").group_id == result.article("original").group_id
-    assert result.article("copy").relation == "near-duplicate"
-    _no_word_check(monkeypatch)
-    assert dedup(articles).article("copy").group_id != result.article("original").group_id
+    _joined_word_by_word(monkeypatch, _VIDEO,
+                         _VIDEO.replace("nightly", "widely").replace("June", "recently"),
+                         "near-duplicate")
 
 
 def test_a_lead_cut_and_edited_is_a_contained_copy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,14 +65,9 @@ def test_a_lead_cut_and_edited_is_a_contained_copy(monkeypatch: pytest.MonkeyPat
     (its containment 0.38 in shingles, far under the excerpt rule's 0.9) is the original's
     first 25 words with two replaced: a contained copy, in the original's group."""
     lead = _OBITUARY.split("\n\n")[0]
-    edited = lead.replace("obituary", "reportedly").replace("in the", "in again")
-    articles = [Article("original", _OBITUARY, published=_DAY.format(10)),
-                Article("excerpt", edited, published=_DAY.format(12))]
-    result = dedup(articles)
-    assert result.article("excerpt").group_id == result.article("original").group_id
-    assert result.article("excerpt").relation == "contained-in"
-    _no_word_check(monkeypatch)
-    assert dedup(articles).article("excerpt").group_id != result.article("original").group_id
+    _joined_word_by_word(monkeypatch, _OBITUARY,
+                         lead.replace("obituary", "reportedly").replace("in the", "in again"),
+                         "contained-in")
 
 
 def test_an_edit_of_a_name_or_a_figure_is_another_text() -> None:
