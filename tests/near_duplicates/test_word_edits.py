@@ -158,3 +158,34 @@ def test_only_short_close_pairs_within_the_edit_budget_are_looked_at() -> None:
     # Far apart in time (not wanted): nothing.
     assert not any(part.any() for part in word_edits.link_candidates(
         tokens, a, b, unshared_a, unshared_b, np.zeros(6, dtype=bool), config))
+
+
+_STABBING = ("A 39-year-old woman was hospitalized after being stabbed outside a {place} on "
+             "Center Street.\n\n{middle}\n\nThe suspect ran from the scene before officers "
+             "arrived.{more}\n\nPolice said the investigation is ongoing.{end}")
+
+
+def test_weeks_later_a_copy_adds_no_line_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two stabbings on one street five weeks apart, told in the station's words: one is
+    contained in the other to a half within the edit budget and names nothing new, but it
+    adds a sentence of its own in the middle ("Police said the two men knew each other."):
+    another incident, no copy. A repost of it five weeks later whose short middle line
+    lost every shingle to one edited word ("men" -> "women") is a copy: that line is the
+    other's, edited, word by word."""
+    first = Article("first", _STABBING.format(
+        place="pizza restaurant", middle="The victim was taken to Regional Medical Center "
+        "in fair condition.", more=" Investigators remained at the scene for several hours.",
+        end=""), published="2021-04-29T08:00:00Z")
+    second = Article("second", _STABBING.format(
+        place="liquor store", middle="Police said the two men knew each other.", more="",
+        end=" No other details were immediately released."), published="2021-06-05T01:00:00Z")
+    repost = Article("repost", second.text.replace("two men", "two women"),
+                     published="2021-07-10T09:00:00Z")
+    result = dedup([first, second, repost])
+    assert result.article("second").group_id != result.article("first").group_id
+    assert result.article("repost").group_id == result.article("second").group_id
+    monkeypatch.setattr("newsdedup._near_duplicates.links.own_lines_edited",
+                        lambda features, allowed, texts, inner, outer, wanted, config:
+                        np.ones(inner.size, dtype=bool))
+    unchecked = dedup([first, second, repost])
+    assert unchecked.article("second").group_id == unchecked.article("first").group_id

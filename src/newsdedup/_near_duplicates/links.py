@@ -61,7 +61,12 @@ from .groups import GroupAssignment
 from .paragraph_matches import EDITED_LINE_SHARED, TEXT_TOKENS, ParagraphMatches, text_lines
 from .shared import shared_paragraphs
 from .verify import PairSimilarity, count_shared
-from .word_edits import content_tokens, link_candidates, word_edited_copies
+from .word_edits import (
+    content_tokens,
+    link_candidates,
+    own_lines_edited,
+    word_edited_copies,
+)
 
 __all__ = ["ALL_PAIRS_CARRIERS", "INVERSE_RELATION", "LINK_HUBS", "TEXT_TOKENS", "ArticleLinks",
            "article_content_sizes", "article_shingle_sets", "class_pairs", "link_articles",
@@ -409,6 +414,18 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     relation[word_b] = CONTAINS
     near |= word_near
     duplicate |= word_near | word_a | word_b
+    # Weeks later (past edited_copy_days), a copy under article_threshold edits words but
+    # adds no line of its own inside the text it copies (see word_edits.own_lines_edited):
+    # a formulaic report of another incident in the same words adds a sentence.
+    weeks = late & duplicate & (jaccard < config.article_threshold)
+    a_inner = weeks & (near | (relation == CONTAINED_IN))
+    b_inner = weeks & (near | (relation == CONTAINS))
+    edited_only = (own_lines_edited(features, allowed, texts, rep_a, rep_b, a_inner, config)
+                   & own_lines_edited(features, allowed, texts, rep_b, rep_a, b_inner,
+                                      config))
+    relation[~edited_only] = PARTIAL_REUSE
+    near &= edited_only
+    duplicate &= edited_only
 
     # An edited copy of the other (a few words substituted: as many shingles of its own as
     # the other has, within the edit budget) is its whole text, whatever the edits cost its

@@ -42,10 +42,12 @@ from rapidfuzz.distance import Editops, Levenshtein
 from .._core.config import DedupConfig
 from .._core.types import I64
 from .._text.features import Features
+from .._text.normalize import token_text
 from .._text.terms import term_tokens
 from .._text.tokenize import hash_texts
 
-__all__ = ["WORD_CHECK_TOKENS", "content_tokens", "link_candidates", "word_edited_copies"]
+__all__ = ["WORD_CHECK_TOKENS", "content_tokens", "link_candidates", "own_lines_edited",
+           "word_edited_copies"]
 
 #: Content tokens of the shorter side up to which a pair is compared word by word. Above, a
 #: text edited in ``near_duplicate_edits`` (3) words keeps most of its shingles (a text of
@@ -193,3 +195,53 @@ def _content_words(features: Features, allowed: npt.NDArray[np.bool_], texts: Se
         words[article][0].extend(mine)
         words[article][1].extend(salient)
     return words
+
+
+def own_lines_edited(features: Features, allowed: npt.NDArray[np.bool_],
+                     texts: Sequence[str] | None, inner: I64, outer: I64,
+                     wanted: npt.NDArray[np.bool_], config: DedupConfig
+                     ) -> npt.NDArray[np.bool_]:
+    """Where ``wanted``, whether every line of its own in the middle of ``inner[k]``'s text
+    is a line of ``outer[k]`` edited: a content paragraph sharing no shingle with
+    ``outer``'s content, after ``inner``'s first line that shares some and before its last
+    (a header or a footer is a repost's own), must be within ``near_duplicate_edits`` word
+    edits, and a fifth of its words, of one of ``outer``'s content paragraphs (an edit in a
+    short line may leave it no shingle). A copy reposted weeks later edits words; a report
+    of another incident in the same formula adds a sentence of its own ("Police said the
+    two men knew each other."). True where not wanted, and everywhere without the texts."""
+    result = np.ones(inner.size, dtype=bool)
+    pairs = np.flatnonzero(wanted)
+    if texts is None or pairs.size == 0:
+        return result
+    bounds = features.article_paragraphs
+    offsets, values = features.shingles.offsets, features.shingles.values
+    edits = config.near_duplicate_edits
+    for k in pairs.tolist():
+        mine = _content_paragraphs(bounds, allowed, int(inner[k]))
+        theirs = _content_paragraphs(bounds, allowed, int(outer[k]))
+        if mine.size < 3 or theirs.size == 0:
+            continue
+        union = np.unique(np.concatenate([values[offsets[p]:offsets[p + 1]]
+                                          for p in theirs.tolist()]))
+        shares = np.array([np.isin(values[offsets[p]:offsets[p + 1]], union,
+                                   assume_unique=True).any() for p in mine.tolist()])
+        sharing = np.flatnonzero(shares)
+        if sharing.size < 2:
+            continue
+        own = mine[sharing[0] + 1:sharing[-1]][~shares[sharing[0] + 1:sharing[-1]]]
+        if own.size == 0:
+            continue
+        lines, others = ([token_text(piece).split()
+                          for piece in features.paragraph_texts(texts, paragraphs)]
+                         for paragraphs in (own, theirs))
+        result[k] = all(any(Levenshtein.distance(line, other, score_cutoff=edits)
+                            <= min(edits, max(1, len(line) // config.shingle_size))
+                            for other in others) for line in lines)
+    return result
+
+
+def _content_paragraphs(bounds: I64, allowed: npt.NDArray[np.bool_], article: int) -> I64:
+    """The ``allowed`` (content) paragraphs of ``article``, in order."""
+    paragraphs = np.arange(bounds[article], bounds[article + 1], dtype=np.int64)
+    kept: I64 = paragraphs[allowed[paragraphs]]
+    return kept
