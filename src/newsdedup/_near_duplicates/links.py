@@ -20,6 +20,11 @@ paragraphs apart, that contains none of them, and a *briefing*: a page of teaser
 sentences of three or more articles' leads, beside a header and a footer of its own
 (``_carried_digests``).
 
+Edited copies (a few words substituted) and their names, wrappers and excerpts are read as
+``docs/design.md`` ("Copies of messy feeds") says; where a text is too short for its
+shingles to tell an edit from another text, and for a copy weeks later that holds a line
+the other lacks, the words are read in order from the texts (``_near_duplicates.word_edits``).
+
 **Linear in the copies.** A paragraph carried by a few classes pairs them all. One carried by
 more than ``ALL_PAIRS_CARRIERS`` (a wire story syndicated thousands of times with edits, a
 quote every outlet runs) would make a quadratic number of pairs: its carriers are compared
@@ -431,7 +436,7 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # the other has, within the edit budget) is its whole text, whatever the edits cost its
     # coverage: not a part of it beside another part (see _find_digests).
     whole_copy = ((edits <= budget) & (np.minimum(unshared_a, unshared_b) > 0)
-                  & (np.abs(unshared_a - unshared_b) <= 1)) | word_near
+                  & (np.abs(unshared_a - unshared_b) <= 1)) | (word_near & near)
     class_digest = _find_digests(a, b, np.where(whole_copy, 1.0, a_in_b),
                                  np.where(whole_copy, 1.0, b_in_a), a_first, config, n_classes)
     class_digest |= _carried_digests(features, matches, allowed, representative, a, b, a_in_b,
