@@ -185,7 +185,7 @@ def test_weeks_later_a_copy_adds_no_line_of_its_own(monkeypatch: pytest.MonkeyPa
     assert result.article("second").group_id != result.article("first").group_id
     assert result.article("repost").group_id == result.article("second").group_id
     monkeypatch.setattr("newsdedup._near_duplicates.links.own_lines_edited",
-                        lambda features, allowed, texts, inner, outer, wanted, config:
+                        lambda features, allowed, texts, inner, outer, wanted, unions, config:
                         np.ones(inner.size, dtype=bool))
     unchecked = dedup([first, second, repost])
     assert unchecked.article("second").group_id == unchecked.article("first").group_id

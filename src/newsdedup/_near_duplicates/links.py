@@ -425,9 +425,16 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     weeks = late & duplicate & (jaccard < config.article_threshold)
     a_inner = weeks & (near | (relation == CONTAINED_IN))
     b_inner = weeks & (near | (relation == CONTAINS))
-    edited_only = (own_lines_edited(features, allowed, texts, rep_a, rep_b, a_inner, config)
-                   & own_lines_edited(features, allowed, texts, rep_b, rep_a, b_inner,
-                                      config))
+    outers = np.zeros(n_articles, dtype=bool)
+    outers[rep_b[a_inner]] = True
+    outers[rep_a[b_inner]] = True
+    unions = article_shingle_sets(features, allowed, outers) if outers.any() else None
+    edited_only = np.ones(a.size, dtype=bool)
+    if unions is not None:
+        edited_only &= own_lines_edited(features, allowed, texts, rep_a, rep_b, a_inner,
+                                        unions, config)
+        edited_only &= own_lines_edited(features, allowed, texts, rep_b, rep_a, b_inner,
+                                        unions, config)
     relation[~edited_only] = PARTIAL_REUSE
     near &= edited_only
     duplicate &= edited_only

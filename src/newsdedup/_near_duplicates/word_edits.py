@@ -33,18 +33,20 @@ index, which keep or store them) nothing is looked at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Editops, Levenshtein
 
+from .._core.arrays import gather_rows
 from .._core.config import DedupConfig
 from .._core.types import I64
 from .._text.features import Features
-from .._text.normalize import token_text
+from .._text.shingle import ShingleSets
 from .._text.terms import term_tokens
-from .._text.tokenize import hash_texts
+from .._text.tokenize import TokenBatch, hash_texts
+from .verify import count_shared
 
 __all__ = ["WORD_CHECK_TOKENS", "content_tokens", "link_candidates", "own_lines_edited",
            "word_edited_copies"]
@@ -168,28 +170,19 @@ def _content_words(features: Features, allowed: npt.NDArray[np.bool_], texts: Se
     """Each of ``articles``' content words in order, as token hashes (the shingles' tokens)
     with whether each is a salient word of its paragraph (``Features.names``, which hashes
     words as the content terms do)."""
-    bounds = features.article_paragraphs
-    paragraphs = np.concatenate([np.arange(bounds[article], bounds[article + 1])
-                                 for article in articles.tolist()]).astype(np.int64)
-    paragraphs = paragraphs[allowed[paragraphs]]
+    paragraphs, owner = gather_rows(features.article_paragraphs, articles)
+    kept = allowed[paragraphs]
+    paragraphs, owner = paragraphs[kept], owner[kept]
     pieces = features.paragraph_texts(texts, paragraphs)
-    tokens, terms = hash_texts(pieces), term_tokens(pieces)
-    per_token = np.diff(np.searchsorted(tokens.paragraph, np.arange(len(pieces) + 1)))
-    per_term = np.diff(np.searchsorted(terms.paragraph, np.arange(len(pieces) + 1)))
+    tokens, terms = _paragraph_tokens(pieces), _paragraph_tokens(pieces, term_tokens)
     names_of = features.name_offsets
-    hashes = tokens.hashes.tolist()
-    term_hashes = (terms.hashes >> np.uint64(32)).astype(np.uint32).tolist()
-    token_start = np.concatenate([[0], np.cumsum(per_token)]).tolist()
-    term_start = np.concatenate([[0], np.cumsum(per_term)]).tolist()
-    owner = np.searchsorted(bounds, paragraphs, side="right") - 1
     words: dict[int, _Words] = {int(article): ([], []) for article in articles.tolist()}
-    for number, (paragraph, article) in enumerate(zip(paragraphs.tolist(), owner.tolist(),
-                                                      strict=True)):
-        mine = hashes[token_start[number]:token_start[number + 1]]
+    for paragraph, article, mine, theirs in zip(paragraphs.tolist(),
+                                                articles[owner].tolist(), tokens, terms,
+                                                strict=True):
         names = set(features.names[names_of[paragraph]:names_of[paragraph + 1]].tolist())
-        if per_term[number] == per_token[number]:
-            salient = [term in names for term in
-                       term_hashes[term_start[number]:term_start[number + 1]]]
+        if len(theirs) == len(mine):
+            salient = [term >> 32 in names for term in theirs]
         else:  # words cut otherwise than one per token: every word may be a name
             salient = [True] * len(mine)
         words[article][0].extend(mine)
@@ -197,9 +190,20 @@ def _content_words(features: Features, allowed: npt.NDArray[np.bool_], texts: Se
     return words
 
 
+def _paragraph_tokens(pieces: list[str],
+                      hashed: Callable[[Sequence[str]], TokenBatch] = hash_texts
+                      ) -> list[list[int]]:
+    """Each text's token hashes in order (``hash_texts``: the shingles' tokens; or
+    ``hashed``, e.g. ``term_tokens``)."""
+    batch = hashed(pieces)
+    bounds = np.searchsorted(batch.paragraph, np.arange(len(pieces) + 1)).tolist()
+    hashes = batch.hashes.tolist()
+    return [hashes[bounds[k]:bounds[k + 1]] for k in range(len(pieces))]
+
+
 def own_lines_edited(features: Features, allowed: npt.NDArray[np.bool_],
                      texts: Sequence[str] | None, inner: I64, outer: I64,
-                     wanted: npt.NDArray[np.bool_], config: DedupConfig
+                     wanted: npt.NDArray[np.bool_], unions: ShingleSets, config: DedupConfig
                      ) -> npt.NDArray[np.bool_]:
     """Where ``wanted``, whether every line of its own in the middle of ``inner[k]``'s text
     is a line of ``outer[k]`` edited: a content paragraph sharing no shingle with
@@ -208,35 +212,35 @@ def own_lines_edited(features: Features, allowed: npt.NDArray[np.bool_],
     edits, and a fifth of its words, of one of ``outer``'s content paragraphs (an edit in a
     short line may leave it no shingle). A copy reposted weeks later edits words; a report
     of another incident in the same formula adds a sentence of its own ("Police said the
-    two men knew each other."). True where not wanted, and everywhere without the texts."""
+    two men knew each other."). ``unions`` hold the articles' content shingles (at least
+    ``outer``'s where wanted: ``links.article_shingle_sets``). True where not wanted, and
+    everywhere without the texts."""
     result = np.ones(inner.size, dtype=bool)
     pairs = np.flatnonzero(wanted)
     if texts is None or pairs.size == 0:
         return result
-    bounds = features.article_paragraphs
     offsets, values = features.shingles.offsets, features.shingles.values
     edits = config.near_duplicate_edits
     for k in pairs.tolist():
-        mine = _content_paragraphs(bounds, allowed, int(inner[k]))
-        theirs = _content_paragraphs(bounds, allowed, int(outer[k]))
+        mine, theirs = (_content_paragraphs(features.article_paragraphs, allowed, int(side[k]))
+                        for side in (inner, outer))
         if mine.size < 3 or theirs.size == 0:
             continue
-        union = np.unique(np.concatenate([values[offsets[p]:offsets[p + 1]]
-                                          for p in theirs.tolist()]))
-        shares = np.array([np.isin(values[offsets[p]:offsets[p + 1]], union,
-                                   assume_unique=True).any() for p in mine.tolist()])
+        other = int(outer[k])
+        start, stop = int(unions.offsets[other]), int(unions.offsets[other + 1])
+        shares = np.array([count_shared(values, offsets[p], offsets[p + 1], unions.values,
+                                        start, stop) > 0 for p in mine.tolist()])
         sharing = np.flatnonzero(shares)
         if sharing.size < 2:
             continue
         own = mine[sharing[0] + 1:sharing[-1]][~shares[sharing[0] + 1:sharing[-1]]]
         if own.size == 0:
             continue
-        lines, others = ([token_text(piece).split()
-                          for piece in features.paragraph_texts(texts, paragraphs)]
+        lines, others = (_paragraph_tokens(features.paragraph_texts(texts, paragraphs))
                          for paragraphs in (own, theirs))
-        result[k] = all(any(Levenshtein.distance(line, other, score_cutoff=edits)
+        result[k] = all(any(Levenshtein.distance(line, words, score_cutoff=edits)
                             <= min(edits, max(1, len(line) // config.shingle_size))
-                            for other in others) for line in lines)
+                            for words in others) for line in lines)
     return result
 
 

@@ -283,33 +283,23 @@ def candidate_pass(const int64_t[::1] carrier_offsets, const int64_t[::1] carrie
 
 
 cdef inline int64_t count_missing(const uint32_t* words, int64_t first, int64_t first_end,
-                                  const uint32_t* sorted_words, int64_t start,
-                                  int64_t stop) noexcept nogil:
+                                  const uint32_t* sorted_words, int64_t start, int64_t stop,
+                                  const uint32_t* kinds, int64_t n_kinds,
+                                  int64_t* missing_kinds) noexcept nogil:
     """How many values of ``words[first:first_end]`` are not in the ascending run
     ``sorted_words[start:stop]`` (a binary search each, ``lower_bound_u32``: a line names a
-    few words, an article holds hundreds)."""
+    few words, an article holds hundreds); how many of those missing are among the
+    ascending ``kinds[:n_kinds]`` goes to ``missing_kinds``."""
     cdef int64_t at, missing = 0
+    missing_kinds[0] = 0
     while first < first_end:
         at = lower_bound_u32(sorted_words + start, stop - start, words[first])
         if at == stop - start or sorted_words[start + at] != words[first]:
             missing += 1
-        first += 1
-    return missing
-
-
-cdef inline int64_t count_missing_of(const uint32_t* words, int64_t first, int64_t first_end,
-                                     const uint32_t* sorted_words, int64_t start,
-                                     int64_t stop, const uint32_t* kinds,
-                                     int64_t n_kinds) noexcept nogil:
-    """How many values of ``words[first:first_end]`` that are among the ascending
-    ``kinds[:n_kinds]`` are not in the ascending run ``sorted_words[start:stop]``."""
-    cdef int64_t at, missing = 0
-    while first < first_end:
-        at = lower_bound_u32(kinds, n_kinds, words[first])
-        if at < n_kinds and kinds[at] == words[first]:
-            at = lower_bound_u32(sorted_words + start, stop - start, words[first])
-            if at == stop - start or sorted_words[start + at] != words[first]:
-                missing += 1
+            if n_kinds:
+                at = lower_bound_u32(kinds, n_kinds, words[first])
+                if at < n_kinds and kinds[at] == words[first]:
+                    missing_kinds[0] += 1
         first += 1
     return missing
 
@@ -337,7 +327,7 @@ def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] 
     cdef const uint32_t* name_data = &names[0]
     cdef const uint32_t* term_data = &terms[0] if terms.shape[0] else NULL
     cdef const uint32_t* day_data = &days[0] if days.shape[0] else NULL
-    cdef int64_t n_days = days.shape[0]
+    cdef int64_t n_days = days.shape[0] if day_data != NULL else 0
     cdef int64_t line, paragraph, size, best, found, a, b, missing, n_names, new_days
     with nogil:
         for pair in range(n_pairs):
@@ -353,12 +343,8 @@ def edited_line_names(const int64_t[::1] article_paragraphs, const uint8_t[::1] 
                 else:
                     missing = count_missing(name_data, name_offsets[line],
                                             name_offsets[line + 1], term_data,
-                                            term_offsets[b], term_offsets[b + 1])
-                    if missing and day_data != NULL:
-                        new_days = count_missing_of(name_data, name_offsets[line],
-                                                    name_offsets[line + 1], term_data,
-                                                    term_offsets[b], term_offsets[b + 1],
-                                                    day_data, n_days)
+                                            term_offsets[b], term_offsets[b + 1], day_data,
+                                            n_days, &new_days)
                 if new_days == 0 and (missing <= most_new
                                       or missing < name_share * n_names):
                     continue
