@@ -10,7 +10,8 @@ Scenarios (generators in ``newsdedup._corpora.messy*``, base texts in ``tests/da
 
 1. site-template pages in a crawl of look-alike police reports (``incident_crawl``);
 2. digests carrying a short and a long article (``digest_feed``, ECB+ and the seeds);
-3. excerpts: reposts cut to 60-67% and lead excerpts, some 10-20 days late (``excerpt_feed``);
+3. excerpts: reposts cut to 60-67%, lead excerpts (some 10-20 days late) and feed teasers
+   (``excerpt_feed``);
 4. follow-ups 1-6 weeks later (in the crawl of 1);
 5. look-alike events: one report per ECB+ event, all on one day (``lookalike_events``);
 6. rewritten copies of ECB+ texts and of Ukrainian UA-GEC texts (``rewrite_pairs``);
@@ -190,10 +191,12 @@ def related_list_metrics(ecb: tuple[BaseDocument, ...], seed: int) -> dict[str, 
 
 def excerpt_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ...],
                     n_sources: int, seed: int) -> dict[str, Any]:
-    """Scenario 3: truncated reposts and lead excerpts, some published 10-20 days late."""
+    """Scenario 3: truncated reposts and lead excerpts, some published 10-20 days late, and
+    feed teasers (a source's first 30-70 words in one paragraph)."""
     corpus = excerpt_feed(seeds + ecb, seed, n_sources=n_sources)
     result, seconds = run(corpus)
-    rates = {kind: joined_rates(result, corpus, [kind]) for kind in ("truncated", "excerpt")}
+    rates = {kind: joined_rates(result, corpus, [kind])
+             for kind in ("truncated", "excerpt", "teaser")}
     published = {a.id: a.published for a in corpus.articles}
     late = [i for i, labels in corpus.labels.items() if labels.kind in ("truncated", "excerpt")
             and _days_between(published[labels.derived_from], published[i]) >= 10]
@@ -205,6 +208,8 @@ def excerpt_metrics(ecb: tuple[BaseDocument, ...], seeds: tuple[BaseDocument, ..
             "truncated_in_story": rates["truncated"][1],
             "lead_excerpts": rates["excerpt"][2], "lead_excerpts_grouped": rates["excerpt"][0],
             "lead_excerpts_in_story": rates["excerpt"][1],
+            "teasers": rates["teaser"][2], "teasers_grouped": rates["teaser"][0],
+            "teasers_in_story": rates["teaser"][1],
             "late": len(late), "late_in_story": late_in_story,
             "group_pairs": score_field(result, corpus, "group").as_dict(),
             "canonical_is_original": canonical_original_rate(result, corpus),
@@ -360,6 +365,9 @@ def table(results: dict[str, Any]) -> str:
         ("3 excerpts", "lead excerpts: grouped / in story",
          f"{_f(excerpts['lead_excerpts_grouped'])} / {_f(excerpts['lead_excerpts_in_story'])} "
          f"of {excerpts['lead_excerpts']}"),
+        ("3 excerpts", "feed teasers (30-70 words): grouped / in story",
+         f"{_f(excerpts['teasers_grouped'])} / {_f(excerpts['teasers_in_story'])} "
+         f"of {excerpts['teasers']}"),
         ("3 excerpts", "published 10+ days late: in story",
          f"{_f(excerpts['late_in_story'])} of {excerpts['late']}"),
         ("3 excerpts", "group pair F1 / canonical is original",

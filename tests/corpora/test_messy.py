@@ -26,6 +26,7 @@ import pytest
 from conftest import DATA, load_ecbplus, load_seeds
 from newsdedup import DedupResult, dedup
 from newsdedup._corpora.messy import (
+    FEED_TEASER_ENDINGS,
     BaseDocument,
     MessyCorpus,
     base_documents,
@@ -315,6 +316,27 @@ def test_excerpts_are_verbatim_prefixes(excerpts: tuple[MessyCorpus, DedupResult
     assert late >= 3
 
 
+def test_feed_teasers_are_the_first_words_run_together(
+        excerpts: tuple[MessyCorpus, DedupResult]) -> None:
+    """A feed teaser is its source's first 30-70 words in one paragraph (across the
+    source's paragraphs, cut anywhere), then one of the feed endings; drawn apart from the
+    other articles, which are those of a feed without teasers."""
+    corpus, _ = excerpts
+    text = texts(corpus)
+    teasers = [i for i, labels in corpus.labels.items() if labels.kind == "teaser"]
+    assert len(teasers) >= 5
+    for article_id in teasers:
+        description = text[article_id]
+        ending = next(end for end in FEED_TEASER_ENDINGS if description.endswith(end))
+        words = description[:-len(ending)].split()
+        assert 30 <= len(words) <= 70 and "\n" not in description
+        source = text[corpus.labels[article_id].derived_from].split()
+        assert words == source[:len(words)]
+    plain = excerpt_feed(seeds() + ecb(), seed=2, n_sources=25, teaser_rate=0.0)
+    assert [a.id for a in plain.articles] == [a.id for a in corpus.articles
+                                               if a.id not in set(teasers)]
+
+
 def test_digests_carry_a_short_and_a_long_article(
         digests: tuple[MessyCorpus, DedupResult]) -> None:
     """A digest holds both parts whole; the first is short (at most 3 paragraphs)."""
@@ -537,6 +559,17 @@ def test_lead_excerpts_join_their_source(excerpts: tuple[MessyCorpus, DedupResul
     corpus, result = excerpts
     grouped, _, count = joined_rates(result, corpus, ["excerpt"])
     assert count >= 10 and grouped >= 0.9
+
+
+def test_feed_teasers_join_their_source(excerpts: tuple[MessyCorpus, DedupResult]) -> None:
+    """Feed teasers (a tenth of their source or less, run across its paragraphs) are in
+    their source's group, and the source is the group's canonical."""
+    corpus, result = excerpts
+    grouped, in_story, count = joined_rates(result, corpus, ["teaser"])
+    assert count >= 5 and grouped == 1.0 and in_story == 1.0
+    for article_id, labels in corpus.labels.items():
+        if labels.kind == "teaser":
+            assert result.article(article_id).canonical_id == labels.derived_from
 
 
 def test_excerpts_are_in_their_source_story(excerpts: tuple[MessyCorpus, DedupResult]) -> None:

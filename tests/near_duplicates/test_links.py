@@ -164,7 +164,7 @@ def test_a_lead_excerpt_is_a_contained_copy() -> None:
     assert 0.3 <= match.jaccard < 0.5  # type: ignore[attr-defined]
     assert match.is_duplicate  # type: ignore[attr-defined]
     assert result.article("excerpt").group_id == result.article(seed.id).group_id
-    off = dedup([seed, excerpt], excerpt_coverage=0.6)
+    off = dedup([seed, excerpt], excerpt_coverage=0.6, teaser_tokens=None)
     assert off.article("excerpt").group_id != off.article(seed.id).group_id
 
 
@@ -832,3 +832,36 @@ def test_an_edit_never_moves_the_event_to_another_day(monkeypatch: pytest.Monkey
     monkeypatch.setattr(links_module, "_WEEKDAYS", np.zeros(0, dtype=np.uint32))
     any_day = dedup([first, second, repost])
     assert any_day.article("second").group_id == any_day.article("first").group_id
+
+
+def _feed_teaser(text: str, words: int, ending: str) -> str:
+    """An article's first ``words`` words run together in one paragraph, then ``ending``."""
+    return " ".join(" ".join(split_paragraphs(text)).split()[:words]) + ending
+
+
+def test_a_feed_teaser_joins_its_source() -> None:
+    """A feed's description (an article's first 30-100 words run together across its
+    paragraphs, cut anywhere, "... Read more" after them) covers a tenth of the article or
+    less: a copy all the same (a teaser of ``teaser_tokens``), grouped under its source.
+    Its joints cost it shingles the source has in no paragraph: up to
+    TEASER_CHECK_TOKENS it is read word by word. A lead sentence alone, and a teaser that
+    names another place, are no copies; ``teaser_tokens=None`` turns teasers off."""
+    source = load_seeds()[1]
+    assert len(split_paragraphs(source.text)) >= 8
+    for words, ending in ((32, "\u2026"), (45, "... Read more"), (100, " [...]")):
+        description = Article("teaser", _feed_teaser(source.text, words, ending))
+        result = dedup([source, description])
+        match = _match(result, source.id, "teaser")
+        assert match.jaccard < 0.2  # type: ignore[attr-defined]
+        assert result.article("teaser").group_id == result.article(source.id).group_id, words
+        assert result.article("teaser").relation == "contained-in"
+        assert result.article(source.id).is_canonical
+        off = dedup([source, description], teaser_tokens=None)
+        assert off.article("teaser").group_id != off.article(source.id).group_id, words
+    sentence = Article("sentence", _feed_teaser(source.text, 18, "\u2026"))
+    result = dedup([source, sentence])
+    assert result.article("sentence").group_id != result.article(source.id).group_id
+    elsewhere = _feed_teaser(source.text, 45, "\u2026").replace("Hollywood", "Atlanta")
+    assert "Atlanta" in elsewhere
+    result = dedup([source, Article("elsewhere", elsewhere)])
+    assert result.article("elsewhere").group_id != result.article(source.id).group_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -142,22 +143,29 @@ def test_substitutions_are_counted_word_by_word(positions: list[int], filler: st
 
 
 def test_only_short_close_pairs_within_the_edit_budget_are_looked_at() -> None:
-    """The candidates: the shorter side at most WORD_CHECK_TOKENS content tokens, each side
-    lacking at most ``near_duplicate_edits × shingle_size`` of the other's shingles (for an
-    excerpt, its own side), as long as each other within the edits for a copy."""
+    """The candidates: the shorter side at most WORD_CHECK_TOKENS content tokens (a possible
+    excerpt up to TEASER_CHECK_TOKENS, a teaser), each side lacking at most
+    ``near_duplicate_edits × shingle_size`` of the other's shingles (for an excerpt, its own
+    side), as long as each other within the edits for a copy."""
     config = DedupConfig()
-    tokens = np.array([19, 19, 60, 25, 17, 45])
-    a, b = np.array([0, 0, 3, 0, 2, 0]), np.array([1, 2, 2, 4, 5, 1])
-    unshared_a = np.array([7, 7, 10, 15, 5, 7])
-    unshared_b = np.array([7, 40, 40, 12, 5, 16])
+    tokens = np.array([19, 19, 60, 25, 17, 45, 130, 200])
+    a, b = np.array([0, 0, 3, 0, 2, 0, 6]), np.array([1, 2, 2, 4, 5, 1, 7])
+    unshared_a = np.array([7, 7, 10, 15, 5, 7, 5])
+    unshared_b = np.array([7, 40, 40, 12, 5, 16, 40])
+    wanted = np.ones(7, dtype=bool)
     near, a_lead, b_lead = word_edits.link_candidates(tokens, a, b, unshared_a, unshared_b,
-                                                      np.ones(6, dtype=bool), config)
-    assert near.tolist() == [True, False, False, True, False, False]
-    assert a_lead.tolist() == [False, True, True, False, False, False]
-    assert b_lead.tolist() == [False, False, False, True, False, False]
+                                                      wanted, config)
+    assert near.tolist() == [True, False, False, True, False, False, False]
+    assert a_lead.tolist() == [False, True, True, False, False, False, False]
+    # 45 tokens against 60: read as a possible teaser; 130 tokens are contained by shingles.
+    assert b_lead.tolist() == [False, False, False, True, True, False, False]
+    without_teasers = attrs.evolve(config, teaser_tokens=None)
+    assert word_edits.link_candidates(tokens, a, b, unshared_a, unshared_b, wanted,
+                                      without_teasers)[2].tolist() == [
+        False, False, False, True, False, False, False]
     # Far apart in time (not wanted): nothing.
     assert not any(part.any() for part in word_edits.link_candidates(
-        tokens, a, b, unshared_a, unshared_b, np.zeros(6, dtype=bool), config))
+        tokens, a, b, unshared_a, unshared_b, np.zeros(7, dtype=bool), config))
 
 
 _STABBING = ("A 39-year-old woman was hospitalized after being stabbed outside a {place} on "

@@ -40,12 +40,30 @@ from .._text.paragraphs import split_lines
 from .syndication import _edit, _later, _syndicate, digest
 from .synthetic import ArticleLabels, SyntheticCorpus
 
-__all__ = ["BaseDocument", "LabelledPair", "MessyCorpus", "aggregator_names", "base_documents",
-           "briefing_feed", "caseless_script", "digest_feed", "distinct_documents",
-           "excerpt_feed", "headline", "inflected_script", "inflection_chooser",
-           "lookalike_events", "messy_repost",
-           "normalize_quotes",
-           "outlet_names", "related_lists", "teaser", "wrongly_decoded"]
+__all__ = [
+    "FEED_TEASER_ENDINGS",
+    "BaseDocument",
+    "LabelledPair",
+    "MessyCorpus",
+    "aggregator_names",
+    "base_documents",
+    "briefing_feed",
+    "caseless_script",
+    "digest_feed",
+    "distinct_documents",
+    "excerpt_feed",
+    "feed_teaser",
+    "headline",
+    "inflected_script",
+    "inflection_chooser",
+    "lookalike_events",
+    "messy_repost",
+    "normalize_quotes",
+    "outlet_names",
+    "related_lists",
+    "teaser",
+    "wrongly_decoded",
+]
 
 START = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 _AGGREGATOR_WORDS = ("daily", "news", "top", "headline", "world", "metro", "buzz", "flash",
@@ -509,6 +527,27 @@ def teaser(text: str, words: int = 25) -> str | None:
     return None
 
 
+#: How a feed's description ends where it cuts its article.
+FEED_TEASER_ENDINGS = ("\u2026", " [...]", "... Read more", " [\u2026] Continue reading")
+
+
+def feed_teaser(text: str, words: int, ending: str) -> str | None:
+    """A feed's description of ``text``: its first ``words`` words run together in one
+    paragraph, across its paragraphs and cut anywhere, then ``ending``; None when the text
+    starts with an address line or is not longer than that.
+
+    >>> feed_teaser("One two three.\\n\\nFour five six seven.", 5, " [...]")
+    'One two three. Four five [...]'
+    """
+    lines = split_lines(text)
+    if not lines or lines[0].strip().startswith("http"):
+        return None
+    tokens = " ".join(lines).split()
+    if len(tokens) <= words:
+        return None
+    return " ".join(tokens[:words]) + ending
+
+
 def briefing_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_briefings: int = 30,
                   teasers: tuple[int, int] = (5, 8), start: dt.datetime = START
                   ) -> MessyCorpus:
@@ -579,14 +618,22 @@ def excerpt_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_sources: int 
                  truncate_range: tuple[float, float] = (0.6, 0.67), lead_rate: float = 0.6,
                  lead_range: tuple[float, float] = (0.3, 0.45), late_rate: float = 0.3,
                  late_days: tuple[float, float] = (10, 20), n_aggregators: int = 12,
+                 teaser_rate: float = 0.5, teaser_words: tuple[int, int] = (30, 70),
                  start: dt.datetime = START) -> MessyCorpus:
     """Sources with full reposts, reposts cut to the first ``truncate_range`` share of their
     paragraphs, and lead excerpts (the first ``lead_range`` share, with a "read the full
     story" line), a ``late_rate`` share of the cut ones published ``late_days`` after the
     source. Cut reposts keep their text verbatim (a footer on half, no edits). Gold: all in
     the source's group and story (kinds ``"copy"``, ``"truncated"``, ``"excerpt"``).
+
+    A ``teaser_rate`` share of the sources also has a feed's description on an aggregator
+    (:func:`feed_teaser`: its first ``teaser_words`` words in one paragraph, cut anywhere,
+    with an ending from ``FEED_TEASER_ENDINGS``; kind ``"teaser"``), published within two
+    days. Teasers are drawn from a chooser of their own, so the other articles are those of
+    a feed without them.
     """
     chooser = random.Random(seed)
+    teasers = random.Random(f"teasers-{seed}")
     aggregators = aggregator_names(n_aggregators)
     outlets = outlet_names(20)
     pool = [d for d in distinct_documents(docs) if _n_paragraphs(d) >= min_paragraphs]
@@ -596,6 +643,18 @@ def excerpt_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_sources: int 
         source = _original(doc, outlet=chooser.choice(outlets),
                            published=start + dt.timedelta(days=chooser.uniform(0, 60)))
         articles.append(source)
+        description = feed_teaser(source[0].text, teasers.randint(*teaser_words),
+                                  teasers.choice(FEED_TEASER_ENDINGS))
+        if teasers.random() < teaser_rate and description is not None:
+            aggregator = teasers.choice(aggregators)
+            teaser_id = f"{doc.id}~teaser"
+            articles.append((
+                Article(id=teaser_id, text=description, title=source[0].title,
+                        source=aggregator, url=f"https://{aggregator}/{teaser_id}",
+                        published=_later(source[0].published, teasers.uniform(0.5, 48))),
+                ArticleLabels(teaser_id, source[1].group, source[1].story, source[1].canonical,
+                              "teaser", (), key_terms=source[1].key_terms,
+                              derived_from=source[0].id)))
         articles += _reposts(source, chooser.randint(*full_reposts), aggregators, chooser, 0.0)
         n_paragraphs = _n_paragraphs(doc)
         cuts = [("truncated", chooser.uniform(*truncate_range))

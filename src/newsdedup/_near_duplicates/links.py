@@ -383,8 +383,9 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     relation[near] = NEAR_DUPLICATE
     relation[a_contained] = CONTAINED_IN
     relation[b_contained] = CONTAINS
-    covers_a = _covers(inside_a, b_in_a, close, config)
-    covers_b = _covers(inside_b, a_in_b, close, config)
+    tokens = content_tokens(features, allowed)
+    covers_a = _covers(inside_a, b_in_a, close, tokens[rep_a], config)
+    covers_b = _covers(inside_b, a_in_b, close, tokens[rep_b], config)
     # A lead excerpt of an article whose first paragraphs are short (a headline line, a
     # dateline) covers little of its text: it counts by paragraphs (see _lead_prefixes).
     short_a = close & ~covers_a & (inside_a >= config.excerpt_containment) & (b_in_a > 0)
@@ -412,7 +413,7 @@ def link_articles(features: Features, matches: ParagraphMatches, allowed: npt.ND
     # Short texts the shingles left undecided, read word by word (see word_edits).
     word_near, word_a, word_b = word_edited_copies(
         features, allowed, texts, rep_a, rep_b,
-        *link_candidates(content_tokens(features, allowed), rep_a, rep_b, unshared_a,
+        *link_candidates(tokens, rep_a, rep_b, unshared_a,
                          unshared_b, close & ~duplicate, config), config)
     relation[word_near] = NEAR_DUPLICATE
     relation[word_a] = CONTAINED_IN
@@ -806,12 +807,19 @@ def _first_content(article_paragraphs: I64, allowed: npt.NDArray[np.bool_],
     return result
 
 
-def _covers(contained: F64, coverage: F64, close: npt.NDArray[np.bool_],
+def _covers(contained: F64, coverage: F64, close: npt.NDArray[np.bool_], tokens: I64,
             config: DedupConfig) -> npt.NDArray[np.bool_]:
     """Whether a contained copy (its ``contained`` share is in the other, which it covers to
-    ``coverage``) published ``close`` to the other is a duplicate: it covers
-    ``min_coverage``, or it is an excerpt."""
-    excerpt = (contained >= config.excerpt_containment) & (coverage >= config.excerpt_coverage)
+    ``coverage``; ``tokens`` content tokens) published ``close`` to the other is a
+    duplicate: it covers ``min_coverage``, or it is an excerpt: ``excerpt_coverage`` of the
+    other, or a teaser of ``teaser_tokens`` (:func:`_excerpt_leads` then asks that either
+    start with the other's lead). A teaser's containment is its own, without the allowance
+    of edited words or wrapper lines (which need ``excerpt_coverage``); one edited, or run
+    across short paragraphs, is read word by word (``_near_duplicates.word_edits``)."""
+    teaser = (np.zeros(tokens.size, dtype=bool) if config.teaser_tokens is None
+              else tokens >= config.teaser_tokens)
+    excerpt = (contained >= config.excerpt_containment) & (
+        (coverage >= config.excerpt_coverage) | teaser)
     covers: npt.NDArray[np.bool_] = close & ((coverage >= config.min_coverage) | excerpt)
     return covers
 

@@ -19,7 +19,12 @@ boilerplate) are read from the texts, tokenized as the shingles are, and aligned
   ``near_duplicate_edits`` word edits apart (Levenshtein over words);
 - **an edited lead excerpt** (contained copy): the shorter is that close to the longer's
   first words (a repost cut to its first line, edited), and covers ``excerpt_coverage`` of
-  its tokens.
+  its tokens, or is a *teaser* of ``teaser_tokens`` or more (a feed's description: the
+  first sentences of an article run together across its paragraphs, cut anywhere, a "Read
+  more" after them). A teaser of up to ``TEASER_CHECK_TOKENS`` tokens is read so: each
+  paragraph it runs across costs it ``shingle_size - 1`` shingles the original has in no
+  paragraph, so a short one falls under ``excerpt_containment`` (two paragraphs and a cut
+  word in 40 tokens: 0.86).
 
 Either way the words the copy has in common with its original must be many against its
 edits: at least ``shingle_size`` of them per edit and one run more (``(edits + 1) ×
@@ -48,13 +53,17 @@ from .._text.terms import term_tokens
 from .._text.tokenize import TokenBatch, hash_texts
 from .verify import count_shared
 
-__all__ = ["WORD_CHECK_TOKENS", "content_tokens", "link_candidates", "own_lines_edited",
-           "word_edited_copies"]
+__all__ = ["TEASER_CHECK_TOKENS", "WORD_CHECK_TOKENS", "content_tokens", "link_candidates",
+           "own_lines_edited", "word_edited_copies"]
 
 #: Content tokens of the shorter side up to which a pair is compared word by word. Above, a
 #: text edited in ``near_duplicate_edits`` (3) words keeps most of its shingles (a text of
 #: 40 tokens, 36 shingles, keeps 21 or more: Jaccard 0.41 and up, the shingle rules' line).
 WORD_CHECK_TOKENS = 40
+#: A teaser (``DedupConfig.teaser_tokens``) of up to this many content tokens is read word
+#: by word (see the module docstring); a longer one loses few enough shingles at its
+#: paragraphs' junctions to be contained by its shingles.
+TEASER_CHECK_TOKENS = 120
 
 _Words = tuple[list[int], list[bool]]
 
@@ -84,11 +93,14 @@ def link_candidates(tokens: I64, a: I64, b: I64, unshared_a: I64, unshared_b: I6
     edits = config.near_duplicate_edits
     budget = edits * config.shingle_size
     shorter = np.minimum(tokens[a], tokens[b])
-    short = wanted & (shorter <= WORD_CHECK_TOKENS) & (shorter >= config.shingle_size)
+    readable = wanted & (shorter >= config.shingle_size)
+    short = readable & (shorter <= WORD_CHECK_TOKENS)
     near = (short & (unshared_a <= budget) & (unshared_b <= budget)
             & (np.abs(tokens[a] - tokens[b]) <= edits))
-    a_lead = short & (tokens[a] < tokens[b]) & (unshared_a <= budget)
-    b_lead = short & (tokens[b] < tokens[a]) & (unshared_b <= budget)
+    lead = readable & (shorter <= (WORD_CHECK_TOKENS if config.teaser_tokens is None
+                                   else TEASER_CHECK_TOKENS))
+    a_lead = lead & (tokens[a] < tokens[b]) & (unshared_a <= budget)
+    b_lead = lead & (tokens[b] < tokens[a]) & (unshared_b <= budget)
     return near, a_lead, b_lead
 
 
@@ -135,11 +147,12 @@ def _edited_copy(left: _Words, right: _Words, edits: int, shingle_size: int) -> 
 def _edited_lead(inner: _Words, outer: _Words, config: DedupConfig) -> bool:
     """Whether ``inner``'s words are within ``near_duplicate_edits`` word edits of
     ``outer``'s first words (as many as ``inner`` has, give or take the edits), covering
-    ``excerpt_coverage`` of ``outer``, with ``shingle_size`` words per edit and one run more,
-    and naming nothing ``outer``'s lead lacks."""
+    ``excerpt_coverage`` of ``outer`` or ``teaser_tokens`` long, with ``shingle_size`` words
+    per edit and one run more, and naming nothing ``outer``'s lead lacks."""
     edits = config.near_duplicate_edits
     size = len(inner[0])
-    if size < config.excerpt_coverage * len(outer[0]):
+    teaser = config.teaser_tokens is not None and size >= config.teaser_tokens
+    if size < config.excerpt_coverage * len(outer[0]) and not teaser:
         return False
     best, best_length = edits + 1, 0
     for length in range(max(1, size - edits), min(len(outer[0]), size + edits) + 1):
