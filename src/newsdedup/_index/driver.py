@@ -457,7 +457,9 @@ def _stored_retention(store: IndexStore, meta: Mapping[str, str]) -> float | Non
 #: 4: rewrites are read sentence by sentence, also between articles sharing text (2026-12).
 #: 5: a retold sentence keeps its figures; rewrites in part are read from 0.2; an undated
 #:    member of a group counts as published with its earliest dated member (2026-12).
-DECISION_RULES = "5"
+#: 6: short texts read word by word, edited lines keep names and weekdays, feed teasers are
+#:    lead excerpts (``teaser_tokens``) (2026-12).
+DECISION_RULES = "6"
 
 
 def _migrate_if_needed(store: IndexStore, config: DedupConfig,
