@@ -8,16 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import all_paragraphs, assert_same_tokens
+from newsdedup._text import terms as terms_module
 from newsdedup._text.normalize import token_text
 from newsdedup._text.terms import (
     SALIENT_WORD,
     caseless_texts,
     content_terms,
     document_frequencies,
+    paragraph_term_tokens,
     salient_texts,
     term_ids,
 )
-from newsdedup._text.tokenize import hash_texts, hash_tokens
+from newsdedup._text.tokenize import hash_texts, hash_tokens, token_bytes
 
 
 def test_salient_words_in_bulk_equal_the_expression() -> None:
@@ -180,3 +182,32 @@ def test_a_caseless_paragraph_s_figures_weigh_but_name_nothing() -> None:
     offsets = terms.name_offsets.tolist()
     names = [terms.names[offsets[n]:offsets[n + 1]].tolist() for n in range(3)]
     assert names == [[], [twelve], [twelve]]
+
+
+_TYPOGRAPHIC = ["Police", "said", "Lima", "the", "A", "The", "fire", "p.m.", "12", ",", ";",
+                ".", "\u2019", "\u201c", "\u201d", " \u2014 ", "\u2026", "\u00a0", "\u2009",
+                "\u00ab", "\u00bb", "\u2032", "\u00ad", "caf\u00e9", "Z\u00f6e", "\u0661",
+                "\u041b\u0456\u043c\u0430", "\u02bc", "\u0301"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_TYPOGRAPHIC), max_size=25).map(" ".join),
+                min_size=1, max_size=8))
+def test_typography_read_in_ascii_leaves_the_terms_as_they_were(texts: list[str]) -> None:
+    """Paragraphs that are ASCII but for their typography are read by the compiled path,
+    with stand-ins of the same classes (``SALIENT_TYPOGRAPHY``): their content terms,
+    salient counts and names are those of reading them as written."""
+    def terms() -> tuple[list[int], ...]:
+        found = content_terms(texts, paragraph_term_tokens(token_bytes(texts)[0],
+                                                           hash_texts(texts)),
+                              np.zeros(len(texts), dtype=np.int64),
+                              np.zeros(len(texts), dtype=bool), [""], 1)
+        return (found.terms.tolist(), found.counts.tolist(), found.salient.tolist(),
+                found.name_offsets.tolist(), found.names.tolist())
+
+    fast = terms()
+    saved = terms_module.SALIENT_TYPOGRAPHY
+    try:
+        terms_module.SALIENT_TYPOGRAPHY = {}
+        assert terms() == fast
+    finally:
+        terms_module.SALIENT_TYPOGRAPHY = saved

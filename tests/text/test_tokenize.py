@@ -10,9 +10,11 @@ import sys
 
 import numpy as np
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newsdedup._text import tokenize
 from newsdedup._text.tokenize import hash_tokens
-from strategies import paragraph_lists
+from strategies import VOCABULARY, paragraph_lists
 
 FIXED_TEXTS = [
     "the storm hit the city",
@@ -125,3 +127,52 @@ def test_hash_values_are_pinned() -> None:
     assert hash_tokens(["the storm"]).hashes.tolist() == [
         1281276320420774981, 15056493980357426114,
     ]
+
+
+#: News text: English words, typography around them, now and then a word of another
+#: script or one with an accent, combining marks, invisible characters.
+_NEWS_PIECES = [
+    *VOCABULARY, "Police", "Lima", "A", "The", "p.m.", "12", "$5,600", ",", ";", ".", " ",
+    " ", "\u2019", "\u2018", "\u201c", "\u201d", " \u2014 ", "\u2013", "\u2026", "\u00a0",
+    "\u2009", "\u00ab", "\u00bb", "\u2032", "\u00ad", "\u200b", "\ufe0f", "\u0301", "\u02bc",
+    "caf\u00e9", "\u041c\u043e\u0441\u043a\u0432\u0430", "\u5317\u4eac", "\u0661\u0662",
+    "\u0e51", "\uff11", "`", "\U0001f600", "\U000e0100", "\u2024",
+]
+_news_lines = st.lists(st.sampled_from(_NEWS_PIECES), max_size=30).map(" ".join)
+
+
+@given(st.lists(_news_lines, max_size=12), st.sampled_from(["\n", "\x00"]))
+def test_typography_takes_the_ascii_path_with_the_same_result(lines: list[str],
+                                                             boundary: str) -> None:
+    """Pieces that are ASCII once their typography is folded take ASCII's path: the folded
+    text and the token text are those of reading every character (``_folded_wide``, and
+    ``token_bytes`` with no typography known), whatever else the text holds."""
+    text = boundary.join(lines)
+    assert tokenize.folded_text(text, boundary) == tokenize._folded_wide(text, boundary)
+    if boundary == "\n":
+        fast = tokenize.token_bytes(lines)
+        saved = tokenize._TYPOGRAPHY
+        try:
+            tokenize._TYPOGRAPHY = {}
+            slow = tokenize.token_bytes(lines)
+        finally:
+            tokenize._TYPOGRAPHY = saved
+        assert fast[0].split() == slow[0].split()
+        assert fast[0].count(b"\n") == slow[0].count(b"\n")
+        assert fast[1].tolist() == slow[1].tolist()
+
+
+def test_typography_is_folded_as_every_character_is() -> None:
+    """Each character of typography folds to ASCII between ASCII letters as the
+    character-by-character reading folds it, and keeps its classes as a salient-word
+    stand-in."""
+    assert len(tokenize._TYPOGRAPHY) > 40
+    for point, (source, target) in tokenize._TYPOGRAPHY.items():
+        assert source.decode() == chr(point)
+        text = f"x{chr(point)}y"
+        assert tokenize._folded_wide(text, "\n") == "x" + target.decode() + "y"
+    for point, (_, stand_in) in tokenize.SALIENT_TYPOGRAPHY.items():
+        assert tokenize._TYPOGRAPHY[point][1]  # folds to something, not nothing
+        assert (tokenize.char_classes(tokenize.code_points(stand_in.decode())).tolist()
+                == tokenize.char_classes(np.array([point], dtype=np.uint32)).tolist())
+    assert tokenize.folded_text("It\u2019s \u2014 Caf\u00e9\nA\u00a0b") == "it's - caf\u00e9\na b"

@@ -42,8 +42,10 @@ from .._kernels import first_appearance_ids as _first_appearance_ids
 from .._kernels import renumber as _renumber
 from .stems import stemmed_token_bytes
 from .tokenize import (
+    SALIENT_TYPOGRAPHY,
     CharClass,
     TokenBatch,
+    ascii_typography,
     char_classes,
     code_points,
     hash_token_bytes,
@@ -196,23 +198,37 @@ def _salient_tokens(texts: Sequence[str], tokens: TokenBatch
     tokens of non-ASCII paragraphs); the batch holds the salient tokens of the non-ASCII
     paragraphs, numbered like ``texts``.
     """
-    ascii_text = np.fromiter((text.isascii() for text in texts), dtype=bool, count=len(texts))
+    # Typography (curly quotes, dashes, no-break spaces) written as ASCII of the same
+    # classes: most news paragraphs are ASCII but for it, and take the compiled path.
+    written = _typography_in_ascii(texts)
+    ascii_text = np.fromiter((text.isascii() for text in written), dtype=bool,
+                             count=len(texts))
     caseless = np.zeros(len(texts), dtype=bool)
     if ascii_text.all():  # the common case: no masks over every token
-        raw = np.frombuffer("\n".join(texts).encode("ascii"), dtype=np.uint8)
+        raw = np.frombuffer("\n".join(written).encode("ascii"), dtype=np.uint8)
         return (_ascii_salient_kernel(raw, _ASCII_CLASSES, tokens.hashes.size),
                 TokenBatch(np.zeros(0, np.uint64), np.zeros(0, np.int64), len(texts)),
                 caseless)
     flags = np.zeros(tokens.hashes.size, dtype=bool)
     in_ascii = ascii_text[tokens.paragraph]
     if ascii_text.any():
-        raw = np.frombuffer("\n".join(t for t, a in zip(texts, ascii_text, strict=True) if a)
+        raw = np.frombuffer("\n".join(t for t, a in zip(written, ascii_text, strict=True) if a)
                             .encode("ascii"), dtype=np.uint8)
         flags[in_ascii] = _ascii_salient_kernel(raw, _ASCII_CLASSES, int(in_ascii.sum()))
     others = np.flatnonzero(~ascii_text)
     salient, caseless[others] = _salient_texts([texts[number] for number in others.tolist()])
     rest = term_tokens(salient)
     return flags, TokenBatch(rest.hashes, others[rest.paragraph], len(texts)), caseless
+
+
+def _typography_in_ascii(texts: Sequence[str]) -> Sequence[str]:
+    """``texts`` with their typography written as ASCII characters of the same classes
+    (``_text.tokenize.SALIENT_TYPOGRAPHY``): the salient words of each are those of the
+    text as it is (``tests/text/test_terms.py``)."""
+    joined = "\n".join(texts)
+    if joined.isascii() or joined.count("\n") != len(texts) - 1:
+        return texts
+    return ascii_typography(joined, SALIENT_TYPOGRAPHY).split("\n")
 
 
 def paragraph_names(tokens: TokenBatch, salient: npt.NDArray[np.bool_], others: TokenBatch,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 import attrs
@@ -31,12 +32,15 @@ import regex
 
 from .._core.types import U64
 from .._kernels import TOKEN_LENGTH_SALT, TOKEN_Q
+from .._kernels import ascii_typography_kernel as _ascii_typography_kernel
 from .._kernels import hash_token_kernel as _hash_token_kernel
 from .normalize import _FOLD_TABLE, _FOLDS, nfkc
 
 __all__ = [
+    "SALIENT_TYPOGRAPHY",
     "CharClass",
     "TokenBatch",
+    "ascii_typography",
     "char_classes",
     "code_points",
     "concat_batches",
@@ -165,13 +169,8 @@ _ASCII_ODD_BYTES = re.compile(b"[" + re.escape(_ASCII_ODD) + b"]") if _ASCII_ODD
     b"(?!)")
 
 
-def folded_text(text: str, boundary: str = "\n") -> str:
-    """``normalize_text`` up to its whitespace collapsing, which no token depends on
-    (``boundary``: the character that joins the pieces of ``text``, see ``nfkc``).
-
-    Keep in step with :func:`~newsdedup._text.normalize.normalize_text`;
-    ``tests/text/test_features.py`` checks that both paths give the same tokens.
-    """
+def _folded_wide(text: str, boundary: str) -> str:
+    """:func:`folded_text` of text that is not ASCII, every character looked at."""
     folded = nfkc(text, boundary).casefold()
     if folded.isascii():
         return folded.translate(_FOLD_TABLE)
@@ -180,6 +179,129 @@ def folded_text(text: str, boundary: str = "\n") -> str:
     points = _TRANSLATION[code_points(folded)]
     translated = _text_of(points[points != _DELETED])
     return nfkc(translated, boundary)
+
+
+def _typography() -> dict[int, tuple[bytes, bytes]]:
+    """Characters of typography (quotes, dashes, spaces, an ellipsis, invisible marks) that
+    :func:`_folded_wide` turns into ASCII (or nothing) whatever surrounds them in ASCII
+    text, by code point: their UTF-8 bytes and the bytes of what they become, checked here
+    against it."""
+    candidates = [*_FOLDS, "\u00a0", *map(chr, range(0x2000, 0x200B)), "\u202f", "\u205f",
+                  "\u2024", "\u2025", "\u2026"]
+    pairs = {}
+    for char in candidates:
+        if char.isascii() or unicodedata.combining(char):
+            continue
+        folded = _folded_wide(f"a{char}b", "\n")
+        if folded.isascii() and folded.startswith("a") and folded.endswith("b"):
+            pairs[ord(char)] = (char.encode("utf-8"), folded[1:-1].encode("ascii"))
+    return pairs
+
+
+#: See :func:`_typography`.
+_TYPOGRAPHY = _typography()
+#: A text mostly of pieces that stay wide after their typography is folded is folded whole.
+_WIDE_SHARE = 0.5
+#: Special to the salient words' rules (``_text.terms``): never a stand-in.
+_SALIENT_SPECIAL = ".,;"
+
+
+def _salient_typography() -> dict[int, tuple[bytes, bytes]]:
+    """Stand-ins in ASCII for the typography that folds to something (:data:`_TYPOGRAPHY`,
+    not the invisible characters folding deletes): one character of the same classes
+    (:class:`CharClass`; its fold if that is one, else a sign), so that salient words,
+    read on the text as written, are read alike (``_text.terms``), and its tokens stay
+    those of the folded text."""
+    table = {}
+    signs = "'\"-!#%&*+/<=>?@^|~"
+    for point, (source, target) in _TYPOGRAPHY.items():
+        if not target:
+            continue
+        mine = char_classes(np.array([point], dtype=np.uint32))[0]
+        for stand_in in [target.decode(), *signs]:
+            if (len(stand_in) == 1 and stand_in not in _SALIENT_SPECIAL
+                    and char_classes(code_points(stand_in))[0] == mine):
+                table[point] = (source, stand_in.encode("ascii"))
+                break
+    return table
+
+
+#: See :func:`_salient_typography`.
+SALIENT_TYPOGRAPHY = _salient_typography()
+
+_Dense = tuple[npt.NDArray[np.int8], npt.NDArray[np.uint8]]
+#: Dense forms of the tables (``ascii_typography_kernel``), made when first used, by id.
+_DENSE: dict[int, tuple[dict[int, tuple[bytes, bytes]], _Dense]] = {}
+
+
+def _dense(table: dict[int, tuple[bytes, bytes]]) -> _Dense:
+    """``table``'s characters of the Basic Multilingual Plane as the kernel reads them: each
+    code point's replacement length (-1: kept) and bytes. A replacement is never longer than
+    the character's UTF-8 (the kernel writes in place of it)."""
+    known = _DENSE.get(id(table))
+    if known is not None and known[0] is table:
+        return known[1]
+    lengths = np.full(0x10000, -1, dtype=np.int8)
+    replacements = np.zeros((0x10000, 3), dtype=np.uint8)
+    for point, (source, target) in table.items():
+        if point < 0x10000:
+            assert len(target) <= min(len(source), 3)
+            lengths[point] = len(target)
+            replacements[point, :len(target)] = np.frombuffer(target, dtype=np.uint8)
+    _DENSE[id(table)] = (table, (lengths, replacements))
+    return lengths, replacements
+
+
+def ascii_typography(text: str,
+                     table: dict[int, tuple[bytes, bytes]] | None = None) -> str:
+    """``text`` with its typography written in ASCII: by default as it folds
+    (:data:`_TYPOGRAPHY`), or by ``table`` (code point: its UTF-8 and what replaces it;
+    only characters of the Basic Multilingual Plane are replaced), in one compiled pass
+    over its UTF-8."""
+    data = text.encode("utf-8", "surrogatepass")
+    written = _ascii_typography_kernel(np.frombuffer(data, dtype=np.uint8),
+                                       *_dense(_TYPOGRAPHY if table is None else table))
+    return written.tobytes().decode("utf-8", "surrogatepass")
+
+
+def _wide_pieces(text: str, boundary: str) -> tuple[list[str], list[int]] | None:
+    """The pieces of ``text`` between ``boundary`` characters, each with its typography in
+    ASCII (:func:`ascii_typography`), and those still not ASCII; None when more than
+    ``_WIDE_SHARE`` of them are not (the whole text is then read as it is)."""
+    pieces = ascii_typography(text).split(boundary)
+    wide = [number for number, piece in enumerate(pieces) if not piece.isascii()]
+    if len(wide) > _WIDE_SHARE * len(pieces):
+        return None
+    return pieces, wide
+
+
+def folded_text(text: str, boundary: str = "\n") -> str:
+    """``normalize_text`` up to its whitespace collapsing, which no token depends on
+    (``boundary``: the character that joins the pieces of ``text``, see ``nfkc``).
+
+    Keep in step with :func:`~newsdedup._text.normalize.normalize_text`;
+    ``tests/text/test_features.py`` checks that both paths give the same tokens.
+
+    News text is ASCII but for its typography (curly quotes, dashes, an ellipsis, a
+    no-break space): pieces that are ASCII once it is folded take ASCII's path, and only
+    the others (a name with an accent, another script) are looked at character by
+    character (``tests/text/test_tokenize.py`` checks both paths give the same text).
+    """
+    if text.isascii():
+        return text.casefold().translate(_FOLD_TABLE)
+    split = _wide_pieces(text, boundary)
+    if split is None:
+        return _folded_wide(text, boundary)
+    pieces, wide = split
+    if not wide:
+        return boundary.join(pieces).casefold().translate(_FOLD_TABLE)
+    originals = text.split(boundary)
+    folded = [piece.casefold().translate(_FOLD_TABLE) for piece in pieces]
+    rest = _folded_wide(boundary.join([originals[number] for number in wide]),
+                        boundary).split(boundary)
+    for number, piece in zip(wide, rest, strict=True):
+        folded[number] = piece
+    return boundary.join(folded)
 
 
 def _newline_owner(is_newline: npt.NDArray[np.bool_], positions: npt.NDArray[np.int64]
@@ -194,21 +316,48 @@ def token_bytes(texts: Sequence[str]) -> tuple[bytes, npt.NDArray[np.bool_]]:
     (runs of separators may differ, which no token sees). The mask marks texts holding a
     character that is a word character for ``regex``'s ``\\b`` but not for tokens, or the
     reverse (``_``, joiners, some number signs): there, a word-bounded match need not be a
-    token.
+    token. Texts that are ASCII once folded take ASCII's path, the others are read
+    character by character (as :func:`folded_text` does).
     """
     folded = folded_text("\n".join(texts))
-    ambiguous = np.zeros(len(texts), dtype=bool)
     if folded.isascii():
-        data = folded.encode("ascii")
-        # In ASCII only "_" is a word character for one and not the other: most batches have
-        # none, and need no pass over their bytes to know it.
-        if _ASCII_ODD_BYTES.search(data) is not None:
-            raw = np.frombuffer(data, dtype=np.uint8)
-            flags = _CLASS_TABLE[raw]
-            odd = np.flatnonzero(((flags & CharClass.WORD) != 0)
-                                 != ((flags & CharClass.REGEX_WORD) != 0))
-            ambiguous[_newline_owner(raw == _NEWLINE, odd)] = True
-        return data.translate(_ASCII_TOKEN_BYTES), ambiguous
+        return _ascii_token_bytes(folded.encode("ascii"))
+    lines = folded.split("\n")
+    wide = [number for number, line in enumerate(lines) if not line.isascii()]
+    if len(wide) > _WIDE_SHARE * len(lines):
+        return _wide_token_bytes(folded)
+    wide_set = set(wide)
+    narrow = [number for number in range(len(lines)) if number not in wide_set]
+    narrow_bytes, narrow_ambiguous = _ascii_token_bytes(
+        "\n".join([lines[number] for number in narrow]).encode("ascii"))
+    wide_bytes, wide_ambiguous = _wide_token_bytes("\n".join([lines[number] for number in wide]))
+    out = [b""] * len(lines)
+    for numbers, data in ((narrow, narrow_bytes), (wide, wide_bytes)):
+        for number, line in zip(numbers, data.split(b"\n"), strict=True):
+            out[number] = line
+    ambiguous = np.zeros(len(lines), dtype=bool)
+    ambiguous[narrow] = narrow_ambiguous
+    ambiguous[wide] = wide_ambiguous
+    return b"\n".join(out), ambiguous
+
+
+def _ascii_token_bytes(data: bytes) -> tuple[bytes, npt.NDArray[np.bool_]]:
+    """:func:`token_bytes` of folded ASCII text (``data``: its lines)."""
+    ambiguous = np.zeros(data.count(b"\n") + 1, dtype=bool)
+    # In ASCII only "_" is a word character for one and not the other: most batches have
+    # none, and need no pass over their bytes to know it.
+    if _ASCII_ODD_BYTES.search(data) is not None:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        flags = _CLASS_TABLE[raw]
+        odd = np.flatnonzero(((flags & CharClass.WORD) != 0)
+                             != ((flags & CharClass.REGEX_WORD) != 0))
+        ambiguous[_newline_owner(raw == _NEWLINE, odd)] = True
+    return data.translate(_ASCII_TOKEN_BYTES), ambiguous
+
+
+def _wide_token_bytes(folded: str) -> tuple[bytes, npt.NDArray[np.bool_]]:
+    """:func:`token_bytes` of folded text (its lines), every character looked at."""
+    ambiguous = np.zeros(folded.count("\n") + 1, dtype=bool)
     points = code_points(folded)
     flags = char_classes(points)
     odd = np.flatnonzero(((flags & CharClass.WORD) != 0) != ((flags & CharClass.REGEX_WORD) != 0))

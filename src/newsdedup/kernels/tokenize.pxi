@@ -118,3 +118,53 @@ def stem_token_bytes(const uint8_t[::1] raw, const uint8_t[::1] classes, int64_t
                 start += 1
             position = end
     return out[:written], n_cut
+
+
+def ascii_typography_kernel(const uint8_t[::1] data, const int8_t[::1] lengths,
+                            const uint8_t[:, ::1] replacements):
+    """``data`` (UTF-8) with each character of the Basic Multilingual Plane whose
+    ``lengths`` entry is 0 or more written as that many bytes of its ``replacements`` row
+    (never more bytes than its UTF-8: see ``_text.tokenize.ascii_typography``), every other
+    character copied as it is; one pass."""
+    cdef Py_ssize_t size = data.shape[0]
+    cdef Py_ssize_t position = 0, written = 0, width, k
+    cdef uint8_t byte
+    cdef uint32_t point
+    cdef int8_t length
+    out = np.empty(size, dtype=np.uint8)
+    cdef uint8_t[::1] result = out
+    with nogil:
+        while position < size:
+            byte = data[position]
+            if byte < 0x80:
+                result[written] = byte
+                written += 1
+                position += 1
+                continue
+            point = 0x110000  # none of the table's
+            if (byte & 0xE0) == 0xC0:
+                width = 2
+                if position + 1 < size:
+                    point = ((byte & 0x1F) << 6) | (data[position + 1] & 0x3F)
+            elif (byte & 0xF0) == 0xE0:
+                width = 3
+                if position + 2 < size:
+                    point = (((byte & 0x0F) << 12) | ((data[position + 1] & 0x3F) << 6)
+                             | (data[position + 2] & 0x3F))
+            elif (byte & 0xF8) == 0xF0:
+                width = 4
+            else:
+                width = 1
+            if position + width > size:
+                width = size - position
+            length = lengths[point] if point < 0x10000 else -1
+            if length >= 0:
+                for k in range(length):
+                    result[written + k] = replacements[point, k]
+                written += length
+            else:
+                for k in range(width):
+                    result[written + k] = data[position + k]
+                written += width
+            position += width
+    return out[:written]
