@@ -46,6 +46,9 @@ def unwrapped_containment_kernel(offsets: I64, mine: I64, article_paragraphs: I6
                                  text_values: Hashes, inner: I64, outer: I64, contained: F64,
                                  intersection: I64, wrapper_tokens: int, wrapper_shared: int,
                                  wrapper_share: float) -> F64: ...
+def own_lines_kernel(article_paragraphs: I64, allowed: Bools,
+                     shingle_offsets: I64, shingle_values: Hashes, union_offsets: I64,
+                     union_values: Hashes, inner: I64, outer: I64) -> Bools: ...
 def lines_within(article_paragraphs: I64, text_line: Bools, shingle_offsets: I64,
                  shingle_values: Hashes, text_offsets: I64, text_values: Hashes, inner: I64,
                  outer: I64, share: float) -> Bools: ...

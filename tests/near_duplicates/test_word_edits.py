@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from conftest import load_ecbplus
 from newsdedup import Article, DedupConfig, dedup
+from newsdedup import _kernels as kernels
+from newsdedup._near_duplicates import links as links_module
 from newsdedup._near_duplicates import word_edits
 from newsdedup._text.features import extract_features
 from newsdedup._text.normalize import token_text
@@ -197,3 +199,42 @@ def test_weeks_later_a_copy_adds_no_line_of_its_own(monkeypatch: pytest.MonkeyPa
                         np.ones(inner.size, dtype=bool))
     unchecked = dedup([first, second, repost])
     assert unchecked.article("second").group_id == unchecked.article("first").group_id
+
+
+_LINES = ["The fire started in the kitchen of the two-storey house late on Friday night.",
+          "Firefighters from three stations fought the flames for more than an hour.",
+          "A neighbour said she heard a loud bang before she saw the smoke rising.",
+          "The family of four escaped unharmed and is staying with relatives nearby.",
+          "Investigators have not yet said what caused the blaze in the old building.",
+          "Police said the two men knew each other.",
+          "The road was closed to traffic until early on Saturday morning.",
+          "Officials asked anyone with information to contact the fire department."]
+
+
+@given(st.lists(st.integers(0, len(_LINES) - 1), min_size=0, max_size=7),
+       st.lists(st.integers(0, len(_LINES) - 1), min_size=1, max_size=7))
+@settings(max_examples=60, deadline=None)
+def test_the_compiled_check_finds_the_copies_holding_a_line_of_their_own(
+        inner_lines: list[int], outer_lines: list[int]) -> None:
+    """The pairs read word by word are those the compiled check flags: the inner text (three
+    content paragraphs or more) holds a paragraph sharing no shingle with the outer's
+    content after one sharing some and before another; the rule read in Python on every
+    pair (the reference) flags the same."""
+    inner = Article("inner", "\n\n".join(_LINES[k] for k in inner_lines) or "x")
+    outer = Article("outer", "\n\n".join(_LINES[k] for k in outer_lines))
+    config = DedupConfig()
+    features = extract_features([inner, outer], config)
+    allowed = features.shingles.sizes > 0
+    unions = links_module.article_shingle_sets(features, allowed)
+    flagged = kernels.own_lines_kernel(features.article_paragraphs, allowed,
+                                       features.shingles.offsets, features.shingles.values,
+                                       unions.offsets, unions.values, np.array([0]),
+                                       np.array([1]))
+    mine = [p for p in range(features.article_paragraphs[0], features.article_paragraphs[1])
+            if allowed[p]]
+    outer_set = set(unions.row(1).tolist())
+    shares = [bool(set(features.shingles.row(p).tolist()) & outer_set) for p in mine]
+    sharing = [position for position, shared in enumerate(shares) if shared]
+    expected = (len(mine) >= 3 and bool(outer_set) and len(sharing) >= 2
+                and not all(shares[sharing[0]:sharing[-1] + 1]))
+    assert flagged.tolist() == [expected]

@@ -47,6 +47,7 @@ from rapidfuzz.distance import Editops, Levenshtein
 from .._core.arrays import gather_rows
 from .._core.config import DedupConfig
 from .._core.types import I64
+from .._kernels import own_lines_kernel as _own_lines_kernel
 from .._text.features import Features
 from .._text.shingle import ShingleSets
 from .._text.terms import term_tokens
@@ -234,21 +235,21 @@ def own_lines_edited(features: Features, allowed: npt.NDArray[np.bool_],
         return result
     offsets, values = features.shingles.offsets, features.shingles.values
     edits = config.near_duplicate_edits
+    # Most copies hold no such line: found by one compiled merge per paragraph, and only
+    # those that do are read (a repost round weeks later: 131,679 pairs read in Python took
+    # 4.8 s of a 20k reposts run).
+    pairs = pairs[_own_lines_kernel(features.article_paragraphs, allowed, offsets, values,
+                                    unions.offsets, unions.values, inner[pairs],
+                                    outer[pairs])]
     for k in pairs.tolist():
         mine, theirs = (_content_paragraphs(features.article_paragraphs, allowed, int(side[k]))
                         for side in (inner, outer))
-        if mine.size < 3 or theirs.size == 0:
-            continue
         other = int(outer[k])
         start, stop = int(unions.offsets[other]), int(unions.offsets[other + 1])
         shares = np.array([count_shared(values, offsets[p], offsets[p + 1], unions.values,
                                         start, stop) > 0 for p in mine.tolist()])
         sharing = np.flatnonzero(shares)
-        if sharing.size < 2:
-            continue
         own = mine[sharing[0] + 1:sharing[-1]][~shares[sharing[0] + 1:sharing[-1]]]
-        if own.size == 0:
-            continue
         lines, others = (_paragraph_tokens(features.paragraph_texts(texts, paragraphs))
                          for paragraphs in (own, theirs))
         result[k] = all(any(Levenshtein.distance(line, words, score_cutoff=edits)
