@@ -508,6 +508,15 @@ def digest_feed(docs: Sequence[BaseDocument], seed: int = 0, *, n_cases: int = 4
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
 
 
+def _opening_lines(text: str) -> list[str] | None:
+    """The lines of ``text``; None when it has none or opens with an address line (ECB+
+    "b" documents begin with a tokenized URL), which no teaser quotes."""
+    lines = split_lines(text)
+    if not lines or lines[0].strip().startswith("http"):
+        return None
+    return lines
+
+
 def teaser(text: str, words: int = 25) -> str | None:
     """A briefing's teaser of ``text``: the first sentences of its first paragraph, at least
     ``words`` words but not the whole paragraph, with an ellipsis; None when its first
@@ -516,8 +525,8 @@ def teaser(text: str, words: int = 25) -> str | None:
     >>> teaser("One two three four. Five six seven. Eight nine.", words=5)
     'One two three four. Five six seven. \u2026'
     """
-    lines = split_lines(text)
-    if not lines or lines[0].strip().startswith("http"):
+    lines = _opening_lines(text)
+    if lines is None:
         return None
     sentences = _SENTENCE_BREAK.split(lines[0].strip())
     for count in range(1, len(sentences)):
@@ -539,8 +548,8 @@ def feed_teaser(text: str, words: int, ending: str) -> str | None:
     >>> feed_teaser("One two three.\\n\\nFour five six seven.", 5, " [...]")
     'One two three. Four five [...]'
     """
-    lines = split_lines(text)
-    if not lines or lines[0].strip().startswith("http"):
+    lines = _opening_lines(text)
+    if lines is None:
         return None
     tokens = " ".join(lines).split()
     if len(tokens) <= words:

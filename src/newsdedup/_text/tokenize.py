@@ -24,6 +24,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
+from typing import TypeVar
 
 import attrs
 import numpy as np
@@ -230,6 +231,7 @@ def _salient_typography() -> dict[int, tuple[bytes, bytes]]:
 SALIENT_TYPOGRAPHY = _salient_typography()
 
 _Dense = tuple[npt.NDArray[np.int8], npt.NDArray[np.uint8]]
+_Piece = TypeVar("_Piece", str, bytes)
 #: Dense forms of the tables (``ascii_typography_kernel``), made when first used, by id.
 _DENSE: dict[int, tuple[dict[int, tuple[bytes, bytes]], _Dense]] = {}
 
@@ -264,15 +266,22 @@ def ascii_typography(text: str,
     return written.tobytes().decode("utf-8", "surrogatepass")
 
 
-def _wide_pieces(text: str, boundary: str) -> tuple[list[str], list[int]] | None:
-    """The pieces of ``text`` between ``boundary`` characters, each with its typography in
-    ASCII (:func:`ascii_typography`), and those still not ASCII; None when more than
-    ``_WIDE_SHARE`` of them are not (the whole text is then read as it is)."""
-    pieces = ascii_typography(text).split(boundary)
+def _wide_numbers(pieces: Sequence[str]) -> tuple[list[int], list[int]] | None:
+    """The numbers of the ``pieces`` that are ASCII and of those that are not; None when more
+    than ``_WIDE_SHARE`` of them are not (the whole text is then read at once, as it is)."""
     wide = [number for number, piece in enumerate(pieces) if not piece.isascii()]
     if len(wide) > _WIDE_SHARE * len(pieces):
         return None
-    return pieces, wide
+    wide_set = set(wide)
+    return [number for number in range(len(pieces)) if number not in wide_set], wide
+
+
+def _placed(size: int, *parts: tuple[list[int], Sequence[_Piece]]) -> list[_Piece]:
+    """Pieces read apart put back in order: ``parts`` are (their numbers, the pieces)."""
+    placed: dict[int, _Piece] = {}
+    for numbers, pieces in parts:
+        placed.update(zip(numbers, pieces, strict=True))
+    return [placed[number] for number in range(size)]
 
 
 def folded_text(text: str, boundary: str = "\n") -> str:
@@ -289,19 +298,20 @@ def folded_text(text: str, boundary: str = "\n") -> str:
     """
     if text.isascii():
         return text.casefold().translate(_FOLD_TABLE)
-    split = _wide_pieces(text, boundary)
+    pieces = ascii_typography(text).split(boundary)
+    split = _wide_numbers(pieces)
     if split is None:
         return _folded_wide(text, boundary)
-    pieces, wide = split
+    narrow, wide = split
     if not wide:
         return boundary.join(pieces).casefold().translate(_FOLD_TABLE)
+    # A wide piece is folded as written (its typography too), as it always was.
     originals = text.split(boundary)
-    folded = [piece.casefold().translate(_FOLD_TABLE) for piece in pieces]
     rest = _folded_wide(boundary.join([originals[number] for number in wide]),
                         boundary).split(boundary)
-    for number, piece in zip(wide, rest, strict=True):
-        folded[number] = piece
-    return boundary.join(folded)
+    return boundary.join(_placed(
+        len(pieces), (narrow, [pieces[number].casefold().translate(_FOLD_TABLE)
+                               for number in narrow]), (wide, rest)))
 
 
 def _newline_owner(is_newline: npt.NDArray[np.bool_], positions: npt.NDArray[np.int64]
@@ -323,22 +333,18 @@ def token_bytes(texts: Sequence[str]) -> tuple[bytes, npt.NDArray[np.bool_]]:
     if folded.isascii():
         return _ascii_token_bytes(folded.encode("ascii"))
     lines = folded.split("\n")
-    wide = [number for number, line in enumerate(lines) if not line.isascii()]
-    if len(wide) > _WIDE_SHARE * len(lines):
+    split = _wide_numbers(lines)
+    if split is None:
         return _wide_token_bytes(folded)
-    wide_set = set(wide)
-    narrow = [number for number in range(len(lines)) if number not in wide_set]
+    narrow, wide = split
     narrow_bytes, narrow_ambiguous = _ascii_token_bytes(
         "\n".join([lines[number] for number in narrow]).encode("ascii"))
     wide_bytes, wide_ambiguous = _wide_token_bytes("\n".join([lines[number] for number in wide]))
-    out = [b""] * len(lines)
-    for numbers, data in ((narrow, narrow_bytes), (wide, wide_bytes)):
-        for number, line in zip(numbers, data.split(b"\n"), strict=True):
-            out[number] = line
     ambiguous = np.zeros(len(lines), dtype=bool)
     ambiguous[narrow] = narrow_ambiguous
     ambiguous[wide] = wide_ambiguous
-    return b"\n".join(out), ambiguous
+    return b"\n".join(_placed(len(lines), (narrow, narrow_bytes.split(b"\n")),
+                              (wide, wide_bytes.split(b"\n")))), ambiguous
 
 
 def _ascii_token_bytes(data: bytes) -> tuple[bytes, npt.NDArray[np.bool_]]:

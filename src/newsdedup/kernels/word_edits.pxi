@@ -19,20 +19,16 @@ def own_lines_kernel(const int64_t[::1] article_paragraphs, const uint8_t[::1] a
     cdef const hash_t* values = &shingle_values[0]
     cdef const hash_t* merged = &union_values[0]
     cdef int64_t line, a, b, content, shares
-    cdef bint seen, pending, outer_content
+    cdef bint seen, pending
     with nogil:
         for pair in range(n_pairs):
             a = inner[pair]
             b = outer[pair]
-            outer_content = False
-            for line in range(article_paragraphs[b], article_paragraphs[b + 1]):
-                if allowed[line]:
-                    outer_content = True
-                    break
             content = 0
             for line in range(article_paragraphs[a], article_paragraphs[a + 1]):
                 content += allowed[line] != 0
-            if not outer_content or content < 3 or union_offsets[b] >= union_offsets[b + 1]:
+            # Content paragraphs hold shingles: an empty union is an outer without content.
+            if content < 3 or union_offsets[b] >= union_offsets[b + 1]:
                 continue
             seen = False
             pending = False
