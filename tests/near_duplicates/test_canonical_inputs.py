@@ -18,6 +18,7 @@ from newsdedup._near_duplicates.canonical_inputs import (
     inserted_paragraphs,
     neighbour_max_content,
     noise_counts,
+    own_paragraphs,
     user_rank_keys,
 )
 from newsdedup._near_duplicates.copies import copy_classes
@@ -136,6 +137,62 @@ def test_an_undated_original_is_not_handed_to_its_dated_reposts(
              else a for n, a in enumerate(articles)]
     _assert_originals_are_canonical(dedup(dated), originals,
                                     ("most complete text", "least boilerplate"))
+
+
+def _edited_copies(documents: list[dict[str, str]]) -> tuple[list[Article], list[str]]:
+    """Undated ECB+ documents of four paragraphs or more, each copied whole by three sites
+    (no header, no footer: nothing but the text), dated, each copy with one word of
+    another paragraph edited (a word of six letters or more given another)."""
+    chooser = random.Random(11)
+    articles, originals = [], []
+    for document in documents:
+        articles.append(Article(document["id"], document["text"]))
+        paragraphs = [p for p in document["text"].split("\n") if p.strip()]
+        long_words = [[k for k, word in enumerate(p.split()) if len(word) >= 6 and
+                       word.isalpha()] for p in paragraphs]
+        editable = [n for n, words in enumerate(long_words) if words]
+        if len(paragraphs) < 4 or len(editable) < 3 or len(originals) == 60:
+            continue
+        originals.append(document["id"])
+        for site, edited in enumerate(chooser.sample(editable, 3)):
+            words = paragraphs[edited].split()
+            words[chooser.choice(long_words[edited])] = chooser.choice(
+                ["officials", "yesterday", "authorities", "reportedly"])
+            copy = [*paragraphs[:edited], " ".join(words), *paragraphs[edited + 1:]]
+            articles.append(Article(f"{document['id']}~copy{site}", "\n\n".join(copy),
+                                    published=f"2024-03-{10 + site:02d}T08:00:00Z"))
+    return articles, originals
+
+
+def test_an_undated_original_beats_dated_copies_that_edited_words(
+        ecbplus: list[dict[str, str]]) -> None:
+    """An original crawled without a date, copied whole by three dated sites that each
+    edited a word of another paragraph: the steps before tie (the undated original counts
+    as published with the earliest copy, the texts are as complete, no boilerplate), and
+    "fewest edits" gives the original, whose every paragraph its copies carry (before,
+    "dated" gave the earliest copy)."""
+    articles, originals = _edited_copies(ecbplus)
+    result = dedup(articles)
+    _assert_originals_are_canonical(result, originals, ("fewest edits",))
+    # Copies dated too, the original the earliest: the date decides, as before.
+    dated = [a if "~" in a.id else attrs.evolve(a, published="2024-03-09T08:00:00Z")
+             for a in articles]
+    _assert_originals_are_canonical(dedup(dated), originals, ("earliest published",))
+
+
+def test_own_paragraphs_are_the_texts_no_group_mate_carries() -> None:
+    """Per article, its distinct content paragraphs that no other member of its group
+    carries; a paragraph repeated in one article counts once, boilerplate (not allowed)
+    never; in a group of one or two nothing is counted (two versions: which one edited?)."""
+    # Articles 0, 1, 2 in group 0 (texts 0-4), 3 alone in group 1, 4 and 5 in group 2.
+    article = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+    unique = np.array([0, 1, 1, 4, 0, 2, 3, 0, 2, 5, 6, 7, 8, 7, 9])
+    allowed = np.ones(article.size, dtype=bool)
+    allowed[3] = False
+    group_of = np.array([0, 0, 0, 1, 2, 2])
+    # Article 0: text 1 (twice) is its own, text 4 is boilerplate; article 1: text 3; article
+    # 2: none (texts 0 and 2 are carried by article 1 too).
+    assert own_paragraphs(article, unique, allowed, group_of).tolist() == [1, 1, 0, 0, 0, 0]
 
 
 def test_inserted_paragraphs_are_inside_the_shared_text_or_short_lines_around_it() -> None:

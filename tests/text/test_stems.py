@@ -14,12 +14,13 @@ from newsdedup._text.tokenize import token_bytes
 
 #: The rule as one expression over a text: a token (a run of letters, marks and digits; a
 #: letter of a script written without spaces is a token of its own) of the alphabets'
-#: letters (with their marks) only, longer than a stem, cut to the stem.
+#: letters (with their marks; marks before its first letter, stray, go with it) only, longer
+#: than a stem, cut to the stem.
 _LETTER = r"[[" + _ALPHABETS + r"]&&\p{L}]\p{M}*"
 _IN_TOKEN = (r"[[\p{L}\p{M}\p{N}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}"
              r"\p{Myanmar}]]")
 _REFERENCE = regex.compile(
-    r"(?<!" + _IN_TOKEN + r")((?:" + _LETTER + r"){" + str(STEM_LETTERS) + r"})"
+    r"(?<!" + _IN_TOKEN + r")(\p{M}*(?:" + _LETTER + r"){" + str(STEM_LETTERS) + r"})"
     r"(?:" + _LETTER + r")+(?!" + _IN_TOKEN + r")", regex.V1)
 
 

@@ -459,7 +459,9 @@ def _stored_retention(store: IndexStore, meta: Mapping[str, str]) -> float | Non
 #:    member of a group counts as published with its earliest dated member (2026-12).
 #: 6: short texts read word by word, edited lines keep names and weekdays, feed teasers are
 #:    lead excerpts (``teaser_tokens``) (2026-12).
-DECISION_RULES = "6"
+#: 7: the canonical rule's "fewest edits" step, between "least boilerplate" and "dated"
+#:    (2026-12).
+DECISION_RULES = "7"
 
 
 def _migrate_if_needed(store: IndexStore, config: DedupConfig,

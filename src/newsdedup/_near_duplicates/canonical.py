@@ -21,8 +21,13 @@ Default rule, in order (design.md):
    page's older version or later fetch is a latest one;
 4. ``least boilerplate`` - fewest boilerplate plus repeated paragraphs (an aggregator repost
    with its footer loses to the original it copies);
-5. ``dated`` - a dated member before an undated one that tied with it on every step above;
-6. ``smallest id`` - a deterministic last resort.
+5. ``fewest edits`` - fewest content paragraphs of its own: paragraphs whose text no other
+   member of its group carries (a copy's edited or inserted lines; the original's text is
+   what its copies share, each edit being one copy's own). It decides only where the steps
+   above tie, as between an original crawled without a date and a dated copy of it that
+   edited a few words (``canonical_inputs.own_paragraphs``; known once the groups are);
+6. ``dated`` - a dated member before an undated one that tied with it on every step above;
+7. ``smallest id`` - a deterministic last resort.
 
 A user can pass ``canonical_key``: a function of an :class:`~newsdedup.Article` whose smallest
 value wins, with the smallest id breaking ties; the rule is then reported as ``user key``.
@@ -57,7 +62,7 @@ __all__ = ["LARGEST_GROUP", "ONLY_GROUP", "RULES", "CanonicalKey", "PageVersions
 
 #: Names of the default rule's steps, in order; the result reports one of these.
 RULES = ("earliest published", "most complete text", "latest version", "least boilerplate",
-         "dated", "smallest id")
+         "fewest edits", "dated", "smallest id")
 USER_RULE = "user key"
 ONLY_MEMBER = "only member"
 #: The rules a story's canonical can report besides those of the groups' rule: the canonical
@@ -252,6 +257,7 @@ def rank_keys(
     canonical_key: CanonicalKey | None = None,
     versions: PageVersions | None = None,
     undated: Sequence[bool] | None = None,
+    own: Sequence[int] | None = None,
 ) -> list[RankKey]:
     """Sort keys (smaller is better) of every article, one component per rule step.
 
@@ -259,6 +265,8 @@ def rank_keys(
     duplicates; ``noise`` counts its boilerplate and repeated paragraphs. ``undated``: which
     articles were published undated (default: those whose time in ``versions`` is NaN;
     ``canonical_inputs.group_keys`` gives an undated member its group's earliest time).
+    ``own``: each article's paragraphs no group-mate carries ("fewest edits"; default none,
+    as before the groups are known).
     """
     if canonical_key is not None:
         user_keys = [(canonical_key(article), article.id) for article in articles]
@@ -278,7 +286,7 @@ def rank_keys(
         relative = (int(content_size[number]) + slack) / reference
         completeness = min(_COMPLETENESS_STEPS - 1, math.floor(relative * _COMPLETENESS_STEPS))
         keys.append((published, -completeness, version_rank[number], int(noise[number]),
-                     int(undated[number]), article.id))
+                     0 if own is None else int(own[number]), int(undated[number]), article.id))
     return keys
 
 

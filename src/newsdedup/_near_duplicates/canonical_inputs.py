@@ -1,8 +1,8 @@
 """What the canonical rule compares, measured from the steps before it.
 
 ``_near_duplicates.canonical`` states the rule (earliest published, most complete text,
-latest version, least boilerplate, dated, smallest id); this module measures its inputs, in
-the order the batch driver has them:
+latest version, least boilerplate, fewest edits, dated, smallest id); this module measures
+its inputs, in the order the batch driver has them:
 
 1. **Noise** (:func:`noise_counts`), after the boilerplate step: per article, its
    boilerplate and repeated paragraphs. It ranks articles before they are
@@ -21,8 +21,13 @@ the order the batch driver has them:
    just before theirs.
 5. **Undated members** (:func:`group_keys`): a member still undated then counts as
    published with its group's earliest dated member, so that the text decides between them
-   (most complete, least boilerplate) and the date only last (``canonical``'s ``dated``
-   step): a crawl that lost an original's date would otherwise show a dated repost of it.
+   (most complete, least boilerplate, fewest edits) and the date only last (``canonical``'s
+   ``dated`` step): a crawl that lost an original's date would otherwise show a dated repost
+   of it.
+6. **Own paragraphs** (:func:`own_paragraphs`), once the groups are known: per member, its
+   content paragraphs whose text no other member of its group carries, the rule's "fewest
+   edits" step (an original's paragraphs are each carried by the copies that left them
+   alone; a copy's edited words and inserted lines are its own).
 
 :func:`canonical_keys` turns them into the rule's sort keys (or a user's keys, see
 :func:`user_rank_keys`).
@@ -50,8 +55,8 @@ from .repeated import Repeats
 from .shared import shared_paragraphs
 
 __all__ = ["canonical_keys", "content_sizes", "credited_times", "group_keys",
-           "inserted_paragraphs", "neighbour_max_content", "noise_counts", "text_keys",
-           "user_rank_keys"]
+           "inserted_paragraphs", "neighbour_max_content", "noise_counts", "own_paragraphs",
+           "text_keys", "user_rank_keys"]
 
 #: A web domain as boilerplate lines name a site (lower case; at least one dot).
 _DOMAIN = re.compile(r"(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]"
@@ -285,14 +290,45 @@ def credited_times(articles: Sequence[Article], texts: Sequence[str] | None,
     return adjusted, rank
 
 
+def own_paragraphs(paragraph_article: I64, unique_of: I64, allowed: npt.NDArray[np.bool_],
+                   group_of: I64) -> I64:
+    """Per article, how many distinct content paragraphs (``allowed``, numbered by
+    ``unique_of``: one number per shingle set) no other member of its group (``group_of``,
+    per article) carries. 0 in a group of fewer than three: between two versions, a
+    paragraph written two ways is each one's own, and nothing tells which one edited it.
+
+    >>> own_paragraphs(np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 0, 2, 0, 1]),
+    ...                np.ones(6, dtype=bool), np.array([0, 0, 0])).tolist()
+    [0, 1, 0]
+    """
+    n_articles = group_of.size
+    shared = np.bincount(group_of, minlength=int(group_of.max(initial=-1)) + 1) > 2
+    paragraph_group = group_of[paragraph_article]
+    kept = np.flatnonzero(allowed & (unique_of >= 0) & shared[paragraph_group])
+    article, unique, group = paragraph_article[kept], unique_of[kept], paragraph_group[kept]
+    order = np.lexsort((article, unique, group))
+    article, unique, group = article[order], unique[order], group[order]
+    # One row per (group, paragraph text, article), then the carriers of each text.
+    text_starts = np.ones(article.size, dtype=bool)
+    text_starts[1:] = (group[1:] != group[:-1]) | (unique[1:] != unique[:-1])
+    row = text_starts.copy()
+    row[1:] |= article[1:] != article[:-1]
+    text = np.cumsum(text_starts[row]) - 1
+    carriers = np.bincount(text)
+    alone: I64 = np.bincount(article[row][carriers[text] == 1],
+                             minlength=n_articles).astype(np.int64)
+    return alone
+
+
 def group_keys(articles: Sequence[Article], content: I64, groups: GroupAssignment, noise: I64,
-               versions: PageVersions | None = None) -> list[RankKey]:
+               versions: PageVersions | None = None, own: I64 | None = None
+               ) -> list[RankKey]:
     """The default rule's keys once the groups are known: "most complete text" measured
     against the most complete member of the article's own group, one reference for all the
     members compared (before the groups, each article's reference is its most complete
-    duplicate, which may sit in another group: :func:`neighbour_max_content`), and an
-    undated member published with its group's earliest dated one (step 5 of the module
-    docstring)."""
+    duplicate, which may sit in another group: :func:`neighbour_max_content`), an undated
+    member published with its group's earliest dated one (step 5 of the module docstring),
+    and "fewest edits" from ``own`` (:func:`own_paragraphs`)."""
     group_max = np.zeros(len(groups.canonical), dtype=np.int64)
     np.maximum.at(group_max, groups.group_of, content)
     undated = None
@@ -308,7 +344,8 @@ def group_keys(articles: Sequence[Article], content: I64, groups: GroupAssignmen
             versions = (times, rank)
     return rank_keys(articles, content.tolist(), group_max[groups.group_of].tolist(),
                      noise.tolist(), versions=versions,
-                     undated=None if undated is None else undated.tolist())
+                     undated=None if undated is None else undated.tolist(),
+                     own=None if own is None else own.tolist())
 
 
 def canonical_keys(articles: Sequence[Article], content: I64, classes: CopyClasses,

@@ -35,6 +35,7 @@ from .._near_duplicates.canonical_inputs import (
     credited_times,
     group_keys,
     noise_counts,
+    own_paragraphs,
     text_keys,
     user_rank_keys,
 )
@@ -166,7 +167,9 @@ def _reduce(handed_over: list[Collected], settings: DedupConfig,
         if versions is not None:
             versions = credited_times(corpus, texts, features, boilerplate.any, groups,
                                       versions)
-        keys = group_keys(corpus, content, groups, noise, versions)
+        own = own_paragraphs(features.paragraph_article, matches.unique_of, allowed,
+                             groups.group_of)
+        keys = group_keys(corpus, content, groups, noise, versions, own)
         groups = groups.reranked(keys)
     links = link_to_canonicals(features, allowed, links, groups, settings)
     features = _without_shingles(features)
