@@ -100,7 +100,9 @@ def run_dask(path: str, workers: int, regions: bool) -> dict[str, Any]:
         sampler = _Sampler(pids)
         stats: dict[str, Any] = {}
         started = time.perf_counter()
-        result = nd_dask.dedup(path, stats=stats)
+        # The reduce on as many threads as the cluster has workers: one worker is one
+        # core end to end, two are two (its default is the cores of its machine).
+        result = nd_dask.dedup(path, stats=stats, reduce_workers=workers)
         wall = time.perf_counter() - started
         peaks = sampler.finish()
         region_stats: dict[str, Any] = {}

@@ -85,10 +85,24 @@ def test_seeds_with_reposts_identical(client: Any) -> None:
 
 @needs_dask
 def test_ecbplus_identical(client: Any) -> None:
+    """Also with the reduce on one thread and on two (the default: the cores its worker
+    may use, two or one here)."""
     records = load_ecbplus()
-    result = nd_dask.dedup(db.from_sequence(records, npartitions=4))
-    _assert_same_tables(records, result)
+    for threads in (1, 2, None):
+        result = nd_dask.dedup(db.from_sequence(records, npartitions=4),
+                               reduce_workers=threads)
+        _assert_same_tables(records, result)
     assert result.stories.npartitions >= 1
+    with pytest.raises(ValueError, match="reduce_workers"):
+        nd_dask.dedup(db.from_sequence(records, npartitions=4), reduce_workers=0)
+
+
+def test_the_reduce_runs_on_the_cores_it_may_use() -> None:
+    """Asked for, that many threads; by default, the cores of the process."""
+    from newsdedup._drivers.dask_steps import reduce_threads
+
+    assert reduce_threads(3) == 3
+    assert 1 <= reduce_threads(None) <= (__import__("os").cpu_count() or 1)
 
 
 @needs_dask

@@ -96,7 +96,8 @@ def _check_table(table: str, tables: Mapping[str, Any]) -> Any:
 def dedup(data: Any, config: DedupConfig | None = None, *,
           canonical_key: Callable[..., Any] | None = None, keep_text: bool = False,
           blocksize: str | int | None = "64MiB", stats: dict[str, Any] | None = None,
-          regions: bool = False, **options: Any) -> DaskResult:
+          regions: bool = False, reduce_workers: int | None = None,
+          **options: Any) -> DaskResult:
     """Run the pipeline on the current Dask scheduler (a ``distributed.Client`` if one is
     active) and return its tables as Dask DataFrames.
 
@@ -108,17 +109,26 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     ``config``, ``options``, ``canonical_key`` (picklable) and ``keep_text`` are
     those of :func:`newsdedup.dedup`; the results equal ``newsdedup.dedup(articles, ...,
     keep_text=keep_text)`` on the same articles in the same order (partition order, then
-    row order). ``stats``, a dict, receives the wall time of each phase; with ``regions``
-    the run also shuffles the LSH band keys into text regions and reports them there (a
-    measurement for ``docs/dask.md``: the reduce does not use them yet).
+    row order). Each partition's map step runs on one thread (Dask runs partitions in
+    parallel, whatever ``workers`` says); the reduce, the graph's last task, runs on
+    ``reduce_workers`` threads (default: the cores its worker process may use, idle
+    otherwise while it runs; the tables are the same for any number). ``stats``, a dict,
+    receives the wall time of each phase; with ``regions`` the run also shuffles the LSH
+    band keys into text regions and reports them there (a measurement for
+    ``docs/dask.md``: the reduce does not use them yet).
     """
     dask = _require_dask()
+    if reduce_workers is not None and (isinstance(reduce_workers, bool)
+                                       or not isinstance(reduce_workers, int)
+                                       or reduce_workers < 1):
+        raise ValueError(f"reduce_workers must be a positive integer or None, not "
+                         f"{reduce_workers!r}")
     settings = DedupConfig.from_options(config, **options)
     partitions = _partitions(dask, data, blocksize)
     from ._drivers import dask_steps
 
     tables = dask_steps.run(dask, partitions, settings, canonical_key, keep_text, stats,
-                             regions)
+                             regions, reduce_workers)
     return DaskResult(tables)
 
 

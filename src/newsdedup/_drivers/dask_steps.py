@@ -7,9 +7,11 @@ Dask (a worker unpickles them by module and name).
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import numpy as np
 
 from .._core.config import DedupConfig
@@ -30,17 +32,33 @@ TABLES = ("articles", "groups", "members", "stories", "matches", "shared_paragra
 
 
 def map_partition(records: Any, settings: DedupConfig) -> Collected:
-    """The map step over one partition: its articles validated and their features, the
-    articles with their texts, which the reduce reads (the default canonical rule its
-    credit lines, a user key, rewrites and embeddings; the local pipeline keeps a stream's
-    on disk for them, but a worker's file cannot move)."""
-    return collect_features(list(records), settings, keep_text=True)
+    """The map step over one partition, on one thread (Dask runs the partitions in
+    parallel): its articles validated and their features, the articles with their texts,
+    which the reduce reads (the default canonical rule its credit lines, a user key,
+    rewrites and embeddings; the local pipeline keeps a stream's on disk for them, but a
+    worker's file cannot move)."""
+    return collect_features(list(records), attrs.evolve(settings, workers=1),
+                            keep_text=True)
+
+
+def reduce_threads(requested: int | None) -> int:
+    """The threads the reduce runs on: ``requested``, or the cores this process may use
+    (the reduce is the graph's last task: the other workers' cores on its machine are idle
+    while it runs)."""
+    if requested is not None:
+        return requested
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def reduce_partitions(parts: list[Collected], settings: DedupConfig,
-                      canonical_key: CanonicalKey | None, keep_text: bool
-                      ) -> dict[str, pandas.DataFrame]:
-    """Every step after the map step, over the partitions' features joined in order."""
+                      canonical_key: CanonicalKey | None, keep_text: bool,
+                      threads: int | None = None) -> dict[str, pandas.DataFrame]:
+    """Every step after the map step, over the partitions' features joined in order, on
+    ``reduce_threads(threads)`` threads (the tables are the same for any number)."""
+    settings = attrs.evolve(settings, workers=reduce_threads(threads))
     articles: list[Article] = [a for part in parts for a in part.articles]
     _check_unique(articles)
     empty = np.concatenate([part.empty for part in parts]) if parts else np.zeros(0, bool)
@@ -64,11 +82,13 @@ def _check_unique(articles: list[Article]) -> None:
 
 def run(dask: Any, partitions: list[Any], settings: DedupConfig,
         canonical_key: CanonicalKey | None, keep_text: bool,
-        stats: dict[str, Any] | None = None, regions: bool = False) -> dict[str, Any]:
+        stats: dict[str, Any] | None = None, regions: bool = False,
+        reduce_workers: int | None = None) -> dict[str, Any]:
     """Build and run the graph; the tables as Dask DataFrames of persisted partitions.
 
     ``stats`` receives the wall time of each phase (``map``, ``reduce``, and with ``regions``
-    the band-key shuffle's ``regions`` with its region sizes)."""
+    the band-key shuffle's ``regions`` with its region sizes); ``reduce_workers``: the
+    reduce's threads (:func:`reduce_threads`)."""
     stats = {} if stats is None else stats
     dd = dask.dataframe
     delayed = dask.delayed
@@ -82,7 +102,8 @@ def run(dask: Any, partitions: list[Any], settings: DedupConfig,
         stats.update(text_regions(dask, collected, settings))
         stats["regions"] = time.perf_counter() - started
     started = time.perf_counter()
-    reduced = delayed(reduce_partitions)(collected, settings, canonical_key, keep_text)
+    reduced = delayed(reduce_partitions)(collected, settings, canonical_key, keep_text,
+                                         reduce_workers)
     pieces = {table: [delayed(_pick)(reduced, table)] for table in TABLES}
     frames = _frames(dask, dd, pieces)
     stats["reduce"] = time.perf_counter() - started
