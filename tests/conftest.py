@@ -49,6 +49,32 @@ def add_in_batches(index: DedupIndex, articles: list[Article], sizes: list[int])
         start += size
 
 
+def edited_copies(documents: list[dict[str, str]]) -> tuple[list[Article], list[str]]:
+    """The documents (ECB+ records) undated, and those of four paragraphs or more (60 at
+    most, their ids returned) each copied whole by three sites (no header, no footer:
+    nothing but the text), dated, each copy with one word of another paragraph edited (a
+    word of six letters or more given another)."""
+    chooser = random.Random(11)
+    articles, originals = [], []
+    for document in documents:
+        articles.append(Article(document["id"], document["text"]))
+        paragraphs = [p for p in document["text"].split("\n") if p.strip()]
+        long_words = [[k for k, word in enumerate(p.split()) if len(word) >= 6 and
+                       word.isalpha()] for p in paragraphs]
+        editable = [n for n, words in enumerate(long_words) if words]
+        if len(paragraphs) < 4 or len(editable) < 3 or len(originals) == 60:
+            continue
+        originals.append(document["id"])
+        for site, edited in enumerate(chooser.sample(editable, 3)):
+            words = paragraphs[edited].split()
+            words[chooser.choice(long_words[edited])] = chooser.choice(
+                ["officials", "yesterday", "authorities", "reportedly"])
+            copy = [*paragraphs[:edited], " ".join(words), *paragraphs[edited + 1:]]
+            articles.append(Article(f"{document['id']}~copy{site}", "\n\n".join(copy),
+                                    published=f"2024-03-{10 + site:02d}T08:00:00Z"))
+    return articles, originals
+
+
 def synced_memory(index: DedupIndex) -> IndexState:
     """The index's in-memory lookups, brought up to date with its file first."""
     index.query("sync")  # a query catches the memory up with what other connections wrote

@@ -25,7 +25,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import newsdedup
-from conftest import add_in_batches, load_ecbplus, load_seeds
+from conftest import add_in_batches, edited_copies, load_ecbplus, load_seeds
 from newsdedup import Article, ConfigError, IndexStoreError, dedup, open_index
 from newsdedup._cli import main
 from newsdedup._corpora.messy import inflected_script
@@ -123,6 +123,21 @@ def test_a_dated_crawl_in_batches_gives_the_batch_result() -> None:
     add_in_batches(index, articles, [40, 90, 200])
     assert _normalised(_state(index, [a.id for a in articles])) == _normalised(
         _expected(dedup(articles)))
+
+
+def test_an_undated_original_and_its_edited_copies_in_batches_give_the_batch_result() -> None:
+    """The canonical rule's "fewest edits" (paragraphs no group-mate carries) decides in an
+    add as in one dedup(): undated ECB+ originals and three dated copies of each that edited
+    a word each, the originals arriving last."""
+    articles, originals = edited_copies(load_ecbplus()[:60])
+    articles.sort(key=lambda article: "~" not in article.id)  # copies first
+    index = open_index(":memory:")
+    add_in_batches(index, articles, [30, 60, 200])
+    expected = dedup(articles)
+    assert sum(expected.group(expected.article(original).group_id).canonical_rule
+               == "fewest edits" for original in originals) >= 5
+    assert _normalised(_state(index, [a.id for a in articles])) == _normalised(
+        _expected(expected))
 
 
 def test_add_decisions_match_dedup_of_everything_so_far() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from conftest import edited_copies
 from newsdedup import Article, DedupConfig, DedupResult, dedup
 from newsdedup._near_duplicates.canonical import preference
 from newsdedup._near_duplicates.canonical_inputs import (
@@ -139,31 +140,6 @@ def test_an_undated_original_is_not_handed_to_its_dated_reposts(
                                     ("most complete text", "least boilerplate"))
 
 
-def _edited_copies(documents: list[dict[str, str]]) -> tuple[list[Article], list[str]]:
-    """Undated ECB+ documents of four paragraphs or more, each copied whole by three sites
-    (no header, no footer: nothing but the text), dated, each copy with one word of
-    another paragraph edited (a word of six letters or more given another)."""
-    chooser = random.Random(11)
-    articles, originals = [], []
-    for document in documents:
-        articles.append(Article(document["id"], document["text"]))
-        paragraphs = [p for p in document["text"].split("\n") if p.strip()]
-        long_words = [[k for k, word in enumerate(p.split()) if len(word) >= 6 and
-                       word.isalpha()] for p in paragraphs]
-        editable = [n for n, words in enumerate(long_words) if words]
-        if len(paragraphs) < 4 or len(editable) < 3 or len(originals) == 60:
-            continue
-        originals.append(document["id"])
-        for site, edited in enumerate(chooser.sample(editable, 3)):
-            words = paragraphs[edited].split()
-            words[chooser.choice(long_words[edited])] = chooser.choice(
-                ["officials", "yesterday", "authorities", "reportedly"])
-            copy = [*paragraphs[:edited], " ".join(words), *paragraphs[edited + 1:]]
-            articles.append(Article(f"{document['id']}~copy{site}", "\n\n".join(copy),
-                                    published=f"2024-03-{10 + site:02d}T08:00:00Z"))
-    return articles, originals
-
-
 def test_an_undated_original_beats_dated_copies_that_edited_words(
         ecbplus: list[dict[str, str]]) -> None:
     """An original crawled without a date, copied whole by three dated sites that each
@@ -171,7 +147,7 @@ def test_an_undated_original_beats_dated_copies_that_edited_words(
     as published with the earliest copy, the texts are as complete, no boilerplate), and
     "fewest edits" gives the original, whose every paragraph its copies carry (before,
     "dated" gave the earliest copy)."""
-    articles, originals = _edited_copies(ecbplus)
+    articles, originals = edited_copies(ecbplus)
     result = dedup(articles)
     _assert_originals_are_canonical(result, originals, ("fewest edits",))
     # Copies dated too, the original the earliest: the date decides, as before.
