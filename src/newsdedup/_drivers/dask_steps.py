@@ -25,7 +25,7 @@ from .._text.features import Collected, collect_features, concat_features
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
-__all__ = ["map_partition", "reduce_partitions", "run"]
+__all__ = ["join_partitions", "map_partition", "reduce_partitions", "run"]
 
 TABLES = ("articles", "groups", "members", "stories", "matches", "shared_paragraphs",
           "repeated_paragraphs", "boilerplate_paragraphs", "provenance")
@@ -53,19 +53,24 @@ def reduce_threads(requested: int | None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def reduce_partitions(parts: list[Collected], settings: DedupConfig,
-                      canonical_key: CanonicalKey | None, keep_text: bool,
-                      threads: int | None = None) -> dict[str, pandas.DataFrame]:
-    """Every step after the map step, over the partitions' features joined in order, on
-    ``reduce_threads(threads)`` threads (the tables are the same for any number)."""
-    settings = attrs.evolve(settings, workers=reduce_threads(threads))
+def join_partitions(parts: list[Collected]) -> Collected:
+    """The partitions' articles and features joined in order, their ids checked unique.
+    A task of its own: once it is done the partitions can be released, and the reduce
+    holds the joined copy only."""
     articles: list[Article] = [a for part in parts for a in part.articles]
     _check_unique(articles)
     empty = np.concatenate([part.empty for part in parts]) if parts else np.zeros(0, bool)
-    features = concat_features([part.features for part in parts])
-    parts.clear()
-    texts = [article.text for article in articles] if keep_text else None
-    result = reduce_collected([Collected(articles, features, empty)], settings, canonical_key)
+    return Collected(articles, concat_features([part.features for part in parts]), empty)
+
+
+def reduce_partitions(joined: Collected, settings: DedupConfig,
+                      canonical_key: CanonicalKey | None, keep_text: bool,
+                      threads: int | None = None) -> dict[str, pandas.DataFrame]:
+    """Every step after the map step, over the joined partitions (``join_partitions``), on
+    ``reduce_threads(threads)`` threads (the tables are the same for any number)."""
+    settings = attrs.evolve(settings, workers=reduce_threads(threads))
+    texts = [article.text for article in joined.articles] if keep_text else None
+    result = reduce_collected([joined], settings, canonical_key)
     if texts is not None:
         attach_texts(result, texts)
     return {table: result.to_pandas(table) for table in TABLES}
@@ -102,8 +107,14 @@ def run(dask: Any, partitions: list[Any], settings: DedupConfig,
         stats.update(text_regions(dask, collected, settings))
         stats["regions"] = time.perf_counter() - started
     started = time.perf_counter()
-    reduced = delayed(reduce_partitions)(collected, settings, canonical_key, keep_text,
+    # The partitions joined on one worker, then released (nothing else holds them) before
+    # the reduce runs there: its worker holds one copy of the features, not two.
+    (joined,) = dask.persist(delayed(join_partitions)(collected))
+    _wait([joined])
+    del collected
+    reduced = delayed(reduce_partitions)(joined, settings, canonical_key, keep_text,
                                          reduce_workers)
+    del joined
     pieces = {table: [delayed(_pick)(reduced, table)] for table in TABLES}
     frames = _frames(dask, dd, pieces)
     stats["reduce"] = time.perf_counter() - started
