@@ -195,3 +195,29 @@ def test_a_dying_worker_is_retried_and_the_result_is_identical(client: Any,
     result = nd_dask.dedup(bag)
     assert Path(marker).exists()
     _assert_same_tables(records, result)
+
+
+@needs_dask
+def test_a_worker_dying_in_the_reduce_is_retried_and_the_result_is_identical(
+        client: Any, tmp_path: Path) -> None:
+    """The reduce's first attempt kills its worker process (in the canonical key, which only
+    the reduce calls): Dask reruns what died with it (the joined partitions, and the map
+    tasks they were joined from, released once joined) and the tables are still those of
+    local dedup() with that key."""
+    records = _seeds_with_reposts()
+    marker = str(tmp_path / "died")
+
+    def key(article: Article) -> str:
+        import os
+
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(1)
+        return article.id
+
+    result = nd_dask.dedup(db.from_sequence(records, npartitions=3), canonical_key=key)
+    assert Path(marker).exists()
+    local = newsdedup.dedup(iter(records), canonical_key=lambda article: article.id)
+    for table in nd_dask.TABLES:
+        pandas.testing.assert_frame_equal(result.to_pandas(table), local.to_pandas(table),
+                                          check_exact=True, obj=table)
