@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 import newsdedup
 from conftest import load_ecbplus, load_seeds
-from newsdedup import Article, MissingExtraError
+from newsdedup import Article, ConfigError, MissingExtraError
 from newsdedup._text.paragraphs import split_paragraphs
 
 pandas = pytest.importorskip("pandas")
@@ -93,7 +94,7 @@ def test_ecbplus_identical(client: Any) -> None:
                                reduce_workers=threads)
         _assert_same_tables(records, result)
     assert result.stories.npartitions >= 1
-    with pytest.raises(ValueError, match="reduce_workers"):
+    with pytest.raises(ConfigError, match="reduce_workers"):
         nd_dask.dedup(db.from_sequence(records, npartitions=4), reduce_workers=0)
 
 
@@ -102,7 +103,7 @@ def test_the_reduce_runs_on_the_cores_it_may_use() -> None:
     from newsdedup._drivers.dask_steps import reduce_threads
 
     assert reduce_threads(3) == 3
-    assert 1 <= reduce_threads(None) <= (__import__("os").cpu_count() or 1)
+    assert 1 <= reduce_threads(None) <= (os.cpu_count() or 1)
 
 
 @needs_dask

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._core.config import DedupConfig
+from ._core.config import DedupConfig, check_positive_int
 from ._core.errors import InputError, missing_extra
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -118,11 +118,8 @@ def dedup(data: Any, config: DedupConfig | None = None, *,
     ``docs/dask.md``: the reduce does not use them yet).
     """
     dask = _require_dask()
-    if reduce_workers is not None and (isinstance(reduce_workers, bool)
-                                       or not isinstance(reduce_workers, int)
-                                       or reduce_workers < 1):
-        raise ValueError(f"reduce_workers must be a positive integer or None, not "
-                         f"{reduce_workers!r}")
+    if reduce_workers is not None:
+        check_positive_int("reduce_workers", reduce_workers)
     settings = DedupConfig.from_options(config, **options)
     partitions = _partitions(dask, data, blocksize)
     from ._drivers import dask_steps

@@ -13,7 +13,7 @@ import attrs
 
 from .errors import ConfigError
 
-__all__ = ["RETIRED_OPTIONS", "DedupConfig"]
+__all__ = ["RETIRED_OPTIONS", "DedupConfig", "check_positive_int"]
 
 #: Options of earlier releases that no longer exist, with what replaced them: named in the
 #: error a run gets for one, and dropped from the settings an index stored with them.
@@ -32,9 +32,15 @@ def _unit_interval(instance: object, attribute: attrs.Attribute[float], value: o
         raise ConfigError(f"{attribute.name}: expected a number in (0, 1], got {value!r}")
 
 
-def _positive_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+def check_positive_int(name: str, value: object) -> None:
+    """Raise ``ConfigError`` naming ``name`` unless ``value`` is an int of 1 or more (not a
+    bool): the check of ``workers``, and of options like it outside the config."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{attribute.name}: expected a positive integer, got {value!r}")
+        raise ConfigError(f"{name}: expected a positive integer, got {value!r}")
+
+
+def _positive_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    check_positive_int(attribute.name, value)
 
 
 def _optional_positive(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
